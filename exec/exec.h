@@ -1,0 +1,184 @@
+/*
+ * The exec loop: find or translate the block at the guest pc, run it on the chosen
+ * engine, chain exits, and hand every exit that is not "next block" back to the
+ * platform (linux-user or a board).  It also owns tracing, --stats and the guest
+ * memory model handed to engines.
+ *
+ * It knows guests only through GuestArch and engines only through Engine.
+ */
+#ifndef MIMIC_EXEC_H
+#define MIMIC_EXEC_H
+
+#include <glib.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "exec/tb.h"
+#include "frontend/guest.h"
+#include "ir/ir.h"
+
+/* --trace=LIST items. */
+#define EXEC_TRACE_INSN  (1u << 0)  /* pc, raw bytes, disassembly of each executed insn */
+#define EXEC_TRACE_REGS  (1u << 1)  /* registers changed by each insn */
+#define EXEC_TRACE_MEM   (1u << 2)  /* guest loads and stores */
+#define EXEC_TRACE_BLOCK (1u << 3)  /* block entry */
+#define EXEC_TRACE_IR    (1u << 4)  /* IR of each translated block, before and after optimizing */
+#define EXEC_TRACE_HOST  (1u << 5)  /* emitted x86-64, disassembled */
+#define EXEC_TRACE_EXEC  (1u << 6)  /* exits to the loop and chaining */
+
+/* Parse "insn,regs" into EXEC_TRACE_* bits; false + error on an unknown word. */
+bool exec_trace_parse(const char *list, uint32_t *flags, GError **error);
+extern const char exec_trace_help[];    /* one line per item, for --help */
+
+typedef struct ExecOptions {
+    const char *engine;         /* "jit" (default) or "interp" */
+    uint32_t trace;             /* EXEC_TRACE_* */
+    FILE *trace_file;           /* stderr unless --trace-file */
+    bool stats;
+    unsigned max_block_insns;   /* 0: default */
+    size_t code_cache_size;     /* JIT code cache bytes; 0: default */
+    bool no_opt;                /* skip IR optimization (debugging) */
+} ExecOptions;
+
+/*
+ * How generated code reaches guest memory.  User mode: host = base + guest address,
+ * and an address at or above 2^addr_bits faults without touching host memory.
+ */
+typedef struct ExecMemModel {
+    uint8_t *base;
+    unsigned addr_bits;
+} ExecMemModel;
+
+typedef struct ExecStats {
+    uint64_t blocks_translated;
+    uint64_t guest_insns_translated;
+    uint64_t blocks_executed;       /* entries through the C loop (chained entries not counted) */
+    uint64_t insns_executed;        /* exact only with --stats (counted per block entry) */
+    uint64_t cache_flushes;
+    uint64_t invalidations;
+    uint64_t chains;
+    uint64_t translate_ns;
+    uint64_t host_code_bytes;
+} ExecStats;
+
+typedef struct ExecCtx ExecCtx;
+
+/*
+ * An execution engine.  Both engines take the same optimized IR.
+ */
+typedef struct Engine {
+    const char *name;
+    /* Per-context setup (code cache...).  false + error if it cannot run here. */
+    bool (*init)(ExecCtx *x, GError **error);
+    void (*fini)(ExecCtx *x);
+    /*
+     * Turn blk (verified, optimized) into something run() can execute and store it in
+     * tb.  Returns false when out of code space: the caller flushes and retries.
+     * The engine may keep blk (tb->ir = blk) or leave it to the caller to free.
+     */
+    bool (*translate)(ExecCtx *x, TbBlock *tb, IrBlock *blk);
+    /*
+     * Run from tb until control must return to C.  On return cpu->pc is the next guest
+     * pc and cpu->exit_kind says why.  If the exit was a chainable GOTO_BLOCK exit
+     * that is not chained yet, *from and *slot name it (else *from = NULL).
+     */
+    void (*run)(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, TbBlock **from, unsigned *slot);
+    /* Make exit `slot` of `from` jump straight to `to`; and undo it. */
+    void (*chain)(ExecCtx *x, TbBlock *from, unsigned slot, TbBlock *to);
+    void (*unchain)(ExecCtx *x, TbBlock *from, unsigned slot);
+    /* Release engine data of one block (called at flush). */
+    void (*free_block)(ExecCtx *x, TbBlock *tb);
+    /* Drop all generated code (the cache has already forgotten every block). */
+    void (*flush)(ExecCtx *x);
+    /*
+     * If host_pc is inside generated code, set cpu->pc to the guest pc of the
+     * instruction that was running there and return true.
+     */
+    bool (*host_pc_to_guest)(ExecCtx *x, uintptr_t host_pc, GuestCpu *cpu);
+} Engine;
+
+extern const Engine engine_interp;
+extern const Engine engine_jit;
+const Engine *exec_engine_by_name(const char *name);
+
+/* Platform hooks the exec loop calls. */
+typedef struct ExecPlatform {
+    void *opaque;
+    /* Copy guest code bytes; false if not executable (the lifter raises a fetch fault). */
+    bool (*fetch)(void *opaque, GuestAddr addr, void *buf, unsigned len);
+    /* A block was made from guest page `page`: start watching it for writes. */
+    void (*watch_code_page)(void *opaque, GuestAddr page);
+    /* No block is left on `page`: stop watching it. */
+    void (*unwatch_code_page)(void *opaque, GuestAddr page);
+} ExecPlatform;
+
+struct ExecCtx {
+    const GuestArch *arch;
+    const Engine *engine;
+    ExecOptions opts;
+    ExecMemModel mem;
+    ExecPlatform platform;
+    ExecStats stats;
+
+    GHashTable *blocks;             /* pc -> TbBlock, valid blocks only */
+    GHashTable *pages;              /* guest page -> GPtrArray of TbBlock */
+    GPtrArray *all_blocks;          /* every block made since the last flush */
+    uint64_t generation;
+    /* Probed inline by generated code for computed jumps; see tb_jmp_hash(). */
+    TbBlock *jmp_cache[TB_JMP_CACHE_SIZE];
+
+    void *engine_data;              /* owned by the engine */
+    const IrHelper *trace_mem_helper;
+};
+
+/* Set up a context; false + error for an unknown engine or one that cannot start. */
+bool exec_init(ExecCtx *x, const GuestArch *arch, const ExecOptions *opts,
+               const ExecMemModel *mem, const ExecPlatform *platform, GError **error);
+void exec_fini(ExecCtx *x);
+
+/*
+ * Run the guest until an exit the platform must handle (anything but
+ * GUEST_EXIT_NONE).  Returns with cpu->exit_kind/code/aux set and cpu->pc at the
+ * instruction concerned.  Host faults inside guest accesses arrive here too: the
+ * platform's SIGSEGV handler calls exec_fault_unwind().
+ */
+void exec_run(ExecCtx *x, GuestCpu *cpu);
+
+/* Find (translating if needed) the block at pc. */
+TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc);
+
+/* Invalidate every block that overlaps guest range [start, start+len). */
+void exec_invalidate_range(ExecCtx *x, GuestAddr start, uint64_t len);
+/* Drop every block and all generated code. */
+void exec_flush(ExecCtx *x);
+
+/*
+ * Per-thread unwinding state: engines run inside exec_run()'s sigsetjmp.  A host
+ * fault handler that decided a fault belongs to the guest calls exec_fault_unwind()
+ * (async-signal-safe: it only siglongjmps).
+ */
+typedef struct ExecThread {
+    ExecCtx *ctx;
+    GuestCpu *cpu;
+    sigjmp_buf *unwind;             /* NULL outside exec_run */
+    volatile sig_atomic_t in_guest_access;  /* interpreter / helper touching guest memory */
+} ExecThread;
+extern __thread ExecThread exec_thread;
+
+/* From a signal handler: record a guest memory fault and unwind to exec_run(). */
+G_NORETURN void exec_fault_unwind(uintptr_t host_pc, GuestExitKind kind, int64_t code, uint64_t aux);
+
+/* --- Tracing (exec/trace.c) --- */
+void exec_trace_insn(ExecCtx *x, GuestCpu *cpu, GuestAddr pc);
+void exec_trace_regs_snapshot(ExecCtx *x, const GuestCpu *cpu, uint8_t *snap);
+void exec_trace_regs_diff(ExecCtx *x, const GuestCpu *cpu, const uint8_t *snap);
+void exec_print_stats(ExecCtx *x, FILE *out);
+
+static inline uint64_t exec_now_ns(void)
+{
+    return (uint64_t)g_get_monotonic_time() * 1000u;
+}
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * Translated blocks and the block cache.
+ *
+ * A TbBlock is one lifted guest block in whatever form its engine runs it (IR for
+ * the interpreter, host code for the JIT).  The cache maps a guest pc (plus mode
+ * flags) to its block, keeps a small direct-mapped jump cache that generated code
+ * probes inline for computed jumps, and remembers which blocks came from which
+ * guest page so a write to that page can invalidate them.
+ */
+#ifndef MIMIC_EXEC_TB_H
+#define MIMIC_EXEC_TB_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "frontend/guest.h"
+#include "ir/ir.h"
+
+typedef struct TbBlock TbBlock;
+
+/* One chainable exit (an IR GOTO_BLOCK slot). */
+typedef struct TbExit {
+    GuestAddr target;           /* guest pc the exit goes to */
+    uint32_t patch_offset;      /* JIT: offset in host_code of the jump to patch */
+    TbBlock *dest;              /* the block it is chained to, or NULL */
+} TbExit;
+
+/* Incoming chained jump: exit `slot` of block `from` jumps straight into this block. */
+typedef struct TbLink {
+    TbBlock *from;
+    uint32_t slot;
+} TbLink;
+
+/* JIT: host code offset -> guest pc, one entry per instruction that can fault. */
+typedef struct TbPcMap {
+    uint32_t host_offset;       /* end offset of the host instruction range */
+    uint32_t guest_offset;      /* guest pc minus TbBlock.pc */
+} TbPcMap;
+
+struct TbBlock {
+    GuestAddr pc;
+    uint32_t flags;             /* mode bits; part of the lookup key (0 in user mode) */
+    uint32_t guest_size;        /* bytes of guest code */
+    uint32_t guest_insns;
+    bool valid;                 /* false once invalidated; kept allocated until the next flush */
+    uint64_t generation;        /* cache generation it was made in */
+
+    IrBlock *ir;                /* interpreter: the optimized IR; JIT: NULL after emission */
+    uint8_t *host_code;         /* JIT: entry point in the code cache */
+    uint32_t host_size;
+    TbPcMap *pcmap;             /* JIT: sorted by host_offset */
+    uint32_t n_pcmap;
+
+    GArray *incoming;           /* of TbLink; NULL when none */
+    uint32_t n_exits;
+    TbExit exits[];
+};
+
+/*
+ * Jump cache, probed inline by generated code: entry tb_jmp_hash(pc) holds the last
+ * block seen at a pc that hashes there, or NULL.  The JIT emits exactly this hash.
+ */
+#define TB_JMP_CACHE_BITS 14
+#define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+static inline uint32_t tb_jmp_hash(GuestAddr pc)
+{
+    return (uint32_t)(pc >> 1) & (TB_JMP_CACHE_SIZE - 1);
+}
+
+#endif

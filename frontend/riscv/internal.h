@@ -1,0 +1,156 @@
+/*
+ * RISC-V frontend internals shared by the decoder, the trans_*.c lifters, the
+ * disassembler and the FPU helpers.  Nothing here is visible outside
+ * frontend/riscv (and its unit tests).
+ *
+ * Decoding is table driven: insn.def (and insn_zb.def) list every 32-bit
+ * instruction as RV_INSN(name, mask, match, format).  A compressed instruction
+ * is first expanded to its 32-bit equivalent (rvc.c) and then goes through the
+ * same table, so every trans_ function serves both encodings.
+ */
+#ifndef MIMIC_RISCV_INTERNAL_H
+#define MIMIC_RISCV_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frontend/riscv/cpu.h"
+#include "ir/ir.h"
+
+/* Operand layouts.  The format decides both how fields are extracted and how they print. */
+typedef enum RvFormat {
+    RV_FMT_R,       /* rd, rs1, rs2 (x registers) */
+    RV_FMT_R2,      /* rd, rs1 (x) */
+    RV_FMT_I,       /* rd, rs1, imm */
+    RV_FMT_SH,      /* rd, rs1, shamt (printed in hex) */
+    RV_FMT_LD,      /* rd, imm(rs1): loads and jalr */
+    RV_FMT_ST,      /* rs2, imm(rs1) */
+    RV_FMT_B,       /* rs1, rs2, target */
+    RV_FMT_U,       /* rd, imm[31:12] */
+    RV_FMT_J,       /* rd, target */
+    RV_FMT_NONE,    /* no operands */
+    RV_FMT_FENCE,   /* pred, succ */
+    RV_FMT_CSR,     /* rd, csr, rs1 */
+    RV_FMT_CSRI,    /* rd, csr, uimm */
+    RV_FMT_AMO,     /* rd, rs2, (rs1) plus .aq/.rl */
+    RV_FMT_LR,      /* rd, (rs1) plus .aq/.rl */
+    RV_FMT_FLD,     /* fd, imm(rs1) */
+    RV_FMT_FST,     /* fs2, imm(rs1) */
+    RV_FMT_FR,      /* fd, fs1, fs2 */
+    RV_FMT_FRM,     /* fd, fs1, fs2[, rm] */
+    RV_FMT_FR4,     /* fd, fs1, fs2, fs3[, rm] */
+    RV_FMT_F1RM,    /* fd, fs1[, rm] */
+    RV_FMT_XF,      /* rd, fs1 */
+    RV_FMT_XFRM,    /* rd, fs1[, rm] */
+    RV_FMT_FX,      /* fd, rs1 */
+    RV_FMT_FXRM,    /* fd, rs1[, rm] */
+    RV_FMT_XFF,     /* rd, fs1, fs2 */
+    RV_FMT_COUNT
+} RvFormat;
+
+/* Fields of one instruction; a format's extractor fills the ones it has. */
+typedef struct RvArgs {
+    int rd, rs1, rs2, rs3;
+    int rm;             /* rounding mode field, or aq/rl bits for atomics */
+    int64_t imm;        /* sign-extended immediate, shamt, uimm or fence bits */
+    uint32_t csr;
+} RvArgs;
+
+/* Lifting state of one block. */
+typedef struct RvDisas {
+    IrBlock *blk;
+    uint64_t pc;            /* the instruction being lifted */
+    uint64_t next_pc;       /* pc + len */
+    uint32_t insn;          /* 32-bit form (an expanded compressed instruction) */
+    uint32_t raw;           /* bits as fetched: 16 or 32 of them */
+    unsigned len;           /* 2 or 4 */
+    bool end_block;         /* the instruction ended the block (jump, trap, ...) */
+    bool frm_checked;       /* frm validity already checked in this block */
+} RvDisas;
+
+typedef bool RvTransFn(RvDisas *ctx, const RvArgs *a);
+
+typedef struct RvInsnDesc {
+    const char *name;       /* the table name: '_' stands for '.' */
+    uint32_t mask, match;
+    RvFormat fmt;
+    RvTransFn *trans;
+} RvInsnDesc;
+
+/* Every trans_ function; defined in trans_<group>.c. */
+#define RV_INSN(name, mask, match, fmt) bool trans_##name(RvDisas *ctx, const RvArgs *a);
+#include "frontend/riscv/insn.def"
+#include "frontend/riscv/insn_zb.def"
+#undef RV_INSN
+
+/* --- Field extraction (one static inline per format, see decode.c) --- */
+
+static inline int64_t rv_sext(uint64_t v, unsigned bits)
+{
+    return (int64_t)(v << (64 - bits)) >> (64 - bits);
+}
+
+static inline uint32_t rv_bits(uint32_t insn, unsigned lo, unsigned len)
+{
+    return (insn >> lo) & ((1u << len) - 1);
+}
+
+/* Find the table row of a 32-bit instruction (NULL if none); fills *a. */
+const RvInsnDesc *rv_decode32(uint32_t insn, RvArgs *a);
+/*
+ * Expand a 16-bit instruction to its 32-bit equivalent.  Returns false for an
+ * illegal or reserved encoding.  *name gets the compressed mnemonic's table name.
+ */
+bool rv_expand_rvc(uint16_t c, uint32_t *insn, const char **name);
+
+/* --- Guest-state accessors (lift.c) --- */
+#define RV_OFF_X(i)     ((uint32_t)offsetof(RvCpu, x[0]) + 8u * (uint32_t)(i))
+#define RV_OFF_F(i)     ((uint32_t)offsetof(RvCpu, f[0]) + 8u * (uint32_t)(i))
+#define RV_OFF(field)   ((uint32_t)offsetof(RvCpu, field))
+
+IrTemp rv_get_x(RvDisas *ctx, int r);
+void rv_set_x(RvDisas *ctx, int r, IrTemp v);
+/* Set x[r] to the sign extension of the low 32 bits of the i64 v (W ops). */
+void rv_set_x_w(RvDisas *ctx, int r, IrTemp v);
+IrTemp rv_get_f(RvDisas *ctx, int r);
+void rv_set_f(RvDisas *ctx, int r, IrTemp v);
+IrTemp rv_const(RvDisas *ctx, uint64_t v);
+
+/* End the block with an illegal-instruction trap carrying the instruction bits. */
+void rv_gen_illegal(RvDisas *ctx);
+/* rs1 + imm */
+IrTemp rv_addr(RvDisas *ctx, int rs1, int64_t imm);
+
+/* --- Floating point (trans_fd.c, fpu.c) --- */
+#define RV_RM_RNE 0
+#define RV_RM_RTZ 1
+#define RV_RM_RDN 2
+#define RV_RM_RUP 3
+#define RV_RM_RMM 4
+#define RV_RM_DYN 7
+
+#define RV_FFLAG_NX 0x01
+#define RV_FFLAG_UF 0x02
+#define RV_FFLAG_OF 0x04
+#define RV_FFLAG_DZ 0x08
+#define RV_FFLAG_NV 0x10
+
+/* CSR numbers the user-mode guest may touch. */
+#define RV_CSR_FFLAGS   0x001
+#define RV_CSR_FRM      0x002
+#define RV_CSR_FCSR     0x003
+#define RV_CSR_CYCLE    0xc00
+#define RV_CSR_TIME     0xc01
+#define RV_CSR_INSTRET  0xc02
+
+/* --- Disassembler helpers (disas.c) --- */
+extern const char *const rv_xreg_names[32];
+extern const char *const rv_freg_names[32];
+/* Name of a CSR as objdump prints it, or NULL when objdump prints the number. */
+const char *rv_csr_name(uint32_t csr);
+
+/* Helper descriptors (helpers.def) */
+#include "ir/ir_helper_gen.h"
+
+#endif

@@ -1,0 +1,293 @@
+/*
+ * mimic IR: a linear list of typed three-address instructions describing one
+ * guest block.  Frontends build it, the optimizer rewrites it in place, the
+ * interpreter runs it and the JIT compiles it.
+ *
+ * This header knows no guest and no host ISA.  Opcode semantics are documented
+ * beside the opcode list in ir_ops.def.
+ *
+ * Temps: numbered from 1 (0 is IR_TEMP_NONE), each with a fixed type.  Most temps
+ * are assigned exactly once; a temp assigned in more than one place (allowed so a
+ * frontend can merge values across a label) is "multi-def" and the optimizer does
+ * not propagate it.  Every use must follow a definition in list order.
+ */
+#ifndef MIMIC_IR_H
+#define MIMIC_IR_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef uint32_t IrTemp;
+#define IR_TEMP_NONE 0u
+#define IR_MAX_IN    6          /* CALL arguments; SELECT uses 4 */
+
+typedef enum IrType {
+    IR_I32 = 0,
+    IR_I64 = 1,
+} IrType;
+
+typedef enum IrOpcode {
+#define IR_OP(name, nout, nin, nimm, flags) IR_OP_##name,
+#include "ir_ops.def"
+#undef IR_OP
+    IR_OP_COUNT
+} IrOpcode;
+
+/* Opcode flags (IrOpInfo.flags). */
+#define IR_F_PURE          (1u << 0)    /* no side effect: removable when the result is unused */
+#define IR_F_COMMUTES      (1u << 1)
+#define IR_F_READS_STATE   (1u << 2)
+#define IR_F_WRITES_STATE  (1u << 3)
+#define IR_F_MEMORY        (1u << 4)    /* touches guest memory */
+#define IR_F_CAN_FAULT     (1u << 5)    /* may stop the block with a guest fault */
+#define IR_F_ENDS_BLOCK    (1u << 6)    /* control never falls through to the next insn */
+#define IR_F_LABEL         (1u << 7)
+#define IR_F_BRANCH        (1u << 8)    /* jumps to a label inside the block */
+
+typedef struct IrOpInfo {
+    const char *name;       /* lower case, as the printer writes it */
+    int8_t nout;
+    int8_t nin;             /* -1: variable, see IrInsn.nin */
+    int8_t nimm;
+    uint32_t flags;
+} IrOpInfo;
+
+extern const IrOpInfo ir_op_info[IR_OP_COUNT];
+
+/* Conditions for SETCOND, SELECT and BRCOND. */
+typedef enum IrCond {
+    IR_COND_EQ,
+    IR_COND_NE,
+    IR_COND_LT,             /* signed */
+    IR_COND_GE,
+    IR_COND_LE,
+    IR_COND_GT,
+    IR_COND_LTU,            /* unsigned */
+    IR_COND_GEU,
+    IR_COND_LEU,
+    IR_COND_GTU,
+    IR_COND_TSTEQ,          /* (in0 & in1) == 0 */
+    IR_COND_TSTNE,          /* (in0 & in1) != 0 */
+    IR_COND_COUNT
+} IrCond;
+
+extern const char *const ir_cond_names[IR_COND_COUNT];
+IrCond ir_cond_invert(IrCond c);
+IrCond ir_cond_swap(IrCond c);          /* the condition with operands exchanged */
+bool ir_cond_eval(IrCond c, IrType type, uint64_t a, uint64_t b);
+
+/*
+ * Memory operation descriptor, packed into a LOAD/STORE immediate.
+ * size: log2 of the access size in bytes (0..3).  sign: sign-extend a load to the
+ * op type.  big_endian: the guest's byte order for this access.  mmu_idx: which
+ * translation regime (system mode; 0 in user mode).
+ */
+typedef enum IrMemOpBits {
+    IR_MEM_SIZE_MASK = 0x3,
+    IR_MEM_SIGN      = 0x4,
+    IR_MEM_BE        = 0x8,
+    IR_MEM_MMU_SHIFT = 8,
+} IrMemOpBits;
+typedef uint32_t IrMemOp;
+#define IR_MEM_8   0u
+#define IR_MEM_16  1u
+#define IR_MEM_32  2u
+#define IR_MEM_64  3u
+static inline unsigned ir_memop_size(IrMemOp m) { return 1u << (m & IR_MEM_SIZE_MASK); }
+static inline unsigned ir_memop_mmu(IrMemOp m) { return m >> IR_MEM_MMU_SHIFT; }
+
+typedef enum IrAtomicOp {
+    IR_ATOMIC_XCHG,
+    IR_ATOMIC_ADD,
+    IR_ATOMIC_AND,
+    IR_ATOMIC_OR,
+    IR_ATOMIC_XOR,
+    IR_ATOMIC_SMIN,
+    IR_ATOMIC_SMAX,
+    IR_ATOMIC_UMIN,
+    IR_ATOMIC_UMAX,
+    IR_ATOMIC_COUNT
+} IrAtomicOp;
+extern const char *const ir_atomic_names[IR_ATOMIC_COUNT];
+
+/* --- Helper calls --- */
+
+typedef enum IrHelperType {
+    IR_HT_VOID,
+    IR_HT_I32,
+    IR_HT_I64,
+    IR_HT_CPU,              /* the guest CPU pointer, supplied by the engine, not an IR input */
+} IrHelperType;
+
+/* Helper flags: what a call may do, so engines know what to write back or reload. */
+#define IR_CALL_PURE         (1u << 0)  /* result depends only on the arguments; no state access */
+#define IR_CALL_READS_STATE  (1u << 1)  /* reads guest state through the CPU pointer */
+#define IR_CALL_WRITES_STATE (1u << 2)  /* writes guest state */
+#define IR_CALL_CAN_RAISE    (1u << 3)  /* may leave the block through guest_cpu_exit() */
+#define IR_CALL_MEMORY       (1u << 4)  /* touches guest memory */
+
+typedef struct IrHelper {
+    const char *name;
+    void *fn;
+    uint32_t flags;
+    uint8_t ret;            /* IrHelperType */
+    uint8_t nargs;          /* all arguments including IR_HT_CPU ones */
+    uint8_t args[IR_MAX_IN + 1];
+    void *ffi;              /* interpreter's cached ffi_cif, built on first use */
+} IrHelper;
+
+/* Number of IR inputs (arguments that are not IR_HT_CPU). */
+unsigned ir_helper_ninputs(const IrHelper *h);
+
+/*
+ * HELPER(name, flags, RET, ARGS...) rows in a helpers.def expand, through these
+ * macros, to a prototype and a descriptor named ir_helper_<name>.
+ */
+#define IR_HT_CTYPE_VOID void
+#define IR_HT_CTYPE_I32  uint32_t
+#define IR_HT_CTYPE_I64  uint64_t
+#define IR_HT_CTYPE_CPU  void *
+
+/* --- Instructions and blocks --- */
+
+typedef struct IrInsn {
+    uint16_t op;            /* IrOpcode */
+    uint8_t type;           /* IrType: width of the operation */
+    uint8_t nin;            /* number of inputs used (always set, also for fixed-arity ops) */
+    IrTemp out;
+    IrTemp in[IR_MAX_IN];
+    int64_t imm[2];
+} IrInsn;
+
+typedef struct IrTempInfo {
+    uint8_t type;           /* IrType */
+    uint8_t ndefs;          /* 0, 1 or 2 (= "more than one") */
+} IrTempInfo;
+
+typedef struct IrBlock {
+    IrInsn *insns;
+    uint32_t n_insns, cap_insns;
+    IrTempInfo *temps;      /* indexed by temp; [0] unused */
+    uint32_t n_temps, cap_temps;    /* n_temps counts IR_TEMP_NONE too */
+    uint32_t n_labels;
+    uint32_t n_exits;       /* chainable exits (GOTO_BLOCK slots) */
+    uint64_t guest_pc;      /* first guest instruction */
+    uint32_t guest_size;    /* bytes of guest code covered */
+    uint32_t guest_insns;   /* guest instructions lifted */
+    /* Set by the caller before lifting: add a trace-helper call to every memory op. */
+    const IrHelper *trace_mem_helper;
+} IrBlock;
+
+IrBlock *ir_block_new(void);
+void ir_block_free(IrBlock *blk);
+void ir_block_reset(IrBlock *blk);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(IrBlock, ir_block_free)
+
+IrTemp ir_temp_new(IrBlock *blk, IrType type);
+static inline IrType ir_temp_type(const IrBlock *blk, IrTemp t) { return (IrType)blk->temps[t].type; }
+uint32_t ir_label_new(IrBlock *blk);
+
+/* Append a raw instruction; returns it for the caller to fill imm/in. */
+IrInsn *ir_emit(IrBlock *blk, IrOpcode op, IrType type, IrTemp out, unsigned nin, const IrTemp *in);
+
+/* --- Builder: every function appends one instruction and returns its result temp --- */
+IrTemp ir_const(IrBlock *blk, IrType type, uint64_t value);
+static inline IrTemp ir_const_i32(IrBlock *blk, uint32_t v) { return ir_const(blk, IR_I32, v); }
+static inline IrTemp ir_const_i64(IrBlock *blk, uint64_t v) { return ir_const(blk, IR_I64, v); }
+IrTemp ir_mov(IrBlock *blk, IrTemp a);
+void ir_mov_to(IrBlock *blk, IrTemp dst, IrTemp a);     /* dst becomes multi-def if reassigned */
+IrTemp ir_get(IrBlock *blk, IrType type, uint32_t offset);
+void ir_set(IrBlock *blk, uint32_t offset, IrTemp v);
+
+IrTemp ir_binop(IrBlock *blk, IrOpcode op, IrTemp a, IrTemp b);    /* type taken from a */
+IrTemp ir_unop(IrBlock *blk, IrOpcode op, IrTemp a);
+#define IR_BINOP_FN(fn, OP) \
+    static inline IrTemp fn(IrBlock *blk, IrTemp a, IrTemp b) { return ir_binop(blk, IR_OP_##OP, a, b); }
+IR_BINOP_FN(ir_add, ADD)
+IR_BINOP_FN(ir_sub, SUB)
+IR_BINOP_FN(ir_mul, MUL)
+IR_BINOP_FN(ir_mulhs, MULHS)
+IR_BINOP_FN(ir_mulhu, MULHU)
+IR_BINOP_FN(ir_mulhsu, MULHSU)
+IR_BINOP_FN(ir_divs, DIVS)
+IR_BINOP_FN(ir_divu, DIVU)
+IR_BINOP_FN(ir_rems, REMS)
+IR_BINOP_FN(ir_remu, REMU)
+IR_BINOP_FN(ir_and, AND)
+IR_BINOP_FN(ir_or, OR)
+IR_BINOP_FN(ir_xor, XOR)
+IR_BINOP_FN(ir_shl, SHL)
+IR_BINOP_FN(ir_shr, SHR)
+IR_BINOP_FN(ir_sar, SAR)
+IR_BINOP_FN(ir_rotl, ROTL)
+IR_BINOP_FN(ir_rotr, ROTR)
+#undef IR_BINOP_FN
+static inline IrTemp ir_neg(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_NEG, a); }
+static inline IrTemp ir_not(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_NOT, a); }
+static inline IrTemp ir_clz(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_CLZ, a); }
+static inline IrTemp ir_ctz(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_CTZ, a); }
+static inline IrTemp ir_popcnt(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_POPCNT, a); }
+IrTemp ir_sext(IrBlock *blk, IrTemp a, unsigned bits);
+IrTemp ir_zext(IrBlock *blk, IrTemp a, unsigned bits);
+IrTemp ir_extu32(IrBlock *blk, IrTemp a);   /* i32 -> i64 */
+IrTemp ir_exts32(IrBlock *blk, IrTemp a);   /* i32 -> i64 */
+IrTemp ir_trunc(IrBlock *blk, IrTemp a);    /* i64 -> i32 */
+IrTemp ir_extract(IrBlock *blk, IrTemp a, unsigned pos, unsigned len);
+IrTemp ir_deposit(IrBlock *blk, IrTemp base, IrTemp val, unsigned pos, unsigned len);
+IrTemp ir_bswap(IrBlock *blk, IrTemp a, unsigned bits);
+IrTemp ir_setcond(IrBlock *blk, IrCond c, IrTemp a, IrTemp b);
+IrTemp ir_select(IrBlock *blk, IrCond c, IrTemp a, IrTemp b, IrTemp t, IrTemp f);
+
+IrTemp ir_load(IrBlock *blk, IrType type, IrMemOp mop, IrTemp addr);
+void ir_store(IrBlock *blk, IrMemOp mop, IrTemp addr, IrTemp val);
+IrTemp ir_atomic_rmw(IrBlock *blk, IrAtomicOp aop, IrMemOp mop, IrTemp addr, IrTemp val);
+IrTemp ir_cmpxchg(IrBlock *blk, IrMemOp mop, IrTemp addr, IrTemp expected, IrTemp newval);
+void ir_fence(IrBlock *blk);
+
+/* Call a helper; args are its non-CPU arguments in order.  Returns IR_TEMP_NONE for void. */
+IrTemp ir_call(IrBlock *blk, const IrHelper *h, unsigned nargs, const IrTemp *args);
+IrTemp ir_call0(IrBlock *blk, const IrHelper *h);
+IrTemp ir_call1(IrBlock *blk, const IrHelper *h, IrTemp a);
+IrTemp ir_call2(IrBlock *blk, const IrHelper *h, IrTemp a, IrTemp b);
+IrTemp ir_call3(IrBlock *blk, const IrHelper *h, IrTemp a, IrTemp b, IrTemp c);
+IrTemp ir_call4(IrBlock *blk, const IrHelper *h, IrTemp a, IrTemp b, IrTemp c, IrTemp d);
+
+void ir_insn_start(IrBlock *blk, uint64_t pc, unsigned len);
+void ir_label(IrBlock *blk, uint32_t label);
+void ir_br(IrBlock *blk, uint32_t label);
+void ir_brcond(IrBlock *blk, IrCond c, IrTemp a, IrTemp b, uint32_t label);
+void ir_goto_block(IrBlock *blk, uint64_t pc);      /* allocates the next exit slot */
+void ir_goto_ptr(IrBlock *blk, IrTemp pc);
+void ir_raise(IrBlock *blk, unsigned kind, int64_t code, IrTemp aux);   /* aux may be IR_TEMP_NONE */
+
+/* --- Checking, printing, optimizing --- */
+
+/* Returns false and sets *error (if non-NULL) with the first problem found. */
+bool ir_verify(const IrBlock *blk, GError **error);
+/* In debug builds and tests: verify after every pass and abort on failure. */
+void ir_verify_or_die(const IrBlock *blk, const char *after);
+
+void ir_print_insn(const IrBlock *blk, const IrInsn *insn, GString *out);
+void ir_print(const IrBlock *blk, GString *out);
+char *ir_block_text(const IrBlock *blk);   /* g_free() it */
+
+/* Parse the printer's text form back into a block (tests and tools). */
+IrBlock *ir_parse(const char *text, GError **error);
+
+void ir_opt_fold(IrBlock *blk);          /* constant folding and propagation, algebraic identities */
+void ir_opt_copy(IrBlock *blk);          /* copy propagation */
+void ir_opt_dce(IrBlock *blk);           /* dead temps and pure ops */
+void ir_opt_dead_set(IrBlock *blk);      /* guest-state stores overwritten before any read or exit */
+void ir_opt_compact(IrBlock *blk);       /* drop removed instructions (op NOP markers) */
+void ir_optimize(IrBlock *blk);          /* all passes in order */
+
+#define IR_MIMIC_ERROR ir_error_quark()
+GQuark ir_error_quark(void);
+
+/* Evaluate a pure op on constants (shared by the folder and the interpreter). */
+uint64_t ir_eval_pure(const IrInsn *insn, const uint64_t *in);
+uint64_t ir_truncate(IrType type, uint64_t v);
+
+#endif

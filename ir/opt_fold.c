@@ -1,0 +1,173 @@
+/*
+ * Constant folding and propagation, plus the algebraic identities that lifted
+ * code produces most (x+0, x&-1, x^x, shifts by 0...).  Only single-def temps are
+ * treated as constants: a multi-def temp may hold another value after a label.
+ * Constants are moved to the second operand of commutative ops so the JIT can
+ * use immediate forms.
+ */
+#include "ir/ir.h"
+
+typedef struct FoldState {
+    bool *known;
+    uint64_t *value;
+} FoldState;
+
+static bool is_const(const IrBlock *blk, const FoldState *st, IrTemp t, uint64_t *v)
+{
+    if (t == IR_TEMP_NONE || !st->known[t]) {
+        return false;
+    }
+    *v = ir_truncate(ir_temp_type(blk, t), st->value[t]);
+    return true;
+}
+
+static void make_const(IrBlock *blk, FoldState *st, IrInsn *insn, uint64_t v)
+{
+    v = ir_truncate((IrType)insn->type, v);
+    insn->op = IR_OP_CONST;
+    insn->nin = 0;
+    insn->imm[0] = (int64_t)v;
+    insn->imm[1] = 0;
+    if (blk->temps[insn->out].ndefs == 1) {
+        st->known[insn->out] = true;
+        st->value[insn->out] = v;
+    }
+}
+
+static void make_mov(IrInsn *insn, IrTemp src)
+{
+    insn->op = IR_OP_MOV;
+    insn->nin = 1;
+    insn->in[0] = src;
+    insn->imm[0] = insn->imm[1] = 0;
+}
+
+/* Identities with one constant operand b (after canonicalization). Returns true if rewritten. */
+static bool fold_identity(IrBlock *blk, FoldState *st, IrInsn *insn, uint64_t b)
+{
+    uint64_t ones = ir_truncate((IrType)insn->type, ~0ull);
+
+    switch ((IrOpcode)insn->op) {
+    case IR_OP_ADD:
+    case IR_OP_SUB:
+    case IR_OP_OR:
+    case IR_OP_XOR:
+    case IR_OP_SHL:
+    case IR_OP_SHR:
+    case IR_OP_SAR:
+    case IR_OP_ROTL:
+    case IR_OP_ROTR:
+        if (b == 0) {
+            make_mov(insn, insn->in[0]);
+            return true;
+        }
+        if (insn->op == IR_OP_OR && b == ones) {
+            make_const(blk, st, insn, ones);
+            return true;
+        }
+        return false;
+    case IR_OP_MUL:
+        if (b == 1) {
+            make_mov(insn, insn->in[0]);
+            return true;
+        }
+        if (b == 0) {
+            make_const(blk, st, insn, 0);
+            return true;
+        }
+        return false;
+    case IR_OP_AND:
+        if (b == ones) {
+            make_mov(insn, insn->in[0]);
+            return true;
+        }
+        if (b == 0) {
+            make_const(blk, st, insn, 0);
+            return true;
+        }
+        return false;
+    default:
+        return false;
+    }
+}
+
+void ir_opt_fold(IrBlock *blk)
+{
+    FoldState st = {
+        .known = g_new0(bool, blk->n_temps),
+        .value = g_new0(uint64_t, blk->n_temps),
+    };
+
+    for (uint32_t i = 0; i < blk->n_insns; i++) {
+        IrInsn *insn = &blk->insns[i];
+        const IrOpInfo *info = &ir_op_info[insn->op];
+        uint64_t in[IR_MAX_IN];
+        bool all_const = true;
+
+        if (insn->op == IR_OP_CONST) {
+            if (blk->temps[insn->out].ndefs == 1) {
+                st.known[insn->out] = true;
+                st.value[insn->out] = (uint64_t)insn->imm[0];
+            }
+            continue;
+        }
+        for (unsigned k = 0; k < insn->nin; k++) {
+            all_const &= is_const(blk, &st, insn->in[k], &in[k]);
+        }
+        if (insn->op == IR_OP_BRCOND) {
+            if (all_const) {
+                if (ir_cond_eval((IrCond)insn->imm[0], (IrType)insn->type, in[0], in[1])) {
+                    insn->op = IR_OP_BR;
+                    insn->imm[0] = insn->imm[1];
+                    insn->imm[1] = 0;
+                } else {
+                    insn->op = IR_OP_NOP;
+                }
+                insn->nin = 0;
+            } else if (is_const(blk, &st, insn->in[0], &in[0])) {
+                IrTemp t = insn->in[0];
+                insn->in[0] = insn->in[1];
+                insn->in[1] = t;
+                insn->imm[0] = ir_cond_swap((IrCond)insn->imm[0]);
+            }
+            continue;
+        }
+        if (!(info->flags & IR_F_PURE) || insn->op == IR_OP_NOP || insn->out == IR_TEMP_NONE) {
+            continue;
+        }
+        if (all_const) {
+            make_const(blk, &st, insn, ir_eval_pure(insn, in));
+            continue;
+        }
+        if (insn->op == IR_OP_SELECT && is_const(blk, &st, insn->in[0], &in[0]) &&
+            is_const(blk, &st, insn->in[1], &in[1])) {
+            bool c = ir_cond_eval((IrCond)insn->imm[0], (IrType)insn->type, in[0], in[1]);
+            make_mov(insn, c ? insn->in[2] : insn->in[3]);
+            continue;
+        }
+        if (insn->nin == 2 && insn->op != IR_OP_DEPOSIT) {
+            uint64_t b;
+            if ((info->flags & IR_F_COMMUTES) && is_const(blk, &st, insn->in[0], &b)) {
+                IrTemp t = insn->in[0];
+                insn->in[0] = insn->in[1];
+                insn->in[1] = t;
+            }
+            if ((insn->op == IR_OP_SETCOND) && is_const(blk, &st, insn->in[0], &b)) {
+                IrTemp t = insn->in[0];
+                insn->in[0] = insn->in[1];
+                insn->in[1] = t;
+                insn->imm[0] = ir_cond_swap((IrCond)insn->imm[0]);
+            }
+            if (insn->in[0] == insn->in[1] && blk->temps[insn->in[0]].ndefs == 1 &&
+                (insn->op == IR_OP_SUB || insn->op == IR_OP_XOR)) {
+                make_const(blk, &st, insn, 0);
+                continue;
+            }
+            if (is_const(blk, &st, insn->in[1], &b)) {
+                fold_identity(blk, &st, insn, b);
+            }
+        }
+    }
+    g_free(st.known);
+    g_free(st.value);
+}

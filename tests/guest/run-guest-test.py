@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Run one RISC-V guest program under every engine and compare the outcomes.
+
+usage: run-guest-test.py [--mimic PATH] [--expect-exit N] [--stdin FILE] [--env K=V]...
+                         -- PROGRAM [ARGS...]
+
+Runs PROGRAM under `mimic run --engine=interp`, `mimic run --engine=jit` and, when it is
+installed, `qemu-riscv64 -L /usr/riscv64-linux-gnu` (the oracle). Each run gets a fresh empty
+working directory, the same stdin and environment. The test passes when every run exits with
+the expected status (a death by signal N counts as 128+N, like a shell) and all stdouts are
+identical; otherwise it prints what differed (a unified diff against the first run) and fails.
+stderr is shown on failure but not compared: engines may print warnings there.
+
+MIMIC_GUEST_ENGINES=interp,jit,qemu selects the runners (e.g. `qemu` alone to check the
+programs themselves before mimic exists). A requested mimic engine whose binary is missing
+is a failure, not a skip.
+"""
+import argparse
+import difflib
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SYSROOT = "/usr/riscv64-linux-gnu"
+GUEST_PATH_DIRS = ["-L", SYSROOT]
+
+
+def no_core_dumps():
+    # An uncaught SIGSEGV/abort is an expected outcome in some tests: don't litter cores.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def status_of(returncode):
+    return 128 - returncode if returncode < 0 else returncode
+
+
+def run_one(label, cmd, stdin_data, env, timeout):
+    with tempfile.TemporaryDirectory(prefix="mimic-guest-") as cwd:
+        try:
+            proc = subprocess.run(cmd, input=stdin_data, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, env=env, cwd=cwd, timeout=timeout,
+                                  preexec_fn=no_core_dumps)
+        except subprocess.TimeoutExpired as e:
+            return {"label": label, "cmd": cmd, "status": "timeout",
+                    "stdout": e.stdout or b"", "stderr": e.stderr or b""}
+    return {"label": label, "cmd": cmd, "status": status_of(proc.returncode),
+            "stdout": proc.stdout, "stderr": proc.stderr}
+
+
+def text(b):
+    return b.decode("utf-8", errors="replace")
+
+
+def show_tail(title, data, lines=30):
+    body = text(data).splitlines()
+    if not body:
+        return
+    print(f"  --- {title} (last {min(lines, len(body))} of {len(body)} lines) ---")
+    for line in body[-lines:]:
+        print("  " + line)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mimic", default="build/mimic")
+    ap.add_argument("--expect-exit", type=int, default=0)
+    ap.add_argument("--stdin")
+    ap.add_argument("--env", action="append", default=[])
+    ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("program")
+    ap.add_argument("args", nargs=argparse.REMAINDER)
+    args = ap.parse_args()
+
+    program = os.path.abspath(args.program)
+    if not os.path.exists(program):
+        sys.exit(f"FAIL: guest program {program} does not exist (did guest_build_riscv64 run?)")
+    engines = os.environ.get("MIMIC_GUEST_ENGINES", "interp,jit,qemu").split(",")
+    engines = [e.strip() for e in engines if e.strip()]
+
+    env = dict(os.environ)
+    for kv in args.env:
+        key, _, value = kv.partition("=")
+        env[key] = value
+    # qemu reads QEMU_* variables itself; keep the runs comparable.
+    for key in [k for k in env if k.startswith("QEMU_")]:
+        del env[key]
+    stdin_data = b""
+    if args.stdin:
+        with open(args.stdin, "rb") as f:
+            stdin_data = f.read()
+
+    runs = []
+    mimic = os.path.abspath(args.mimic)
+    for engine in engines:
+        if engine in ("interp", "jit"):
+            if not os.access(mimic, os.X_OK):
+                sys.exit(f"FAIL: mimic binary {mimic} not found (set MIMIC_GUEST_ENGINES=qemu "
+                         "to test the guest programs alone)")
+            cmd = [mimic, "run", f"--engine={engine}"] + GUEST_PATH_DIRS + [program] + args.args
+            runs.append(run_one(f"mimic-{engine}", cmd, stdin_data, env, args.timeout))
+        elif engine == "qemu":
+            qemu = shutil.which("qemu-riscv64")
+            if qemu is None:
+                print("note: qemu-riscv64 not installed, comparing mimic engines only")
+                continue
+            cmd = [qemu] + GUEST_PATH_DIRS + [program] + args.args
+            runs.append(run_one("qemu", cmd, stdin_data, env, args.timeout))
+        else:
+            sys.exit(f"FAIL: unknown engine '{engine}' in MIMIC_GUEST_ENGINES")
+    if not runs:
+        sys.exit("FAIL: no engine ran the program")
+
+    failed = False
+    for r in runs:
+        if r["status"] != args.expect_exit:
+            failed = True
+            print(f"FAIL [{r['label']}]: exit status {r['status']}, expected {args.expect_exit}")
+            print("  command: " + " ".join(r["cmd"]))
+            show_tail("stdout", r["stdout"])
+            show_tail("stderr", r["stderr"])
+    ref = runs[0]
+    for r in runs[1:]:
+        if r["stdout"] != ref["stdout"]:
+            failed = True
+            print(f"FAIL: stdout of {r['label']} differs from {ref['label']}:")
+            diff = difflib.unified_diff(text(ref["stdout"]).splitlines(),
+                                        text(r["stdout"]).splitlines(),
+                                        ref["label"], r["label"], lineterm="")
+            for line in list(diff)[:200]:
+                print("  " + line)
+            show_tail(f"stderr of {r['label']}", r["stderr"], 10)
+
+    if failed:
+        sys.exit(1)
+    lines = len(text(ref["stdout"]).splitlines())
+    labels = ", ".join(r["label"] for r in runs)
+    print(f"PASS {os.path.basename(program)}: exit {args.expect_exit}, "
+          f"{lines} identical stdout lines from {labels}")
+    sys.stdout.write(text(ref["stdout"]))
+
+
+if __name__ == "__main__":
+    main()
