@@ -85,7 +85,10 @@ typedef struct Engine {
      * that is not chained yet, *from and *slot name it (else *from = NULL).
      */
     void (*run)(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, TbBlock **from, unsigned *slot);
-    /* Make exit `slot` of `from` jump straight to `to`; and undo it. */
+    /*
+     * Make exit `slot` of `from` jump straight to `to`; and undo it.  The exec loop
+     * keeps TbExit.dest and TbBlock.incoming itself; engines only patch their code.
+     */
     void (*chain)(ExecCtx *x, TbBlock *from, unsigned slot, TbBlock *to);
     void (*unchain)(ExecCtx *x, TbBlock *from, unsigned slot);
     /* Release engine data of one block (called at flush). */
@@ -175,6 +178,10 @@ void exec_trace_insn(ExecCtx *x, GuestCpu *cpu, GuestAddr pc);
 void exec_trace_regs_snapshot(ExecCtx *x, const GuestCpu *cpu, uint8_t *snap);
 void exec_trace_regs_diff(ExecCtx *x, const GuestCpu *cpu, const uint8_t *snap);
 void exec_print_stats(ExecCtx *x, FILE *out);
+/* The --trace=mem helper the builder inserts after each access (args: write, size, addr, value). */
+extern const IrHelper exec_trace_mem_helper;
+/* The guest is exiting: print --stats and flush the trace file.  Call before _exit(). */
+void exec_at_exit(ExecCtx *x);
 
 static inline uint64_t exec_now_ns(void)
 {

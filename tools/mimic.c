@@ -1,1 +1,194 @@
-int main(void) { return 0; }
+/*
+ * The mimic command line.
+ *
+ *   mimic run [options] PROGRAM [ARGS...]   run a Linux program built for another ISA
+ *   mimic PROGRAM [ARGS...]                 the same, so mimic can serve as
+ *                                           CMAKE_CROSSCOMPILING_EMULATOR or as a
+ *                                           binfmt_misc interpreter
+ *
+ * This file only turns arguments into UserOptions and prints errors: one line,
+ * "mimic: ...", and a non-zero exit.  The guest architecture comes from the ELF.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/exec.h"
+#include "platform/linux-user/user.h"
+
+#define MIMIC_VERSION "0.1.0"
+
+static const char main_usage[] =
+    "Usage: mimic COMMAND [OPTIONS] ...\n"
+    "\n"
+    "mimic runs programs built for other instruction sets on this x86-64 Linux host\n"
+    "by translating guest code to host code (or interpreting it).\n"
+    "\n"
+    "Commands:\n"
+    "  run [OPTIONS] PROGRAM [ARGS...]   run a Linux user-mode program (riscv64)\n"
+    "  help [COMMAND]                    show help\n"
+    "  version                           show the version\n"
+    "\n"
+    "'mimic PROGRAM [ARGS...]' is the same as 'mimic run PROGRAM [ARGS...]'.\n"
+    "Run 'mimic run --help' for the options of run.\n";
+
+typedef struct RunArgs {
+    char *engine;
+    char *sysroot;
+    char *trace;
+    char *trace_file;
+    char *argv0;
+    gboolean stats;
+    gboolean no_opt;
+    gint max_block_insns;
+    gint code_cache_mib;
+    gboolean version;
+} RunArgs;
+
+static GOptionContext *run_context(RunArgs *a)
+{
+    GOptionEntry entries[] = {
+        { "engine", 0, 0, G_OPTION_ARG_STRING, &a->engine,
+          "Execution engine: jit (default) or interp (the IR interpreter)", "ENGINE" },
+        { "sysroot", 'L', 0, G_OPTION_ARG_FILENAME, &a->sysroot,
+          "Guest sysroot for the dynamic loader and libraries (default: $MIMIC_LD_PREFIX, "
+          "else /usr/<triple> if it exists)", "DIR" },
+        { "trace", 0, 0, G_OPTION_ARG_STRING, &a->trace,
+          "Trace items, comma separated: insn,regs,mem,block,ir,host,exec", "LIST" },
+        { "trace-file", 0, 0, G_OPTION_ARG_FILENAME, &a->trace_file,
+          "Write traces to FILE instead of stderr", "FILE" },
+        { "stats", 0, 0, G_OPTION_ARG_NONE, &a->stats,
+          "Print translation and execution statistics on exit", NULL },
+        { "argv0", '0', 0, G_OPTION_ARG_STRING, &a->argv0,
+          "Give the guest this argv[0] instead of PROGRAM", "NAME" },
+        { "max-block-insns", 0, 0, G_OPTION_ARG_INT, &a->max_block_insns,
+          "Longest guest block to translate (debugging; default 256)", "N" },
+        { "code-cache", 0, 0, G_OPTION_ARG_INT, &a->code_cache_mib,
+          "JIT code cache size in MiB (default 64); a full cache is flushed", "MIB" },
+        { "no-opt", 0, 0, G_OPTION_ARG_NONE, &a->no_opt,
+          "Do not optimize the IR (debugging)", NULL },
+        { "version", 'V', 0, G_OPTION_ARG_NONE, &a->version, "Show the version", NULL },
+        { NULL },
+    };
+    GOptionContext *ctx = g_option_context_new("PROGRAM [ARGS...] - run a guest Linux program");
+    g_autofree char *desc = g_strdup_printf(
+        "Trace items:\n%s\n"
+        "The guest architecture is taken from PROGRAM's ELF header.  Dynamically linked\n"
+        "programs load their interpreter and libraries from the sysroot; absolute paths\n"
+        "the guest opens are looked up there first.\n"
+        "\n"
+        "Exit status: the guest's own; a guest killed by signal N ends mimic with the same\n"
+        "signal (shells report 128+N).  Errors in the command line or in PROGRAM print one\n"
+        "line starting with 'mimic:' and exit with status 1 (2 for usage errors).\n", exec_trace_help);
+
+    g_option_context_add_main_entries(ctx, g_memdup2(entries, sizeof(entries)), NULL);
+    g_option_context_set_strict_posix(ctx, TRUE);    /* options after PROGRAM belong to the guest */
+    g_option_context_set_description(ctx, desc);
+    return ctx;
+}
+
+static int die_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "mimic: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (try 'mimic run --help')\n");
+    return 2;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    RunArgs a = { 0 };
+    g_autoptr(GOptionContext) ctx = run_context(&a);
+    g_autoptr(GError) error = NULL;
+    UserOptions opts = { 0 };
+    char **guest_argv;
+    int status;
+
+    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+        return die_usage("%s", error->message);
+    }
+    if (a.version) {
+        printf("mimic %s\n", MIMIC_VERSION);
+        return 0;
+    }
+    /* argv[0] is "run"; strict POSIX parsing left "--" in place if given. */
+    int first = 1;
+    if (first < argc && strcmp(argv[first], "--") == 0) {
+        first++;
+    }
+    if (first >= argc) {
+        return die_usage("%s", "run: missing PROGRAM");
+    }
+    opts.exec.engine = a.engine ? a.engine : "jit";
+    if (exec_engine_by_name(opts.exec.engine) == NULL) {
+        return die_usage("unknown engine '%s' (use jit or interp)", opts.exec.engine);
+    }
+    if (a.trace != NULL && !exec_trace_parse(a.trace, &opts.exec.trace, &error)) {
+        return die_usage("%s", error->message);
+    }
+    if (a.trace_file != NULL) {
+        opts.exec.trace_file = fopen(a.trace_file, "w");
+        if (opts.exec.trace_file == NULL) {
+            fprintf(stderr, "mimic: cannot open trace file '%s': %s\n", a.trace_file, g_strerror(errno));
+            return 1;
+        }
+        setvbuf(opts.exec.trace_file, NULL, _IOFBF, 1 << 16);
+    }
+    if (a.max_block_insns < 0 || a.max_block_insns > 4096) {
+        return die_usage("%s", "--max-block-insns must be between 1 and 4096");
+    }
+    if (a.code_cache_mib < 0 || a.code_cache_mib > 2048) {
+        return die_usage("%s", "--code-cache must be between 1 and 2048 MiB");
+    }
+    opts.exec.stats = a.stats;
+    opts.exec.no_opt = a.no_opt;
+    opts.exec.max_block_insns = (unsigned)a.max_block_insns;
+    opts.exec.code_cache_size = (size_t)a.code_cache_mib << 20;
+    opts.sysroot = a.sysroot;
+
+    guest_argv = &argv[first];
+    if (a.argv0 != NULL) {
+        guest_argv = g_memdup2(&argv[first], sizeof(char *) * (size_t)(argc - first + 1));
+        guest_argv[0] = a.argv0;
+    }
+    status = user_run(argv[first], argc - first, guest_argv, environ, &opts, &error);
+    if (status < 0) {
+        fprintf(stderr, "mimic: %s\n", error ? error->message : "cannot run the program");
+        return 1;
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd = argc > 1 ? argv[1] : NULL;
+
+    if (cmd == NULL) {
+        fputs(main_usage, stderr);
+        return 2;
+    }
+    if (strcmp(cmd, "run") == 0) {
+        return cmd_run(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        if (argc > 2 && strcmp(argv[2], "run") == 0) {
+            char *args[] = { "run", "--help", NULL };
+            return cmd_run(2, args);
+        }
+        fputs(main_usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 || strcmp(cmd, "version") == 0) {
+        printf("mimic %s\n", MIMIC_VERSION);
+        return 0;
+    }
+    if (cmd[0] == '-') {
+        /* Options before PROGRAM without "run" (emulator use): treat the whole line as run. */
+        argv[0] = "run";
+        return cmd_run(argc, argv);
+    }
+    /* mimic PROGRAM ARGS...: emulator / binfmt_misc form. */
+    argv[0] = "run";
+    return cmd_run(argc, argv);
+}
