@@ -13,9 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exec/exec.h"
 #include "platform/linux-user/user.h"
+
+extern char **environ;
 
 #define MIMIC_VERSION "0.1.0"
 
