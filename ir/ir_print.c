@@ -108,9 +108,12 @@ void ir_print_insn(const IrBlock *blk, const IrInsn *insn, GString *out)
             break;
         case IR_IMM_NUM:
         case IR_IMM_NONE:
+            if (insn->op == IR_OP_CONST) {
+                v = (int64_t)ir_truncate((IrType)insn->type, (uint64_t)v);
+            }
             if (v >= 0 && v < 10) {
                 g_string_append_printf(out, "%" G_GINT64_FORMAT, v);
-            } else if (v < 0 && v > -4096) {
+            } else if (v < 0 && v > -4096 && insn->op != IR_OP_CONST) {
                 g_string_append_printf(out, "-0x%" G_GINT64_MODIFIER "x", (uint64_t)-v);
             } else {
                 g_string_append_printf(out, "0x%" G_GINT64_MODIFIER "x", (uint64_t)v);

@@ -1,0 +1,193 @@
+/* The interpreter: state access, memory (both byte orders), atomics, helpers via libffi, exits. */
+#include <check.h>
+#include <string.h>
+
+#include "ir/interp.h"
+#include "ir/ir.h"
+
+typedef struct FakeCpu {
+    uint64_t pc;
+    uint64_t r[8];
+} FakeCpu;
+
+#define R(n) (uint32_t)(offsetof(FakeCpu, r) + 8 * (n))
+
+static uint8_t mem[4096];
+
+static IrInterpExit run(IrBlock *blk, FakeCpu *cpu, unsigned addr_bits)
+{
+    IrInterpEnv env = { .mem_base = mem, .addr_bits = addr_bits, .cur_pc = &cpu->pc };
+    IrInterpExit e;
+
+    ck_assert(ir_verify(blk, NULL));
+    ir_interp_run(blk, cpu, &env, &e);
+    return e;
+}
+
+static uint64_t helper_sum(void *cpu, uint64_t a, uint32_t b, uint64_t c)
+{
+    FakeCpu *f = cpu;
+    f->r[7] = 0x77;
+    return a + b + c;
+}
+
+static uint32_t helper_neg32(uint32_t a)
+{
+    return -a;
+}
+
+static const IrHelper h_sum = {
+    .name = "sum", .fn = (void *)helper_sum, .flags = IR_CALL_WRITES_STATE,
+    .ret = IR_HT_I64, .nargs = 4, .args = { IR_HT_CPU, IR_HT_I64, IR_HT_I32, IR_HT_I64 },
+};
+static const IrHelper h_neg32 = {
+    .name = "neg32", .fn = (void *)helper_neg32, .flags = IR_CALL_PURE,
+    .ret = IR_HT_I32, .nargs = 1, .args = { IR_HT_I32 },
+};
+
+START_TEST(test_interp_arith_and_exit)
+{
+    g_autoptr(IrBlock) blk = ir_block_new();
+    FakeCpu cpu = { .r = { 5, 7 } };
+
+    ir_insn_start(blk, 0x400, 4);
+    IrTemp a = ir_get(blk, IR_I64, R(0));
+    IrTemp b = ir_get(blk, IR_I64, R(1));
+    ir_set(blk, R(2), ir_sub(blk, a, b));
+    ir_set(blk, R(3), ir_setcond(blk, IR_COND_LT, ir_sub(blk, a, b), ir_const_i64(blk, 0)));
+    ir_goto_block(blk, 0x404);
+    IrInterpExit e = run(blk, &cpu, 12);
+    ck_assert_int_eq(e.kind, IR_INTERP_GOTO_BLOCK);
+    ck_assert_uint_eq(e.pc, 0x404);
+    ck_assert_uint_eq(cpu.r[2], (uint64_t)-2);
+    ck_assert_uint_eq(cpu.r[3], 1);
+    ck_assert_uint_eq(cpu.pc, 0x400);
+}
+END_TEST
+
+START_TEST(test_interp_memory_orders)
+{
+    g_autoptr(IrBlock) blk = ir_block_new();
+    FakeCpu cpu = { 0 };
+
+    memset(mem, 0, sizeof(mem));
+    mem[0x100] = 0x80;
+    mem[0x101] = 0x01;
+    IrTemp addr = ir_const_i64(blk, 0x100);
+    ir_set(blk, R(0), ir_load(blk, IR_I64, IR_MEM_16 | IR_MEM_SIGN, addr));
+    ir_set(blk, R(1), ir_load(blk, IR_I64, IR_MEM_16 | IR_MEM_SIGN | IR_MEM_BE, addr));
+    ir_store(blk, IR_MEM_32 | IR_MEM_BE, ir_const_i64(blk, 0x200), ir_const_i32(blk, 0x11223344));
+    ir_goto_block(blk, 0);
+    run(blk, &cpu, 12);
+    ck_assert_uint_eq(cpu.r[0], 0x180);                 /* little endian 0x0180 */
+    ck_assert_uint_eq(cpu.r[1], 0xffffffffffff8001ull); /* big endian 0x8001, sign-extended */
+    ck_assert_uint_eq(mem[0x200], 0x11);
+    ck_assert_uint_eq(mem[0x203], 0x44);
+}
+END_TEST
+
+START_TEST(test_interp_addr_fault)
+{
+    g_autoptr(IrBlock) blk = ir_block_new();
+    FakeCpu cpu = { 0 };
+
+    ir_insn_start(blk, 0x500, 4);
+    ir_store(blk, IR_MEM_64, ir_const_i64(blk, 4092), ir_const_i64(blk, 1));   /* crosses 2^12 */
+    ir_goto_block(blk, 0);
+    IrInterpExit e = run(blk, &cpu, 12);
+    ck_assert_int_eq(e.kind, IR_INTERP_ADDR_FAULT);
+    ck_assert_uint_eq(e.aux, 4092);
+    ck_assert_int_eq(e.code, 1);
+    ck_assert_uint_eq(e.pc, 0x500);
+}
+END_TEST
+
+START_TEST(test_interp_atomics)
+{
+    g_autoptr(IrBlock) blk = ir_block_new();
+    FakeCpu cpu = { 0 };
+    uint32_t v = 0xfffffff0u;
+
+    memcpy(&mem[0x300], &v, 4);
+    IrTemp addr = ir_const_i64(blk, 0x300);
+    /* amomax.w semantics: signed compare of -16 and 5 -> memory 5, old -16 sign-extended */
+    IrTemp old = ir_atomic_rmw(blk, IR_ATOMIC_SMAX, IR_MEM_32 | IR_MEM_SIGN, addr, ir_const_i64(blk, 5));
+    ir_set(blk, R(0), old);
+    IrTemp o2 = ir_cmpxchg(blk, IR_MEM_32, addr, ir_const_i64(blk, 5), ir_const_i64(blk, 9));
+    ir_set(blk, R(1), o2);
+    IrTemp o3 = ir_cmpxchg(blk, IR_MEM_32, addr, ir_const_i64(blk, 5), ir_const_i64(blk, 11));
+    ir_set(blk, R(2), o3);
+    ir_goto_block(blk, 0);
+    run(blk, &cpu, 12);
+    memcpy(&v, &mem[0x300], 4);
+    ck_assert_uint_eq(cpu.r[0], 0xfffffffffffffff0ull);
+    ck_assert_uint_eq(cpu.r[1], 5);
+    ck_assert_uint_eq(cpu.r[2], 9);    /* failed exchange returns the current value */
+    ck_assert_uint_eq(v, 9);
+}
+END_TEST
+
+START_TEST(test_interp_helpers)
+{
+    g_autoptr(IrBlock) blk = ir_block_new();
+    FakeCpu cpu = { 0 };
+
+    IrTemp s = ir_call3(blk, &h_sum, ir_const_i64(blk, 1ull << 40), ir_const_i32(blk, 0xffffffff),
+                        ir_const_i64(blk, 1));
+    ir_set(blk, R(0), s);
+    ir_set(blk, R(1), ir_extu32(blk, ir_call1(blk, &h_neg32, ir_const_i32(blk, 1))));
+    ir_goto_block(blk, 0);
+    run(blk, &cpu, 12);
+    ck_assert_uint_eq(cpu.r[0], (1ull << 40) + 0xffffffffull + 1);
+    ck_assert_uint_eq(cpu.r[1], 0xffffffff);
+    ck_assert_uint_eq(cpu.r[7], 0x77);
+}
+END_TEST
+
+START_TEST(test_interp_branches_and_raise)
+{
+    g_autoptr(IrBlock) blk = ir_block_new();
+    FakeCpu cpu = { .r = { 3 } };
+    uint32_t skip = ir_label_new(blk), loop = ir_label_new(blk);
+    IrTemp acc = ir_temp_new(blk, IR_I64);
+    IrTemp n = ir_temp_new(blk, IR_I64);
+
+    /* acc = 0; n = r0; do { acc += n; n -= 1 } while (n != 0); r1 = acc; raise if acc == 6 */
+    ir_insn_start(blk, 0x600, 4);
+    ir_mov_to(blk, acc, ir_const_i64(blk, 0));
+    ir_mov_to(blk, n, ir_get(blk, IR_I64, R(0)));
+    ir_label(blk, loop);
+    ir_mov_to(blk, acc, ir_add(blk, acc, n));
+    ir_mov_to(blk, n, ir_sub(blk, n, ir_const_i64(blk, 1)));
+    ir_brcond(blk, IR_COND_NE, n, ir_const_i64(blk, 0), loop);
+    ir_set(blk, R(1), acc);
+    ir_insn_start(blk, 0x604, 4);
+    ir_brcond(blk, IR_COND_NE, acc, ir_const_i64(blk, 6), skip);
+    ir_raise(blk, 3, 42, ir_const_i64(blk, 0xdead));
+    ir_label(blk, skip);
+    ir_goto_ptr(blk, acc);
+    ir_optimize(blk);
+    IrInterpExit e = run(blk, &cpu, 12);
+    ck_assert_uint_eq(cpu.r[1], 6);
+    ck_assert_int_eq(e.kind, IR_INTERP_RAISE);
+    ck_assert_uint_eq(e.raise_kind, 3);
+    ck_assert_int_eq(e.code, 42);
+    ck_assert_uint_eq(e.aux, 0xdead);
+    ck_assert_uint_eq(e.pc, 0x604);
+}
+END_TEST
+
+Suite *ir_interp_suite(void)
+{
+    Suite *s = suite_create("ir_interp");
+    TCase *tc = tcase_create("interp");
+
+    tcase_add_test(tc, test_interp_arith_and_exit);
+    tcase_add_test(tc, test_interp_memory_orders);
+    tcase_add_test(tc, test_interp_addr_fault);
+    tcase_add_test(tc, test_interp_atomics);
+    tcase_add_test(tc, test_interp_helpers);
+    tcase_add_test(tc, test_interp_branches_and_raise);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,141 @@
+/* Copy propagation, guest-state forwarding, dead sets and DCE, alone and as a pipeline. */
+#include <check.h>
+
+#include "ir/ir.h"
+
+static void dummy_fn(void) { }
+static const IrHelper pure_helper = {
+    .name = "pure_h", .fn = (void *)dummy_fn, .flags = IR_CALL_PURE,
+    .ret = IR_HT_I64, .nargs = 1, .args = { IR_HT_I64 },
+};
+static const IrHelper state_helper = {
+    .name = "state_h", .fn = (void *)dummy_fn, .flags = IR_CALL_READS_STATE | IR_CALL_WRITES_STATE,
+    .ret = IR_HT_VOID, .nargs = 1, .args = { IR_HT_CPU },
+};
+
+static IrBlock *parse(const char *text)
+{
+    g_autoptr(GError) error = NULL;
+    IrBlock *blk = ir_parse(text, &error);
+
+    ck_assert_msg(blk != NULL, "parse: %s", error ? error->message : "");
+    ck_assert(ir_verify(blk, NULL));
+    return blk;
+}
+
+static void expect(IrBlock *blk, const char *text)
+{
+    ck_assert(ir_verify(blk, NULL));
+    g_autofree char *got = ir_block_text(blk);
+    ck_assert_str_eq(got, text);
+}
+
+START_TEST(test_copy_forwards_get)
+{
+    g_autoptr(IrBlock) blk = parse("t1 = get.i64 0x50\nt2 = get.i64 0x50\nt3 = add.i64 t1, t2\n"
+                                   "set.i64 t3, 0x58\nt4 = get.i64 0x58\nset.i64 t4, 0x60\ngoto_block.i64 0, 0\n");
+    ir_opt_copy(blk);
+    ir_opt_dce(blk);
+    ir_opt_compact(blk);
+    expect(blk, "t1 = get.i64 0x50\nt3 = add.i64 t1, t1\nset.i64 t3, 0x58\nset.i64 t3, 0x60\ngoto_block.i64 0, 0\n");
+}
+END_TEST
+
+START_TEST(test_copy_stops_at_state_call)
+{
+    g_autoptr(IrBlock) blk = ir_block_new();
+    IrTemp a = ir_get(blk, IR_I64, 0x50);
+    ir_call0(blk, &state_helper);
+    IrTemp b = ir_get(blk, IR_I64, 0x50);
+    ir_set(blk, 0x58, ir_add(blk, a, b));
+    ir_goto_block(blk, 0);
+    ir_opt_copy(blk);
+    ir_opt_dce(blk);
+    ir_opt_compact(blk);
+    /* The second get must survive: the helper may have changed the slot. */
+    ck_assert_uint_eq(blk->n_insns, 6);
+    ck_assert_int_eq(blk->insns[2].op, IR_OP_GET);
+}
+END_TEST
+
+START_TEST(test_dead_set)
+{
+    g_autoptr(IrBlock) blk = parse("t1 = get.i64 0x50\nset.i64 t1, 0x58\nset.i64 t1, 0x60\nset.i64 t1, 0x58\n"
+                                   "goto_block.i64 0, 0\n");
+    ir_opt_dead_set(blk);
+    ir_opt_compact(blk);
+    expect(blk, "t1 = get.i64 0x50\nset.i64 t1, 0x60\nset.i64 t1, 0x58\ngoto_block.i64 0, 0\n");
+}
+END_TEST
+
+START_TEST(test_dead_set_kept_before_fault)
+{
+    /* A load may fault, so the first set must be visible to the fault handler. */
+    const char *src = "t1 = get.i64 0x50\nset.i64 t1, 0x58\nt2 = load.i64 t1, u64le\nset.i64 t2, 0x58\n"
+                      "goto_block.i64 0, 0\n";
+    g_autoptr(IrBlock) blk = parse(src);
+    ir_opt_dead_set(blk);
+    ir_opt_compact(blk);
+    expect(blk, src);
+}
+END_TEST
+
+START_TEST(test_dead_set_partial_overlap)
+{
+    /* A 4-byte get of half the slot keeps the 8-byte set alive. */
+    const char *src = "t1 = get.i64 0x50\nset.i64 t1, 0x58\nt2 = get.i32 0x5c\nt3 = exts32.i64 t2\n"
+                      "set.i64 t3, 0x58\ngoto_block.i64 0, 0\n";
+    g_autoptr(IrBlock) blk = parse(src);
+    ir_opt_dead_set(blk);
+    ir_opt_compact(blk);
+    expect(blk, src);
+}
+END_TEST
+
+START_TEST(test_dce_chains_and_pure_calls)
+{
+    g_autoptr(IrBlock) blk = ir_block_new();
+    IrTemp a = ir_get(blk, IR_I64, 0x50);
+    IrTemp b = ir_add(blk, a, ir_const_i64(blk, 3));
+    IrTemp c = ir_call1(blk, &pure_helper, b);
+    (void)c;
+    IrTemp d = ir_mul(blk, b, b);
+    (void)d;
+    ir_goto_block(blk, 0);
+    ir_opt_dce(blk);
+    ir_opt_compact(blk);
+    ck_assert_uint_eq(blk->n_insns, 1);
+    ck_assert_int_eq(blk->insns[0].op, IR_OP_GOTO_BLOCK);
+}
+END_TEST
+
+START_TEST(test_pipeline_lui_addi)
+{
+    /* What a RISC-V lui+addi+sw sequence lifts to: the address folds to one constant. */
+    g_autoptr(IrBlock) blk = parse("insn_start.i64 0x100, 4\nt1 = const.i64 0x12345000\nset.i64 t1, 0x50\n"
+                                   "insn_start.i64 0x104, 4\nt2 = get.i64 0x50\nt3 = const.i64 0x678\n"
+                                   "t4 = add.i64 t2, t3\nset.i64 t4, 0x50\ninsn_start.i64 0x108, 4\n"
+                                   "t5 = get.i64 0x50\nt6 = get.i64 0x58\nstore.i64 t5, t6, u32le\n"
+                                   "goto_block.i64 0x10c, 0\n");
+    ir_optimize(blk);
+    expect(blk, "insn_start.i64 0x100, 4\ninsn_start.i64 0x104, 4\nt4 = const.i64 0x12345678\n"
+                "set.i64 t4, 0x50\ninsn_start.i64 0x108, 4\nt6 = get.i64 0x58\nstore.i64 t4, t6, u32le\n"
+                "goto_block.i64 0x10c, 0\n");
+}
+END_TEST
+
+Suite *ir_passes_suite(void)
+{
+    Suite *s = suite_create("ir_passes");
+    TCase *tc = tcase_create("passes");
+
+    tcase_add_test(tc, test_copy_forwards_get);
+    tcase_add_test(tc, test_copy_stops_at_state_call);
+    tcase_add_test(tc, test_dead_set);
+    tcase_add_test(tc, test_dead_set_kept_before_fault);
+    tcase_add_test(tc, test_dead_set_partial_overlap);
+    tcase_add_test(tc, test_dce_chains_and_pure_calls);
+    tcase_add_test(tc, test_pipeline_lui_addi);
+    suite_add_tcase(s, tc);
+    return s;
+}
