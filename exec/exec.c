@@ -8,6 +8,8 @@
  *
  * Must not: know any guest ISA (only GuestArch), or how an engine runs code.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
 
 #include "exec/exec.h"
@@ -328,7 +330,11 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
 
     exec_thread.ctx = x;
     exec_thread.cpu = cpu;
-    if (sigsetjmp(unwind, 1) != 0) {
+    /*
+     * No signal mask is saved: that would cost a syscall on every entry (every guest
+     * syscall).  exec_fault_unwind() unblocks the fault signals itself instead.
+     */
+    if (sigsetjmp(unwind, 0) != 0) {
         /* A fault handler or a raising helper unwound here; cpu->exit_* are set. */
         exec_thread.unwind = NULL;
         if (x->opts.trace & EXEC_TRACE_EXEC) {
@@ -395,9 +401,15 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
 G_NORETURN void exec_fault_unwind(uintptr_t host_pc, GuestExitKind kind, int64_t code, uint64_t aux)
 {
     GuestCpu *cpu = exec_thread.cpu;
+    sigset_t faults;
 
     (void)host_pc;
     g_assert(exec_thread.unwind != NULL);
+    /* Leaving the handler by longjmp skips the kernel's restore of the signal mask. */
+    sigemptyset(&faults);
+    sigaddset(&faults, SIGSEGV);
+    sigaddset(&faults, SIGBUS);
+    pthread_sigmask(SIG_UNBLOCK, &faults, NULL);
     cpu->exit_kind = kind;
     cpu->exit_code = code;
     cpu->exit_aux = aux;

@@ -98,11 +98,53 @@ static inline uint32_t rv_bits(uint32_t insn, unsigned lo, unsigned len)
 
 /* Find the table row of a 32-bit instruction (NULL if none); fills *a. */
 const RvInsnDesc *rv_decode32(uint32_t insn, RvArgs *a);
+
+/* Compressed layouts: how fields are found, which 32-bit operands they become, how they print. */
+typedef enum RvCFormat {
+    RV_CFMT_4SPN,       /* addi rd', sp, nzuimm */
+    RV_CFMT_LW,         /* rd', uimm(rs1') word-scaled */
+    RV_CFMT_LD,         /* rd', uimm(rs1') double-scaled (also c.fld) */
+    RV_CFMT_SW,
+    RV_CFMT_SD,
+    RV_CFMT_ADDI,       /* rd = rd op imm6 (c.addi, c.addiw) */
+    RV_CFMT_LI,         /* rd = imm6 */
+    RV_CFMT_LUI,        /* rd = nzimm << 12 */
+    RV_CFMT_16SP,       /* sp = sp + nzimm*16 */
+    RV_CFMT_SHIFTB,     /* rd' = rd' >> shamt (c.srli, c.srai) */
+    RV_CFMT_ANDI,       /* rd' = rd' & imm6 */
+    RV_CFMT_ARITH,      /* rd' = rd' op rs2' */
+    RV_CFMT_J,          /* jal x0, offset */
+    RV_CFMT_BRANCH,     /* beq/bne rs1', x0, offset */
+    RV_CFMT_SLLI,
+    RV_CFMT_LWSP,
+    RV_CFMT_LDSP,       /* also c.fldsp */
+    RV_CFMT_JR,         /* jalr x0, 0(rs1) */
+    RV_CFMT_MV,         /* add rd, x0, rs2 */
+    RV_CFMT_NONE,       /* c.ebreak */
+    RV_CFMT_JALR,       /* jalr ra, 0(rs1) */
+    RV_CFMT_ADD,        /* add rd, rd, rs2 */
+    RV_CFMT_SWSP,
+    RV_CFMT_SDSP,       /* also c.fsdsp */
+} RvCFormat;
+
+typedef struct RvCInsnDesc {
+    const char *name;       /* "c_addi": '_' prints as '.' */
+    uint16_t mask, match;
+    RvCFormat fmt;
+    uint32_t flags;         /* RV_CF_* reserved-encoding checks */
+    uint32_t base;          /* match bits of the 32-bit equivalent */
+    bool fp_rd;             /* rd / rs2 is an f register (c.fld, c.fsd, ...) */
+} RvCInsnDesc;
+
 /*
- * Expand a 16-bit instruction to its 32-bit equivalent.  Returns false for an
- * illegal or reserved encoding.  *name gets the compressed mnemonic's table name.
+ * Expand a 16-bit instruction to its 32-bit equivalent.  Returns NULL for an
+ * illegal or reserved encoding; *args gets the operands as the 32-bit form sees them.
  */
-bool rv_expand_rvc(uint16_t c, uint32_t *insn, const char **name);
+const RvCInsnDesc *rv_expand_rvc(uint16_t c, uint32_t *insn, RvArgs *args);
+
+/* GuestArch hooks (lift.c, disas.c, arch.c). */
+void rv_lift_block(GuestLiftCtx *lctx);
+unsigned rv_disas(GuestAddr pc, const uint8_t *bytes, size_t len, char *buf, size_t buflen);
 
 /* --- Guest-state accessors (lift.c) --- */
 #define RV_OFF_X(i)     ((uint32_t)offsetof(RvCpu, x[0]) + 8u * (uint32_t)(i))
@@ -150,7 +192,8 @@ extern const char *const rv_freg_names[32];
 /* Name of a CSR as objdump prints it, or NULL when objdump prints the number. */
 const char *rv_csr_name(uint32_t csr);
 
-/* Helper descriptors (helpers.def) */
+/* Helper prototypes and descriptors (helpers.def); misc_helpers.c defines the descriptors. */
+#define IR_HELPER_DEF "frontend/riscv/helpers.def"
 #include "ir/ir_helper_gen.h"
 
 #endif

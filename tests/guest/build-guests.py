@@ -50,8 +50,10 @@ def build_one(args, name, variant, flags, srcs):
         if os.path.getmtime(out) >= newest:
             return out, True, "up to date"
     compiler = compiler_for(srcs, args.cc, args.cxx)
+    libs = [f for f in flags if f.startswith("-l")]     # libraries go after the sources
+    flags = [f for f in flags if not f.startswith("-l")]
     cmd = [compiler] + COMMON_FLAGS + VARIANT_FLAGS[variant] + flags + ["-I", args.src]
-    cmd += ["-o", out] + paths + ["-lm"]
+    cmd += ["-o", out] + paths + libs + ["-lm"]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if proc.returncode != 0:
         if os.path.exists(out):

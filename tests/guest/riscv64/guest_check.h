@@ -83,6 +83,20 @@ static inline int gc_check_str(const char *got, const char *want, const char *ex
 #define CHECK(cond) gc_check_true(!!(cond), #cond, __LINE__)
 #define CHECK_STR(got, want) gc_check_str((got), (want), #got, __LINE__)
 
+static inline uint32_t gc_f32_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof(u));
+    return u;
+}
+
+static inline uint64_t gc_f64_bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof(u));
+    return u;
+}
+
 /* Ends the last group, prints the total and gives main()'s return value. */
 static inline int gc_finish(void)
 {
