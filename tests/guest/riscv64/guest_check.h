@@ -17,7 +17,8 @@
 #include <string.h>
 
 static const char *gc_group_name;
-static int gc_group_checks, gc_group_fails, gc_total_checks, gc_total_fails;
+/* volatile: tests siglongjmp out of signal handlers, so nothing may stay cached in registers */
+static volatile int gc_group_checks, gc_group_fails, gc_total_checks, gc_total_fails;
 
 static inline void gc_group_end(void)
 {

@@ -1,0 +1,1117 @@
+/*
+ * IR to x86-64: one forward pass over an optimized IrBlock, allocating registers as it
+ * goes (x64_ra.c) and emitting through the encoder (x64_emit.c).
+ *
+ * Block layout: the exit_request poll, then the body, then out-of-line "cold" code
+ * (the interrupt exit, unchained exit stubs, address-fault exits).  Memory ops, helper
+ * calls and exits are in x64_gen_mem.c; this file has the pass itself, arithmetic and
+ * control flow.  It must not know any guest: everything comes from the IR.
+ */
+#include "backend-x86_64/x64_internal.h"
+
+#include <stddef.h>
+
+/* --- Small helpers shared with x64_gen_mem.c --- */
+
+unsigned x64_tsz(IrType t)
+{
+    return t == IR_I64 ? 8 : 4;
+}
+
+bool x64_is_const(X64Gen *g, IrTemp t)
+{
+    return g->temps[t].is_const;
+}
+
+/* The value of a constant temp as the op sees it (truncated to sz bytes). */
+uint64_t x64_cval(X64Gen *g, IrTemp t, unsigned sz)
+{
+    uint64_t v = g->temps[t].cval;
+    return sz == 8 ? v : (uint32_t)v;
+}
+
+/* A constant usable as an imm32 operand of an sz-byte instruction. */
+bool x64_imm_ok(X64Gen *g, IrTemp t, unsigned sz, int32_t *imm)
+{
+    if (!g->temps[t].is_const) {
+        return false;
+    }
+    uint64_t v = g->temps[t].cval;
+    if (sz == 4) {
+        *imm = (int32_t)(uint32_t)v;
+        return true;
+    }
+    if (!x64_fits_i32((int64_t)v)) {
+        return false;
+    }
+    *imm = (int32_t)(int64_t)v;
+    return true;
+}
+
+X64Opnd x64_operand(X64Gen *g, IrTemp t, unsigned sz)
+{
+    X64Opnd o = { .is_imm = false, .reg = X64_NOREG, .imm = 0 };
+    if (x64_imm_ok(g, t, sz, &o.imm)) {
+        o.is_imm = true;
+    } else {
+        o.reg = x64_ra_use(g, t);
+    }
+    return o;
+}
+
+/* Store a 64-bit constant to memory; may use r11. */
+void x64_store_imm64(X64Gen *g, X64Mem m, uint64_t v)
+{
+    if (x64_fits_i32((int64_t)v)) {
+        x64_mov_mi(&g->buf, 8, m, (int32_t)(int64_t)v);
+    } else {
+        x64_mov_ri(&g->buf, 8, X64_SCRATCH, v);
+        x64_mov_mr(&g->buf, 8, m, X64_SCRATCH);
+    }
+}
+
+/*
+ * Get t's value into the fixed register r, which the instruction will clobber: r ends
+ * up locked and owned by nobody, and t (if still needed later) lives somewhere else.
+ */
+void x64_put_in(X64Gen *g, X64Reg r, IrTemp t, unsigned sz)
+{
+    X64TempInfo *ti = &g->temps[t];
+    if (ti->reg == r && (ti->last_use <= g->cur || ti->is_const || ti->in_frame)) {
+        X64RegInfo *ri = &g->regs[r];
+        if (ri->slot >= 0) {
+            if (ri->dirty) {
+                x64_mov_mr(&g->buf, ri->slot_size, x64_mem(X64_CPU_REG, ri->slot), r);
+            }
+            ri->slot = -1;
+            ri->dirty = false;
+        }
+        x64_ra_unmap(g, r);
+        x64_ra_lock(g, r);
+        return;
+    }
+    x64_ra_take(g, r);
+    x64_ra_load_value(g, r, t, sz);
+}
+
+/* Define out as the constant v (a folded op): no code unless out needs a register. */
+static void def_const(X64Gen *g, IrTemp out, uint64_t v)
+{
+    X64TempInfo *ti = &g->temps[out];
+    if (g->blk->temps[out].ndefs <= 1) {
+        if (ti->reg >= 0) {
+            x64_ra_unmap(g, ti->reg);
+        }
+        ti->is_const = true;
+        ti->cval = v;
+        ti->in_frame = false;
+        return;
+    }
+    X64Reg r = x64_ra_def(g, out, X64_NOREG);
+    x64_mov_ri(&g->buf, 8, r, v);
+    x64_ra_def_done(g, out);
+}
+
+static const X64Cond cond_map[IR_COND_COUNT] = {
+    [IR_COND_EQ] = X64_CC_E,   [IR_COND_NE] = X64_CC_NE,
+    [IR_COND_LT] = X64_CC_L,   [IR_COND_GE] = X64_CC_GE,
+    [IR_COND_LE] = X64_CC_LE,  [IR_COND_GT] = X64_CC_G,
+    [IR_COND_LTU] = X64_CC_B,  [IR_COND_GEU] = X64_CC_AE,
+    [IR_COND_LEU] = X64_CC_BE, [IR_COND_GTU] = X64_CC_A,
+    [IR_COND_TSTEQ] = X64_CC_E, [IR_COND_TSTNE] = X64_CC_NE,
+};
+
+/* Operands of a comparison, placed before any output is allocated. */
+typedef struct Cmp {
+    IrCond c;
+    unsigned sz;
+    X64Reg a;
+    X64Opnd b;
+} Cmp;
+
+static Cmp cmp_prepare(X64Gen *g, IrCond c, IrType ty, IrTemp a, IrTemp b)
+{
+    Cmp k = { .c = c, .sz = x64_tsz(ty) };
+    int32_t imm;
+    if (x64_is_const(g, a) && !x64_imm_ok(g, b, k.sz, &imm)) {
+        IrTemp t = a;
+        a = b;
+        b = t;
+        k.c = ir_cond_swap(c);
+    }
+    k.a = x64_ra_use(g, a);
+    k.b = x64_operand(g, b, k.sz);
+    return k;
+}
+
+/* Emit the compare; returns the x86 condition that is true when the IR condition is. */
+static X64Cond cmp_emit(X64Gen *g, const Cmp *k)
+{
+    bool tst = k->c == IR_COND_TSTEQ || k->c == IR_COND_TSTNE;
+    if (k->b.is_imm) {
+        if (tst) {
+            x64_test_ri(&g->buf, k->sz, k->a, k->b.imm);
+        } else if (k->b.imm == 0) {
+            x64_test_rr(&g->buf, k->sz, k->a, k->a);   /* same flags as cmp a, 0 */
+        } else {
+            x64_alu_ri(&g->buf, X64_CMP, k->sz, k->a, k->b.imm);
+        }
+    } else if (tst) {
+        x64_test_rr(&g->buf, k->sz, k->a, k->b.reg);
+    } else {
+        x64_alu_rr(&g->buf, X64_CMP, k->sz, k->a, k->b.reg);
+    }
+    return cond_map[k->c];
+}
+
+/* --- Arithmetic --- */
+
+/* A register for out, reusing a's register when a dies here. */
+static X64Reg def_from(X64Gen *g, IrTemp out, IrTemp a, X64Reg ra, unsigned sz)
+{
+    if (x64_ra_reusable(g, a) && g->temps[a].reg == ra) {
+        return x64_ra_def(g, out, ra);
+    }
+    X64Reg r = x64_ra_def(g, out, X64_NOREG);
+    x64_mov_rr(&g->buf, sz, r, ra);
+    return r;
+}
+
+static void gen_alu(X64Gen *g, const IrInsn *insn, X64Alu op, bool commutes)
+{
+    unsigned sz = x64_tsz(insn->type);
+    IrTemp a = insn->in[0], b = insn->in[1];
+    int32_t imm;
+    if (commutes && ((x64_is_const(g, a) && !x64_is_const(g, b)) ||
+                     (!x64_ra_reusable(g, a) && x64_ra_reusable(g, b) && !x64_imm_ok(g, b, sz, &imm)))) {
+        IrTemp t = a;
+        a = b;
+        b = t;
+    }
+    X64Opnd ob = x64_operand(g, b, sz);
+    X64Reg ra = x64_ra_use(g, a);
+    X64Reg r;
+    if (x64_ra_reusable(g, a)) {
+        r = x64_ra_def(g, insn->out, ra);
+    } else if (op == X64_ADD || (op == X64_SUB && ob.is_imm && ob.imm != INT32_MIN)) {
+        /* Three-operand add without disturbing a. */
+        r = x64_ra_def(g, insn->out, X64_NOREG);
+        if (ob.is_imm) {
+            x64_lea(&g->buf, sz, r, x64_mem(ra, op == X64_SUB ? -ob.imm : ob.imm));
+        } else {
+            x64_lea(&g->buf, sz, r, x64_mem_idx(ra, ob.reg, 0, 0));
+        }
+        x64_ra_def_done(g, insn->out);
+        return;
+    } else {
+        r = x64_ra_def(g, insn->out, X64_NOREG);
+        x64_mov_rr(&g->buf, sz, r, ra);
+    }
+    if (ob.is_imm) {
+        x64_alu_ri(&g->buf, op, sz, r, ob.imm);
+    } else {
+        x64_alu_rr(&g->buf, op, sz, r, ob.reg);
+    }
+    x64_ra_def_done(g, insn->out);
+}
+
+static void gen_mul(X64Gen *g, const IrInsn *insn)
+{
+    unsigned sz = x64_tsz(insn->type);
+    IrTemp a = insn->in[0], b = insn->in[1];
+    int32_t imm;
+    if (x64_is_const(g, a) || (!x64_ra_reusable(g, a) && x64_ra_reusable(g, b))) {
+        IrTemp t = a;
+        a = b;
+        b = t;
+    }
+    if (x64_imm_ok(g, b, sz, &imm)) {
+        X64Reg ra = x64_ra_use(g, a);
+        X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? ra : X64_NOREG);
+        x64_imul_rri(&g->buf, sz, r, ra, imm);
+    } else {
+        X64Reg rb = x64_ra_use(g, b);
+        X64Reg ra = x64_ra_use(g, a);
+        X64Reg r = def_from(g, insn->out, a, ra, sz);
+        x64_imul_rr(&g->buf, sz, r, rb);
+    }
+    x64_ra_def_done(g, insn->out);
+}
+
+static void gen_mulh(X64Gen *g, const IrInsn *insn)
+{
+    IrOpcode op = insn->op;
+    IrTemp a = insn->in[0], b = insn->in[1];
+    if (insn->type == IR_I32) {
+        /* The full 64-bit product of the extended halves; its upper word is the answer. */
+        X64Reg rb = x64_ra_use(g, b);
+        X64Reg ra = x64_ra_use(g, a);
+        X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? ra : X64_NOREG);
+        if (op == IR_OP_MULHU) {
+            x64_mov_rr(&g->buf, 4, X64_SCRATCH, rb);
+            x64_mov_rr(&g->buf, 4, r, ra);
+        } else {
+            if (op == IR_OP_MULHS) {
+                x64_movsx_rr(&g->buf, 8, X64_SCRATCH, rb, 4);
+            } else {
+                x64_mov_rr(&g->buf, 4, X64_SCRATCH, rb);
+            }
+            x64_movsx_rr(&g->buf, 8, r, ra, 4);
+        }
+        x64_imul_rr(&g->buf, 8, r, X64_SCRATCH);
+        x64_shift_ri(&g->buf, op == IR_OP_MULHU ? X64_SHR : X64_SAR, 8, r, 32);
+        x64_ra_def_done(g, insn->out);
+        return;
+    }
+    x64_ra_take(g, X64_RDX);
+    x64_put_in(g, X64_RAX, a, 8);
+    X64Reg rb = b == a ? X64_RAX : x64_ra_use(g, b);
+    X64Reg corr = X64_NOREG;
+    if (op == IR_OP_MULHSU) {
+        /* mulhsu(a, b) = mulhu(a, b) - (a < 0 ? b : 0) */
+        corr = x64_ra_alloc(g);
+        x64_mov_rr(&g->buf, 8, corr, X64_RAX);
+        x64_shift_ri(&g->buf, X64_SAR, 8, corr, 63);
+        x64_alu_rr(&g->buf, X64_AND, 8, corr, rb);
+    }
+    x64_grp3(&g->buf, op == IR_OP_MULHS ? X64_IMUL1 : X64_MUL, 8, rb);
+    if (corr != X64_NOREG) {
+        x64_alu_rr(&g->buf, X64_SUB, 8, X64_RDX, corr);
+    }
+    x64_ra_def(g, insn->out, X64_RDX);
+    x64_ra_def_done(g, insn->out);
+}
+
+/* Division with the IR's total semantics: never traps on the host. */
+static void gen_div(X64Gen *g, const IrInsn *insn)
+{
+    unsigned sz = x64_tsz(insn->type);
+    IrOpcode op = insn->op;
+    bool sign = op == IR_OP_DIVS || op == IR_OP_REMS;
+    bool rem = op == IR_OP_REMS || op == IR_OP_REMU;
+    IrTemp a = insn->in[0], b = insn->in[1];
+    uint64_t ones = sz == 8 ? ~0ull : 0xffffffffull;
+
+    if (x64_is_const(g, b)) {
+        uint64_t v = x64_cval(g, b, sz);
+        if (v == 0) {
+            if (rem) {
+                X64Reg ra = x64_ra_use(g, a);
+                def_from(g, insn->out, a, ra, sz);
+                x64_ra_def_done(g, insn->out);
+            } else {
+                def_const(g, insn->out, ones);
+            }
+            return;
+        }
+        if (sign && v == ones) {
+            if (rem) {
+                def_const(g, insn->out, 0);
+            } else {
+                X64Reg ra = x64_ra_use(g, a);
+                X64Reg r = def_from(g, insn->out, a, ra, sz);
+                x64_grp3(&g->buf, X64_NEG, sz, r);
+                x64_ra_def_done(g, insn->out);
+            }
+            return;
+        }
+    }
+    bool check = !x64_is_const(g, b);
+    x64_ra_take(g, X64_RDX);
+    x64_put_in(g, X64_RAX, a, sz);
+    X64Reg rb;
+    if (b == a) {
+        rb = X64_RAX;
+    } else {
+        rb = x64_ra_use(g, b);
+    }
+    X64Buf *bf = &g->buf;
+    uint32_t j_zero = 0, j_m1 = 0;
+    if (check) {
+        x64_test_rr(bf, sz, rb, rb);
+        j_zero = x64_jcc_rel8(bf, X64_CC_E);
+        if (sign) {
+            x64_alu_ri(bf, X64_CMP, sz, rb, -1);
+            j_m1 = x64_jcc_rel8(bf, X64_CC_E);
+        }
+    }
+    if (sign) {
+        x64_cqo(bf, sz);
+        x64_grp3(bf, X64_IDIV, sz, rb);
+    } else {
+        x64_zero(bf, X64_RDX);
+        x64_grp3(bf, X64_DIV, sz, rb);
+    }
+    if (check) {
+        uint32_t j_done = x64_jmp_rel8(bf);
+        uint32_t j_done2 = 0;
+        x64_patch_rel8(bf, j_zero, x64_offset(bf));
+        if (rem) {
+            x64_mov_rr(bf, 8, X64_RDX, X64_RAX);        /* x % 0 = x */
+        } else {
+            x64_mov_ri(bf, 8, X64_RAX, ~0ull);          /* x / 0 = all ones */
+        }
+        if (sign) {
+            j_done2 = x64_jmp_rel8(bf);
+            x64_patch_rel8(bf, j_m1, x64_offset(bf));
+            if (rem) {
+                x64_zero(bf, X64_RDX);                  /* x % -1 = 0 */
+            } else {
+                x64_grp3(bf, X64_NEG, sz, X64_RAX);     /* x / -1 = -x, MIN stays MIN */
+            }
+            x64_patch_rel8(bf, j_done2, x64_offset(bf));
+        }
+        x64_patch_rel8(bf, j_done, x64_offset(bf));
+    }
+    x64_ra_def(g, insn->out, rem ? X64_RDX : X64_RAX);
+    x64_ra_def_done(g, insn->out);
+}
+
+static void gen_unary(X64Gen *g, const IrInsn *insn, X64Grp3 op)
+{
+    unsigned sz = x64_tsz(insn->type);
+    X64Reg ra = x64_ra_use(g, insn->in[0]);
+    X64Reg r = def_from(g, insn->out, insn->in[0], ra, sz);
+    x64_grp3(&g->buf, op, sz, r);
+    x64_ra_def_done(g, insn->out);
+}
+
+static void gen_shift(X64Gen *g, const IrInsn *insn)
+{
+    static const X64Shift kinds[] = {
+        [IR_OP_SHL] = X64_SHL, [IR_OP_SHR] = X64_SHR, [IR_OP_SAR] = X64_SAR,
+        [IR_OP_ROTL] = X64_ROL, [IR_OP_ROTR] = X64_ROR,
+    };
+    unsigned sz = x64_tsz(insn->type);
+    X64Shift k = kinds[insn->op];
+    IrTemp a = insn->in[0], b = insn->in[1];
+
+    if (x64_is_const(g, b)) {
+        unsigned c = (unsigned)g->temps[b].cval & (sz * 8 - 1);
+        X64Reg ra = x64_ra_use(g, a);
+        X64Reg r = def_from(g, insn->out, a, ra, sz);
+        if (c != 0) {
+            x64_shift_ri(&g->buf, k, sz, r, (uint8_t)c);
+        }
+        x64_ra_def_done(g, insn->out);
+        return;
+    }
+    if (x64_host.bmi2 && (k == X64_SHL || k == X64_SHR || k == X64_SAR)) {
+        X64Reg rb = x64_ra_use(g, b);
+        X64Reg ra = x64_ra_use(g, a);
+        X64Reg reuse = X64_NOREG;
+        if (x64_ra_reusable(g, a)) {
+            reuse = ra;
+        } else if (x64_ra_reusable(g, b)) {
+            reuse = rb;
+        }
+        X64Reg r = x64_ra_def(g, insn->out, reuse);
+        x64_shiftx(&g->buf, k == X64_SHL ? X64_SHLX : k == X64_SHR ? X64_SHRX : X64_SARX, sz, r, ra, rb);
+        x64_ra_def_done(g, insn->out);
+        return;
+    }
+    /* Count in cl. */
+    if (g->temps[b].reg == X64_RCX) {
+        x64_ra_lock(g, X64_RCX);
+    } else {
+        x64_ra_take(g, X64_RCX);
+        x64_ra_load_value(g, X64_RCX, b, 8);
+    }
+    X64Reg ra = a == b ? X64_RCX : x64_ra_use(g, a);
+    X64Reg r;
+    if (ra != X64_RCX && x64_ra_reusable(g, a)) {
+        r = x64_ra_def(g, insn->out, ra);
+    } else {
+        r = x64_ra_def(g, insn->out, X64_NOREG);
+        x64_mov_rr(&g->buf, sz, r, ra);
+    }
+    x64_shift_cl(&g->buf, k, sz, r);
+    x64_ra_def_done(g, insn->out);
+}
+
+static void gen_ext(X64Gen *g, const IrInsn *insn)
+{
+    IrTemp a = insn->in[0];
+    X64Reg ra = x64_ra_use(g, a);
+    X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? ra : X64_NOREG);
+    unsigned dsz = x64_tsz(insn->type);
+    X64Buf *b = &g->buf;
+    switch ((IrOpcode)insn->op) {
+    case IR_OP_SEXT:
+        if (insn->imm[0] >= (int64_t)dsz * 8) {
+            x64_mov_rr(b, dsz, r, ra);
+        } else {
+            x64_movsx_rr(b, dsz, r, ra, (unsigned)insn->imm[0] / 8);
+        }
+        break;
+    case IR_OP_ZEXT:
+        if (insn->imm[0] >= 32) {
+            x64_mov_rr(b, insn->imm[0] >= 64 ? 8 : 4, r, ra);
+        } else {
+            x64_movzx_rr(b, r, ra, (unsigned)insn->imm[0] / 8);
+        }
+        break;
+    case IR_OP_EXTU32:
+    case IR_OP_TRUNC:
+        if (r != ra || insn->op == IR_OP_EXTU32) {
+            x64_mov_rr(b, 4, r, ra);
+        }
+        break;
+    case IR_OP_EXTS32:
+        x64_movsx_rr(b, 8, r, ra, 4);
+        break;
+    default:
+        g_assert_not_reached();
+    }
+    x64_ra_def_done(g, insn->out);
+}
+
+static void gen_extract(X64Gen *g, const IrInsn *insn)
+{
+    unsigned sz = x64_tsz(insn->type), w = sz * 8;
+    unsigned pos = (unsigned)insn->imm[0], len = (unsigned)insn->imm[1];
+    IrTemp a = insn->in[0];
+    X64Reg ra = x64_ra_use(g, a);
+    if (pos == 0 && (len == 8 || len == 16)) {
+        X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? ra : X64_NOREG);
+        x64_movzx_rr(&g->buf, r, ra, len / 8);
+    } else if (pos == 0 && len == 32) {
+        X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? ra : X64_NOREG);
+        x64_mov_rr(&g->buf, 4, r, ra);
+    } else {
+        X64Reg r = def_from(g, insn->out, a, ra, sz);
+        if (pos + len < w) {
+            x64_shift_ri(&g->buf, X64_SHL, sz, r, (uint8_t)(w - pos - len));
+        }
+        if (len < w) {
+            x64_shift_ri(&g->buf, X64_SHR, sz, r, (uint8_t)(w - len));
+        }
+    }
+    x64_ra_def_done(g, insn->out);
+}
+
+static void gen_deposit(X64Gen *g, const IrInsn *insn)
+{
+    unsigned sz = x64_tsz(insn->type), w = sz * 8;
+    unsigned pos = (unsigned)insn->imm[0], len = (unsigned)insn->imm[1];
+    IrTemp a = insn->in[0], v = insn->in[1];
+    uint64_t fmask = (len >= 64 ? ~0ull : ((1ull << len) - 1)) << pos;
+    if (sz == 4) {
+        fmask &= 0xffffffffu;
+    }
+    if (len >= w) {
+        X64Reg rv = x64_ra_use(g, v);
+        def_from(g, insn->out, v, rv, sz);
+        x64_ra_def_done(g, insn->out);
+        return;
+    }
+    /* Field value, shifted into place, in r11 (or as a constant). */
+    bool vconst = x64_is_const(g, v);
+    uint64_t vbits = vconst ? (g->temps[v].cval << pos) & fmask : 0;
+    X64Reg rv = vconst ? X64_NOREG : x64_ra_use(g, v);
+    X64Reg ra = x64_ra_use(g, a);
+    X64Reg tmp = X64_NOREG;
+    if (sz == 8 && !x64_fits_i32((int64_t)~fmask)) {
+        tmp = x64_ra_alloc(g);
+    }
+    X64Reg r = def_from(g, insn->out, a, ra, sz);
+    X64Buf *b = &g->buf;
+    if (!vconst) {
+        /* The field first: v may share a's register, which the mask below clobbers. */
+        x64_mov_rr(b, sz, X64_SCRATCH, rv);
+        x64_shift_ri(b, X64_SHL, sz, X64_SCRATCH, (uint8_t)(w - len));
+        if (w - len - pos > 0) {
+            x64_shift_ri(b, X64_SHR, sz, X64_SCRATCH, (uint8_t)(w - len - pos));
+        }
+    }
+    if (tmp != X64_NOREG) {
+        x64_mov_ri(b, 8, tmp, ~fmask);
+        x64_alu_rr(b, X64_AND, 8, r, tmp);
+    } else {
+        x64_alu_ri(b, X64_AND, sz, r, (int32_t)(uint32_t)~fmask);
+    }
+    if (!vconst) {
+        x64_alu_rr(b, X64_OR, sz, r, X64_SCRATCH);
+    } else if (vbits != 0) {
+        if (sz == 4 || x64_fits_i32((int64_t)vbits)) {
+            x64_alu_ri(b, X64_OR, sz, r, (int32_t)(uint32_t)vbits);
+        } else {
+            x64_mov_ri(b, 8, X64_SCRATCH, vbits);
+            x64_alu_rr(b, X64_OR, 8, r, X64_SCRATCH);
+        }
+    }
+    x64_ra_def_done(g, insn->out);
+}
+
+static void gen_bitcount(X64Gen *g, const IrInsn *insn)
+{
+    unsigned sz = x64_tsz(insn->type), w = sz * 8;
+    IrTemp a = insn->in[0];
+    X64Reg ra = x64_ra_use(g, a);
+    X64Reg tmp = X64_NOREG;
+    if (insn->op == IR_OP_POPCNT && !x64_host.popcnt) {
+        tmp = x64_ra_alloc(g);
+    }
+    X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? ra : X64_NOREG);
+    X64Buf *b = &g->buf;
+    switch ((IrOpcode)insn->op) {
+    case IR_OP_CLZ:
+        if (x64_host.lzcnt) {
+            x64_lzcnt(b, sz, r, ra);
+        } else {
+            /* clz = (w - 1) - bsr(x); bsr of 0 leaves ZF set: use -1 to get w. */
+            x64_mov_ri(b, 8, X64_SCRATCH, ~0ull);
+            x64_bsr(b, sz, r, ra);
+            x64_cmov(b, X64_CC_E, sz, r, X64_SCRATCH);
+            x64_grp3(b, X64_NEG, sz, r);
+            x64_alu_ri(b, X64_ADD, sz, r, (int32_t)w - 1);
+        }
+        break;
+    case IR_OP_CTZ:
+        if (x64_host.bmi1) {
+            x64_tzcnt(b, sz, r, ra);
+        } else {
+            x64_mov_ri(b, 4, X64_SCRATCH, w);
+            x64_bsf(b, sz, r, ra);
+            x64_cmov(b, X64_CC_E, sz, r, X64_SCRATCH);
+        }
+        break;
+    case IR_OP_POPCNT:
+        if (x64_host.popcnt) {
+            x64_popcnt(b, sz, r, ra);
+        } else {
+            /* Clear the lowest set bit until none is left (hosts without popcnt only). */
+            x64_mov_rr(b, sz, X64_SCRATCH, ra);
+            x64_zero(b, r);
+            x64_test_rr(b, sz, X64_SCRATCH, X64_SCRATCH);
+            uint32_t j_end = x64_jcc_rel8(b, X64_CC_E);
+            uint32_t loop = x64_offset(b);
+            x64_alu_ri(b, X64_ADD, 4, r, 1);
+            x64_lea(b, sz, tmp, x64_mem(X64_SCRATCH, -1));
+            x64_alu_rr(b, X64_AND, sz, X64_SCRATCH, tmp);
+            uint32_t j_loop = x64_jcc_rel8(b, X64_CC_NE);
+            x64_patch_rel8(b, j_loop, loop);
+            x64_patch_rel8(b, j_end, x64_offset(b));
+        }
+        break;
+    case IR_OP_BSWAP:
+        if (insn->imm[0] == 16) {
+            x64_movzx_rr(b, r, ra, 2);
+            x64_shift_ri(b, X64_ROL, 2, r, 8);
+        } else {
+            if (r != ra) {
+                x64_mov_rr(b, insn->imm[0] == 64 ? 8 : 4, r, ra);
+            }
+            x64_bswap(b, insn->imm[0] == 64 ? 8 : 4, r);
+        }
+        break;
+    default:
+        g_assert_not_reached();
+    }
+    x64_ra_def_done(g, insn->out);
+}
+
+static void gen_setcond(X64Gen *g, const IrInsn *insn)
+{
+    IrTemp a = insn->in[0], b = insn->in[1];
+    Cmp k = cmp_prepare(g, (IrCond)insn->imm[0], insn->type, a, b);
+    X64Reg reuse = X64_NOREG;
+    if (x64_ra_reusable(g, a) && g->temps[a].reg >= 0) {
+        reuse = g->temps[a].reg;
+    } else if (x64_ra_reusable(g, b) && g->temps[b].reg >= 0) {
+        reuse = g->temps[b].reg;
+    }
+    X64Reg r = x64_ra_def(g, insn->out, reuse);
+    X64Cond cc = cmp_emit(g, &k);
+    x64_setcc(&g->buf, cc, r);
+    x64_movzx_rr(&g->buf, r, r, 1);
+    x64_ra_def_done(g, insn->out);
+}
+
+static void gen_select(X64Gen *g, const IrInsn *insn)
+{
+    unsigned sz = x64_tsz(insn->type);
+    IrTemp t = insn->in[2], f = insn->in[3];
+    Cmp k = cmp_prepare(g, (IrCond)insn->imm[0], insn->type, insn->in[0], insn->in[1]);
+    X64Reg rt = x64_ra_use(g, t);
+    bool fconst = x64_is_const(g, f);
+    X64Reg rf = fconst ? X64_NOREG : x64_ra_use(g, f);
+    X64Reg r = x64_ra_def(g, insn->out, (!fconst && x64_ra_reusable(g, f) && f != t) ? rf : X64_NOREG);
+    X64Cond cc = cmp_emit(g, &k);
+    if (fconst) {
+        x64_mov_ri(&g->buf, sz, r, x64_cval(g, f, sz));    /* mov leaves the flags alone */
+    } else if (r != rf) {
+        x64_mov_rr(&g->buf, sz, r, rf);
+    }
+    x64_cmov(&g->buf, cc, sz, r, rt);
+    x64_ra_def_done(g, insn->out);
+}
+
+/* --- Guest state --- */
+
+static void gen_get(X64Gen *g, const IrInsn *insn)
+{
+    IrTemp out = insn->out;
+    unsigned size = x64_tsz(insn->type);
+    int32_t off = (int32_t)insn->imm[0];
+    if (g->temps[out].last_use <= g->cur && !g->temps[out].global) {
+        return;                                 /* result unused */
+    }
+    X64Reg s = x64_ra_find_slot(g, off, size);
+    if (s != X64_NOREG) {
+        x64_ra_lock(g, s);
+        if (g->regs[s].temp == IR_TEMP_NONE) {
+            x64_ra_map(g, s, out);
+            g->temps[out].is_const = false;
+            g->temps[out].in_frame = false;
+        } else {
+            X64Reg r = x64_ra_def(g, out, X64_NOREG);
+            x64_mov_rr(&g->buf, 8, r, s);
+        }
+        x64_ra_def_done(g, out);
+        return;
+    }
+    x64_ra_clear_overlaps(g, off, size, false);
+    X64Reg r = x64_ra_def(g, out, X64_NOREG);
+    x64_mov_rm(&g->buf, size, r, x64_mem(X64_CPU_REG, off));
+    g->regs[r].slot = off;
+    g->regs[r].slot_size = (uint8_t)size;
+    g->regs[r].dirty = false;
+    x64_ra_def_done(g, out);
+}
+
+static void gen_set(X64Gen *g, const IrInsn *insn)
+{
+    IrTemp v = insn->in[0];
+    unsigned size = x64_tsz(insn->type);
+    int32_t off = (int32_t)insn->imm[0];
+    int32_t imm;
+    x64_ra_clear_overlaps(g, off, size, true);
+    if (x64_imm_ok(g, v, size, &imm)) {
+        x64_mov_mi(&g->buf, size, x64_mem(X64_CPU_REG, off), imm);
+        return;
+    }
+    X64Reg r = x64_ra_use(g, v);
+    if (g->regs[r].slot < 0) {
+        g->regs[r].slot = off;
+        g->regs[r].slot_size = (uint8_t)size;
+        g->regs[r].dirty = true;
+        return;
+    }
+    /* r already caches another slot: give this one its own register if one is free. */
+    X64Reg f = x64_ra_alloc_nospill(g);
+    if (f == X64_NOREG) {
+        x64_mov_mr(&g->buf, size, x64_mem(X64_CPU_REG, off), r);
+        return;
+    }
+    x64_mov_rr(&g->buf, 8, f, r);
+    g->regs[f].slot = off;
+    g->regs[f].slot_size = (uint8_t)size;
+    g->regs[f].dirty = true;
+}
+
+/* --- Control flow inside the block --- */
+
+static void branch_to_label(X64Gen *g, int cc, uint32_t label)
+{
+    X64Buf *b = &g->buf;
+    if (g->label_off[label] != UINT32_MAX) {
+        uint32_t at = cc < 0 ? x64_jmp_rel32(b) : x64_jcc_rel32(b, (X64Cond)cc);
+        x64_patch_rel32(b, at, g->label_off[label]);
+    } else {
+        uint32_t at = cc < 0 ? x64_jmp_rel32(b) : x64_jcc_rel32(b, (X64Cond)cc);
+        X64Fixup f = { .label = label, .site = at };
+        g_array_append_val(g->fixups, f);
+    }
+}
+
+/* Pad so that an instruction with an opcode of oplen bytes has a 4-byte aligned rel32. */
+void x64_align_rel32(X64Gen *g, unsigned oplen)
+{
+    unsigned mis = (x64_offset(&g->buf) + oplen) & 3;
+    if (mis) {
+        x64_nop(&g->buf, 4 - mis);
+    }
+}
+
+/*
+ * A BRCOND whose target label only leads to a GOTO_BLOCK (and is reached from nowhere
+ * else) becomes a chainable jcc: returns that GOTO_BLOCK, or NULL.
+ */
+static const IrInsn *fused_exit(X64Gen *g, uint32_t label)
+{
+    const IrBlock *blk = g->blk;
+    uint32_t li = g->label_insn[label];
+    if (g->label_refs[label] != 1 || li == UINT32_MAX || li <= g->cur - 1) {
+        return NULL;
+    }
+    /* The label must not be reachable by falling through. */
+    int64_t p = (int64_t)li - 1;
+    while (p >= 0 && (blk->insns[p].op == IR_OP_INSN_START || blk->insns[p].op == IR_OP_NOP)) {
+        p--;
+    }
+    if (p < 0) {
+        return NULL;
+    }
+    const IrInsn *prev = &blk->insns[p];
+    if (!(ir_op_info[prev->op].flags & IR_F_ENDS_BLOCK) && prev->op != IR_OP_BR) {
+        return NULL;
+    }
+    for (uint32_t i = li + 1; i < blk->n_insns; i++) {
+        IrOpcode op = (IrOpcode)blk->insns[i].op;
+        if (op == IR_OP_INSN_START || op == IR_OP_NOP) {
+            continue;
+        }
+        return op == IR_OP_GOTO_BLOCK ? &blk->insns[i] : NULL;
+    }
+    return NULL;
+}
+
+static void gen_brcond_cmp(X64Gen *g, IrCond c, IrType ty, IrTemp a, IrTemp b, uint32_t label)
+{
+    x64_ra_writeback(g);
+    if (x64_is_const(g, a) && x64_is_const(g, b)) {
+        unsigned sz = x64_tsz(ty);
+        if (!ir_cond_eval(c, ty, x64_cval(g, a, sz), x64_cval(g, b, sz))) {
+            return;
+        }
+        const IrInsn *ex = fused_exit(g, label);
+        if (ex == NULL) {
+            branch_to_label(g, -1, label);
+            return;
+        }
+        c = IR_COND_EQ;             /* always true below: compare a register with itself */
+        b = a;
+    }
+    Cmp k = cmp_prepare(g, c, ty, a, b);
+    X64Cond cc = cmp_emit(g, &k);
+    const IrInsn *ex = fused_exit(g, label);
+    if (ex != NULL) {
+        x64_align_rel32(g, 2);
+        uint32_t at = x64_jcc_rel32(&g->buf, cc);
+        x64_add_exit(g, (uint32_t)ex->imm[1], (uint64_t)ex->imm[0], at);
+        g->label_fused[label] = true;
+    } else {
+        branch_to_label(g, cc, label);
+    }
+}
+
+static void gen_label(X64Gen *g, uint32_t label)
+{
+    x64_ra_writeback(g);
+    x64_ra_forget(g);
+    g->label_off[label] = x64_offset(&g->buf);
+}
+
+/* --- The pass --- */
+
+static void analyze(X64Gen *g)
+{
+    const IrBlock *blk = g->blk;
+    if (g->temps_cap < blk->n_temps) {
+        g->temps_cap = MAX(blk->n_temps, g->temps_cap * 2);
+        g->temps = g_renew(X64TempInfo, g->temps, g->temps_cap);
+    }
+    for (uint32_t t = 0; t < blk->n_temps; t++) {
+        g->temps[t] = (X64TempInfo){ .reg = -1, .frame = -1 };
+    }
+    uint32_t nl = MAX(blk->n_labels, 1u);
+    if (g->labels_cap < nl) {
+        g->labels_cap = MAX(nl, g->labels_cap * 2);
+        g->label_off = g_renew(uint32_t, g->label_off, g->labels_cap);
+        g->label_refs = g_renew(uint32_t, g->label_refs, g->labels_cap);
+        g->label_insn = g_renew(uint32_t, g->label_insn, g->labels_cap);
+        g->label_fused = g_renew(bool, g->label_fused, g->labels_cap);
+    }
+    for (uint32_t l = 0; l < nl; l++) {
+        g->label_off[l] = UINT32_MAX;
+        g->label_refs[l] = 0;
+        g->label_insn[l] = UINT32_MAX;
+        g->label_fused[l] = false;
+    }
+    uint32_t region = 1;
+    for (uint32_t i = 0; i < blk->n_insns; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        switch ((IrOpcode)insn->op) {
+        case IR_OP_LABEL:
+            region++;
+            g->label_insn[insn->imm[0]] = i;
+            break;
+        case IR_OP_BR:
+            g->label_refs[insn->imm[0]]++;
+            break;
+        case IR_OP_BRCOND:
+            g->label_refs[insn->imm[1]]++;
+            break;
+        default:
+            break;
+        }
+        for (unsigned k = 0; k < insn->nin; k++) {
+            IrTemp t = insn->in[k];
+            if (t == IR_TEMP_NONE) {
+                continue;
+            }
+            X64TempInfo *ti = &g->temps[t];
+            ti->last_use = i + 1;
+            if (ti->def_region != region) {
+                ti->global = true;
+            }
+        }
+        if (ir_op_info[insn->op].nout > 0 && insn->out != IR_TEMP_NONE) {
+            X64TempInfo *ti = &g->temps[insn->out];
+            if (ti->def_region == 0) {
+                ti->def_region = region;
+            } else if (ti->def_region != region) {
+                ti->global = true;
+            }
+            if (blk->temps[insn->out].ndefs > 1) {
+                ti->global = true;
+            }
+        }
+    }
+}
+
+/* All inputs constant and the op pure: fold it here (also covers --no-opt blocks). */
+static bool try_fold(X64Gen *g, const IrInsn *insn)
+{
+    uint64_t in[IR_MAX_IN];
+    for (unsigned k = 0; k < insn->nin; k++) {
+        if (!x64_is_const(g, insn->in[k])) {
+            return false;
+        }
+        in[k] = g->temps[insn->in[k]].cval;
+    }
+    def_const(g, insn->out, ir_eval_pure(insn, in));
+    return true;
+}
+
+static void gen_insn(X64Gen *g, const IrInsn *insn)
+{
+    IrOpcode op = (IrOpcode)insn->op;
+    switch (op) {
+    case IR_OP_NOP:
+        break;
+    case IR_OP_CONST:
+        def_const(g, insn->out, ir_truncate((IrType)insn->type, (uint64_t)insn->imm[0]));
+        break;
+    case IR_OP_MOV: {
+        IrTemp a = insn->in[0];
+        if (x64_is_const(g, a)) {
+            def_const(g, insn->out, g->temps[a].cval);
+            break;
+        }
+        X64Reg ra = x64_ra_use(g, a);
+        def_from(g, insn->out, a, ra, 8);
+        x64_ra_def_done(g, insn->out);
+        break;
+    }
+    case IR_OP_GET:
+        gen_get(g, insn);
+        break;
+    case IR_OP_SET:
+        gen_set(g, insn);
+        break;
+    case IR_OP_ADD:
+    case IR_OP_SUB:
+    case IR_OP_MUL:
+    case IR_OP_MULHS:
+    case IR_OP_MULHU:
+    case IR_OP_MULHSU:
+    case IR_OP_DIVS:
+    case IR_OP_DIVU:
+    case IR_OP_REMS:
+    case IR_OP_REMU:
+    case IR_OP_NEG:
+    case IR_OP_NOT:
+    case IR_OP_AND:
+    case IR_OP_OR:
+    case IR_OP_XOR:
+    case IR_OP_SHL:
+    case IR_OP_SHR:
+    case IR_OP_SAR:
+    case IR_OP_ROTL:
+    case IR_OP_ROTR:
+    case IR_OP_SEXT:
+    case IR_OP_ZEXT:
+    case IR_OP_EXTU32:
+    case IR_OP_EXTS32:
+    case IR_OP_TRUNC:
+    case IR_OP_EXTRACT:
+    case IR_OP_DEPOSIT:
+    case IR_OP_CLZ:
+    case IR_OP_CTZ:
+    case IR_OP_POPCNT:
+    case IR_OP_BSWAP:
+    case IR_OP_SETCOND:
+    case IR_OP_SELECT:
+        if (try_fold(g, insn)) {
+            break;
+        }
+        switch (op) {
+        case IR_OP_ADD: gen_alu(g, insn, X64_ADD, true); break;
+        case IR_OP_SUB: gen_alu(g, insn, X64_SUB, false); break;
+        case IR_OP_AND: gen_alu(g, insn, X64_AND, true); break;
+        case IR_OP_OR: gen_alu(g, insn, X64_OR, true); break;
+        case IR_OP_XOR: gen_alu(g, insn, X64_XOR, true); break;
+        case IR_OP_MUL: gen_mul(g, insn); break;
+        case IR_OP_MULHS: case IR_OP_MULHU: case IR_OP_MULHSU: gen_mulh(g, insn); break;
+        case IR_OP_DIVS: case IR_OP_DIVU: case IR_OP_REMS: case IR_OP_REMU: gen_div(g, insn); break;
+        case IR_OP_NEG: gen_unary(g, insn, X64_NEG); break;
+        case IR_OP_NOT: gen_unary(g, insn, X64_NOT); break;
+        case IR_OP_SHL: case IR_OP_SHR: case IR_OP_SAR: case IR_OP_ROTL: case IR_OP_ROTR:
+            gen_shift(g, insn);
+            break;
+        case IR_OP_SEXT: case IR_OP_ZEXT: case IR_OP_EXTU32: case IR_OP_EXTS32: case IR_OP_TRUNC:
+            gen_ext(g, insn);
+            break;
+        case IR_OP_EXTRACT: gen_extract(g, insn); break;
+        case IR_OP_DEPOSIT: gen_deposit(g, insn); break;
+        case IR_OP_CLZ: case IR_OP_CTZ: case IR_OP_POPCNT: case IR_OP_BSWAP: gen_bitcount(g, insn); break;
+        case IR_OP_SETCOND: gen_setcond(g, insn); break;
+        case IR_OP_SELECT: gen_select(g, insn); break;
+        default: g_assert_not_reached();
+        }
+        break;
+    case IR_OP_LOAD:
+        x64_gen_load(g, insn);
+        break;
+    case IR_OP_STORE:
+        x64_gen_store(g, insn);
+        break;
+    case IR_OP_ATOMIC_RMW:
+        x64_gen_atomic(g, insn);
+        break;
+    case IR_OP_CMPXCHG:
+        x64_gen_cmpxchg(g, insn);
+        break;
+    case IR_OP_FENCE:
+        x64_mfence(&g->buf);
+        break;
+    case IR_OP_CALL:
+        x64_gen_call(g, insn);
+        break;
+    case IR_OP_INSN_START:
+        g->insn_pc = (uint64_t)insn->imm[0];
+        break;
+    case IR_OP_LABEL:
+        gen_label(g, (uint32_t)insn->imm[0]);
+        break;
+    case IR_OP_BR:
+        x64_ra_writeback(g);
+        branch_to_label(g, -1, (uint32_t)insn->imm[0]);
+        x64_ra_forget(g);
+        break;
+    case IR_OP_BRCOND:
+        gen_brcond_cmp(g, (IrCond)insn->imm[0], (IrType)insn->type, insn->in[0], insn->in[1],
+                       (uint32_t)insn->imm[1]);
+        break;
+    case IR_OP_GOTO_BLOCK:
+        x64_gen_goto_block(g, insn);
+        break;
+    case IR_OP_GOTO_PTR:
+        x64_gen_goto_ptr(g, insn);
+        break;
+    case IR_OP_RAISE:
+        x64_gen_raise(g, insn);
+        break;
+    case IR_OP_COUNT:
+        g_assert_not_reached();
+    }
+}
+
+/*
+ * SETCOND t followed by BRCOND eq/ne t, 0 where t dies: branch on the original compare.
+ * Returns true when it emitted both.
+ */
+static bool try_fuse_setcond(X64Gen *g, uint32_t i)
+{
+    const IrBlock *blk = g->blk;
+    const IrInsn *sc = &blk->insns[i];
+    if (i + 1 >= blk->n_insns) {
+        return false;
+    }
+    const IrInsn *br = &blk->insns[i + 1];
+    if (br->op != IR_OP_BRCOND || br->in[0] != sc->out || br->type != sc->type) {
+        return false;
+    }
+    IrCond bc = (IrCond)br->imm[0];
+    IrTemp z = br->in[1];
+    if ((bc != IR_COND_EQ && bc != IR_COND_NE) || !x64_is_const(g, z) ||
+        x64_cval(g, z, x64_tsz((IrType)br->type)) != 0) {
+        return false;
+    }
+    X64TempInfo *ti = &g->temps[sc->out];
+    if (ti->global || ti->last_use != i + 2) {
+        return false;
+    }
+    IrCond c = (IrCond)sc->imm[0];
+    if (bc == IR_COND_EQ) {
+        c = ir_cond_invert(c);
+    }
+    gen_brcond_cmp(g, c, (IrType)sc->type, sc->in[0], sc->in[1], (uint32_t)br->imm[1]);
+    x64_ra_end_insn(g, sc);
+    g->cur = i + 2;
+    x64_ra_end_insn(g, br);
+    return true;
+}
+
+bool x64_gen_block(X64Gen *g)
+{
+    const IrBlock *blk = g->blk;
+    X64Buf *b = &g->buf;
+
+    analyze(g);
+    x64_ra_begin_block(g);
+    g_array_set_size(g->fixups, 0);
+    g_array_set_size(g->cold, 0);
+    g_array_set_size(g->pcmap, 0);
+    g->insn_pc = blk->guest_pc;
+
+    /* Block entry: the interrupt poll comes first so chained jumps stay interruptible. */
+    x64_alu_mi(b, X64_CMP, 4, x64_mem(X64_CPU_REG, offsetof(GuestCpu, exit_request)), 0);
+    uint32_t at = x64_jcc_rel32(b, X64_CC_NE);
+    X64Cold c = { .kind = X64_COLD_INTERRUPT, .site = at, .pc = g->tb->pc, .reg = -1 };
+    g_array_append_val(g->cold, c);
+    if (g->x->opts.stats && blk->guest_insns > 0) {
+        x64_alu_mi(b, X64_ADD, 8, x64_mem(X64_CPU_REG, offsetof(GuestCpu, insns_executed)),
+                   (int32_t)blk->guest_insns);
+    }
+
+    bool skipping = false;
+    for (uint32_t i = 0; i < blk->n_insns && !b->overflow; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        g->cur = i + 1;
+        if (insn->op == IR_OP_LABEL) {
+            skipping = g->label_fused[insn->imm[0]];
+            if (skipping) {
+                continue;
+            }
+        }
+        if (skipping) {
+            continue;
+        }
+        x64_ra_begin_insn(g);
+        if (insn->op == IR_OP_SETCOND && try_fuse_setcond(g, i)) {
+            i++;
+            continue;
+        }
+        gen_insn(g, insn);
+        x64_ra_end_insn(g, insn);
+        /* Code after an unconditional jump or exit is unreachable until the next label. */
+        if (insn->op == IR_OP_BR || (ir_op_info[insn->op].flags & IR_F_ENDS_BLOCK)) {
+            skipping = true;
+        }
+    }
+    /* A block never falls off its end (the verifier checks); be safe anyway. */
+    x64_ra_writeback(g);
+    if (b->overflow) {
+        return false;
+    }
+    for (unsigned k = 0; k < g->fixups->len; k++) {
+        X64Fixup *f = &g_array_index(g->fixups, X64Fixup, k);
+        g_assert(g->label_off[f->label] != UINT32_MAX);
+        x64_patch_rel32(b, f->site, g->label_off[f->label]);
+    }
+    x64_emit_cold(g);
+    return !b->overflow;
+}

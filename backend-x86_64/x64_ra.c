@@ -1,0 +1,385 @@
+/*
+ * One-pass register allocator for the JIT.
+ *
+ * Every host register may hold at most one IR temp and at most one cached guest-state
+ * slot at a time (both when a SET stores a temp or a GET reads one).  Temps are freed
+ * after their last use; when registers run out the cheapest one is evicted: a clean
+ * guest slot, a constant, a dirty slot (written back), then a temp (stored to a frame
+ * slot).  Temps used across a label (or assigned more than once) are "global": they own
+ * a frame slot that is updated at every definition, so labels only need to forget the
+ * register mappings.
+ */
+#include "backend-x86_64/x64_internal.h"
+
+/* Callee-saved registers first: values cached there survive helper calls. */
+const X64Reg x64_alloc_order[] = {
+    X64_RBX, X64_R12, X64_R13, X64_R14, X64_RSI, X64_RDI, X64_R8, X64_R9, X64_R10,
+    X64_RAX, X64_RCX, X64_RDX,
+};
+const unsigned x64_n_alloc_order = G_N_ELEMENTS(x64_alloc_order);
+
+bool x64_is_caller_saved(X64Reg r)
+{
+    return r == X64_RAX || r == X64_RCX || r == X64_RDX || r == X64_RSI || r == X64_RDI ||
+           r == X64_R8 || r == X64_R9 || r == X64_R10 || r == X64_R11;
+}
+
+X64Mem x64_frame_mem(X64Gen *g, int32_t slot)
+{
+    return x64_mem(X64_RSP, slot * 8 + g->rsp_adjust);
+}
+
+static uint32_t frame_alloc(X64Gen *g)
+{
+    if (g->free_frames->len > 0) {
+        uint32_t s = g_array_index(g->free_frames, uint32_t, g->free_frames->len - 1);
+        g_array_set_size(g->free_frames, g->free_frames->len - 1);
+        return s;
+    }
+    g_assert(g->n_frame < X64_FRAME_SLOTS);
+    return g->n_frame++;
+}
+
+void x64_ra_begin_block(X64Gen *g)
+{
+    for (unsigned r = 0; r < X64_NREGS; r++) {
+        g->regs[r] = (X64RegInfo){ .temp = IR_TEMP_NONE, .slot = -1 };
+    }
+    g->locked = 0;
+    g->n_frame = 0;
+    g->rsp_adjust = 0;
+    g_array_set_size(g->free_frames, 0);
+}
+
+void x64_ra_begin_insn(X64Gen *g)
+{
+    g->locked = 0;
+}
+
+void x64_ra_lock(X64Gen *g, X64Reg r)
+{
+    g->locked |= 1u << r;
+}
+
+void x64_ra_map(X64Gen *g, X64Reg r, IrTemp t)
+{
+    X64TempInfo *ti = &g->temps[t];
+    if (ti->reg >= 0 && ti->reg != r) {
+        g->regs[ti->reg].temp = IR_TEMP_NONE;
+    }
+    g->regs[r].temp = t;
+    ti->reg = (int8_t)r;
+}
+
+void x64_ra_unmap(X64Gen *g, X64Reg r)
+{
+    IrTemp t = g->regs[r].temp;
+    if (t != IR_TEMP_NONE) {
+        g->temps[t].reg = -1;
+        g->regs[r].temp = IR_TEMP_NONE;
+    }
+}
+
+static void slot_store(X64Gen *g, X64Reg r)
+{
+    X64RegInfo *ri = &g->regs[r];
+    x64_mov_mr(&g->buf, ri->slot_size, x64_mem(X64_CPU_REG, ri->slot), r);
+    ri->dirty = false;
+}
+
+/* Does t still matter after the current instruction (and is not rematerializable)? */
+static bool temp_needs_saving(X64Gen *g, IrTemp t)
+{
+    X64TempInfo *ti = &g->temps[t];
+    if (ti->is_const) {
+        return false;
+    }
+    if (ti->global) {
+        return !ti->in_frame;       /* homes are updated at definition, so normally false */
+    }
+    return ti->last_use >= g->cur;  /* includes inputs of the current instruction */
+}
+
+static void temp_spill(X64Gen *g, X64Reg r)
+{
+    IrTemp t = g->regs[r].temp;
+    X64TempInfo *ti = &g->temps[t];
+    if (temp_needs_saving(g, t) && !ti->in_frame) {
+        if (ti->frame < 0) {
+            ti->frame = (int32_t)frame_alloc(g);
+        }
+        x64_mov_mr(&g->buf, 8, x64_frame_mem(g, ti->frame), r);
+        ti->in_frame = true;
+    }
+    x64_ra_unmap(g, r);
+}
+
+static bool reg_is_free(X64Gen *g, X64Reg r)
+{
+    return g->regs[r].temp == IR_TEMP_NONE && g->regs[r].slot < 0 && !(g->locked & (1u << r));
+}
+
+X64Reg x64_ra_alloc_nospill(X64Gen *g)
+{
+    for (unsigned i = 0; i < x64_n_alloc_order; i++) {
+        X64Reg r = x64_alloc_order[i];
+        if (reg_is_free(g, r)) {
+            x64_ra_lock(g, r);
+            return r;
+        }
+    }
+    return X64_NOREG;
+}
+
+/* Cost of evicting r (lower is cheaper). */
+static unsigned evict_cost(X64Gen *g, X64Reg r)
+{
+    X64RegInfo *ri = &g->regs[r];
+    unsigned cost = 0;
+    if (ri->slot >= 0) {
+        cost += ri->dirty ? 2 : 1;
+    }
+    if (ri->temp != IR_TEMP_NONE) {
+        X64TempInfo *ti = &g->temps[ri->temp];
+        if (ti->is_const) {
+            cost += 1;
+        } else if (ti->global || ti->in_frame) {
+            cost += 3;
+        } else {
+            cost += 4;
+        }
+    }
+    return cost;
+}
+
+void x64_ra_evict(X64Gen *g, X64Reg r)
+{
+    X64RegInfo *ri = &g->regs[r];
+    if (ri->temp == IR_TEMP_NONE && ri->slot < 0) {
+        return;
+    }
+    /* Prefer moving the contents to a free register over a memory round trip. */
+    bool keep_t = ri->temp != IR_TEMP_NONE && temp_needs_saving(g, ri->temp);
+    bool keep_s = ri->slot >= 0 && ri->dirty;
+    if (keep_t || keep_s) {
+        uint32_t saved = g->locked;
+        g->locked |= 1u << r;
+        X64Reg f = x64_ra_alloc_nospill(g);
+        g->locked = saved;
+        if (f != X64_NOREG) {
+            x64_mov_rr(&g->buf, 8, f, r);
+            g->regs[f] = *ri;
+            if (ri->temp != IR_TEMP_NONE) {
+                g->temps[ri->temp].reg = (int8_t)f;
+            }
+            *ri = (X64RegInfo){ .temp = IR_TEMP_NONE, .slot = -1 };
+            return;
+        }
+    }
+    if (ri->slot >= 0) {
+        if (ri->dirty) {
+            slot_store(g, r);
+        }
+        ri->slot = -1;
+    }
+    if (ri->temp != IR_TEMP_NONE) {
+        temp_spill(g, r);
+    }
+}
+
+X64Reg x64_ra_alloc(X64Gen *g)
+{
+    X64Reg r = x64_ra_alloc_nospill(g);
+    if (r != X64_NOREG) {
+        return r;
+    }
+    X64Reg best = X64_NOREG;
+    unsigned best_cost = ~0u;
+    uint32_t best_use = 0;
+    for (unsigned i = 0; i < x64_n_alloc_order; i++) {
+        X64Reg c = x64_alloc_order[i];
+        if (g->locked & (1u << c)) {
+            continue;
+        }
+        unsigned cost = evict_cost(g, c);
+        IrTemp t = g->regs[c].temp;
+        uint32_t use = t != IR_TEMP_NONE ? g->temps[t].last_use : 0;
+        /* Among equals, evict the temp whose last use is farthest away. */
+        if (cost < best_cost || (cost == best_cost && use > best_use)) {
+            best = c;
+            best_cost = cost;
+            best_use = use;
+        }
+    }
+    g_assert(best != X64_NOREG);
+    /* Nothing is free, so eviction cannot move the value elsewhere: it goes to memory. */
+    x64_ra_evict(g, best);
+    x64_ra_lock(g, best);
+    return best;
+}
+
+void x64_ra_take(X64Gen *g, X64Reg r)
+{
+    x64_ra_evict(g, r);
+    x64_ra_lock(g, r);
+}
+
+void x64_ra_load_value(X64Gen *g, X64Reg dst, IrTemp t, unsigned sz)
+{
+    X64TempInfo *ti = &g->temps[t];
+    if (ti->reg >= 0) {
+        if (ti->reg != dst) {
+            x64_mov_rr(&g->buf, sz == 8 ? 8 : 4, dst, ti->reg);
+        }
+    } else if (ti->is_const) {
+        x64_mov_ri(&g->buf, sz == 8 ? 8 : 4, dst, sz == 8 ? ti->cval : (uint32_t)ti->cval);
+    } else {
+        g_assert(ti->in_frame);
+        x64_mov_rm(&g->buf, sz == 8 ? 8 : 4, dst, x64_frame_mem(g, ti->frame));
+    }
+}
+
+X64Reg x64_ra_use(X64Gen *g, IrTemp t)
+{
+    X64TempInfo *ti = &g->temps[t];
+    if (ti->reg >= 0) {
+        x64_ra_lock(g, ti->reg);
+        return ti->reg;
+    }
+    X64Reg r = x64_ra_alloc(g);
+    x64_ra_load_value(g, r, t, 8);
+    x64_ra_map(g, r, t);
+    return r;
+}
+
+bool x64_ra_reusable(X64Gen *g, IrTemp t)
+{
+    X64TempInfo *ti = &g->temps[t];
+    if (ti->reg < 0 || g->regs[ti->reg].slot >= 0) {
+        return false;
+    }
+    return ti->last_use <= g->cur || ti->is_const;
+}
+
+X64Reg x64_ra_def(X64Gen *g, IrTemp t, X64Reg reuse)
+{
+    X64TempInfo *ti = &g->temps[t];
+    X64Reg r;
+    if (reuse != X64_NOREG) {
+        x64_ra_unmap(g, reuse);
+        r = reuse;
+        x64_ra_lock(g, r);
+    } else {
+        if (ti->reg >= 0) {
+            x64_ra_unmap(g, ti->reg);    /* redefinition of a multi-def temp */
+        }
+        r = x64_ra_alloc(g);
+    }
+    x64_ra_map(g, r, t);
+    ti->is_const = false;
+    ti->in_frame = false;
+    return r;
+}
+
+void x64_ra_def_done(X64Gen *g, IrTemp t)
+{
+    X64TempInfo *ti = &g->temps[t];
+    g_assert(ti->reg >= 0);
+    if (ti->global) {
+        if (ti->frame < 0) {
+            ti->frame = (int32_t)frame_alloc(g);
+        }
+        x64_mov_mr(&g->buf, 8, x64_frame_mem(g, ti->frame), ti->reg);
+        ti->in_frame = true;
+    }
+    if (ti->last_use <= g->cur) {
+        x64_ra_unmap(g, ti->reg);       /* never read again */
+    }
+}
+
+void x64_ra_end_insn(X64Gen *g, const IrInsn *insn)
+{
+    for (unsigned i = 0; i < insn->nin; i++) {
+        IrTemp t = insn->in[i];
+        if (t == IR_TEMP_NONE) {
+            continue;
+        }
+        X64TempInfo *ti = &g->temps[t];
+        if (ti->last_use != g->cur) {
+            continue;
+        }
+        if (ti->reg >= 0) {
+            x64_ra_unmap(g, ti->reg);
+        }
+        if (!ti->global && ti->frame >= 0) {
+            g_array_append_val(g->free_frames, ti->frame);
+            ti->frame = -1;
+            ti->in_frame = false;
+        }
+    }
+    g->locked = 0;
+}
+
+void x64_ra_writeback(X64Gen *g)
+{
+    for (unsigned r = 0; r < X64_NREGS; r++) {
+        if (g->regs[r].slot >= 0 && g->regs[r].dirty) {
+            slot_store(g, (X64Reg)r);
+        }
+    }
+}
+
+void x64_ra_forget(X64Gen *g)
+{
+    for (unsigned r = 0; r < X64_NREGS; r++) {
+        g_assert(g->regs[r].slot < 0 || !g->regs[r].dirty);
+        x64_ra_unmap(g, (X64Reg)r);
+        g->regs[r].slot = -1;
+    }
+}
+
+void x64_ra_drop_slots(X64Gen *g)
+{
+    for (unsigned r = 0; r < X64_NREGS; r++) {
+        g_assert(g->regs[r].slot < 0 || !g->regs[r].dirty);
+        g->regs[r].slot = -1;
+    }
+}
+
+X64Reg x64_ra_find_slot(X64Gen *g, int32_t off, unsigned size)
+{
+    for (unsigned r = 0; r < X64_NREGS; r++) {
+        if (g->regs[r].slot == off && g->regs[r].slot_size == size) {
+            return (X64Reg)r;
+        }
+    }
+    return X64_NOREG;
+}
+
+/*
+ * Make room for an access to [off, off+size): every other cached slot overlapping it is
+ * written back (if dirty) and dropped.  With `overwrite` (a SET), slots entirely covered
+ * by the new value are dropped without a store.
+ */
+void x64_ra_clear_overlaps(X64Gen *g, int32_t off, unsigned size, bool overwrite)
+{
+    for (unsigned r = 0; r < X64_NREGS; r++) {
+        X64RegInfo *ri = &g->regs[r];
+        if (ri->slot < 0) {
+            continue;
+        }
+        int32_t s = ri->slot, e = ri->slot + ri->slot_size;
+        if (e <= off || s >= off + (int32_t)size) {
+            continue;
+        }
+        if (!overwrite && s == off && ri->slot_size == size) {
+            continue;
+        }
+        bool covered = overwrite && s >= off && e <= off + (int32_t)size;
+        if (ri->dirty && !covered) {
+            slot_store(g, (X64Reg)r);
+        }
+        ri->slot = -1;
+        ri->dirty = false;
+    }
+}

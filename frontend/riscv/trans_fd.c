@@ -1,0 +1,261 @@
+/*
+ * F and D extensions (RISC-V Unprivileged ISA 20191213, chapters 11-12).
+ * Arithmetic, conversions, comparisons and classification call the fpu.c
+ * helpers; loads, stores, moves and sign injection are plain integer IR.
+ *
+ * Rounding mode: a static rm of 5 or 6 is illegal (decided here); rm = 7 (dyn)
+ * uses frm, which is checked once per block (again after a CSR write to frm) and
+ * raises illegal instruction when it holds 5..7.  The helpers can then trust rm.
+ */
+#include "frontend/riscv/internal.h"
+
+#define RV_BOX      UINT64_C(0xffffffff00000000)
+#define RV_CANON_S_BOXED UINT64_C(0xffffffff7fc00000)
+
+/* False when the rounding mode field is reserved; emits the frm check for dyn. */
+static bool rv_fp_check_rm(RvDisas *ctx, int rm)
+{
+    IrBlock *blk = ctx->blk;
+
+    if (rm == 5 || rm == 6) {
+        return false;
+    }
+    if (rm == RV_RM_DYN && !ctx->frm_checked) {
+        uint32_t ok = ir_label_new(blk);
+
+        ir_brcond(blk, IR_COND_LTU, ir_get(blk, IR_I32, RV_OFF(frm)), ir_const_i32(blk, 5), ok);
+        ir_raise(blk, GUEST_EXIT_ILLEGAL, 0, rv_const(ctx, ctx->raw));
+        ir_label(blk, ok);
+        ctx->frm_checked = true;
+    }
+    return true;
+}
+
+static IrTemp rv_rm_arg(RvDisas *ctx, const RvArgs *a)
+{
+    return ir_const_i32(ctx->blk, (uint32_t)a->rm);
+}
+
+/* The register value a single-precision operation sees: canonical NaN unless boxed. */
+static IrTemp rv_unbox_s(RvDisas *ctx, IrTemp v)
+{
+    IrBlock *blk = ctx->blk;
+
+    return ir_select(blk, IR_COND_GEU, v, rv_const(ctx, RV_BOX), v, rv_const(ctx, RV_CANON_S_BOXED));
+}
+
+/* --- Loads and stores --- */
+
+bool trans_flw(RvDisas *ctx, const RvArgs *a)
+{
+    IrTemp v = ir_load(ctx->blk, IR_I64, IR_MEM_32, rv_addr(ctx, a->rs1, a->imm));
+
+    rv_set_f(ctx, a->rd, ir_or(ctx->blk, v, rv_const(ctx, RV_BOX)));
+    return true;
+}
+
+bool trans_fld(RvDisas *ctx, const RvArgs *a)
+{
+    rv_set_f(ctx, a->rd, ir_load(ctx->blk, IR_I64, IR_MEM_64, rv_addr(ctx, a->rs1, a->imm)));
+    return true;
+}
+
+bool trans_fsw(RvDisas *ctx, const RvArgs *a)
+{
+    ir_store(ctx->blk, IR_MEM_32, rv_addr(ctx, a->rs1, a->imm), rv_get_f(ctx, a->rs2));
+    return true;
+}
+
+bool trans_fsd(RvDisas *ctx, const RvArgs *a)
+{
+    ir_store(ctx->blk, IR_MEM_64, rv_addr(ctx, a->rs1, a->imm), rv_get_f(ctx, a->rs2));
+    return true;
+}
+
+/* --- Helper-based operations --- */
+
+static bool rv_gen_fp2(RvDisas *ctx, const RvArgs *a, IrHelper *h)
+{
+    IrTemp args[3];
+
+    if (!rv_fp_check_rm(ctx, a->rm)) {
+        return false;
+    }
+    args[0] = rv_get_f(ctx, a->rs1);
+    args[1] = rv_get_f(ctx, a->rs2);
+    args[2] = rv_rm_arg(ctx, a);
+    rv_set_f(ctx, a->rd, ir_call(ctx->blk, h, 3, args));
+    return true;
+}
+
+static bool rv_gen_fp3(RvDisas *ctx, const RvArgs *a, IrHelper *h)
+{
+    IrTemp args[4];
+
+    if (!rv_fp_check_rm(ctx, a->rm)) {
+        return false;
+    }
+    args[0] = rv_get_f(ctx, a->rs1);
+    args[1] = rv_get_f(ctx, a->rs2);
+    args[2] = rv_get_f(ctx, a->rs3);
+    args[3] = rv_rm_arg(ctx, a);
+    rv_set_f(ctx, a->rd, ir_call(ctx->blk, h, 4, args));
+    return true;
+}
+
+/* One source; from_x/to_x say which register files the source and result live in. */
+static bool rv_gen_fp1(RvDisas *ctx, const RvArgs *a, IrHelper *h, bool from_x, bool to_x)
+{
+    IrTemp src, r;
+
+    if (!rv_fp_check_rm(ctx, a->rm)) {
+        return false;
+    }
+    src = from_x ? rv_get_x(ctx, a->rs1) : rv_get_f(ctx, a->rs1);
+    r = ir_call2(ctx->blk, h, src, rv_rm_arg(ctx, a));
+    if (to_x) {
+        rv_set_x(ctx, a->rd, r);
+    } else {
+        rv_set_f(ctx, a->rd, r);
+    }
+    return true;
+}
+
+/* min/max (result in f) and compares (result in x): no rounding mode. */
+static bool rv_gen_fpnr(RvDisas *ctx, const RvArgs *a, IrHelper *h, bool to_x)
+{
+    IrTemp r = ir_call2(ctx->blk, h, rv_get_f(ctx, a->rs1), rv_get_f(ctx, a->rs2));
+
+    if (to_x) {
+        rv_set_x(ctx, a->rd, r);
+    } else {
+        rv_set_f(ctx, a->rd, r);
+    }
+    return true;
+}
+
+#define RV_FP_BOTH(MACRO) MACRO(s) MACRO(d)
+
+#define RV_T_FP2(P, name) \
+    bool trans_##name##_##P(RvDisas *ctx, const RvArgs *a) \
+    { \
+        return rv_gen_fp2(ctx, a, &ir_helper_rv_##name##_##P); \
+    }
+#define RV_T_FP3(P, name) \
+    bool trans_##name##_##P(RvDisas *ctx, const RvArgs *a) \
+    { \
+        return rv_gen_fp3(ctx, a, &ir_helper_rv_##name##_##P); \
+    }
+#define RV_T_ARITH(P) \
+    RV_T_FP2(P, fadd) RV_T_FP2(P, fsub) RV_T_FP2(P, fmul) RV_T_FP2(P, fdiv) \
+    RV_T_FP3(P, fmadd) RV_T_FP3(P, fmsub) RV_T_FP3(P, fnmsub) RV_T_FP3(P, fnmadd) \
+    bool trans_fsqrt_##P(RvDisas *ctx, const RvArgs *a) \
+    { \
+        return rv_gen_fp1(ctx, a, &ir_helper_rv_fsqrt_##P, false, false); \
+    } \
+    bool trans_fmin_##P(RvDisas *ctx, const RvArgs *a) \
+    { \
+        return rv_gen_fpnr(ctx, a, &ir_helper_rv_fmin_##P, false); \
+    } \
+    bool trans_fmax_##P(RvDisas *ctx, const RvArgs *a) \
+    { \
+        return rv_gen_fpnr(ctx, a, &ir_helper_rv_fmax_##P, false); \
+    } \
+    bool trans_feq_##P(RvDisas *ctx, const RvArgs *a) \
+    { \
+        return rv_gen_fpnr(ctx, a, &ir_helper_rv_feq_##P, true); \
+    } \
+    bool trans_flt_##P(RvDisas *ctx, const RvArgs *a) \
+    { \
+        return rv_gen_fpnr(ctx, a, &ir_helper_rv_flt_##P, true); \
+    } \
+    bool trans_fle_##P(RvDisas *ctx, const RvArgs *a) \
+    { \
+        return rv_gen_fpnr(ctx, a, &ir_helper_rv_fle_##P, true); \
+    } \
+    bool trans_fclass_##P(RvDisas *ctx, const RvArgs *a) \
+    { \
+        rv_set_x(ctx, a->rd, ir_call1(ctx->blk, &ir_helper_rv_fclass_##P, rv_get_f(ctx, a->rs1))); \
+        return true; \
+    }
+RV_FP_BOTH(RV_T_ARITH)
+
+/* Conversions between integers and floats: name is fcvt_<dst>_<src>. */
+#define RV_T_CVT(name, from_x, to_x) \
+    bool trans_##name(RvDisas *ctx, const RvArgs *a) \
+    { \
+        return rv_gen_fp1(ctx, a, &ir_helper_rv_##name, from_x, to_x); \
+    }
+#define RV_T_CVTS(P) \
+    RV_T_CVT(fcvt_w_##P, false, true) RV_T_CVT(fcvt_wu_##P, false, true) \
+    RV_T_CVT(fcvt_l_##P, false, true) RV_T_CVT(fcvt_lu_##P, false, true) \
+    RV_T_CVT(fcvt_##P##_w, true, false) RV_T_CVT(fcvt_##P##_wu, true, false) \
+    RV_T_CVT(fcvt_##P##_l, true, false) RV_T_CVT(fcvt_##P##_lu, true, false)
+RV_FP_BOTH(RV_T_CVTS)
+RV_T_CVT(fcvt_s_d, false, false)
+RV_T_CVT(fcvt_d_s, false, false)
+
+/* --- Sign injection and moves (no flags, no rounding) --- */
+
+typedef enum RvSgnj { RV_SGNJ, RV_SGNJN, RV_SGNJX } RvSgnj;
+
+static bool rv_gen_sgnj(RvDisas *ctx, const RvArgs *a, RvSgnj kind, bool is_d)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp x = rv_get_f(ctx, a->rs1), y = rv_get_f(ctx, a->rs2);
+    IrTemp sign = rv_const(ctx, is_d ? UINT64_C(1) << 63 : UINT64_C(1) << 31);
+    IrTemp r;
+
+    if (!is_d) {
+        x = rv_unbox_s(ctx, x);
+        y = a->rs2 == a->rs1 ? x : rv_unbox_s(ctx, y);
+    }
+    switch (kind) {
+    case RV_SGNJ:
+        r = ir_or(blk, ir_and(blk, x, ir_not(blk, sign)), ir_and(blk, y, sign));
+        break;
+    case RV_SGNJN:
+        r = ir_or(blk, ir_and(blk, x, ir_not(blk, sign)), ir_and(blk, ir_not(blk, y), sign));
+        break;
+    case RV_SGNJX:
+    default:
+        r = ir_xor(blk, x, ir_and(blk, y, sign));
+        break;
+    }
+    rv_set_f(ctx, a->rd, r);
+    return true;
+}
+
+bool trans_fsgnj_s(RvDisas *ctx, const RvArgs *a) { return rv_gen_sgnj(ctx, a, RV_SGNJ, false); }
+bool trans_fsgnjn_s(RvDisas *ctx, const RvArgs *a) { return rv_gen_sgnj(ctx, a, RV_SGNJN, false); }
+bool trans_fsgnjx_s(RvDisas *ctx, const RvArgs *a) { return rv_gen_sgnj(ctx, a, RV_SGNJX, false); }
+bool trans_fsgnj_d(RvDisas *ctx, const RvArgs *a) { return rv_gen_sgnj(ctx, a, RV_SGNJ, true); }
+bool trans_fsgnjn_d(RvDisas *ctx, const RvArgs *a) { return rv_gen_sgnj(ctx, a, RV_SGNJN, true); }
+bool trans_fsgnjx_d(RvDisas *ctx, const RvArgs *a) { return rv_gen_sgnj(ctx, a, RV_SGNJX, true); }
+
+/* fmv.x.w copies the raw low 32 bits (no unboxing) and sign-extends them. */
+bool trans_fmv_x_w(RvDisas *ctx, const RvArgs *a)
+{
+    rv_set_x(ctx, a->rd, ir_sext(ctx->blk, rv_get_f(ctx, a->rs1), 32));
+    return true;
+}
+
+bool trans_fmv_w_x(RvDisas *ctx, const RvArgs *a)
+{
+    IrBlock *blk = ctx->blk;
+
+    rv_set_f(ctx, a->rd, ir_or(blk, ir_zext(blk, rv_get_x(ctx, a->rs1), 32), rv_const(ctx, RV_BOX)));
+    return true;
+}
+
+bool trans_fmv_x_d(RvDisas *ctx, const RvArgs *a)
+{
+    rv_set_x(ctx, a->rd, rv_get_f(ctx, a->rs1));
+    return true;
+}
+
+bool trans_fmv_d_x(RvDisas *ctx, const RvArgs *a)
+{
+    rv_set_f(ctx, a->rd, rv_get_x(ctx, a->rs1));
+    return true;
+}

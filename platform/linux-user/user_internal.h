@@ -1,0 +1,386 @@
+/*
+ * linux-user internals shared by its files: the process state (UserProc), the
+ * guest memory map (user_mem.c), the ELF loader (user_elf.c), the syscall table
+ * (user_syscall.c and user_sys_*.c), signals (user_signal.c) and the per-guest
+ * ABI description (UserArchAbi, one per folder such as riscv64/).
+ *
+ * Nothing here may touch host memory outside the guest's reserved range on the
+ * guest's behalf: every guest pointer goes through user_mem_* checks first.
+ */
+#ifndef MIMIC_USER_INTERNAL_H
+#define MIMIC_USER_INTERNAL_H
+
+#include <errno.h>
+#include <glib.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "exec/exec.h"
+#include "frontend/guest.h"
+#include "platform/linux-user/user.h"
+
+#define USER_PAGE_SIZE  4096u
+#define USER_PAGE_MASK  (~(GuestAddr)(USER_PAGE_SIZE - 1))
+#define USER_PAGE_ALIGN(x) (((x) + USER_PAGE_SIZE - 1) & USER_PAGE_MASK)
+/* Unmapped host gap after the guest range: fixed-size kernel writes near the top stay inside. */
+#define USER_GUARD_SIZE (16u << 20)
+
+GQuark user_error_quark(void);
+#define USER_ERROR user_error_quark()
+
+/* --- Guest memory map (user_mem.c) --- */
+
+/* Guest VMA flags (ours, not the mmap flags). */
+#define USER_VMA_SHARED   (1u << 0)
+#define USER_VMA_ANON     (1u << 1)
+#define USER_VMA_STACK    (1u << 2)
+#define USER_VMA_HEAP     (1u << 3)
+
+typedef struct UserVma {
+    GuestAddr start;
+    GuestAddr end;              /* exclusive, page aligned */
+    int prot;                   /* PROT_READ/WRITE/EXEC as the guest asked */
+    uint32_t flags;             /* USER_VMA_* */
+    const char *name;           /* interned (g_intern_string), or NULL */
+} UserVma;
+
+#define USER_DIRTY_MAX 64
+
+typedef struct UserMem {
+    uint8_t *base;              /* host address of guest address 0 */
+    unsigned addr_bits;
+    uint64_t size;              /* 2^addr_bits */
+    GArray *vmas;               /* UserVma, sorted by start, never overlapping */
+    GuestAddr mmap_min;         /* lowest address mmap(NULL) hands out */
+    GuestAddr mmap_top;         /* top-down search starts below this */
+    GuestAddr brk_start;        /* first byte of the heap */
+    GuestAddr brk;              /* current break */
+    GuestAddr brk_mapped;       /* end of the heap pages actually mapped */
+
+    /*
+     * Self-modifying code: one bit per guest page whose host page we made read-only
+     * because translated blocks came from it.  Read by the SIGSEGV handler, hence a
+     * plain bitmap rather than a hash table.
+     */
+    unsigned long *watched;
+    uint64_t n_watched;
+    /* Pages the SIGSEGV handler found written; the exec loop invalidates them. */
+    volatile GuestAddr dirty[USER_DIRTY_MAX];
+    volatile sig_atomic_t n_dirty;
+    volatile sig_atomic_t dirty_overflow;
+} UserMem;
+
+bool user_mem_init(UserMem *m, unsigned addr_bits, GError **error);
+void user_mem_fini(UserMem *m);
+
+static inline void *user_g2h(const UserMem *m, GuestAddr addr)
+{
+    return m->base + addr;
+}
+
+/* [addr, addr+len) lies inside the guest range (no VMA check). */
+static inline bool user_mem_in_range(const UserMem *m, GuestAddr addr, uint64_t len)
+{
+    return addr <= m->size && len <= m->size - addr;
+}
+
+const UserVma *user_mem_find(const UserMem *m, GuestAddr addr);
+/* Every byte of [addr, addr+len) is mapped with at least `prot`. */
+bool user_mem_check(const UserMem *m, GuestAddr addr, uint64_t len, int prot);
+/* Lowest free hole of len bytes at or above hint (0: top-down below mmap_top); 0 = none. */
+GuestAddr user_mem_find_free(const UserMem *m, uint64_t len, GuestAddr hint, uint64_t align);
+bool user_mem_is_free(const UserMem *m, GuestAddr addr, uint64_t len);
+
+/*
+ * Map [addr, addr+len) (page aligned) replacing whatever was there: anonymous when
+ * fd < 0, else from host fd at off.  Returns 0 or -errno.
+ */
+int user_mem_map(UserMem *m, GuestAddr addr, uint64_t len, int prot, uint32_t vflags,
+                 int host_flags, int fd, off_t off, const char *name);
+/* Return [addr, addr+len) to the reservation (PROT_NONE) and forget its VMAs. */
+int user_mem_unmap(UserMem *m, GuestAddr addr, uint64_t len);
+/* Change the protection of every page in the range; -ENOMEM if part is unmapped. */
+int user_mem_protect(UserMem *m, GuestAddr addr, uint64_t len, int prot);
+/* Host protection for a guest prot: exec needs read (code is fetched by copying). */
+int user_mem_host_prot(int prot);
+/* Record the VMA list change made by a successful host mremap. */
+void user_mem_move_vmas(UserMem *m, GuestAddr old_addr, uint64_t old_len, GuestAddr new_addr,
+                        uint64_t new_len);
+
+/* Code-page watching (see user_main.c). */
+bool user_mem_is_watched(const UserMem *m, GuestAddr page);
+void user_mem_watch(UserMem *m, GuestAddr page);
+void user_mem_unwatch(UserMem *m, GuestAddr page);
+/* Unwatch and queue for invalidation every watched page in the range (kernel writes). */
+void user_mem_unwatch_range_dirty(UserMem *m, GuestAddr addr, uint64_t len);
+
+/* Copies with full checks; 0 or -EFAULT. */
+int user_copy_from(const UserMem *m, void *dst, GuestAddr src, size_t len);
+int user_copy_to(UserMem *m, GuestAddr dst, const void *src, size_t len);
+/* A NUL-terminated guest string of at most max bytes; NULL + *err (-EFAULT/-ENAMETOOLONG). */
+char *user_strdup(const UserMem *m, GuestAddr addr, size_t max, int *err);
+
+/* --- Per-guest ABI (riscv64/abi.c ...) --- */
+
+typedef struct UserProc UserProc;
+
+/* A guest sigaction, in host form. */
+typedef struct UserSigAction {
+    GuestAddr handler;          /* 0 = SIG_DFL, 1 = SIG_IGN */
+    uint64_t flags;
+    GuestAddr restorer;
+    uint64_t mask;              /* guest signal numbers 1..64 -> bits 0..63 */
+} UserSigAction;
+
+#define USER_SIG_DFL 0
+#define USER_SIG_IGN 1
+
+/* Guest siginfo: 128 bytes; for 64-bit asm-generic guests the host siginfo_t layout. */
+typedef struct UserSigInfo {
+    uint8_t bytes[128];
+} UserSigInfo;
+
+typedef struct UserArchAbi {
+    const char *name;               /* "riscv64" */
+    uint16_t elf_machine;
+    const char *uname_machine;      /* utsname.machine */
+    const char *default_sysroot;    /* used when it exists and no -L / MIMIC_LD_PREFIX */
+    const char *platform;           /* AT_PLATFORM, or NULL */
+    unsigned addr_bits;             /* size of the guest range */
+    GuestAddr stack_top;
+    uint64_t stack_size;
+    GuestAddr mmap_min;
+    GuestAddr mmap_top;
+    GuestAddr et_dyn_base;          /* ELF_ET_DYN_BASE */
+    uint64_t hwcap;
+    uint64_t hwcap2;
+    unsigned word_size;             /* 4 or 8: pointers in argv, auxv, iovec ... */
+    unsigned syscall_insn_len;      /* pc advance after a syscall */
+
+    /* Guest syscall number -> asm-generic number, or NULL when they are the same. */
+    const int16_t *nr_to_generic;
+    unsigned n_nr;
+
+    void (*get_syscall)(const GuestCpu *cpu, uint64_t *nr, uint64_t args[6]);
+    void (*set_result)(GuestCpu *cpu, int64_t ret);
+    GuestAddr (*get_sp)(const GuestCpu *cpu);
+    /* Registers at process start (sp, pc and whatever the ABI says is zero). */
+    void (*start)(GuestCpu *cpu, GuestAddr pc, GuestAddr sp);
+    /* clone argument order differs between ports (CONFIG_CLONE_BACKWARDS...). */
+    void (*clone_args)(const uint64_t a[6], uint64_t *flags, GuestAddr *newsp, GuestAddr *ptid,
+                       GuestAddr *ctid, uint64_t *tls);
+    /* The child of a clone: sp (when newsp != 0), tls (CLONE_SETTLS), return value 0. */
+    void (*clone_child)(GuestCpu *cpu, GuestAddr newsp, bool set_tls, uint64_t tls);
+    /* Architecture-only syscalls; true when handled (result in *ret). */
+    bool (*arch_syscall)(UserProc *p, uint64_t nr, const uint64_t a[6], int64_t *ret);
+    const char *(*arch_syscall_name)(uint64_t nr);
+
+    /* Code of the sigreturn trampoline placed in a page of our own. */
+    const uint8_t *sigreturn_code;
+    unsigned sigreturn_len;
+    /* Build the rt frame below sp and point the registers at the handler; false = no room. */
+    bool (*setup_frame)(UserProc *p, int sig, const UserSigInfo *info, const UserSigAction *act,
+                        GuestAddr sp, uint64_t old_mask);
+    /* rt_sigreturn: restore registers, mask and altstack from the frame at sp. */
+    bool (*restore_frame)(UserProc *p);
+
+    /* Struct layouts that are not the host's. */
+    size_t stat_size;
+    void (*put_stat)(uint8_t *dst, const struct stat *st);
+    size_t sigaction_size;
+    void (*get_sigaction)(const uint8_t *src, UserSigAction *act);
+    void (*put_sigaction)(uint8_t *dst, const UserSigAction *act);
+    bool epoll_packed;              /* struct epoll_event packed (x86-64 only) */
+} UserArchAbi;
+
+const UserArchAbi *user_abi_for_arch(const GuestArch *arch);
+extern const UserArchAbi user_abi_riscv64;
+
+/* asm-generic 64-bit struct layouts (user_struct.c), shared by 64-bit ports. */
+#define USER_GENERIC64_STAT_SIZE 128
+void user_put_stat_generic64(uint8_t *dst, const struct stat *st);
+#define USER_GENERIC64_SIGACTION_SIZE 24
+void user_get_sigaction_generic64(const uint8_t *src, UserSigAction *act);
+void user_put_sigaction_generic64(uint8_t *dst, const UserSigAction *act);
+
+/* --- ELF loading and the initial stack (user_elf.c) --- */
+
+typedef struct UserElfImage {
+    GuestAddr load_bias;
+    GuestAddr entry;
+    GuestAddr phdr;             /* guest address of the program headers (AT_PHDR) */
+    unsigned phent;
+    unsigned phnum;
+    GuestAddr end;              /* end of the highest segment (brk starts here) */
+    char *interp;               /* PT_INTERP path, or NULL */
+} UserElfImage;
+
+/* Read the ELF header of a file in memory: machine and class; false + error if not ELF. */
+bool user_elf_identify(const char *name, const uint8_t *data, size_t len, uint16_t *machine,
+                       unsigned *elf_class, GError **error);
+/*
+ * Load an ELF image already read into data.  is_interp: place it top-down in the
+ * mmap area; else ET_EXEC at its addresses, ET_DYN at abi->et_dyn_base.
+ */
+bool user_elf_load(UserMem *m, const UserArchAbi *abi, const char *name, const uint8_t *data,
+                   size_t len, bool is_interp, UserElfImage *img, GError **error);
+
+typedef struct UserStackInfo {
+    const UserElfImage *exe;
+    GuestAddr interp_base;      /* AT_BASE: 0 when static */
+    const char *execfn;         /* AT_EXECFN string */
+    const uint8_t *random16;    /* AT_RANDOM bytes */
+    unsigned uid, euid, gid, egid;
+    bool secure;
+} UserStackInfo;
+
+/* Map the stack VMA and fill it as Linux does; returns the initial sp or 0 (+ error). */
+GuestAddr user_stack_setup(UserMem *m, const UserArchAbi *abi, int argc, char **argv, char **envp,
+                           const UserStackInfo *info, GError **error);
+
+/* --- Process state --- */
+
+#define USER_NSIG 64
+
+typedef struct UserSignals {
+    UserSigAction action[USER_NSIG + 1];
+    uint64_t blocked;                           /* guest mask, bit sig-1 */
+    /* Set by host handlers or by synchronous guest faults; bit sig-1. */
+    volatile uint64_t pending;
+    UserSigInfo info[USER_NSIG + 1];
+    GuestAddr altstack_sp;
+    uint64_t altstack_size;
+    int altstack_flags;                         /* SS_DISABLE or 0 */
+} UserSignals;
+
+struct UserProc {
+    const GuestArch *arch;
+    const UserArchAbi *abi;
+    GuestCpu *cpu;
+    ExecCtx exec;
+    bool exec_ready;
+    UserOptions opts;
+    char *sysroot;              /* NULL when none */
+    char *exe_path;             /* absolute host path of the guest program */
+    char *guest_path;           /* the path as given */
+    UserMem mem;
+    UserSignals sig;
+    GuestAddr sigreturn_tramp;
+    GuestAddr clear_child_tid;
+    /* Set when the guest called exit/exit_group: the loop returns exit_status. */
+    bool exited;
+    int exit_status;
+};
+
+/* The process of this host process (there is only one; the signal handlers need it). */
+extern UserProc *user_proc;
+
+/* --- Syscalls (user_syscall.c and user_sys_*.c) --- */
+
+enum {
+#define USER_NR(nr, name) USER_NR_##name = nr,
+#include "platform/linux-user/syscall_nr.def"
+#undef USER_NR
+    USER_NR_MAX = 512
+};
+
+/* Returned by handlers that set the registers themselves (sigreturn, execve into a new image). */
+#define USER_SYSRET_NORETURN  ((int64_t)0x7fffffffffff0001LL)
+
+typedef int64_t (*UserSyscallFn)(UserProc *p, const uint64_t a[6]);
+
+/* Row flags. */
+#define USER_SYS_RESTART   (1u << 0)    /* restart after a SA_RESTART handler (-EINTR) */
+
+/*
+ * A table row.  Either fn, or a pass-through: the host syscall host_nr with the
+ * arguments converted as `args` says, one letter each:
+ *   i  integer, as is
+ *   p  guest pointer to a small fixed-size object (NULL stays NULL)
+ *   r  guest buffer the kernel reads; its length is the next argument
+ *   w  guest buffer the kernel writes; its length is the next argument
+ *   s  path (sysroot redirection for absolute paths)
+ *   c  C string, no redirection
+ */
+typedef struct UserSyscallRow {
+    int nr;
+    UserSyscallFn fn;
+    long host_nr;
+    const char *args;
+    uint32_t flags;
+} UserSyscallRow;
+
+extern const UserSyscallRow user_sys_file_rows[];
+extern const UserSyscallRow user_sys_mem_rows[];
+extern const UserSyscallRow user_sys_proc_rows[];
+extern const UserSyscallRow user_sys_signal_rows[];
+extern const UserSyscallRow user_sys_net_rows[];
+extern const UserSyscallRow user_sys_misc_rows[];
+
+const char *user_syscall_name(int generic_nr);
+/* Handle the syscall the cpu stopped at: result in registers and pc advanced. */
+void user_syscall(UserProc *p);
+/* For tests and internal re-dispatch. */
+int64_t user_syscall_generic(UserProc *p, int generic_nr, const uint64_t a[6], uint32_t *row_flags);
+
+/* Convert a guest pointer argument for the kernel: NULL stays NULL; else check range. */
+int user_arg_ptr(UserProc *p, GuestAddr addr, uint64_t len, void **out);
+/* A guest buffer the kernel will write: range check and unwatch code pages in it. */
+int user_arg_wbuf(UserProc *p, GuestAddr addr, uint64_t len, void **out);
+/* A guest path with sysroot redirection applied (g_free the result). */
+char *user_arg_path(UserProc *p, GuestAddr addr, int *err);
+
+/* Host errno to the negative guest value (identical numbering on asm-generic ports). */
+static inline int64_t user_errno(void)
+{
+    return -(int64_t)errno;
+}
+static inline int64_t user_ret(long r)
+{
+    return r < 0 ? user_errno() : r;
+}
+
+/* --- Paths (user_path.c) --- */
+
+/* sysroot + path when path is absolute and that exists there; else a copy of path. */
+char *user_path_redirect(const char *sysroot, const char *path);
+/* Path of the guest program for /proc/self/exe and friends, or NULL. */
+bool user_path_is_proc_self_exe(const char *path);
+
+/* --- Signals (user_signal.c) --- */
+
+void user_signal_init(UserProc *p);
+/* Queue a synchronous signal raised by the guest itself (faults). */
+void user_signal_raise_sync(UserProc *p, int sig, int code, GuestAddr addr);
+/* Deliver pending unblocked signals (called by the exec loop). */
+void user_signal_deliver(UserProc *p);
+/* Does an unblocked signal wait? */
+bool user_signal_pending(UserProc *p);
+/* Signal whose delivery comes next (0 if none), for SA_RESTART decisions. */
+int user_signal_next(UserProc *p);
+/* Set the guest mask (and mirror it into the host mask). */
+void user_signal_set_mask(UserProc *p, uint64_t mask);
+/* rt_sigsuspend-style temporary mask: switch now, restore after delivery or at once if none. */
+void user_signal_temp_mask(UserProc *p, uint64_t mask);
+void user_signal_temp_mask_done(UserProc *p);
+/* Terminate the host process with sig as default action (core dumps disabled). */
+G_NORETURN void user_signal_die(int sig);
+bool user_signal_on_altstack(const UserProc *p, GuestAddr sp);
+
+/* Host sigset_t <-> guest 64-bit mask (identical numbering on asm-generic ports). */
+void user_sigset_from_mask(sigset_t *set, uint64_t mask);
+uint64_t user_mask_from_sigset(const sigset_t *set);
+
+/* --- Exec glue (user_main.c) --- */
+
+/* Invalidate translations over a range (after munmap, mprotect away from exec ...). */
+void user_invalidate(UserProc *p, GuestAddr addr, uint64_t len);
+/* Invalidate the pages the SIGSEGV handler recorded. */
+void user_flush_dirty(UserProc *p);
+/* execve: replace this process by mimic running path; returns -errno on failure. */
+int64_t user_execve(UserProc *p, const char *path, char **argv, char **envp);
+
+#endif

@@ -1,0 +1,567 @@
+/*
+ * Linux user mode entry point and exec-loop glue: load the program, build the
+ * process, then loop { exec_run(); handle the exit } until the guest exits.
+ *
+ * Also owns the host SIGSEGV/SIGBUS handler, which sorts a host fault into
+ *   (a) a guest store to a page holding translated code (watched, host read-only):
+ *       make it writable, note it dirty, ask the loop to invalidate, retry the store;
+ *   (b) a guest access fault (inside the guest range, raised by generated code or an
+ *       interpreter/helper access): unwind to exec_run() as GUEST_EXIT_MEM_FAULT;
+ *   (c) a mimic bug: say so in one line and die with the signal.
+ */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "platform/linux-user/user_internal.h"
+
+UserProc *user_proc;
+
+/* The last unwound fault was a SIGBUS (file mapping beyond EOF), not a SIGSEGV. */
+static volatile sig_atomic_t fault_was_bus;
+
+const UserArchAbi *user_abi_for_arch(const GuestArch *arch)
+{
+    static const UserArchAbi *const abis[] = { &user_abi_riscv64 };
+    for (size_t i = 0; i < G_N_ELEMENTS(abis); i++) {
+        if (abis[i]->elf_machine == arch->elf_machine && abis[i]->word_size == arch->word_size) {
+            return abis[i];
+        }
+    }
+    return NULL;
+}
+
+/* --- ExecPlatform callbacks --- */
+
+static bool user_fetch(void *opaque, GuestAddr addr, void *buf, unsigned len)
+{
+    UserProc *p = opaque;
+    if (!user_mem_check(&p->mem, addr, len, PROT_EXEC)) {
+        return false;
+    }
+    memcpy(buf, user_g2h(&p->mem, addr), len);
+    return true;
+}
+
+static void user_watch_code_page(void *opaque, GuestAddr page)
+{
+    UserProc *p = opaque;
+    user_mem_watch(&p->mem, page);
+}
+
+static void user_unwatch_code_page(void *opaque, GuestAddr page)
+{
+    UserProc *p = opaque;
+    user_mem_unwatch(&p->mem, page);
+}
+
+void user_invalidate(UserProc *p, GuestAddr addr, uint64_t len)
+{
+    if (p->exec_ready && len) {
+        exec_invalidate_range(&p->exec, addr & USER_PAGE_MASK,
+                              USER_PAGE_ALIGN(addr + len) - (addr & USER_PAGE_MASK));
+    }
+}
+
+void user_flush_dirty(UserProc *p)
+{
+    UserMem *m = &p->mem;
+    __atomic_fetch_and(&p->cpu->exit_request, ~GUEST_REQ_CODE_DIRTY, __ATOMIC_SEQ_CST);
+    if (m->dirty_overflow) {
+        m->dirty_overflow = 0;
+        m->n_dirty = 0;
+        if (p->exec_ready) {
+            exec_flush(&p->exec);
+        }
+        return;
+    }
+    while (m->n_dirty > 0) {
+        GuestAddr page = m->dirty[m->n_dirty - 1];
+        m->n_dirty--;
+        user_invalidate(p, page, USER_PAGE_SIZE);
+    }
+}
+
+/* --- Host fault handler --- */
+
+static void fault_message(const char *what, int sig, uintptr_t pc, uintptr_t addr)
+{
+    char buf[160];
+    int n = snprintf(buf, sizeof(buf), "mimic: %s: host signal %d at pc 0x%lx, address 0x%lx\n",
+                     what, sig, (unsigned long)pc, (unsigned long)addr);
+    if (n > 0) {
+        ssize_t ignored = write(2, buf, MIN((size_t)n, sizeof(buf) - 1));
+        (void)ignored;
+    }
+}
+
+static void host_fault_handler(int sig, siginfo_t *si, void *uc_)
+{
+    ucontext_t *uc = uc_;
+    UserProc *p = user_proc;
+    uintptr_t pc = uc->uc_mcontext.gregs[REG_RIP];
+    uintptr_t addr = (uintptr_t)si->si_addr;
+
+    if (si->si_code <= 0 && p) {
+        /* Sent by kill/tgkill/sigqueue, not a fault: an ordinary guest signal. */
+        memcpy(p->sig.info[sig].bytes, si, sizeof(p->sig.info[sig].bytes));
+        __atomic_fetch_or(&p->sig.pending, (uint64_t)1 << (sig - 1), __ATOMIC_SEQ_CST);
+        __atomic_fetch_or(&p->cpu->exit_request, GUEST_REQ_SIGNAL, __ATOMIC_SEQ_CST);
+        return;
+    }
+    if (p && addr >= (uintptr_t)p->mem.base &&
+        addr - (uintptr_t)p->mem.base < p->mem.size + USER_GUARD_SIZE) {
+        GuestAddr gaddr = addr - (uintptr_t)p->mem.base;
+        bool write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+        if (sig == SIGSEGV && write && gaddr < p->mem.size &&
+            user_mem_is_watched(&p->mem, gaddr & USER_PAGE_MASK)) {
+            const UserVma *v = user_mem_find(&p->mem, gaddr);
+            if (v && (v->prot & PROT_WRITE)) {
+                user_mem_unwatch_range_dirty(&p->mem, gaddr & USER_PAGE_MASK, 1);
+                __atomic_fetch_or(&p->cpu->exit_request, GUEST_REQ_CODE_DIRTY, __ATOMIC_SEQ_CST);
+                return;
+            }
+        }
+        if (exec_thread.unwind != NULL &&
+            (exec_thread.in_guest_access ||
+             (p->exec_ready && p->exec.engine->host_pc_to_guest(&p->exec, pc, p->cpu)))) {
+            exec_thread.in_guest_access = 0;
+            fault_was_bus = sig == SIGBUS;
+            exec_fault_unwind(pc, GUEST_EXIT_MEM_FAULT,
+                              write ? GUEST_ACCESS_WRITE : GUEST_ACCESS_READ, gaddr);
+        }
+    }
+    fault_message("internal error", sig, pc, addr);
+    signal(sig, SIG_DFL);
+}
+
+static void install_fault_handlers(void)
+{
+    static uint8_t *altstack;
+    if (!altstack) {
+        size_t size = 256 * 1024;
+        altstack = g_malloc(size);
+        stack_t ss = { .ss_sp = altstack, .ss_size = size, .ss_flags = 0 };
+        sigaltstack(&ss, NULL);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = host_fault_handler;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
+/* --- The exec loop --- */
+
+static void raise_fault(UserProc *p, GuestCpu *cpu)
+{
+    GuestAddr addr = cpu->exit_aux;
+    if (fault_was_bus) {
+        fault_was_bus = 0;
+        user_signal_raise_sync(p, SIGBUS, BUS_ADRERR, addr);
+        return;
+    }
+    const UserVma *v = user_mem_find(&p->mem, addr);
+    user_signal_raise_sync(p, SIGSEGV, v ? SEGV_ACCERR : SEGV_MAPERR, addr);
+}
+
+static int user_loop(UserProc *p)
+{
+    GuestCpu *cpu = p->cpu;
+    for (;;) {
+        exec_run(&p->exec, cpu);
+        switch ((GuestExitKind)cpu->exit_kind) {
+        case GUEST_EXIT_NONE:
+        case GUEST_EXIT_INTERRUPT:
+        case GUEST_EXIT_SYNC_CODE:
+            break;
+        case GUEST_EXIT_SYSCALL:
+            user_syscall(p);
+            if (p->exited) {
+                return p->exit_status;
+            }
+            break;
+        case GUEST_EXIT_ILLEGAL:
+        case GUEST_EXIT_EXCEPTION:
+        case GUEST_EXIT_HALT:
+            /* wfi and other privileged instructions are illegal in user mode. */
+            user_signal_raise_sync(p, SIGILL, ILL_ILLOPC, cpu->pc);
+            break;
+        case GUEST_EXIT_BREAKPOINT:
+            user_signal_raise_sync(p, SIGTRAP, TRAP_BRKPT, cpu->pc);
+            break;
+        case GUEST_EXIT_MEM_FAULT:
+        case GUEST_EXIT_FETCH_FAULT:
+            raise_fault(p, cpu);
+            break;
+        case GUEST_EXIT_MISALIGNED:
+            user_signal_raise_sync(p, SIGBUS, BUS_ADRALN, cpu->exit_aux);
+            break;
+        case GUEST_EXIT_FPE:
+            user_signal_raise_sync(p, SIGFPE, FPE_INTDIV, cpu->pc);
+            break;
+        case GUEST_EXIT_COUNT:
+            g_assert_not_reached();
+        }
+        uint32_t req = cpu->exit_request;
+        if ((req & GUEST_REQ_CODE_DIRTY) || p->mem.n_dirty || p->mem.dirty_overflow) {
+            user_flush_dirty(p);
+        }
+        if (req & GUEST_REQ_STOP) {
+            __atomic_fetch_and(&cpu->exit_request, ~GUEST_REQ_STOP, __ATOMIC_SEQ_CST);
+        }
+        if ((req & GUEST_REQ_SIGNAL) || user_signal_pending(p)) {
+            user_signal_deliver(p);
+        }
+    }
+}
+
+/* --- Loading --- */
+
+/* Read a whole file; false + "'name': reason". */
+static bool read_file(const char *name, const char *path, uint8_t **data, size_t *len,
+                      GError **error)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        g_set_error(error, USER_ERROR, 0, "'%s': %s", name, g_strerror(errno));
+        return false;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        int e = S_ISDIR(st.st_mode) ? EISDIR : EACCES;
+        g_set_error(error, USER_ERROR, 0, "'%s': %s", name, g_strerror(e));
+        close(fd);
+        return false;
+    }
+    uint8_t *buf = g_try_malloc(st.st_size ? st.st_size : 1);
+    if (!buf) {
+        g_set_error(error, USER_ERROR, 0, "'%s': file too large", name);
+        close(fd);
+        return false;
+    }
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, st.st_size - got);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        got += n;
+    }
+    close(fd);
+    *data = buf;
+    *len = got;
+    return true;
+}
+
+static char *choose_sysroot(const UserOptions *opts, const UserArchAbi *abi)
+{
+    const char *s = opts->sysroot;
+    if (!s || !*s) {
+        s = g_getenv("MIMIC_LD_PREFIX");
+    }
+    if ((!s || !*s) && abi->default_sysroot && g_file_test(abi->default_sysroot, G_FILE_TEST_IS_DIR)) {
+        s = abi->default_sysroot;
+    }
+    if (!s || !*s) {
+        return NULL;
+    }
+    char *real = realpath(s, NULL);
+    if (real) {
+        char *r = g_strdup(real);
+        free(real);
+        return r;
+    }
+    return g_strdup(s);
+}
+
+static bool map_sigreturn_page(UserProc *p, GError **error)
+{
+    UserMem *m = &p->mem;
+    GuestAddr page = user_mem_find_free(m, USER_PAGE_SIZE, 0, 0);
+    if (page == 0 || user_mem_map(m, page, USER_PAGE_SIZE, PROT_READ | PROT_WRITE, USER_VMA_ANON,
+                                  MAP_PRIVATE, -1, 0, "[vdso]") < 0) {
+        g_set_error(error, USER_ERROR, 0, "cannot map the signal trampoline");
+        return false;
+    }
+    memcpy(user_g2h(m, page), p->abi->sigreturn_code, p->abi->sigreturn_len);
+    user_mem_protect(m, page, USER_PAGE_SIZE, PROT_READ | PROT_EXEC);
+    p->sigreturn_tramp = page;
+    return true;
+}
+
+int user_run(const char *path, int argc, char **argv, char **envp, const UserOptions *opts,
+             GError **error)
+{
+    g_autofree uint8_t *data = NULL;
+    g_autofree uint8_t *idata = NULL;
+    size_t len = 0, ilen = 0;
+    uint16_t machine;
+    unsigned elf_class;
+
+    if (!read_file(path, path, &data, &len, error)) {
+        return -1;
+    }
+    if (!user_elf_identify(path, data, len, &machine, &elf_class, error)) {
+        return -1;
+    }
+    const GuestArch *arch = guest_arch_by_elf(machine);
+    const UserArchAbi *abi = arch ? user_abi_for_arch(arch) : NULL;
+    if (!abi) {
+        g_set_error(error, USER_ERROR, 0, "'%s': ELF for %s (machine %u) is not supported by "
+                    "this build", path, guest_elf_machine_name(machine), machine);
+        return -1;
+    }
+
+    UserProc *p = g_new0(UserProc, 1);
+    p->arch = arch;
+    p->abi = abi;
+    p->opts = *opts;
+    p->sysroot = choose_sysroot(opts, abi);
+    p->guest_path = g_strdup(path);
+    char *real = realpath(path, NULL);
+    p->exe_path = g_strdup(real ? real : path);
+    free(real);
+
+    if (!user_mem_init(&p->mem, abi->addr_bits, error)) {
+        return -1;
+    }
+    p->mem.mmap_min = abi->mmap_min;
+    p->mem.mmap_top = abi->mmap_top;
+
+    UserElfImage exe, interp;
+    memset(&interp, 0, sizeof(interp));
+    if (!user_elf_load(&p->mem, abi, path, data, len, false, &exe, error)) {
+        goto fail;
+    }
+    if (exe.interp) {
+        g_autofree char *ipath = user_path_redirect(p->sysroot, exe.interp);
+        if (access(ipath, F_OK) != 0) {
+            g_set_error(error, USER_ERROR, 0, "'%s': interpreter %s not found (use -L DIR or "
+                        "MIMIC_LD_PREFIX to give the guest sysroot)", path, exe.interp);
+            goto fail;
+        }
+        if (!read_file(ipath, ipath, &idata, &ilen, error) ||
+            !user_elf_load(&p->mem, abi, ipath, idata, ilen, true, &interp, error)) {
+            g_prefix_error(error, "'%s': interpreter: ", path);
+            goto fail;
+        }
+    }
+    p->mem.brk_start = USER_PAGE_ALIGN(exe.end);
+    p->mem.brk = p->mem.brk_start;
+    p->mem.brk_mapped = p->mem.brk_start;
+
+    if (!map_sigreturn_page(p, error)) {
+        goto fail;
+    }
+    uint8_t random16[16];
+    if (getrandom(random16, sizeof(random16), 0) != sizeof(random16)) {
+        for (int i = 0; i < 16; i++) {
+            random16[i] = g_random_int();
+        }
+    }
+    UserStackInfo si = {
+        .exe = &exe,
+        .interp_base = exe.interp ? interp.load_bias : 0,
+        .execfn = path,
+        .random16 = random16,
+        .uid = getuid(), .euid = geteuid(), .gid = getgid(), .egid = getegid(),
+        .secure = false,
+    };
+    GuestAddr sp = user_stack_setup(&p->mem, abi, argc, argv, envp, &si, error);
+    if (sp == 0) {
+        goto fail;
+    }
+
+    p->cpu = guest_cpu_new(arch);
+    p->cpu->mem_base = p->mem.base;
+    p->cpu->platform = p;
+    abi->start(p->cpu, exe.interp ? interp.entry : exe.entry, sp);
+
+    ExecMemModel mem = { .base = p->mem.base, .addr_bits = p->mem.addr_bits };
+    ExecPlatform platform = {
+        .opaque = p,
+        .fetch = user_fetch,
+        .watch_code_page = user_watch_code_page,
+        .unwatch_code_page = user_unwatch_code_page,
+    };
+    ExecOptions eo = opts->exec;
+    if (!eo.trace_file) {
+        eo.trace_file = stderr;
+    }
+    if (!exec_init(&p->exec, arch, &eo, &mem, &platform, error)) {
+        goto fail;
+    }
+    p->exec_ready = true;
+    g_free(exe.interp);
+
+    user_proc = p;
+    install_fault_handlers();
+    user_signal_init(p);
+    g_clear_pointer(&data, g_free);
+    g_clear_pointer(&idata, g_free);
+
+    int status = user_loop(p);
+    if (eo.stats) {
+        exec_print_stats(&p->exec, stderr);
+    }
+    if (eo.trace_file) {
+        fflush(eo.trace_file);
+    }
+    return status;
+
+fail:
+    g_free(exe.interp);
+    g_free(interp.interp);
+    user_mem_fini(&p->mem);
+    g_free(p->sysroot);
+    g_free(p->guest_path);
+    g_free(p->exe_path);
+    g_free(p);
+    return -1;
+}
+
+/* --- execve --- */
+
+static char *self_exe(void)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+    if (n <= 0) {
+        return NULL;
+    }
+    buf[n] = 0;
+    return g_strdup(buf);
+}
+
+/* Is the file at path an ELF this build runs as a guest? */
+static bool is_guest_elf(const uint8_t *head, size_t n)
+{
+    uint16_t machine;
+    unsigned elf_class;
+    if (!user_elf_identify("", head, n, &machine, &elf_class, NULL)) {
+        return false;
+    }
+    const GuestArch *arch = guest_arch_by_elf(machine);
+    return arch && user_abi_for_arch(arch) && machine != EM_X86_64;
+}
+
+static ssize_t read_head(const char *path, uint8_t *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return -errno;
+    }
+    ssize_t n = read(fd, buf, size);
+    int e = errno;
+    close(fd);
+    return n < 0 ? -e : n;
+}
+
+static int64_t exec_under_mimic(UserProc *p, const char *prog, const char *argv0, char **args,
+                                char **envp)
+{
+    g_autofree char *self = self_exe();
+    if (!self) {
+        return -ENOEXEC;
+    }
+    GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(v, g_strdup(self));
+    g_ptr_array_add(v, g_strdup("run"));
+    if (p->opts.exec.engine) {
+        g_ptr_array_add(v, g_strdup_printf("--engine=%s", p->opts.exec.engine));
+    }
+    if (p->sysroot) {
+        g_ptr_array_add(v, g_strdup_printf("--sysroot=%s", p->sysroot));
+    }
+    if (p->opts.exec.max_block_insns) {
+        g_ptr_array_add(v, g_strdup_printf("--max-block-insns=%u", p->opts.exec.max_block_insns));
+    }
+    if (p->opts.exec.code_cache_size) {
+        g_ptr_array_add(v, g_strdup_printf("--code-cache=%zu", p->opts.exec.code_cache_size >> 20));
+    }
+    if (p->opts.exec.no_opt) {
+        g_ptr_array_add(v, g_strdup("--no-opt"));
+    }
+    g_ptr_array_add(v, g_strdup_printf("--argv0=%s", argv0));
+    g_ptr_array_add(v, g_strdup("--"));
+    g_ptr_array_add(v, g_strdup(prog));
+    for (int i = 0; args && args[i]; i++) {
+        g_ptr_array_add(v, g_strdup(args[i]));
+    }
+    g_ptr_array_add(v, NULL);
+    fflush(NULL);
+    execve(self, (char **)v->pdata, envp);
+    int64_t r = user_errno();
+    g_ptr_array_free(v, TRUE);
+    return r;
+}
+
+int64_t user_execve(UserProc *p, const char *gpath, char **argv, char **envp)
+{
+    g_autofree char *path = user_path_is_proc_self_exe(gpath) ? g_strdup(p->exe_path)
+                                                                : user_path_redirect(p->sysroot, gpath);
+    uint8_t head[256];
+    ssize_t n = read_head(path, head, sizeof(head));
+    if (n < 0) {
+        return n;
+    }
+    if (access(path, X_OK) != 0) {
+        return user_errno();
+    }
+    const char *argv0 = argv[0] ? argv[0] : "";
+    if (is_guest_elf(head, n)) {
+        return exec_under_mimic(p, path, argv0, argv[0] ? argv + 1 : argv, envp);
+    }
+    if (n > 2 && head[0] == '#' && head[1] == '!') {
+        /* binfmt_script: "#!interp [one arg]" -> interp [arg] path argv[1..] */
+        g_autofree char *line = g_strndup((const char *)head + 2, n - 2);
+        char *nl = strchr(line, '\n');
+        if (nl) {
+            *nl = 0;
+        }
+        g_strstrip(line);
+        char *arg = line + strcspn(line, " \t");
+        if (*arg) {
+            *arg++ = 0;
+            arg = g_strstrip(arg);
+        }
+        g_autofree char *interp = user_path_redirect(p->sysroot, line);
+        uint8_t ihead[256];
+        ssize_t in = read_head(interp, ihead, sizeof(ihead));
+        if (in > 0 && is_guest_elf(ihead, in)) {
+            GPtrArray *args = g_ptr_array_new();
+            if (*arg) {
+                g_ptr_array_add(args, arg);
+            }
+            g_ptr_array_add(args, (char *)gpath);
+            for (int i = 1; argv[0] && argv[i]; i++) {
+                g_ptr_array_add(args, argv[i]);
+            }
+            g_ptr_array_add(args, NULL);
+            int64_t r = exec_under_mimic(p, interp, line, (char **)args->pdata, envp);
+            g_ptr_array_free(args, TRUE);
+            return r;
+        }
+    }
+    /* A host program (or a script for a host interpreter): run it natively. */
+    fflush(NULL);
+    execve(path, argv, envp);
+    return user_errno();
+}

@@ -1,0 +1,180 @@
+/*
+ * Time, system information, futex, prctl and other small syscalls.
+ * struct timespec, timeval, itimerspec, itimerval, timex, sysinfo and utsname
+ * have the same layout on asm-generic 64-bit guests and x86-64.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/futex.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "platform/linux-user/user_internal.h"
+
+static int64_t sys_uname(UserProc *p, const uint64_t a[6])
+{
+    struct utsname u;
+    if (uname(&u) < 0) {
+        return user_errno();
+    }
+    g_strlcpy(u.machine, p->abi->uname_machine, sizeof(u.machine));
+    return user_copy_to(&p->mem, a[0], &u, sizeof(u)) < 0 ? -EFAULT : 0;
+}
+
+/*
+ * futex: the word is guest memory, which is host memory at base + address, so
+ * the host futex works on it directly (waits, timeouts, wakes across fork).
+ */
+static int64_t sys_futex(UserProc *p, const uint64_t a[6])
+{
+    int op = (int)a[1];
+    int cmd = op & FUTEX_CMD_MASK;
+    void *uaddr, *uaddr2 = NULL;
+    long arg4 = (long)a[3];
+    if (a[0] & 3) {
+        return -EINVAL;
+    }
+    if (user_arg_ptr(p, a[0], 4, &uaddr) < 0 || !uaddr) {
+        return -EFAULT;
+    }
+    switch (cmd) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET:
+    case FUTEX_LOCK_PI:
+    case FUTEX_LOCK_PI2:
+    case FUTEX_WAIT_REQUEUE_PI: {
+        void *ts;
+        if (user_arg_ptr(p, a[3], 16, &ts) < 0) {
+            return -EFAULT;
+        }
+        arg4 = (long)ts;
+        break;
+    }
+    default:
+        break;
+    }
+    switch (cmd) {
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE:
+    case FUTEX_WAKE_OP:
+    case FUTEX_CMP_REQUEUE_PI:
+    case FUTEX_WAIT_REQUEUE_PI:
+        if (user_arg_ptr(p, a[4], 4, &uaddr2) < 0) {
+            return -EFAULT;
+        }
+        break;
+    default:
+        break;
+    }
+    return user_ret(syscall(SYS_futex, uaddr, op, (int)a[2], arg4, uaddr2, (int)a[5]));
+}
+
+static int64_t sys_prctl(UserProc *p, const uint64_t a[6])
+{
+    int option = (int)a[0];
+    switch (option) {
+    case PR_SET_NAME: {
+        char name[16];
+        if (user_copy_from(&p->mem, name, a[1], sizeof(name)) < 0) {
+            /* The name may end near the end of a mapping: copy byte by byte. */
+            int err = 0;
+            g_autofree char *s = user_strdup(&p->mem, a[1], 4096, &err);
+            if (!s) {
+                return err;
+            }
+            g_strlcpy(name, s, sizeof(name));
+        }
+        name[15] = 0;
+        return user_ret(prctl(PR_SET_NAME, name, 0, 0, 0));
+    }
+    case PR_GET_NAME: {
+        char name[16];
+        if (prctl(PR_GET_NAME, name, 0, 0, 0) < 0) {
+            return user_errno();
+        }
+        return user_copy_to(&p->mem, a[1], name, sizeof(name)) < 0 ? -EFAULT : 0;
+    }
+    case PR_GET_PDEATHSIG:
+    case PR_GET_CHILD_SUBREAPER: {
+        int v;
+        if (prctl(option, &v, 0, 0, 0) < 0) {
+            return user_errno();
+        }
+        return user_copy_to(&p->mem, a[1], &v, sizeof(v)) < 0 ? -EFAULT : 0;
+    }
+    case PR_GET_TID_ADDRESS: {
+        uint64_t v = p->clear_child_tid;
+        return user_copy_to(&p->mem, a[1], &v, p->abi->word_size) < 0 ? -EFAULT : 0;
+    }
+    case PR_SET_PDEATHSIG:
+    case PR_GET_DUMPABLE:
+    case PR_SET_DUMPABLE:
+    case PR_SET_CHILD_SUBREAPER:
+    case PR_SET_NO_NEW_PRIVS:
+    case PR_GET_NO_NEW_PRIVS:
+    case PR_GET_TIMERSLACK:
+    case PR_SET_TIMERSLACK:
+    case PR_GET_SECUREBITS:
+    case PR_CAPBSET_READ:
+        return user_ret(prctl(option, (unsigned long)a[1], (unsigned long)a[2],
+                              (unsigned long)a[3], (unsigned long)a[4]));
+#ifdef PR_SET_VMA
+    case PR_SET_VMA:
+        /* Naming anonymous mappings is advisory; glibc ignores the result anyway. */
+        return 0;
+#endif
+    default:
+        return -EINVAL;
+    }
+}
+
+static int64_t sys_getrandom(UserProc *p, const uint64_t a[6])
+{
+    void *h;
+    if (user_arg_wbuf(p, a[0], a[1], &h) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_getrandom, h, (long)a[1], (int)a[2]));
+}
+
+static int64_t sys_membarrier(UserProc *p, const uint64_t a[6])
+{
+    /* One thread: every barrier is already satisfied.  Report the commands we "support". */
+    switch ((int)a[0]) {
+    case 0:     /* MEMBARRIER_CMD_QUERY */
+        return 1 | 8 | 16;  /* GLOBAL, PRIVATE_EXPEDITED, REGISTER_PRIVATE_EXPEDITED */
+    case 1:
+    case 8:
+    case 16:
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+const UserSyscallRow user_sys_misc_rows[] = {
+    { USER_NR_uname, sys_uname },
+    { USER_NR_sethostname, NULL, SYS_sethostname, "ri" },
+    { USER_NR_setdomainname, NULL, SYS_setdomainname, "ri" },
+    { USER_NR_sysinfo, NULL, SYS_sysinfo, "p" },
+    { USER_NR_clock_gettime, NULL, SYS_clock_gettime, "ip" },
+    { USER_NR_clock_settime, NULL, SYS_clock_settime, "ip" },
+    { USER_NR_clock_getres, NULL, SYS_clock_getres, "ip" },
+    { USER_NR_clock_nanosleep, NULL, SYS_clock_nanosleep, "iipp" },
+    { USER_NR_nanosleep, NULL, SYS_nanosleep, "pp" },
+    { USER_NR_gettimeofday, NULL, SYS_gettimeofday, "pp" },
+    { USER_NR_settimeofday, NULL, SYS_settimeofday, "pp" },
+    { USER_NR_adjtimex, NULL, SYS_adjtimex, "p" },
+    { USER_NR_clock_adjtime, NULL, SYS_clock_adjtime, "ip" },
+    { USER_NR_getitimer, NULL, SYS_getitimer, "ip" },
+    { USER_NR_setitimer, NULL, SYS_setitimer, "ipp" },
+    { USER_NR_getrandom, sys_getrandom },
+    { USER_NR_futex, sys_futex, .flags = USER_SYS_RESTART },
+    { USER_NR_prctl, sys_prctl },
+    { USER_NR_membarrier, sys_membarrier },
+    { -1 },
+};

@@ -1,0 +1,112 @@
+/*
+ * Socket syscalls.  sockaddr, socket options, cmsghdr and the socket constants
+ * are the same on asm-generic 64-bit guests and x86-64, so most calls pass
+ * through; struct msghdr is rebuilt because it holds guest pointers.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "platform/linux-user/user_internal.h"
+
+/* Guest struct msghdr, 64-bit layout (56 bytes). */
+typedef struct GuestMsghdr64 {
+    uint64_t name;
+    uint32_t namelen;
+    uint32_t pad0;
+    uint64_t iov;
+    uint64_t iovlen;
+    uint64_t control;
+    uint64_t controllen;
+    int32_t flags;
+    uint32_t pad1;
+} GuestMsghdr64;
+
+static int64_t msg_call(UserProc *p, const uint64_t a[6], bool recv)
+{
+    if (p->abi->word_size != 8) {
+        return -ENOSYS;
+    }
+    GuestMsghdr64 g;
+    if (user_copy_from(&p->mem, &g, a[1], sizeof(g)) < 0) {
+        return -EFAULT;
+    }
+    if (g.iovlen > 1024) {
+        return -EMSGSIZE;
+    }
+    struct msghdr h;
+    memset(&h, 0, sizeof(h));
+    void *ptr;
+    if ((recv ? user_arg_wbuf : user_arg_ptr)(p, g.name, g.namelen, &ptr) < 0) {
+        return -EFAULT;
+    }
+    h.msg_name = ptr;
+    h.msg_namelen = g.namelen;
+    if ((recv ? user_arg_wbuf : user_arg_ptr)(p, g.control, g.controllen, &ptr) < 0) {
+        return -EFAULT;
+    }
+    h.msg_control = ptr;
+    h.msg_controllen = g.controllen;
+    h.msg_flags = g.flags;
+    g_autofree struct iovec *iov = g_new0(struct iovec, g.iovlen ? g.iovlen : 1);
+    for (uint64_t i = 0; i < g.iovlen; i++) {
+        uint64_t pair[2];
+        if (user_copy_from(&p->mem, pair, g.iov + 16 * i, 16) < 0) {
+            return -EFAULT;
+        }
+        if ((recv ? user_arg_wbuf : user_arg_ptr)(p, pair[0], pair[1], &ptr) < 0) {
+            return -EFAULT;
+        }
+        iov[i].iov_base = ptr;
+        iov[i].iov_len = pair[1];
+    }
+    h.msg_iov = iov;
+    h.msg_iovlen = g.iovlen;
+    long r = syscall(recv ? SYS_recvmsg : SYS_sendmsg, (int)a[0], &h, (int)a[2]);
+    if (r < 0) {
+        return user_errno();
+    }
+    if (recv) {
+        g.namelen = h.msg_namelen;
+        g.controllen = h.msg_controllen;
+        g.flags = h.msg_flags;
+        if (user_copy_to(&p->mem, a[1], &g, sizeof(g)) < 0) {
+            return -EFAULT;
+        }
+    }
+    return r;
+}
+
+static int64_t sys_sendmsg(UserProc *p, const uint64_t a[6])
+{
+    return msg_call(p, a, false);
+}
+
+static int64_t sys_recvmsg(UserProc *p, const uint64_t a[6])
+{
+    return msg_call(p, a, true);
+}
+
+const UserSyscallRow user_sys_net_rows[] = {
+    { USER_NR_socket, NULL, SYS_socket, "iii" },
+    { USER_NR_socketpair, NULL, SYS_socketpair, "iiip" },
+    { USER_NR_bind, NULL, SYS_bind, "iri" },
+    { USER_NR_connect, NULL, SYS_connect, "iri", USER_SYS_RESTART },
+    { USER_NR_listen, NULL, SYS_listen, "ii" },
+    { USER_NR_accept, NULL, SYS_accept, "ipp", USER_SYS_RESTART },
+    { USER_NR_accept4, NULL, SYS_accept4, "ippi", USER_SYS_RESTART },
+    { USER_NR_getsockname, NULL, SYS_getsockname, "ipp" },
+    { USER_NR_getpeername, NULL, SYS_getpeername, "ipp" },
+    { USER_NR_sendto, NULL, SYS_sendto, "iriiri", USER_SYS_RESTART },
+    { USER_NR_recvfrom, NULL, SYS_recvfrom, "iwiipp", USER_SYS_RESTART },
+    { USER_NR_setsockopt, NULL, SYS_setsockopt, "iiiri" },
+    { USER_NR_getsockopt, NULL, SYS_getsockopt, "iiipp" },
+    { USER_NR_shutdown, NULL, SYS_shutdown, "ii" },
+    { USER_NR_sendmsg, sys_sendmsg, .flags = USER_SYS_RESTART },
+    { USER_NR_recvmsg, sys_recvmsg, .flags = USER_SYS_RESTART },
+    { -1 },
+};
