@@ -572,6 +572,14 @@ void x64_nop(X64Buf *b, unsigned n)
     }
 }
 
+void x64_prefix_pad(X64Buf *b, unsigned n)
+{
+    g_assert(n <= 3);
+    for (unsigned i = 0; i < n; i++) {
+        x64_byte(b, 0x3e);
+    }
+}
+
 void x64_patch_rel32(X64Buf *b, uint32_t at, uint32_t target)
 {
     if (b->overflow) {

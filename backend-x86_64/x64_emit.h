@@ -174,6 +174,7 @@ void x64_ret(X64Buf *b);
 void x64_push(X64Buf *b, X64Reg r);
 void x64_pop(X64Buf *b, X64Reg r);
 void x64_nop(X64Buf *b, unsigned n);    /* n bytes of recommended multi-byte nops */
+void x64_prefix_pad(X64Buf *b, unsigned n);     /* n (<= 3) DS prefixes for the next jmp/jcc */
 
 /* Point a displacement at `at` (an offset from x64_jmp_rel32 & co) to buffer offset `target`. */
 void x64_patch_rel32(X64Buf *b, uint32_t at, uint32_t target);

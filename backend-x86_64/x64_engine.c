@@ -4,8 +4,9 @@
  *
  * The code cache is one RWX mapping filled by bump allocation; a full cache makes
  * translate() fail and the exec loop flushes everything.  Its first bytes hold the
- * trampoline: enter(cpu, mem_base, code) saves the callee-saved registers, reserves the
- * spill frame, pins rbp = cpu and r15 = mem_base and jumps to the block; the epilogue
+ * trampoline: enter(cpu, mem_base, code, limit) saves the callee-saved registers, reserves
+ * the spill frame, pins rbp = cpu and r15 = mem_base, keeps the address limit in the frame
+ * and jumps to the block; the epilogue
  * undoes that and returns rax:rdx (X64ExitInfo).
  *
  * Each block is preceded by a table of its exits' stub offsets (uint32 per slot) so
@@ -48,6 +49,7 @@ static void emit_trampoline(X64Engine *e)
     x64_alu_ri(&b, X64_SUB, 8, X64_RSP, (int32_t)X64_FRAME_BYTES);
     x64_mov_rr(&b, 8, X64_CPU_REG, X64_RDI);
     x64_mov_rr(&b, 8, X64_MEM_REG, X64_RSI);
+    x64_mov_mr(&b, 8, x64_mem(X64_RSP, 0), X64_RCX);
     x64_jmp_r(&b, X64_RDX);
 
     b.p = align_ptr(b.p, 16);
@@ -186,7 +188,8 @@ static bool jit_translate(ExecCtx *x, TbBlock *tb, IrBlock *blk)
 static void jit_run(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, TbBlock **from, unsigned *slot)
 {
     X64Engine *e = engine_of(x);
-    X64ExitInfo r = e->enter(cpu, x->mem.base, tb->host_code);
+    uint64_t limit = x->mem.addr_bits >= 64 ? ~0ull : 1ull << x->mem.addr_bits;
+    X64ExitInfo r = e->enter(cpu, x->mem.base, tb->host_code, limit);
     *from = r.tb;
     *slot = (unsigned)r.slot;
 }

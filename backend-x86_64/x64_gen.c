@@ -725,12 +725,16 @@ static void branch_to_label(X64Gen *g, int cc, uint32_t label)
     }
 }
 
-/* Pad so that an instruction with an opcode of oplen bytes has a 4-byte aligned rel32. */
+/*
+ * Make the rel32 of the jump about to be emitted (opcode oplen bytes) 4-byte aligned, so
+ * chaining patches it with one atomic store.  The padding is redundant DS prefixes on the
+ * jump itself rather than nops: they cost no extra instruction on the hot path.
+ */
 void x64_align_rel32(X64Gen *g, unsigned oplen)
 {
     unsigned mis = (x64_offset(&g->buf) + oplen) & 3;
     if (mis) {
-        x64_nop(&g->buf, 4 - mis);
+        x64_prefix_pad(&g->buf, 4 - mis);
     }
 }
 

@@ -54,8 +54,12 @@ static X64Mem guest_addr(X64Gen *g, IrTemp a, GuestAccess acc)
         return x64_mem_idx(X64_MEM_REG, X64_SCRATCH, 0, 0);
     }
     X64Reg r = x64_ra_use(g, a);
-    if (bits < (a32 ? 32u : 64u)) {
-        x64_mov_rr(b, a32 ? 4 : 8, X64_SCRATCH, r);
+    if (!a32 && bits < 64) {
+        /* One fused compare-and-branch against the limit kept in the frame. */
+        x64_alu_rm(b, X64_CMP, 8, r, x64_limit_mem(g));
+        add_memfault(g, x64_jcc_rel32(b, X64_CC_AE), r, false, 0, acc);
+    } else if (a32 && bits < 32) {
+        x64_mov_rr(b, 4, X64_SCRATCH, r);
         if (bits == 0) {
             x64_test_rr(b, 8, X64_SCRATCH, X64_SCRATCH);
         } else {
@@ -374,7 +378,8 @@ void x64_gen_call(X64Gen *g, const IrInsn *insn)
     const IrHelper *h = (const IrHelper *)(uintptr_t)insn->imm[0];
     X64Buf *b = &g->buf;
 
-    if (!(h->flags & IR_CALL_PURE)) {
+    /* A helper that may leave through guest_cpu_exit() must find the state exact. */
+    if (!(h->flags & IR_CALL_PURE) || (h->flags & IR_CALL_CAN_RAISE)) {
         x64_ra_writeback(g);
     }
     if (h->flags & (IR_CALL_CAN_RAISE | IR_CALL_MEMORY)) {

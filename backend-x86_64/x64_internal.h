@@ -5,7 +5,9 @@
  * Register conventions inside generated code:
  *   rbp  the guest CPU pointer (GET/SET offsets are [rbp + off])
  *   r15  the guest memory base (user mode: host = r15 + guest address)
- *   rsp  16-byte aligned; [rsp + 8 * n] is frame slot n (spills, temps live across labels)
+ *   rsp  16-byte aligned; [rsp] holds 2^addr_bits (the user-mode address limit, compared
+ *        against in one fused cmp/jae) and [rsp + 8 + 8 * n] is frame slot n (spills, temps
+ *        live across labels)
  *   r11  scratch for single instructions, never holds a value across emitter calls
  *   rbx, r12, r13, r14, rsi, rdi, r8, r9, r10, rax, rcx, rdx: allocatable
  * Exits jump to the shared epilogue with rax = TbBlock * of an unchained exit (or NULL)
@@ -25,15 +27,15 @@
 #define X64_MEM_REG   X64_R15
 #define X64_SCRATCH   X64_R11
 #define X64_FRAME_SLOTS 2048u     /* 16 KiB of spill space, far above what a capped block needs */
-/* Bytes reserved below the pushed callee-saved registers; keeps rsp 16-byte aligned. */
-#define X64_FRAME_BYTES (X64_FRAME_SLOTS * 8u + 8u)
+/* Bytes reserved below the pushed callee-saved registers (limit + slots); keeps rsp 16-byte aligned. */
+#define X64_FRAME_BYTES (8u + X64_FRAME_SLOTS * 8u)
 
 typedef struct X64ExitInfo {
     TbBlock *tb;                /* rax: block whose unchained exit was taken, or NULL */
     uintptr_t slot;             /* rdx */
 } X64ExitInfo;
 
-typedef X64ExitInfo (*X64EnterFn)(GuestCpu *cpu, uint8_t *mem_base, const uint8_t *code);
+typedef X64ExitInfo (*X64EnterFn)(GuestCpu *cpu, uint8_t *mem_base, const uint8_t *code, uint64_t limit);
 
 /* --- Register allocator state --- */
 
@@ -126,6 +128,7 @@ extern const X64Reg x64_alloc_order[];
 extern const unsigned x64_n_alloc_order;
 bool x64_is_caller_saved(X64Reg r);
 X64Mem x64_frame_mem(X64Gen *g, int32_t slot);
+X64Mem x64_limit_mem(X64Gen *g);
 void x64_ra_begin_block(X64Gen *g);
 void x64_ra_begin_insn(X64Gen *g);
 X64Reg x64_ra_alloc(X64Gen *g);             /* a free register, locked, owned by nobody */

@@ -26,7 +26,12 @@ bool x64_is_caller_saved(X64Reg r)
 
 X64Mem x64_frame_mem(X64Gen *g, int32_t slot)
 {
-    return x64_mem(X64_RSP, slot * 8 + g->rsp_adjust);
+    return x64_mem(X64_RSP, 8 + slot * 8 + g->rsp_adjust);
+}
+
+X64Mem x64_limit_mem(X64Gen *g)
+{
+    return x64_mem(X64_RSP, g->rsp_adjust);
 }
 
 static uint32_t frame_alloc(X64Gen *g)

@@ -73,7 +73,7 @@ static uint64_t lanes(const uint8_t *p, size_t n)
 
 int main(int argc, char **argv)
 {
-    int scale = argc > 1 ? atoi(argv[1]) : 6;     /* about 1 s natively */
+    int scale = argc > 1 ? atoi(argv[1]) : 12;    /* about 1 s natively */
     uint8_t *buf = malloc(SIZE);
     uint64_t x = 88172645463325252ull, h = 0;
     for (uint32_t i = 0; i < 256; i++) {

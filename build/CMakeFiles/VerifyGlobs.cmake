@@ -6,6 +6,9 @@ cmake_policy(SET CMP0009 NEW)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/backend-x86_64/*.c")
 set(OLD_GLOB
   "/work/main/backend-x86_64/x64_emit.c"
+  "/work/main/backend-x86_64/x64_engine.c"
+  "/work/main/backend-x86_64/x64_gen.c"
+  "/work/main/backend-x86_64/x64_gen_mem.c"
   "/work/main/backend-x86_64/x64_ra.c"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
@@ -38,14 +41,18 @@ endif()
 # MIMIC_RISCV_SOURCES at frontend/CMakeLists.txt:3 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/frontend/riscv/*.c")
 set(OLD_GLOB
+  "/work/main/frontend/riscv/arch.c"
   "/work/main/frontend/riscv/decode.c"
+  "/work/main/frontend/riscv/disas.c"
   "/work/main/frontend/riscv/fpu.c"
   "/work/main/frontend/riscv/lift.c"
   "/work/main/frontend/riscv/misc_helpers.c"
   "/work/main/frontend/riscv/rvc.c"
   "/work/main/frontend/riscv/trans_a.c"
   "/work/main/frontend/riscv/trans_base.c"
+  "/work/main/frontend/riscv/trans_fd.c"
   "/work/main/frontend/riscv/trans_m.c"
+  "/work/main/frontend/riscv/trans_zb.c"
   "/work/main/frontend/riscv/trans_zicsr.c"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
@@ -101,8 +108,41 @@ if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
 endif()
 
 # srcs at tests/CMakeLists.txt:10 (file)
+file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/tests/unit/riscv/*.c")
+set(OLD_GLOB
+  "/work/main/tests/unit/riscv/main.c"
+  "/work/main/tests/unit/riscv/rv_test.c"
+  "/work/main/tests/unit/riscv/test_disas.c"
+  "/work/main/tests/unit/riscv/test_fpu.c"
+  "/work/main/tests/unit/riscv/test_illegal.c"
+  "/work/main/tests/unit/riscv/test_lift.c"
+  )
+if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
+  message("-- GLOB mismatch!")
+  file(TOUCH_NOCREATE "/work/main/build/CMakeFiles/cmake.verify_globs")
+endif()
+
+# srcs at tests/CMakeLists.txt:10 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/tests/unit/user/*.c")
 set(OLD_GLOB
+  "/work/main/tests/unit/user/main.c"
+  "/work/main/tests/unit/user/test_elf.c"
+  "/work/main/tests/unit/user/test_path.c"
+  "/work/main/tests/unit/user/test_stack.c"
+  "/work/main/tests/unit/user/test_struct.c"
+  "/work/main/tests/unit/user/test_vma.c"
+  )
+if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
+  message("-- GLOB mismatch!")
+  file(TOUCH_NOCREATE "/work/main/build/CMakeFiles/cmake.verify_globs")
+endif()
+
+# srcs at tests/CMakeLists.txt:10 (file)
+file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/tests/unit/x64/*.c")
+set(OLD_GLOB
+  "/work/main/tests/unit/x64/main.c"
+  "/work/main/tests/unit/x64/test_emit.c"
+  "/work/main/tests/unit/x64/test_jit.c"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   message("-- GLOB mismatch!")
@@ -115,9 +155,16 @@ set(OLD_GLOB
   "/work/main/platform/linux-user/riscv64/abi.c"
   "/work/main/platform/linux-user/riscv64/signal.c"
   "/work/main/platform/linux-user/user_elf.c"
+  "/work/main/platform/linux-user/user_main.c"
   "/work/main/platform/linux-user/user_mem.c"
+  "/work/main/platform/linux-user/user_path.c"
   "/work/main/platform/linux-user/user_signal.c"
   "/work/main/platform/linux-user/user_struct.c"
+  "/work/main/platform/linux-user/user_sys_file.c"
+  "/work/main/platform/linux-user/user_sys_mem.c"
+  "/work/main/platform/linux-user/user_sys_misc.c"
+  "/work/main/platform/linux-user/user_sys_net.c"
+  "/work/main/platform/linux-user/user_sys_proc.c"
   "/work/main/platform/linux-user/user_syscall.c"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")

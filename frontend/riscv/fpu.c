@@ -2,14 +2,16 @@
  * F and D arithmetic helpers (RISC-V Unprivileged ISA 20191213, chapters 11-12)
  * computed on the host's SSE unit.
  *
- * Rounding and flags go through MXCSR (stmxcsr/ldmxcsr), not fenv: rv_fp_enter() loads the
- * guest's rounding mode (only when MXCSR differs), the operation runs on the
- * host, rv_fp_leave() ORs the host flags into fflags.  Host flags are left set
- * in MXCSR when the guest's fflags already hold them, so a steady stream of
- * inexact operations costs two stmxcsr and no ldmxcsr; rv_fp_enter() clears any
- * host flag fflags does not hold (set by host code, or cleared by a guest CSR
- * write), so flags never leak.  A directed rounding mode is reset to nearest on
- * the way out so host C code always runs round-to-nearest.
+ * Rounding and flags go through MXCSR (stmxcsr/ldmxcsr), not fenv: the
+ * operation runs on the host and rv_fp_leave() ORs the host flags into fflags.
+ * Host flags stay set in MXCSR once fflags holds them, so a stream of inexact
+ * operations costs one stmxcsr each and no ldmxcsr.  rv_fp_enter() loads the
+ * rounding mode and clears host flags fflags does not hold (fflags cleared by a
+ * CSR write, or flags set by host code) -- skipped while nothing changed since
+ * the last operation (see rv_fp_synced_cpu).  Host code running between two
+ * guest FP operations must therefore not leave new flags in MXCSR; mimic's own
+ * C code does no floating point on those paths.  A directed rounding mode is
+ * reset to nearest on the way out so host C code always runs round-to-nearest.
  *
  * Why the host flags are the RISC-V flags: x86 SSE detects tininess after
  * rounding and, with underflow masked, sets UE only when the result is tiny and
@@ -20,8 +22,8 @@
  * an input that is not properly boxed reads as the canonical NaN.
  *
  * RMM (round to nearest, ties away) has no x86 equivalent: operations run in
- * round-to-nearest-even and a tie (detected from the exact residual) is moved
- * away from zero.  Conversions to integer, comparisons, min/max and classify
+ * round-to-nearest-even and a tie (found from an exact residual, or for single
+ * precision from the exact double result) is moved away from zero.  Conversions to integer, comparisons, min/max and classify
  * are done in C without MXCSR.
  */
 #define _GNU_SOURCE
@@ -88,12 +90,27 @@ static inline unsigned rv_fp_mode(const RvCpu *cpu, uint32_t rm)
     return (rm == RV_RM_DYN ? cpu->frm : rm) & 7;
 }
 
+/*
+ * What this thread's MXCSR holds since the last rv_fp_leave(): round-to-nearest
+ * and only flags that cpu's fflags (then equal to rv_fp_synced_fflags) already
+ * has.  While that is still true, an operation in round-to-nearest needs no
+ * MXCSR access before it.  A change of fflags behind our back (a CSR write, a
+ * signal frame) or another CPU or rounding mode takes the checked path.
+ */
+static __thread const RvCpu *rv_fp_synced_cpu;
+static __thread uint32_t rv_fp_synced_fflags;
+
 static inline unsigned rv_fp_enter(RvCpu *cpu, uint32_t rm)
 {
     unsigned mode = rv_fp_mode(cpu, rm);
-    uint32_t cur = rv_getcsr();
-    uint32_t want = RV_MXCSR_CTRL | rv_mxcsr_rc[mode] | (cur & rv_host_flags_of(cpu->fflags));
+    uint32_t cur, want;
 
+    if (G_LIKELY(rv_fp_synced_cpu == cpu && rv_fp_synced_fflags == cpu->fflags &&
+                 rv_mxcsr_rc[mode] == 0)) {
+        return mode;
+    }
+    cur = rv_getcsr();
+    want = RV_MXCSR_CTRL | rv_mxcsr_rc[mode] | (cur & rv_host_flags_of(cpu->fflags));
     if (cur != want) {
         rv_setcsr(want);
     }
@@ -108,6 +125,33 @@ static inline void rv_fp_leave(RvCpu *cpu)
     if (G_UNLIKELY(cur & RV_MXCSR_RC_MASK)) {
         rv_setcsr(cur & ~RV_MXCSR_RC_MASK);
     }
+    rv_fp_synced_cpu = cpu;
+    rv_fp_synced_fflags = cpu->fflags;
+}
+
+/*
+ * The common case needs no flag read at all: a finite result of normal magnitude
+ * (above the smallest normal, so not tiny even before rounding) can only have
+ * raised inexact, and when fflags already holds NX there is nothing to add.
+ * MXCSR then holds no flag fflags lacks, so the synced state stays valid.
+ */
+static inline void rv_fp_done_d(RvCpu *cpu, unsigned mode, double r)
+{
+    /* isgreater/isless: quiet compares, a NaN r must not raise invalid here. */
+    if (G_LIKELY((cpu->fflags & RV_FFLAG_NX) && rv_mxcsr_rc[mode] == 0 &&
+                 isgreater(fabs(r), 0x1p-1022) && isless(fabs(r), INFINITY))) {
+        return;
+    }
+    rv_fp_leave(cpu);
+}
+
+static inline void rv_fp_done_s(RvCpu *cpu, unsigned mode, float r)
+{
+    if (G_LIKELY((cpu->fflags & RV_FFLAG_NX) && rv_mxcsr_rc[mode] == 0 &&
+                 isgreater(fabsf(r), 0x1p-126f) && isless(fabsf(r), INFINITY))) {
+        return;
+    }
+    rv_fp_leave(cpu);
 }
 
 /* --- Boxing and bit views --- */
@@ -243,7 +287,7 @@ static double rv_rmm_mul_d(double x, double y, double p)
     double n, half;
     double err;
 
-    if (fabs(p) >= RV_RMM_TINY || p == 0 || !isfinite(p)) {
+    if (fabs(p) >= RV_RMM_TINY || !isfinite(p)) {
         return rv_rmm_d(p, fma(x, y, -p), 1);
     }
     if (fabs(x) > fabs(y)) {
@@ -261,11 +305,62 @@ static double rv_rmm_mul_d(double x, double y, double p)
     return (err == half && fabs(n) > fabs(p)) ? n : p;
 }
 
+/*
+ * Fused: with p + e1 = x*y and s + e2 = p + z (both exact), the exact value is
+ * s + e2 + e1; it is a tie iff (s - r - h) + e2 + e1 is zero, h being the signed
+ * half-gap from r toward it.  Exact except when x*y underflows.
+ */
+static double rv_two_sum(double a, double b, double *err)
+{
+    double s = a + b, bb = s - a;
+
+    *err = (a - (s - bb)) + (b - bb);
+    return s;
+}
+
+static double rv_rmm_fma_d(double x, double y, double z, double r)
+{
+    double scale = 1, p, e1, e2, s, t, n, h, u, w, ew, zz, ez, dir;
+
+    if (!isfinite(r) || !isfinite(x) || !isfinite(y) || !isfinite(z)) {
+        return r;
+    }
+    if (fabs(x * y) < RV_RMM_TINY) {
+        if (fabs(r) >= 0x1p-800) {
+            return r;           /* a product this small is far below r's half-ulp: no tie */
+        }
+        /* Work on (x, z, r) * 2^200 so the product's error term stays representable. */
+        if (fabs(x) > fabs(y)) {
+            double tmp = x;
+
+            x = y;
+            y = tmp;
+        }
+        scale = RV_RMM_SCALE;
+        x *= scale;
+        z *= scale;
+    }
+    p = x * y;
+    e1 = fma(x, y, -p);
+    s = rv_two_sum(p, z, &e2);
+    t = s - r * scale;
+    dir = t + (e2 + e1);
+    if (dir == 0) {
+        return r;               /* exact */
+    }
+    n = nextafter(r, dir > 0 ? INFINITY : -INFINITY);
+    h = (n - r) * scale * 0.5;
+    u = t - h;
+    w = rv_two_sum(u, e2, &ew);
+    zz = rv_two_sum(w, e1, &ez);
+    return (zz + (ez + ew) == 0 && fabs(n) > fabs(r)) ? n : r;
+}
+
 static double rv_rmm_div_d(double x, double y, double q)
 {
     double n, half, rem;
 
-    if (fabs(q) >= RV_RMM_TINY || q == 0 || !isfinite(q)) {
+    if (fabs(q) >= RV_RMM_TINY || !isfinite(q) || !isfinite(x) || y == 0) {
         return rv_rmm_d(q, fma(-q, y, x), y);
     }
     rem = fma(-q * RV_RMM_SCALE, y, x * RV_RMM_SCALE);
@@ -300,7 +395,7 @@ static double rv_rmm_div_d(double x, double y, double q)
         r = x OP y; \
         RV_FP_BARRIER(r); \
         RV_RMM_SINGLE(mode, r, rv_opaque_d(x) OP rv_opaque_d(y)); \
-        rv_fp_leave(cpu); \
+        rv_fp_done_s(cpu, mode, r); \
         return rv_box_s(r); \
     } \
     uint64_t helper_rv_##NAME##_d(void *opaque, uint64_t a, uint64_t b, uint32_t rm) \
@@ -313,7 +408,7 @@ static double rv_rmm_div_d(double x, double y, double q)
         r = x OP y; \
         RV_FP_BARRIER(r); \
         RV_RMM_FIX(mode, r = RMMFIX##_d(x, (NAME##_sign) * y, r)); \
-        rv_fp_leave(cpu); \
+        rv_fp_done_d(cpu, mode, r); \
         return rv_ret_d(r); \
     }
 
@@ -339,11 +434,11 @@ uint64_t helper_rv_fsqrt_s(void *opaque, uint64_t a, uint32_t rm)
     __m128 x = _mm_set_ss(rv_unbox_s(a));
     float r;
 
-    rv_fp_enter(cpu, rm);
+    unsigned mode = rv_fp_enter(cpu, rm);
     RV_FP_BARRIER(x);
     r = _mm_cvtss_f32(_mm_sqrt_ss(x));
     RV_FP_BARRIER(r);
-    rv_fp_leave(cpu);
+    rv_fp_done_s(cpu, mode, r);
     return rv_box_s(r);
 }
 
@@ -353,11 +448,11 @@ uint64_t helper_rv_fsqrt_d(void *opaque, uint64_t a, uint32_t rm)
     __m128d x = _mm_set_sd(rv_as_d(a));
     double r;
 
-    rv_fp_enter(cpu, rm);
+    unsigned mode = rv_fp_enter(cpu, rm);
     RV_FP_BARRIER(x);
     r = _mm_cvtsd_f64(_mm_sqrt_sd(x, x));
     RV_FP_BARRIER(r);
-    rv_fp_leave(cpu);
+    rv_fp_done_d(cpu, mode, r);
     return rv_ret_d(r);
 }
 
@@ -366,8 +461,8 @@ uint64_t helper_rv_fsqrt_d(void *opaque, uint64_t a, uint32_t rm)
  * present, and honour MXCSR either way).  RISC-V requires invalid for inf * 0
  * even when the addend is a quiet NaN; x86 does not raise it then, so that case
  * is flagged here.
- * TODO: double-precision RMM ties are not fixed up for the fused forms (they
- * round nearest-even): an exact tie of a*b+c needs a residual wider than double.
+ * RMM ties of the double forms are found with error-free transformations
+ * (rv_rmm_fma_d), scaled by 2^200 when a*b is tiny so they stay exact.
  */
 static inline void rv_fma_inf_zero(RvCpu *cpu, double x, double y, double z)
 {
@@ -388,21 +483,22 @@ static inline void rv_fma_inf_zero(RvCpu *cpu, double x, double y, double z)
         r = fmaf(x, y, z); \
         RV_FP_BARRIER(r); \
         RV_RMM_SINGLE(mode, r, fma(rv_opaque_d(x), rv_opaque_d(y), rv_opaque_d(z))); \
-        rv_fp_leave(cpu); \
+        rv_fp_done_s(cpu, mode, r); \
         return rv_box_s(r); \
     } \
     uint64_t helper_rv_##NAME##_d(void *opaque, uint64_t a, uint64_t b, uint64_t c, uint32_t rm) \
     { \
         RvCpu *cpu = opaque; \
         double x = NA rv_as_d(a), y = rv_as_d(b), z = NC rv_as_d(c), r; \
-        rv_fp_enter(cpu, rm); \
+        unsigned mode = rv_fp_enter(cpu, rm); \
         rv_fma_inf_zero(cpu, x, y, z); \
         RV_FP_BARRIER(x); \
         RV_FP_BARRIER(y); \
         RV_FP_BARRIER(z); \
         r = fma(x, y, z); \
         RV_FP_BARRIER(r); \
-        rv_fp_leave(cpu); \
+        RV_RMM_FIX(mode, r = rv_rmm_fma_d(x, y, z, r)); \
+        rv_fp_done_d(cpu, mode, r); \
         return rv_ret_d(r); \
     }
 RV_FP_FMA(fmadd, +, +)
@@ -562,6 +658,15 @@ static double rv_round_to_int(double x, unsigned mode)
     }
 }
 
+/*
+ * libm's rounding functions may leave host flags behind that fflags lacks; make
+ * the next MXCSR-based operation check and clear them.
+ */
+static inline void rv_fp_unsync(void)
+{
+    rv_fp_synced_cpu = NULL;
+}
+
 /* Signed conversion to `bits` (32 or 64) bits; the result is sign-extended to 64. */
 static uint64_t rv_fcvt_signed(RvCpu *cpu, double x, uint32_t rm, unsigned bits)
 {
@@ -575,6 +680,7 @@ static uint64_t rv_fcvt_signed(RvCpu *cpu, double x, uint32_t rm, unsigned bits)
         return (uint64_t)max;
     }
     r = rv_round_to_int(x, rv_fp_mode(cpu, rm));
+    rv_fp_unsync();
     if (r >= lim) {
         cpu->fflags |= RV_FFLAG_NV;
         return (uint64_t)max;
@@ -601,6 +707,7 @@ static uint64_t rv_fcvt_unsigned(RvCpu *cpu, double x, uint32_t rm, unsigned bit
         return max;
     }
     r = rv_round_to_int(x, rv_fp_mode(cpu, rm));
+    rv_fp_unsync();
     if (r >= lim) {
         cpu->fflags |= RV_FFLAG_NV;
         return max;
@@ -664,7 +771,7 @@ static float rv_rmm_int_s(__int128 v, float r)
         r = (float)v; \
         RV_FP_BARRIER(r); \
         RV_RMM_FIX(mode, r = rv_rmm_int_s((__int128)v, r)); \
-        rv_fp_leave(cpu); \
+        rv_fp_done_s(cpu, mode, r); \
         return rv_box_s(r); \
     } \
     uint64_t helper_rv_fcvt_d_##NAME(void *opaque, uint64_t a, uint32_t rm) \
@@ -677,7 +784,7 @@ static float rv_rmm_int_s(__int128 v, float r)
         r = (double)v; \
         RV_FP_BARRIER(r); \
         RV_RMM_FIX(mode, r = rv_rmm_int_d((__int128)v, r)); \
-        rv_fp_leave(cpu); \
+        rv_fp_done_d(cpu, mode, r); \
         return rv_ret_d(r); \
     }
 RV_FCVT_FROM_INT(w, int32_t)
@@ -699,7 +806,7 @@ uint64_t helper_rv_fcvt_s_d(void *opaque, uint64_t a, uint32_t rm)
     r = (float)x;
     RV_FP_BARRIER(r);
     RV_RMM_FIX(mode, r = rv_rmm_d_to_s(x, r));
-    rv_fp_leave(cpu);
+    rv_fp_done_s(cpu, mode, r);
     return rv_box_s(r);
 }
 
@@ -709,10 +816,10 @@ uint64_t helper_rv_fcvt_d_s(void *opaque, uint64_t a, uint32_t rm)
     float x = rv_unbox_s(a);
     double r;
 
-    rv_fp_enter(cpu, rm);
+    unsigned mode = rv_fp_enter(cpu, rm);
     RV_FP_BARRIER(x);
     r = (double)x;              /* exact; raises invalid for a signalling NaN */
     RV_FP_BARRIER(r);
-    rv_fp_leave(cpu);
+    rv_fp_done_d(cpu, mode, r);
     return rv_ret_d(r);
 }

@@ -53,38 +53,49 @@ static bool fpu_run(RvtMachine *m, uint32_t insn, uint32_t frm, const uint64_t *
     return false;
 }
 
-static void fpu_check_case(const FpuCase *c, bool optimize)
+/*
+ * preset_nx: start with NX already accrued (the helpers' fast path that reads no
+ * host flags); the expected flags are then qemu's plus NX.
+ */
+static void fpu_check_case(const FpuCase *c, bool optimize, bool preset_nx)
 {
     RvtMachine m;
     uint64_t f[3] = { c->f11, c->f12, c->f13 };
+    uint32_t want_flags = c->fflags | (preset_nx ? NX : 0);
     bool ill;
 
     rvt_init(&m);
     m.optimize = optimize;
-    m.cpu.fflags = 0;
+    m.cpu.fflags = preset_nx ? NX : 0;
     ill = fpu_run(&m, c->insn, c->frm, f, c->x11);
     ck_assert_msg(ill == (c->illegal != 0), "insn %08x: illegal %d", c->insn, ill);
     if (!ill) {
-        ck_assert_msg(m.cpu.f[10] == c->f10 && m.cpu.x[10] == c->x10 && m.cpu.fflags == c->fflags,
+        ck_assert_msg(m.cpu.f[10] == c->f10 && m.cpu.x[10] == c->x10 && m.cpu.fflags == want_flags,
                       "insn %08x frm %u (%016llx %016llx %016llx x %016llx): got f %016llx x %016llx "
                       "flags %02x, want f %016llx x %016llx flags %02x",
                       c->insn, c->frm, (unsigned long long)c->f11, (unsigned long long)c->f12,
                       (unsigned long long)c->f13, (unsigned long long)c->x11,
                       (unsigned long long)m.cpu.f[10], (unsigned long long)m.cpu.x[10], m.cpu.fflags,
-                      (unsigned long long)c->f10, (unsigned long long)c->x10, c->fflags);
+                      (unsigned long long)c->f10, (unsigned long long)c->x10, want_flags);
     }
     rvt_fini(&m);
 }
 
 START_TEST(test_fpu_qemu_table)
 {
-    fpu_check_case(&fpu_cases[_i], false);
+    fpu_check_case(&fpu_cases[_i], false, false);
 }
 END_TEST
 
 START_TEST(test_fpu_qemu_table_opt)
 {
-    fpu_check_case(&fpu_cases[_i], true);
+    fpu_check_case(&fpu_cases[_i], true, false);
+}
+END_TEST
+
+START_TEST(test_fpu_qemu_table_nx)
+{
+    fpu_check_case(&fpu_cases[_i], true, true);
 }
 END_TEST
 
@@ -228,6 +239,7 @@ Suite *riscv_fpu_suite(void)
 
     tcase_add_loop_test(tc, test_fpu_qemu_table, 0, G_N_ELEMENTS(fpu_cases));
     tcase_add_loop_test(tc, test_fpu_qemu_table_opt, 0, G_N_ELEMENTS(fpu_cases));
+    tcase_add_loop_test(tc, test_fpu_qemu_table_nx, 0, G_N_ELEMENTS(fpu_cases));
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     tcase_add_test(tm, test_fpu_nan_boxing);

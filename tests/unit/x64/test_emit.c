@@ -111,7 +111,9 @@
     X(pop_r12, "pop r12", x64_pop(b, X64_R12)) \
     X(nop1, "nop", x64_nop(b, 1)) \
     X(nop5, "nop dword ptr [rax + rax]", x64_nop(b, 5)) \
-    X(nop8, "nop dword ptr [rax + rax]", x64_nop(b, 8))
+    X(nop8, "nop dword ptr [rax + rax]", x64_nop(b, 8)) \
+    X(padded_jmp, "jmp 0x1008", (x64_prefix_pad(b, 3), x64_patch_rel32(b, x64_jmp_rel32(b), 8))) \
+    X(padded_jcc, "jne 0x1009", (x64_prefix_pad(b, 1), x64_patch_rel32(b, x64_jcc_rel32(b, X64_CC_NE), 9)))
 
 #define X_FN(name, text, stmt) static void enc_##name(X64Buf *b) { stmt; }
 ENC_CASES(X_FN)
