@@ -201,9 +201,11 @@ static uint64_t cmpxchg(uint8_t *p, IrMemOp mop, uint64_t expected, uint64_t new
 
 /* --- The interpreter loop --- */
 
-static uint32_t find_label(const IrBlock *blk, int64_t label)
+/* Most branches go forward to a label a few instructions on: search from here first. */
+static uint32_t find_label(const IrBlock *blk, uint32_t from, int64_t label)
 {
-    for (uint32_t i = 0; i < blk->n_insns; i++) {
+    for (uint32_t k = 0; k < blk->n_insns; k++) {
+        uint32_t i = (from + k) % blk->n_insns;
         if (blk->insns[i].op == IR_OP_LABEL && blk->insns[i].imm[0] == label) {
             return i;
         }
@@ -250,9 +252,19 @@ void ir_interp_run(const IrBlock *blk, void *cpu, const IrInterpEnv *env, IrInte
         case IR_OP_SET:
             memcpy(state + insn->imm[0], &v[insn->in[0]], t == IR_I32 ? 4 : 8);
             break;
+        /* The commonest ops inline; the rest share ir_eval_pure() with the folder. */
         case IR_OP_CONST:
+            v[insn->out] = (uint64_t)insn->imm[0];
+            break;
         case IR_OP_MOV:
+            v[insn->out] = v[insn->in[0]];
+            break;
         case IR_OP_ADD:
+            v[insn->out] = v[insn->in[0]] + v[insn->in[1]];
+            break;
+        case IR_OP_AND:
+            v[insn->out] = v[insn->in[0]] & v[insn->in[1]];
+            break;
         case IR_OP_SUB:
         case IR_OP_MUL:
         case IR_OP_MULHS:
@@ -264,7 +276,6 @@ void ir_interp_run(const IrBlock *blk, void *cpu, const IrInterpEnv *env, IrInte
         case IR_OP_REMU:
         case IR_OP_NEG:
         case IR_OP_NOT:
-        case IR_OP_AND:
         case IR_OP_OR:
         case IR_OP_XOR:
         case IR_OP_SHL:
@@ -336,11 +347,11 @@ void ir_interp_run(const IrBlock *blk, void *cpu, const IrInterpEnv *env, IrInte
             break;
         }
         case IR_OP_BR:
-            i = find_label(blk, insn->imm[0]);
+            i = find_label(blk, i, insn->imm[0]);
             break;
         case IR_OP_BRCOND:
             if (ir_cond_eval((IrCond)insn->imm[0], t, v[insn->in[0]], v[insn->in[1]])) {
-                i = find_label(blk, insn->imm[1]);
+                i = find_label(blk, i, insn->imm[1]);
             }
             break;
         case IR_OP_GOTO_BLOCK:
