@@ -771,6 +771,114 @@ static const IrInsn *fused_exit(X64Gen *g, uint32_t label)
     return NULL;
 }
 
+/* --- Self loops --- */
+
+/* Registers holding the loop-carried slots at loop_body: the first allocatable ones. */
+static X64Reg carried_reg(unsigned i)
+{
+    return x64_alloc_order[i];
+}
+
+static void plan_self_loop(X64Gen *g)
+{
+    const IrBlock *blk = g->blk;
+    g->self_loop = false;
+    g->n_carried = 0;
+    if (!g->probe_jmp_cache) {
+        return;                 /* tracing wants every block entry through the exec loop */
+    }
+    for (uint32_t i = 0; i < blk->n_insns; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        if (insn->op == IR_OP_GOTO_BLOCK && (uint64_t)insn->imm[0] == blk->guest_pc) {
+            g->self_loop = true;
+        }
+    }
+    if (!g->self_loop) {
+        return;
+    }
+    /* Carry the first slots the block reads before writing them. */
+    int32_t set_off[32];
+    unsigned n_set = 0;
+    for (uint32_t i = 0; i < blk->n_insns && g->n_carried < G_N_ELEMENTS(g->carried_off); i++) {
+        const IrInsn *insn = &blk->insns[i];
+        if (insn->op == IR_OP_SET && n_set < G_N_ELEMENTS(set_off)) {
+            set_off[n_set++] = (int32_t)insn->imm[0];
+        }
+        if (insn->op != IR_OP_GET) {
+            continue;
+        }
+        int32_t off = (int32_t)insn->imm[0];
+        bool skip = false;
+        for (unsigned k = 0; k < n_set && !skip; k++) {
+            skip = set_off[k] == off;
+        }
+        for (unsigned k = 0; k < g->n_carried && !skip; k++) {
+            skip = g->carried_off[k] == off;
+        }
+        if (!skip) {
+            g->carried_off[g->n_carried] = off;
+            g->carried_size[g->n_carried] = (uint8_t)x64_tsz((IrType)insn->type);
+            g->n_carried++;
+        }
+    }
+}
+
+/* Entry of a self-loop block: load the carried slots into their registers. */
+static void loop_preload(X64Gen *g)
+{
+    for (unsigned i = 0; i < g->n_carried; i++) {
+        X64Reg r = carried_reg(i);
+        x64_mov_rm(&g->buf, g->carried_size[i], r, x64_mem(X64_CPU_REG, g->carried_off[i]));
+        g->regs[r].slot = g->carried_off[i];
+        g->regs[r].slot_size = g->carried_size[i];
+        g->regs[r].dirty = false;
+    }
+    g->loop_body = x64_offset(&g->buf);
+}
+
+static void emit_poll(X64Gen *g)
+{
+    X64Buf *b = &g->buf;
+    x64_alu_mi(b, X64_CMP, 4, x64_mem(X64_CPU_REG, offsetof(GuestCpu, exit_request)), 0);
+    uint32_t at = x64_jcc_rel32(b, X64_CC_NE);
+    X64Cold c = { .kind = X64_COLD_INTERRUPT, .site = at, .pc = g->tb->pc, .reg = -1 };
+    g_array_append_val(g->cold, c);
+    if (g->x->opts.stats && g->blk->guest_insns > 0) {
+        x64_alu_mi(b, X64_ADD, 8, x64_mem(X64_CPU_REG, offsetof(GuestCpu, insns_executed)),
+                   (int32_t)g->blk->guest_insns);
+    }
+}
+
+/*
+ * The back edge of a self loop (guest state already written back): carried slots go
+ * to their registers by register moves where possible, then the poll, then loop_body.
+ * Emits code only; the allocator state is left alone for the code after it.
+ */
+void x64_loop_back_edge(X64Gen *g)
+{
+    X64Buf *b = &g->buf;
+    X64Move mv[G_N_ELEMENTS(g->carried_off)];
+    unsigned n = 0;
+    bool load[G_N_ELEMENTS(g->carried_off)];
+    for (unsigned i = 0; i < g->n_carried; i++) {
+        X64Reg r = carried_reg(i);
+        X64Reg s = x64_ra_find_slot(g, g->carried_off[i], g->carried_size[i]);
+        load[i] = s == X64_NOREG;
+        if (s != X64_NOREG && s != r) {
+            mv[n++] = (X64Move){ .dst = r, .src = s };
+        }
+    }
+    x64_parallel_move(b, mv, n);
+    for (unsigned i = 0; i < g->n_carried; i++) {
+        if (load[i]) {
+            x64_mov_rm(b, g->carried_size[i], carried_reg(i), x64_mem(X64_CPU_REG, g->carried_off[i]));
+        }
+    }
+    emit_poll(g);
+    uint32_t at = x64_jmp_rel32(b);
+    x64_patch_rel32(b, at, g->loop_body);
+}
+
 static void gen_brcond_cmp(X64Gen *g, IrCond c, IrType ty, IrTemp a, IrTemp b, uint32_t label)
 {
     x64_ra_writeback(g);
@@ -790,7 +898,13 @@ static void gen_brcond_cmp(X64Gen *g, IrCond c, IrType ty, IrTemp a, IrTemp b, u
     Cmp k = cmp_prepare(g, c, ty, a, b);
     X64Cond cc = cmp_emit(g, &k);
     const IrInsn *ex = fused_exit(g, label);
-    if (ex != NULL) {
+    if (ex != NULL && g->self_loop && (uint64_t)ex->imm[0] == g->blk->guest_pc) {
+        /* Taken: loop around inside the block.  Not taken: carry on. */
+        uint32_t skip = x64_jcc_rel32(&g->buf, x64_cc_invert(cc));
+        x64_loop_back_edge(g);
+        x64_patch_rel32(&g->buf, skip, x64_offset(&g->buf));
+        g->label_fused[label] = true;
+    } else if (ex != NULL) {
         x64_align_rel32(g, 2);
         uint32_t at = x64_jcc_rel32(&g->buf, cc);
         x64_add_exit(g, (uint32_t)ex->imm[1], (uint64_t)ex->imm[0], at);
@@ -1072,13 +1186,10 @@ bool x64_gen_block(X64Gen *g)
     g->insn_pc = blk->guest_pc;
 
     /* Block entry: the interrupt poll comes first so chained jumps stay interruptible. */
-    x64_alu_mi(b, X64_CMP, 4, x64_mem(X64_CPU_REG, offsetof(GuestCpu, exit_request)), 0);
-    uint32_t at = x64_jcc_rel32(b, X64_CC_NE);
-    X64Cold c = { .kind = X64_COLD_INTERRUPT, .site = at, .pc = g->tb->pc, .reg = -1 };
-    g_array_append_val(g->cold, c);
-    if (g->x->opts.stats && blk->guest_insns > 0) {
-        x64_alu_mi(b, X64_ADD, 8, x64_mem(X64_CPU_REG, offsetof(GuestCpu, insns_executed)),
-                   (int32_t)blk->guest_insns);
+    emit_poll(g);
+    plan_self_loop(g);
+    if (g->self_loop) {
+        loop_preload(g);
     }
 
     bool skipping = false;

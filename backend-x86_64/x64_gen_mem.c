@@ -368,10 +368,38 @@ void x64_gen_cmpxchg(X64Gen *g, const IrInsn *insn)
 
 static const X64Reg arg_regs[6] = { X64_RDI, X64_RSI, X64_RDX, X64_RCX, X64_R8, X64_R9 };
 
-typedef struct ArgMove {
-    X64Reg dst;
-    X64Reg src;
-} ArgMove;
+/* Register moves that happen "at once": emit a move whose destination no pending move
+ * still reads; break cycles through r11. */
+void x64_parallel_move(X64Buf *b, X64Move *moves, unsigned nmoves)
+{
+    while (nmoves > 0) {
+        bool progress = false;
+        for (unsigned i = 0; i < nmoves; i++) {
+            bool blocked = false;
+            for (unsigned j = 0; j < nmoves; j++) {
+                if (j != i && moves[j].src == moves[i].dst) {
+                    blocked = true;
+                    break;
+                }
+            }
+            if (!blocked) {
+                x64_mov_rr(b, 8, moves[i].dst, moves[i].src);
+                moves[i] = moves[--nmoves];
+                progress = true;
+                break;
+            }
+        }
+        if (!progress) {
+            X64Reg s = moves[0].src;
+            x64_mov_rr(b, 8, X64_SCRATCH, s);
+            for (unsigned j = 0; j < nmoves; j++) {
+                if (moves[j].src == s) {
+                    moves[j].src = X64_SCRATCH;
+                }
+            }
+        }
+    }
+}
 
 void x64_gen_call(X64Gen *g, const IrInsn *insn)
 {
@@ -438,7 +466,7 @@ void x64_gen_call(X64Gen *g, const IrInsn *insn)
         g->rsp_adjust = 16;
         nargs = 6;
     }
-    ArgMove moves[6];
+    X64Move moves[6];
     unsigned nmoves = 0;
     for (unsigned i = 0; i < nargs; i++) {
         src[i].is_imm = false;
@@ -446,38 +474,11 @@ void x64_gen_call(X64Gen *g, const IrInsn *insn)
         if (!is_cpu[i] && g->temps[tmp_of[i]].reg >= 0) {
             src[i].reg = g->temps[tmp_of[i]].reg;
             if (src[i].reg != arg_regs[i]) {
-                moves[nmoves++] = (ArgMove){ .dst = arg_regs[i], .src = src[i].reg };
+                moves[nmoves++] = (X64Move){ .dst = arg_regs[i], .src = src[i].reg };
             }
         }
     }
-    /* Parallel move: emit a move whose destination no pending move still reads; break cycles with r11. */
-    while (nmoves > 0) {
-        bool progress = false;
-        for (unsigned i = 0; i < nmoves; i++) {
-            bool blocked = false;
-            for (unsigned j = 0; j < nmoves; j++) {
-                if (j != i && moves[j].src == moves[i].dst) {
-                    blocked = true;
-                    break;
-                }
-            }
-            if (!blocked) {
-                x64_mov_rr(b, 8, moves[i].dst, moves[i].src);
-                moves[i] = moves[--nmoves];
-                progress = true;
-                break;
-            }
-        }
-        if (!progress) {
-            X64Reg s = moves[0].src;
-            x64_mov_rr(b, 8, X64_SCRATCH, s);
-            for (unsigned j = 0; j < nmoves; j++) {
-                if (moves[j].src == s) {
-                    moves[j].src = X64_SCRATCH;
-                }
-            }
-        }
-    }
+    x64_parallel_move(b, moves, nmoves);
     for (unsigned i = 0; i < nargs; i++) {
         if (is_cpu[i]) {
             x64_mov_rr(b, 8, arg_regs[i], X64_CPU_REG);
@@ -525,6 +526,11 @@ void x64_add_exit(X64Gen *g, uint32_t slot, uint64_t pc, uint32_t site)
 void x64_gen_goto_block(X64Gen *g, const IrInsn *insn)
 {
     x64_ra_writeback(g);
+    if (g->self_loop && (uint64_t)insn->imm[0] == g->tb->pc) {
+        x64_loop_back_edge(g);
+        x64_ra_forget(g);
+        return;
+    }
     x64_align_rel32(g, 1);
     uint32_t site = x64_jmp_rel32(&g->buf);
     x64_add_exit(g, (uint32_t)insn->imm[1], (uint64_t)insn->imm[0], site);

@@ -109,6 +109,16 @@ typedef struct X64Gen {
     GArray *pcmap;              /* TbPcMap */
     uint32_t *stub_off;         /* per exit slot: offset of its stub */
     bool probe_jmp_cache;       /* GOTO_PTR looks up x->jmp_cache inline */
+    /*
+     * Self-loop blocks (an exit back to the block's own pc) loop inside the block: the
+     * back edge moves the loop-carried guest slots into fixed registers and jumps to
+     * loop_body, skipping the reloads from the CPU state.
+     */
+    bool self_loop;
+    uint32_t loop_body;         /* offset after the entry poll and the preloads */
+    unsigned n_carried;
+    int32_t carried_off[6];
+    uint8_t carried_size[6];
     uint8_t *epilogue;
 } X64Gen;
 
@@ -168,6 +178,7 @@ X64Opnd x64_operand(X64Gen *g, IrTemp t, unsigned sz);
 void x64_store_imm64(X64Gen *g, X64Mem m, uint64_t v);
 void x64_put_in(X64Gen *g, X64Reg r, IrTemp t, unsigned sz);
 void x64_align_rel32(X64Gen *g, unsigned oplen);
+void x64_loop_back_edge(X64Gen *g);
 
 /* x64_gen_mem.c: memory, helper calls, exits and the cold section. */
 void x64_gen_load(X64Gen *g, const IrInsn *insn);
@@ -181,5 +192,11 @@ void x64_gen_raise(X64Gen *g, const IrInsn *insn);
 /* Record chainable exit `slot` (jump displacement at offset `site`) going to guest pc. */
 void x64_add_exit(X64Gen *g, uint32_t slot, uint64_t pc, uint32_t site);
 void x64_emit_cold(X64Gen *g);
+
+typedef struct X64Move {
+    X64Reg dst;
+    X64Reg src;
+} X64Move;
+void x64_parallel_move(X64Buf *b, X64Move *moves, unsigned nmoves);
 
 #endif

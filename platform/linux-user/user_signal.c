@@ -83,6 +83,14 @@ static void host_queue_handler(int sig, siginfo_t *si, void *uc_)
     if (!p || sig < 1 || sig > USER_NSIG) {
         return;
     }
+    if ((SYNC_SIGS & SIGBIT(sig)) && si->si_code > 0) {
+        /* A real SIGILL/SIGFPE/SIGTRAP in mimic itself (guest code never runs natively). */
+        static const char msg[] = "mimic: internal error: host fault signal in mimic\n";
+        ssize_t ignored = write(2, msg, sizeof(msg) - 1);
+        (void)ignored;
+        signal(sig, SIG_DFL);
+        return;
+    }
     memcpy(p->sig.info[sig].bytes, si, sizeof(p->sig.info[sig].bytes));
     __atomic_fetch_or(&p->sig.pending, SIGBIT(sig), __ATOMIC_SEQ_CST);
     if (p->cpu) {

@@ -24,12 +24,51 @@
 
 /* --- open / stat / readlink --- */
 
+/* /proc/self/maps as the guest would see it: its own VMAs, guest addresses. */
+static int64_t open_guest_maps(UserProc *p)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < p->mem.vmas->len; i++) {
+        const UserVma *v = &g_array_index(p->mem.vmas, UserVma, i);
+        g_string_append_printf(s, "%08" G_GINT64_MODIFIER "x-%08" G_GINT64_MODIFIER "x %c%c%c%c "
+                               "00000000 00:00 0", v->start, v->end,
+                               (v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',
+                               (v->prot & PROT_EXEC) ? 'x' : '-',
+                               (v->flags & USER_VMA_SHARED) ? 's' : 'p');
+        if (v->name) {
+            g_string_append_printf(s, "%*s%s", 10, "", v->name);
+        }
+        g_string_append_c(s, '\n');
+    }
+    int fd = memfd_create("maps", MFD_CLOEXEC);
+    if (fd < 0) {
+        g_string_free(s, TRUE);
+        return user_errno();
+    }
+    ssize_t n = write(fd, s->str, s->len);
+    g_string_free(s, TRUE);
+    if (n < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+        close(fd);
+        return -EIO;
+    }
+    /* The guest did not ask for close-on-exec; clear ours. */
+    fcntl(fd, F_SETFD, 0);
+    return fd;
+}
+
 static int64_t sys_openat(UserProc *p, const uint64_t a[6])
 {
     int err = 0;
     g_autofree char *path = user_arg_path(p, a[1], &err);
     if (!path) {
         return err;
+    }
+    if (strcmp(path, "/proc/self/maps") == 0) {
+        int64_t fd = open_guest_maps(p);
+        if (fd >= 0 && ((int)a[2] & O_CLOEXEC)) {
+            fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+        }
+        return fd;
     }
     return user_ret(syscall(SYS_openat, (int)a[0], path, (int)a[2], (mode_t)a[3]));
 }
@@ -435,6 +474,7 @@ const UserSyscallRow user_sys_file_rows[] = {
     { USER_NR_ftruncate, NULL, SYS_ftruncate, "ii" },
     { USER_NR_fallocate, NULL, SYS_fallocate, "iiii" },
     { USER_NR_fadvise64, NULL, SYS_fadvise64, "iiii" },
+    { USER_NR_readahead, NULL, SYS_readahead, "iii" },
     { USER_NR_fsync, NULL, SYS_fsync, "i" },
     { USER_NR_fdatasync, NULL, SYS_fdatasync, "i" },
     { USER_NR_sync, NULL, SYS_sync, "" },

@@ -172,6 +172,12 @@ const UserSyscallRow user_sys_misc_rows[] = {
     { USER_NR_clock_adjtime, NULL, SYS_clock_adjtime, "ip" },
     { USER_NR_getitimer, NULL, SYS_getitimer, "ip" },
     { USER_NR_setitimer, NULL, SYS_setitimer, "ipp" },
+    /* struct sigevent and itimerspec have the same layout (sigev_value is opaque). */
+    { USER_NR_timer_create, NULL, SYS_timer_create, "ipp" },
+    { USER_NR_timer_settime, NULL, SYS_timer_settime, "iipp" },
+    { USER_NR_timer_gettime, NULL, SYS_timer_gettime, "ip" },
+    { USER_NR_timer_getoverrun, NULL, SYS_timer_getoverrun, "i" },
+    { USER_NR_timer_delete, NULL, SYS_timer_delete, "i" },
     { USER_NR_getrandom, sys_getrandom },
     { USER_NR_futex, sys_futex, .flags = USER_SYS_RESTART },
     { USER_NR_prctl, sys_prctl },

@@ -1,6 +1,6 @@
 /*
  * lzcomp.c - a real-world style workload: LZSS compression with hash chains (window 32 KiB,
- * matches 3..258 bytes), its decompressor, CRC-32 and Adler-32, over 1 MiB of generated text
+ * matches 3..258 bytes), its decompressor, CRC-32 and Adler-32, over 256 KiB of generated text
  * and over incompressible bytes. Checks the round trip, the standard CRC-32 check value
  * (CRC of "123456789" = 0xcbf43926) and Adler-32 of "Wikipedia" (0x11e60398); compressed
  * sizes and checksums of the generated data were computed by a native x86-64 run.
@@ -173,17 +173,17 @@ int main(void)
     CHECK_EQ(crc32((const uint8_t *)"", 0), 0);
     CHECK_EQ(adler32((const uint8_t *)"Wikipedia", 9), 0x11e60398u);
 
-    size_t n = 1 << 20;
+    size_t n = 256 << 10;
     uint8_t *text = malloc(n);
     make_text(text, n);
-    run_case("text", text, n, 269793, 0xfe25eec3u);
+    run_case("text", text, n, 67847, 0x58e8c535u);
 
     uint64_t x = 0x123456789abcdefull;
     for (size_t i = 0; i < n / 4; i++) {
         x = x * 6364136223846793005ull + 1442695040888963407ull;
         text[i] = (uint8_t)(x >> 56);
     }
-    run_case("random", text, n / 4, 294795, 0xb2e89aaau);
+    run_case("random", text, n / 4, 73703, 0x60eaddb2u);
 
     memset(text, 'z', 100000);
     run_case("runs", text, 100000, 1214, 0xffe19724u);

@@ -3,8 +3,8 @@
  * functions, recursion, arrays, while/if and assert, read from stdin (minilang_prog.txt).
  * Tokenizer, recursive-descent parser building an AST, tree-walking evaluator with call frames:
  * lots of pointer chasing, indirect calls through a switch, malloc, recursion and string
- * handling. The script checks itself with assert (values are mathematical facts: primes below
- * 10000, Fibonacci numbers, Collatz lengths, ...); a failed assert exits with status 3.
+ * handling. The script checks itself with assert (values are mathematical facts: primes up
+ * to 3000, Fibonacci numbers, Collatz lengths, ...); a failed assert exits with status 3.
  */
 #include <ctype.h>
 #include <stdint.h>
