@@ -3,7 +3,8 @@
 
 Reads the manifest written by tests/guest/CMakeLists.txt (one line per binary:
 name, variant, extra flags, sources) and builds every binary into --out as <name>-<variant>.
-A binary newer than its sources and this script is not rebuilt.
+A binary newer than its sources, the shared headers and this script, and built with the same
+command line (kept in <binary>.cmd), is not rebuilt.
 
 Fails loudly when riscv64-linux-gnu-gcc/g++ or the sysroot are missing: the guest tests
 must never pass because nothing was built.
@@ -43,22 +44,27 @@ def compiler_for(srcs, cc, cxx):
 def build_one(args, name, variant, flags, srcs):
     out = os.path.join(args.out, f"{name}-{variant}")
     paths = [os.path.join(args.src, s) for s in srcs]
-    deps = paths + [os.path.abspath(__file__)]
-    deps += [os.path.join(args.src, h) for h in os.listdir(args.src) if h.endswith(".h")]
-    if os.path.exists(out):
-        newest = max(os.path.getmtime(d) for d in deps)
-        if os.path.getmtime(out) >= newest:
-            return out, True, "up to date"
     compiler = compiler_for(srcs, args.cc, args.cxx)
     libs = [f for f in flags if f.startswith("-l")]     # libraries go after the sources
     flags = [f for f in flags if not f.startswith("-l")]
     cmd = [compiler] + COMMON_FLAGS + VARIANT_FLAGS[variant] + flags + ["-I", args.src]
     cmd += ["-o", out] + paths + libs + ["-lm"]
+    # Up to date when newer than every input and built with the same command line.
+    stamp = out + ".cmd"
+    deps = paths + [os.path.abspath(__file__)]
+    deps += [os.path.join(args.src, h) for h in os.listdir(args.src) if h.endswith(".h")]
+    if os.path.exists(out) and os.path.exists(stamp):
+        with open(stamp) as f:
+            same_cmd = f.read() == " ".join(cmd)
+        if same_cmd and os.path.getmtime(out) >= max(os.path.getmtime(d) for d in deps):
+            return out, True, "up to date"
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if proc.returncode != 0:
         if os.path.exists(out):
             os.unlink(out)
         return out, False, " ".join(cmd) + "\n" + proc.stdout
+    with open(stamp, "w") as f:
+        f.write(" ".join(cmd))
     return out, True, proc.stdout.strip()
 
 
