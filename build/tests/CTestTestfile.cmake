@@ -15,3 +15,4 @@ set_tests_properties(unit_user PROPERTIES  _BACKTRACE_TRIPLES "/work/main/tests/
 add_test(unit_x64 "/work/main/build/tests/unit_x64")
 set_tests_properties(unit_x64 PROPERTIES  _BACKTRACE_TRIPLES "/work/main/tests/CMakeLists.txt;16;add_test;/work/main/tests/CMakeLists.txt;0;")
 subdirs("guest")
+subdirs("cli")

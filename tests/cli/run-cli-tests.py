@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Command-line behaviour of mimic: errors on bad input, help, the bare emulator form,
+traces that agree between engines and with qemu-riscv64, and --stats.
+
+Usage: run-cli-tests.py MIMIC WORKDIR
+Guest programs are compiled here with riscv64-linux-gnu-gcc; a missing compiler fails
+the test (CI installs it)."""
+import os
+import shutil
+import subprocess
+import sys
+
+MIMIC, WORK = sys.argv[1], sys.argv[2]
+CC = "riscv64-linux-gnu-gcc"
+failures = []
+passed = 0
+
+
+def check(name, cond, detail=""):
+    global passed
+    if cond:
+        passed += 1
+    else:
+        failures.append(name)
+        print(f"FAIL {name}: {detail}")
+
+
+def run(args, **kw):
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, **kw)
+
+
+def compile_guest(name, src, flags):
+    path = os.path.join(WORK, name)
+    cfile = path + ".c"
+    with open(cfile, "w") as f:
+        f.write(src)
+    subprocess.run([CC, "-O1", *flags, "-o", path, cfile], check=True)
+    return path
+
+
+def one_line_error(name, r, needle, status=1):
+    lines = r.stderr.strip().splitlines()
+    check(name + ": status", r.returncode == status, f"status {r.returncode}, stderr {r.stderr!r}")
+    check(name + ": one line", len(lines) == 1 and lines[0].startswith("mimic: "), repr(r.stderr))
+    check(name + ": says why", needle in r.stderr, f"{needle!r} not in {r.stderr!r}")
+
+
+def main():
+    if shutil.which(CC) is None:
+        print(f"FAIL: {CC} not found (install gcc-riscv64-linux-gnu)")
+        return 1
+    os.makedirs(WORK, exist_ok=True)
+    hello_src = '#include <stdio.h>\nint main(int c, char **v) { printf("hi %d\\n", c); return 7; }\n'
+    loop_src = ("#include <stdio.h>\nint main(void) { unsigned s = 0; for (int i = 0; i < 50; i++) "
+                "s = s * 31 + i; printf(\"%u\\n\", s); return 0; }\n")
+    static = compile_guest("hello-static", hello_src, ["-static"])
+    dyn = compile_guest("hello-dyn", hello_src, [])
+    loop = compile_guest("loop-static", loop_src, ["-static"])
+
+    # Bad input: one line, non-zero exit.
+    notelf = os.path.join(WORK, "not-elf")
+    with open(notelf, "w") as f:
+        f.write("just some text\n")
+    one_line_error("not an ELF", run([MIMIC, "run", notelf]), "not an ELF")
+    one_line_error("wrong machine", run([MIMIC, "run", "/bin/true"]), "x86-64")
+    trunc = os.path.join(WORK, "truncated")
+    with open(static, "rb") as src, open(trunc, "wb") as dst:
+        dst.write(src.read(40))
+    one_line_error("truncated header", run([MIMIC, "run", trunc]), "truncated")
+    with open(static, "rb") as src, open(trunc, "wb") as dst:
+        dst.write(src.read(3000))
+    r = run([MIMIC, "run", trunc])
+    check("truncated body: fails cleanly", r.returncode == 1 and r.stderr.startswith("mimic: "), repr(r.stderr))
+    one_line_error("missing interpreter", run([MIMIC, "run", "-L", "/nonexistent", dyn],
+                                              env={**os.environ, "MIMIC_LD_PREFIX": ""}), "-L")
+    one_line_error("missing program", run([MIMIC, "run", os.path.join(WORK, "no-such-program")]),
+                   "No such file")
+    one_line_error("bad option", run([MIMIC, "run", "--frobnicate", static]), "frobnicate", status=2)
+    one_line_error("bad engine", run([MIMIC, "run", "--engine=warp", static]), "warp", status=2)
+    one_line_error("bad trace item", run([MIMIC, "run", "--trace=everything", static]), "everything", status=2)
+    one_line_error("no program", run([MIMIC, "run"]), "PROGRAM", status=2)
+
+    # Help is complete.
+    r = run([MIMIC, "--help"])
+    check("mimic --help", r.returncode == 0 and "run" in r.stdout, r.stdout)
+    r = run([MIMIC, "run", "--help"])
+    for opt in ["--engine", "--sysroot", "--trace", "--trace-file", "--stats", "insn", "regs", "host"]:
+        check(f"run --help mentions {opt}", opt in r.stdout, "")
+
+    # The program's status and output; the bare form used by CMake and binfmt_misc.
+    for form in (["run"], []):
+        for engine in ("jit", "interp"):
+            r = run([MIMIC, *form, *(["--engine=" + engine] if form else []), static, "a", "b"])
+            check(f"run {form} {engine}", r.returncode == 7 and r.stdout == "hi 3\n", repr(r))
+    r = run([MIMIC, dyn])
+    check("bare dynamic", r.returncode == 7 and r.stdout == "hi 1\n", repr(r))
+
+    # Traces: the two engines execute the same instructions with the same register effects.
+    traces = {}
+    for engine in ("interp", "jit"):
+        tf = os.path.join(WORK, f"trace-{engine}.txt")
+        r = run([MIMIC, "run", f"--engine={engine}", "--trace=insn,regs,mem", f"--trace-file={tf}", loop])
+        check(f"trace run {engine}", r.returncode == 0, repr(r))
+        with open(tf) as f:
+            traces[engine] = f.read().splitlines()
+    check("insn trace not empty", sum(1 for l in traces["jit"] if l.startswith("insn ")) > 1000, "")
+    check("traces agree", traces["interp"] == traces["jit"],
+          next((f"line {i}: {a!r} vs {b!r}" for i, (a, b) in enumerate(zip(traces["interp"], traces["jit"]))
+                if a != b), "lengths differ"))
+    check("mem trace present", any(l.startswith("mem w 8 ") for l in traces["jit"]), "")
+
+    # The executed pcs match qemu's, block by block (qemu -singlestep makes one insn per block).
+    if shutil.which("qemu-riscv64"):
+        log = os.path.join(WORK, "qemu-exec.log")
+        run(["qemu-riscv64", "-singlestep", "-d", "exec,nochain", "-D", log, loop])
+        qemu_pcs = []
+        with open(log) as f:
+            for line in f:
+                # "Trace 0: 0x7f... [00000000/0000000000010430/00000000/00000000] main"
+                if line.startswith("Trace ") and "[" in line:
+                    qemu_pcs.append(int(line.split("[")[1].split("/")[1], 16))
+        ours = [int(l.split()[1], 16) for l in traces["jit"] if l.startswith("insn ")]
+        n = min(len(ours), len(qemu_pcs))
+        first_diff = next((i for i in range(n) if ours[i] != qemu_pcs[i]), None)
+        check("pcs match qemu", n > 1000 and first_diff is None,
+              f"n={n}, first difference at {first_diff}: "
+              f"{hex(ours[first_diff]) if first_diff is not None else ''} vs "
+              f"{hex(qemu_pcs[first_diff]) if first_diff is not None else ''}")
+
+    # Other trace items produce their documented line kinds.
+    for item, prefix in (("block", "block 0x"), ("ir", "ir-block 0x"), ("host", "host-block 0x"),
+                         ("exec", "exec ")):
+        r = run([MIMIC, "run", f"--trace={item}", loop])
+        check(f"trace {item}", r.returncode == 0 and prefix in r.stderr, r.stderr[:200])
+
+    r = run([MIMIC, "run", "--stats", loop])
+    check("--stats", "instructions executed" in r.stderr and "time translating" in r.stderr, r.stderr)
+
+    print(f"{passed} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
