@@ -47,6 +47,7 @@ typedef struct RunArgs {
     gint max_block_insns;
     gint code_cache_mib;
     gboolean version;
+    char *seed;
 } RunArgs;
 
 static GOptionContext *run_context(RunArgs *a)
@@ -65,6 +66,8 @@ static GOptionContext *run_context(RunArgs *a)
           "Print translation and execution statistics on exit", NULL },
         { "argv0", '0', 0, G_OPTION_ARG_STRING, &a->argv0,
           "Give the guest this argv[0] instead of PROGRAM", "NAME" },
+        { "seed", 0, 0, G_OPTION_ARG_STRING, &a->seed,
+          "Make the guest's randomness (AT_RANDOM, getrandom) reproducible from this seed", "N" },
         { "max-block-insns", 0, 0, G_OPTION_ARG_INT, &a->max_block_insns,
           "Longest guest block to translate (debugging; default 256)", "N" },
         { "code-cache", 0, 0, G_OPTION_ARG_INT, &a->code_cache_mib,
@@ -149,6 +152,15 @@ static int cmd_run(int argc, char **argv)
     opts.exec.max_block_insns = (unsigned)a.max_block_insns;
     opts.exec.code_cache_size = (size_t)a.code_cache_mib << 20;
     opts.sysroot = a.sysroot;
+    if (a.seed != NULL) {
+        char *end;
+        errno = 0;
+        opts.seed = g_ascii_strtoull(a.seed, &end, 0);
+        if (errno != 0 || *end != '\0' || end == a.seed) {
+            return die_usage("--seed needs a number, not '%s'", a.seed);
+        }
+        opts.has_seed = true;
+    }
 
     guest_argv = &argv[first];
     if (a.argv0 != NULL) {

@@ -270,10 +270,14 @@ struct UserProc {
     UserSignals sig;
     GuestAddr sigreturn_tramp;
     GuestAddr clear_child_tid;
+    GRand *seeded_random;       /* --seed: the source of guest randomness; NULL = the host's */
     /* Set when the guest called exit/exit_group: the loop returns exit_status. */
     bool exited;
     int exit_status;
 };
+
+/* --seed: len bytes from the seeded generator (p->seeded_random must be set). */
+void user_fill_random(UserProc *p, void *buf, size_t len);
 
 /* The process of this host process (there is only one; the signal handlers need it). */
 extern UserProc *user_proc;

@@ -372,7 +372,10 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
         goto fail;
     }
     uint8_t random16[16];
-    if (getrandom(random16, sizeof(random16), 0) != sizeof(random16)) {
+    if (p->opts.has_seed) {
+        p->seeded_random = g_rand_new_with_seed_array((const guint32 *)&p->opts.seed, 2);
+        user_fill_random(p, random16, sizeof(random16));
+    } else if (getrandom(random16, sizeof(random16), 0) != sizeof(random16)) {
         for (int i = 0; i < 16; i++) {
             random16[i] = g_random_int();
         }
@@ -496,6 +499,9 @@ static int64_t exec_under_mimic(UserProc *p, const char *prog, const char *argv0
     }
     if (p->opts.exec.code_cache_size) {
         g_ptr_array_add(v, g_strdup_printf("--code-cache=%zu", p->opts.exec.code_cache_size >> 20));
+    }
+    if (p->opts.has_seed) {
+        g_ptr_array_add(v, g_strdup_printf("--seed=%" G_GUINT64_FORMAT, p->opts.seed));
     }
     if (p->opts.exec.no_opt) {
         g_ptr_array_add(v, g_strdup("--no-opt"));

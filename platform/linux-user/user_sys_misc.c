@@ -132,11 +132,26 @@ static int64_t sys_prctl(UserProc *p, const uint64_t a[6])
     }
 }
 
+void user_fill_random(UserProc *p, void *buf, size_t len)
+{
+    uint8_t *b = buf;
+
+    for (size_t i = 0; i < len; i++) {
+        b[i] = (uint8_t)g_rand_int(p->seeded_random);
+    }
+}
+
 static int64_t sys_getrandom(UserProc *p, const uint64_t a[6])
 {
     void *h;
     if (user_arg_wbuf(p, a[0], a[1], &h) < 0) {
         return -EFAULT;
+    }
+    if (p->seeded_random != NULL) {
+        /* --seed: reproducible bytes; a single call returns at most 32 MiB, like Linux. */
+        size_t len = a[1] > (32u << 20) ? (32u << 20) : (size_t)a[1];
+        user_fill_random(p, h, len);
+        return (int64_t)len;
     }
     return user_ret(syscall(SYS_getrandom, h, (long)a[1], (int)a[2]));
 }
