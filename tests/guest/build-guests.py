@@ -21,6 +21,8 @@ VARIANT_FLAGS = {
     "static": ["-O2", "-static"],
     "dyn": ["-O2"],
     "O0": ["-O0", "-static"],
+    # static-pie without libc: Debian's riscv64 glibc has no rcrt1.o for -static-pie.
+    "spie": ["-O2", "-fPIE", "-pie", "-Wl,--no-dynamic-linker"],
 }
 COMMON_FLAGS = ["-g", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fno-strict-aliasing"]
 

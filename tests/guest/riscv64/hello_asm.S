@@ -21,8 +21,8 @@ _start:
     bne     t1, t2, 2f
 
     li      a0, 1                   /* fd = stdout */
-    la      a1, msg
-    la      a2, msg_end
+    lla     a1, msg                 /* pc-relative, so the static-pie build needs no relocation */
+    lla     a2, msg_end
     sub     a2, a2, a1
     mv      s1, a2
     li      a7, 64                  /* write */
