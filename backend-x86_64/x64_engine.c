@@ -15,8 +15,11 @@
 #include <capstone/capstone.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "backend-x86_64/x64_internal.h"
 
@@ -140,6 +143,31 @@ static void trace_host(ExecCtx *x, TbBlock *tb)
     cs_close(&cs);
 }
 
+/*
+ * MIMIC_PERF_MAP=1 writes /tmp/perf-PID.map (one "start size name" line per block), the
+ * file `perf report` reads to name JIT code: profiling aid only.
+ */
+static void perf_map_add(TbBlock *tb)
+{
+    static FILE *map;
+    static int state;           /* 0: not checked, 1: on, 2: off */
+    if (state == 0) {
+        const char *env = getenv("MIMIC_PERF_MAP");
+        state = env != NULL && env[0] == '1' ? 1 : 2;
+        if (state == 1) {
+            char path[64];
+            snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
+            map = fopen(path, "w");
+            state = map != NULL ? 1 : 2;
+        }
+    }
+    if (state == 1) {
+        fprintf(map, "%" PRIxPTR " %x guest_0x%" PRIx64 "\n", (uintptr_t)tb->host_code,
+                (unsigned)tb->host_size, (uint64_t)tb->pc);
+        fflush(map);
+    }
+}
+
 static bool jit_translate(ExecCtx *x, TbBlock *tb, IrBlock *blk)
 {
     X64Engine *e = engine_of(x);
@@ -179,6 +207,7 @@ static bool jit_translate(ExecCtx *x, TbBlock *tb, IrBlock *blk)
     tb->pcmap = tb->n_pcmap ? g_memdup2(g->pcmap->data, g->pcmap->len * sizeof(TbPcMap)) : NULL;
     e->ptr = code + tb->host_size;
     g_ptr_array_add(e->blocks, tb);
+    perf_map_add(tb);
     if (x->opts.trace & EXEC_TRACE_HOST) {
         trace_host(x, tb);
     }

@@ -151,6 +151,24 @@ def main():
         r = run([MIMIC, "run", f"--trace={item}", loop])
         check(f"trace {item}", r.returncode == 0 and prefix in r.stderr, r.stderr[:200])
 
+    # A code cache too small for the program: it is flushed and refilled, output unchanged.
+    cxx_src = ("#include <iostream>\n#include <map>\n#include <regex>\n#include <sstream>\n#include <string>\n"
+               "int main() { std::map<std::string, int> m; for (int i = 0; i < 200; i++) { "
+               "std::ostringstream o; o << \"k\" << i * 7; m[o.str()] = i; } "
+               "long s = 0; std::regex re(\"k([0-9]+)7$\"); std::smatch sm; "
+               "for (auto &kv : m) if (std::regex_search(kv.first, sm, re)) s += kv.second * sm[1].length(); "
+               "std::cout << m.size() << \" \" << s << std::endl; return 0; }\n")
+    cxx = os.path.join(WORK, "cxx-dyn")
+    with open(cxx + ".cc", "w") as f:
+        f.write(cxx_src)
+    subprocess.run(["riscv64-linux-gnu-g++", "-O1", "-o", cxx, cxx + ".cc"], check=True)
+    want = run([MIMIC, "run", cxx])
+    small = run([MIMIC, "run", "--code-cache=1", "--stats", cxx])
+    flushes = [l for l in small.stderr.splitlines() if "cache flushes" in l]
+    check("small code cache: same output", want.returncode == 0 and small.stdout == want.stdout,
+          f"{want.stdout!r} vs {small.stdout!r}")
+    check("small code cache: flushed", flushes and int(flushes[0].split()[-1]) >= 1, small.stderr)
+
     r = run([MIMIC, "run", "--stats", loop])
     check("--stats", "instructions executed" in r.stderr and "time translating" in r.stderr, r.stderr)
 
