@@ -84,6 +84,17 @@ static GOptionContext *run_context(RunArgs *a)
         "programs load their interpreter and libraries from the sysroot; absolute paths\n"
         "the guest opens are looked up there first.\n"
         "\n"
+        "Environment:\n"
+        "  MIMIC_LD_PREFIX   guest sysroot when -L is not given\n"
+        "  MIMIC_STRACE=1    log every guest syscall and its result to stderr\n"
+        "  MIMIC_VERIFY_IR=1 run the IR verifier after every optimizer pass\n"
+        "\n"
+        "Examples:\n"
+        "  mimic run ./hello                        run with the JIT\n"
+        "  mimic run --engine=interp ./hello        run on the IR interpreter\n"
+        "  mimic run -L /usr/riscv64-linux-gnu ./app --its-own-option\n"
+        "  mimic run --trace=insn,regs --trace-file=t.log ./hello\n"
+        "\n"
         "Exit status: the guest's own; a guest killed by signal N ends mimic with the same\n"
         "signal (shells report 128+N).  Errors in the command line or in PROGRAM print one\n"
         "line starting with 'mimic:' and exit with status 1 (2 for usage errors).\n", exec_trace_help);
@@ -111,6 +122,7 @@ static int cmd_run(int argc, char **argv)
     char **guest_argv;
     int status;
 
+    g_set_prgname("mimic run");
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
         return die_usage("%s", error->message);
     }
