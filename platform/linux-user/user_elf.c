@@ -50,8 +50,12 @@ static uint64_t rd(const uint8_t *p, unsigned size, bool be)
 static bool parse_header(const char *name, const uint8_t *data, size_t len, ElfHdr *h,
                          GError **error)
 {
-    if (len < EI_NIDENT || memcmp(data, ELFMAG, SELFMAG) != 0) {
+    if (len < SELFMAG || memcmp(data, ELFMAG, SELFMAG) != 0) {
         g_set_error(error, USER_ERROR, 0, "'%s': not an ELF file", name);
+        return false;
+    }
+    if (len < EI_NIDENT) {
+        g_set_error(error, USER_ERROR, 0, "'%s': truncated ELF header", name);
         return false;
     }
     h->elf_class = data[EI_CLASS];
