@@ -57,6 +57,9 @@ typedef struct RvArgs {
     uint32_t csr;
 } RvArgs;
 
+#define RV_MAX_FWD 4            /* forward branches pending at once */
+#define RV_FWD_SPAN 32          /* longest forward branch kept inside the block, bytes */
+
 /* Lifting state of one block. */
 typedef struct RvDisas {
     IrBlock *blk;
@@ -67,6 +70,17 @@ typedef struct RvDisas {
     unsigned len;           /* 2 or 4 */
     bool end_block;         /* the instruction ended the block (jump, trap, ...) */
     bool frm_checked;       /* frm validity already checked in this block */
+    /*
+     * Short forward branches stay inside the block: the taken edge goes to a label
+     * placed before the target instruction (or, if lifting stops first, to an exit).
+     */
+    bool fwd_ok;            /* lifting may continue past a conditional branch */
+    uint64_t page;          /* page of the block's first instruction */
+    unsigned n_fwd;
+    struct {
+        uint64_t pc;
+        uint32_t label;
+    } fwd[RV_MAX_FWD];
 } RvDisas;
 
 typedef bool RvTransFn(RvDisas *ctx, const RvArgs *a);

@@ -4,7 +4,8 @@
  * owns the register accessors every trans_ file uses (the x0 rule lives here).
  *
  * Block ends: any control transfer or trap (the trans_ function sets
- * ctx->end_block), before an instruction that would start on the next 4 KiB page,
+ * ctx->end_block) except a short forward conditional branch, which continues with its
+ * fall-through path and jumps to a label before its target, before an instruction that would start on the next 4 KiB page,
  * after ctx->max_insns instructions, or before an instruction that cannot be
  * fetched (a fetch fault on the first instruction raises GUEST_EXIT_FETCH_FAULT).
  */
@@ -146,6 +147,30 @@ static bool rv_fetch(GuestLiftCtx *lctx, RvDisas *ctx, uint64_t pc, uint64_t *fa
     return true;
 }
 
+/* Forward branches whose target was not reached: their labels become exits to the target. */
+static void rv_flush_fwd(RvDisas *ctx)
+{
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        ir_label(ctx->blk, ctx->fwd[i].label);
+        ir_goto_block(ctx->blk, ctx->fwd[i].pc);
+    }
+    ctx->n_fwd = 0;
+}
+
+/* Place the labels of pending forward branches that target pc. */
+static void rv_place_fwd(RvDisas *ctx, uint64_t pc)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        if (ctx->fwd[i].pc == pc) {
+            ir_label(ctx->blk, ctx->fwd[i].label);
+        } else {
+            ctx->fwd[n++] = ctx->fwd[i];
+        }
+    }
+    ctx->n_fwd = n;
+}
+
 void rv_lift_block(GuestLiftCtx *lctx)
 {
     IrBlock *blk = lctx->blk;
@@ -153,6 +178,8 @@ void rv_lift_block(GuestLiftCtx *lctx)
     RvDisas ctx = { .blk = blk, .pc = lctx->pc };
     uint64_t pc = lctx->pc;
 
+    ctx.fwd_ok = max > 1;       /* one-instruction blocks (insn tracing) stay simple */
+    ctx.page = pc & RV_PAGE_MASK;
     blk->guest_pc = pc;
     blk->guest_size = 0;
     blk->guest_insns = 0;
@@ -160,19 +187,20 @@ void rv_lift_block(GuestLiftCtx *lctx)
         uint64_t fault_addr;
 
         if (blk->guest_insns > 0 &&
-            (blk->guest_insns >= max || (pc & RV_PAGE_MASK) != (lctx->pc & RV_PAGE_MASK))) {
+            (blk->guest_insns >= max || (pc & RV_PAGE_MASK) != ctx.page)) {
             ir_goto_block(blk, pc);
-            return;
+            break;
         }
         if (!rv_fetch(lctx, &ctx, pc, &fault_addr)) {
             if (blk->guest_insns > 0) {
                 ir_goto_block(blk, pc);
-                return;
+                break;
             }
             ir_insn_start(blk, pc, 2);
             ir_raise(blk, GUEST_EXIT_FETCH_FAULT, GUEST_ACCESS_EXEC, ir_const_i64(blk, fault_addr));
-            return;
+            break;
         }
+        rv_place_fwd(&ctx, pc);
         ctx.pc = pc;
         ctx.next_pc = pc + ctx.len;
         ir_insn_start(blk, pc, ctx.len);
@@ -181,7 +209,8 @@ void rv_lift_block(GuestLiftCtx *lctx)
         blk->guest_size += ctx.len;
         pc = ctx.next_pc;
         if (ctx.end_block) {
-            return;
+            break;
         }
     }
+    rv_flush_fwd(&ctx);
 }

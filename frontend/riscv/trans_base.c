@@ -41,11 +41,24 @@ bool trans_jalr(RvDisas *ctx, const RvArgs *a)
 static bool rv_gen_branch(RvDisas *ctx, const RvArgs *a, IrCond cond)
 {
     uint32_t taken = ir_label_new(ctx->blk);
+    uint64_t target = ctx->pc + (uint64_t)a->imm;
 
     ir_brcond(ctx->blk, cond, rv_get_x(ctx, a->rs1), rv_get_x(ctx, a->rs2), taken);
+    /*
+     * A short forward branch on the same page (an if-then): keep lifting the fall-through
+     * path; lift.c places the label before the target, so the whole construct (often a
+     * loop body) becomes one block.
+     */
+    if (ctx->fwd_ok && a->imm > 0 && a->imm <= RV_FWD_SPAN && ctx->n_fwd < RV_MAX_FWD &&
+        (target & ~(uint64_t)0xfff) == ctx->page) {
+        ctx->fwd[ctx->n_fwd].pc = target;
+        ctx->fwd[ctx->n_fwd].label = taken;
+        ctx->n_fwd++;
+        return true;
+    }
     ir_goto_block(ctx->blk, ctx->next_pc);
     ir_label(ctx->blk, taken);
-    ir_goto_block(ctx->blk, ctx->pc + (uint64_t)a->imm);
+    ir_goto_block(ctx->blk, target);
     ctx->end_block = true;
     return true;
 }

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -41,14 +42,35 @@ static int64_t do_fork(UserProc *p, uint64_t flags, GuestAddr newsp, GuestAddr p
         return -ENOSYS;
     }
     /*
-     * CLONE_VM without CLONE_THREAD is vfork-like (posix_spawn): a plain fork gives
-     * the same observable result except that the parent does not wait.
+     * CLONE_VM without CLONE_THREAD is vfork-like (vfork, posix_spawn).  The child gets
+     * a copy of the address space rather than a share of it, so a value it stores is not
+     * seen by the parent (posix_spawn cannot report an exec failure through memory; the
+     * child still exits 127).  What vfork promises is kept: with CLONE_VFORK the parent
+     * waits until the child execs or exits, which a close-on-exec pipe tells it.
      */
     int exit_signal = flags & CSIGNAL;
+    int vfork_pipe[2] = { -1, -1 };
+    if ((flags & CLONE_VFORK) && pipe2(vfork_pipe, O_CLOEXEC) < 0) {
+        return user_errno();
+    }
     fflush(NULL);
     long pid = syscall(SYS_clone, (long)exit_signal, 0L, 0L, 0L, 0L);
     if (pid < 0) {
-        return user_errno();
+        int64_t err = user_errno();
+        if (vfork_pipe[0] >= 0) {
+            close(vfork_pipe[0]);
+            close(vfork_pipe[1]);
+        }
+        return err;
+    }
+    if (vfork_pipe[0] >= 0) {
+        close(vfork_pipe[pid == 0 ? 0 : 1]);
+        if (pid != 0) {
+            char c;
+            while (read(vfork_pipe[0], &c, 1) < 0 && errno == EINTR) {
+            }
+            close(vfork_pipe[0]);
+        }
     }
     if (pid == 0) {
         pid_t tid = gettid();
