@@ -4,8 +4,9 @@
  * owns the register accessors every trans_ file uses (the x0 rule lives here).
  *
  * Block ends: any control transfer or trap (the trans_ function sets
- * ctx->end_block) except a short forward conditional branch, which continues with its
- * fall-through path and jumps to a label before its target, before an instruction that would start on the next 4 KiB page,
+ * ctx->end_block; a short forward conditional branch does not: lifting goes on with
+ * its fall-through path and the taken edge jumps to a label placed before the target),
+ * before an instruction that would start on the next 4 KiB page,
  * after ctx->max_insns instructions, or before an instruction that cannot be
  * fetched (a fetch fault on the first instruction raises GUEST_EXIT_FETCH_FAULT).
  */

@@ -153,10 +153,15 @@ static void compare(const FuzzRun *a, const FuzzRun *b, uint32_t seed)
 START_TEST(test_fuzz_engines_agree)
 {
     FuzzRun interp, jit;
+    /* MIMIC_FUZZ_ROUNDS / MIMIC_FUZZ_FIRST: longer or different runs by hand. */
+    const char *rounds_env = g_getenv("MIMIC_FUZZ_ROUNDS");
+    const char *first_env = g_getenv("MIMIC_FUZZ_FIRST");
+    uint32_t rounds = rounds_env ? (uint32_t)g_ascii_strtoull(rounds_env, NULL, 10) : 3000;
+    uint32_t first = first_env ? (uint32_t)g_ascii_strtoull(first_env, NULL, 10) : 1;
 
     fuzz_setup(&interp, "interp");
     fuzz_setup(&jit, "jit");
-    for (uint32_t seed = 1; seed <= 3000; seed++) {
+    for (uint32_t seed = first; seed < first + rounds; seed++) {
         GRand *rng = g_rand_new_with_seed(seed);
         uint32_t words[FUZZ_WORDS];
 
@@ -187,7 +192,7 @@ Suite *fuzz_engines_suite(void)
     Suite *s = suite_create("fuzz_engines");
     TCase *tc = tcase_create("riscv64");
 
-    tcase_set_timeout(tc, 120);
+    tcase_set_timeout(tc, 3600);
     tcase_add_test(tc, test_fuzz_engines_agree);
     suite_add_tcase(s, tc);
     return s;
