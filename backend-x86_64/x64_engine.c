@@ -114,6 +114,7 @@ static void jit_fini(ExecCtx *x)
     g_free(e->gen.label_refs);
     g_free(e->gen.label_insn);
     g_free(e->gen.label_fused);
+    g_free(e->gen.label_state);
     g_free(e->gen.stub_off);
     g_free(e);
     x->engine_data = NULL;

@@ -722,6 +722,7 @@ static void branch_to_label(X64Gen *g, int cc, uint32_t label)
         uint32_t at = cc < 0 ? x64_jmp_rel32(b) : x64_jcc_rel32(b, (X64Cond)cc);
         X64Fixup f = { .label = label, .site = at };
         g_array_append_val(g->fixups, f);
+        x64_label_edge(g, label);
     }
 }
 
@@ -881,13 +882,15 @@ void x64_loop_back_edge(X64Gen *g)
 
 static void gen_brcond_cmp(X64Gen *g, IrCond c, IrType ty, IrTemp a, IrTemp b, uint32_t label)
 {
-    x64_ra_writeback(g);
+    const IrInsn *ex = fused_exit(g, label);
+    if (ex != NULL || !x64_label_keeps_dirty(g, label)) {
+        x64_ra_writeback(g);
+    }
     if (x64_is_const(g, a) && x64_is_const(g, b)) {
         unsigned sz = x64_tsz(ty);
         if (!ir_cond_eval(c, ty, x64_cval(g, a, sz), x64_cval(g, b, sz))) {
             return;
         }
-        const IrInsn *ex = fused_exit(g, label);
         if (ex == NULL) {
             branch_to_label(g, -1, label);
             return;
@@ -897,7 +900,6 @@ static void gen_brcond_cmp(X64Gen *g, IrCond c, IrType ty, IrTemp a, IrTemp b, u
     }
     Cmp k = cmp_prepare(g, c, ty, a, b);
     X64Cond cc = cmp_emit(g, &k);
-    const IrInsn *ex = fused_exit(g, label);
     if (ex != NULL && g->self_loop && (uint64_t)ex->imm[0] == g->blk->guest_pc) {
         /* Taken: loop around inside the block.  Not taken: carry on. */
         uint32_t skip = x64_jcc_rel32(&g->buf, x64_cc_invert(cc));
@@ -914,11 +916,25 @@ static void gen_brcond_cmp(X64Gen *g, IrCond c, IrType ty, IrTemp a, IrTemp b, u
     }
 }
 
-static void gen_label(X64Gen *g, uint32_t label)
+/*
+ * Start label (reached by falling through if `fallthrough`).  Returns false when nothing
+ * reaches it: the code up to the next label is skipped.
+ */
+static bool gen_label(X64Gen *g, uint32_t label, bool fallthrough)
 {
-    x64_ra_writeback(g);
-    x64_ra_forget(g);
+    X64LabelState *ls = &g->label_state[label];
+    if (ls->backward) {
+        if (fallthrough) {
+            x64_ra_writeback(g);
+        }
+        x64_ra_reset(g);
+    } else if (ls->n_edges > 0) {
+        x64_label_enter(g, label, fallthrough);
+    } else if (!fallthrough) {
+        return false;
+    }
     g->label_off[label] = x64_offset(&g->buf);
+    return true;
 }
 
 /* --- The pass --- */
@@ -940,12 +956,15 @@ static void analyze(X64Gen *g)
         g->label_refs = g_renew(uint32_t, g->label_refs, g->labels_cap);
         g->label_insn = g_renew(uint32_t, g->label_insn, g->labels_cap);
         g->label_fused = g_renew(bool, g->label_fused, g->labels_cap);
+        g->label_state = g_renew(X64LabelState, g->label_state, g->labels_cap);
     }
     for (uint32_t l = 0; l < nl; l++) {
         g->label_off[l] = UINT32_MAX;
         g->label_refs[l] = 0;
         g->label_insn[l] = UINT32_MAX;
         g->label_fused[l] = false;
+        g->label_state[l].backward = false;
+        g->label_state[l].n_edges = 0;
     }
     uint32_t region = 1;
     for (uint32_t i = 0; i < blk->n_insns; i++) {
@@ -956,11 +975,14 @@ static void analyze(X64Gen *g)
             g->label_insn[insn->imm[0]] = i;
             break;
         case IR_OP_BR:
-            g->label_refs[insn->imm[0]]++;
+        case IR_OP_BRCOND: {
+            uint32_t l = (uint32_t)insn->imm[insn->op == IR_OP_BR ? 0 : 1];
+            g->label_refs[l]++;
+            if (g->label_insn[l] != UINT32_MAX) {
+                g->label_state[l].backward = true;
+            }
             break;
-        case IR_OP_BRCOND:
-            g->label_refs[insn->imm[1]]++;
-            break;
+        }
         default:
             break;
         }
@@ -1112,12 +1134,14 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
         g->insn_pc = (uint64_t)insn->imm[0];
         break;
     case IR_OP_LABEL:
-        gen_label(g, (uint32_t)insn->imm[0]);
+        g_assert_not_reached();     /* x64_gen_block handles labels */
         break;
     case IR_OP_BR:
-        x64_ra_writeback(g);
+        if (!x64_label_keeps_dirty(g, (uint32_t)insn->imm[0])) {
+            x64_ra_writeback(g);
+        }
         branch_to_label(g, -1, (uint32_t)insn->imm[0]);
-        x64_ra_forget(g);
+        x64_ra_reset(g);
         break;
     case IR_OP_BRCOND:
         gen_brcond_cmp(g, (IrCond)insn->imm[0], (IrType)insn->type, insn->in[0], insn->in[1],
@@ -1197,10 +1221,9 @@ bool x64_gen_block(X64Gen *g)
         const IrInsn *insn = &blk->insns[i];
         g->cur = i + 1;
         if (insn->op == IR_OP_LABEL) {
-            skipping = g->label_fused[insn->imm[0]];
-            if (skipping) {
-                continue;
-            }
+            uint32_t l = (uint32_t)insn->imm[0];
+            skipping = g->label_fused[l] || !gen_label(g, l, !skipping);
+            continue;
         }
         if (skipping) {
             continue;

@@ -74,6 +74,15 @@ typedef struct X64Cold {
     uint64_t value;             /* MEMFAULT with const address: the address */
 } X64Cold;
 
+/* Guest slots in registers where a label starts (see x64_label_enter). */
+typedef struct X64LabelState {
+    bool backward;              /* a branch after the label goes back to it: start empty */
+    uint32_t n_edges;           /* forward branches to it emitted so far */
+    int32_t slot[X64_NREGS];    /* per register: cached slot or -1 */
+    uint8_t size[X64_NREGS];
+    bool dirty[X64_NREGS];      /* only with a single edge (no write-back at the branch) */
+} X64LabelState;
+
 typedef struct X64Fixup {
     uint32_t label;
     uint32_t site;
@@ -103,6 +112,7 @@ typedef struct X64Gen {
     uint32_t *label_refs;       /* branches naming each label */
     uint32_t *label_insn;       /* index of each LABEL instruction */
     bool *label_fused;          /* label only leads to an exit that a jcc took over */
+    X64LabelState *label_state;
     uint32_t labels_cap;
     GArray *fixups;             /* X64Fixup: forward branches */
     GArray *cold;               /* X64Cold */
@@ -159,6 +169,10 @@ X64Reg x64_ra_find_slot(X64Gen *g, int32_t off, unsigned size);
 void x64_ra_clear_overlaps(X64Gen *g, int32_t off, unsigned size, bool overwrite);
 void x64_ra_unmap(X64Gen *g, X64Reg r);
 void x64_ra_map(X64Gen *g, X64Reg r, IrTemp t);
+void x64_ra_reset(X64Gen *g);               /* drop every mapping, dirty or not */
+bool x64_label_keeps_dirty(X64Gen *g, uint32_t label);
+void x64_label_edge(X64Gen *g, uint32_t label);     /* a branch to label was just emitted */
+void x64_label_enter(X64Gen *g, uint32_t label, bool fallthrough);
 
 /* x64_gen.c: compile blk into g->buf (at tb->host_code); false on overflow. */
 bool x64_gen_block(X64Gen *g);

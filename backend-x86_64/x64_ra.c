@@ -388,3 +388,110 @@ void x64_ra_clear_overlaps(X64Gen *g, int32_t off, unsigned size, bool overwrite
         ri->dirty = false;
     }
 }
+
+/* --- Guest slots cached across labels --- */
+
+/*
+ * A label reached only by forward branches starts with the registers that hold the same
+ * guest slot on every incoming edge.  A label with a single branch to it (the common
+ * if-then) takes that edge's state whole, dirty slots included, so the branch needs no
+ * write-back; the fall-through path is then made to conform (moves, loads, stores).
+ */
+bool x64_label_keeps_dirty(X64Gen *g, uint32_t label)
+{
+    return !g->label_state[label].backward && g->label_refs[label] == 1 &&
+           g->label_off[label] == UINT32_MAX;
+}
+
+void x64_label_edge(X64Gen *g, uint32_t label)
+{
+    X64LabelState *ls = &g->label_state[label];
+    if (ls->backward || g->label_off[label] != UINT32_MAX) {
+        return;
+    }
+    for (unsigned r = 0; r < X64_NREGS; r++) {
+        const X64RegInfo *ri = &g->regs[r];
+        if (ls->n_edges == 0) {
+            ls->slot[r] = ri->slot;
+            ls->size[r] = ri->slot_size;
+            ls->dirty[r] = ri->slot >= 0 && ri->dirty;
+        } else if (ls->slot[r] != ri->slot || ls->size[r] != ri->slot_size) {
+            g_assert(!ls->dirty[r]);
+            ls->slot[r] = -1;
+        } else {
+            g_assert(!ls->dirty[r] && !ri->dirty);
+        }
+    }
+    ls->n_edges++;
+}
+
+/* Drop every register mapping, dirty slots included (their values went elsewhere). */
+void x64_ra_reset(X64Gen *g)
+{
+    for (unsigned r = 0; r < X64_NREGS; r++) {
+        x64_ra_unmap(g, (X64Reg)r);
+        g->regs[r].slot = -1;
+        g->regs[r].dirty = false;
+    }
+}
+
+static X64Reg state_find(const X64LabelState *ls, int32_t off, uint8_t size)
+{
+    for (unsigned r = 0; r < X64_NREGS; r++) {
+        if (ls->slot[r] == off && ls->size[r] == size) {
+            return (X64Reg)r;
+        }
+    }
+    return X64_NOREG;
+}
+
+/*
+ * At a label with recorded edges: make the fall-through path (if reachable) hold the
+ * label's slots in the label's registers, then adopt that state.  Temps do not live
+ * in registers across labels (those used after one have frame homes).
+ */
+void x64_label_enter(X64Gen *g, uint32_t label, bool fallthrough)
+{
+    X64LabelState *ls = &g->label_state[label];
+    bool dirty[X64_NREGS];
+    for (unsigned r = 0; r < X64_NREGS; r++) {
+        dirty[r] = ls->slot[r] >= 0 && ls->dirty[r];
+    }
+    if (fallthrough) {
+        X64Move mv[X64_NREGS];
+        unsigned n = 0;
+        for (unsigned r = 0; r < X64_NREGS; r++) {
+            X64RegInfo *ri = &g->regs[r];
+            if (ri->slot >= 0 && ri->dirty && state_find(ls, ri->slot, ri->slot_size) == X64_NOREG) {
+                slot_store(g, (X64Reg)r);
+            }
+        }
+        bool load[X64_NREGS] = { false };
+        for (unsigned r = 0; r < X64_NREGS; r++) {
+            if (ls->slot[r] < 0) {
+                continue;
+            }
+            X64Reg s = x64_ra_find_slot(g, ls->slot[r], ls->size[r]);
+            if (s == X64_NOREG) {
+                load[r] = true;
+                continue;
+            }
+            dirty[r] |= g->regs[s].dirty;
+            if (s != (X64Reg)r) {
+                mv[n++] = (X64Move){ .dst = (X64Reg)r, .src = s };
+            }
+        }
+        x64_parallel_move(&g->buf, mv, n);
+        for (unsigned r = 0; r < X64_NREGS; r++) {
+            if (load[r]) {
+                x64_mov_rm(&g->buf, ls->size[r], (X64Reg)r, x64_mem(X64_CPU_REG, ls->slot[r]));
+            }
+        }
+    }
+    x64_ra_reset(g);
+    for (unsigned r = 0; r < X64_NREGS; r++) {
+        g->regs[r].slot = ls->slot[r];
+        g->regs[r].slot_size = ls->size[r];
+        g->regs[r].dirty = dirty[r];
+    }
+}

@@ -325,6 +325,7 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
 {
     sigjmp_buf unwind;
     TbBlock *from = NULL;
+    uint64_t from_generation = 0;
     unsigned slot = 0;
     uint8_t *snap = NULL;
 
@@ -355,7 +356,8 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
             break;
         }
         tb = exec_find_block(x, cpu, cpu->pc);
-        if (from != NULL && from->valid && from->generation == x->generation &&
+        /* A flush while translating tb freed `from`: compare generations before touching it. */
+        if (from != NULL && from_generation == x->generation && from->valid &&
             from->exits[slot].dest == NULL && from->exits[slot].target == tb->pc &&
             !tracing_every_block(x)) {
             exec_chain(x, from, slot, tb);
@@ -377,6 +379,7 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
         cpu->exit_kind = GUEST_EXIT_NONE;
         from = NULL;
         x->engine->run(x, cpu, tb, &from, &slot);
+        from_generation = x->generation;
         if (snap != NULL) {
             exec_trace_regs_diff(x, cpu, snap);
         }
