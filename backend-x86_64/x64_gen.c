@@ -939,6 +939,8 @@ static bool gen_label(X64Gen *g, uint32_t label, bool fallthrough)
 
 /* --- The pass --- */
 
+static void plan_lea(X64Gen *g);
+
 static void analyze(X64Gen *g)
 {
     const IrBlock *blk = g->blk;
@@ -993,12 +995,14 @@ static void analyze(X64Gen *g)
             }
             X64TempInfo *ti = &g->temps[t];
             ti->last_use = i + 1;
+            ti->n_uses++;
             if (ti->def_region != region) {
                 ti->global = true;
             }
         }
         if (ir_op_info[insn->op].nout > 0 && insn->out != IR_TEMP_NONE) {
             X64TempInfo *ti = &g->temps[insn->out];
+            ti->def_at = i + 1;
             if (ti->def_region == 0) {
                 ti->def_region = region;
             } else if (ti->def_region != region) {
@@ -1009,6 +1013,86 @@ static void analyze(X64Gen *g)
             }
         }
     }
+    plan_lea(g);
+}
+
+/* Fold x << k (k = 1..3) into the ADD that is its only reader: one lea instead of two ops. */
+static void plan_lea(X64Gen *g)
+{
+    const IrBlock *blk = g->blk;
+    for (uint32_t i = 0; i < blk->n_insns; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        if (insn->op != IR_OP_SHL || insn->out == IR_TEMP_NONE) {
+            continue;
+        }
+        X64TempInfo *to = &g->temps[insn->out];
+        X64TempInfo *tc = &g->temps[insn->in[1]];
+        IrTemp src = insn->in[0];
+        if (to->global || to->n_uses != 1 || blk->temps[insn->out].ndefs != 1 ||
+            blk->temps[src].ndefs != 1 || tc->def_at == 0 ||
+            blk->insns[tc->def_at - 1].op != IR_OP_CONST || blk->temps[insn->in[1]].ndefs != 1) {
+            continue;
+        }
+        uint64_t k = (uint64_t)blk->insns[tc->def_at - 1].imm[0];
+        const IrInsn *use = &blk->insns[to->last_use - 1];
+        if (k < 1 || k > 3 || use->op != IR_OP_ADD || use->type != insn->type) {
+            continue;
+        }
+        to->lea_defer = true;
+        to->lea_shift = (uint8_t)k;
+        to->lea_src = src;
+        g->temps[src].last_use = MAX(g->temps[src].last_use, to->last_use);
+    }
+}
+
+/* ADD with a deferred shift as an operand (see plan_lea); false if neither input is one. */
+static bool gen_add_lea(X64Gen *g, const IrInsn *insn)
+{
+    unsigned sz = x64_tsz(insn->type);
+    IrTemp d = insn->in[0], o = insn->in[1];
+    if (!g->temps[d].lea_pending) {
+        d = insn->in[1];
+        o = insn->in[0];
+        if (!g->temps[d].lea_pending) {
+            return false;
+        }
+    }
+    X64TempInfo *td = &g->temps[d];
+    IrTemp src = td->lea_src;
+    td->lea_pending = false;
+    X64Reg rs = x64_ra_use(g, src);
+    if (x64_is_const(g, o)) {
+        /* Rare (the other operand folded to a constant): shift then add. */
+        X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, src) ? rs : X64_NOREG);
+        if (r != rs) {
+            x64_mov_rr(&g->buf, sz, r, rs);
+        }
+        x64_shift_ri(&g->buf, X64_SHL, sz, r, td->lea_shift);
+        uint64_t c = x64_cval(g, o, sz);
+        if (sz == 4 || x64_fits_i32((int64_t)c)) {
+            x64_alu_ri(&g->buf, X64_ADD, sz, r, (int32_t)(uint32_t)c);
+        } else {
+            x64_mov_ri(&g->buf, 8, X64_SCRATCH, c);
+            x64_alu_rr(&g->buf, X64_ADD, 8, r, X64_SCRATCH);
+        }
+    } else {
+        X64Reg ro = x64_ra_use(g, o);
+        X64Reg reuse = X64_NOREG;
+        if (x64_ra_reusable(g, o)) {
+            reuse = ro;
+        } else if (x64_ra_reusable(g, src)) {
+            reuse = rs;
+        }
+        X64Reg r = x64_ra_def(g, insn->out, reuse);
+        x64_lea(&g->buf, sz, r, x64_mem_idx(ro, rs, td->lea_shift, 0));
+    }
+    x64_ra_def_done(g, insn->out);
+    /* src is not an input of the ADD, so x64_ra_end_insn would not free it. */
+    X64TempInfo *ts = &g->temps[src];
+    if (ts->last_use <= g->cur && ts->reg >= 0 && ts->reg != g->temps[insn->out].reg) {
+        x64_ra_unmap(g, ts->reg);
+    }
+    return true;
 }
 
 /* All inputs constant and the op pure: fold it here (also covers --no-opt blocks). */
@@ -1088,7 +1172,11 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
             break;
         }
         switch (op) {
-        case IR_OP_ADD: gen_alu(g, insn, X64_ADD, true); break;
+        case IR_OP_ADD:
+            if (!gen_add_lea(g, insn)) {
+                gen_alu(g, insn, X64_ADD, true);
+            }
+            break;
         case IR_OP_SUB: gen_alu(g, insn, X64_SUB, false); break;
         case IR_OP_AND: gen_alu(g, insn, X64_AND, true); break;
         case IR_OP_OR: gen_alu(g, insn, X64_OR, true); break;
@@ -1099,6 +1187,10 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
         case IR_OP_NEG: gen_unary(g, insn, X64_NEG); break;
         case IR_OP_NOT: gen_unary(g, insn, X64_NOT); break;
         case IR_OP_SHL: case IR_OP_SHR: case IR_OP_SAR: case IR_OP_ROTL: case IR_OP_ROTR:
+            if (g->temps[insn->out].lea_defer) {
+                g->temps[insn->out].lea_pending = true;    /* the ADD emits it */
+                break;
+            }
             gen_shift(g, insn);
             break;
         case IR_OP_SEXT: case IR_OP_ZEXT: case IR_OP_EXTU32: case IR_OP_EXTS32: case IR_OP_TRUNC:

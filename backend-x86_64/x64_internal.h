@@ -48,6 +48,16 @@ typedef struct X64TempInfo {
     uint32_t last_use;          /* index of the last instruction reading it (0: none) */
     uint32_t def_region;        /* label region of the first definition, +1 (0: not defined yet) */
     uint64_t cval;
+    uint32_t n_uses;            /* instructions reading it */
+    uint32_t def_at;            /* index of its (last) definition, +1 */
+    /*
+     * SHL by 1..3 whose only reader is an ADD: emitted there as one lea.  lea_src is the
+     * shifted temp (kept alive up to the ADD); lea_pending once the SHL was skipped.
+     */
+    bool lea_defer;
+    bool lea_pending;
+    uint8_t lea_shift;
+    IrTemp lea_src;
 } X64TempInfo;
 
 typedef struct X64RegInfo {

@@ -321,39 +321,22 @@ static const char *const exit_names[GUEST_EXIT_COUNT] = {
     [GUEST_EXIT_INTERRUPT] = "interrupt", [GUEST_EXIT_SYNC_CODE] = "sync-code",
 };
 
-void exec_run(ExecCtx *x, GuestCpu *cpu)
+/*
+ * The block loop proper.  Kept out of exec_run() so none of its locals live in the
+ * frame that sigsetjmp() returns to twice.  Returns with cpu->exit_kind set.
+ */
+static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
 {
-    sigjmp_buf unwind;
     TbBlock *from = NULL;
     uint64_t from_generation = 0;
     unsigned slot = 0;
-    uint8_t *snap = NULL;
 
-    exec_thread.ctx = x;
-    exec_thread.cpu = cpu;
-    /*
-     * No signal mask is saved: that would cost a syscall on every entry (every guest
-     * syscall).  exec_fault_unwind() unblocks the fault signals itself instead.
-     */
-    if (sigsetjmp(unwind, 0) != 0) {
-        /* A fault handler or a raising helper unwound here; cpu->exit_* are set. */
-        exec_thread.unwind = NULL;
-        if (x->opts.trace & EXEC_TRACE_EXEC) {
-            fprintf(x->opts.trace_file, "exec exit %s pc=0x%" G_GINT64_MODIFIER "x\n",
-                    exit_names[cpu->exit_kind], cpu->pc);
-        }
-        return;
-    }
-    exec_thread.unwind = &unwind;
-    if (x->opts.trace & EXEC_TRACE_REGS) {
-        snap = g_malloc(x->arch->cpu_size);
-    }
     for (;;) {
         TbBlock *tb;
 
         if (cpu->exit_request != 0) {
             cpu->exit_kind = GUEST_EXIT_INTERRUPT;
-            break;
+            return;
         }
         tb = exec_find_block(x, cpu, cpu->pc);
         /* A flush while translating tb freed `from`: compare generations before touching it. */
@@ -390,11 +373,35 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
             continue;
         }
         if (cpu->exit_kind != GUEST_EXIT_NONE) {
-            break;
+            return;
         }
     }
+}
+
+void exec_run(ExecCtx *x, GuestCpu *cpu)
+{
+    sigjmp_buf unwind;
+    /* Static per thread so the unwinding path can free nothing: it is reused. */
+    static __thread uint8_t *snap;
+    static __thread size_t snap_size;
+
+    exec_thread.ctx = x;
+    exec_thread.cpu = cpu;
+    if ((x->opts.trace & EXEC_TRACE_REGS) && snap_size < x->arch->cpu_size) {
+        g_free(snap);
+        snap = g_malloc(x->arch->cpu_size);
+        snap_size = x->arch->cpu_size;
+    }
+    /*
+     * No signal mask is saved: that would cost a syscall on every entry (every guest
+     * syscall).  exec_fault_unwind() unblocks the fault signals itself instead.
+     */
+    if (sigsetjmp(unwind, 0) == 0) {
+        exec_thread.unwind = &unwind;
+        run_blocks(x, cpu, (x->opts.trace & EXEC_TRACE_REGS) ? snap : NULL);
+    }
+    /* Here after a normal exit, or after a fault handler or raising helper unwound. */
     exec_thread.unwind = NULL;
-    g_free(snap);
     if ((x->opts.trace & EXEC_TRACE_EXEC) && cpu->exit_kind < GUEST_EXIT_COUNT) {
         fprintf(x->opts.trace_file, "exec exit %s pc=0x%" G_GINT64_MODIFIER "x\n",
                 exit_names[cpu->exit_kind], cpu->pc);

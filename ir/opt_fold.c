@@ -3,14 +3,64 @@
  * code produces most (x+0, x&-1, x^x, shifts by 0...).  Only single-def temps are
  * treated as constants: a multi-def temp may hold another value after a label.
  * Constants are moved to the second operand of commutative ops so the JIT can
- * use immediate forms.
+ * use immediate forms.  It also drops sign extensions from 32 bits of values that
+ * are already sign-extended (RISC-V W instructions chained through lw/sext.w/xor...).
  */
 #include "ir/ir.h"
 
 typedef struct FoldState {
     bool *known;
     uint64_t *value;
+    bool *sx32;             /* single-def i64 temp equal to the sign extension of its low 32 bits */
+    IrTemp *trunc_of;       /* single-def i32 temp defined as TRUNC of this i64 temp, or NONE */
 } FoldState;
+
+static bool sx32_const(uint64_t v)
+{
+    return (uint64_t)(int64_t)(int32_t)v == v;
+}
+
+/* Is the single-def i64 output of insn (as it now stands) sign-extended from 32 bits? */
+static bool out_is_sx32(const FoldState *st, const IrInsn *insn)
+{
+    const bool *sx = st->sx32;
+    switch ((IrOpcode)insn->op) {
+    case IR_OP_CONST:
+        return sx32_const((uint64_t)insn->imm[0]);
+    case IR_OP_SEXT:
+        return insn->imm[0] <= 32;
+    case IR_OP_ZEXT:
+        return insn->imm[0] < 32;
+    case IR_OP_EXTS32:
+    case IR_OP_SETCOND:
+        return true;
+    case IR_OP_EXTRACT:
+        return insn->imm[1] < 32;
+    case IR_OP_LOAD: {
+        IrMemOp mop = (IrMemOp)insn->imm[0];
+        return ir_memop_size(mop) < 4 || (ir_memop_size(mop) == 4 && (mop & IR_MEM_SIGN));
+    }
+    case IR_OP_MOV:
+        return sx[insn->in[0]];
+    case IR_OP_AND:
+    case IR_OP_OR:
+    case IR_OP_XOR:
+        return sx[insn->in[0]] && sx[insn->in[1]];
+    case IR_OP_SELECT:
+        return sx[insn->in[2]] && sx[insn->in[3]];
+    case IR_OP_SHR:
+    case IR_OP_SAR: {
+        uint64_t c;
+        if (!st->known[insn->in[1]]) {
+            return false;
+        }
+        c = st->value[insn->in[1]] & 63;
+        return insn->op == IR_OP_SHR ? c >= 33 : (c >= 32 || sx[insn->in[0]]);
+    }
+    default:
+        return false;
+    }
+}
 
 static bool is_const(const IrBlock *blk, const FoldState *st, IrTemp t, uint64_t *v)
 {
@@ -91,83 +141,109 @@ static bool fold_identity(IrBlock *blk, FoldState *st, IrInsn *insn, uint64_t b)
     }
 }
 
+/* Fold one instruction in place. */
+static void fold_insn(IrBlock *blk, FoldState *st, IrInsn *insn)
+{
+    const IrOpInfo *info = &ir_op_info[insn->op];
+    uint64_t in[IR_MAX_IN];
+    bool all_const = true;
+
+    if (insn->op == IR_OP_CONST) {
+        if (blk->temps[insn->out].ndefs == 1) {
+            st->known[insn->out] = true;
+            st->value[insn->out] = (uint64_t)insn->imm[0];
+        }
+        return;
+    }
+    for (unsigned k = 0; k < insn->nin; k++) {
+        all_const &= is_const(blk, st, insn->in[k], &in[k]);
+    }
+    if (insn->op == IR_OP_BRCOND) {
+        if (all_const) {
+            if (ir_cond_eval((IrCond)insn->imm[0], (IrType)insn->type, in[0], in[1])) {
+                insn->op = IR_OP_BR;
+                insn->imm[0] = insn->imm[1];
+                insn->imm[1] = 0;
+            } else {
+                insn->op = IR_OP_NOP;
+            }
+            insn->nin = 0;
+        } else if (is_const(blk, st, insn->in[0], &in[0])) {
+            IrTemp t = insn->in[0];
+            insn->in[0] = insn->in[1];
+            insn->in[1] = t;
+            insn->imm[0] = ir_cond_swap((IrCond)insn->imm[0]);
+        }
+        return;
+    }
+    if (!(info->flags & IR_F_PURE) || insn->op == IR_OP_NOP || insn->out == IR_TEMP_NONE) {
+        return;
+    }
+    if (all_const) {
+        make_const(blk, st, insn, ir_eval_pure(insn, in));
+        return;
+    }
+    if (insn->op == IR_OP_SELECT && is_const(blk, st, insn->in[0], &in[0]) &&
+        is_const(blk, st, insn->in[1], &in[1])) {
+        bool c = ir_cond_eval((IrCond)insn->imm[0], (IrType)insn->type, in[0], in[1]);
+        make_mov(insn, c ? insn->in[2] : insn->in[3]);
+        return;
+    }
+    if (insn->nin == 2 && insn->op != IR_OP_DEPOSIT) {
+        uint64_t b;
+        if ((info->flags & IR_F_COMMUTES) && is_const(blk, st, insn->in[0], &b)) {
+            IrTemp t = insn->in[0];
+            insn->in[0] = insn->in[1];
+            insn->in[1] = t;
+        }
+        if ((insn->op == IR_OP_SETCOND) && is_const(blk, st, insn->in[0], &b)) {
+            IrTemp t = insn->in[0];
+            insn->in[0] = insn->in[1];
+            insn->in[1] = t;
+            insn->imm[0] = ir_cond_swap((IrCond)insn->imm[0]);
+        }
+        if (insn->in[0] == insn->in[1] && blk->temps[insn->in[0]].ndefs == 1 &&
+            (insn->op == IR_OP_SUB || insn->op == IR_OP_XOR)) {
+            make_const(blk, st, insn, 0);
+            return;
+        }
+        if (is_const(blk, st, insn->in[1], &b)) {
+            fold_identity(blk, st, insn, b);
+        }
+    }
+    if ((insn->op == IR_OP_SEXT || insn->op == IR_OP_EXTS32) && insn->type == IR_I64 &&
+        ((insn->op == IR_OP_SEXT && insn->imm[0] == 32 && st->sx32[insn->in[0]]) ||
+         (insn->op == IR_OP_EXTS32 && st->trunc_of[insn->in[0]] != IR_TEMP_NONE &&
+          st->sx32[st->trunc_of[insn->in[0]]]))) {
+        make_mov(insn, insn->op == IR_OP_SEXT ? insn->in[0] : st->trunc_of[insn->in[0]]);
+    }
+}
+
 void ir_opt_fold(IrBlock *blk)
 {
     FoldState st = {
         .known = g_new0(bool, blk->n_temps),
         .value = g_new0(uint64_t, blk->n_temps),
+        .sx32 = g_new0(bool, blk->n_temps),
+        .trunc_of = g_new0(IrTemp, blk->n_temps),
     };
 
     for (uint32_t i = 0; i < blk->n_insns; i++) {
         IrInsn *insn = &blk->insns[i];
-        const IrOpInfo *info = &ir_op_info[insn->op];
-        uint64_t in[IR_MAX_IN];
-        bool all_const = true;
 
-        if (insn->op == IR_OP_CONST) {
-            if (blk->temps[insn->out].ndefs == 1) {
-                st.known[insn->out] = true;
-                st.value[insn->out] = (uint64_t)insn->imm[0];
-            }
+        fold_insn(blk, &st, insn);
+        if (insn->out == IR_TEMP_NONE || ir_op_info[insn->op].nout == 0 ||
+            blk->temps[insn->out].ndefs != 1) {
             continue;
         }
-        for (unsigned k = 0; k < insn->nin; k++) {
-            all_const &= is_const(blk, &st, insn->in[k], &in[k]);
-        }
-        if (insn->op == IR_OP_BRCOND) {
-            if (all_const) {
-                if (ir_cond_eval((IrCond)insn->imm[0], (IrType)insn->type, in[0], in[1])) {
-                    insn->op = IR_OP_BR;
-                    insn->imm[0] = insn->imm[1];
-                    insn->imm[1] = 0;
-                } else {
-                    insn->op = IR_OP_NOP;
-                }
-                insn->nin = 0;
-            } else if (is_const(blk, &st, insn->in[0], &in[0])) {
-                IrTemp t = insn->in[0];
-                insn->in[0] = insn->in[1];
-                insn->in[1] = t;
-                insn->imm[0] = ir_cond_swap((IrCond)insn->imm[0]);
-            }
-            continue;
-        }
-        if (!(info->flags & IR_F_PURE) || insn->op == IR_OP_NOP || insn->out == IR_TEMP_NONE) {
-            continue;
-        }
-        if (all_const) {
-            make_const(blk, &st, insn, ir_eval_pure(insn, in));
-            continue;
-        }
-        if (insn->op == IR_OP_SELECT && is_const(blk, &st, insn->in[0], &in[0]) &&
-            is_const(blk, &st, insn->in[1], &in[1])) {
-            bool c = ir_cond_eval((IrCond)insn->imm[0], (IrType)insn->type, in[0], in[1]);
-            make_mov(insn, c ? insn->in[2] : insn->in[3]);
-            continue;
-        }
-        if (insn->nin == 2 && insn->op != IR_OP_DEPOSIT) {
-            uint64_t b;
-            if ((info->flags & IR_F_COMMUTES) && is_const(blk, &st, insn->in[0], &b)) {
-                IrTemp t = insn->in[0];
-                insn->in[0] = insn->in[1];
-                insn->in[1] = t;
-            }
-            if ((insn->op == IR_OP_SETCOND) && is_const(blk, &st, insn->in[0], &b)) {
-                IrTemp t = insn->in[0];
-                insn->in[0] = insn->in[1];
-                insn->in[1] = t;
-                insn->imm[0] = ir_cond_swap((IrCond)insn->imm[0]);
-            }
-            if (insn->in[0] == insn->in[1] && blk->temps[insn->in[0]].ndefs == 1 &&
-                (insn->op == IR_OP_SUB || insn->op == IR_OP_XOR)) {
-                make_const(blk, &st, insn, 0);
-                continue;
-            }
-            if (is_const(blk, &st, insn->in[1], &b)) {
-                fold_identity(blk, &st, insn, b);
-            }
+        if (insn->type == IR_I64) {
+            st.sx32[insn->out] = out_is_sx32(&st, insn);
+        } else if (insn->op == IR_OP_TRUNC && blk->temps[insn->in[0]].ndefs == 1) {
+            st.trunc_of[insn->out] = insn->in[0];
         }
     }
     g_free(st.known);
     g_free(st.value);
+    g_free(st.sx32);
+    g_free(st.trunc_of);
 }
