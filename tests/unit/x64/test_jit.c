@@ -236,6 +236,77 @@ START_TEST(test_get_set_cache)
 }
 END_TEST
 
+/* x << k feeding an ADD becomes one lea: every shift, operand order and type. */
+START_TEST(test_shift_add_lea)
+{
+    g_autoptr(GRand) r = g_rand_new_with_seed(11);
+    for (unsigned ty = 0; ty < 2; ty++) {
+        for (unsigned k = 0; k <= 4; k++) {
+            for (unsigned form = 0; form < 4; form++) {
+                g_autoptr(IrBlock) blk = ir_block_new();
+                IrType t = ty ? IR_I64 : IR_I32;
+                ir_insn_start(blk, 0x1000, 4);
+                IrTemp x = ir_get(blk, t, SLOT(5));
+                IrTemp s = ir_binop(blk, IR_OP_SHL, x, ir_const(blk, t, k));
+                IrTemp y = form == 2 ? ir_const(blk, t, 0x12345) : ir_get(blk, t, SLOT(6));
+                IrTemp sum = form == 1 ? ir_add(blk, y, s) : ir_add(blk, s, y);
+                ir_set(blk, SLOT(7), sum);
+                if (form == 3) {
+                    ir_set(blk, SLOT(8), x);          /* the shifted value outlives the add */
+                    ir_set(blk, SLOT(9), y);
+                }
+                ir_goto_block(blk, 0x2000);
+                for (unsigned n = 0; n < 4; n++) {
+                    check_both(blk, r);
+                }
+            }
+        }
+    }
+}
+END_TEST
+
+/*
+ * If-then shapes: guest slots dirty in registers at a forward branch must reach the
+ * label on both paths, with the fall-through path holding them in other registers,
+ * leaving some uncached, or spilling them around a memory access.
+ */
+START_TEST(test_if_then_state)
+{
+    g_autoptr(GRand) r = g_rand_new_with_seed(12);
+    for (unsigned form = 0; form < 6; form++) {
+        g_autoptr(IrBlock) blk = ir_block_new();
+        ir_insn_start(blk, 0x1000, 4);
+        IrTemp x = ir_get(blk, IR_I64, SLOT(5));
+        IrTemp y = ir_get(blk, IR_I64, SLOT(6));
+        ir_set(blk, SLOT(7), ir_add(blk, x, ir_const_i64(blk, 1)));          /* dirty at the branch */
+        ir_set(blk, SLOT(9), ir_binop(blk, IR_OP_XOR, x, y));
+        uint32_t l = ir_label_new(blk);
+        uint32_t l2 = ir_label_new(blk);
+        ir_brcond(blk, form & 1 ? IR_COND_LTU : IR_COND_GE, x, y, l);
+        ir_insn_start(blk, 0x1004, 4);
+        ir_set(blk, SLOT(7), ir_binop(blk, IR_OP_MUL, y, ir_const_i64(blk, 3)));
+        if (form >= 2) {
+            IrTemp a = ir_binop(blk, IR_OP_AND, y, ir_const_i64(blk, 0xff8));
+            ir_set(blk, SLOT(10), ir_load(blk, IR_I64, IR_MEM_64, a));
+        }
+        if (form >= 4) {
+            ir_set(blk, SLOT(9), ir_get(blk, IR_I64, SLOT(11)));
+            ir_brcond(blk, IR_COND_EQ, x, ir_const_i64(blk, 0), l2);  /* a second edge */
+            ir_set(blk, SLOT(11), y);
+            ir_label(blk, l2);
+        }
+        ir_label(blk, l);
+        ir_insn_start(blk, 0x1008, 4);
+        IrTemp z = ir_get(blk, IR_I64, SLOT(7));
+        ir_set(blk, SLOT(8), ir_add(blk, z, ir_get(blk, IR_I64, SLOT(9))));
+        ir_goto_block(blk, 0x2000);
+        for (unsigned n = 0; n < 8; n++) {
+            check_both(blk, r);
+        }
+    }
+}
+END_TEST
+
 static uint64_t helper_mix(void *cpu, uint64_t a, uint32_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t f)
 {
     FakeCpu *fc = cpu;
@@ -894,6 +965,8 @@ Suite *x64_jit_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_div_edges);
     tcase_add_test(tc, test_get_set_cache);
+    tcase_add_test(tc, test_shift_add_lea);
+    tcase_add_test(tc, test_if_then_state);
     tcase_add_test(tc, test_calls);
     tcase_add_test(tc, test_memory_ops);
     tcase_add_test(tc, test_atomics);
