@@ -145,6 +145,28 @@ def main():
               f"{hex(ours[first_diff]) if first_diff is not None else ''} vs "
               f"{hex(qemu_pcs[first_diff]) if first_diff is not None else ''}")
 
+    # mimic-tracediff: agreeing traces, then one with a register result changed at a known step.
+    tracediff = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "mimic-tracediff")
+    ta, tb = (os.path.join(WORK, f"trace-{e}.txt") for e in ("interp", "jit"))
+    r = run([sys.executable, tracediff, ta, tb])
+    check("tracediff: engines agree", r.returncode == 0 and "traces agree" in r.stdout, r.stdout + r.stderr)
+    lines = traces["jit"][:]
+    insn_seen, target = 0, None
+    for i, l in enumerate(lines):
+        if l.startswith("insn "):
+            insn_seen += 1
+        if l.startswith("regs a") and insn_seen > 500:
+            name, value = l.split()[1].split("=")
+            lines[i] = f"regs {name}={hex(int(value, 16) ^ 4)}"
+            target = insn_seen - 1
+            break
+    bad = os.path.join(WORK, "trace-bad.txt")
+    with open(bad, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    r = run([sys.executable, tracediff, ta, bad])
+    check("tracediff: finds the changed step", r.returncode == 1 and f"at step {target}:" in r.stdout,
+          r.stdout + r.stderr)
+
     # Other trace items produce their documented line kinds.
     for item, prefix in (("block", "block 0x"), ("ir", "ir-block 0x"), ("host", "host-block 0x"),
                          ("exec", "exec ")):
