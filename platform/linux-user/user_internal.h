@@ -27,8 +27,6 @@
 #define USER_PAGE_ALIGN(x) (((x) + USER_PAGE_SIZE - 1) & USER_PAGE_MASK)
 /* Unmapped host gap after the guest range: fixed-size kernel writes near the top stay inside. */
 #define USER_GUARD_SIZE (16u << 20)
-/* Anonymous mappings at least this large are offered transparent huge pages. */
-#define USER_HUGE_MIN (8u << 20)
 
 GQuark user_error_quark(void);
 #define USER_ERROR user_error_quark()

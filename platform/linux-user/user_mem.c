@@ -355,15 +355,6 @@ int user_mem_map(UserMem *m, GuestAddr addr, uint64_t len, int prot, uint32_t vf
     if (r == MAP_FAILED) {
         return -errno;
     }
-    if (fd < 0 && len >= USER_HUGE_MIN) {
-        /*
-         * Large anonymous guest memory (heaps, big arrays) gets transparent huge pages
-         * where the host offers them only on request: every guest access already goes
-         * through one extra translation layer, and TLB misses are what memory-bound
-         * guests spend their time on.  Advice only; failure changes nothing.
-         */
-        madvise(r, len, MADV_HUGEPAGE);
-    }
     unwatch_quiet(m, addr, addr + len);
     vma_remove(m, addr, addr + len);
     UserVma v = {
