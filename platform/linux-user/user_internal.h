@@ -297,7 +297,8 @@ enum {
 typedef int64_t (*UserSyscallFn)(UserProc *p, const uint64_t a[6]);
 
 /* Row flags. */
-#define USER_SYS_RESTART   (1u << 0)    /* restart after a SA_RESTART handler (-EINTR) */
+#define USER_SYS_RESTART   (1u << 0)    /* restart after a SA_RESTART handler (-EINTR); may block */
+#define USER_SYS_BLOCKING  (1u << 1)    /* may block: a signal interrupts it (-EINTR) */
 
 /*
  * A table row.  Either fn, or a pass-through: the host syscall host_nr with the
@@ -346,6 +347,22 @@ static inline int64_t user_ret(long r)
 {
     return r < 0 ? user_errno() : r;
 }
+
+/* --- Blocking syscalls (user_safe_syscall.c) --- */
+
+/*
+ * Host syscall nr that may block, made so that a guest signal arriving at any point
+ * before the kernel starts waiting makes it return -EINTR instead of sleeping.
+ * Returns the kernel's value (result or -errno), not libc's -1/errno.
+ */
+int64_t user_safe_syscall(UserProc *p, long nr, long a0, long a1, long a2, long a3, long a4,
+                          long a5);
+#define user_safe_syscall6(p, nr, a0, a1, a2, a3, a4, a5) \
+    user_safe_syscall((p), (nr), (long)(a0), (long)(a1), (long)(a2), (long)(a3), (long)(a4), \
+                      (long)(a5))
+#define user_safe_syscall3(p, nr, a0, a1, a2) user_safe_syscall6(p, nr, a0, a1, a2, 0, 0, 0)
+/* Called by host signal handlers: an interrupted pc inside the window skips the syscall. */
+void user_safe_syscall_rewind(void *ucontext);
 
 /* --- Paths (user_path.c) --- */
 

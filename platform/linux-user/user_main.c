@@ -118,6 +118,7 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_)
         memcpy(p->sig.info[sig].bytes, si, sizeof(p->sig.info[sig].bytes));
         __atomic_fetch_or(&p->sig.pending, (uint64_t)1 << (sig - 1), __ATOMIC_SEQ_CST);
         __atomic_fetch_or(&p->cpu->exit_request, GUEST_REQ_SIGNAL, __ATOMIC_SEQ_CST);
+        user_safe_syscall_rewind(uc);
         return;
     }
     if (p && addr >= (uintptr_t)p->mem.base &&

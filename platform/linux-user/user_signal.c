@@ -96,6 +96,7 @@ static void host_queue_handler(int sig, siginfo_t *si, void *uc_)
     if (p->cpu) {
         __atomic_fetch_or(&p->cpu->exit_request, GUEST_REQ_SIGNAL, __ATOMIC_SEQ_CST);
     }
+    user_safe_syscall_rewind(uc_);
 }
 
 /* Host disposition for one guest signal; see the file comment. */
@@ -491,9 +492,10 @@ static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
     sigset_t hs;
     user_sigset_from_mask(&hs, set);
     siginfo_t si;
-    long r = syscall(SYS_rt_sigtimedwait, &hs, &si, ts, 8);
+    /* The waited-for signals are blocked; any other one interrupts the wait. */
+    int64_t r = user_safe_syscall6(p, SYS_rt_sigtimedwait, &hs, &si, ts, 8, 0, 0);
     if (r < 0) {
-        return user_errno();
+        return r;
     }
     if (a[1] && user_copy_to(&p->mem, a[1], &si, 128) < 0) {
         return -EFAULT;

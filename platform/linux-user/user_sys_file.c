@@ -70,7 +70,8 @@ static int64_t sys_openat(UserProc *p, const uint64_t a[6])
         }
         return fd;
     }
-    return user_ret(syscall(SYS_openat, (int)a[0], path, (int)a[2], (mode_t)a[3]));
+    /* Opening a FIFO waits for the other end. */
+    return user_safe_syscall6(p, SYS_openat, (int)a[0], path, (int)a[2], (mode_t)a[3], 0, 0);
 }
 
 static int64_t put_stat(UserProc *p, GuestAddr addr, const struct stat *st)
@@ -179,14 +180,12 @@ static int64_t vec_io(UserProc *p, const uint64_t a[6], long host_nr, bool kerne
     if (r < 0) {
         return r;
     }
-    long ret;
     if (nargs == 3) {
-        ret = syscall(host_nr, (int)a[0], iov, (int)a[2]);
+        r = user_safe_syscall3(p, host_nr, (int)a[0], iov, (int)a[2]);
     } else {
         /* preadv/pwritev(2): the offset is one 64-bit argument, then flags. */
-        ret = syscall(host_nr, (int)a[0], iov, (int)a[2], (long)a[3], (long)a[4], (int)a[5]);
+        r = user_safe_syscall6(p, host_nr, (int)a[0], iov, (int)a[2], a[3], a[4], (int)a[5]);
     }
-    r = user_ret(ret);
     g_free(iov);
     return r;
 }
@@ -243,6 +242,9 @@ static int64_t sys_fcntl(UserProc *p, const uint64_t a[6])
         void *h;
         if (user_arg_wbuf(p, a[2], 32, &h) < 0) {
             return -EFAULT;
+        }
+        if (cmd == F_SETLKW || cmd == F_OFD_SETLKW) {
+            return user_safe_syscall3(p, SYS_fcntl, (int)a[0], cmd, h);    /* waits for the lock */
         }
         return user_ret(syscall(SYS_fcntl, (int)a[0], cmd, h));
     }
@@ -332,7 +334,7 @@ static int64_t sys_ppoll(UserProc *p, const uint64_t a[6])
         }
         user_signal_temp_mask(p, mask);
     }
-    int64_t r = user_ret(syscall(SYS_ppoll, fds, (long)a[1], ts, NULL, 8));
+    int64_t r = user_safe_syscall6(p, SYS_ppoll, fds, a[1], ts, NULL, 8, 0);
     if (with_mask) {
         user_signal_temp_mask_done(p);
     }
@@ -372,7 +374,7 @@ static int64_t sys_pselect6(UserProc *p, const uint64_t a[6])
             with_mask = true;
         }
     }
-    int64_t r = user_ret(syscall(SYS_pselect6, n, sets[0], sets[1], sets[2], ts, NULL));
+    int64_t r = user_safe_syscall6(p, SYS_pselect6, n, sets[0], sets[1], sets[2], ts, NULL);
     if (with_mask) {
         user_signal_temp_mask_done(p);
     }
@@ -422,7 +424,8 @@ static int64_t sys_epoll_pwait(UserProc *p, const uint64_t a[6])
         user_signal_temp_mask(p, mask);
         with_mask = true;
     }
-    int64_t r = user_ret(epoll_wait((int)a[0], ev, maxevents, (int)a[3]));
+    int64_t r = user_safe_syscall6(p, SYS_epoll_pwait, (int)a[0], ev, maxevents, (int)a[3],
+                                   NULL, 8);
     if (with_mask) {
         user_signal_temp_mask_done(p);
     }
@@ -494,15 +497,15 @@ const UserSyscallRow user_sys_file_rows[] = {
     { USER_NR_pipe2, NULL, SYS_pipe2, "pi" },
     /* struct linux_dirent64 is arch-independent. */
     { USER_NR_getdents64, NULL, SYS_getdents64, "iwi" },
-    { USER_NR_sendfile, NULL, SYS_sendfile, "iipi" },
-    { USER_NR_copy_file_range, NULL, SYS_copy_file_range, "ipipii" },
-    { USER_NR_splice, NULL, SYS_splice, "ipipii" },
-    { USER_NR_tee, NULL, SYS_tee, "iiii" },
-    { USER_NR_ppoll, sys_ppoll },
-    { USER_NR_pselect6, sys_pselect6 },
+    { USER_NR_sendfile, NULL, SYS_sendfile, "iipi", USER_SYS_BLOCKING },
+    { USER_NR_copy_file_range, NULL, SYS_copy_file_range, "ipipii", USER_SYS_BLOCKING },
+    { USER_NR_splice, NULL, SYS_splice, "ipipii", USER_SYS_BLOCKING },
+    { USER_NR_tee, NULL, SYS_tee, "iiii", USER_SYS_BLOCKING },
+    { USER_NR_ppoll, sys_ppoll, .flags = USER_SYS_BLOCKING },
+    { USER_NR_pselect6, sys_pselect6, .flags = USER_SYS_BLOCKING },
     { USER_NR_epoll_create1, NULL, SYS_epoll_create1, "i" },
     { USER_NR_epoll_ctl, sys_epoll_ctl },
-    { USER_NR_epoll_pwait, sys_epoll_pwait },
+    { USER_NR_epoll_pwait, sys_epoll_pwait, .flags = USER_SYS_BLOCKING },
     { USER_NR_eventfd2, NULL, SYS_eventfd2, "ii" },
     { USER_NR_timerfd_create, NULL, SYS_timerfd_create, "ii" },
     { USER_NR_timerfd_settime, NULL, SYS_timerfd_settime, "iipp" },

@@ -70,7 +70,16 @@ static int64_t sys_futex(UserProc *p, const uint64_t a[6])
     default:
         break;
     }
-    return user_ret(syscall(SYS_futex, uaddr, op, (int)a[2], arg4, uaddr2, (int)a[5]));
+    switch (cmd) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET:
+    case FUTEX_LOCK_PI:
+    case FUTEX_LOCK_PI2:
+    case FUTEX_WAIT_REQUEUE_PI:
+        return user_safe_syscall6(p, SYS_futex, uaddr, op, (int)a[2], arg4, uaddr2, (int)a[5]);
+    default:
+        return user_ret(syscall(SYS_futex, uaddr, op, (int)a[2], arg4, uaddr2, (int)a[5]));
+    }
 }
 
 static int64_t sys_prctl(UserProc *p, const uint64_t a[6])
@@ -179,8 +188,8 @@ const UserSyscallRow user_sys_misc_rows[] = {
     { USER_NR_clock_gettime, NULL, SYS_clock_gettime, "ip" },
     { USER_NR_clock_settime, NULL, SYS_clock_settime, "ip" },
     { USER_NR_clock_getres, NULL, SYS_clock_getres, "ip" },
-    { USER_NR_clock_nanosleep, NULL, SYS_clock_nanosleep, "iipp" },
-    { USER_NR_nanosleep, NULL, SYS_nanosleep, "pp" },
+    { USER_NR_clock_nanosleep, NULL, SYS_clock_nanosleep, "iipp", USER_SYS_BLOCKING },
+    { USER_NR_nanosleep, NULL, SYS_nanosleep, "pp", USER_SYS_BLOCKING },
     { USER_NR_gettimeofday, NULL, SYS_gettimeofday, "pp" },
     { USER_NR_settimeofday, NULL, SYS_settimeofday, "pp" },
     { USER_NR_adjtimex, NULL, SYS_adjtimex, "p" },

@@ -66,9 +66,9 @@ static int64_t msg_call(UserProc *p, const uint64_t a[6], bool recv)
     }
     h.msg_iov = iov;
     h.msg_iovlen = g.iovlen;
-    long r = syscall(recv ? SYS_recvmsg : SYS_sendmsg, (int)a[0], &h, (int)a[2]);
+    int64_t r = user_safe_syscall3(p, recv ? SYS_recvmsg : SYS_sendmsg, (int)a[0], &h, (int)a[2]);
     if (r < 0) {
-        return user_errno();
+        return r;
     }
     if (recv) {
         g.namelen = h.msg_namelen;

@@ -92,6 +92,15 @@ char *user_arg_path(UserProc *p, GuestAddr addr, int *err)
     return user_path_redirect(p->sysroot, path);
 }
 
+/* The row's host syscall on converted arguments: result or -errno. */
+static int64_t host_call(UserProc *p, const UserSyscallRow *row, const long h[6])
+{
+    if (row->flags & (USER_SYS_RESTART | USER_SYS_BLOCKING)) {
+        return user_safe_syscall(p, row->host_nr, h[0], h[1], h[2], h[3], h[4], h[5]);
+    }
+    return user_ret(syscall(row->host_nr, h[0], h[1], h[2], h[3], h[4], h[5]));
+}
+
 static int64_t pass_through(UserProc *p, const UserSyscallRow *row, const uint64_t a[6])
 {
     long h[6] = { 0 };
@@ -136,17 +145,16 @@ static int64_t pass_through(UserProc *p, const UserSyscallRow *row, const uint64
         }
         h[i] = (long)ptr;
     }
-    long r = syscall(row->host_nr, h[0], h[1], h[2], h[3], h[4], h[5]);
-    if (r < 0 && errno == EFAULT && p->mem.n_watched) {
+    ret = host_call(p, row, h);
+    if (ret == -EFAULT && p->mem.n_watched) {
         /* A small output struct on a code page: unwatch what the pointers touch, retry. */
         for (size_t i = 0; i < n; i++) {
             if (row->args[i] == 'p' && a[i]) {
                 user_mem_unwatch_range_dirty(&p->mem, a[i], 256);
             }
         }
-        r = syscall(row->host_nr, h[0], h[1], h[2], h[3], h[4], h[5]);
+        ret = host_call(p, row, h);
     }
-    ret = user_ret(r);
 out:
     for (size_t i = 0; i < 6; i++) {
         g_free(strings[i]);
@@ -190,6 +198,18 @@ void user_syscall(UserProc *p)
 
     if (strace_level < 0) {
         strace_level = g_getenv("MIMIC_STRACE") != NULL;
+    }
+    if (cpu->exit_request & GUEST_REQ_SIGNAL) {
+        /*
+         * A signal arrived while the guest ran up to this syscall.  As on Linux, its
+         * handler runs first and the guest then issues the syscall again (pc stays on
+         * the syscall instruction).  The flag is cleared before looking, so a signal
+         * arriving after the look sets it again for user_safe_syscall to see.
+         */
+        __atomic_fetch_and(&cpu->exit_request, ~GUEST_REQ_SIGNAL, __ATOMIC_SEQ_CST);
+        if (user_signal_pending(p)) {
+            return;
+        }
     }
     abi->get_syscall(cpu, &nr, a);
     if (abi->arch_syscall && abi->arch_syscall(p, nr, a, &ret)) {

@@ -1,0 +1,58 @@
+/*
+ * user_safe_syscall_base: a host syscall that a guest signal cannot slip past.
+ *
+ * A blocking syscall issued with plain syscall(2) loses a signal that arrives after
+ * the exec loop last looked for one but before the kernel starts waiting: the host
+ * handler only queues it, and the syscall then sleeps until something else wakes it.
+ * Here the check of the "signal arrived" flag and the syscall instruction form one
+ * window [user_safe_syscall_start, user_safe_syscall_end).  The host signal handler
+ * moves an interrupted pc inside that window to user_safe_syscall_interrupted
+ * (user_safe_syscall_rewind), so the call returns -EINTR instead of sleeping; once
+ * the kernel is inside the syscall, the handler's arrival interrupts it with -EINTR
+ * as usual (mimic's handlers have no SA_RESTART).
+ *
+ * long user_safe_syscall_base(const volatile uint32_t *flag, long nr,
+ *                             long a0, long a1, long a2, long a3, long a4, long a5);
+ * Returns the kernel's value: the result, or -errno.  The flag word is tested
+ * against bit 0 (GUEST_REQ_SIGNAL; user_safe_syscall.c asserts the value).
+ */
+    .text
+    .globl user_safe_syscall_base
+    .globl user_safe_syscall_start
+    .globl user_safe_syscall_end
+    .globl user_safe_syscall_interrupted
+    .type user_safe_syscall_base, @function
+user_safe_syscall_base:
+    .cfi_startproc
+    push %rbp                   /* the flag pointer must survive into the window */
+    .cfi_adjust_cfa_offset 8
+    .cfi_rel_offset %rbp, 0
+    mov %rdi, %rbp
+    mov %rsi, %rax              /* C calling convention -> syscall convention */
+    mov %rdx, %rdi
+    mov %rcx, %rsi
+    mov %r8, %rdx
+    mov %r9, %r10
+    mov 16(%rsp), %r8
+    mov 24(%rsp), %r9
+user_safe_syscall_start:
+    testl $1, (%rbp)
+    jnz user_safe_syscall_interrupted
+    syscall
+user_safe_syscall_end:
+    pop %rbp
+    .cfi_remember_state
+    .cfi_adjust_cfa_offset -8
+    .cfi_restore %rbp
+    ret
+    .cfi_restore_state
+user_safe_syscall_interrupted:
+    mov $-4, %rax               /* -EINTR */
+    pop %rbp
+    .cfi_adjust_cfa_offset -8
+    .cfi_restore %rbp
+    ret
+    .cfi_endproc
+    .size user_safe_syscall_base, . - user_safe_syscall_base
+
+    .section .note.GNU-stack, "", @progbits
