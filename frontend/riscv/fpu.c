@@ -278,6 +278,8 @@ static double rv_rmm_add_d(double x, double y, double s)
 /*
  * A tiny (subnormal) product or quotient has a residual below the subnormal
  * range: scale the computation by 2^k (exact for these operands) before taking it.
+ * For a quotient the residual x - q*y is about x * 2^-53, so a tiny dividend needs
+ * the scaling even when the quotient itself is of ordinary size.
  */
 #define RV_RMM_SCALE 0x1p200
 #define RV_RMM_TINY  0x1p-900
@@ -360,7 +362,8 @@ static double rv_rmm_div_d(double x, double y, double q)
 {
     double n, half, rem;
 
-    if (fabs(q) >= RV_RMM_TINY || !isfinite(q) || !isfinite(x) || y == 0) {
+    if ((fabs(q) >= RV_RMM_TINY && fabs(x) >= RV_RMM_TINY) || !isfinite(q) || !isfinite(x) ||
+        y == 0) {
         return rv_rmm_d(q, fma(-q, y, x), y);
     }
     rem = fma(-q * RV_RMM_SCALE, y, x * RV_RMM_SCALE);
