@@ -60,7 +60,7 @@ static void enc_prefix(X64Buf *b, unsigned pfx, unsigned sz, unsigned rex)
     if (pfx & X64_P_LOCK) {
         x64_byte(b, 0xf0);
     }
-    if (sz == 2) {
+    if (sz == 2 || (pfx & X64_P_66)) {
         x64_byte(b, 0x66);
     }
     if (pfx & X64_P_F2) {
@@ -401,6 +401,25 @@ void x64_tzcnt(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src)
 void x64_popcnt(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src)
 {
     x64_enc_rr(b, X64_P_F3, sz, 0x0fb8, 2, dst, src);
+}
+
+void x64_movq_xr(X64Buf *b, unsigned sz, int xmm, X64Reg src)
+{
+    g_assert(sz == 4 || sz == 8);
+    x64_enc_rr(b, X64_P_66, sz, 0x0f6e, 2, xmm, src);
+}
+
+void x64_movq_rx(X64Buf *b, unsigned sz, X64Reg dst, int xmm)
+{
+    g_assert(sz == 4 || sz == 8);
+    x64_enc_rr(b, X64_P_66, sz, 0x0f7e, 2, xmm, dst);
+}
+
+void x64_sse_rr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src)
+{
+    g_assert(sz == 4 || sz == 8);
+    /* The F3/F2 prefix selects single/double; no REX.W (sz 4 to enc_rr). */
+    x64_enc_rr(b, sz == 8 ? X64_P_F2 : X64_P_F3, 4, 0x0f00 | op, 2, dst, src);
 }
 
 void x64_bsr(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src)

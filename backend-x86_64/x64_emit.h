@@ -103,6 +103,7 @@ static inline bool x64_fits_i32(int64_t v) { return v == (int32_t)v; }
 #define X64_P_F2    (1u << 1)
 #define X64_P_F3    (1u << 2)
 #define X64_P_RM8   (1u << 3)   /* the r/m register operand is a byte register (movzx, setcc) */
+#define X64_P_66    (1u << 4)   /* 0x66 as an SSE mandatory prefix (not an operand size) */
 
 /*
  * Generic forms.  `opc` holds 1-3 opcode bytes, most significant first (nopc of them);
@@ -152,6 +153,16 @@ void x64_bsr(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src);
 void x64_bsf(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src);
 void x64_setcc(X64Buf *b, X64Cond cc, X64Reg r);
 void x64_cmov(X64Buf *b, X64Cond cc, unsigned sz, X64Reg dst, X64Reg src);
+
+/* --- SSE scalar floating point (xmm registers are numbered 0..15) --- */
+typedef enum X64SseOp {
+    X64_SSE_SQRT = 0x51, X64_SSE_ADD = 0x58, X64_SSE_MUL = 0x59, X64_SSE_SUB = 0x5c,
+    X64_SSE_DIV = 0x5e,
+} X64SseOp;
+void x64_movq_xr(X64Buf *b, unsigned sz, int xmm, X64Reg src);     /* movd (4) / movq (8) */
+void x64_movq_rx(X64Buf *b, unsigned sz, X64Reg dst, int xmm);
+/* dst = dst op src (sqrt: dst = sqrt(src)); sz 4: ...ss, 8: ...sd. */
+void x64_sse_rr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src);
 
 /* --- Atomics --- */
 void x64_lock_xadd_mr(X64Buf *b, unsigned sz, X64Mem m, X64Reg r);

@@ -1168,6 +1168,11 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
     case IR_OP_BSWAP:
     case IR_OP_SETCOND:
     case IR_OP_SELECT:
+    case IR_OP_FADD:
+    case IR_OP_FSUB:
+    case IR_OP_FMUL:
+    case IR_OP_FDIV:
+    case IR_OP_FSQRT:
         if (try_fold(g, insn)) {
             break;
         }
@@ -1201,6 +1206,9 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
         case IR_OP_CLZ: case IR_OP_CTZ: case IR_OP_POPCNT: case IR_OP_BSWAP: gen_bitcount(g, insn); break;
         case IR_OP_SETCOND: gen_setcond(g, insn); break;
         case IR_OP_SELECT: gen_select(g, insn); break;
+        case IR_OP_FADD: case IR_OP_FSUB: case IR_OP_FMUL: case IR_OP_FDIV: case IR_OP_FSQRT:
+            x64_gen_fp(g, insn);
+            break;
         default: g_assert_not_reached();
         }
         break;

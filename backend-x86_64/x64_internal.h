@@ -210,6 +210,7 @@ void x64_gen_store(X64Gen *g, const IrInsn *insn);
 void x64_gen_atomic(X64Gen *g, const IrInsn *insn);
 void x64_gen_cmpxchg(X64Gen *g, const IrInsn *insn);
 void x64_gen_call(X64Gen *g, const IrInsn *insn);
+void x64_gen_fp(X64Gen *g, const IrInsn *insn);     /* x64_gen_fp.c */
 void x64_gen_goto_block(X64Gen *g, const IrInsn *insn);
 void x64_gen_goto_ptr(X64Gen *g, const IrInsn *insn);
 void x64_gen_raise(X64Gen *g, const IrInsn *insn);

@@ -295,7 +295,12 @@ void ir_interp_run(const IrBlock *blk, void *cpu, const IrInterpEnv *env, IrInte
         case IR_OP_POPCNT:
         case IR_OP_BSWAP:
         case IR_OP_SETCOND:
-        case IR_OP_SELECT: {
+        case IR_OP_SELECT:
+        case IR_OP_FADD:
+        case IR_OP_FSUB:
+        case IR_OP_FMUL:
+        case IR_OP_FDIV:
+        case IR_OP_FSQRT: {
             uint64_t in[IR_MAX_IN];
             for (unsigned k = 0; k < insn->nin; k++) {
                 in[k] = v[insn->in[k]];

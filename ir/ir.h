@@ -223,12 +223,17 @@ IR_BINOP_FN(ir_shr, SHR)
 IR_BINOP_FN(ir_sar, SAR)
 IR_BINOP_FN(ir_rotl, ROTL)
 IR_BINOP_FN(ir_rotr, ROTR)
+IR_BINOP_FN(ir_fadd, FADD)
+IR_BINOP_FN(ir_fsub, FSUB)
+IR_BINOP_FN(ir_fmul, FMUL)
+IR_BINOP_FN(ir_fdiv, FDIV)
 #undef IR_BINOP_FN
 static inline IrTemp ir_neg(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_NEG, a); }
 static inline IrTemp ir_not(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_NOT, a); }
 static inline IrTemp ir_clz(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_CLZ, a); }
 static inline IrTemp ir_ctz(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_CTZ, a); }
 static inline IrTemp ir_popcnt(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_POPCNT, a); }
+static inline IrTemp ir_fsqrt(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_FSQRT, a); }
 IrTemp ir_sext(IrBlock *blk, IrTemp a, unsigned bits);
 IrTemp ir_zext(IrBlock *blk, IrTemp a, unsigned bits);
 IrTemp ir_extu32(IrBlock *blk, IrTemp a);   /* i32 -> i64 */
@@ -288,6 +293,8 @@ GQuark ir_error_quark(void);
 
 /* Evaluate a pure op on constants (shared by the folder and the interpreter). */
 uint64_t ir_eval_pure(const IrInsn *insn, const uint64_t *in);
+/* The floating-point ops (ir_eval_fp.c; FSQRT ignores b).  Leaves the host FP environment as it was. */
+uint64_t ir_eval_fp(const IrInsn *insn, uint64_t a, uint64_t b);
 uint64_t ir_truncate(IrType type, uint64_t v);
 
 #endif

@@ -140,6 +140,15 @@ uint64_t ir_eval_pure(const IrInsn *insn, const uint64_t *in)
         /* The compare is done at the op type too: frontends compare like-typed values. */
         r = ir_cond_eval((IrCond)insn->imm[0], t, a, b) ? in[2] : in[3];
         break;
+    case IR_OP_FADD:
+    case IR_OP_FSUB:
+    case IR_OP_FMUL:
+    case IR_OP_FDIV:
+        r = ir_eval_fp(insn, a, b);
+        break;
+    case IR_OP_FSQRT:
+        r = ir_eval_fp(insn, a, 0);
+        break;
     case IR_OP_NOP:
     case IR_OP_GET:
     case IR_OP_SET:

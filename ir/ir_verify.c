@@ -189,6 +189,11 @@ bool ir_verify(const IrBlock *blk, GError **error)
         case IR_OP_CLZ:
         case IR_OP_CTZ:
         case IR_OP_POPCNT:
+        case IR_OP_FADD:
+        case IR_OP_FSUB:
+        case IR_OP_FMUL:
+        case IR_OP_FDIV:
+        case IR_OP_FSQRT:
         case IR_OP_FENCE:
         case IR_OP_INSN_START:
         case IR_OP_GOTO_PTR:

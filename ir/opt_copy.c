@@ -125,6 +125,11 @@ void ir_opt_copy(IrBlock *blk)
         case IR_OP_CLZ:
         case IR_OP_CTZ:
         case IR_OP_POPCNT:
+        case IR_OP_FADD:
+        case IR_OP_FSUB:
+        case IR_OP_FMUL:
+        case IR_OP_FDIV:
+        case IR_OP_FSQRT:
         case IR_OP_BSWAP:
         case IR_OP_SETCOND:
         case IR_OP_SELECT:

@@ -70,6 +70,7 @@ typedef struct RvDisas {
     unsigned len;           /* 2 or 4 */
     bool end_block;         /* the instruction ended the block (jump, trap, ...) */
     bool frm_checked;       /* frm validity already checked in this block */
+    bool fp_fast_checked;   /* since the last label: fflags has NX and frm is RNE (trans_fd.c) */
     /*
      * Short forward branches stay inside the block: the taken edge goes to a label
      * placed before the target instruction (or, if lifting stops first, to an exit).

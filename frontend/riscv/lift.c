@@ -165,6 +165,7 @@ static void rv_place_fwd(RvDisas *ctx, uint64_t pc)
     for (unsigned i = 0; i < ctx->n_fwd; i++) {
         if (ctx->fwd[i].pc == pc) {
             ir_label(ctx->blk, ctx->fwd[i].label);
+            ctx->fp_fast_checked = false;       /* reached from a path that may not have checked */
         } else {
             ctx->fwd[n++] = ctx->fwd[i];
         }

@@ -6,6 +6,9 @@
  * Rounding mode: a static rm of 5 or 6 is illegal (decided here); rm = 7 (dyn)
  * uses frm, which is checked once per block (again after a CSR write to frm) and
  * raises illegal instruction when it holds 5..7.  The helpers can then trust rm.
+ *
+ * Add, subtract, multiply, divide and square root have an inline fast path (the IR
+ * floating-point ops) in front of the helper; see rv_gen_fp_inline.
  */
 #include "frontend/riscv/internal.h"
 
@@ -74,17 +77,78 @@ bool trans_fsd(RvDisas *ctx, const RvArgs *a)
 
 /* --- Helper-based operations --- */
 
-static bool rv_gen_fp2(RvDisas *ctx, const RvArgs *a, IrHelper *h)
+/*
+ * The inline fast path: compute with the IR op and keep the result when the rounding
+ * mode is round-to-nearest-even, fflags already holds NX and the result is a normal
+ * finite number.  Such a result can only have raised inexact (a NaN comes from an
+ * invalid operation, an infinity from overflow or division by zero, and underflow
+ * needs a tiny result), so fflags is already right.  Otherwise the helper recomputes
+ * the operation with flags and the block ends there, with a chainable exit to the next
+ * instruction.
+ *
+ * Shape, chosen for the JIT: the result goes to rd before one branch to the fast
+ * path's label, so no value merges across a label (the JIT merges temps through
+ * memory) and guest registers stay in host registers across it.  The mode/NX check is
+ * folded into the first operation's branch in a block; later ones rely on it until a
+ * write to fflags/frm or a label (ctx->fp_fast_checked): helpers only ever add flags,
+ * and a failed check ends the block.
+ *
+ * The op runs before the decision, on exactly the helper's inputs (singles unboxed the
+ * same way) and in round-to-nearest.  The helper keeps flags in MXCSR (fpu.c): whatever
+ * the op left there, the helper's own operation raises too when it also runs in
+ * round-to-nearest (RMM starts with that operation as well), and in any other mode the
+ * helper clears MXCSR flags that fflags does not hold before it starts.
+ */
+static bool rv_gen_fp_inline(RvDisas *ctx, const RvArgs *a, IrOpcode op, IrHelper *h, bool single)
 {
+    IrBlock *blk = ctx->blk;
+    bool unary = op == IR_OP_FSQRT;
     IrTemp args[3];
+    unsigned nargs = 0;
 
     if (!rv_fp_check_rm(ctx, a->rm)) {
         return false;
     }
-    args[0] = rv_get_f(ctx, a->rs1);
-    args[1] = rv_get_f(ctx, a->rs2);
-    args[2] = rv_rm_arg(ctx, a);
-    rv_set_f(ctx, a->rd, ir_call(ctx->blk, h, 3, args));
+    args[nargs++] = rv_get_f(ctx, a->rs1);
+    if (!unary) {
+        args[nargs++] = rv_get_f(ctx, a->rs2);
+    }
+    args[nargs++] = rv_rm_arg(ctx, a);
+    if (a->rm != RV_RM_RNE && a->rm != RV_RM_DYN) {
+        rv_set_f(ctx, a->rd, ir_call(blk, h, nargs, args));
+        return true;
+    }
+
+    /* e = biased exponent - 1: below 0xfe (single) or 0x7fe (double) when normal. */
+    IrTemp r, e;
+    if (single) {
+        IrTemp xs = ir_trunc(blk, rv_unbox_s(ctx, args[0]));
+        IrTemp ys = unary ? xs : ir_trunc(blk, rv_unbox_s(ctx, args[1]));
+        IrTemp r32 = unary ? ir_fsqrt(blk, xs) : ir_binop(blk, op, xs, ys);
+        e = ir_sub(blk, ir_extract(blk, r32, 23, 8), ir_const_i32(blk, 1));
+        r = ir_or(blk, ir_extu32(blk, r32), rv_const(ctx, RV_BOX));
+    } else {
+        r = unary ? ir_fsqrt(blk, args[0]) : ir_binop(blk, op, args[0], args[1]);
+        e = ir_sub(blk, ir_extract(blk, r, 52, 11), rv_const(ctx, 1));
+    }
+    if (!ctx->fp_fast_checked) {
+        /* (NX missing) | frm: nonzero pushes e out of range (frm < 8, shifted past it). */
+        IrTemp one = ir_const_i32(blk, 1);
+        IrTemp bad = ir_xor(blk, ir_and(blk, ir_get(blk, IR_I32, RV_OFF(fflags)), one), one);
+        bad = ir_or(blk, bad, ir_get(blk, IR_I32, RV_OFF(frm)));
+        if (single) {
+            e = ir_or(blk, e, ir_shl(blk, bad, ir_const_i32(blk, 8)));
+        } else {
+            e = ir_or(blk, e, ir_shl(blk, ir_extu32(blk, bad), rv_const(ctx, 11)));
+        }
+        ctx->fp_fast_checked = true;
+    }
+    uint32_t fast = ir_label_new(blk);
+    rv_set_f(ctx, a->rd, r);
+    ir_brcond(blk, IR_COND_LTU, e, single ? ir_const_i32(blk, 0xfe) : rv_const(ctx, 0x7fe), fast);
+    rv_set_f(ctx, a->rd, ir_call(blk, h, nargs, args));
+    ir_goto_block(blk, ctx->next_pc);
+    ir_label(blk, fast);
     return true;
 }
 
@@ -136,23 +200,22 @@ static bool rv_gen_fpnr(RvDisas *ctx, const RvArgs *a, IrHelper *h, bool to_x)
 
 #define RV_FP_BOTH(MACRO) MACRO(s) MACRO(d)
 
-#define RV_T_FP2(P, name) \
+#define RV_T_FPI(P, name, OP) \
     bool trans_##name##_##P(RvDisas *ctx, const RvArgs *a) \
     { \
-        return rv_gen_fp2(ctx, a, &ir_helper_rv_##name##_##P); \
+        return rv_gen_fp_inline(ctx, a, IR_OP_##OP, &ir_helper_rv_##name##_##P, RV_FP_SINGLE_##P); \
     }
+#define RV_FP_SINGLE_s true
+#define RV_FP_SINGLE_d false
 #define RV_T_FP3(P, name) \
     bool trans_##name##_##P(RvDisas *ctx, const RvArgs *a) \
     { \
         return rv_gen_fp3(ctx, a, &ir_helper_rv_##name##_##P); \
     }
 #define RV_T_ARITH(P) \
-    RV_T_FP2(P, fadd) RV_T_FP2(P, fsub) RV_T_FP2(P, fmul) RV_T_FP2(P, fdiv) \
+    RV_T_FPI(P, fadd, FADD) RV_T_FPI(P, fsub, FSUB) RV_T_FPI(P, fmul, FMUL) \
+    RV_T_FPI(P, fdiv, FDIV) RV_T_FPI(P, fsqrt, FSQRT) \
     RV_T_FP3(P, fmadd) RV_T_FP3(P, fmsub) RV_T_FP3(P, fnmsub) RV_T_FP3(P, fnmadd) \
-    bool trans_fsqrt_##P(RvDisas *ctx, const RvArgs *a) \
-    { \
-        return rv_gen_fp1(ctx, a, &ir_helper_rv_fsqrt_##P, false, false); \
-    } \
     bool trans_fmin_##P(RvDisas *ctx, const RvArgs *a) \
     { \
         return rv_gen_fpnr(ctx, a, &ir_helper_rv_fmin_##P, false); \

@@ -64,15 +64,18 @@ static void rv_csr_write(RvDisas *ctx, uint32_t csr, IrTemp v)
     switch (csr) {
     case RV_CSR_FFLAGS:
         ir_set(blk, RV_OFF(fflags), ir_and(blk, v32, ir_const_i32(blk, 0x1f)));
+        ctx->fp_fast_checked = false;
         return;
     case RV_CSR_FRM:
         ir_set(blk, RV_OFF(frm), ir_and(blk, v32, ir_const_i32(blk, 7)));
         ctx->frm_checked = false;
+        ctx->fp_fast_checked = false;
         return;
     case RV_CSR_FCSR:
         ir_set(blk, RV_OFF(fflags), ir_and(blk, v32, ir_const_i32(blk, 0x1f)));
         ir_set(blk, RV_OFF(frm), ir_extract(blk, v32, 5, 3));
         ctx->frm_checked = false;
+        ctx->fp_fast_checked = false;
         return;
     }
     g_assert_not_reached();     /* the counters are read-only: rejected before */

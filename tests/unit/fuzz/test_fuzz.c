@@ -117,9 +117,17 @@ static void init_state(GRand *rng, RvCpu *cpu, uint8_t *mem)
         cpu->x[i] = g_rand_boolean(rng) ? (uint64_t)g_rand_int_range(rng, 0, FUZZ_MEM_SIZE) & ~7ull
                                         : ((uint64_t)g_rand_int(rng) << 32 | g_rand_int(rng));
         cpu->f[i] = (uint64_t)g_rand_int(rng) << 32 | g_rand_int(rng);
+        if (i % 3 == 1) {
+            /* A double of ordinary magnitude, so results stay normal (the inline FP path). */
+            uint64_t exp = (uint64_t)g_rand_int_range(rng, 0x3f0, 0x410);
+            cpu->f[i] = (cpu->f[i] & 0x800fffffffffffffull) | exp << 52;
+        } else if (i % 3 == 2) {
+            cpu->f[i] = 0xffffffff00000000ull | (uint32_t)g_rand_int_range(rng, 0x3c000000, 0x42000000);
+        }
     }
     cpu->f[0] = 0xffffffff3f800000ull;  /* 1.0f, NaN-boxed */
-    cpu->frm = (uint32_t)g_rand_int_range(rng, 0, 5);
+    cpu->frm = g_rand_boolean(rng) ? 0 : (uint32_t)g_rand_int_range(rng, 0, 5);
+    cpu->fflags = g_rand_boolean(rng) ? 1 : (uint32_t)g_rand_int_range(rng, 0, 32);
     cpu->common.pc = FUZZ_CODE;
     for (unsigned i = 0; i < FUZZ_MEM_SIZE / 4; i++) {
         ((uint32_t *)mem)[i] = g_rand_int(rng);

@@ -45,6 +45,56 @@ static const IrHelper h_neg32 = {
     .ret = IR_HT_I32, .nargs = 1, .args = { IR_HT_I32 },
 };
 
+/*
+ * The FP ops: IEEE 754 results rounded to nearest-even, the NaN rule of ir_ops.def (first
+ * NaN input quieted, else the negative default NaN), and MXCSR left exactly as it was
+ * (the constant folder evaluates them at translation time).
+ */
+static uint64_t fp_eval(IrOpcode op, IrType t, uint64_t a, uint64_t b)
+{
+    IrInsn insn = { .op = op, .type = t, .nin = op == IR_OP_FSQRT ? 1 : 2 };
+    uint64_t in[2] = { a, b };
+    return ir_eval_pure(&insn, in);
+}
+
+START_TEST(test_interp_fp_ops)
+{
+    /* binary64: 1.5 + 2.25 = 3.75; 1 / 3 rounds down to 0x3fd5555555555555. */
+    ck_assert_uint_eq(fp_eval(IR_OP_FADD, IR_I64, 0x3ff8000000000000ull, 0x4002000000000000ull),
+                      0x400e000000000000ull);
+    ck_assert_uint_eq(fp_eval(IR_OP_FDIV, IR_I64, 0x3ff0000000000000ull, 0x4008000000000000ull),
+                      0x3fd5555555555555ull);
+    /* 1 + 2^-53 is a tie: to even gives 1.0. */
+    ck_assert_uint_eq(fp_eval(IR_OP_FADD, IR_I64, 0x3ff0000000000000ull, 0x3ca0000000000000ull),
+                      0x3ff0000000000000ull);
+    ck_assert_uint_eq(fp_eval(IR_OP_FSUB, IR_I64, 0x4000000000000000ull, 0x4000000000000000ull), 0);
+    ck_assert_uint_eq(fp_eval(IR_OP_FSQRT, IR_I64, 0x4010000000000000ull, 0), 0x4000000000000000ull);
+    /* binary32: 3 * 0.5 = 1.5; sqrt(2) = 0x3fb504f3; the smallest subnormal halved ties to 0. */
+    ck_assert_uint_eq(fp_eval(IR_OP_FMUL, IR_I32, 0x40400000u, 0x3f000000u), 0x3fc00000u);
+    ck_assert_uint_eq(fp_eval(IR_OP_FSQRT, IR_I32, 0x40000000u, 0), 0x3fb504f3u);
+    ck_assert_uint_eq(fp_eval(IR_OP_FMUL, IR_I32, 1, 0x3f000000u), 0);
+    /* NaNs: a signalling first input comes out quieted; the first NaN wins over the second. */
+    ck_assert_uint_eq(fp_eval(IR_OP_FADD, IR_I64, 0x7ff0000000000001ull, 0xfff8000000000002ull),
+                      0x7ff8000000000001ull);
+    ck_assert_uint_eq(fp_eval(IR_OP_FMUL, IR_I64, 0x3ff0000000000000ull, 0xfff4000000000000ull),
+                      0xfffc000000000000ull);
+    ck_assert_uint_eq(fp_eval(IR_OP_FSUB, IR_I32, 0x7fc00001u, 0x7fc00002u), 0x7fc00001u);
+    /* Invalid operations give the default NaN, sign set. */
+    ck_assert_uint_eq(fp_eval(IR_OP_FSUB, IR_I64, 0x7ff0000000000000ull, 0x7ff0000000000000ull),
+                      0xfff8000000000000ull);
+    ck_assert_uint_eq(fp_eval(IR_OP_FDIV, IR_I32, 0, 0), 0xffc00000u);
+    ck_assert_uint_eq(fp_eval(IR_OP_FSQRT, IR_I64, 0xbff0000000000000ull, 0), 0xfff8000000000000ull);
+    /* Overflow and division by zero give infinities; flags stay out of MXCSR. */
+    uint32_t before, after;
+    __asm__ volatile("stmxcsr %0" : "=m"(before));
+    ck_assert_uint_eq(fp_eval(IR_OP_FMUL, IR_I64, 0x7fefffffffffffffull, 0x4000000000000000ull),
+                      0x7ff0000000000000ull);
+    ck_assert_uint_eq(fp_eval(IR_OP_FDIV, IR_I32, 0xbf800000u, 0), 0xff800000u);
+    __asm__ volatile("stmxcsr %0" : "=m"(after));
+    ck_assert_uint_eq(before, after);
+}
+END_TEST
+
 START_TEST(test_interp_arith_and_exit)
 {
     g_autoptr(IrBlock) blk = ir_block_new();
@@ -183,6 +233,7 @@ Suite *ir_interp_suite(void)
     TCase *tc = tcase_create("interp");
 
     tcase_add_test(tc, test_interp_arith_and_exit);
+    tcase_add_test(tc, test_interp_fp_ops);
     tcase_add_test(tc, test_interp_memory_orders);
     tcase_add_test(tc, test_interp_addr_fault);
     tcase_add_test(tc, test_interp_atomics);

@@ -102,6 +102,17 @@
     X(cmpxchg, "lock cmpxchg dword ptr [r15 + r11], ecx", x64_lock_cmpxchg_mr(b, 4, MI(R15, R11, 0, 0), X64_RCX)) \
     X(cmpxchg16, "lock cmpxchg word ptr [r15 + rdx], r8w", x64_lock_cmpxchg_mr(b, 2, MI(R15, RDX, 0, 0), X64_R8)) \
     X(mfence, "mfence", x64_mfence(b)) \
+    X(movq_xr, "movq xmm0, r12", x64_movq_xr(b, 8, 0, X64_R12)) \
+    X(movd_xr, "movd xmm1, eax", x64_movq_xr(b, 4, 1, X64_RAX)) \
+    X(movq_rx, "movq r9, xmm1", x64_movq_rx(b, 8, X64_R9, 1)) \
+    X(movd_rx, "movd esi, xmm0", x64_movq_rx(b, 4, X64_RSI, 0)) \
+    X(movq_xr_hi, "movq xmm9, rbx", x64_movq_xr(b, 8, 9, X64_RBX)) \
+    X(addsd, "addsd xmm0, xmm1", x64_sse_rr(b, X64_SSE_ADD, 8, 0, 1)) \
+    X(subss, "subss xmm0, xmm1", x64_sse_rr(b, X64_SSE_SUB, 4, 0, 1)) \
+    X(mulsd_hi, "mulsd xmm8, xmm15", x64_sse_rr(b, X64_SSE_MUL, 8, 8, 15)) \
+    X(divss, "divss xmm2, xmm3", x64_sse_rr(b, X64_SSE_DIV, 4, 2, 3)) \
+    X(sqrtsd, "sqrtsd xmm0, xmm1", x64_sse_rr(b, X64_SSE_SQRT, 8, 0, 1)) \
+    X(sqrtss, "sqrtss xmm0, xmm1", x64_sse_rr(b, X64_SSE_SQRT, 4, 0, 1)) \
     X(jmp_r, "jmp rdx", x64_jmp_r(b, X64_RDX)) \
     X(jmp_m, "jmp qword ptr [rax + 0x20]", x64_jmp_m(b, M(RAX, 0x20))) \
     X(call_r, "call r11", x64_call_r(b, X64_R11)) \

@@ -217,6 +217,55 @@ START_TEST(test_div_edges)
 }
 END_TEST
 
+static const IrOpcode fp_ops[] = { IR_OP_FADD, IR_OP_FSUB, IR_OP_FMUL, IR_OP_FDIV, IR_OP_FSQRT };
+
+/*
+ * The FP ops on zeros, subnormals, infinities, quiet and signalling NaNs of both signs,
+ * as registers and as constants: the JIT must give ir_eval_fp's bits, NaNs included.
+ */
+START_TEST(test_fp_edges)
+{
+    static const uint64_t d[] = {
+        0, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff8000000000000ull, 1,
+        0x000fffffffffffffull, 0x7fefffffffffffffull, 0x7ff0000000000000ull,
+        0xfff0000000000000ull, 0x7ff8000000000000ull, 0xfff4000000000001ull, 0x7ff0000000000001ull,
+        0x4000000000000000ull, 0x3fb999999999999aull,
+    };
+    static const uint64_t s[] = {
+        0, 0x80000000u, 0x3f800000u, 0xbfc00000u, 1, 0x007fffffu, 0x7f7fffffu, 0x7f800000u,
+        0xff800000u, 0x7fc00000u, 0xffa00001u, 0x7f800001u, 0x40000000u, 0x3dcccccdu,
+    };
+    g_autoptr(GRand) r = g_rand_new_with_seed(2);
+    for (unsigned ty = 0; ty < 2; ty++) {
+        const uint64_t *vals = ty ? d : s;
+        IrType t = ty ? IR_I64 : IR_I32;
+        for (unsigned o = 0; o < G_N_ELEMENTS(fp_ops); o++) {
+            for (unsigned i = 0; i < G_N_ELEMENTS(d); i++) {
+                for (unsigned j = 0; j < G_N_ELEMENTS(d); j++) {
+                    for (unsigned form = 0; form < 2; form++) {
+                        g_autoptr(IrBlock) blk = ir_block_new();
+                        ir_insn_start(blk, 0x1000, 4);
+                        IrTemp a = ir_const(blk, t, vals[i]);
+                        IrTemp bb = ir_const(blk, t, vals[j]);
+                        if (form == 0) {
+                            ir_set(blk, SLOT(5), a);
+                            a = ir_get(blk, t, SLOT(5));
+                            ir_set(blk, SLOT(6), bb);
+                            bb = ir_get(blk, t, SLOT(6));
+                        }
+                        IrTemp res = fp_ops[o] == IR_OP_FSQRT ? ir_fsqrt(blk, a)
+                                                              : ir_binop(blk, fp_ops[o], a, bb);
+                        ir_set(blk, SLOT(7), res);
+                        ir_goto_block(blk, 0x2000);
+                        check_both(blk, r);
+                    }
+                }
+            }
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_get_set_cache)
 {
     g_autoptr(GRand) r = g_rand_new_with_seed(2);
@@ -964,6 +1013,7 @@ Suite *x64_jit_suite(void)
     tcase_add_checked_fixture(tc, jit_setup, jit_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_div_edges);
+    tcase_add_test(tc, test_fp_edges);
     tcase_add_test(tc, test_get_set_cache);
     tcase_add_test(tc, test_shift_add_lea);
     tcase_add_test(tc, test_if_then_state);

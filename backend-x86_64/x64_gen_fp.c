@@ -1,0 +1,46 @@
+/*
+ * IR to x86-64: the floating-point ops (FADD, FSUB, FMUL, FDIV, FSQRT).
+ *
+ * IR temps live in general-purpose registers, so each op moves its inputs into xmm0/xmm1,
+ * runs the SSE scalar instruction and moves the result back.  With the first input as the
+ * destination operand, SSE's NaN rule is the IR's (ir_ops.def), so results match
+ * ir_eval_fp() bit for bit.  Nothing else in generated code uses xmm
+ * registers, and both are caller-saved, so no state needs keeping across the op.
+ * The host runs with MXCSR at round-to-nearest and no flush-to-zero (mimic never
+ * changes that outside a helper's own operation).
+ */
+#include "backend-x86_64/x64_internal.h"
+
+static X64SseOp sse_op(IrOpcode op)
+{
+    switch (op) {
+    case IR_OP_FADD: return X64_SSE_ADD;
+    case IR_OP_FSUB: return X64_SSE_SUB;
+    case IR_OP_FMUL: return X64_SSE_MUL;
+    case IR_OP_FDIV: return X64_SSE_DIV;
+    case IR_OP_FSQRT: return X64_SSE_SQRT;
+    default: g_assert_not_reached();
+    }
+}
+
+void x64_gen_fp(X64Gen *g, const IrInsn *insn)
+{
+    unsigned sz = x64_tsz(insn->type);
+    IrOpcode op = (IrOpcode)insn->op;
+    X64Buf *b = &g->buf;
+    IrTemp a = insn->in[0];
+    X64Reg ra = x64_ra_use(g, a);
+    X64Reg rb = op == IR_OP_FSQRT ? X64_NOREG : x64_ra_use(g, insn->in[1]);
+    X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? ra : X64_NOREG);
+
+    if (op == IR_OP_FSQRT) {
+        x64_movq_xr(b, sz, 1, ra);
+        x64_sse_rr(b, X64_SSE_SQRT, sz, 0, 1);
+    } else {
+        x64_movq_xr(b, sz, 0, ra);
+        x64_movq_xr(b, sz, 1, rb);
+        x64_sse_rr(b, sse_op(op), sz, 0, 1);
+    }
+    x64_movq_rx(b, sz, r, 0);
+    x64_ra_def_done(g, insn->out);
+}

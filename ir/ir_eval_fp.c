@@ -1,0 +1,101 @@
+/*
+ * Reference semantics of the floating-point ops (ir_ops.def, "Floating point"), in
+ * portable C: NaN inputs are handled here explicitly (a C compiler may swap the
+ * operands of + and *, which on some hosts changes which NaN comes out), the rest is
+ * the host's IEEE 754 arithmetic in its default round-to-nearest mode.
+ *
+ * The host's floating-point environment is saved and restored around the operation:
+ * the constant folder runs this at translation time, and its exception flags must not
+ * reach a guest that keeps its own flags in the host's flag register.
+ */
+#include <fenv.h>
+#include <math.h>
+#include <string.h>
+
+#include "ir/ir.h"
+
+#define QUIET_D   UINT64_C(0x0008000000000000)
+#define DEFAULT_D UINT64_C(0xfff8000000000000)
+#define QUIET_S   UINT32_C(0x00400000)
+#define DEFAULT_S UINT32_C(0xffc00000)
+
+static bool is_nan_d(uint64_t v)
+{
+    return (v & ~(UINT64_C(1) << 63)) > UINT64_C(0x7ff0000000000000);
+}
+
+static bool is_nan_s(uint32_t v)
+{
+    return (v & 0x7fffffffu) > 0x7f800000u;
+}
+
+static uint64_t eval_d(IrOpcode op, uint64_t a, uint64_t b)
+{
+    double x, y, r;
+    uint64_t out;
+
+    if (is_nan_d(a)) {
+        return a | QUIET_D;
+    }
+    if (op != IR_OP_FSQRT && is_nan_d(b)) {
+        return b | QUIET_D;
+    }
+    memcpy(&x, &a, 8);
+    memcpy(&y, &b, 8);
+    switch (op) {
+    case IR_OP_FADD: r = x + y; break;
+    case IR_OP_FSUB: r = x - y; break;
+    case IR_OP_FMUL: r = x * y; break;
+    case IR_OP_FDIV: r = x / y; break;
+    case IR_OP_FSQRT: r = sqrt(x); break;
+    default: g_assert_not_reached();
+    }
+    if (isnan(r)) {
+        return DEFAULT_D;       /* an invalid operation: the inputs were not NaNs */
+    }
+    memcpy(&out, &r, 8);
+    return out;
+}
+
+static uint32_t eval_s(IrOpcode op, uint32_t a, uint32_t b)
+{
+    float x, y, r;
+    uint32_t out;
+
+    if (is_nan_s(a)) {
+        return a | QUIET_S;
+    }
+    if (op != IR_OP_FSQRT && is_nan_s(b)) {
+        return b | QUIET_S;
+    }
+    memcpy(&x, &a, 4);
+    memcpy(&y, &b, 4);
+    switch (op) {
+    case IR_OP_FADD: r = x + y; break;
+    case IR_OP_FSUB: r = x - y; break;
+    case IR_OP_FMUL: r = x * y; break;
+    case IR_OP_FDIV: r = x / y; break;
+    case IR_OP_FSQRT: r = sqrtf(x); break;
+    default: g_assert_not_reached();
+    }
+    if (isnan(r)) {
+        return DEFAULT_S;
+    }
+    memcpy(&out, &r, 4);
+    return out;
+}
+
+uint64_t ir_eval_fp(const IrInsn *insn, uint64_t a, uint64_t b)
+{
+    fenv_t env;
+    uint64_t r;
+
+    fegetenv(&env);
+    if (insn->type == IR_I32) {
+        r = eval_s((IrOpcode)insn->op, (uint32_t)a, (uint32_t)b);
+    } else {
+        r = eval_d((IrOpcode)insn->op, a, b);
+    }
+    fesetenv(&env);
+    return r;
+}
