@@ -19,6 +19,12 @@ void x64_detect_features(void)
     if (__get_cpuid(1, &a, &b, &c, &d)) {
         f.popcnt = (c >> 23) & 1;
         f.movbe = (c >> 22) & 1;
+        /* FMA needs the OS to save AVX state: OSXSAVE, then XCR0 bits 1 (SSE) and 2 (AVX). */
+        if (((c >> 12) & 1) && ((c >> 27) & 1) && ((c >> 28) & 1)) {
+            unsigned lo, hi;
+            __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+            f.fma = (lo & 6) == 6;
+        }
     }
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
         f.bmi1 = (b >> 3) & 1;
@@ -420,6 +426,17 @@ void x64_sse_rr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src)
     g_assert(sz == 4 || sz == 8);
     /* The F3/F2 prefix selects single/double; no REX.W (sz 4 to enc_rr). */
     x64_enc_rr(b, sz == 8 ? X64_P_F2 : X64_P_F3, 4, 0x0f00 | op, 2, dst, src);
+}
+
+void x64_vfmadd213(X64Buf *b, unsigned sz, int dst, int src2, int src3)
+{
+    g_assert(sz == 4 || sz == 8);
+    /* VEX.LIG.66.0F38.W{0,1} A9 /r: reg = dst, vvvv = src2, r/m = src3. */
+    x64_byte(b, 0xc4);
+    x64_byte(b, (uint8_t)(((dst & 8) ? 0 : 0x80) | 0x40 | ((src3 & 8) ? 0 : 0x20) | 0x02));
+    x64_byte(b, (uint8_t)((sz == 8 ? 0x80 : 0) | ((~src2 & 15) << 3) | 0x01));
+    x64_byte(b, 0xa9);
+    x64_byte(b, (uint8_t)(0xc0 | ((dst & 7) << 3) | (src3 & 7)));
 }
 
 void x64_bsr(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src)

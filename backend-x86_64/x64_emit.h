@@ -163,6 +163,8 @@ void x64_movq_xr(X64Buf *b, unsigned sz, int xmm, X64Reg src);     /* movd (4) /
 void x64_movq_rx(X64Buf *b, unsigned sz, X64Reg dst, int xmm);
 /* dst = dst op src (sqrt: dst = sqrt(src)); sz 4: ...ss, 8: ...sd. */
 void x64_sse_rr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src);
+/* vfmadd213s{s,d} dst, src2, src3: dst = src2 * dst + src3 (needs x64_host.fma). */
+void x64_vfmadd213(X64Buf *b, unsigned sz, int dst, int src2, int src3);
 
 /* --- Atomics --- */
 void x64_lock_xadd_mr(X64Buf *b, unsigned sz, X64Mem m, X64Reg r);
@@ -200,6 +202,7 @@ typedef struct X64Features {
     bool bmi2;              /* shlx/shrx/sarx */
     bool popcnt;
     bool movbe;
+    bool fma;               /* FMA3 with AVX state enabled by the OS (vfmadd213sd/ss) */
 } X64Features;
 extern X64Features x64_host;
 void x64_detect_features(void);

@@ -234,6 +234,7 @@ static inline IrTemp ir_clz(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_
 static inline IrTemp ir_ctz(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_CTZ, a); }
 static inline IrTemp ir_popcnt(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_POPCNT, a); }
 static inline IrTemp ir_fsqrt(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_FSQRT, a); }
+IrTemp ir_fma(IrBlock *blk, IrTemp a, IrTemp b, IrTemp c);     /* a * b + c, one rounding */
 IrTemp ir_sext(IrBlock *blk, IrTemp a, unsigned bits);
 IrTemp ir_zext(IrBlock *blk, IrTemp a, unsigned bits);
 IrTemp ir_extu32(IrBlock *blk, IrTemp a);   /* i32 -> i64 */
@@ -293,8 +294,9 @@ GQuark ir_error_quark(void);
 
 /* Evaluate a pure op on constants (shared by the folder and the interpreter). */
 uint64_t ir_eval_pure(const IrInsn *insn, const uint64_t *in);
-/* The floating-point ops (ir_eval_fp.c; FSQRT ignores b).  Leaves the host FP environment as it was. */
-uint64_t ir_eval_fp(const IrInsn *insn, uint64_t a, uint64_t b);
+/* The floating-point ops (ir_eval_fp.c; c only for FMA, b not for FSQRT).  Leaves the host
+ * FP environment as it was. */
+uint64_t ir_eval_fp(const IrInsn *insn, uint64_t a, uint64_t b, uint64_t c);
 uint64_t ir_truncate(IrType type, uint64_t v);
 
 #endif

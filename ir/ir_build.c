@@ -115,6 +115,13 @@ IrTemp ir_select(IrBlock *blk, IrCond c, IrTemp a, IrTemp b, IrTemp t, IrTemp f)
     return emit_out(blk, IR_OP_SELECT, ir_temp_type(blk, t), 4, in, c, 0);
 }
 
+IrTemp ir_fma(IrBlock *blk, IrTemp a, IrTemp b, IrTemp c)
+{
+    IrTemp in[3] = { a, b, c };
+
+    return emit_out(blk, IR_OP_FMA, ir_temp_type(blk, a), 3, in, 0, 0);
+}
+
 /* --trace=mem: a call after each access reporting (is_write, size, addr, value). */
 static void trace_mem(IrBlock *blk, bool write, IrMemOp mop, IrTemp addr, IrTemp val)
 {

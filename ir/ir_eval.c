@@ -144,10 +144,13 @@ uint64_t ir_eval_pure(const IrInsn *insn, const uint64_t *in)
     case IR_OP_FSUB:
     case IR_OP_FMUL:
     case IR_OP_FDIV:
-        r = ir_eval_fp(insn, a, b);
+        r = ir_eval_fp(insn, a, b, 0);
         break;
     case IR_OP_FSQRT:
-        r = ir_eval_fp(insn, a, 0);
+        r = ir_eval_fp(insn, a, 0, 0);
+        break;
+    case IR_OP_FMA:
+        r = ir_eval_fp(insn, a, b, ir_truncate(t, in[2]));
         break;
     case IR_OP_NOP:
     case IR_OP_GET:

@@ -29,9 +29,9 @@ static bool is_nan_s(uint32_t v)
     return (v & 0x7fffffffu) > 0x7f800000u;
 }
 
-static uint64_t eval_d(IrOpcode op, uint64_t a, uint64_t b)
+static uint64_t eval_d(IrOpcode op, uint64_t a, uint64_t b, uint64_t c)
 {
-    double x, y, r;
+    double x, y, z, r;
     uint64_t out;
 
     if (is_nan_d(a)) {
@@ -40,14 +40,19 @@ static uint64_t eval_d(IrOpcode op, uint64_t a, uint64_t b)
     if (op != IR_OP_FSQRT && is_nan_d(b)) {
         return b | QUIET_D;
     }
+    if (op == IR_OP_FMA && is_nan_d(c)) {
+        return c | QUIET_D;
+    }
     memcpy(&x, &a, 8);
     memcpy(&y, &b, 8);
+    memcpy(&z, &c, 8);
     switch (op) {
     case IR_OP_FADD: r = x + y; break;
     case IR_OP_FSUB: r = x - y; break;
     case IR_OP_FMUL: r = x * y; break;
     case IR_OP_FDIV: r = x / y; break;
     case IR_OP_FSQRT: r = sqrt(x); break;
+    case IR_OP_FMA: r = fma(x, y, z); break;
     default: g_assert_not_reached();
     }
     if (isnan(r)) {
@@ -57,9 +62,9 @@ static uint64_t eval_d(IrOpcode op, uint64_t a, uint64_t b)
     return out;
 }
 
-static uint32_t eval_s(IrOpcode op, uint32_t a, uint32_t b)
+static uint32_t eval_s(IrOpcode op, uint32_t a, uint32_t b, uint32_t c)
 {
-    float x, y, r;
+    float x, y, z, r;
     uint32_t out;
 
     if (is_nan_s(a)) {
@@ -68,14 +73,19 @@ static uint32_t eval_s(IrOpcode op, uint32_t a, uint32_t b)
     if (op != IR_OP_FSQRT && is_nan_s(b)) {
         return b | QUIET_S;
     }
+    if (op == IR_OP_FMA && is_nan_s(c)) {
+        return c | QUIET_S;
+    }
     memcpy(&x, &a, 4);
     memcpy(&y, &b, 4);
+    memcpy(&z, &c, 4);
     switch (op) {
     case IR_OP_FADD: r = x + y; break;
     case IR_OP_FSUB: r = x - y; break;
     case IR_OP_FMUL: r = x * y; break;
     case IR_OP_FDIV: r = x / y; break;
     case IR_OP_FSQRT: r = sqrtf(x); break;
+    case IR_OP_FMA: r = fmaf(x, y, z); break;
     default: g_assert_not_reached();
     }
     if (isnan(r)) {
@@ -85,16 +95,16 @@ static uint32_t eval_s(IrOpcode op, uint32_t a, uint32_t b)
     return out;
 }
 
-uint64_t ir_eval_fp(const IrInsn *insn, uint64_t a, uint64_t b)
+uint64_t ir_eval_fp(const IrInsn *insn, uint64_t a, uint64_t b, uint64_t c)
 {
     fenv_t env;
     uint64_t r;
 
     fegetenv(&env);
     if (insn->type == IR_I32) {
-        r = eval_s((IrOpcode)insn->op, (uint32_t)a, (uint32_t)b);
+        r = eval_s((IrOpcode)insn->op, (uint32_t)a, (uint32_t)b, (uint32_t)c);
     } else {
-        r = eval_d((IrOpcode)insn->op, a, b);
+        r = eval_d((IrOpcode)insn->op, a, b, c);
     }
     fesetenv(&env);
     return r;

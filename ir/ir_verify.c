@@ -194,6 +194,7 @@ bool ir_verify(const IrBlock *blk, GError **error)
         case IR_OP_FMUL:
         case IR_OP_FDIV:
         case IR_OP_FSQRT:
+        case IR_OP_FMA:
         case IR_OP_FENCE:
         case IR_OP_INSN_START:
         case IR_OP_GOTO_PTR:

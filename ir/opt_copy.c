@@ -130,6 +130,7 @@ void ir_opt_copy(IrBlock *blk)
         case IR_OP_FMUL:
         case IR_OP_FDIV:
         case IR_OP_FSQRT:
+        case IR_OP_FMA:
         case IR_OP_BSWAP:
         case IR_OP_SETCOND:
         case IR_OP_SELECT:

@@ -7,8 +7,9 @@
  * uses frm, which is checked once per block (again after a CSR write to frm) and
  * raises illegal instruction when it holds 5..7.  The helpers can then trust rm.
  *
- * Add, subtract, multiply, divide and square root have an inline fast path (the IR
- * floating-point ops) in front of the helper; see rv_gen_fp_inline.
+ * Add, subtract, multiply, divide, square root and the fused multiply-adds have an
+ * inline fast path (the IR floating-point ops) in front of the helper; see
+ * rv_gen_fp_inline.
  */
 #include "frontend/riscv/internal.h"
 
@@ -81,8 +82,9 @@ bool trans_fsd(RvDisas *ctx, const RvArgs *a)
  * The inline fast path: compute with the IR op and keep the result when the rounding
  * mode is round-to-nearest-even, fflags already holds NX and the result is a normal
  * finite number.  Such a result can only have raised inexact (a NaN comes from an
- * invalid operation, an infinity from overflow or division by zero, and underflow
- * needs a tiny result), so fflags is already right.  Otherwise the helper recomputes
+ * invalid operation -- for the fused forms also inf * 0 + qNaN, whose result is that
+ * NaN --, an infinity from overflow or division by zero, and underflow needs a tiny
+ * result), so fflags is already right.  Otherwise the helper recomputes
  * the operation with flags and the block ends there, with a chainable exit to the next
  * instruction.
  *
@@ -99,37 +101,60 @@ bool trans_fsd(RvDisas *ctx, const RvArgs *a)
  * round-to-nearest (RMM starts with that operation as well), and in any other mode the
  * helper clears MXCSR flags that fflags does not hold before it starts.
  */
-static bool rv_gen_fp_inline(RvDisas *ctx, const RvArgs *a, IrOpcode op, IrHelper *h, bool single)
+/* Negations that turn FMA (a * b + c) into the other fused forms. */
+#define RV_NEG_A 1u     /* fnmsub, fnmadd: -(a * b) */
+#define RV_NEG_C 2u     /* fmsub, fnmadd: - c */
+
+static IrTemp rv_fp_neg(RvDisas *ctx, IrTemp v, bool single)
 {
     IrBlock *blk = ctx->blk;
-    bool unary = op == IR_OP_FSQRT;
-    IrTemp args[3];
-    unsigned nargs = 0;
+
+    return ir_xor(blk, v, single ? ir_const_i32(blk, 0x80000000u) : rv_const(ctx, UINT64_C(1) << 63));
+}
+
+/* op is FADD..FSQRT or FMA (then neg says which form); h the helper for the same instruction. */
+static bool rv_gen_fp_inline(RvDisas *ctx, const RvArgs *a, IrOpcode op, unsigned neg, IrHelper *h,
+                             bool single)
+{
+    IrBlock *blk = ctx->blk;
+    unsigned nin = op == IR_OP_FSQRT ? 1 : op == IR_OP_FMA ? 3 : 2;
+    const int regs[3] = { a->rs1, a->rs2, a->rs3 };
+    IrTemp args[4], in[3];
 
     if (!rv_fp_check_rm(ctx, a->rm)) {
         return false;
     }
-    args[nargs++] = rv_get_f(ctx, a->rs1);
-    if (!unary) {
-        args[nargs++] = rv_get_f(ctx, a->rs2);
+    for (unsigned i = 0; i < nin; i++) {
+        args[i] = rv_get_f(ctx, regs[i]);
     }
-    args[nargs++] = rv_rm_arg(ctx, a);
+    args[nin] = rv_rm_arg(ctx, a);
     if (a->rm != RV_RM_RNE && a->rm != RV_RM_DYN) {
-        rv_set_f(ctx, a->rd, ir_call(blk, h, nargs, args));
+        rv_set_f(ctx, a->rd, ir_call(blk, h, nin + 1, args));
         return true;
     }
+
+    /* The helper's inputs: singles unboxed, then the fused forms' negations (exact). */
+    for (unsigned i = 0; i < nin; i++) {
+        in[i] = single ? ir_trunc(blk, rv_unbox_s(ctx, args[i])) : args[i];
+    }
+    if (neg & RV_NEG_A) {
+        in[0] = rv_fp_neg(ctx, in[0], single);
+    }
+    if (neg & RV_NEG_C) {
+        in[2] = rv_fp_neg(ctx, in[2], single);
+    }
+    IrTemp v = nin == 1 ? ir_fsqrt(blk, in[0])
+             : nin == 2 ? ir_binop(blk, op, in[0], in[1])
+             : ir_fma(blk, in[0], in[1], in[2]);
 
     /* e = biased exponent - 1: below 0xfe (single) or 0x7fe (double) when normal. */
     IrTemp r, e;
     if (single) {
-        IrTemp xs = ir_trunc(blk, rv_unbox_s(ctx, args[0]));
-        IrTemp ys = unary ? xs : ir_trunc(blk, rv_unbox_s(ctx, args[1]));
-        IrTemp r32 = unary ? ir_fsqrt(blk, xs) : ir_binop(blk, op, xs, ys);
-        e = ir_sub(blk, ir_extract(blk, r32, 23, 8), ir_const_i32(blk, 1));
-        r = ir_or(blk, ir_extu32(blk, r32), rv_const(ctx, RV_BOX));
+        e = ir_sub(blk, ir_extract(blk, v, 23, 8), ir_const_i32(blk, 1));
+        r = ir_or(blk, ir_extu32(blk, v), rv_const(ctx, RV_BOX));
     } else {
-        r = unary ? ir_fsqrt(blk, args[0]) : ir_binop(blk, op, args[0], args[1]);
-        e = ir_sub(blk, ir_extract(blk, r, 52, 11), rv_const(ctx, 1));
+        e = ir_sub(blk, ir_extract(blk, v, 52, 11), rv_const(ctx, 1));
+        r = v;
     }
     if (!ctx->fp_fast_checked) {
         /* (NX missing) | frm: nonzero pushes e out of range (frm < 8, shifted past it). */
@@ -146,24 +171,9 @@ static bool rv_gen_fp_inline(RvDisas *ctx, const RvArgs *a, IrOpcode op, IrHelpe
     uint32_t fast = ir_label_new(blk);
     rv_set_f(ctx, a->rd, r);
     ir_brcond(blk, IR_COND_LTU, e, single ? ir_const_i32(blk, 0xfe) : rv_const(ctx, 0x7fe), fast);
-    rv_set_f(ctx, a->rd, ir_call(blk, h, nargs, args));
+    rv_set_f(ctx, a->rd, ir_call(blk, h, nin + 1, args));
     ir_goto_block(blk, ctx->next_pc);
     ir_label(blk, fast);
-    return true;
-}
-
-static bool rv_gen_fp3(RvDisas *ctx, const RvArgs *a, IrHelper *h)
-{
-    IrTemp args[4];
-
-    if (!rv_fp_check_rm(ctx, a->rm)) {
-        return false;
-    }
-    args[0] = rv_get_f(ctx, a->rs1);
-    args[1] = rv_get_f(ctx, a->rs2);
-    args[2] = rv_get_f(ctx, a->rs3);
-    args[3] = rv_rm_arg(ctx, a);
-    rv_set_f(ctx, a->rd, ir_call(ctx->blk, h, 4, args));
     return true;
 }
 
@@ -200,22 +210,19 @@ static bool rv_gen_fpnr(RvDisas *ctx, const RvArgs *a, IrHelper *h, bool to_x)
 
 #define RV_FP_BOTH(MACRO) MACRO(s) MACRO(d)
 
-#define RV_T_FPI(P, name, OP) \
+#define RV_T_FPI(P, name, OP, NEG) \
     bool trans_##name##_##P(RvDisas *ctx, const RvArgs *a) \
     { \
-        return rv_gen_fp_inline(ctx, a, IR_OP_##OP, &ir_helper_rv_##name##_##P, RV_FP_SINGLE_##P); \
+        return rv_gen_fp_inline(ctx, a, IR_OP_##OP, NEG, &ir_helper_rv_##name##_##P, \
+                                RV_FP_SINGLE_##P); \
     }
 #define RV_FP_SINGLE_s true
 #define RV_FP_SINGLE_d false
-#define RV_T_FP3(P, name) \
-    bool trans_##name##_##P(RvDisas *ctx, const RvArgs *a) \
-    { \
-        return rv_gen_fp3(ctx, a, &ir_helper_rv_##name##_##P); \
-    }
 #define RV_T_ARITH(P) \
-    RV_T_FPI(P, fadd, FADD) RV_T_FPI(P, fsub, FSUB) RV_T_FPI(P, fmul, FMUL) \
-    RV_T_FPI(P, fdiv, FDIV) RV_T_FPI(P, fsqrt, FSQRT) \
-    RV_T_FP3(P, fmadd) RV_T_FP3(P, fmsub) RV_T_FP3(P, fnmsub) RV_T_FP3(P, fnmadd) \
+    RV_T_FPI(P, fadd, FADD, 0) RV_T_FPI(P, fsub, FSUB, 0) RV_T_FPI(P, fmul, FMUL, 0) \
+    RV_T_FPI(P, fdiv, FDIV, 0) RV_T_FPI(P, fsqrt, FSQRT, 0) \
+    RV_T_FPI(P, fmadd, FMA, 0) RV_T_FPI(P, fmsub, FMA, RV_NEG_C) \
+    RV_T_FPI(P, fnmsub, FMA, RV_NEG_A) RV_T_FPI(P, fnmadd, FMA, RV_NEG_A | RV_NEG_C) \
     bool trans_fmin_##P(RvDisas *ctx, const RvArgs *a) \
     { \
         return rv_gen_fpnr(ctx, a, &ir_helper_rv_fmin_##P, false); \

@@ -56,10 +56,23 @@ static uint64_t pick_s(void)
     return 0xffffffff00000000ull | v;
 }
 
+#define OP3(insn, sfx) \
+    static uint64_t op_##insn##_##sfx(uint64_t a, uint64_t b, uint64_t c) \
+    { \
+        double x, y, z, r; \
+        __asm__ volatile("fmv.d.x %0, %1" : "=f"(x) : "r"(a)); \
+        __asm__ volatile("fmv.d.x %0, %1" : "=f"(y) : "r"(b)); \
+        __asm__ volatile("fmv.d.x %0, %1" : "=f"(z) : "r"(c)); \
+        __asm__ volatile(#insn "." #sfx " %0, %1, %2, %3" : "=f"(r) : "f"(x), "f"(y), "f"(z)); \
+        uint64_t out; \
+        __asm__ volatile("fmv.x.d %0, %1" : "=r"(out) : "f"(r)); \
+        return out; \
+    }
 #define OP2(insn, sfx) \
-    static uint64_t op_##insn##_##sfx(uint64_t a, uint64_t b) \
+    static uint64_t op_##insn##_##sfx(uint64_t a, uint64_t b, uint64_t c) \
     { \
         double x, y, r; \
+        (void)c; \
         __asm__ volatile("fmv.d.x %0, %1" : "=f"(x) : "r"(a)); \
         __asm__ volatile("fmv.d.x %0, %1" : "=f"(y) : "r"(b)); \
         __asm__ volatile(#insn "." #sfx " %0, %1, %2" : "=f"(r) : "f"(x), "f"(y)); \
@@ -68,10 +81,11 @@ static uint64_t pick_s(void)
         return out; \
     }
 #define OP1(insn, sfx) \
-    static uint64_t op_##insn##_##sfx(uint64_t a, uint64_t b) \
+    static uint64_t op_##insn##_##sfx(uint64_t a, uint64_t b, uint64_t c) \
     { \
         double x, r; \
         (void)b; \
+        (void)c; \
         __asm__ volatile("fmv.d.x %0, %1" : "=f"(x) : "r"(a)); \
         __asm__ volatile(#insn "." #sfx " %0, %1" : "=f"(r) : "f"(x)); \
         uint64_t out; \
@@ -80,8 +94,10 @@ static uint64_t pick_s(void)
     }
 OP2(fadd, d) OP2(fsub, d) OP2(fmul, d) OP2(fdiv, d) OP1(fsqrt, d)
 OP2(fadd, s) OP2(fsub, s) OP2(fmul, s) OP2(fdiv, s) OP1(fsqrt, s)
+OP3(fmadd, d) OP3(fmsub, d) OP3(fnmsub, d) OP3(fnmadd, d)
+OP3(fmadd, s) OP3(fmsub, s) OP3(fnmsub, s) OP3(fnmadd, s)
 
-typedef uint64_t (*OpFn)(uint64_t, uint64_t);
+typedef uint64_t (*OpFn)(uint64_t, uint64_t, uint64_t);
 static const struct {
     const char *name;
     OpFn fn;
@@ -91,6 +107,9 @@ static const struct {
     { "fdiv.d", op_fdiv_d, 0 }, { "fsqrt.d", op_fsqrt_d, 0 },
     { "fadd.s", op_fadd_s, 1 }, { "fsub.s", op_fsub_s, 1 }, { "fmul.s", op_fmul_s, 1 },
     { "fdiv.s", op_fdiv_s, 1 }, { "fsqrt.s", op_fsqrt_s, 1 },
+    { "fmadd.d", op_fmadd_d, 0 }, { "fmsub.d", op_fmsub_d, 0 }, { "fnmsub.d", op_fnmsub_d, 0 },
+    { "fnmadd.d", op_fnmadd_d, 0 }, { "fmadd.s", op_fmadd_s, 1 }, { "fmsub.s", op_fmsub_s, 1 },
+    { "fnmsub.s", op_fnmsub_s, 1 }, { "fnmadd.s", op_fnmadd_s, 1 },
 };
 
 static unsigned get_flags(void)
@@ -113,11 +132,12 @@ int main(void)
                 }
                 uint64_t a = ops[o].single ? pick_s() : pick_d();
                 uint64_t b = ops[o].single ? pick_s() : pick_d();
-                uint64_t r = ops[o].fn(a, b);
+                uint64_t c = ops[o].single ? pick_s() : pick_d();
+                uint64_t r = ops[o].fn(a, b, c);
                 h = (h ^ r) * 0x100000001b3ull;
                 h = (h ^ get_flags()) * 0x100000001b3ull;
             }
-            printf("%-8s rm %u: %016" PRIx64 "\n", ops[o].name, mode, h);
+            printf("%-9s rm %u: %016" PRIx64 "\n", ops[o].name, mode, h);
         }
     }
     __asm__ volatile("fsrm zero");

@@ -50,11 +50,16 @@ static const IrHelper h_neg32 = {
  * NaN input quieted, else the negative default NaN), and MXCSR left exactly as it was
  * (the constant folder evaluates them at translation time).
  */
+static uint64_t fp_eval3(IrOpcode op, IrType t, uint64_t a, uint64_t b, uint64_t c)
+{
+    IrInsn insn = { .op = op, .type = t, .nin = op == IR_OP_FSQRT ? 1 : op == IR_OP_FMA ? 3 : 2 };
+    uint64_t in[3] = { a, b, c };
+    return ir_eval_pure(&insn, in);
+}
+
 static uint64_t fp_eval(IrOpcode op, IrType t, uint64_t a, uint64_t b)
 {
-    IrInsn insn = { .op = op, .type = t, .nin = op == IR_OP_FSQRT ? 1 : 2 };
-    uint64_t in[2] = { a, b };
-    return ir_eval_pure(&insn, in);
+    return fp_eval3(op, t, a, b, 0);
 }
 
 START_TEST(test_interp_fp_ops)
@@ -84,6 +89,17 @@ START_TEST(test_interp_fp_ops)
                       0xfff8000000000000ull);
     ck_assert_uint_eq(fp_eval(IR_OP_FDIV, IR_I32, 0, 0), 0xffc00000u);
     ck_assert_uint_eq(fp_eval(IR_OP_FSQRT, IR_I64, 0xbff0000000000000ull, 0), 0xfff8000000000000ull);
+    /* FMA rounds once: 0.1 * 10 - 1 is 2^-54 exactly (0 when the product is rounded first). */
+    ck_assert_uint_eq(fp_eval3(IR_OP_FMA, IR_I64, 0x3fb999999999999aull, 0x4024000000000000ull,
+                               0xbff0000000000000ull), 0x3c90000000000000ull);
+    ck_assert_uint_eq(fp_eval3(IR_OP_FMA, IR_I32, 0x40400000u, 0x3f000000u, 0x3f800000u), 0x40200000u);
+    /* Its NaNs: the first NaN input in order; inf * 0 + 1 is invalid. */
+    ck_assert_uint_eq(fp_eval3(IR_OP_FMA, IR_I64, 0x3ff0000000000000ull, 0x7ff0000000000002ull,
+                               0x7ff8000000000003ull), 0x7ff8000000000002ull);
+    ck_assert_uint_eq(fp_eval3(IR_OP_FMA, IR_I64, 0x7ff0000000000000ull, 0, 0x7ff8000000000003ull),
+                      0x7ff8000000000003ull);
+    ck_assert_uint_eq(fp_eval3(IR_OP_FMA, IR_I64, 0x7ff0000000000000ull, 0, 0x3ff0000000000000ull),
+                      0xfff8000000000000ull);
     /* Overflow and division by zero give infinities; flags stay out of MXCSR. */
     uint32_t before, after;
     __asm__ volatile("stmxcsr %0" : "=m"(before));

@@ -113,6 +113,8 @@
     X(divss, "divss xmm2, xmm3", x64_sse_rr(b, X64_SSE_DIV, 4, 2, 3)) \
     X(sqrtsd, "sqrtsd xmm0, xmm1", x64_sse_rr(b, X64_SSE_SQRT, 8, 0, 1)) \
     X(sqrtss, "sqrtss xmm0, xmm1", x64_sse_rr(b, X64_SSE_SQRT, 4, 0, 1)) \
+    X(vfmadd213sd, "vfmadd213sd xmm0, xmm1, xmm2", x64_vfmadd213(b, 8, 0, 1, 2)) \
+    X(vfmadd213ss_hi, "vfmadd213ss xmm9, xmm12, xmm10", x64_vfmadd213(b, 4, 9, 12, 10)) \
     X(jmp_r, "jmp rdx", x64_jmp_r(b, X64_RDX)) \
     X(jmp_m, "jmp qword ptr [rax + 0x20]", x64_jmp_m(b, M(RAX, 0x20))) \
     X(call_r, "call r11", x64_call_r(b, X64_R11)) \

@@ -217,14 +217,20 @@ START_TEST(test_div_edges)
 }
 END_TEST
 
-static const IrOpcode fp_ops[] = { IR_OP_FADD, IR_OP_FSUB, IR_OP_FMUL, IR_OP_FDIV, IR_OP_FSQRT };
+static const IrOpcode fp_ops[] = { IR_OP_FADD, IR_OP_FSUB, IR_OP_FMUL, IR_OP_FDIV, IR_OP_FSQRT,
+                                   IR_OP_FMA };
 
 /*
  * The FP ops on zeros, subnormals, infinities, quiet and signalling NaNs of both signs,
  * as registers and as constants: the JIT must give ir_eval_fp's bits, NaNs included.
+ * Loop 1 repeats it as on a host without FMA3 (FMA through the C fallback).
  */
 START_TEST(test_fp_edges)
 {
+    X64Features saved = x64_host;
+    if (_i == 1) {
+        x64_host.fma = false;
+    }
     static const uint64_t d[] = {
         0, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff8000000000000ull, 1,
         0x000fffffffffffffull, 0x7fefffffffffffffull, 0x7ff0000000000000ull,
@@ -253,8 +259,11 @@ START_TEST(test_fp_edges)
                             ir_set(blk, SLOT(6), bb);
                             bb = ir_get(blk, t, SLOT(6));
                         }
+                        /* FMA's addend: the values in the other order. */
+                        IrTemp c = ir_const(blk, t, vals[G_N_ELEMENTS(d) - 1 - j]);
                         IrTemp res = fp_ops[o] == IR_OP_FSQRT ? ir_fsqrt(blk, a)
-                                                              : ir_binop(blk, fp_ops[o], a, bb);
+                                   : fp_ops[o] == IR_OP_FMA ? ir_fma(blk, a, bb, c)
+                                                            : ir_binop(blk, fp_ops[o], a, bb);
                         ir_set(blk, SLOT(7), res);
                         ir_goto_block(blk, 0x2000);
                         check_both(blk, r);
@@ -263,6 +272,7 @@ START_TEST(test_fp_edges)
             }
         }
     }
+    x64_host = saved;
 }
 END_TEST
 
@@ -1013,7 +1023,7 @@ Suite *x64_jit_suite(void)
     tcase_add_checked_fixture(tc, jit_setup, jit_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_div_edges);
-    tcase_add_test(tc, test_fp_edges);
+    tcase_add_loop_test(tc, test_fp_edges, 0, 2);
     tcase_add_test(tc, test_get_set_cache);
     tcase_add_test(tc, test_shift_add_lea);
     tcase_add_test(tc, test_if_then_state);
