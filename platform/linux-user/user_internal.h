@@ -194,6 +194,8 @@ typedef struct UserArchAbi {
     void (*get_sigaction)(const uint8_t *src, UserSigAction *act);
     void (*put_sigaction)(uint8_t *dst, const UserSigAction *act);
     bool epoll_packed;              /* struct epoll_event packed (x86-64 only) */
+    /* /proc/cpuinfo as the guest's kernel would write it for ncpus CPUs; NULL: the host's. */
+    void (*cpuinfo)(GString *out, unsigned ncpus);
 } UserArchAbi;
 
 const UserArchAbi *user_abi_for_arch(const GuestArch *arch);
@@ -347,6 +349,14 @@ static inline int64_t user_ret(long r)
 {
     return r < 0 ? user_errno() : r;
 }
+
+/* --- /proc files the guest must see as its own (user_procfs.c) --- */
+
+/*
+ * path (after sysroot redirection) names a file mimic writes itself: open it into *fd
+ * (an fd or -errno) and return true.  /proc/self/maps (guest VMAs) and /proc/cpuinfo.
+ */
+bool user_procfs_open(UserProc *p, const char *path, int flags, int64_t *fd);
 
 /* --- Blocking syscalls (user_safe_syscall.c) --- */
 

@@ -24,38 +24,6 @@
 
 /* --- open / stat / readlink --- */
 
-/* /proc/self/maps as the guest would see it: its own VMAs, guest addresses. */
-static int64_t open_guest_maps(UserProc *p)
-{
-    GString *s = g_string_new(NULL);
-    for (guint i = 0; i < p->mem.vmas->len; i++) {
-        const UserVma *v = &g_array_index(p->mem.vmas, UserVma, i);
-        g_string_append_printf(s, "%08" G_GINT64_MODIFIER "x-%08" G_GINT64_MODIFIER "x %c%c%c%c "
-                               "00000000 00:00 0", v->start, v->end,
-                               (v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',
-                               (v->prot & PROT_EXEC) ? 'x' : '-',
-                               (v->flags & USER_VMA_SHARED) ? 's' : 'p');
-        if (v->name) {
-            g_string_append_printf(s, "%*s%s", 10, "", v->name);
-        }
-        g_string_append_c(s, '\n');
-    }
-    int fd = memfd_create("maps", MFD_CLOEXEC);
-    if (fd < 0) {
-        g_string_free(s, TRUE);
-        return user_errno();
-    }
-    ssize_t n = write(fd, s->str, s->len);
-    g_string_free(s, TRUE);
-    if (n < 0 || lseek(fd, 0, SEEK_SET) < 0) {
-        close(fd);
-        return -EIO;
-    }
-    /* The guest did not ask for close-on-exec; clear ours. */
-    fcntl(fd, F_SETFD, 0);
-    return fd;
-}
-
 static int64_t sys_openat(UserProc *p, const uint64_t a[6])
 {
     int err = 0;
@@ -63,11 +31,8 @@ static int64_t sys_openat(UserProc *p, const uint64_t a[6])
     if (!path) {
         return err;
     }
-    if (strcmp(path, "/proc/self/maps") == 0) {
-        int64_t fd = open_guest_maps(p);
-        if (fd >= 0 && ((int)a[2] & O_CLOEXEC)) {
-            fcntl((int)fd, F_SETFD, FD_CLOEXEC);
-        }
+    int64_t fd;
+    if (user_procfs_open(p, path, (int)a[2], &fd)) {
         return fd;
     }
     /* Opening a FIFO waits for the other end. */

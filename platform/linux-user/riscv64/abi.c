@@ -111,6 +111,21 @@ static const char *rv_arch_syscall_name(uint64_t nr)
     }
 }
 
+/*
+ * /proc/cpuinfo in the format of arch/riscv/kernel/cpu.c (show_cpuinfo), with the
+ * extensions the frontend implements, in the kernel's order (single letters, then Z*).
+ */
+static void rv_cpuinfo(GString *out, unsigned ncpus)
+{
+    for (unsigned i = 0; i < ncpus; i++) {
+        g_string_append_printf(out,
+                               "processor\t: %u\nhart\t\t: %u\n"
+                               "isa\t\t: rv64imafdc_zicsr_zifencei_zba_zbb_zbc_zbs\n"
+                               "mmu\t\t: sv39\nmvendorid\t: 0x0\nmarchid\t\t: 0x0\n"
+                               "mimpid\t\t: 0x0\n\n", i, i);
+    }
+}
+
 /* li a7, 139 (rt_sigreturn); ecall */
 static const uint8_t rv_sigreturn_code[] = {
     0x93, 0x08, 0xb0, 0x08,
@@ -143,6 +158,7 @@ const UserArchAbi user_abi_riscv64 = {
     .clone_args = rv_clone_args,
     .clone_child = rv_clone_child,
     .arch_syscall = rv_arch_syscall,
+    .cpuinfo = rv_cpuinfo,
     .arch_syscall_name = rv_arch_syscall_name,
     .sigreturn_code = rv_sigreturn_code,
     .sigreturn_len = sizeof(rv_sigreturn_code),
