@@ -185,8 +185,7 @@ static bool jit_translate(ExecCtx *x, TbBlock *tb, IrBlock *blk)
     g->tb = tb;
     g->blk = blk;
     g->epilogue = e->epilogue;
-    g->probe_jmp_cache = !(x->opts.trace & (EXEC_TRACE_INSN | EXEC_TRACE_REGS | EXEC_TRACE_BLOCK |
-                                            EXEC_TRACE_EXEC));
+    g->probe_jmp_cache = !tb->traced;
     g->stub_off = g_renew(uint32_t, g->stub_off, MAX(tb->n_exits, 1u));
     for (uint32_t k = 0; k < tb->n_exits; k++) {
         g->stub_off[k] = UINT32_MAX;
@@ -209,7 +208,7 @@ static bool jit_translate(ExecCtx *x, TbBlock *tb, IrBlock *blk)
     e->ptr = code + tb->host_size;
     g_ptr_array_add(e->blocks, tb);
     perf_map_add(tb);
-    if (x->opts.trace & EXEC_TRACE_HOST) {
+    if ((x->opts.trace & EXEC_TRACE_HOST) && exec_trace_shows(x, tb->pc)) {
         trace_host(x, tb);
     }
     return true;

@@ -55,7 +55,8 @@ static void interp_run(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, TbBlock **from, u
         case IR_INTERP_GOTO_PTR: {
             TbBlock *next = x->jmp_cache[tb_jmp_hash(e.pc)];
             cpu->pc = e.pc;
-            if (next != NULL && next->pc == e.pc && next->valid) {
+            /* A traced block returns to the exec loop, like the JIT's (no inline probe). */
+            if (!tb->traced && next != NULL && next->pc == e.pc && next->valid) {
                 tb = next;
                 continue;
             }

@@ -42,6 +42,11 @@ static bool tracing_every_block(const ExecCtx *x)
     return (x->opts.trace & (EXEC_TRACE_INSN | EXEC_TRACE_REGS | EXEC_TRACE_BLOCK | EXEC_TRACE_EXEC)) != 0;
 }
 
+bool exec_trace_shows(const ExecCtx *x, GuestAddr pc)
+{
+    return x->opts.trace_hi == 0 || (pc >= x->opts.trace_lo && pc < x->opts.trace_hi);
+}
+
 bool exec_init(ExecCtx *x, const GuestArch *arch, const ExecOptions *opts,
                const ExecMemModel *mem, const ExecPlatform *platform, GError **error)
 {
@@ -53,9 +58,6 @@ bool exec_init(ExecCtx *x, const GuestArch *arch, const ExecOptions *opts,
     }
     if (x->opts.max_block_insns == 0) {
         x->opts.max_block_insns = EXEC_DEFAULT_MAX_INSNS;
-    }
-    if (x->opts.trace & (EXEC_TRACE_INSN | EXEC_TRACE_REGS)) {
-        x->opts.max_block_insns = 1;      /* one line per executed instruction */
     }
     x->mem = *mem;
     x->platform = *platform;
@@ -240,25 +242,34 @@ static TbBlock *translate(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
 {
     IrBlock *blk = ir_block_new();
     uint64_t t0 = exec_now_ns();
+    bool shown = exec_trace_shows(x, pc);
+    bool traced = shown && tracing_every_block(x);
     GuestLiftCtx ctx = {
         .blk = blk, .cpu = cpu, .pc = pc, .max_insns = x->opts.max_block_insns,
         .fetch = x->platform.fetch, .fetch_opaque = x->platform.opaque,
     };
     TbBlock *tb;
 
+    if (traced && (x->opts.trace & (EXEC_TRACE_INSN | EXEC_TRACE_REGS))) {
+        ctx.max_insns = 1;                  /* one line per executed instruction */
+    }
+    if (x->opts.trace_hi != 0) {
+        /* Blocks end at the range's edges, so no untraced block runs into it. */
+        ctx.stop_pc = pc < x->opts.trace_lo ? x->opts.trace_lo : pc < x->opts.trace_hi ? x->opts.trace_hi : 0;
+    }
     if (x->all_blocks->len >= EXEC_MAX_BLOCKS) {
         exec_flush(x);
     }
-    blk->trace_mem_helper = x->trace_mem_helper;
+    blk->trace_mem_helper = shown ? x->trace_mem_helper : NULL;
     blk->guest_pc = pc;
     x->arch->lift_block(&ctx);
-    if (x->opts.trace & EXEC_TRACE_IR) {
+    if (shown && (x->opts.trace & EXEC_TRACE_IR)) {
         trace_ir(x, blk, "lifted");
     }
     ir_verify_or_die(blk, "lifting");
     if (!x->opts.no_opt) {
         ir_optimize(blk);
-        if (x->opts.trace & EXEC_TRACE_IR) {
+        if (shown && (x->opts.trace & EXEC_TRACE_IR)) {
             trace_ir(x, blk, "optimized");
         }
     }
@@ -267,6 +278,7 @@ static TbBlock *translate(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
     tb->guest_size = blk->guest_size;
     tb->guest_insns = blk->guest_insns;
     tb->valid = true;
+    tb->traced = traced;
     tb->generation = x->generation;
     tb->n_exits = blk->n_exits;
     for (uint32_t i = 0; i < blk->n_insns; i++) {
@@ -304,7 +316,7 @@ TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
         if (tb == NULL) {
             tb = translate(x, cpu, pc);
         }
-        if (!tracing_every_block(x)) {
+        if (!tb->traced) {
             x->jmp_cache[tb_jmp_hash(pc)] = tb;
         }
     }
@@ -342,20 +354,21 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
         /* A flush while translating tb freed `from`: compare generations before touching it. */
         if (from != NULL && from_generation == x->generation && from->valid &&
             from->exits[slot].dest == NULL && from->exits[slot].target == tb->pc &&
-            !tracing_every_block(x)) {
+            !from->traced && !tb->traced) {
             exec_chain(x, from, slot, tb);
             if (x->opts.trace & EXEC_TRACE_EXEC) {
                 fprintf(x->opts.trace_file, "exec chain 0x%" G_GINT64_MODIFIER "x -> 0x%" G_GINT64_MODIFIER "x\n",
                         from->pc, tb->pc);
             }
         }
-        if (x->opts.trace & EXEC_TRACE_BLOCK) {
+        if ((x->opts.trace & EXEC_TRACE_BLOCK) && tb->traced) {
             fprintf(x->opts.trace_file, "block 0x%" G_GINT64_MODIFIER "x %u\n", tb->pc, tb->guest_insns);
         }
-        if (x->opts.trace & EXEC_TRACE_INSN) {
+        if ((x->opts.trace & EXEC_TRACE_INSN) && tb->traced) {
             exec_trace_insn(x, cpu, tb->pc);
         }
-        if (snap != NULL) {
+        bool diff_regs = snap != NULL && tb->traced;
+        if (diff_regs) {
             exec_trace_regs_snapshot(x, cpu, snap);
         }
         x->stats.blocks_executed++;
@@ -363,7 +376,7 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
         from = NULL;
         x->engine->run(x, cpu, tb, &from, &slot);
         from_generation = x->generation;
-        if (snap != NULL) {
+        if (diff_regs) {
             exec_trace_regs_diff(x, cpu, snap);
         }
         if (cpu->exit_kind == GUEST_EXIT_SYNC_CODE) {
@@ -402,7 +415,8 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
     }
     /* Here after a normal exit, or after a fault handler or raising helper unwound. */
     exec_thread.unwind = NULL;
-    if ((x->opts.trace & EXEC_TRACE_EXEC) && cpu->exit_kind < GUEST_EXIT_COUNT) {
+    if ((x->opts.trace & EXEC_TRACE_EXEC) && cpu->exit_kind < GUEST_EXIT_COUNT &&
+        exec_trace_shows(x, cpu->pc)) {
         fprintf(x->opts.trace_file, "exec exit %s pc=0x%" G_GINT64_MODIFIER "x\n",
                 exit_names[cpu->exit_kind], cpu->pc);
     }

@@ -30,6 +30,8 @@
 
 /* Parse "insn,regs" into EXEC_TRACE_* bits; false + error on an unknown word. */
 bool exec_trace_parse(const char *list, uint32_t *flags, GError **error);
+/* "START-END" (END exclusive) or "START+LENGTH", numbers in C syntax (0x... for hex). */
+bool exec_trace_range_parse(const char *text, uint64_t *lo, uint64_t *hi, GError **error);
 extern const char exec_trace_help[];    /* one line per item, for --help */
 
 typedef struct ExecOptions {
@@ -40,6 +42,12 @@ typedef struct ExecOptions {
     unsigned max_block_insns;   /* 0: default */
     size_t code_cache_size;     /* JIT code cache bytes; 0: default */
     bool no_opt;                /* skip IR optimization (debugging) */
+    /*
+     * --trace-range: trace only blocks starting in [trace_lo, trace_hi); the rest run
+     * translated as usual (full-size blocks, chained), so a range inside a long
+     * program costs little.  trace_hi == 0: no range, everything is traced.
+     */
+    uint64_t trace_lo, trace_hi;
 } ExecOptions;
 
 /*
@@ -64,6 +72,9 @@ typedef struct ExecStats {
 } ExecStats;
 
 typedef struct ExecCtx ExecCtx;
+
+/* The guest pc is inside --trace-range, or no range was given. */
+bool exec_trace_shows(const ExecCtx *x, GuestAddr pc);
 
 /*
  * An execution engine.  Both engines take the same optimized IR.

@@ -44,6 +44,8 @@ struct TbBlock {
     uint32_t guest_size;        /* bytes of guest code */
     uint32_t guest_insns;
     bool valid;                 /* false once invalidated; kept allocated until the next flush */
+    bool traced;                /* every entry must pass through the exec loop (tracing): not
+                                   chained to or from, not in the jump cache */
     uint64_t generation;        /* cache generation it was made in */
 
     IrBlock *ir;                /* interpreter: the optimized IR; JIT: NULL after emission */

@@ -12,6 +12,7 @@
  *   ir-block 0x<pc> <lifted|optimized> followed by the IR text
  *   host-block 0x<pc> followed by host lines
  */
+#include <errno.h>
 #include <string.h>
 
 #include "exec/exec.h"
@@ -55,6 +56,44 @@ bool exec_trace_parse(const char *list, uint32_t *flags, GError **error)
         }
     }
     return true;
+}
+
+/* One unsigned number in C syntax filling all of text. */
+static bool parse_u64(const char *text, uint64_t *out)
+{
+    char *end;
+
+    if (!g_ascii_isdigit(*text)) {
+        return false;
+    }
+    errno = 0;
+    *out = g_ascii_strtoull(text, &end, 0);
+    return errno == 0 && *end == '\0';
+}
+
+bool exec_trace_range_parse(const char *text, uint64_t *lo, uint64_t *hi, GError **error)
+{
+    const char *sep = strpbrk(text, "-+");
+    uint64_t a, b;
+
+    if (sep != NULL) {
+        g_autofree char *first = g_strndup(text, (gsize)(sep - text));
+        if (parse_u64(first, &a) && parse_u64(sep + 1, &b)) {
+            if (*sep == '+') {
+                b = a + b < a ? UINT64_MAX : a + b;
+            }
+            if (b > a) {
+                *lo = a;
+                *hi = b;
+                return true;
+            }
+            g_set_error(error, IR_MIMIC_ERROR, 0, "empty --trace-range '%s'", text);
+            return false;
+        }
+    }
+    g_set_error(error, IR_MIMIC_ERROR, 0,
+                "bad --trace-range '%s' (use START-END or START+LENGTH, e.g. 0x10430-0x10500)", text);
+    return false;
 }
 
 void exec_trace_insn(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)

@@ -88,6 +88,7 @@ typedef struct GuestLiftCtx {
     const GuestCpu *cpu;        /* mode and configuration, read only */
     GuestAddr pc;
     unsigned max_insns;
+    GuestAddr stop_pc;          /* end the block before the instruction at this pc (0: none) */
     /* Copy len bytes of guest code at addr; false if that memory is not executable. */
     bool (*fetch)(void *opaque, GuestAddr addr, void *buf, unsigned len);
     void *fetch_opaque;

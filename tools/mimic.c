@@ -41,6 +41,7 @@ typedef struct RunArgs {
     char *sysroot;
     char *trace;
     char *trace_file;
+    char *trace_range;
     char *argv0;
     gboolean stats;
     gboolean no_opt;
@@ -62,6 +63,9 @@ static GOptionContext *run_context(RunArgs *a)
           "Trace items, comma separated: insn,regs,mem,block,ir,host,exec", "LIST" },
         { "trace-file", 0, 0, G_OPTION_ARG_FILENAME, &a->trace_file,
           "Write traces to FILE instead of stderr", "FILE" },
+        { "trace-range", 0, 0, G_OPTION_ARG_STRING, &a->trace_range,
+          "Trace only guest code in START-END (END exclusive) or START+LENGTH; the rest runs "
+          "at full speed", "RANGE" },
         { "stats", 0, 0, G_OPTION_ARG_NONE, &a->stats,
           "Print translation and execution statistics on exit", NULL },
         { "argv0", '0', 0, G_OPTION_ARG_STRING, &a->argv0,
@@ -143,6 +147,10 @@ static int cmd_run(int argc, char **argv)
         return die_usage("unknown engine '%s' (use jit or interp)", opts.exec.engine);
     }
     if (a.trace != NULL && !exec_trace_parse(a.trace, &opts.exec.trace, &error)) {
+        return die_usage("%s", error->message);
+    }
+    if (a.trace_range != NULL &&
+        !exec_trace_range_parse(a.trace_range, &opts.exec.trace_lo, &opts.exec.trace_hi, &error)) {
         return die_usage("%s", error->message);
     }
     if (a.trace_file != NULL) {

@@ -189,7 +189,7 @@ void rv_lift_block(GuestLiftCtx *lctx)
         uint64_t fault_addr;
 
         if (blk->guest_insns > 0 &&
-            (blk->guest_insns >= max || (pc & RV_PAGE_MASK) != ctx.page)) {
+            (blk->guest_insns >= max || (pc & RV_PAGE_MASK) != ctx.page || pc == lctx->stop_pc)) {
             ir_goto_block(blk, pc);
             break;
         }

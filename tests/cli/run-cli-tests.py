@@ -78,13 +78,17 @@ def main():
     one_line_error("bad option", run([MIMIC, "run", "--frobnicate", static]), "frobnicate", status=2)
     one_line_error("bad engine", run([MIMIC, "run", "--engine=warp", static]), "warp", status=2)
     one_line_error("bad trace item", run([MIMIC, "run", "--trace=everything", static]), "everything", status=2)
+    one_line_error("bad trace range", run([MIMIC, "run", "--trace-range=main", static]), "START-END", status=2)
+    one_line_error("empty trace range", run([MIMIC, "run", "--trace-range=0x20-0x10", static]), "empty",
+                   status=2)
     one_line_error("no program", run([MIMIC, "run"]), "PROGRAM", status=2)
 
     # Help is complete.
     r = run([MIMIC, "--help"])
     check("mimic --help", r.returncode == 0 and "run" in r.stdout, r.stdout)
     r = run([MIMIC, "run", "--help"])
-    for opt in ["--engine", "--sysroot", "--trace", "--trace-file", "--stats", "insn", "regs", "host"]:
+    for opt in ["--engine", "--sysroot", "--trace", "--trace-file", "--trace-range", "--stats", "insn", "regs",
+                "host"]:
         check(f"run --help mentions {opt}", opt in r.stdout, "")
 
     # The program's status and output; the bare form used by CMake and binfmt_misc.
@@ -166,6 +170,33 @@ def main():
     r = run([sys.executable, tracediff, ta, bad])
     check("tracediff: finds the changed step", r.returncode == 1 and f"at step {target}:" in r.stdout,
           r.stdout + r.stderr)
+
+    # --trace-range: exactly the lines of the full trace whose instruction lies in the range
+    # (here main, up to the next symbol), under both engines; other items obey it too.
+    nm_lines = run(["riscv64-linux-gnu-nm", "-n", loop]).stdout.split("\n")
+    syms = [(int(l.split()[0], 16), l.split()[-1]) for l in nm_lines if len(l.split()) == 3]
+    lo = next(a for a, n in syms if n == "main")
+    hi = min(a for a, n in syms if a > lo)
+    for engine in ("interp", "jit"):
+        tf = os.path.join(WORK, f"trace-range-{engine}.txt")
+        r = run([MIMIC, "run", f"--engine={engine}", "--seed=1", "--trace=insn,regs,mem",
+                 f"--trace-range={hex(lo)}-{hex(hi)}", f"--trace-file={tf}", loop], env=one_var)
+        with open(tf) as f:
+            ranged = f.read().splitlines()
+        want, keep = [], False
+        for line in traces[engine]:
+            if line.startswith("insn "):
+                keep = lo <= int(line.split()[1], 16) < hi
+            if keep:
+                want.append(line)
+        check(f"trace range {engine}: status", r.returncode == 0, repr(r))
+        check(f"trace range {engine}: the full trace's lines in range", ranged == want and len(want) > 50,
+              next((f"line {i}: {x!r} vs {y!r}" for i, (x, y) in enumerate(zip(ranged, want)) if x != y),
+                   f"{len(ranged)} lines vs {len(want)}"))
+    r = run([MIMIC, "run", "--trace=block,ir,host", f"--trace-range={hex(lo)}+{hi - lo}", loop])
+    pcs = [int(l.split()[1], 16) for l in r.stderr.splitlines()
+           if l.startswith(("block 0x", "ir-block 0x", "host-block 0x"))]
+    check("trace range: block, ir, host inside it", pcs and all(lo <= pc < hi for pc in pcs), r.stderr[:300])
 
     # Other trace items produce their documented line kinds.
     for item, prefix in (("block", "block 0x"), ("ir", "ir-block 0x"), ("host", "host-block 0x"),
