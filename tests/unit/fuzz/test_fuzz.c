@@ -41,7 +41,13 @@ static bool fuzz_fetch(void *opaque, GuestAddr addr, void *buf, unsigned len)
 
 static void fuzz_setup(FuzzRun *r, const char *engine)
 {
-    ExecOptions opts = { .engine = engine, .max_block_insns = FUZZ_WORDS };
+    /*
+     * Block tracing marks every block "traced": the JIT then compiles no in-block loop
+     * back to the block's start (which would run a random loop many times where the
+     * interpreter runs the block once, or forever) and probes no jump cache.  Nothing
+     * is printed: block lines come from the exec loop, which this test does not use.
+     */
+    ExecOptions opts = { .engine = engine, .max_block_insns = FUZZ_WORDS, .trace = EXEC_TRACE_BLOCK };
     ExecPlatform platform = { .opaque = r, .fetch = fuzz_fetch };
     g_autoptr(GError) error = NULL;
     ExecMemModel mm;
