@@ -12,6 +12,7 @@
  * Each block is preceded by a table of its exits' stub offsets (uint32 per slot) so
  * unchain() can point a patched jump back at its stub.
  */
+#define _GNU_SOURCE
 #include <capstone/capstone.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "backend-x86_64/x64_internal.h"
@@ -92,6 +94,7 @@ static bool jit_init(ExecCtx *x, GError **error)
     e->gen.fixups = g_array_new(FALSE, FALSE, sizeof(X64Fixup));
     e->gen.cold = g_array_new(FALSE, FALSE, sizeof(X64Cold));
     e->gen.pcmap = g_array_new(FALSE, FALSE, sizeof(TbPcMap));
+    e->gen.dirty = g_array_new(FALSE, FALSE, sizeof(TbDirtySlot));
     emit_trampoline(e);
     x->engine_data = e;
     return true;
@@ -109,6 +112,7 @@ static void jit_fini(ExecCtx *x)
     g_array_free(e->gen.fixups, TRUE);
     g_array_free(e->gen.cold, TRUE);
     g_array_free(e->gen.pcmap, TRUE);
+    g_array_free(e->gen.dirty, TRUE);
     g_free(e->gen.temps);
     g_free(e->gen.label_off);
     g_free(e->gen.label_refs);
@@ -203,8 +207,10 @@ static bool jit_translate(ExecCtx *x, TbBlock *tb, IrBlock *blk)
         stubs[k] = g->stub_off[k] != UINT32_MAX ? g->stub_off[k] : 0;
     }
     g_free(tb->pcmap);
+    g_free(tb->dirty);
     tb->n_pcmap = g->pcmap->len;
     tb->pcmap = tb->n_pcmap ? g_memdup2(g->pcmap->data, g->pcmap->len * sizeof(TbPcMap)) : NULL;
+    tb->dirty = g->dirty->len ? g_memdup2(g->dirty->data, g->dirty->len * sizeof(TbDirtySlot)) : NULL;
     e->ptr = code + tb->host_size;
     g_ptr_array_add(e->blocks, tb);
     perf_map_add(tb);
@@ -248,6 +254,8 @@ static void jit_free_block(ExecCtx *x, TbBlock *tb)
     g_free(tb->pcmap);
     tb->pcmap = NULL;
     tb->n_pcmap = 0;
+    g_free(tb->dirty);
+    tb->dirty = NULL;
 }
 
 static void jit_flush(ExecCtx *x)
@@ -257,7 +265,13 @@ static void jit_flush(ExecCtx *x)
     g_ptr_array_set_size(e->blocks, 0);
 }
 
-static bool jit_host_pc_to_guest(ExecCtx *x, uintptr_t host_pc, GuestCpu *cpu)
+/* Where the kernel saved each host register in a ucontext_t (X64Reg order). */
+static const int greg_of[X64_NREGS] = {
+    REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+    REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+};
+
+static bool jit_host_pc_to_guest(ExecCtx *x, uintptr_t host_pc, const void *host_context, GuestCpu *cpu)
 {
     X64Engine *e = engine_of(x);
     if (e == NULL || host_pc < (uintptr_t)e->code_start || host_pc >= (uintptr_t)e->ptr) {
@@ -285,7 +299,14 @@ static bool jit_host_pc_to_guest(ExecCtx *x, uintptr_t host_pc, GuestCpu *cpu)
     /* The faulting instruction ends at the first entry whose end lies beyond host_pc. */
     for (uint32_t i = 0; i < tb->n_pcmap; i++) {
         if (tb->pcmap[i].host_offset > off) {
-            cpu->pc = tb->pc + tb->pcmap[i].guest_offset;
+            const TbPcMap *m = &tb->pcmap[i];
+            const ucontext_t *uc = host_context;
+            cpu->pc = tb->pc + m->guest_offset;
+            for (uint32_t k = 0; k < m->n_dirty && uc != NULL; k++) {
+                const TbDirtySlot *d = &tb->dirty[m->dirty_start + k];
+                uint64_t v = (uint64_t)uc->uc_mcontext.gregs[greg_of[d->reg]];
+                memcpy((uint8_t *)cpu + d->offset, &v, d->size);     /* little-endian host */
+            }
             return true;
         }
     }

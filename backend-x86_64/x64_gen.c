@@ -1309,6 +1309,7 @@ bool x64_gen_block(X64Gen *g)
     g_array_set_size(g->fixups, 0);
     g_array_set_size(g->cold, 0);
     g_array_set_size(g->pcmap, 0);
+    g_array_set_size(g->dirty, 0);
     g->insn_pc = blk->guest_pc;
 
     /* Block entry: the interrupt poll comes first so chained jumps stay interruptible. */

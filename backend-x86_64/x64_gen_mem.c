@@ -3,20 +3,39 @@
  * after a range check), atomics, helper calls (SysV AMD64 ABI), block exits and the
  * out-of-line cold section.
  *
- * Guest state is exact at every point where the block can stop: dirty guest slots are
- * written back before each memory access (a host fault there unwinds straight to the
- * exec loop), before helper calls that are not pure, and at every exit.
+ * Guest state is exact at every point where the block can stop.  Dirty guest slots are
+ * written back before helper calls that are not pure and at every exit.  Memory accesses
+ * do not write them back: each records which slots are dirty in which registers (the
+ * pcmap entry's TbDirtySlot list), the host fault handler stores them from the
+ * interrupted context (jit_host_pc_to_guest), and the out-of-range stub stores them
+ * itself.
  */
 #include <stddef.h>
 
 #include "backend-x86_64/x64_internal.h"
 
+/* Record the dirty guest slots held in registers right now; returns how many. */
+static uint32_t capture_dirty(X64Gen *g, uint32_t *start)
+{
+    *start = g->dirty->len;
+    for (unsigned r = 0; r < X64_NREGS; r++) {
+        const X64RegInfo *ri = &g->regs[r];
+        if (ri->slot >= 0 && ri->dirty) {
+            TbDirtySlot d = { .offset = (uint32_t)ri->slot, .size = ri->slot_size, .reg = (uint8_t)r };
+            g_array_append_val(g->dirty, d);
+        }
+    }
+    return g->dirty->len - *start;
+}
+
+/* Right after a host instruction that may fault on guest memory. */
 static void add_pcmap(X64Gen *g)
 {
     TbPcMap m = {
         .host_offset = x64_offset(&g->buf),
         .guest_offset = (uint32_t)(g->insn_pc - g->tb->pc),
     };
+    m.n_dirty = capture_dirty(g, &m.dirty_start);
     g_array_append_val(g->pcmap, m);
 }
 
@@ -26,6 +45,7 @@ static void add_memfault(X64Gen *g, uint32_t site, X64Reg r, bool addr32, uint64
         .kind = X64_COLD_MEMFAULT, .site = site, .reg = (int8_t)r, .addr32 = addr32,
         .value = value, .access = (uint8_t)acc, .pc = g->insn_pc,
     };
+    c.n_dirty = capture_dirty(g, &c.dirty_start);
     g_array_append_val(g->cold, c);
 }
 
@@ -107,7 +127,6 @@ void x64_gen_load(X64Gen *g, const IrInsn *insn)
     IrTemp a = insn->in[0];
     X64Buf *b = &g->buf;
 
-    x64_ra_writeback(g);
     X64Mem m = guest_addr(g, a, GUEST_ACCESS_READ);
     X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? g->temps[a].reg : X64_NOREG);
     switch (size) {
@@ -191,7 +210,6 @@ void x64_gen_store(X64Gen *g, const IrInsn *insn)
     IrTemp v = insn->in[1];
     X64Buf *b = &g->buf;
 
-    x64_ra_writeback(g);
     if (x64_is_const(g, v)) {
         uint64_t c = g->temps[v].cval;
         if (be) {
@@ -243,7 +261,6 @@ void x64_gen_atomic(X64Gen *g, const IrInsn *insn)
     IrTemp v = insn->in[1];
     X64Buf *b = &g->buf;
 
-    x64_ra_writeback(g);
     if (!be && (aop == IR_ATOMIC_ADD || aop == IR_ATOMIC_XCHG)) {
         X64Reg rv = x64_ra_use(g, v);
         X64Mem m = guest_addr(g, insn->in[0], GUEST_ACCESS_WRITE);
@@ -340,7 +357,6 @@ void x64_gen_cmpxchg(X64Gen *g, const IrInsn *insn)
     IrTemp e = insn->in[1], n = insn->in[2];
     X64Buf *b = &g->buf;
 
-    x64_ra_writeback(g);
     x64_ra_take(g, X64_RAX);
     X64Reg rn = x64_ra_use(g, n);
     if (be) {
@@ -625,6 +641,10 @@ void x64_emit_cold(X64Gen *g)
             break;
         case X64_COLD_MEMFAULT: {
             X64Mem aux = x64_mem(X64_CPU_REG, offsetof(GuestCpu, exit_aux));
+            for (uint32_t k = 0; k < c->n_dirty; k++) {
+                const TbDirtySlot *d = &g_array_index(g->dirty, TbDirtySlot, c->dirty_start + k);
+                x64_mov_mr(b, d->size, x64_mem(X64_CPU_REG, (int32_t)d->offset), (X64Reg)d->reg);
+            }
             if (c->reg >= 0) {
                 x64_mov_rr(b, c->addr32 ? 4 : 8, X64_SCRATCH, (X64Reg)c->reg);
                 x64_mov_mr(b, 8, aux, X64_SCRATCH);

@@ -82,6 +82,8 @@ typedef struct X64Cold {
     uint32_t slot;              /* EXIT: slot number */
     uint64_t pc;                /* guest pc to leave in cpu->pc */
     uint64_t value;             /* MEMFAULT with const address: the address */
+    uint32_t dirty_start;       /* MEMFAULT: guest slots to store first, in X64Gen.dirty */
+    uint32_t n_dirty;
 } X64Cold;
 
 /* Guest slots in registers where a label starts (see x64_label_enter). */
@@ -127,6 +129,7 @@ typedef struct X64Gen {
     GArray *fixups;             /* X64Fixup: forward branches */
     GArray *cold;               /* X64Cold */
     GArray *pcmap;              /* TbPcMap */
+    GArray *dirty;              /* TbDirtySlot, referenced by pcmap and MEMFAULT cold entries */
     uint32_t *stub_off;         /* per exit slot: offset of its stub */
     bool probe_jmp_cache;       /* GOTO_PTR looks up x->jmp_cache inline */
     /*

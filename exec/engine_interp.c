@@ -78,7 +78,8 @@ static void interp_run(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, TbBlock **from, u
     }
 }
 
-static bool interp_host_pc_to_guest(ExecCtx *x, uintptr_t host_pc, GuestCpu *cpu)
+static bool interp_host_pc_to_guest(ExecCtx *x, uintptr_t host_pc, const void *host_context,
+                                    GuestCpu *cpu)
 {
     /* cpu->pc already holds the current instruction: INSN_START writes it (env.cur_pc). */
     if (!interp_running) {

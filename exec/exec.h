@@ -107,10 +107,12 @@ typedef struct Engine {
     /* Drop all generated code (the cache has already forgotten every block). */
     void (*flush)(ExecCtx *x);
     /*
-     * If host_pc is inside generated code, set cpu->pc to the guest pc of the
-     * instruction that was running there and return true.
+     * If host_pc is inside generated code, make cpu exact for the guest instruction
+     * that was running there -- its pc, and guest registers whose values were still in
+     * host registers, taken from host_context (the interrupted ucontext_t) -- and
+     * return true.
      */
-    bool (*host_pc_to_guest)(ExecCtx *x, uintptr_t host_pc, GuestCpu *cpu);
+    bool (*host_pc_to_guest)(ExecCtx *x, uintptr_t host_pc, const void *host_context, GuestCpu *cpu);
 } Engine;
 
 extern const Engine engine_interp;

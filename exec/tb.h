@@ -32,10 +32,23 @@ typedef struct TbLink {
     uint32_t slot;
 } TbLink;
 
+/*
+ * JIT: a guest-state slot whose newest value is still in a host register at a point
+ * where the block can fault (guest registers are not written back before memory
+ * accesses; the fault handler stores these from the interrupted context instead).
+ */
+typedef struct TbDirtySlot {
+    uint32_t offset;            /* byte offset in the CPU state */
+    uint8_t size;               /* 4 or 8 */
+    uint8_t reg;                /* host register number (the engine's numbering) */
+} TbDirtySlot;
+
 /* JIT: host code offset -> guest pc, one entry per instruction that can fault. */
 typedef struct TbPcMap {
     uint32_t host_offset;       /* end offset of the host instruction range */
     uint32_t guest_offset;      /* guest pc minus TbBlock.pc */
+    uint32_t dirty_start;       /* its dirty slots: TbBlock.dirty[dirty_start ...] */
+    uint32_t n_dirty;
 } TbPcMap;
 
 struct TbBlock {
@@ -53,6 +66,7 @@ struct TbBlock {
     uint32_t host_size;
     TbPcMap *pcmap;             /* JIT: sorted by host_offset */
     uint32_t n_pcmap;
+    TbDirtySlot *dirty;         /* JIT: referenced by pcmap entries */
 
     GArray *incoming;           /* of TbLink; NULL when none */
     uint32_t n_exits;

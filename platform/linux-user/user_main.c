@@ -137,7 +137,7 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_)
         if (exec_thread.unwind != NULL &&
             (exec_thread.in_guest_access ||
              (p->exec_ready && p->exec.engine->host_pc_to_guest != NULL &&
-              p->exec.engine->host_pc_to_guest(&p->exec, pc, p->cpu)))) {
+              p->exec.engine->host_pc_to_guest(&p->exec, pc, uc, p->cpu)))) {
             exec_thread.in_guest_access = 0;
             fault_was_bus = sig == SIGBUS;
             exec_fault_unwind(pc, GUEST_EXIT_MEM_FAULT,

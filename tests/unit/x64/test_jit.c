@@ -663,7 +663,7 @@ static void fault_handler(int sig, siginfo_t *si, void *uc_)
 {
     ucontext_t *uc = uc_;
     uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-    fault_found = engine_jit.host_pc_to_guest(ctx, pc, &fault_cpu->common);
+    fault_found = engine_jit.host_pc_to_guest(ctx, pc, uc, &fault_cpu->common);
     siglongjmp(fault_jmp, 1);
 }
 
@@ -707,7 +707,7 @@ START_TEST(test_host_fault_pc)
     ck_assert_uint_eq(c.common.pc, 0x4008);
     ck_assert_uint_eq(c.r[5], 0x23);                  /* written back before the access */
     ck_assert_uint_eq(*(uint64_t *)(m + 0x10), 0x23);
-    ck_assert(!engine_jit.host_pc_to_guest(ctx, (uintptr_t)&fault_handler, &c.common));
+    ck_assert(!engine_jit.host_pc_to_guest(ctx, (uintptr_t)&fault_handler, NULL, &c.common));
     tb_free(tb);
     munmap(m, 8192);
     ctx->mem.base = mem_b;
