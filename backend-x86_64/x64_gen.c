@@ -824,7 +824,12 @@ static void plan_self_loop(X64Gen *g)
     }
 }
 
-/* Entry of a self-loop block: load the carried slots into their registers. */
+/*
+ * Entry of a self-loop block: load the carried slots into their registers.  From
+ * loop_body on they count as dirty: after a trip round the loop the registers hold
+ * newer values than the CPU state (the back edge does not store them), so every exit
+ * and fault point in the body stores them.
+ */
 static void loop_preload(X64Gen *g)
 {
     for (unsigned i = 0; i < g->n_carried; i++) {
@@ -832,17 +837,47 @@ static void loop_preload(X64Gen *g)
         x64_mov_rm(&g->buf, g->carried_size[i], r, x64_mem(X64_CPU_REG, g->carried_off[i]));
         g->regs[r].slot = g->carried_off[i];
         g->regs[r].slot_size = g->carried_size[i];
-        g->regs[r].dirty = false;
+        g->regs[r].dirty = true;
     }
     g->loop_body = x64_offset(&g->buf);
 }
 
-static void emit_poll(X64Gen *g)
+static bool is_carried(const X64Gen *g, int32_t off)
+{
+    for (unsigned i = 0; i < g->n_carried; i++) {
+        if (g->carried_off[i] == off) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Before a self loop's back edge: store the dirty slots the loop does not carry. */
+void x64_loop_writeback(X64Gen *g)
+{
+    for (unsigned r = 0; r < X64_NREGS; r++) {
+        X64RegInfo *ri = &g->regs[r];
+        if (ri->slot >= 0 && ri->dirty && !is_carried(g, ri->slot)) {
+            x64_mov_mr(&g->buf, ri->slot_size, x64_mem(X64_CPU_REG, ri->slot), (X64Reg)r);
+            ri->dirty = false;
+        }
+    }
+}
+
+/* The exit_request poll; at a back edge (carried) its exit stores the carried registers. */
+static void emit_poll(X64Gen *g, bool carried)
 {
     X64Buf *b = &g->buf;
     x64_alu_mi(b, X64_CMP, 4, x64_mem(X64_CPU_REG, offsetof(GuestCpu, exit_request)), 0);
     uint32_t at = x64_jcc_rel32(b, X64_CC_NE);
     X64Cold c = { .kind = X64_COLD_INTERRUPT, .site = at, .pc = g->tb->pc, .reg = -1 };
+    c.dirty_start = g->dirty->len;
+    for (unsigned i = 0; carried && i < g->n_carried; i++) {
+        TbDirtySlot d = { .offset = (uint32_t)g->carried_off[i], .size = g->carried_size[i],
+                          .reg = (uint8_t)carried_reg(i) };
+        g_array_append_val(g->dirty, d);
+        c.n_dirty++;
+    }
     g_array_append_val(g->cold, c);
     if (g->x->opts.stats && g->blk->guest_insns > 0) {
         x64_alu_mi(b, X64_ADD, 8, x64_mem(X64_CPU_REG, offsetof(GuestCpu, insns_executed)),
@@ -851,9 +886,9 @@ static void emit_poll(X64Gen *g)
 }
 
 /*
- * The back edge of a self loop (guest state already written back): carried slots go
- * to their registers by register moves where possible, then the poll, then loop_body.
- * Emits code only; the allocator state is left alone for the code after it.
+ * The back edge of a self loop (other slots already stored, x64_loop_writeback): carried
+ * slots go to their registers by register moves where possible, then the poll, then
+ * loop_body.  Emits code only; the allocator state is left alone for the code after it.
  */
 void x64_loop_back_edge(X64Gen *g)
 {
@@ -875,7 +910,7 @@ void x64_loop_back_edge(X64Gen *g)
             x64_mov_rm(b, g->carried_size[i], carried_reg(i), x64_mem(X64_CPU_REG, g->carried_off[i]));
         }
     }
-    emit_poll(g);
+    emit_poll(g, true);
     uint32_t at = x64_jmp_rel32(b);
     x64_patch_rel32(b, at, g->loop_body);
 }
@@ -883,7 +918,10 @@ void x64_loop_back_edge(X64Gen *g)
 static void gen_brcond_cmp(X64Gen *g, IrCond c, IrType ty, IrTemp a, IrTemp b, uint32_t label)
 {
     const IrInsn *ex = fused_exit(g, label);
-    if (ex != NULL || !x64_label_keeps_dirty(g, label)) {
+    bool back_edge = ex != NULL && g->self_loop && (uint64_t)ex->imm[0] == g->blk->guest_pc;
+    if (back_edge) {
+        x64_loop_writeback(g);
+    } else if (ex != NULL || !x64_label_keeps_dirty(g, label)) {
         x64_ra_writeback(g);
     }
     if (x64_is_const(g, a) && x64_is_const(g, b)) {
@@ -900,7 +938,7 @@ static void gen_brcond_cmp(X64Gen *g, IrCond c, IrType ty, IrTemp a, IrTemp b, u
     }
     Cmp k = cmp_prepare(g, c, ty, a, b);
     X64Cond cc = cmp_emit(g, &k);
-    if (ex != NULL && g->self_loop && (uint64_t)ex->imm[0] == g->blk->guest_pc) {
+    if (back_edge) {
         /* Taken: loop around inside the block.  Not taken: carry on. */
         uint32_t skip = x64_jcc_rel32(&g->buf, x64_cc_invert(cc));
         x64_loop_back_edge(g);
@@ -1313,7 +1351,7 @@ bool x64_gen_block(X64Gen *g)
     g->insn_pc = blk->guest_pc;
 
     /* Block entry: the interrupt poll comes first so chained jumps stay interruptible. */
-    emit_poll(g);
+    emit_poll(g, false);
     plan_self_loop(g);
     if (g->self_loop) {
         loop_preload(g);

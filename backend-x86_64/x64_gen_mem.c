@@ -541,12 +541,13 @@ void x64_add_exit(X64Gen *g, uint32_t slot, uint64_t pc, uint32_t site)
 
 void x64_gen_goto_block(X64Gen *g, const IrInsn *insn)
 {
-    x64_ra_writeback(g);
     if (g->self_loop && (uint64_t)insn->imm[0] == g->tb->pc) {
+        x64_loop_writeback(g);
         x64_loop_back_edge(g);
-        x64_ra_forget(g);
+        x64_ra_reset(g);        /* carried values live on in their registers at loop_body */
         return;
     }
+    x64_ra_writeback(g);
     x64_align_rel32(g, 1);
     uint32_t site = x64_jmp_rel32(&g->buf);
     x64_add_exit(g, (uint32_t)insn->imm[1], (uint64_t)insn->imm[0], site);
@@ -629,6 +630,10 @@ void x64_emit_cold(X64Gen *g)
         x64_patch_rel32(b, c->site, x64_offset(b));
         switch ((X64ColdKind)c->kind) {
         case X64_COLD_INTERRUPT:
+            for (uint32_t k = 0; k < c->n_dirty; k++) {
+                const TbDirtySlot *d = &g_array_index(g->dirty, TbDirtySlot, c->dirty_start + k);
+                x64_mov_mr(b, d->size, x64_mem(X64_CPU_REG, (int32_t)d->offset), (X64Reg)d->reg);
+            }
             x64_store_imm64(g, pc, c->pc);
             x64_mov_mi(b, 4, x64_mem(X64_CPU_REG, offsetof(GuestCpu, exit_kind)), GUEST_EXIT_INTERRUPT);
             x64_zero(b, X64_RAX);

@@ -206,6 +206,7 @@ void x64_store_imm64(X64Gen *g, X64Mem m, uint64_t v);
 void x64_put_in(X64Gen *g, X64Reg r, IrTemp t, unsigned sz);
 void x64_align_rel32(X64Gen *g, unsigned oplen);
 void x64_loop_back_edge(X64Gen *g);
+void x64_loop_writeback(X64Gen *g);
 
 /* x64_gen_mem.c: memory, helper calls, exits and the cold section. */
 void x64_gen_load(X64Gen *g, const IrInsn *insn);
