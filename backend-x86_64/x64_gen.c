@@ -856,10 +856,9 @@ static bool is_carried(const X64Gen *g, int32_t off)
 void x64_loop_writeback(X64Gen *g)
 {
     for (unsigned r = 0; r < X64_NREGS; r++) {
-        X64RegInfo *ri = &g->regs[r];
+        const X64RegInfo *ri = &g->regs[r];
         if (ri->slot >= 0 && ri->dirty && !is_carried(g, ri->slot)) {
-            x64_mov_mr(&g->buf, ri->slot_size, x64_mem(X64_CPU_REG, ri->slot), (X64Reg)r);
-            ri->dirty = false;
+            x64_ra_store_slot(g, (X64Reg)r);
         }
     }
 }

@@ -628,12 +628,13 @@ void x64_emit_cold(X64Gen *g)
     for (unsigned k = 0; k < g->cold->len && !b->overflow; k++) {
         X64Cold *c = &g_array_index(g->cold, X64Cold, k);
         x64_patch_rel32(b, c->site, x64_offset(b));
+        /* Guest slots still in registers where this path leaves (out-of-range access, poll). */
+        for (uint32_t i = 0; i < c->n_dirty; i++) {
+            const TbDirtySlot *d = &g_array_index(g->dirty, TbDirtySlot, c->dirty_start + i);
+            x64_mov_mr(b, d->size, x64_mem(X64_CPU_REG, (int32_t)d->offset), (X64Reg)d->reg);
+        }
         switch ((X64ColdKind)c->kind) {
         case X64_COLD_INTERRUPT:
-            for (uint32_t k = 0; k < c->n_dirty; k++) {
-                const TbDirtySlot *d = &g_array_index(g->dirty, TbDirtySlot, c->dirty_start + k);
-                x64_mov_mr(b, d->size, x64_mem(X64_CPU_REG, (int32_t)d->offset), (X64Reg)d->reg);
-            }
             x64_store_imm64(g, pc, c->pc);
             x64_mov_mi(b, 4, x64_mem(X64_CPU_REG, offsetof(GuestCpu, exit_kind)), GUEST_EXIT_INTERRUPT);
             x64_zero(b, X64_RAX);
@@ -646,10 +647,6 @@ void x64_emit_cold(X64Gen *g)
             break;
         case X64_COLD_MEMFAULT: {
             X64Mem aux = x64_mem(X64_CPU_REG, offsetof(GuestCpu, exit_aux));
-            for (uint32_t k = 0; k < c->n_dirty; k++) {
-                const TbDirtySlot *d = &g_array_index(g->dirty, TbDirtySlot, c->dirty_start + k);
-                x64_mov_mr(b, d->size, x64_mem(X64_CPU_REG, (int32_t)d->offset), (X64Reg)d->reg);
-            }
             if (c->reg >= 0) {
                 x64_mov_rr(b, c->addr32 ? 4 : 8, X64_SCRATCH, (X64Reg)c->reg);
                 x64_mov_mr(b, 8, aux, X64_SCRATCH);

@@ -176,6 +176,7 @@ void x64_ra_evict(X64Gen *g, X64Reg r);     /* r owned by nobody afterwards; val
 void x64_ra_take(X64Gen *g, X64Reg r);      /* evict and lock: r is free to clobber */
 void x64_ra_load_value(X64Gen *g, X64Reg dst, IrTemp t, unsigned sz);  /* copy, no ownership change */
 void x64_ra_writeback(X64Gen *g);           /* store dirty guest slots, keep them cached */
+void x64_ra_store_slot(X64Gen *g, X64Reg r); /* store r's dirty slot, keep it cached */
 void x64_ra_forget(X64Gen *g);              /* drop every register mapping (after writeback) */
 void x64_ra_drop_slots(X64Gen *g);
 X64Reg x64_ra_find_slot(X64Gen *g, int32_t off, unsigned size);

@@ -85,7 +85,7 @@ void x64_ra_unmap(X64Gen *g, X64Reg r)
     }
 }
 
-static void slot_store(X64Gen *g, X64Reg r)
+void x64_ra_store_slot(X64Gen *g, X64Reg r)
 {
     X64RegInfo *ri = &g->regs[r];
     x64_mov_mr(&g->buf, ri->slot_size, x64_mem(X64_CPU_REG, ri->slot), r);
@@ -183,7 +183,7 @@ void x64_ra_evict(X64Gen *g, X64Reg r)
     }
     if (ri->slot >= 0) {
         if (ri->dirty) {
-            slot_store(g, r);
+            x64_ra_store_slot(g, r);
         }
         ri->slot = -1;
     }
@@ -329,7 +329,7 @@ void x64_ra_writeback(X64Gen *g)
 {
     for (unsigned r = 0; r < X64_NREGS; r++) {
         if (g->regs[r].slot >= 0 && g->regs[r].dirty) {
-            slot_store(g, (X64Reg)r);
+            x64_ra_store_slot(g, (X64Reg)r);
         }
     }
 }
@@ -382,7 +382,7 @@ void x64_ra_clear_overlaps(X64Gen *g, int32_t off, unsigned size, bool overwrite
         }
         bool covered = overwrite && s >= off && e <= off + (int32_t)size;
         if (ri->dirty && !covered) {
-            slot_store(g, (X64Reg)r);
+            x64_ra_store_slot(g, (X64Reg)r);
         }
         ri->slot = -1;
         ri->dirty = false;
@@ -463,7 +463,7 @@ void x64_label_enter(X64Gen *g, uint32_t label, bool fallthrough)
         for (unsigned r = 0; r < X64_NREGS; r++) {
             X64RegInfo *ri = &g->regs[r];
             if (ri->slot >= 0 && ri->dirty && state_find(ls, ri->slot, ri->slot_size) == X64_NOREG) {
-                slot_store(g, (X64Reg)r);
+                x64_ra_store_slot(g, (X64Reg)r);
             }
         }
         bool load[X64_NREGS] = { false };
