@@ -89,7 +89,7 @@ static bool jit_init(ExecCtx *x, GError **error)
     X64Engine *e = g_new0(X64Engine, 1);
     e->cache = p;
     e->cache_size = size;
-    e->blocks = g_ptr_array_new();
+    e->blocks = g_new0(TbBlock *, EXEC_MAX_BLOCKS);
     e->gen.free_frames = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     e->gen.fixups = g_array_new(FALSE, FALSE, sizeof(X64Fixup));
     e->gen.cold = g_array_new(FALSE, FALSE, sizeof(X64Cold));
@@ -107,7 +107,7 @@ static void jit_fini(ExecCtx *x)
         return;
     }
     munmap(e->cache, e->cache_size);
-    g_ptr_array_free(e->blocks, TRUE);
+    g_free(e->blocks);
     g_array_free(e->gen.free_frames, TRUE);
     g_array_free(e->gen.fixups, TRUE);
     g_array_free(e->gen.cold, TRUE);
@@ -212,7 +212,9 @@ static bool jit_translate(ExecCtx *x, TbBlock *tb, IrBlock *blk)
     tb->pcmap = tb->n_pcmap ? g_memdup2(g->pcmap->data, g->pcmap->len * sizeof(TbPcMap)) : NULL;
     tb->dirty = g->dirty->len ? g_memdup2(g->dirty->data, g->dirty->len * sizeof(TbDirtySlot)) : NULL;
     e->ptr = code + tb->host_size;
-    g_ptr_array_add(e->blocks, tb);
+    g_assert(e->n_blocks < EXEC_MAX_BLOCKS);    /* the exec layer flushes before that */
+    e->blocks[e->n_blocks] = tb;
+    __atomic_store_n(&e->n_blocks, e->n_blocks + 1, __ATOMIC_RELEASE);
     perf_map_add(tb);
     if ((x->opts.trace & EXEC_TRACE_HOST) && exec_trace_shows(x, tb->pc)) {
         trace_host(x, tb);
@@ -262,7 +264,7 @@ static void jit_flush(ExecCtx *x)
 {
     X64Engine *e = engine_of(x);
     e->ptr = e->code_start;
-    g_ptr_array_set_size(e->blocks, 0);
+    __atomic_store_n(&e->n_blocks, 0, __ATOMIC_RELEASE);
 }
 
 /* Where the kernel saved each host register in a ucontext_t (X64Reg order). */
@@ -274,14 +276,14 @@ static const int greg_of[X64_NREGS] = {
 static bool jit_host_pc_to_guest(ExecCtx *x, uintptr_t host_pc, const void *host_context, GuestCpu *cpu)
 {
     X64Engine *e = engine_of(x);
-    if (e == NULL || host_pc < (uintptr_t)e->code_start || host_pc >= (uintptr_t)e->ptr) {
+    if (e == NULL || host_pc < (uintptr_t)e->code_start || host_pc >= (uintptr_t)e->cache + e->cache_size) {
         return false;
     }
     /* Blocks are bump-allocated, so the array is sorted by host address. */
-    guint lo = 0, hi = e->blocks->len;
+    size_t lo = 0, hi = __atomic_load_n(&e->n_blocks, __ATOMIC_ACQUIRE);
     while (lo < hi) {
-        guint mid = lo + (hi - lo) / 2;
-        TbBlock *tb = g_ptr_array_index(e->blocks, mid);
+        size_t mid = lo + (hi - lo) / 2;
+        TbBlock *tb = e->blocks[mid];
         if ((uintptr_t)tb->host_code <= host_pc) {
             lo = mid + 1;
         } else {
@@ -291,7 +293,7 @@ static bool jit_host_pc_to_guest(ExecCtx *x, uintptr_t host_pc, const void *host
     if (lo == 0) {
         return false;
     }
-    TbBlock *tb = g_ptr_array_index(e->blocks, lo - 1);
+    TbBlock *tb = e->blocks[lo - 1];
     uintptr_t off = host_pc - (uintptr_t)tb->host_code;
     if (off >= tb->host_size) {
         return false;

@@ -573,11 +573,11 @@ void x64_gen_goto_ptr(X64Gen *g, const IrInsn *insn)
     x64_mov_mr(b, 8, x64_mem(X64_CPU_REG, offsetof(GuestCpu, pc)), X64_RDX);
     uint32_t miss1 = 0, miss2 = 0;
     if (g->probe_jmp_cache) {
-        /* tb = x->jmp_cache[tb_jmp_hash(pc)]; if (tb && tb->pc == pc) goto tb->host_code */
+        /* tb = cpu->jmp_cache[tb_jmp_hash(pc)]; if (tb && tb->pc == pc) goto tb->host_code */
         x64_mov_rr(b, 4, X64_RCX, X64_RDX);
         x64_shift_ri(b, X64_SHR, 4, X64_RCX, 1);
         x64_alu_ri(b, X64_AND, 4, X64_RCX, TB_JMP_CACHE_SIZE - 1);
-        x64_mov_ri(b, 8, X64_RAX, (uint64_t)(uintptr_t)g->x->jmp_cache);
+        x64_mov_rm(b, 8, X64_RAX, x64_mem(X64_CPU_REG, offsetof(GuestCpu, jmp_cache)));
         x64_mov_rm(b, 8, X64_RAX, x64_mem_idx(X64_RAX, X64_RCX, 3, 0));
         x64_test_rr(b, 8, X64_RAX, X64_RAX);
         miss1 = x64_jcc_rel8(b, X64_CC_E);

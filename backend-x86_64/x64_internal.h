@@ -131,7 +131,7 @@ typedef struct X64Gen {
     GArray *pcmap;              /* TbPcMap */
     GArray *dirty;              /* TbDirtySlot, referenced by pcmap and MEMFAULT cold entries */
     uint32_t *stub_off;         /* per exit slot: offset of its stub */
-    bool probe_jmp_cache;       /* GOTO_PTR looks up x->jmp_cache inline */
+    bool probe_jmp_cache;       /* GOTO_PTR looks up cpu->jmp_cache inline */
     /*
      * Self-loop blocks (an exit back to the block's own pc) loop inside the block: the
      * back edge moves the loop-carried guest slots into fixed registers and jumps to
@@ -152,7 +152,14 @@ struct X64Engine {
     uint8_t *ptr;               /* bump allocation pointer */
     X64EnterFn enter;
     uint8_t *epilogue;
-    GPtrArray *blocks;          /* TbBlock in code-cache order (sorted by host_code) */
+    /*
+     * TbBlock in code-cache order (sorted by host_code), read by host fault handlers of
+     * any thread without a lock: a fixed array (never reallocated) whose entries are
+     * written before n_blocks is published with a release store.  Reset only by a flush,
+     * which runs while no other thread is inside generated code.
+     */
+    TbBlock **blocks;
+    size_t n_blocks;
     X64Gen gen;                 /* scratch arrays reused across translations */
 };
 

@@ -53,7 +53,7 @@ static void interp_run(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, TbBlock **from, u
             return;
         }
         case IR_INTERP_GOTO_PTR: {
-            TbBlock *next = x->jmp_cache[tb_jmp_hash(e.pc)];
+            TbBlock *next = cpu->jmp_cache[tb_jmp_hash(e.pc)];
             cpu->pc = e.pc;
             /* A traced block returns to the exec loop, like the JIT's (no inline probe). */
             if (!tb->traced && next != NULL && next->pc == e.pc && next->valid) {

@@ -17,8 +17,6 @@
 __thread ExecThread exec_thread;
 
 #define EXEC_DEFAULT_MAX_INSNS 256
-/* Past this many blocks (valid or not) since the last flush, start afresh. */
-#define EXEC_MAX_BLOCKS 400000
 
 const Engine *exec_engine_by_name(const char *name)
 {
@@ -69,6 +67,11 @@ bool exec_init(ExecCtx *x, const GuestArch *arch, const ExecOptions *opts,
     x->blocks = g_hash_table_new(g_int64_hash, g_int64_equal);
     x->pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
     x->all_blocks = g_ptr_array_new();
+    x->cpus = g_ptr_array_new();
+    g_mutex_init(&x->lock);
+    g_mutex_init(&x->excl_lock);
+    g_cond_init(&x->excl_done);
+    g_cond_init(&x->excl_resume);
     if (x->opts.trace & EXEC_TRACE_MEM) {
         x->trace_mem_helper = &exec_trace_mem_helper;
     }
@@ -107,10 +110,123 @@ void exec_fini(ExecCtx *x)
     g_hash_table_unref(x->blocks);
     g_hash_table_unref(x->pages);
     g_ptr_array_unref(x->all_blocks);
+    g_ptr_array_unref(x->cpus);
+    g_mutex_clear(&x->lock);
+    g_mutex_clear(&x->excl_lock);
+    g_cond_clear(&x->excl_done);
+    g_cond_clear(&x->excl_resume);
     x->blocks = NULL;
 }
 
-void exec_flush(ExecCtx *x)
+/* --- CPUs and exclusive sections --- */
+
+void exec_cpu_register(ExecCtx *x, GuestCpu *cpu)
+{
+    g_assert(cpu->jmp_cache == NULL);
+    cpu->jmp_cache = g_new0(TbBlock *, TB_JMP_CACHE_SIZE);
+    g_mutex_lock(&x->lock);
+    g_ptr_array_add(x->cpus, cpu);
+    g_mutex_unlock(&x->lock);
+}
+
+void exec_cpu_unregister(ExecCtx *x, GuestCpu *cpu)
+{
+    g_assert(!cpu->running);
+    g_mutex_lock(&x->lock);
+    g_ptr_array_remove_fast(x->cpus, cpu);
+    g_mutex_unlock(&x->lock);
+    g_free(cpu->jmp_cache);
+    cpu->jmp_cache = NULL;
+}
+
+/*
+ * The handshake between a CPU entering or leaving exec_run() and a thread that wants to
+ * run alone is Dekker's: each side stores its own flag (running / excl_pending) with a
+ * full barrier, then reads the other's.  At least one sees the other, so either the
+ * section counts the CPU as running and waits for it to step out (GUEST_REQ_EXCLUSIVE
+ * makes generated code leave at the next block entry), or the CPU sees the section and
+ * waits for it to end before running anything.
+ */
+static void exec_cpu_start(ExecCtx *x, GuestCpu *cpu)
+{
+    /* Cleared before `running` is set: a section that counts us from now on sets it anew. */
+    __atomic_fetch_and(&cpu->exit_request, ~GUEST_REQ_EXCLUSIVE, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&cpu->running, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&x->excl_pending, __ATOMIC_SEQ_CST)) {
+        g_mutex_lock(&x->excl_lock);
+        if (cpu->excl_waiter) {
+            cpu->excl_waiter = false;
+            if (--x->excl_waiting == 0) {
+                g_cond_signal(&x->excl_done);
+            }
+        }
+        __atomic_store_n(&cpu->running, 0, __ATOMIC_SEQ_CST);
+        while (x->excl_pending) {
+            g_cond_wait(&x->excl_resume, &x->excl_lock);
+        }
+        __atomic_fetch_and(&cpu->exit_request, ~GUEST_REQ_EXCLUSIVE, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&cpu->running, 1, __ATOMIC_SEQ_CST);
+        g_mutex_unlock(&x->excl_lock);
+    }
+}
+
+static void exec_cpu_end(ExecCtx *x, GuestCpu *cpu)
+{
+    __atomic_store_n(&cpu->running, 0, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&x->excl_pending, __ATOMIC_SEQ_CST)) {
+        g_mutex_lock(&x->excl_lock);
+        if (cpu->excl_waiter) {
+            cpu->excl_waiter = false;
+            if (--x->excl_waiting == 0) {
+                g_cond_signal(&x->excl_done);
+            }
+        }
+        g_mutex_unlock(&x->excl_lock);
+    }
+}
+
+void exec_start_exclusive(ExecCtx *x)
+{
+    g_mutex_lock(&x->excl_lock);
+    while (x->excl_pending) {
+        g_cond_wait(&x->excl_resume, &x->excl_lock);
+    }
+    __atomic_store_n(&x->excl_pending, 1, __ATOMIC_SEQ_CST);
+    g_mutex_lock(&x->lock);
+    for (guint i = 0; i < x->cpus->len; i++) {
+        GuestCpu *cpu = g_ptr_array_index(x->cpus, i);
+        if (__atomic_load_n(&cpu->running, __ATOMIC_SEQ_CST)) {
+            cpu->excl_waiter = true;
+            x->excl_waiting++;
+            __atomic_fetch_or(&cpu->exit_request, GUEST_REQ_EXCLUSIVE, __ATOMIC_SEQ_CST);
+        }
+    }
+    g_mutex_unlock(&x->lock);
+    while (x->excl_waiting > 0) {
+        g_cond_wait(&x->excl_done, &x->excl_lock);
+    }
+    g_mutex_unlock(&x->excl_lock);
+}
+
+void exec_end_exclusive(ExecCtx *x)
+{
+    g_mutex_lock(&x->excl_lock);
+    __atomic_store_n(&x->excl_pending, 0, __ATOMIC_SEQ_CST);
+    g_cond_broadcast(&x->excl_resume);
+    g_mutex_unlock(&x->excl_lock);
+}
+
+/* Step out for a waiting exclusive section and come back when it has ended. */
+static void exec_cpu_yield(ExecCtx *x, GuestCpu *cpu)
+{
+    exec_cpu_end(x, cpu);
+    exec_cpu_start(x, cpu);
+}
+
+/* --- Flushing --- */
+
+/* The flush proper: the caller runs exclusive and holds x->lock. */
+static void flush_locked(ExecCtx *x)
 {
     GHashTableIter it;
     gpointer key;
@@ -123,7 +239,10 @@ void exec_flush(ExecCtx *x)
     }
     g_hash_table_remove_all(x->pages);
     g_hash_table_remove_all(x->blocks);
-    memset(x->jmp_cache, 0, sizeof(x->jmp_cache));
+    for (guint i = 0; i < x->cpus->len; i++) {
+        GuestCpu *cpu = g_ptr_array_index(x->cpus, i);
+        memset(cpu->jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
+    }
     free_blocks(x);
     if (x->engine->flush != NULL) {
         x->engine->flush(x);
@@ -132,6 +251,24 @@ void exec_flush(ExecCtx *x)
     x->stats.cache_flushes++;
     if (x->opts.trace & EXEC_TRACE_EXEC) {
         fprintf(x->opts.trace_file, "exec flush\n");
+    }
+}
+
+void exec_flush(ExecCtx *x)
+{
+    GuestCpu *self = exec_thread.ctx == x ? exec_thread.cpu : NULL;
+    bool was_running = self != NULL && self->running;
+
+    if (was_running) {
+        exec_cpu_end(x, self);
+    }
+    exec_start_exclusive(x);
+    g_mutex_lock(&x->lock);
+    flush_locked(x);
+    g_mutex_unlock(&x->lock);
+    exec_end_exclusive(x);
+    if (was_running) {
+        exec_cpu_start(x, self);
     }
 }
 
@@ -162,8 +299,12 @@ static void invalidate_block(ExecCtx *x, TbBlock *tb)
     if (g_hash_table_lookup(x->blocks, &tb->pc) == tb) {
         g_hash_table_remove(x->blocks, &tb->pc);
     }
-    if (x->jmp_cache[tb_jmp_hash(tb->pc)] == tb) {
-        x->jmp_cache[tb_jmp_hash(tb->pc)] = NULL;
+    for (guint i = 0; i < x->cpus->len; i++) {
+        GuestCpu *cpu = g_ptr_array_index(x->cpus, i);
+        TbBlock *expected = tb;
+        /* Another thread may be probing this entry: it sees the block or NULL, both fine. */
+        __atomic_compare_exchange_n(&cpu->jmp_cache[tb_jmp_hash(tb->pc)], &expected, NULL, false,
+                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
     }
     if (tb->incoming != NULL) {
         for (guint i = 0; i < tb->incoming->len; i++) {
@@ -187,6 +328,7 @@ void exec_invalidate_range(ExecCtx *x, GuestAddr start, uint64_t len)
     if (len == 0) {
         return;
     }
+    g_mutex_lock(&x->lock);
     first = page_of(x, start);
     last = page_of(x, start + len - 1);
     for (GuestAddr p = first;; p += x->arch->page_size) {
@@ -204,6 +346,7 @@ void exec_invalidate_range(ExecCtx *x, GuestAddr start, uint64_t len)
             break;
         }
     }
+    g_mutex_unlock(&x->lock);
 }
 
 /* --- Translation --- */
@@ -238,27 +381,44 @@ static void trace_ir(ExecCtx *x, IrBlock *blk, const char *when)
     fprintf(x->opts.trace_file, "ir-block 0x%" G_GINT64_MODIFIER "x %s\n%s", blk->guest_pc, when, text);
 }
 
-static TbBlock *translate(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
+/*
+ * Drop x->lock, flush exclusively, take the lock again.  Another thread may have
+ * translated anything meanwhile, so callers look again afterwards.
+ */
+static void flush_unlocked(ExecCtx *x)
 {
-    IrBlock *blk = ir_block_new();
+    g_mutex_unlock(&x->lock);
+    exec_flush(x);
+    g_mutex_lock(&x->lock);
+}
+
+/* Lift, optimize and emit the block at pc.  Called with x->lock held; returns with it held. */
+static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
+{
+    IrBlock *blk;
     uint64_t t0 = exec_now_ns();
     bool shown = exec_trace_shows(x, pc);
     bool traced = shown && tracing_every_block(x);
+    TbBlock *tb;
+
+    if (x->all_blocks->len >= EXEC_MAX_BLOCKS) {
+        flush_unlocked(x);
+        tb = g_hash_table_lookup(x->blocks, &pc);
+        if (tb != NULL) {
+            return tb;
+        }
+    }
+    blk = ir_block_new();
     GuestLiftCtx ctx = {
         .blk = blk, .cpu = cpu, .pc = pc, .max_insns = x->opts.max_block_insns,
         .fetch = x->platform.fetch, .fetch_opaque = x->platform.opaque,
     };
-    TbBlock *tb;
-
     if (traced && (x->opts.trace & (EXEC_TRACE_INSN | EXEC_TRACE_REGS))) {
         ctx.max_insns = 1;                  /* one line per executed instruction */
     }
     if (x->opts.trace_hi != 0) {
         /* Blocks end at the range's edges, so no untraced block runs into it. */
         ctx.stop_pc = pc < x->opts.trace_lo ? x->opts.trace_lo : pc < x->opts.trace_hi ? x->opts.trace_hi : 0;
-    }
-    if (x->all_blocks->len >= EXEC_MAX_BLOCKS) {
-        exec_flush(x);
     }
     blk->trace_mem_helper = shown ? x->trace_mem_helper : NULL;
     blk->guest_pc = pc;
@@ -288,7 +448,17 @@ static TbBlock *translate(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
         }
     }
     if (!x->engine->translate(x, tb, blk)) {
-        exec_flush(x);
+        /*
+         * The code cache is full.  The lifted IR does not depend on the cache, so it is
+         * emitted again after the flush, unless another thread made this block meanwhile.
+         */
+        flush_unlocked(x);
+        TbBlock *other = g_hash_table_lookup(x->blocks, &pc);
+        if (other != NULL) {
+            ir_block_free(blk);
+            g_free(tb);
+            return other;
+        }
         tb->generation = x->generation;
         if (!x->engine->translate(x, tb, blk)) {
             g_error("block at 0x%" G_GINT64_MODIFIER "x does not fit in an empty code cache", pc);
@@ -309,17 +479,21 @@ static TbBlock *translate(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
 
 TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
 {
-    TbBlock *tb = x->jmp_cache[tb_jmp_hash(pc)];
+    TbBlock **slot = &cpu->jmp_cache[tb_jmp_hash(pc)];
+    TbBlock *tb = *slot;
 
-    if (tb == NULL || tb->pc != pc || !tb->valid) {
-        tb = g_hash_table_lookup(x->blocks, &pc);
-        if (tb == NULL) {
-            tb = translate(x, cpu, pc);
-        }
-        if (!tb->traced) {
-            x->jmp_cache[tb_jmp_hash(pc)] = tb;
-        }
+    if (tb != NULL && tb->pc == pc && tb->valid) {
+        return tb;
     }
+    g_mutex_lock(&x->lock);
+    tb = g_hash_table_lookup(x->blocks, &pc);
+    if (tb == NULL) {
+        tb = translate_locked(x, cpu, pc);
+    }
+    if (!tb->traced) {
+        *slot = tb;
+    }
+    g_mutex_unlock(&x->lock);
     return tb;
 }
 
@@ -345,21 +519,34 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
 
     for (;;) {
         TbBlock *tb;
+        uint32_t req = cpu->exit_request;
 
-        if (cpu->exit_request != 0) {
+        if (req != 0) {
+            if (req == GUEST_REQ_EXCLUSIVE) {
+                /* Only a flush wants us out: step aside, then carry on. */
+                exec_cpu_yield(x, cpu);
+                from = NULL;
+                continue;
+            }
             cpu->exit_kind = GUEST_EXIT_INTERRUPT;
             return;
         }
         tb = exec_find_block(x, cpu, cpu->pc);
-        /* A flush while translating tb freed `from`: compare generations before touching it. */
-        if (from != NULL && from_generation == x->generation && from->valid &&
-            from->exits[slot].dest == NULL && from->exits[slot].target == tb->pc &&
-            !from->traced && !tb->traced) {
-            exec_chain(x, from, slot, tb);
-            if (x->opts.trace & EXEC_TRACE_EXEC) {
-                fprintf(x->opts.trace_file, "exec chain 0x%" G_GINT64_MODIFIER "x -> 0x%" G_GINT64_MODIFIER "x\n",
-                        from->pc, tb->pc);
+        if (from != NULL && !from->traced && !tb->traced) {
+            g_mutex_lock(&x->lock);
+            /*
+             * A flush while translating tb freed `from`: compare generations before touching
+             * it.  Another thread may have chained this exit or invalidated either block.
+             */
+            if (from_generation == x->generation && from->valid && tb->valid &&
+                from->exits[slot].dest == NULL && from->exits[slot].target == tb->pc) {
+                exec_chain(x, from, slot, tb);
+                if (x->opts.trace & EXEC_TRACE_EXEC) {
+                    fprintf(x->opts.trace_file, "exec chain 0x%" G_GINT64_MODIFIER "x -> 0x%"
+                            G_GINT64_MODIFIER "x\n", from->pc, tb->pc);
+                }
             }
+            g_mutex_unlock(&x->lock);
         }
         if ((x->opts.trace & EXEC_TRACE_BLOCK) && tb->traced) {
             fprintf(x->opts.trace_file, "block 0x%" G_GINT64_MODIFIER "x %u\n", tb->pc, tb->guest_insns);
@@ -371,11 +558,13 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
         if (diff_regs) {
             exec_trace_regs_snapshot(x, cpu, snap);
         }
-        x->stats.blocks_executed++;
+        if (x->opts.stats) {
+            __atomic_fetch_add(&x->stats.blocks_executed, 1, __ATOMIC_RELAXED);
+        }
         cpu->exit_kind = GUEST_EXIT_NONE;
         from = NULL;
+        from_generation = __atomic_load_n(&x->generation, __ATOMIC_RELAXED);
         x->engine->run(x, cpu, tb, &from, &slot);
-        from_generation = x->generation;
         if (diff_regs) {
             exec_trace_regs_diff(x, cpu, snap);
         }
@@ -398,8 +587,10 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
     static __thread uint8_t *snap;
     static __thread size_t snap_size;
 
+    g_assert(cpu->jmp_cache != NULL);       /* exec_cpu_register() first */
     exec_thread.ctx = x;
     exec_thread.cpu = cpu;
+    exec_cpu_start(x, cpu);
     if ((x->opts.trace & EXEC_TRACE_REGS) && snap_size < x->arch->cpu_size) {
         g_free(snap);
         snap = g_malloc(x->arch->cpu_size);
@@ -415,6 +606,7 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
     }
     /* Here after a normal exit, or after a fault handler or raising helper unwound. */
     exec_thread.unwind = NULL;
+    exec_cpu_end(x, cpu);
     if ((x->opts.trace & EXEC_TRACE_EXEC) && cpu->exit_kind < GUEST_EXIT_COUNT &&
         exec_trace_shows(x, cpu->pc)) {
         fprintf(x->opts.trace_file, "exec exit %s pc=0x%" G_GINT64_MODIFIER "x\n",

@@ -73,6 +73,9 @@ typedef struct ExecStats {
 
 typedef struct ExecCtx ExecCtx;
 
+/* Past this many blocks (valid or not) since the last flush, start afresh. */
+#define EXEC_MAX_BLOCKS 400000
+
 /* The guest pc is inside --trace-range, or no range was given. */
 bool exec_trace_shows(const ExecCtx *x, GuestAddr pc);
 
@@ -130,6 +133,17 @@ typedef struct ExecPlatform {
     void (*unwatch_code_page)(void *opaque, GuestAddr page);
 } ExecPlatform;
 
+/*
+ * One ExecCtx serves every CPU of a process (every thread of a linux-user guest, every
+ * hart of a board).  Threading rules:
+ *   - `lock` guards the block table, the page map, chaining bookkeeping, the engine's
+ *     translate/chain/unchain, the list of CPUs and the translation statistics.  Code
+ *     running translated blocks or probing a CPU's own jump cache takes no lock.
+ *   - Blocks are freed only by a flush, and a flush runs "exclusive": every other CPU
+ *     has stepped out of exec_run() (or waits at its entry) first, so no thread can be
+ *     inside code or IR that a flush frees.  Invalidated blocks stay allocated until then.
+ *   - Lock order: excl_lock before lock.
+ */
 struct ExecCtx {
     const GuestArch *arch;
     const Engine *engine;
@@ -138,12 +152,19 @@ struct ExecCtx {
     ExecPlatform platform;
     ExecStats stats;
 
+    GMutex lock;
     GHashTable *blocks;             /* pc -> TbBlock, valid blocks only */
     GHashTable *pages;              /* guest page -> GPtrArray of TbBlock */
     GPtrArray *all_blocks;          /* every block made since the last flush */
-    uint64_t generation;
-    /* Probed inline by generated code for computed jumps; see tb_jmp_hash(). */
-    TbBlock *jmp_cache[TB_JMP_CACHE_SIZE];
+    uint64_t generation;            /* written under lock and only during an exclusive flush */
+    GPtrArray *cpus;                /* GuestCpu registered with exec_cpu_register() */
+
+    /* Exclusive sections (exec_start_exclusive); see exec_cpu_start(). */
+    GMutex excl_lock;
+    GCond excl_done;                /* the last CPU waited for stepped out */
+    GCond excl_resume;              /* the exclusive section ended */
+    volatile uint32_t excl_pending;
+    unsigned excl_waiting;          /* running CPUs the section still waits for */
 
     void *engine_data;              /* owned by the engine */
     const IrHelper *trace_mem_helper;
@@ -153,6 +174,22 @@ struct ExecCtx {
 bool exec_init(ExecCtx *x, const GuestArch *arch, const ExecOptions *opts,
                const ExecMemModel *mem, const ExecPlatform *platform, GError **error);
 void exec_fini(ExecCtx *x);
+
+/*
+ * A CPU joins the context before its first exec_run() (it gets its jump cache) and leaves
+ * it when its thread ends.  Any thread may call these.
+ */
+void exec_cpu_register(ExecCtx *x, GuestCpu *cpu);
+void exec_cpu_unregister(ExecCtx *x, GuestCpu *cpu);
+
+/*
+ * Run alone: wait until every other registered CPU is outside exec_run() (threads in
+ * syscalls or waiting do not count) and keep them out until exec_end_exclusive().  The
+ * caller's own CPU must not be running.  Sections nest neither with each other nor with
+ * ExecCtx.lock held.
+ */
+void exec_start_exclusive(ExecCtx *x);
+void exec_end_exclusive(ExecCtx *x);
 
 /*
  * Run the guest until an exit the platform must handle (anything but
@@ -167,7 +204,10 @@ TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc);
 
 /* Invalidate every block that overlaps guest range [start, start+len). */
 void exec_invalidate_range(ExecCtx *x, GuestAddr start, uint64_t len);
-/* Drop every block and all generated code. */
+/*
+ * Drop every block and all generated code.  Runs as an exclusive section, so the caller
+ * must not hold ExecCtx.lock; it may be inside exec_run() (its own CPU steps out for it).
+ */
 void exec_flush(ExecCtx *x);
 
 /*

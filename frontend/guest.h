@@ -46,8 +46,10 @@ typedef enum GuestAccess {
 #define GUEST_REQ_SIGNAL     (1u << 0)  /* a host signal is pending for this thread */
 #define GUEST_REQ_CODE_DIRTY (1u << 1)  /* translated code was written: invalidate before running on */
 #define GUEST_REQ_STOP       (1u << 2)  /* debugger / exit */
+#define GUEST_REQ_EXCLUSIVE  (1u << 3)  /* another thread waits to run alone (cache flush): step out */
 
 struct GuestArch;
+struct TbBlock;
 
 typedef struct GuestCpu {
     uint64_t pc;
@@ -61,6 +63,14 @@ typedef struct GuestCpu {
     uint8_t *mem_base;
     uint64_t insns_executed;    /* counted by --stats only */
     void *platform;             /* the linux-user thread or the board's CPU slot */
+    /*
+     * This CPU's own jump cache (exec/tb.h), probed inline by generated code for computed
+     * jumps.  Per CPU so that threads never write each other's entries on the fast path.
+     */
+    struct TbBlock **jmp_cache;
+    /* Set while the CPU is inside exec_run(); read by a thread that wants to run alone. */
+    volatile uint32_t running;
+    bool excl_waiter;           /* an exclusive section is waiting for this CPU to step out */
 } GuestCpu;
 
 /* One entry of a guest's register table, used by traces, the gdb stub and tests. */

@@ -49,7 +49,21 @@ typedef struct UserVma {
 
 #define USER_DIRTY_MAX 64
 
+/* UserMem.page_prot: the guest's PROT_READ/WRITE/EXEC of a page, and whether it is mapped. */
+#define USER_PAGE_MAPPED 0x80
+
+/*
+ * Threads: the VMA list and the brk fields change only under `lock` (taken by the memory
+ * syscalls and /proc/self/maps).  Everything that must not wait for them -- the checks of
+ * guest pointers in every syscall, code fetches by the translator, the host fault handler
+ * -- reads page_prot instead, one byte per guest page, written under `lock` too.  The
+ * watched bitmap and the dirty list are guarded by a spinlock that the SIGSEGV handler
+ * can take (the faulting thread never holds it: it runs guest code when it faults).
+ */
 typedef struct UserMem {
+    GMutex lock;
+    uint8_t *page_prot;         /* one byte per guest page (2^addr_bits / 4096 bytes, sparse) */
+    volatile int watch_spin;
     uint8_t *base;              /* host address of guest address 0 */
     unsigned addr_bits;
     uint64_t size;              /* 2^addr_bits */
@@ -67,10 +81,10 @@ typedef struct UserMem {
      */
     unsigned long *watched;
     uint64_t n_watched;
-    /* Pages the SIGSEGV handler found written; the exec loop invalidates them. */
-    volatile GuestAddr dirty[USER_DIRTY_MAX];
-    volatile sig_atomic_t n_dirty;
-    volatile sig_atomic_t dirty_overflow;
+    /* Pages found written (the SIGSEGV handler, kernel writes); the exec loop invalidates them. */
+    GuestAddr dirty[USER_DIRTY_MAX];
+    volatile int n_dirty;
+    volatile int dirty_overflow;
 } UserMem;
 
 bool user_mem_init(UserMem *m, unsigned addr_bits, GError **error);
@@ -87,8 +101,14 @@ static inline bool user_mem_in_range(const UserMem *m, GuestAddr addr, uint64_t 
     return addr <= m->size && len <= m->size - addr;
 }
 
+/* The VMA holding addr, or NULL.  Caller holds m->lock (or is the only thread). */
 const UserVma *user_mem_find(const UserMem *m, GuestAddr addr);
-/* Every byte of [addr, addr+len) is mapped with at least `prot`. */
+/* Guest protection of the page holding addr: PROT_* | USER_PAGE_MAPPED, 0 if unmapped.  No lock. */
+static inline int user_mem_page_prot(const UserMem *m, GuestAddr addr)
+{
+    return addr < m->size ? __atomic_load_n(&m->page_prot[addr / USER_PAGE_SIZE], __ATOMIC_RELAXED) : 0;
+}
+/* Every byte of [addr, addr+len) is mapped with at least `prot`.  No lock. */
 bool user_mem_check(const UserMem *m, GuestAddr addr, uint64_t len, int prot);
 /* Lowest free hole of len bytes at or above hint (0: top-down below mmap_top); 0 = none. */
 GuestAddr user_mem_find_free(const UserMem *m, uint64_t len, GuestAddr hint, uint64_t align);
@@ -116,6 +136,14 @@ void user_mem_watch(UserMem *m, GuestAddr page);
 void user_mem_unwatch(UserMem *m, GuestAddr page);
 /* Unwatch and queue for invalidation every watched page in the range (kernel writes). */
 void user_mem_unwatch_range_dirty(UserMem *m, GuestAddr addr, uint64_t len);
+/*
+ * From the SIGSEGV handler: a write faulted at page.  If the guest may write there, the
+ * page was read-only only for watching: unwatch it, queue it as dirty and return true
+ * (the store is retried).  Async-signal-safe.
+ */
+bool user_mem_write_fault(UserMem *m, GuestAddr page);
+/* Take one queued dirty page (false when none); *overflow when pages were lost. */
+bool user_mem_pop_dirty(UserMem *m, GuestAddr *page, bool *overflow);
 
 /* Copies with full checks; 0 or -EFAULT. */
 int user_copy_from(const UserMem *m, void *dst, GuestAddr src, size_t len);
@@ -243,25 +271,51 @@ typedef struct UserStackInfo {
 GuestAddr user_stack_setup(UserMem *m, const UserArchAbi *abi, int argc, char **argv, char **envp,
                            const UserStackInfo *info, GError **error);
 
-/* --- Process state --- */
+/* --- Process and thread state --- */
 
 #define USER_NSIG 64
 
+/*
+ * Per-thread signal state.  Dispositions are process-wide (UserProc.sigaction); masks,
+ * pending sets, siginfo and the alternate stack belong to each thread, as in Linux.
+ */
 typedef struct UserSignals {
-    UserSigAction action[USER_NSIG + 1];
     uint64_t blocked;                           /* guest mask, bit sig-1 */
-    /* Set by host handlers or by synchronous guest faults; bit sig-1. */
+    /* Set by this thread's host handlers; bit sig-1. */
     volatile uint64_t pending;
+    /* Synchronous faults raised by this thread's own code (delivered first, never deferred). */
+    uint64_t sync_pending;
     UserSigInfo info[USER_NSIG + 1];
     GuestAddr altstack_sp;
     uint64_t altstack_size;
     int altstack_flags;                         /* SS_DISABLE or 0 */
+    /* rt_sigsuspend and friends: the mask to restore once a handler has been set up. */
+    bool have_saved_mask;
+    uint64_t saved_mask;
 } UserSignals;
+
+/*
+ * One guest thread = one host thread (user_thread.c).  Its host tid is its guest tid, so
+ * gettid, tgkill, /proc/self/task and the futex-based tid words of the guest's libc all
+ * work on host values.
+ */
+typedef struct UserThread {
+    UserProc *proc;
+    GuestCpu *cpu;
+    int tid;
+    bool leader;                /* the thread that started the process */
+    GuestAddr clear_child_tid;  /* CLONE_CHILD_CLEARTID / set_tid_address */
+    GuestAddr robust_list;      /* set_robust_list head, 0 = none */
+    UserSignals sig;
+    uint8_t *host_altstack;     /* host sigaltstack for mimic's own fault handler */
+} UserThread;
+
+/* The guest thread running on this host thread (NULL on none). */
+extern __thread UserThread *user_self;
 
 struct UserProc {
     const GuestArch *arch;
     const UserArchAbi *abi;
-    GuestCpu *cpu;
     ExecCtx exec;
     bool exec_ready;
     UserOptions opts;
@@ -269,13 +323,17 @@ struct UserProc {
     char *exe_path;             /* absolute host path of the guest program */
     char *guest_path;           /* the path as given */
     UserMem mem;
-    UserSignals sig;
+    /* Guest signal dispositions, shared by all threads; changes under sig_lock. */
+    UserSigAction sigaction[USER_NSIG + 1];
+    GMutex sig_lock;
     GuestAddr sigreturn_tramp;
-    GuestAddr clear_child_tid;
     GRand *seeded_random;       /* --seed: the source of guest randomness; NULL = the host's */
-    /* Set when the guest called exit/exit_group: the loop returns exit_status. */
-    bool exited;
-    int exit_status;
+
+    /* Threads (user_thread.c), under threads_lock. */
+    GMutex threads_lock;
+    GPtrArray *threads;         /* live UserThread */
+    bool leader_exited;         /* the first thread called exit while others ran on */
+    int leader_status;
 };
 
 /* --seed: len bytes from the seeded generator (p->seeded_random must be set). */
@@ -326,9 +384,10 @@ extern const UserSyscallRow user_sys_proc_rows[];
 extern const UserSyscallRow user_sys_signal_rows[];
 extern const UserSyscallRow user_sys_net_rows[];
 extern const UserSyscallRow user_sys_misc_rows[];
+extern const UserSyscallRow user_sys_thread_rows[];
 
 const char *user_syscall_name(int generic_nr);
-/* Handle the syscall the cpu stopped at: result in registers and pc advanced. */
+/* Handle the syscall the calling thread's cpu stopped at: result in registers and pc advanced. */
 void user_syscall(UserProc *p);
 /* For tests and internal re-dispatch. */
 int64_t user_syscall_generic(UserProc *p, int generic_nr, const uint64_t a[6], uint32_t *row_flags);
@@ -401,9 +460,31 @@ void user_signal_temp_mask_done(UserProc *p);
 G_NORETURN void user_signal_die(int sig);
 bool user_signal_on_altstack(const UserProc *p, GuestAddr sp);
 
-/* Host sigset_t <-> guest 64-bit mask (identical numbering on asm-generic ports). */
-void user_sigset_from_mask(sigset_t *set, uint64_t mask);
-uint64_t user_mask_from_sigset(const sigset_t *set);
+/* Per-thread signal state of a new thread, starting with mask `blocked`. */
+void user_signal_thread_init(UserThread *t, uint64_t blocked);
+/* This host thread's mask, through the raw syscall (signals 32 and 33 included). */
+void user_host_setmask(uint64_t mask);
+uint64_t user_host_getmask(void);
+
+/* --- Threads (user_thread.c) --- */
+
+/* The process's first thread (the calling host thread): set up, then run the guest. */
+G_NORETURN void user_thread_run_leader(UserProc *p, GuestCpu *cpu);
+/* clone with CLONE_THREAD: start the thread; its tid or -errno. */
+int64_t user_thread_clone(UserProc *p, uint64_t flags, GuestAddr newsp, GuestAddr ptid,
+                          GuestAddr ctid, uint64_t tls);
+/* exit: end the calling thread (the process ends with its last thread). */
+G_NORETURN void user_thread_exit(UserProc *p, int status);
+/* exit_group: end the whole process with status. */
+G_NORETURN void user_process_exit(UserProc *p, int status);
+/* Run the guest on the calling thread until it exits (never returns). */
+G_NORETURN void user_loop(UserProc *p, UserThread *t);
+/* Around a host fork: take every lock of ours, release in both, fix the child's thread list. */
+void user_fork_prepare(UserProc *p);
+void user_fork_parent(UserProc *p);
+void user_fork_child(UserProc *p);
+/* Host fault handling for the calling thread (sigaltstack; user_main.c). */
+void user_thread_host_setup(UserThread *t);
 
 /* --- Exec glue (user_main.c) --- */
 

@@ -28,8 +28,8 @@
 
 UserProc *user_proc;
 
-/* The last unwound fault was a SIGBUS (file mapping beyond EOF), not a SIGSEGV. */
-static volatile sig_atomic_t fault_was_bus;
+/* The last unwound fault of this thread was a SIGBUS (file mapping beyond EOF), not a SIGSEGV. */
+static __thread volatile sig_atomic_t fault_was_bus;
 
 const UserArchAbi *user_abi_for_arch(const GuestArch *arch)
 {
@@ -77,19 +77,15 @@ void user_invalidate(UserProc *p, GuestAddr addr, uint64_t len)
 void user_flush_dirty(UserProc *p)
 {
     UserMem *m = &p->mem;
-    __atomic_fetch_and(&p->cpu->exit_request, ~GUEST_REQ_CODE_DIRTY, __ATOMIC_SEQ_CST);
-    if (m->dirty_overflow) {
-        m->dirty_overflow = 0;
-        m->n_dirty = 0;
-        if (p->exec_ready) {
-            exec_flush(&p->exec);
-        }
-        return;
-    }
-    while (m->n_dirty > 0) {
-        GuestAddr page = m->dirty[m->n_dirty - 1];
-        m->n_dirty--;
+    GuestAddr page;
+    bool overflow = false;
+
+    __atomic_fetch_and(&user_self->cpu->exit_request, ~GUEST_REQ_CODE_DIRTY, __ATOMIC_SEQ_CST);
+    while (user_mem_pop_dirty(m, &page, &overflow)) {
         user_invalidate(p, page, USER_PAGE_SIZE);
+    }
+    if (overflow && p->exec_ready) {
+        exec_flush(&p->exec);
     }
 }
 
@@ -113,12 +109,16 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_)
     uintptr_t pc = uc->uc_mcontext.gregs[REG_RIP];
     uintptr_t addr = (uintptr_t)si->si_addr;
 
-    if (si->si_code <= 0 && p) {
+    UserThread *t = user_self;
+
+    if (si->si_code <= 0) {
         /* Sent by kill/tgkill/sigqueue, not a fault: an ordinary guest signal. */
-        memcpy(p->sig.info[sig].bytes, si, sizeof(p->sig.info[sig].bytes));
-        __atomic_fetch_or(&p->sig.pending, (uint64_t)1 << (sig - 1), __ATOMIC_SEQ_CST);
-        __atomic_fetch_or(&p->cpu->exit_request, GUEST_REQ_SIGNAL, __ATOMIC_SEQ_CST);
-        user_safe_syscall_rewind(uc);
+        if (t != NULL) {
+            memcpy(t->sig.info[sig].bytes, si, sizeof(t->sig.info[sig].bytes));
+            __atomic_fetch_or(&t->sig.pending, (uint64_t)1 << (sig - 1), __ATOMIC_SEQ_CST);
+            __atomic_fetch_or(&t->cpu->exit_request, GUEST_REQ_SIGNAL, __ATOMIC_SEQ_CST);
+            user_safe_syscall_rewind(uc);
+        }
         return;
     }
     if (p && addr >= (uintptr_t)p->mem.base &&
@@ -126,18 +126,17 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_)
         GuestAddr gaddr = addr - (uintptr_t)p->mem.base;
         bool write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
         if (sig == SIGSEGV && write && gaddr < p->mem.size &&
-            user_mem_is_watched(&p->mem, gaddr & USER_PAGE_MASK)) {
-            const UserVma *v = user_mem_find(&p->mem, gaddr);
-            if (v && (v->prot & PROT_WRITE)) {
-                user_mem_unwatch_range_dirty(&p->mem, gaddr & USER_PAGE_MASK, 1);
-                __atomic_fetch_or(&p->cpu->exit_request, GUEST_REQ_CODE_DIRTY, __ATOMIC_SEQ_CST);
-                return;
+            user_mem_write_fault(&p->mem, gaddr & USER_PAGE_MASK)) {
+            /* A store to a page holding translated code: invalidate before running on. */
+            if (t != NULL) {
+                __atomic_fetch_or(&t->cpu->exit_request, GUEST_REQ_CODE_DIRTY, __ATOMIC_SEQ_CST);
             }
+            return;
         }
-        if (exec_thread.unwind != NULL &&
+        if (t != NULL && exec_thread.unwind != NULL &&
             (exec_thread.in_guest_access ||
              (p->exec_ready && p->exec.engine->host_pc_to_guest != NULL &&
-              p->exec.engine->host_pc_to_guest(&p->exec, pc, uc, p->cpu)))) {
+              p->exec.engine->host_pc_to_guest(&p->exec, pc, uc, t->cpu)))) {
             exec_thread.in_guest_access = 0;
             fault_was_bus = sig == SIGBUS;
             exec_fault_unwind(pc, GUEST_EXIT_MEM_FAULT,
@@ -150,13 +149,6 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_)
 
 static void install_fault_handlers(void)
 {
-    static uint8_t *altstack;
-    if (!altstack) {
-        size_t size = 256 * 1024;
-        altstack = g_malloc(size);
-        stack_t ss = { .ss_sp = altstack, .ss_size = size, .ss_flags = 0 };
-        sigaltstack(&ss, NULL);
-    }
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = host_fault_handler;
@@ -164,6 +156,18 @@ static void install_fault_handlers(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, NULL);
     sigaction(SIGBUS, &sa, NULL);
+}
+
+/* Host handlers run on a stack of their own: a guest stack overflow must still be seen. */
+#define USER_HOST_ALTSTACK (256u * 1024)
+
+void user_thread_host_setup(UserThread *t)
+{
+    if (t->host_altstack == NULL) {
+        t->host_altstack = g_malloc(USER_HOST_ALTSTACK);
+    }
+    stack_t ss = { .ss_sp = t->host_altstack, .ss_size = USER_HOST_ALTSTACK, .ss_flags = 0 };
+    sigaltstack(&ss, NULL);
 }
 
 /* --- The exec loop --- */
@@ -176,13 +180,13 @@ static void raise_fault(UserProc *p, GuestCpu *cpu)
         user_signal_raise_sync(p, SIGBUS, BUS_ADRERR, addr);
         return;
     }
-    const UserVma *v = user_mem_find(&p->mem, addr);
-    user_signal_raise_sync(p, SIGSEGV, v ? SEGV_ACCERR : SEGV_MAPERR, addr);
+    bool mapped = user_mem_page_prot(&p->mem, addr) & USER_PAGE_MAPPED;
+    user_signal_raise_sync(p, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr);
 }
 
-static int user_loop(UserProc *p)
+G_NORETURN void user_loop(UserProc *p, UserThread *t)
 {
-    GuestCpu *cpu = p->cpu;
+    GuestCpu *cpu = t->cpu;
     for (;;) {
         exec_run(&p->exec, cpu);
         switch ((GuestExitKind)cpu->exit_kind) {
@@ -191,10 +195,7 @@ static int user_loop(UserProc *p)
         case GUEST_EXIT_SYNC_CODE:
             break;
         case GUEST_EXIT_SYSCALL:
-            user_syscall(p);
-            if (p->exited) {
-                return p->exit_status;
-            }
+            user_syscall(p);     /* exit and exit_group end the thread there */
             break;
         case GUEST_EXIT_ILLEGAL:
         case GUEST_EXIT_EXCEPTION:
@@ -219,7 +220,8 @@ static int user_loop(UserProc *p)
             g_assert_not_reached();
         }
         uint32_t req = cpu->exit_request;
-        if ((req & GUEST_REQ_CODE_DIRTY) || p->mem.n_dirty || p->mem.dirty_overflow) {
+        if ((req & GUEST_REQ_CODE_DIRTY) || __atomic_load_n(&p->mem.n_dirty, __ATOMIC_ACQUIRE) ||
+            __atomic_load_n(&p->mem.dirty_overflow, __ATOMIC_ACQUIRE)) {
             user_flush_dirty(p);
         }
         if (req & GUEST_REQ_STOP) {
@@ -332,6 +334,9 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
     }
 
     UserProc *p = g_new0(UserProc, 1);
+    g_mutex_init(&p->sig_lock);
+    g_mutex_init(&p->threads_lock);
+    p->threads = g_ptr_array_new();
     p->arch = arch;
     p->abi = abi;
     p->opts = *opts;
@@ -394,10 +399,9 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
         goto fail;
     }
 
-    p->cpu = guest_cpu_new(arch);
-    p->cpu->mem_base = p->mem.base;
-    p->cpu->platform = p;
-    abi->start(p->cpu, exe.interp ? interp.entry : exe.entry, sp);
+    GuestCpu *cpu = guest_cpu_new(arch);
+    cpu->mem_base = p->mem.base;
+    abi->start(cpu, exe.interp ? interp.entry : exe.entry, sp);
 
     ExecMemModel mem = { .base = p->mem.base, .addr_bits = p->mem.addr_bits };
     ExecPlatform platform = {
@@ -421,15 +425,7 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
     user_signal_init(p);
     g_clear_pointer(&data, g_free);
     g_clear_pointer(&idata, g_free);
-
-    int status = user_loop(p);
-    if (eo.stats) {
-        exec_print_stats(&p->exec, stderr);
-    }
-    if (eo.trace_file) {
-        fflush(eo.trace_file);
-    }
-    return status;
+    user_thread_run_leader(p, cpu);
 
 fail:
     g_free(exe.interp);

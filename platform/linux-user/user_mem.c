@@ -45,6 +45,17 @@ bool user_mem_init(UserMem *m, unsigned addr_bits, GError **error)
         return false;
     }
     m->watched = bits;
+    void *prot = mmap(NULL, npages, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (prot == MAP_FAILED) {
+        munmap(base, m->size + USER_GUARD_SIZE);
+        munmap(bits, bitmap_bytes);
+        g_set_error(error, USER_ERROR, 0, "cannot allocate the page protection map: %s",
+                    g_strerror(errno));
+        return false;
+    }
+    m->page_prot = prot;
+    g_mutex_init(&m->lock);
     m->vmas = g_array_new(FALSE, FALSE, sizeof(UserVma));
     m->mmap_min = 0x10000;
     m->mmap_top = m->size;
@@ -56,6 +67,8 @@ void user_mem_fini(UserMem *m)
     if (m->base) {
         munmap(m->base, m->size + USER_GUARD_SIZE);
         munmap(m->watched, (m->size / USER_PAGE_SIZE + 7) / 8);
+        munmap(m->page_prot, m->size / USER_PAGE_SIZE);
+        g_mutex_clear(&m->lock);
     }
     if (m->vmas) {
         g_array_free(m->vmas, TRUE);
@@ -73,6 +86,15 @@ int user_mem_host_prot(int prot)
         host |= PROT_WRITE | PROT_READ;
     }
     return host;
+}
+
+/* Record the guest protection of [start, end) (page aligned) for lock-free checks. */
+static void set_page_prot(UserMem *m, GuestAddr start, GuestAddr end, int prot)
+{
+    uint8_t v = prot < 0 ? 0 : (uint8_t)((prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) | USER_PAGE_MAPPED);
+    for (GuestAddr a = start; a < end; a += USER_PAGE_SIZE) {
+        __atomic_store_n(&m->page_prot[a / USER_PAGE_SIZE], v, __ATOMIC_RELAXED);
+    }
 }
 
 /* --- VMA list --- */
@@ -114,18 +136,11 @@ bool user_mem_check(const UserMem *m, GuestAddr addr, uint64_t len, int prot)
     if (len == 0) {
         return true;
     }
-    GuestAddr end = addr + len;
-    guint i = vma_search(m, addr);
-    while (addr < end) {
-        if (i >= m->vmas->len) {
+    int want = prot | USER_PAGE_MAPPED;
+    for (GuestAddr page = addr & USER_PAGE_MASK; page < addr + len; page += USER_PAGE_SIZE) {
+        if ((user_mem_page_prot(m, page) & want) != want) {
             return false;
         }
-        const UserVma *v = vma_at(m, i);
-        if (v->start > addr || (v->prot & prot) != prot) {
-            return false;
-        }
-        addr = v->end;
-        i++;
     }
     return true;
 }
@@ -239,38 +254,71 @@ GuestAddr user_mem_find_free(const UserMem *m, uint64_t len, GuestAddr hint, uin
 
 /* --- Watched code pages --- */
 
+static void watch_lock(UserMem *m)
+{
+    while (__atomic_exchange_n(&m->watch_spin, 1, __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(&m->watch_spin, __ATOMIC_RELAXED)) {
+            __builtin_ia32_pause();
+        }
+    }
+}
+
+static void watch_unlock(UserMem *m)
+{
+    __atomic_store_n(&m->watch_spin, 0, __ATOMIC_RELEASE);
+}
+
 bool user_mem_is_watched(const UserMem *m, GuestAddr page)
 {
     uint64_t n = page / USER_PAGE_SIZE;
     if (page >= m->size) {
         return false;
     }
-    return (m->watched[n / WATCH_BITS] >> (n % WATCH_BITS)) & 1;
+    return (__atomic_load_n(&m->watched[n / WATCH_BITS], __ATOMIC_RELAXED) >> (n % WATCH_BITS)) & 1;
 }
 
-static void watch_clear(UserMem *m, GuestAddr page)
+/* Under watch_lock. */
+static bool watch_clear(UserMem *m, GuestAddr page)
 {
     uint64_t n = page / USER_PAGE_SIZE;
     unsigned long bit = 1ul << (n % WATCH_BITS);
     if (m->watched[n / WATCH_BITS] & bit) {
-        m->watched[n / WATCH_BITS] &= ~bit;
+        __atomic_fetch_and(&m->watched[n / WATCH_BITS], ~bit, __ATOMIC_RELAXED);
         m->n_watched--;
+        return true;
+    }
+    return false;
+}
+
+/* Under watch_lock: the host page gets the guest's protection back. */
+static void unwatch_locked(UserMem *m, GuestAddr page)
+{
+    if (watch_clear(m, page)) {
+        int prot = user_mem_page_prot(m, page);
+        if (prot & PROT_WRITE) {
+            mprotect(user_g2h(m, page), USER_PAGE_SIZE, user_mem_host_prot(prot & ~USER_PAGE_MAPPED));
+        }
     }
 }
 
 void user_mem_watch(UserMem *m, GuestAddr page)
 {
     page &= USER_PAGE_MASK;
-    if (page >= m->size || user_mem_is_watched(m, page)) {
+    if (page >= m->size) {
         return;
     }
-    uint64_t n = page / USER_PAGE_SIZE;
-    m->watched[n / WATCH_BITS] |= 1ul << (n % WATCH_BITS);
-    m->n_watched++;
-    const UserVma *v = user_mem_find(m, page);
-    if (v && (v->prot & PROT_WRITE)) {
-        mprotect(user_g2h(m, page), USER_PAGE_SIZE, user_mem_host_prot(v->prot) & ~PROT_WRITE);
+    watch_lock(m);
+    if (!user_mem_is_watched(m, page)) {
+        uint64_t n = page / USER_PAGE_SIZE;
+        __atomic_fetch_or(&m->watched[n / WATCH_BITS], 1ul << (n % WATCH_BITS), __ATOMIC_RELAXED);
+        m->n_watched++;
+        int prot = user_mem_page_prot(m, page);
+        if (prot & PROT_WRITE) {
+            mprotect(user_g2h(m, page), USER_PAGE_SIZE,
+                     user_mem_host_prot(prot & ~USER_PAGE_MAPPED) & ~PROT_WRITE);
+        }
     }
+    watch_unlock(m);
 }
 
 void user_mem_unwatch(UserMem *m, GuestAddr page)
@@ -279,49 +327,94 @@ void user_mem_unwatch(UserMem *m, GuestAddr page)
     if (!user_mem_is_watched(m, page)) {
         return;
     }
-    watch_clear(m, page);
-    const UserVma *v = user_mem_find(m, page);
-    if (v && (v->prot & PROT_WRITE)) {
-        mprotect(user_g2h(m, page), USER_PAGE_SIZE, user_mem_host_prot(v->prot));
+    watch_lock(m);
+    unwatch_locked(m, page);
+    watch_unlock(m);
+}
+
+/* Under watch_lock. */
+static void dirty_push(UserMem *m, GuestAddr page)
+{
+    int n = m->n_dirty;
+    if (n < USER_DIRTY_MAX) {
+        m->dirty[n] = page;
+        __atomic_store_n(&m->n_dirty, n + 1, __ATOMIC_RELEASE);
+    } else {
+        __atomic_store_n(&m->dirty_overflow, 1, __ATOMIC_RELEASE);
     }
 }
 
-static void dirty_push(UserMem *m, GuestAddr page)
+bool user_mem_pop_dirty(UserMem *m, GuestAddr *page, bool *overflow)
 {
-    sig_atomic_t n = m->n_dirty;
-    if (n < USER_DIRTY_MAX) {
-        m->dirty[n] = page;
-        m->n_dirty = n + 1;
-    } else {
-        m->dirty_overflow = 1;
+    bool got = false;
+    if (__atomic_load_n(&m->n_dirty, __ATOMIC_ACQUIRE) == 0 &&
+        !__atomic_load_n(&m->dirty_overflow, __ATOMIC_ACQUIRE)) {
+        return false;
     }
+    watch_lock(m);
+    if (m->dirty_overflow) {
+        m->dirty_overflow = 0;
+        m->n_dirty = 0;
+        *overflow = true;
+    } else if (m->n_dirty > 0) {
+        *page = m->dirty[--m->n_dirty];
+        got = true;
+    }
+    watch_unlock(m);
+    return got;
 }
 
 void user_mem_unwatch_range_dirty(UserMem *m, GuestAddr addr, uint64_t len)
 {
-    if (m->n_watched == 0 || len == 0 || !user_mem_in_range(m, addr, len)) {
+    if (__atomic_load_n(&m->n_watched, __ATOMIC_RELAXED) == 0 || len == 0 ||
+        !user_mem_in_range(m, addr, len)) {
         return;
     }
     for (GuestAddr page = addr & USER_PAGE_MASK; page < addr + len; page += USER_PAGE_SIZE) {
         if (user_mem_is_watched(m, page)) {
-            user_mem_unwatch(m, page);
-            dirty_push(m, page);
+            watch_lock(m);
+            if (user_mem_is_watched(m, page)) {
+                unwatch_locked(m, page);
+                dirty_push(m, page);
+            }
+            watch_unlock(m);
         }
     }
+}
+
+bool user_mem_write_fault(UserMem *m, GuestAddr page)
+{
+    if (!(user_mem_page_prot(m, page) & PROT_WRITE)) {
+        return false;
+    }
+    /*
+     * Watched, or just unwatched by another thread that has not restored the host page
+     * yet: either way the guest may write, so the page is made writable and the store
+     * retried.  A spurious dirty entry only costs an invalidation of that page.
+     */
+    watch_lock(m);
+    watch_clear(m, page);
+    mprotect(user_g2h(m, page), USER_PAGE_SIZE,
+             user_mem_host_prot(user_mem_page_prot(m, page) & ~USER_PAGE_MAPPED));
+    dirty_push(m, page);
+    watch_unlock(m);
+    return true;
 }
 
 /* Apply host protection to a range, keeping watched pages read-only. */
 static void host_protect(UserMem *m, GuestAddr start, GuestAddr end, int prot)
 {
     int host = user_mem_host_prot(prot);
+    watch_lock(m);
     if (m->n_watched == 0 || !(host & PROT_WRITE)) {
         mprotect(user_g2h(m, start), end - start, host);
-        return;
+    } else {
+        for (GuestAddr page = start; page < end; page += USER_PAGE_SIZE) {
+            int hp = user_mem_is_watched(m, page) ? (host & ~PROT_WRITE) : host;
+            mprotect(user_g2h(m, page), USER_PAGE_SIZE, hp);
+        }
     }
-    for (GuestAddr page = start; page < end; page += USER_PAGE_SIZE) {
-        int hp = user_mem_is_watched(m, page) ? (host & ~PROT_WRITE) : host;
-        mprotect(user_g2h(m, page), USER_PAGE_SIZE, hp);
-    }
+    watch_unlock(m);
 }
 
 /* --- Map, unmap, protect --- */
@@ -331,9 +424,11 @@ static void unwatch_quiet(UserMem *m, GuestAddr start, GuestAddr end)
     if (m->n_watched == 0) {
         return;
     }
+    watch_lock(m);
     for (GuestAddr page = start; page < end; page += USER_PAGE_SIZE) {
         watch_clear(m, page);
     }
+    watch_unlock(m);
 }
 
 int user_mem_map(UserMem *m, GuestAddr addr, uint64_t len, int prot, uint32_t vflags,
@@ -356,6 +451,7 @@ int user_mem_map(UserMem *m, GuestAddr addr, uint64_t len, int prot, uint32_t vf
         return -errno;
     }
     unwatch_quiet(m, addr, addr + len);
+    set_page_prot(m, addr, addr + len, prot);
     vma_remove(m, addr, addr + len);
     UserVma v = {
         .start = addr, .end = addr + len, .prot = prot, .flags = vflags,
@@ -380,6 +476,7 @@ int user_mem_unmap(UserMem *m, GuestAddr addr, uint64_t len)
         return -errno;
     }
     unwatch_quiet(m, addr, addr + len);
+    set_page_prot(m, addr, addr + len, -1);
     vma_remove(m, addr, addr + len);
     return 0;
 }
@@ -411,6 +508,7 @@ int user_mem_protect(UserMem *m, GuestAddr addr, uint64_t len, int prot)
         vma_insert(m, &g_array_index(pieces, UserVma, i));
     }
     g_array_free(pieces, TRUE);
+    set_page_prot(m, addr, end, prot);
     host_protect(m, addr, end, prot);
     return 0;
 }
@@ -422,8 +520,10 @@ void user_mem_move_vmas(UserMem *m, GuestAddr old_addr, uint64_t old_len, GuestA
     g_assert(ov);
     UserVma v = *ov;
     unwatch_quiet(m, old_addr, old_addr + old_len);
+    set_page_prot(m, old_addr, old_addr + old_len, -1);
     vma_remove(m, old_addr, old_addr + old_len);
     unwatch_quiet(m, new_addr, new_addr + new_len);
+    set_page_prot(m, new_addr, new_addr + new_len, v.prot);
     vma_remove(m, new_addr, new_addr + new_len);
     v.start = new_addr;
     v.end = new_addr + new_len;

@@ -20,6 +20,7 @@
 
 static void write_maps(UserProc *p, GString *s)
 {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&p->mem.lock);
     for (guint i = 0; i < p->mem.vmas->len; i++) {
         const UserVma *v = &g_array_index(p->mem.vmas, UserVma, i);
         g_string_append_printf(s, "%08" G_GINT64_MODIFIER "x-%08" G_GINT64_MODIFIER "x %c%c%c%c "

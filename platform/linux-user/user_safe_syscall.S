@@ -55,4 +55,15 @@ user_safe_syscall_interrupted:
     .cfi_endproc
     .size user_safe_syscall_base, . - user_safe_syscall_base
 
+/*
+ * user_host_sigreturn: the sa_restorer of host handlers mimic installs with the raw
+ * rt_sigaction syscall (user_signal.c); the x86-64 kernel requires one.
+ */
+    .globl user_host_sigreturn
+    .type user_host_sigreturn, @function
+user_host_sigreturn:
+    mov $15, %eax               /* __NR_rt_sigreturn */
+    syscall
+    .size user_host_sigreturn, . - user_host_sigreturn
+
     .section .note.GNU-stack, "", @progbits

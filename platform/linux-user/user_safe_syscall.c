@@ -22,7 +22,7 @@ extern const char user_safe_syscall_interrupted[];
 int64_t user_safe_syscall(UserProc *p, long nr, long a0, long a1, long a2, long a3, long a4,
                           long a5)
 {
-    return user_safe_syscall_base(&p->cpu->exit_request, nr, a0, a1, a2, a3, a4, a5);
+    return user_safe_syscall_base(&user_self->cpu->exit_request, nr, a0, a1, a2, a3, a4, a5);
 }
 
 void user_safe_syscall_rewind(void *ucontext)

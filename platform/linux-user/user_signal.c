@@ -1,16 +1,25 @@
 /*
  * Guest signals.  The guest's dispositions live in a table of our own; the host
  * side is arranged so the host kernel does most of the work:
- *   - the host signal mask mirrors the guest's (minus the synchronous fault
- *     signals, which mimic itself must always receive), so blocked signals stay
- *     pending in the host kernel exactly as they would for the guest;
+ *   - each thread's host signal mask mirrors its guest mask (minus the synchronous
+ *     fault signals, which mimic itself must always receive), so blocked signals stay
+ *     pending in the host kernel exactly as they would for the guest, and a
+ *     process-directed signal is given by the kernel to a thread that does not block it;
  *   - a signal the guest handles (or one whose default action dumps core, so we can
- *     turn core dumps off first) gets a host handler that only queues it and sets
- *     GUEST_REQ_SIGNAL; the exec loop then builds the guest frame (abi->setup_frame);
+ *     turn core dumps off first) gets a host handler that only queues it for the thread
+ *     it arrived on and sets GUEST_REQ_SIGNAL; that thread's exec loop then builds the
+ *     guest frame (abi->setup_frame);
  *   - SIG_IGN is mirrored, and other SIG_DFL signals keep the host default, so a
  *     SIGTERM or SIGPIPE kills mimic the way it would kill the guest.
  * Synchronous guest faults (SIGSEGV from a bad guest load, SIGILL ...) are queued
- * by the exec loop with user_signal_raise_sync().
+ * by the faulting thread's exec loop with user_signal_raise_sync().
+ *
+ * Host masks and dispositions go through the raw rt_sigprocmask/rt_sigaction
+ * syscalls: glibc's wrappers refuse or silently drop signals 32 and 33, which it
+ * keeps for pthread cancellation and set*id broadcasts.  mimic never uses those on the
+ * host (no host pthread_cancel; set*id syscalls are issued raw), so the guest's own
+ * libc gets all 64 signals, SIGCANCEL included, with the same numbers.  The guest mask
+ * (bit sig-1) is the kernel's 64-bit sigset on x86-64 as it is.
  *
  * Follows kernel/signal.c (delivery order, masks, SA_* flags) and the
  * sigaltstack rules of do_sigaltstack().
@@ -36,8 +45,6 @@
 #define DFL_CORE (SIGBIT(SIGQUIT) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGABRT) | \
                   SIGBIT(SIGBUS) | SIGBIT(SIGFPE) | SIGBIT(SIGSEGV) | SIGBIT(SIGXCPU) | \
                   SIGBIT(SIGXFSZ) | SIGBIT(SIGSYS))
-/* glibc keeps these two for itself on the host (SIGCANCEL, SIGSETXID). */
-#define HOST_RESERVED(sig) ((sig) == 32 || (sig) == 33)
 
 #define USER_SA_NOCLDSTOP 0x00000001
 #define USER_SA_SIGINFO   0x00000004
@@ -50,37 +57,59 @@
 #define SS_AUTODISARM (1u << 31)
 #endif
 
-/* Synchronous signals waiting (delivered first, and never deferred by the mask). */
-static volatile uint64_t sync_pending;
-/* rt_sigsuspend and friends: the mask to restore once a handler has been set up. */
-static bool have_saved_mask;
-static uint64_t saved_mask;
+/* --- Host plumbing (raw syscalls, see the file comment) --- */
 
-void user_sigset_from_mask(sigset_t *set, uint64_t mask)
+/* struct sigaction as the x86-64 kernel takes it. */
+typedef struct HostKernelSigaction {
+    void *handler;
+    unsigned long flags;
+    void (*restorer)(void);
+    uint64_t mask;
+} HostKernelSigaction;
+
+#define HOST_SA_RESTORER 0x04000000ul
+#define HOST_SIG_DFL ((void *)0)
+#define HOST_SIG_IGN ((void *)1)
+
+/* user_safe_syscall.S: rt_sigreturn for handlers installed without glibc. */
+extern void user_host_sigreturn(void);
+
+static void host_sigaction(int sig, void *handler, unsigned long flags)
 {
-    sigemptyset(set);
-    for (int sig = 1; sig <= USER_NSIG; sig++) {
-        if ((mask & SIGBIT(sig)) && !HOST_RESERVED(sig)) {
-            sigaddset(set, sig);
-        }
-    }
+    HostKernelSigaction ka = {
+        .handler = handler, .flags = flags | HOST_SA_RESTORER, .restorer = user_host_sigreturn,
+        .mask = 0,
+    };
+    syscall(SYS_rt_sigaction, sig, &ka, NULL, 8);
 }
 
-uint64_t user_mask_from_sigset(const sigset_t *set)
+static void *host_handler_of(int sig)
+{
+    HostKernelSigaction old;
+    if (syscall(SYS_rt_sigaction, sig, NULL, &old, 8) < 0) {
+        return HOST_SIG_DFL;
+    }
+    return old.handler;
+}
+
+/* This host thread's mask: always the guest's minus what mimic must receive. */
+void user_host_setmask(uint64_t mask)
+{
+    mask &= ~(SYNC_SIGS | UNBLOCKABLE);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, NULL, 8);
+}
+
+uint64_t user_host_getmask(void)
 {
     uint64_t mask = 0;
-    for (int sig = 1; sig <= USER_NSIG; sig++) {
-        if (sigismember(set, sig) == 1) {
-            mask |= SIGBIT(sig);
-        }
-    }
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, NULL, &mask, 8);
     return mask;
 }
 
 static void host_queue_handler(int sig, siginfo_t *si, void *uc_)
 {
-    UserProc *p = user_proc;
-    if (!p || sig < 1 || sig > USER_NSIG) {
+    UserThread *t = user_self;
+    if (!t || sig < 1 || sig > USER_NSIG) {
         return;
     }
     if ((SYNC_SIGS & SIGBIT(sig)) && si->si_code > 0) {
@@ -88,95 +117,87 @@ static void host_queue_handler(int sig, siginfo_t *si, void *uc_)
         static const char msg[] = "mimic: internal error: host fault signal in mimic\n";
         ssize_t ignored = write(2, msg, sizeof(msg) - 1);
         (void)ignored;
-        signal(sig, SIG_DFL);
+        host_sigaction(sig, HOST_SIG_DFL, 0);
         return;
     }
-    memcpy(p->sig.info[sig].bytes, si, sizeof(p->sig.info[sig].bytes));
-    __atomic_fetch_or(&p->sig.pending, SIGBIT(sig), __ATOMIC_SEQ_CST);
-    if (p->cpu) {
-        __atomic_fetch_or(&p->cpu->exit_request, GUEST_REQ_SIGNAL, __ATOMIC_SEQ_CST);
+    memcpy(t->sig.info[sig].bytes, si, sizeof(t->sig.info[sig].bytes));
+    __atomic_fetch_or(&t->sig.pending, SIGBIT(sig), __ATOMIC_SEQ_CST);
+    if (t->cpu) {
+        __atomic_fetch_or(&t->cpu->exit_request, GUEST_REQ_SIGNAL, __ATOMIC_SEQ_CST);
     }
     user_safe_syscall_rewind(uc_);
 }
 
-/* Host disposition for one guest signal; see the file comment. */
+/* Host disposition for one guest signal; see the file comment.  Under p->sig_lock. */
 static void apply_host_action(UserProc *p, int sig)
 {
-    if (sig == SIGKILL || sig == SIGSTOP || HOST_RESERVED(sig) || sig == SIGSEGV ||
-        sig == SIGBUS) {
+    if (sig == SIGKILL || sig == SIGSTOP || sig == SIGSEGV || sig == SIGBUS) {
         return;     /* SIGSEGV/SIGBUS keep mimic's fault handler (user_main.c) */
     }
-    const UserSigAction *act = &p->sig.action[sig];
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sigemptyset(&sa.sa_mask);
+    const UserSigAction *act = &p->sigaction[sig];
     bool queue = act->handler > USER_SIG_IGN || (SYNC_SIGS & SIGBIT(sig)) ||
                  (act->handler == USER_SIG_DFL && (DFL_CORE & SIGBIT(sig)));
     if (queue) {
-        sa.sa_sigaction = host_queue_handler;
-        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+        host_sigaction(sig, (void *)host_queue_handler, SA_SIGINFO | SA_ONSTACK);
     } else if (act->handler == USER_SIG_IGN) {
-        sa.sa_handler = SIG_IGN;
+        host_sigaction(sig, HOST_SIG_IGN, 0);
     } else {
-        sa.sa_handler = SIG_DFL;
+        host_sigaction(sig, HOST_SIG_DFL, 0);
     }
-    sigaction(sig, &sa, NULL);
 }
 
 void user_signal_set_mask(UserProc *p, uint64_t mask)
 {
     mask &= ~UNBLOCKABLE;
-    p->sig.blocked = mask;
-    sigset_t set;
-    user_sigset_from_mask(&set, mask & ~SYNC_SIGS);
-    sigprocmask(SIG_SETMASK, &set, NULL);
+    user_self->sig.blocked = mask;
+    user_host_setmask(mask);
 }
 
 void user_signal_init(UserProc *p)
 {
-    memset(&p->sig, 0, sizeof(p->sig));
-    p->sig.altstack_flags = SS_DISABLE;
-    sigset_t cur;
-    sigprocmask(SIG_SETMASK, NULL, &cur);
+    memset(p->sigaction, 0, sizeof(p->sigaction));
+    g_mutex_lock(&p->sig_lock);
     for (int sig = 1; sig <= USER_NSIG; sig++) {
-        struct sigaction old;
         /* Ignored signals stay ignored across execve (POSIX), so the guest inherits them. */
-        if (!HOST_RESERVED(sig) && sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN &&
-            sig != SIGSEGV && sig != SIGBUS) {
-            p->sig.action[sig].handler = USER_SIG_IGN;
+        if (sig != SIGSEGV && sig != SIGBUS && host_handler_of(sig) == HOST_SIG_IGN) {
+            p->sigaction[sig].handler = USER_SIG_IGN;
         }
         apply_host_action(p, sig);
     }
-    user_signal_set_mask(p, user_mask_from_sigset(&cur));
+    g_mutex_unlock(&p->sig_lock);
+}
+
+void user_signal_thread_init(UserThread *t, uint64_t blocked)
+{
+    memset(&t->sig, 0, sizeof(t->sig));
+    t->sig.altstack_flags = SS_DISABLE;
+    t->sig.blocked = blocked & ~UNBLOCKABLE;
 }
 
 bool user_signal_on_altstack(const UserProc *p, GuestAddr sp)
 {
-    if (p->sig.altstack_flags & SS_DISABLE) {
+    const UserSignals *s = &user_self->sig;
+    if (s->altstack_flags & SS_DISABLE) {
         return false;
     }
-    return sp > p->sig.altstack_sp && sp - p->sig.altstack_sp <= p->sig.altstack_size;
+    return sp > s->altstack_sp && sp - s->altstack_sp <= s->altstack_size;
 }
 
 G_NORETURN void user_signal_die(int sig)
 {
     struct rlimit none = { 0, 0 };
     setrlimit(RLIMIT_CORE, &none);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = SIG_DFL;
-    sigaction(sig, &sa, NULL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, sig);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
-    raise(sig);
+    host_sigaction(sig, HOST_SIG_DFL, 0);
+    uint64_t unblock = SIGBIT(sig);
+    syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &unblock, NULL, 8);
+    syscall(SYS_tgkill, getpid(), gettid(), sig);
     _exit(128 + sig);
 }
 
 void user_signal_raise_sync(UserProc *p, int sig, int code, GuestAddr addr)
 {
-    UserSigInfo *si = &p->sig.info[sig];
+    UserSignals *s = &user_self->sig;
+    UserSigInfo *si = &s->info[sig];
     memset(si, 0, sizeof(*si));
     int32_t hdr[3] = { sig, 0, code };
     memcpy(si->bytes, hdr, sizeof(hdr));
@@ -186,66 +207,73 @@ void user_signal_raise_sync(UserProc *p, int sig, int code, GuestAddr addr)
         uint32_t a32 = addr;
         memcpy(si->bytes + 12, &a32, 4);
     }
-    sync_pending |= SIGBIT(sig);
+    s->sync_pending |= SIGBIT(sig);
 }
 
-static uint64_t deliverable(UserProc *p)
+static uint64_t deliverable(const UserSignals *s)
 {
-    return (p->sig.pending & ~p->sig.blocked) | sync_pending;
+    return (s->pending & ~s->blocked) | s->sync_pending;
 }
 
 bool user_signal_pending(UserProc *p)
 {
-    return deliverable(p) != 0;
+    return deliverable(&user_self->sig) != 0;
 }
 
 int user_signal_next(UserProc *p)
 {
-    uint64_t d = deliverable(p);
+    uint64_t d = deliverable(&user_self->sig);
     return d ? __builtin_ctzll(d) + 1 : 0;
 }
 
 /* Build the frame for one signal; false if it was consumed without a handler. */
 static bool deliver_one(UserProc *p, int sig, bool sync)
 {
-    UserSigAction *act = &p->sig.action[sig];
-    if (sync && (act->handler <= USER_SIG_IGN || (p->sig.blocked & SIGBIT(sig)))) {
+    UserSignals *s = &user_self->sig;
+    UserSigAction copy;
+
+    g_mutex_lock(&p->sig_lock);
+    UserSigAction *act = &p->sigaction[sig];
+    copy = *act;
+    if (copy.handler > USER_SIG_IGN && (copy.flags & USER_SA_RESETHAND) &&
+        !(sync && (s->blocked & SIGBIT(sig)))) {
+        act->handler = USER_SIG_DFL;
+        act->flags &= ~USER_SA_SIGINFO;
+        apply_host_action(p, sig);
+    }
+    g_mutex_unlock(&p->sig_lock);
+
+    if (sync && (copy.handler <= USER_SIG_IGN || (s->blocked & SIGBIT(sig)))) {
         /* force_sig_fault(): a blocked or ignored fault still kills. */
         user_signal_die(sig);
     }
-    if (act->handler == USER_SIG_IGN) {
+    if (copy.handler == USER_SIG_IGN) {
         return false;
     }
-    if (act->handler == USER_SIG_DFL) {
+    if (copy.handler == USER_SIG_DFL) {
         if (DFL_IGNORE & SIGBIT(sig)) {
             return false;
         }
         if (DFL_STOP & SIGBIT(sig)) {
-            raise(SIGSTOP);
+            kill(0, SIGSTOP);
             return false;
         }
         user_signal_die(sig);
     }
-    GuestAddr sp = p->abi->get_sp(p->cpu);
-    if ((act->flags & USER_SA_ONSTACK) && !(p->sig.altstack_flags & SS_DISABLE) &&
+    GuestAddr sp = p->abi->get_sp(user_self->cpu);
+    if ((copy.flags & USER_SA_ONSTACK) && !(s->altstack_flags & SS_DISABLE) &&
         !user_signal_on_altstack(p, sp)) {
-        sp = p->sig.altstack_sp + p->sig.altstack_size;
+        sp = s->altstack_sp + s->altstack_size;
     }
-    uint64_t old_mask = have_saved_mask ? saved_mask : p->sig.blocked;
-    UserSigAction copy = *act;
-    if (!p->abi->setup_frame(p, sig, &p->sig.info[sig], &copy, sp, old_mask)) {
+    uint64_t old_mask = s->have_saved_mask ? s->saved_mask : s->blocked;
+    if (!p->abi->setup_frame(p, sig, &s->info[sig], &copy, sp, old_mask)) {
         /* force_sigsegv(): no room for the frame. */
         user_signal_die(SIGSEGV);
     }
-    have_saved_mask = false;
-    uint64_t mask = p->sig.blocked | copy.mask;
+    s->have_saved_mask = false;
+    uint64_t mask = s->blocked | copy.mask;
     if (!(copy.flags & USER_SA_NODEFER)) {
         mask |= SIGBIT(sig);
-    }
-    if (copy.flags & USER_SA_RESETHAND) {
-        act->handler = USER_SIG_DFL;
-        act->flags &= ~USER_SA_SIGINFO;
-        apply_host_action(p, sig);
     }
     user_signal_set_mask(p, mask);
     return true;
@@ -253,28 +281,29 @@ static bool deliver_one(UserProc *p, int sig, bool sync)
 
 void user_signal_deliver(UserProc *p)
 {
-    __atomic_fetch_and(&p->cpu->exit_request, ~GUEST_REQ_SIGNAL, __ATOMIC_SEQ_CST);
+    UserSignals *s = &user_self->sig;
+    __atomic_fetch_and(&user_self->cpu->exit_request, ~GUEST_REQ_SIGNAL, __ATOMIC_SEQ_CST);
     for (;;) {
         int sig;
         bool sync = false;
-        if (sync_pending) {
-            sig = __builtin_ctzll(sync_pending) + 1;
-            sync_pending &= ~SIGBIT(sig);
+        if (s->sync_pending) {
+            sig = __builtin_ctzll(s->sync_pending) + 1;
+            s->sync_pending &= ~SIGBIT(sig);
             sync = true;
         } else {
-            uint64_t d = p->sig.pending & ~p->sig.blocked;
+            uint64_t d = s->pending & ~s->blocked;
             if (!d) {
                 break;
             }
             sig = __builtin_ctzll(d) + 1;
-            __atomic_fetch_and(&p->sig.pending, ~SIGBIT(sig), __ATOMIC_SEQ_CST);
+            __atomic_fetch_and(&s->pending, ~SIGBIT(sig), __ATOMIC_SEQ_CST);
         }
         deliver_one(p, sig, sync);
     }
-    if (have_saved_mask) {
+    if (s->have_saved_mask) {
         /* No handler ran: the temporary mask of rt_sigsuspend ends here. */
-        have_saved_mask = false;
-        user_signal_set_mask(p, saved_mask);
+        s->have_saved_mask = false;
+        user_signal_set_mask(p, s->saved_mask);
     }
 }
 
@@ -283,17 +312,19 @@ void user_signal_deliver(UserProc *p)
 /* Switch to mask for the call; the original comes back through the frame or at delivery. */
 void user_signal_temp_mask(UserProc *p, uint64_t mask)
 {
-    saved_mask = p->sig.blocked;
-    have_saved_mask = true;
+    UserSignals *s = &user_self->sig;
+    s->saved_mask = s->blocked;
+    s->have_saved_mask = true;
     user_signal_set_mask(p, mask);
 }
 
 /* After the call: if nothing is deliverable, restore at once. */
 void user_signal_temp_mask_done(UserProc *p)
 {
-    if (have_saved_mask && !user_signal_pending(p)) {
-        have_saved_mask = false;
-        user_signal_set_mask(p, saved_mask);
+    UserSignals *s = &user_self->sig;
+    if (s->have_saved_mask && !user_signal_pending(p)) {
+        s->have_saved_mask = false;
+        user_signal_set_mask(p, s->saved_mask);
     }
 }
 
@@ -311,7 +342,7 @@ static int64_t sys_rt_sigaction(UserProc *p, const uint64_t a[6])
     const UserArchAbi *abi = p->abi;
     uint8_t buf[64];
     g_assert(abi->sigaction_size <= sizeof(buf));
-    UserSigAction act;
+    UserSigAction act, old;
     if (a[1]) {
         if (sig == SIGKILL || sig == SIGSTOP) {
             return -EINVAL;
@@ -320,21 +351,24 @@ static int64_t sys_rt_sigaction(UserProc *p, const uint64_t a[6])
             return -EFAULT;
         }
         abi->get_sigaction(buf, &act);
+        act.mask &= ~UNBLOCKABLE;
+    }
+    g_mutex_lock(&p->sig_lock);
+    old = p->sigaction[sig];
+    if (a[1]) {
+        p->sigaction[sig] = act;
+        apply_host_action(p, sig);
+    }
+    g_mutex_unlock(&p->sig_lock);
+    if (a[1] && (act.handler == USER_SIG_IGN ||
+                 (act.handler == USER_SIG_DFL && (DFL_IGNORE & SIGBIT(sig))))) {
+        /* Setting SIG_IGN discards a pending instance (kernel: sig_handler_ignored). */
+        __atomic_fetch_and(&user_self->sig.pending, ~SIGBIT(sig), __ATOMIC_SEQ_CST);
     }
     if (a[2]) {
-        abi->put_sigaction(buf, &p->sig.action[sig]);
+        abi->put_sigaction(buf, &old);
         if (user_copy_to(&p->mem, a[2], buf, abi->sigaction_size) < 0) {
             return -EFAULT;
-        }
-    }
-    if (a[1]) {
-        act.mask &= ~UNBLOCKABLE;
-        p->sig.action[sig] = act;
-        apply_host_action(p, sig);
-        /* Setting SIG_IGN discards a pending instance (kernel: sig_handler_ignored). */
-        if (act.handler == USER_SIG_IGN ||
-            (act.handler == USER_SIG_DFL && (DFL_IGNORE & SIGBIT(sig)))) {
-            __atomic_fetch_and(&p->sig.pending, ~SIGBIT(sig), __ATOMIC_SEQ_CST);
         }
     }
     return 0;
@@ -345,7 +379,7 @@ static int64_t sys_rt_sigprocmask(UserProc *p, const uint64_t a[6])
     if (a[3] != 8) {
         return -EINVAL;
     }
-    uint64_t old = p->sig.blocked, set = 0;
+    uint64_t old = user_self->sig.blocked, set = 0;
     if (a[1] && user_copy_from(&p->mem, &set, a[1], 8) < 0) {
         return -EFAULT;
     }
@@ -383,11 +417,11 @@ static int64_t sys_rt_sigreturn(UserProc *p, const uint64_t a[6])
 static int64_t sys_sigaltstack(UserProc *p, const uint64_t a[6])
 {
     uint8_t old[24], ss[24];
-    GuestAddr sp = p->abi->get_sp(p->cpu);
+    GuestAddr sp = p->abi->get_sp(user_self->cpu);
     bool on = user_signal_on_altstack(p, sp);
     memset(old, 0, sizeof(old));
-    uint64_t osp = p->sig.altstack_sp, osize = p->sig.altstack_size;
-    int32_t oflags = on ? SS_ONSTACK : p->sig.altstack_flags;
+    uint64_t osp = user_self->sig.altstack_sp, osize = user_self->sig.altstack_size;
+    int32_t oflags = on ? SS_ONSTACK : user_self->sig.altstack_flags;
     memcpy(old, &osp, 8);
     memcpy(old + 8, &oflags, 4);
     memcpy(old + 16, &osize, 8);
@@ -408,16 +442,16 @@ static int64_t sys_sigaltstack(UserProc *p, const uint64_t a[6])
             return -EINVAL;
         }
         if (mode == SS_DISABLE) {
-            p->sig.altstack_sp = 0;
-            p->sig.altstack_size = 0;
-            p->sig.altstack_flags = SS_DISABLE;
+            user_self->sig.altstack_sp = 0;
+            user_self->sig.altstack_size = 0;
+            user_self->sig.altstack_flags = SS_DISABLE;
         } else {
             if (nsize < USER_MINSIGSTKSZ) {
                 return -ENOMEM;
             }
-            p->sig.altstack_sp = nsp;
-            p->sig.altstack_size = nsize;
-            p->sig.altstack_flags = nflags & SS_AUTODISARM;
+            user_self->sig.altstack_sp = nsp;
+            user_self->sig.altstack_size = nsize;
+            user_self->sig.altstack_flags = nflags & SS_AUTODISARM;
         }
     }
     if (a[1] && user_copy_to(&p->mem, a[1], old, sizeof(old)) < 0) {
@@ -431,9 +465,9 @@ static int64_t sys_rt_sigpending(UserProc *p, const uint64_t a[6])
     if (a[1] > 8) {
         return -EINVAL;
     }
-    sigset_t hs;
-    sigpending(&hs);
-    uint64_t set = (p->sig.pending | user_mask_from_sigset(&hs)) & p->sig.blocked;
+    uint64_t host = 0;
+    syscall(SYS_rt_sigpending, &host, 8);
+    uint64_t set = (user_self->sig.pending | host) & user_self->sig.blocked;
     return user_copy_to(&p->mem, a[0], &set, a[1]) < 0 ? -EFAULT : 0;
 }
 
@@ -448,17 +482,13 @@ static int64_t sys_rt_sigsuspend(UserProc *p, const uint64_t a[6])
     }
     mask &= ~UNBLOCKABLE;
     /* Block everything on the host, then check our queue, then wait atomically. */
-    sigset_t all, wait;
-    sigfillset(&all);
-    sigdelset(&all, SIGSEGV);
-    sigdelset(&all, SIGBUS);
     user_signal_temp_mask(p, mask);
-    sigprocmask(SIG_SETMASK, &all, NULL);
+    user_host_setmask(~(uint64_t)0);
     if (!user_signal_pending(p)) {
-        user_sigset_from_mask(&wait, mask & ~SYNC_SIGS);
-        sigsuspend(&wait);
+        uint64_t wait = mask & ~(SYNC_SIGS | UNBLOCKABLE);
+        syscall(SYS_rt_sigsuspend, &wait, 8);
     }
-    user_signal_set_mask(p, p->sig.blocked);
+    user_signal_set_mask(p, user_self->sig.blocked);
     user_signal_temp_mask_done(p);
     return -EINTR;
 }
@@ -473,11 +503,11 @@ static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
         return -EFAULT;
     }
     set &= ~UNBLOCKABLE;
-    uint64_t ready = p->sig.pending & set;
+    uint64_t ready = user_self->sig.pending & set;
     if (ready) {
         int sig = __builtin_ctzll(ready) + 1;
-        __atomic_fetch_and(&p->sig.pending, ~SIGBIT(sig), __ATOMIC_SEQ_CST);
-        if (a[1] && user_copy_to(&p->mem, a[1], p->sig.info[sig].bytes, 128) < 0) {
+        __atomic_fetch_and(&user_self->sig.pending, ~SIGBIT(sig), __ATOMIC_SEQ_CST);
+        if (a[1] && user_copy_to(&p->mem, a[1], user_self->sig.info[sig].bytes, 128) < 0) {
             return -EFAULT;
         }
         return sig;
@@ -489,8 +519,7 @@ static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
         }
         ts = user_g2h(&p->mem, a[2]);
     }
-    sigset_t hs;
-    user_sigset_from_mask(&hs, set);
+    uint64_t hs = set;
     siginfo_t si;
     /* The waited-for signals are blocked; any other one interrupts the wait. */
     int64_t r = user_safe_syscall6(p, SYS_rt_sigtimedwait, &hs, &si, ts, 8, 0, 0);

@@ -26,7 +26,7 @@ static bool range_has_exec(UserProc *p, GuestAddr addr, uint64_t len)
     return false;
 }
 
-static int64_t sys_brk(UserProc *p, const uint64_t a[6])
+static int64_t do_brk(UserProc *p, const uint64_t a[6])
 {
     UserMem *m = &p->mem;
     GuestAddr want = a[0];
@@ -52,7 +52,7 @@ static int64_t sys_brk(UserProc *p, const uint64_t a[6])
     return m->brk;
 }
 
-static int64_t sys_mmap(UserProc *p, const uint64_t a[6])
+static int64_t do_mmap(UserProc *p, const uint64_t a[6])
 {
     UserMem *m = &p->mem;
     GuestAddr addr = a[0];
@@ -110,7 +110,7 @@ static int64_t sys_mmap(UserProc *p, const uint64_t a[6])
     return addr;
 }
 
-static int64_t sys_munmap(UserProc *p, const uint64_t a[6])
+static int64_t do_munmap(UserProc *p, const uint64_t a[6])
 {
     GuestAddr addr = a[0];
     uint64_t len = USER_PAGE_ALIGN(a[1]);
@@ -125,7 +125,7 @@ static int64_t sys_munmap(UserProc *p, const uint64_t a[6])
     return r;
 }
 
-static int64_t sys_mprotect(UserProc *p, const uint64_t a[6])
+static int64_t do_mprotect(UserProc *p, const uint64_t a[6])
 {
     GuestAddr addr = a[0];
     uint64_t len = USER_PAGE_ALIGN(a[1]);
@@ -152,7 +152,7 @@ static int reserve_again(UserMem *m, GuestAddr addr, uint64_t len)
     return r == MAP_FAILED ? -errno : 0;
 }
 
-static int64_t sys_mremap(UserProc *p, const uint64_t a[6])
+static int64_t do_mremap(UserProc *p, const uint64_t a[6])
 {
     UserMem *m = &p->mem;
     GuestAddr old = a[0];
@@ -276,6 +276,25 @@ static int64_t sys_mincore(UserProc *p, const uint64_t a[6])
     }
     return user_ret(syscall(SYS_mincore, user_g2h(&p->mem, a[0]), (long)a[1], vec));
 }
+
+/*
+ * The calls that change the memory map run under UserMem.lock, one at a time, as under
+ * the kernel's mmap lock.  Invalidating translations (ExecCtx.lock) nests inside it.
+ */
+#define USER_MEM_LOCKED(name) \
+    static int64_t sys_##name(UserProc *p, const uint64_t a[6]) \
+    { \
+        g_mutex_lock(&p->mem.lock); \
+        int64_t r = do_##name(p, a); \
+        g_mutex_unlock(&p->mem.lock); \
+        return r; \
+    }
+USER_MEM_LOCKED(brk)
+USER_MEM_LOCKED(mmap)
+USER_MEM_LOCKED(munmap)
+USER_MEM_LOCKED(mprotect)
+USER_MEM_LOCKED(mremap)
+#undef USER_MEM_LOCKED
 
 const UserSyscallRow user_sys_mem_rows[] = {
     { USER_NR_brk, sys_brk },

@@ -116,7 +116,7 @@ static int64_t sys_prctl(UserProc *p, const uint64_t a[6])
         return user_copy_to(&p->mem, a[1], &v, sizeof(v)) < 0 ? -EFAULT : 0;
     }
     case PR_GET_TID_ADDRESS: {
-        uint64_t v = p->clear_child_tid;
+        uint64_t v = user_self->clear_child_tid;
         return user_copy_to(&p->mem, a[1], &v, p->abi->word_size) < 0 ? -EFAULT : 0;
     }
     case PR_SET_PDEATHSIG:
@@ -165,21 +165,6 @@ static int64_t sys_getrandom(UserProc *p, const uint64_t a[6])
     return user_ret(syscall(SYS_getrandom, h, (long)a[1], (int)a[2]));
 }
 
-static int64_t sys_membarrier(UserProc *p, const uint64_t a[6])
-{
-    /* One thread: every barrier is already satisfied.  Report the commands we "support". */
-    switch ((int)a[0]) {
-    case 0:     /* MEMBARRIER_CMD_QUERY */
-        return 1 | 8 | 16;  /* GLOBAL, PRIVATE_EXPEDITED, REGISTER_PRIVATE_EXPEDITED */
-    case 1:
-    case 8:
-    case 16:
-        return 0;
-    default:
-        return -EINVAL;
-    }
-}
-
 const UserSyscallRow user_sys_misc_rows[] = {
     { USER_NR_uname, sys_uname },
     { USER_NR_sethostname, NULL, SYS_sethostname, "ri" },
@@ -205,6 +190,7 @@ const UserSyscallRow user_sys_misc_rows[] = {
     { USER_NR_getrandom, sys_getrandom },
     { USER_NR_futex, sys_futex, .flags = USER_SYS_RESTART },
     { USER_NR_prctl, sys_prctl },
-    { USER_NR_membarrier, sys_membarrier },
+    /* Every guest thread is a host thread of this process: the host's barrier is the guest's. */
+    { USER_NR_membarrier, NULL, SYS_membarrier, "iii" },
     { -1 },
 };

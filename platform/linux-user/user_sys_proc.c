@@ -1,10 +1,7 @@
 /*
- * Process syscalls: exit, clone/clone3 (fork-style only: the child is a host
- * fork running its own copy of mimic and of the guest memory), execve (the new
- * program runs under a fresh mimic), wait, ids, limits.
- *
- * Threads (CLONE_THREAD) are not supported yet: clone returns -ENOSYS, which
- * glibc's pthread_create reports as EAGAIN, and mimic says so once on stderr.
+ * Process syscalls: clone/clone3 (a thread goes to user_thread.c; anything else is a
+ * fork: the child is a host fork running its own copy of mimic and of the guest memory),
+ * execve (the new program runs under a fresh mimic), wait, ids, limits.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,27 +16,15 @@
 
 #include "platform/linux-user/user_internal.h"
 
-static int64_t sys_exit(UserProc *p, const uint64_t a[6])
-{
-    if (p->clear_child_tid) {
-        uint32_t zero = 0;
-        user_copy_to(&p->mem, p->clear_child_tid, &zero, 4);
-    }
-    p->exited = true;
-    p->exit_status = (int)(a[0] & 0xff);
-    return USER_SYSRET_NORETURN;
-}
-
 static int64_t do_fork(UserProc *p, uint64_t flags, GuestAddr newsp, GuestAddr ptid,
                        GuestAddr ctid, uint64_t tls)
 {
-    if (flags & (CLONE_THREAD | CLONE_SIGHAND)) {
-        static bool warned;
-        if (!warned) {
-            warned = true;
-            fprintf(stderr, "mimic: threads (clone with CLONE_THREAD) are not supported yet\n");
-        }
-        return -ENOSYS;
+    if (flags & CLONE_THREAD) {
+        return user_thread_clone(p, flags, newsp, ptid, ctid, tls);
+    }
+    if (flags & CLONE_SIGHAND) {
+        /* Shared handlers without a shared thread group: only threads share them here. */
+        return -EINVAL;
     }
     /*
      * CLONE_VM without CLONE_THREAD is vfork-like (vfork, posix_spawn).  The child gets
@@ -54,7 +39,18 @@ static int64_t do_fork(UserProc *p, uint64_t flags, GuestAddr newsp, GuestAddr p
         return user_errno();
     }
     fflush(NULL);
-    long pid = syscall(SYS_clone, (long)exit_signal, 0L, 0L, 0L, 0L);
+    /*
+     * glibc's fork() runs its atfork handlers (malloc, stdio), which a raw clone would
+     * skip while other threads may hold those locks; only an unusual exit signal needs
+     * the raw call.
+     */
+    user_fork_prepare(p);
+    long pid = exit_signal == SIGCHLD ? (long)fork() : syscall(SYS_clone, (long)exit_signal, 0L, 0L, 0L, 0L);
+    if (pid == 0) {
+        user_fork_child(p);
+    } else {
+        user_fork_parent(p);
+    }
     if (pid < 0) {
         int64_t err = user_errno();
         if (vfork_pipe[0] >= 0) {
@@ -81,9 +77,9 @@ static int64_t do_fork(UserProc *p, uint64_t flags, GuestAddr newsp, GuestAddr p
             user_copy_to(&p->mem, ptid, &tid, 4);
         }
         if (flags & CLONE_CHILD_CLEARTID) {
-            p->clear_child_tid = ctid;
+            user_self->clear_child_tid = ctid;
         }
-        p->abi->clone_child(p->cpu, newsp, (flags & CLONE_SETTLS) != 0, tls);
+        p->abi->clone_child(user_self->cpu, newsp, (flags & CLONE_SETTLS) != 0, tls);
         return 0;
     }
     if (flags & CLONE_PARENT_SETTID) {
@@ -172,18 +168,6 @@ static int64_t sys_execve(UserProc *p, const uint64_t a[6])
     return user_execve(p, path, argv, envp);
 }
 
-static int64_t sys_set_tid_address(UserProc *p, const uint64_t a[6])
-{
-    p->clear_child_tid = a[0];
-    return gettid();
-}
-
-static int64_t sys_set_robust_list(UserProc *p, const uint64_t a[6])
-{
-    /* Only the exit of a thread reads it; without threads, remembering nothing is exact. */
-    return a[1] == 24 ? 0 : -EINVAL;
-}
-
 static int64_t sys_enosys_quiet(UserProc *p, const uint64_t a[6])
 {
     /* rseq: glibc registers it when available and works without it. */
@@ -236,16 +220,12 @@ static int64_t sys_sched_setaffinity(UserProc *p, const uint64_t a[6])
 }
 
 const UserSyscallRow user_sys_proc_rows[] = {
-    { USER_NR_exit, sys_exit },
-    { USER_NR_exit_group, sys_exit },
     { USER_NR_clone, sys_clone },
     { USER_NR_clone3, sys_clone3 },
     { USER_NR_execve, sys_execve },
     /* status int, struct rusage and siginfo have the same layout. */
     { USER_NR_wait4, NULL, SYS_wait4, "ipip", USER_SYS_RESTART },
     { USER_NR_waitid, NULL, SYS_waitid, "iipip", USER_SYS_RESTART },
-    { USER_NR_set_tid_address, sys_set_tid_address },
-    { USER_NR_set_robust_list, sys_set_robust_list },
     { USER_NR_rseq, sys_enosys_quiet },
     { USER_NR_getpid, NULL, SYS_getpid, "" },
     { USER_NR_getppid, NULL, SYS_getppid, "" },

@@ -43,7 +43,7 @@ static void build_dispatch(void)
 {
     const UserSyscallRow *const groups[] = {
         user_sys_file_rows, user_sys_mem_rows, user_sys_proc_rows,
-        user_sys_signal_rows, user_sys_net_rows, user_sys_misc_rows,
+        user_sys_signal_rows, user_sys_net_rows, user_sys_misc_rows, user_sys_thread_rows,
     };
     for (size_t g = 0; g < G_N_ELEMENTS(groups); g++) {
         for (const UserSyscallRow *r = groups[g]; r->nr >= 0; r++) {
@@ -190,7 +190,7 @@ int64_t user_syscall_generic(UserProc *p, int nr, const uint64_t a[6], uint32_t 
 void user_syscall(UserProc *p)
 {
     const UserArchAbi *abi = p->abi;
-    GuestCpu *cpu = p->cpu;
+    GuestCpu *cpu = user_self->cpu;
     uint64_t nr, a[6];
     int64_t ret;
     uint32_t flags = 0;
@@ -244,8 +244,8 @@ void user_syscall(UserProc *p)
          * means leaving pc on the syscall instruction with its arguments intact.
          */
         int sig = user_signal_next(p);
-        bool handler = sig && p->sig.action[sig].handler > USER_SIG_IGN;
-        if (!handler || (p->sig.action[sig].flags & 0x10000000u)) {
+        bool handler = sig && p->sigaction[sig].handler > USER_SIG_IGN;
+        if (!handler || (p->sigaction[sig].flags & 0x10000000u)) {
             return;
         }
     }

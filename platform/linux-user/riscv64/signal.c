@@ -44,7 +44,7 @@ static uint32_t get32(const uint8_t *p)
 bool rv_setup_frame(UserProc *p, int sig, const UserSigInfo *info, const UserSigAction *act,
                     GuestAddr sp, uint64_t old_mask)
 {
-    RvCpu *rv = (RvCpu *)p->cpu;
+    RvCpu *rv = (RvCpu *)user_self->cpu;
     if (sp < RV_FRAME_SIZE + 16) {
         return false;
     }
@@ -58,17 +58,17 @@ bool rv_setup_frame(UserProc *p, int sig, const UserSigInfo *info, const UserSig
 
     uint8_t *uc = buf + RV_FRAME_UC;
     /* uc_stack: the altstack settings, with SS_ONSTACK if the interrupted code ran on it. */
-    put64(uc + RV_UC_STACK, p->sig.altstack_sp);
-    int ss_flags = p->sig.altstack_flags;
+    put64(uc + RV_UC_STACK, user_self->sig.altstack_sp);
+    int ss_flags = user_self->sig.altstack_flags;
     if (!(ss_flags & SS_DISABLE) && user_signal_on_altstack(p, rv->x[2])) {
         ss_flags = SS_ONSTACK;
     }
     put32(uc + RV_UC_STACK + 8, ss_flags);
-    put64(uc + RV_UC_STACK + 16, p->sig.altstack_size);
+    put64(uc + RV_UC_STACK + 16, user_self->sig.altstack_size);
     put64(uc + RV_UC_SIGMASK, old_mask);
 
     uint8_t *sc = uc + RV_UC_MCONTEXT;
-    put64(sc + RV_SC_REGS, p->cpu->pc);
+    put64(sc + RV_SC_REGS, user_self->cpu->pc);
     for (int i = 1; i < 32; i++) {
         put64(sc + RV_SC_REGS + 8 * i, rv->x[i]);
     }
@@ -86,13 +86,13 @@ bool rv_setup_frame(UserProc *p, int sig, const UserSigInfo *info, const UserSig
     rv->x[12] = frame + RV_FRAME_UC;
     rv->x[2] = frame;
     rv->x[1] = p->sigreturn_tramp;
-    p->cpu->pc = act->handler;
+    user_self->cpu->pc = act->handler;
     return true;
 }
 
 bool rv_restore_frame(UserProc *p)
 {
-    RvCpu *rv = (RvCpu *)p->cpu;
+    RvCpu *rv = (RvCpu *)user_self->cpu;
     GuestAddr frame = rv->x[2];
     uint8_t buf[RV_FRAME_SIZE];
     if (user_copy_from(&p->mem, buf, frame, sizeof(buf)) < 0) {
@@ -100,7 +100,7 @@ bool rv_restore_frame(UserProc *p)
     }
     const uint8_t *uc = buf + RV_FRAME_UC;
     const uint8_t *sc = uc + RV_UC_MCONTEXT;
-    p->cpu->pc = get64(sc + RV_SC_REGS);
+    user_self->cpu->pc = get64(sc + RV_SC_REGS);
     for (int i = 1; i < 32; i++) {
         rv->x[i] = get64(sc + RV_SC_REGS + 8 * i);
     }
@@ -119,13 +119,13 @@ bool rv_restore_frame(UserProc *p)
         int ss_flags = (int)get32(uc + RV_UC_STACK + 8);
         uint64_t ss_size = get64(uc + RV_UC_STACK + 16);
         if (ss_flags & SS_DISABLE) {
-            p->sig.altstack_flags = SS_DISABLE;
-            p->sig.altstack_sp = 0;
-            p->sig.altstack_size = 0;
+            user_self->sig.altstack_flags = SS_DISABLE;
+            user_self->sig.altstack_sp = 0;
+            user_self->sig.altstack_size = 0;
         } else if (ss_size >= MINSIGSTKSZ) {
-            p->sig.altstack_flags = 0;
-            p->sig.altstack_sp = ss_sp;
-            p->sig.altstack_size = ss_size;
+            user_self->sig.altstack_flags = 0;
+            user_self->sig.altstack_sp = ss_sp;
+            user_self->sig.altstack_size = ss_size;
         }
     }
     return true;

@@ -59,10 +59,12 @@ static void fuzz_setup(FuzzRun *r, const char *engine)
                   error ? error->message : "");
     r->cpu = (RvCpu *)guest_cpu_new(&rv64_arch);
     r->cpu->common.mem_base = r->mem;
+    exec_cpu_register(&r->x, &r->cpu->common);
 }
 
 static void fuzz_teardown(FuzzRun *r)
 {
+    exec_cpu_unregister(&r->x, &r->cpu->common);
     exec_fini(&r->x);
     guest_cpu_free(&r->cpu->common);
     munmap(r->mem, FUZZ_MEM_SIZE);
@@ -84,7 +86,7 @@ static void run_one_block(FuzzRun *r)
     }
     exec_thread.unwind = &unwind;
     tb = exec_find_block(&r->x, &r->cpu->common, r->cpu->common.pc);
-    memset(r->x.jmp_cache, 0, sizeof(r->x.jmp_cache));
+    memset(r->cpu->common.jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
     r->cpu->common.exit_kind = GUEST_EXIT_NONE;
     r->x.engine->run(&r->x, &r->cpu->common, tb, &from, &slot);
     exec_thread.unwind = NULL;

@@ -37,11 +37,14 @@ typedef struct FakeCpu {
 
 static ExecCtx *ctx;
 static uint8_t *mem_a, *mem_b;
+/* The jump cache every FakeCpu probes (generated code reads cpu->jmp_cache). */
+static TbBlock *test_jmp_cache[TB_JMP_CACHE_SIZE];
 
 static void jit_setup(void)
 {
     GError *err = NULL;
     ctx = g_new0(ExecCtx, 1);
+    memset(test_jmp_cache, 0, sizeof(test_jmp_cache));
     ctx->opts.code_cache_size = 4u << 20;
     ctx->opts.trace_file = stderr;
     mem_a = g_malloc0(MEM_SIZE + 64);
@@ -106,6 +109,7 @@ static char *run_both(IrBlock *blk, GRand *r)
     FakeCpu a, b;
     fill_state(&a, r);
     b = a;
+    b.common.jmp_cache = test_jmp_cache;
     for (unsigned i = 0; i < MEM_SIZE; i++) {
         mem_a[i] = mem_b[i] = (uint8_t)g_rand_int(r);
     }
@@ -510,6 +514,7 @@ START_TEST(test_chain_and_poll)
 
     TbBlock *t1 = jit_translate(b1), *t2 = jit_translate(b2), *t3 = jit_translate(b3);
     FakeCpu c = { 0 };
+    c.common.jmp_cache = test_jmp_cache;
     TbBlock *from;
     unsigned slot;
 
@@ -550,11 +555,11 @@ START_TEST(test_chain_and_poll)
     ck_assert_ptr_null(from);
     ck_assert_uint_eq(c.common.exit_kind, GUEST_EXIT_NONE);
     ck_assert_uint_eq(c.common.pc, 0x2000);
-    ctx->jmp_cache[tb_jmp_hash(0x2000)] = t2;
+    test_jmp_cache[tb_jmp_hash(0x2000)] = t2;
     engine_jit.run(ctx, &c.common, t3, &from, &slot);
     ck_assert_uint_eq(c.common.exit_kind, GUEST_EXIT_SYSCALL);
     ck_assert_uint_eq(c.r[6], 20);
-    ctx->jmp_cache[tb_jmp_hash(0x2000)] = NULL;
+    test_jmp_cache[tb_jmp_hash(0x2000)] = NULL;
 
     tb_free(t1);
     tb_free(t2);
@@ -580,6 +585,7 @@ START_TEST(test_stats_and_self_loop_poll)
     ir_goto_block(b1, 0x1000);
     TbBlock *t1 = jit_translate(b1);
     FakeCpu c = { 0 };
+    c.common.jmp_cache = test_jmp_cache;
     TbBlock *from;
     unsigned slot;
 
@@ -632,6 +638,7 @@ START_TEST(test_self_loop_sum)
         }
         TbBlock *t = jit_translate(b);
         FakeCpu c = { 0 };
+        c.common.jmp_cache = test_jmp_cache;
         c.r[5] = 1000;
         c.r[6] = 5;
         c.r[7] = 9;
@@ -690,6 +697,8 @@ START_TEST(test_host_fault_pc)
     TbBlock *tb = jit_translate(blk);
 
     FakeCpu c = { 0 };
+
+    c.common.jmp_cache = test_jmp_cache;
     c.r[5] = 0x20;
     fault_cpu = &c;
     fault_found = false;
