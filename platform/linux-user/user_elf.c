@@ -180,6 +180,10 @@ bool user_elf_load(UserMem *m, const UserArchAbi *abi, const char *name, const u
             g_free(img->interp);
             img->interp = g_strndup((const char *)data + p->offset, p->filesz);
         }
+        if (p->type == PT_GNU_STACK) {
+            /* load_elf_binary(): the program's PT_GNU_STACK decides; without one, no exec. */
+            img->exec_stack = (p->flags & PF_X) != 0;
+        }
         if (p->type != PT_LOAD || p->memsz == 0) {
             continue;
         }
@@ -343,7 +347,8 @@ GuestAddr user_stack_setup(UserMem *m, const UserArchAbi *abi, int argc, char **
 {
     GuestAddr top = abi->stack_top;
     GuestAddr bottom = top - abi->stack_size;
-    int r = user_mem_map(m, bottom, abi->stack_size, PROT_READ | PROT_WRITE,
+    int prot = PROT_READ | PROT_WRITE | (info->exe->exec_stack ? PROT_EXEC : 0);
+    int r = user_mem_map(m, bottom, abi->stack_size, prot,
                          USER_VMA_STACK | USER_VMA_ANON, MAP_PRIVATE | MAP_NORESERVE, -1, 0,
                          "[stack]");
     if (r < 0) {

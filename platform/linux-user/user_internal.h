@@ -246,6 +246,7 @@ typedef struct UserElfImage {
     unsigned phnum;
     GuestAddr end;              /* end of the highest segment (brk starts here) */
     char *interp;               /* PT_INTERP path, or NULL */
+    bool exec_stack;            /* PT_GNU_STACK asks for an executable stack */
 } UserElfImage;
 
 /* Read the ELF header of a file in memory: machine and class; false + error if not ELF. */

@@ -409,9 +409,21 @@ static void host_protect(UserMem *m, GuestAddr start, GuestAddr end, int prot)
     if (m->n_watched == 0 || !(host & PROT_WRITE)) {
         mprotect(user_g2h(m, start), end - start, host);
     } else {
-        for (GuestAddr page = start; page < end; page += USER_PAGE_SIZE) {
-            int hp = user_mem_is_watched(m, page) ? (host & ~PROT_WRITE) : host;
-            mprotect(user_g2h(m, page), USER_PAGE_SIZE, hp);
+        /*
+         * Runs of unwatched pages in one call each; a watched page never becomes writable,
+         * not even for a moment (another thread could store to it unseen).
+         */
+        GuestAddr run = start;
+        for (GuestAddr page = start; page <= end; page += USER_PAGE_SIZE) {
+            if (page == end || user_mem_is_watched(m, page)) {
+                if (page > run) {
+                    mprotect(user_g2h(m, run), page - run, host);
+                }
+                if (page < end) {
+                    mprotect(user_g2h(m, page), USER_PAGE_SIZE, host & ~PROT_WRITE);
+                }
+                run = page + USER_PAGE_SIZE;
+            }
         }
     }
     watch_unlock(m);

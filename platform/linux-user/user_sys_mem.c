@@ -136,6 +136,18 @@ static int64_t do_mprotect(UserProc *p, const uint64_t a[6])
     if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)) {
         return -EINVAL;
     }
+    if (prot & PROT_GROWSDOWN) {
+        /*
+         * The change reaches down to the start of a grows-down mapping (the stack), as
+         * glibc's _dl_make_stack_executable() expects when it names one page.
+         */
+        const UserVma *v = user_mem_find(&p->mem, addr);
+        if (v == NULL || !(v->flags & USER_VMA_STACK)) {
+            return -EINVAL;
+        }
+        len += addr - v->start;
+        addr = v->start;
+    }
     prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
     bool had_exec = range_has_exec(p, addr, len);
     int r = user_mem_protect(&p->mem, addr, len, prot);

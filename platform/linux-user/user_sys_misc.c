@@ -41,6 +41,8 @@ static int64_t sys_futex(UserProc *p, const uint64_t a[6])
     if (user_arg_ptr(p, a[0], 4, &uaddr) < 0 || !uaddr) {
         return -EFAULT;
     }
+    /* PI and WAKE_OP operations make the kernel write the words: no code page may be read-only there. */
+    user_mem_unwatch_range_dirty(&p->mem, a[0], 4);
     switch (cmd) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET:
@@ -65,6 +67,9 @@ static int64_t sys_futex(UserProc *p, const uint64_t a[6])
     case FUTEX_WAIT_REQUEUE_PI:
         if (user_arg_ptr(p, a[4], 4, &uaddr2) < 0) {
             return -EFAULT;
+        }
+        if (uaddr2 != NULL) {
+            user_mem_unwatch_range_dirty(&p->mem, a[4], 4);
         }
         break;
     default:

@@ -92,6 +92,9 @@ char *user_arg_path(UserProc *p, GuestAddr addr, int *err)
     return user_path_redirect(p->sysroot, path);
 }
 
+/* Larger than any fixed-size struct a pass-through row lets the kernel write ('p'). */
+#define USER_SMALL_STRUCT_MAX 256
+
 /* The row's host syscall on converted arguments: result or -errno. */
 static int64_t host_call(UserProc *p, const UserSyscallRow *row, const long h[6])
 {
@@ -117,6 +120,15 @@ static int64_t pass_through(UserProc *p, const UserSyscallRow *row, const uint64
             continue;
         case 'p':
             err = user_arg_ptr(p, a[i], 1, &ptr);
+            /*
+             * The kernel may write a small struct there.  A watched code page is read-only
+             * on the host and the write would fail with EFAULT; retrying the call after
+             * that would repeat calls that must happen once (accept4, wait4, a read from a
+             * pipe), so such pages are unwatched before the call instead.
+             */
+            if (err == 0 && a[i]) {
+                user_mem_unwatch_range_dirty(&p->mem, a[i], USER_SMALL_STRUCT_MAX);
+            }
             break;
         case 'r':
             g_assert(i + 1 < n);
@@ -146,15 +158,6 @@ static int64_t pass_through(UserProc *p, const UserSyscallRow *row, const uint64
         h[i] = (long)ptr;
     }
     ret = host_call(p, row, h);
-    if (ret == -EFAULT && p->mem.n_watched) {
-        /* A small output struct on a code page: unwatch what the pointers touch, retry. */
-        for (size_t i = 0; i < n; i++) {
-            if (row->args[i] == 'p' && a[i]) {
-                user_mem_unwatch_range_dirty(&p->mem, a[i], 256);
-            }
-        }
-        ret = host_call(p, row, h);
-    }
 out:
     for (size_t i = 0; i < 6; i++) {
         g_free(strings[i]);

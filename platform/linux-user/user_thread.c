@@ -67,6 +67,7 @@ typedef struct UserThreadStart {
     UserThread *t;
     uint64_t flags;
     GuestAddr ptid, ctid;
+    int tid;                    /* the child's, for the parent: t may be gone when it looks */
     volatile int ready;         /* futex word: the child set its tid words and joined */
 } UserThreadStart;
 
@@ -88,6 +89,7 @@ static void *thread_main(void *arg)
         user_copy_to(&p->mem, st->ptid, &tid, 4);
     }
     exec_cpu_register(&p->exec, t->cpu);
+    st->tid = tid;
     /* st lives on the parent's stack: nothing touches it after this wake. */
     __atomic_store_n(&st->ready, 1, __ATOMIC_RELEASE);
     syscall(SYS_futex, &st->ready, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
@@ -151,7 +153,7 @@ int64_t user_thread_clone(UserProc *p, uint64_t flags, GuestAddr newsp, GuestAdd
     while (!__atomic_load_n(&st.ready, __ATOMIC_ACQUIRE)) {
         syscall(SYS_futex, &st.ready, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
     }
-    return t->tid;
+    return st.tid;
 }
 
 /* --- Exit --- */

@@ -256,6 +256,38 @@ START_TEST(test_lift_block_bounds)
 }
 END_TEST
 
+/*
+ * Fences on an x86-64 host: only a fence ordering earlier writes before later reads
+ * needs a host barrier (TSO keeps every other order); the others lift to nothing.
+ */
+static const struct {
+    uint32_t insn;
+    bool barrier;
+} fence_cases[] = {
+    { 0x0330000f, true },       /* fence rw,rw */
+    { 0x0ff0000f, true },       /* fence iorw,iorw */
+    { 0x0120000f, true },       /* fence w,r */
+    { 0x0230000f, false },      /* fence r,rw (acquire) */
+    { 0x0310000f, false },      /* fence rw,w (release) */
+    { 0x0110000f, false },      /* fence w,w */
+    { 0x8330000f, false },      /* fence.tso */
+};
+
+START_TEST(test_lift_fence)
+{
+    uint32_t code[2] = { GUINT32_TO_LE(fence_cases[_i].insn), GUINT32_TO_LE(RVT_EBREAK) };
+    g_autoptr(IrBlock) blk = NULL;
+    unsigned fences = 0;
+
+    memcpy(m.mem + RVT_CODE, code, sizeof(code));
+    blk = rvt_lift(&m, RVT_CODE);
+    for (uint32_t i = 0; i < blk->n_insns; i++) {
+        fences += blk->insns[i].op == IR_OP_FENCE;
+    }
+    ck_assert_uint_eq(fences, fence_cases[_i].barrier ? 1 : 0);
+}
+END_TEST
+
 /* A 4-byte instruction may straddle a page end; if its second half cannot be fetched it faults. */
 START_TEST(test_lift_fetch)
 {
@@ -472,6 +504,7 @@ Suite *riscv_lift_suite(void)
     tcase_add_loop_test(tc, test_lift_jalr_clears_bit0, 0, 2);
     tcase_add_loop_test(tc, test_lift_compressed, 0, 2);
     tcase_add_test(tc, test_lift_block_bounds);
+    tcase_add_loop_test(tc, test_lift_fence, 0, G_N_ELEMENTS(fence_cases));
     tcase_add_loop_test(tc, test_lift_fetch, 0, 2);
     tcase_add_loop_test(tc, test_lift_traps, 0, 2);
     tcase_add_loop_test(tc, test_lift_lr_sc, 0, 2);
