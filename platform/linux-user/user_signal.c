@@ -255,7 +255,7 @@ static bool deliver_one(UserProc *p, int sig, bool sync)
             return false;
         }
         if (DFL_STOP & SIGBIT(sig)) {
-            kill(0, SIGSTOP);
+            kill(getpid(), SIGSTOP);    /* the whole process stops, as for the guest */
             return false;
         }
         user_signal_die(sig);
