@@ -2,19 +2,20 @@
  * thread_stress.c - atomicity and code coherence with many threads at once.
  *
  * WORKERS threads each, starting together, HAMMER_ITERS times: (a) add 1 with an AMO
- * (__atomic_fetch_add -> amoadd), (b) add 1 with hand-written lr.w/sc.w and (c) lr.d/sc.d retry
- * loops; then ITERS times (d) add 1 under a pthread mutex and (e) call a tiny function living
- * on an RWX page. Meanwhile a rewriter thread
- * flips that function between two versions (`li a0, 111; ret` and `li a0, 222; ret`) REWRITES
- * times, flushing with __builtin___clear_cache (the riscv_flush_icache syscall, all harts)
- * after each. After each flip it waits until some worker has returned the new constant, so
- * every version is really executed, and workers keep calling until the rewriter is done.
+ * (__atomic_fetch_add -> amoadd), (b) add 1 with hand-written lr.w/sc.w and (c) lr.d/sc.d
+ * retry loops; then ITERS times (d) add 1 under a pthread mutex and (e) call a tiny function
+ * living on an RWX page. Meanwhile a rewriter thread flips that function between two versions
+ * (`li a0, 111; ret` and `li a0, 222; ret`) REWRITES times, flushing with
+ * __builtin___clear_cache (the riscv_flush_icache syscall, all harts) after each. After each
+ * flip it waits until some worker has returned the new constant, so every version is really
+ * executed (workers stuck on a stale translation hang the test until its timeout), and workers
+ * keep calling until the rewriter is done.
  *
- * Expected: every call returns 111 or 222; each counter ends at exactly WORKERS times its count (an
- * emulator whose LR/SC or AMOs are not atomic across host threads loses increments; one that
- * lets a store by another thread slip between lr and sc without failing the sc does too); after
- * the last flip and a barrier, every worker sees the final version (the flush reached all of
- * them). The instruction words are written as aligned 32-bit stores, so a concurrent fetch
+ * Expected: every call returns 111 or 222; each counter ends at exactly WORKERS times its count
+ * (an emulator whose LR/SC or AMOs are not atomic across host threads loses increments; one
+ * that lets a store by another thread slip between lr and sc without failing the sc does too);
+ * after the last flip and a barrier, every worker sees the final version (the flush reached all
+ * of them). The instruction words are written as aligned 32-bit stores, so a concurrent fetch
  * sees either the old or the new word, never a mix.
  */
 #define _GNU_SOURCE
