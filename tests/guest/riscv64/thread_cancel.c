@@ -9,7 +9,9 @@
  * blocking syscall returns and the cancellation is acted on. Then the thread unwinds through
  * libgcc (through the signal frame, for the asynchronous case) running the cleanup handlers.
  * An emulator has to deliver the signal to the right host thread and interrupt the blocking
- * syscall that thread is in. A lost cancel hangs the test until its timeout.
+ * syscall that thread is in. A lost cancel hangs the test until its timeout. The asynchronous
+ * case also needs a signal frame libgcc can unwind through: it recognises one by the code at
+ * the handler's return address (`li a7, 139; ecall`, rt_sigreturn, as in Linux's vDSO).
  */
 #define _GNU_SOURCE
 #include <semaphore.h>
