@@ -8,7 +8,7 @@
 #   -n RUNS     how many runs (default 1000)
 #   -t SECONDS  a run taking longer counts as a hang and is killed (default 30)
 #   -e ENGINE   mimic engine (default jit)
-#   -m MIMIC    mimic binary (default build/mimic)
+#   -m MIMIC    mimic binary (default: build/mimic in the source tree)
 #   -k DIR      keep the output of failed runs in DIR (default: a new temporary directory)
 #   PROGRAM     default: build/tests/guest/riscv64/thread_churn-static 20 (built by ctest's
 #               guest_build_riscv64 fixture: `ctest --test-dir build -R guest_build`)
@@ -18,9 +18,9 @@
 # script says so). Reports hangs (timeout), crashes (death by a signal), wrong exit statuses
 # and wrong outputs; exits 1 if any run went wrong.
 set -u
-cd "$(dirname "$0")/../.."
+root=$(dirname "$0")/../..      # defaults are relative to the source tree, arguments to the cwd
 
-runs=1000 limit=30 engine=jit mimic=build/mimic keep=
+runs=1000 limit=30 engine=jit mimic=$root/build/mimic keep=
 while getopts n:t:e:m:k:h opt; do
     case $opt in
     n) runs=$OPTARG ;;
@@ -33,7 +33,7 @@ while getopts n:t:e:m:k:h opt; do
 done
 shift $((OPTIND - 1))
 if [ $# -eq 0 ]; then
-    set -- build/tests/guest/riscv64/thread_churn-static 20
+    set -- "$root/build/tests/guest/riscv64/thread_churn-static" 20
 fi
 if [ ! -x "$mimic" ]; then
     echo "stress-threads: mimic binary $mimic not found (build it with tools/build.sh)" >&2
