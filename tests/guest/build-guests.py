@@ -6,8 +6,12 @@ name, variant, extra flags, sources) and builds every binary into --out as <name
 A binary newer than its sources, the shared headers and this script, and built with the same
 command line (kept in <binary>.cmd), is not rebuilt.
 
-Fails loudly when riscv64-linux-gnu-gcc/g++ or the sysroot are missing: the guest tests
-must never pass because nothing was built.
+Missing tools never turn into passes. Without riscv64-linux-gnu-gcc or the sysroot nothing can
+be built: this script writes the reason to <out>/SKIPPED and exits 77 (ctest: skipped), and
+run-guest-test.py reports every guest test as skipped with that reason. A program that needs
+a tool only some programs need (riscv64-linux-gnu-g++ for C++, libgomp for -fopenmp) gets
+<binary>.skip with the reason instead, and its tests are skipped alone. A program that fails
+to compile with the tools present is a failure.
 """
 import argparse
 import concurrent.futures
@@ -15,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 SYSROOT = "/usr/riscv64-linux-gnu"
 VARIANT_FLAGS = {
@@ -25,6 +30,8 @@ VARIANT_FLAGS = {
     "spie": ["-O2", "-fPIE", "-pie", "-Wl,--no-dynamic-linker"],
 }
 COMMON_FLAGS = ["-g", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fno-strict-aliasing"]
+SKIP_STATUS = 77        # ctest SKIP_RETURN_CODE
+SKIP_MARKER = "SKIPPED"  # in --out: every guest test is skipped, for the reason inside
 
 
 def parse_manifest(path):
@@ -43,9 +50,53 @@ def compiler_for(srcs, cc, cxx):
     return cxx if any(s.endswith((".cc", ".cpp")) for s in srcs) else cc
 
 
+def write_file(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def remove(path):
+    if os.path.exists(path):
+        os.unlink(path)
+
+
+_probe_cache = {}
+
+
+def openmp_missing(args, variant):
+    """Why -fopenmp cannot build a `variant` program (None when it can): a tiny program is
+    compiled and linked, which needs libgomp.spec, libgomp.a (static) or libgomp.so (dyn)."""
+    key = ("openmp", variant)
+    if key not in _probe_cache:
+        with tempfile.TemporaryDirectory(prefix="mimic-probe-") as tmp:
+            src = os.path.join(tmp, "omp.c")
+            write_file(src, "#include <omp.h>\nint main(void) { return omp_get_max_threads() < 1; }\n")
+            cmd = [args.cc, "-fopenmp"] + VARIANT_FLAGS[variant] + ["-o", os.path.join(tmp, "omp"), src]
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        _probe_cache[key] = None if proc.returncode == 0 else (
+            "libgomp for riscv64 not installed (apt-get install libgomp1-riscv64-cross): " +
+            (proc.stdout.strip().splitlines() or ["probe failed"])[-1])
+    return _probe_cache[key]
+
+
+def missing_tool(args, variant, flags, srcs):
+    """The reason this program cannot be built with the tools installed, or None."""
+    if compiler_for(srcs, args.cc, args.cxx) == args.cxx and shutil.which(args.cxx) is None:
+        return f"{args.cxx} not installed (apt-get install g++-riscv64-linux-gnu)"
+    if "-fopenmp" in flags:
+        return openmp_missing(args, variant)
+    return None
+
+
 def build_one(args, name, variant, flags, srcs):
     out = os.path.join(args.out, f"{name}-{variant}")
     paths = [os.path.join(args.src, s) for s in srcs]
+    # A tool only this program needs is missing: its tests report a skip with the reason.
+    why = missing_tool(args, variant, flags, srcs)
+    if why:
+        write_file(out + ".skip", why + "\n")
+        return out, "skip", why
+    remove(out + ".skip")
     compiler = compiler_for(srcs, args.cc, args.cxx)
     libs = [f for f in flags if f.startswith("-l")]     # libraries go after the sources
     flags = [f for f in flags if not f.startswith("-l")]
@@ -59,15 +110,21 @@ def build_one(args, name, variant, flags, srcs):
         with open(stamp) as f:
             same_cmd = f.read() == " ".join(cmd)
         if same_cmd and os.path.getmtime(out) >= max(os.path.getmtime(d) for d in deps):
-            return out, True, "up to date"
+            return out, "ok", "up to date"
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if proc.returncode != 0:
-        if os.path.exists(out):
-            os.unlink(out)
-        return out, False, " ".join(cmd) + "\n" + proc.stdout
-    with open(stamp, "w") as f:
-        f.write(" ".join(cmd))
-    return out, True, proc.stdout.strip()
+        remove(out)
+        return out, "failed", " ".join(cmd) + "\n" + proc.stdout
+    write_file(stamp, " ".join(cmd))
+    return out, "ok", proc.stdout.strip()
+
+
+def skip_all(out_dir, reason):
+    """Nothing can be built: record why for run-guest-test.py and report a ctest skip."""
+    os.makedirs(out_dir, exist_ok=True)
+    write_file(os.path.join(out_dir, SKIP_MARKER), reason + "\n")
+    print(f"SKIP: {reason}")
+    sys.exit(SKIP_STATUS)
 
 
 def main():
@@ -80,23 +137,25 @@ def main():
     ap.add_argument("-j", "--jobs", type=int, default=2)
     args = ap.parse_args()
 
-    missing = [c for c in (args.cc, args.cxx) if shutil.which(c) is None]
-    if missing:
-        sys.exit("guest tests: cross compiler not found: " + ", ".join(missing) +
-                 "\n  install it with: apt-get install gcc-riscv64-linux-gnu g++-riscv64-linux-gnu")
+    if shutil.which(args.cc) is None:
+        skip_all(args.out, f"cross compiler {args.cc} not installed (apt-get install gcc-riscv64-linux-gnu)")
     if not os.path.isdir(os.path.join(SYSROOT, "lib")):
-        sys.exit(f"guest tests: riscv64 sysroot {SYSROOT} not found (libc6-dev-riscv64-cross)")
+        skip_all(args.out, f"riscv64 sysroot {SYSROOT} not installed (apt-get install libc6-dev-riscv64-cross)")
 
     os.makedirs(args.out, exist_ok=True)
+    remove(os.path.join(args.out, SKIP_MARKER))
     builds = parse_manifest(args.manifest)
-    failed = 0
+    failed = skipped = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = [pool.submit(build_one, args, *b) for b in builds]
         for fut in futures:
-            out, ok, msg = fut.result()
-            if not ok:
+            out, state, msg = fut.result()
+            if state == "failed":
                 failed += 1
                 print(f"FAILED {out}\n{msg}")
+            elif state == "skip":
+                skipped += 1
+                print(f"SKIP {out}: {msg}")
             elif msg == "up to date":
                 print(f"up to date {out}")
             elif msg:
@@ -105,7 +164,8 @@ def main():
                 print(f"built {out}")
     if failed:
         sys.exit(f"guest tests: {failed} of {len(builds)} programs failed to build")
-    print(f"guest tests: {len(builds)} programs ready in {args.out}")
+    print(f"guest tests: {len(builds) - skipped} programs ready in {args.out}" +
+          (f", {skipped} skipped for missing tools (their tests report skips)" if skipped else ""))
 
 
 if __name__ == "__main__":

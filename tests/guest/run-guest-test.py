@@ -4,17 +4,23 @@
 usage: run-guest-test.py [--mimic PATH] [--expect-exit N] [--stdin FILE] [--env K=V]...
                          -- PROGRAM [ARGS...]
 
-Runs PROGRAM under `mimic run --engine=interp`, `mimic run --engine=jit` and, when it is
-installed, `qemu-riscv64 -L /usr/riscv64-linux-gnu` (the oracle). Each run gets a fresh empty
+Runs PROGRAM under `mimic run --engine=interp`, `mimic run --engine=jit` and
+`qemu-riscv64 -L /usr/riscv64-linux-gnu` (the oracle). Each run gets a fresh empty
 working directory, the same stdin and environment. The test passes when every run exits with
 the expected status (a death by signal N counts as 128+N, like a shell) and all stdouts are
 identical; otherwise it prints what differed (a unified diff against the first run) and fails.
 stderr is shown on failure but not compared: engines may print warnings there.
 
 --skip-qemu REASON leaves qemu out for a test that checks behaviour qemu gets wrong (its expected
-values then come from native Linux). MIMIC_GUEST_ENGINES=interp,jit,qemu selects the runners (e.g. `qemu` alone to check the
-programs themselves before mimic exists). A requested mimic engine whose binary is missing
-is a failure, not a skip.
+values then come from native Linux); the mimic engines are still compared. MIMIC_GUEST_ENGINES=
+interp,jit,qemu selects the runners (e.g. `qemu` alone to check the programs themselves before
+mimic exists). A requested mimic engine whose binary is missing is a failure, not a skip.
+
+Nothing missing ever turns into a pass; these exit 77 (ctest: skipped) with a one-line reason:
+  - qemu-riscv64 is not installed and the test would have compared with it (the other runs
+    still happen first: if they fail or disagree, the test fails);
+  - build-guests.py could not build anything (<out>/SKIPPED: no cross compiler or sysroot), or
+    not this program (PROGRAM.skip: no riscv64 g++, no libgomp).
 """
 import argparse
 import difflib
@@ -82,6 +88,12 @@ def main():
     # CMake lists cannot hold an empty string: the test definitions write @EMPTY@ instead.
     args.args = ["" if a == "@EMPTY@" else a for a in args.args]
     program = os.path.abspath(args.program)
+    # Tools the build needed were missing: say which, as a skip (build-guests.py wrote why).
+    for marker in (os.path.join(os.path.dirname(program), "SKIPPED"), program + ".skip"):
+        if os.path.exists(marker):
+            with open(marker) as f:
+                print("SKIP: " + f.read().strip())
+            sys.exit(SKIP_STATUS)
     if not os.path.exists(program):
         sys.exit(f"FAIL: guest program {program} does not exist (did guest_build_riscv64 run?)")
     engines = os.environ.get("MIMIC_GUEST_ENGINES", "interp,jit,qemu").split(",")
@@ -100,6 +112,7 @@ def main():
             stdin_data = f.read()
 
     runs = []
+    qemu_missing = False
     mimic = os.path.abspath(args.mimic)
     for engine in engines:
         if engine in ("interp", "jit"):
@@ -114,13 +127,16 @@ def main():
                 continue
             qemu = shutil.which("qemu-riscv64")
             if qemu is None:
-                print("note: qemu-riscv64 not installed, comparing mimic engines only")
+                qemu_missing = True     # a skip, once the other runs have had their say
                 continue
             cmd = [qemu] + GUEST_PATH_DIRS + [program] + args.args
             runs.append(run_one("qemu", cmd, stdin_data, env, args.timeout))
         else:
             sys.exit(f"FAIL: unknown engine '{engine}' in MIMIC_GUEST_ENGINES")
     if not runs:
+        if qemu_missing:
+            print("SKIP: qemu-riscv64 not installed")
+            sys.exit(SKIP_STATUS)
         if args.skip_qemu and engines == ["qemu"]:
             print("SKIP: only qemu was requested and this test does not use it")
             sys.exit(SKIP_STATUS)
@@ -150,6 +166,11 @@ def main():
         sys.exit(1)
     lines = len(text(ref["stdout"]).splitlines())
     labels = ", ".join(r["label"] for r in runs)
+    if qemu_missing:
+        # The reference is missing: agreement between the mimic engines alone is not a pass.
+        print(f"SKIP: qemu-riscv64 not installed ({labels} agreed: exit {args.expect_exit}, "
+              f"{lines} stdout lines)")
+        sys.exit(SKIP_STATUS)
     print(f"PASS {os.path.basename(program)}: exit {args.expect_exit}, "
           f"{lines} identical stdout lines from {labels}")
     sys.stdout.write(text(ref["stdout"]))
