@@ -44,14 +44,17 @@ const UserArchAbi *user_abi_for_arch(const GuestArch *arch)
 
 /* --- ExecPlatform callbacks --- */
 
+extern bool user_probe_copy(void *dst, const void *src, size_t len);
+extern const char user_probe_copy_start[], user_probe_copy_end[], user_probe_copy_fault[];
+
 static bool user_fetch(void *opaque, GuestAddr addr, void *buf, unsigned len)
 {
     UserProc *p = opaque;
     if (!user_mem_check(&p->mem, addr, len, PROT_EXEC)) {
         return false;
     }
-    memcpy(buf, user_g2h(&p->mem, addr), len);
-    return true;
+    /* Another thread may unmap the code between the check and the copy: a fault is a fetch fault. */
+    return user_probe_copy(buf, user_g2h(&p->mem, addr), len);
 }
 
 static void user_watch_code_page(void *opaque, GuestAddr page)
@@ -111,6 +114,10 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_)
 
     UserThread *t = user_self;
 
+    if (si->si_code > 0 && pc >= (uintptr_t)user_probe_copy_start && pc < (uintptr_t)user_probe_copy_end) {
+        uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)user_probe_copy_fault;
+        return;
+    }
     if (si->si_code <= 0) {
         /* Sent by kill/tgkill/sigqueue, not a fault: an ordinary guest signal. */
         if (t != NULL) {

@@ -56,6 +56,29 @@ user_safe_syscall_interrupted:
     .size user_safe_syscall_base, . - user_safe_syscall_base
 
 /*
+ * bool user_probe_copy(void *dst, const void *src, size_t len): memcpy from guest memory
+ * that another thread may unmap at any moment (the translator fetching code).  A host
+ * fault inside [user_probe_copy_start, user_probe_copy_end) makes the SIGSEGV handler
+ * resume at user_probe_copy_fault, which returns false.
+ */
+    .globl user_probe_copy
+    .globl user_probe_copy_start
+    .globl user_probe_copy_end
+    .globl user_probe_copy_fault
+    .type user_probe_copy, @function
+user_probe_copy:
+    mov %rdx, %rcx
+user_probe_copy_start:
+    rep movsb
+user_probe_copy_end:
+    mov $1, %eax
+    ret
+user_probe_copy_fault:
+    xor %eax, %eax
+    ret
+    .size user_probe_copy, . - user_probe_copy
+
+/*
  * user_host_sigreturn: the sa_restorer of host handlers mimic installs with the raw
  * rt_sigaction syscall (user_signal.c); the x86-64 kernel requires one.
  */
