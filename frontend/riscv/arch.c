@@ -1,6 +1,6 @@
 /*
  * The RISC-V RV64GC guest description: register table, reset state and the
- * hooks the exec loop, traces and the gdb stub call.
+ * hooks the exec loop, traces and the gdb stub call (system-mode hooks: sys.c).
  */
 #include "frontend/riscv/internal.h"
 
@@ -71,4 +71,12 @@ const GuestArch rv64_arch = {
     .cpu_init = rv_cpu_init,
     .lift_block = rv_lift_block,
     .disas = rv_disas,
+    .sys_reset = rv_sys_reset,
+    .sys_take_interrupt = rv_sys_take_interrupt,
+    .sys_raise = rv_sys_raise,
+    .sys_translate = rv_sys_translate,
+    .sys_mode_bits = rv_sys_mode_bits,
+    .sys_fetch_mmu_idx = rv_sys_fetch_mmu_idx,
+    .sys_wake_pending = rv_sys_wake_pending,
+    .sys_mmu_idx_count = RV_MMU_IDX_COUNT,
 };
