@@ -11,6 +11,7 @@ Suite *riscv_priv_trap_suite(void);
 Suite *riscv_priv_mmu_suite(void);
 Suite *riscv_priv_pmp_suite(void);
 Suite *riscv_priv_lift_suite(void);
+Suite *riscv_priv_disas_suite(void);
 
 int main(void)
 {
@@ -25,6 +26,7 @@ int main(void)
     srunner_add_suite(sr, riscv_priv_mmu_suite());
     srunner_add_suite(sr, riscv_priv_pmp_suite());
     srunner_add_suite(sr, riscv_priv_lift_suite());
+    srunner_add_suite(sr, riscv_priv_disas_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
