@@ -188,10 +188,12 @@ int rv_mmu_translate(RvCpu *cpu, uint64_t vaddr, GuestAccess access, unsigned mm
     if (!rv_pmp_check(cpu, paddr, 1, access, priv)) {
         return rv_access_fault(access);
     }
-    if (!rv_pmp_range_prot(cpu, paddr & ~(page_size - 1), page_size, priv, &pmp_prot)) {
-        /* A PMP boundary inside the page: the answer holds for this access only. */
-        page_size = 1;
-        rv_pmp_range_prot(cpu, paddr, 1, priv, &pmp_prot);
+    /*
+     * The TLB may keep the answer for the largest aligned range one PMP rule governs
+     * whole: the page, else its 4 KiB part (a superpage split by PMP), else this access only.
+     */
+    while (!rv_pmp_range_prot(cpu, paddr & ~(page_size - 1), page_size, priv, &pmp_prot)) {
+        page_size = page_size > (UINT64_C(1) << RV_PAGE_SHIFT) ? UINT64_C(1) << RV_PAGE_SHIFT : 1;
     }
     out->paddr = paddr;
     out->page_size = page_size;

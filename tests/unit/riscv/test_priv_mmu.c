@@ -302,6 +302,14 @@ START_TEST(test_mmu_pmp_page_size)
     ck_assert_int_eq(rv_mmu_translate(cpu, 0x1100, GUEST_ACCESS_WRITE, S_, &t), RV_EXC_STORE_ACCESS);
     ck_assert_int_eq(rv_mmu_translate(cpu, 0x1100, GUEST_ACCESS_READ, S_, &t), OK);
     ck_assert_uint_eq(t.prot, GUEST_PROT_READ);
+    /* The same entry inside a 2 MiB superpage but outside the 4 KiB part asked for. */
+    cpu->pmpaddr[0] = 0x200100 >> 2;
+    ck_assert_int_eq(rv_mmu_translate(cpu, 0x212345, GUEST_ACCESS_WRITE, S_, &t), OK);
+    ck_assert_uint_eq(t.page_size, 4096);
+    ck_assert_uint_eq(t.paddr, 0x212345);
+    ck_assert_uint_eq(t.prot, GUEST_PROT_READ | GUEST_PROT_WRITE | GUEST_PROT_EXEC);
+    ck_assert_int_eq(rv_mmu_translate(cpu, 0x200104, GUEST_ACCESS_READ, S_, &t), OK);
+    ck_assert_uint_lt(t.page_size, 4096);
 }
 END_TEST
 
