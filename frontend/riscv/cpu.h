@@ -128,7 +128,11 @@ uint64_t rv_cpu_read_mip(const RvCpu *cpu);
  * line sets GUEST_REQ_INTERRUPT in exit_request.
  */
 void rv_cpu_set_irq(RvCpu *cpu, unsigned mip_bit, bool level);
-/* Sstc: the time at which STIP will rise (UINT64_MAX: not armed), for a board's timer. */
+/*
+ * Sstc: the time at which STIP rises (UINT64_MAX: menvcfg.STCE is off).  STIP is computed
+ * from the time when read, so nothing changes by itself at that moment: a board's timer
+ * sets GUEST_REQ_INTERRUPT in exit_request (atomically) then, for the exec loop to look.
+ */
 uint64_t rv_cpu_sstc_deadline(const RvCpu *cpu);
 /* The current time (cfg.read_time or the host clock). */
 uint64_t rv_cpu_read_time(const RvCpu *cpu);

@@ -356,6 +356,37 @@ START_TEST(test_mmu_sys_translate)
 }
 END_TEST
 
+/* Exits without a cause (fetch faults from the lifter, bus errors) get one from a new walk. */
+START_TEST(test_mmu_sys_raise_refines)
+{
+    GuestCpu *g = &m.cpu.common;
+
+    cpu->mtvec = 0x8000;
+    g->pc = 0x2ffe;
+    g->exit_kind = GUEST_EXIT_FETCH_FAULT;          /* second half of an insn at 0x3000 */
+    g->exit_code = GUEST_ACCESS_EXEC;
+    g->exit_aux = 0x3000;
+    ck_assert(rv64_arch.sys_raise(g));              /* S may not execute the U page */
+    ck_assert_uint_eq(cpu->mcause, RV_EXC_INSN_PAGE_FAULT);
+    ck_assert_uint_eq(cpu->mtval, 0x3000);
+    ck_assert_uint_eq(cpu->mepc, 0x2ffe);
+    cpu->priv = RV_PRIV_S;
+    g->pc = 0x1000;
+    g->exit_kind = GUEST_EXIT_MEM_FAULT;            /* translated fine: the bus failed */
+    g->exit_code = GUEST_ACCESS_WRITE;
+    g->exit_aux = 0x1008;
+    ck_assert(rv64_arch.sys_raise(g));
+    ck_assert_uint_eq(cpu->mcause, RV_EXC_STORE_ACCESS);
+    cpu->priv = RV_PRIV_U;
+    g->exit_kind = GUEST_EXIT_MEM_FAULT;
+    g->exit_code = GUEST_ACCESS_READ;
+    g->exit_aux = 0x1008;                           /* S page from U: page fault */
+    ck_assert(rv64_arch.sys_raise(g));
+    ck_assert_uint_eq(cpu->mcause, RV_EXC_LOAD_PAGE_FAULT);
+    ck_assert_uint_eq(cpu->mtval, 0x1008);
+}
+END_TEST
+
 Suite *riscv_priv_mmu_suite(void)
 {
     Suite *s = suite_create("riscv_priv_mmu");
@@ -371,6 +402,7 @@ Suite *riscv_priv_mmu_suite(void)
     tcase_add_test(tc, test_mmu_pmp_page_size);
     tcase_add_test(tc, test_mmu_index);
     tcase_add_test(tc, test_mmu_sys_translate);
+    tcase_add_test(tc, test_mmu_sys_raise_refines);
     suite_add_tcase(s, tc);
     return s;
 }
