@@ -308,16 +308,34 @@ static const RvCsrDesc rv_csr_rows[] = {
 #undef RV_CSR
 };
 
-static const RvCsrDesc *rv_csr_find(unsigned csr)
-{
-    for (size_t i = 0; i < G_N_ELEMENTS(rv_csr_rows); i++) {
-        const RvCsrDesc *d = &rv_csr_rows[i];
+/* CSR number -> row + 1 (0: no such CSR), built once: every CSR instruction looks here. */
+static uint8_t rv_csr_index[4096];
 
-        if (csr >= d->num && csr < (unsigned)d->num + d->count) {
-            return d;
+static void rv_csr_build_index(void)
+{
+    G_STATIC_ASSERT(G_N_ELEMENTS(rv_csr_rows) < 255);
+    for (size_t i = 0; i < G_N_ELEMENTS(rv_csr_rows); i++) {
+        for (unsigned n = 0; n < rv_csr_rows[i].count; n++) {
+            unsigned csr = rv_csr_rows[i].num + n;
+
+            g_assert(csr < 4096 && rv_csr_index[csr] == 0);
+            rv_csr_index[csr] = (uint8_t)(i + 1);
         }
     }
-    return NULL;
+}
+
+static const RvCsrDesc *rv_csr_find(unsigned csr)
+{
+    static gsize once;
+
+    if (g_once_init_enter(&once)) {
+        rv_csr_build_index();
+        g_once_init_leave(&once, 1);
+    }
+    if (csr >= 4096 || rv_csr_index[csr] == 0) {
+        return NULL;
+    }
+    return &rv_csr_rows[rv_csr_index[csr] - 1];
 }
 
 uint32_t rv_csr_flags(unsigned csr, bool *exists)
