@@ -6,6 +6,15 @@
  * CSRs are illegal) unless rv_cpu_init_system() put it in system mode: privilege
  * levels M/S/U, the CSR file, traps, Sv39/Sv48 translation and PMP (Privileged Spec
  * 20211203).  The system fields follow the user ones and stay zero in user mode.
+ *
+ * A board drives a system-mode hart through GuestArch's sys_* hooks (frontend/guest.h)
+ * plus rv_cpu_set_irq() for its interrupt lines: after guest_cpu_new(&rv64_arch) and
+ * rv_cpu_init_system(), each exit of the exec loop is one of
+ *   SYNC_MODE / TLB_FLUSH  resume at pc + code (TLB_FLUSH: drop cached translations first)
+ *   HALT                   wfi: wait until sys_wake_pending(), then resume at pc + code
+ *   INTERRUPT              exit_request: with GUEST_REQ_INTERRUPT, call sys_take_interrupt()
+ *   anything else          sys_raise() makes it the guest's trap (pc = the handler)
+ * and blocks are keyed on rv_cpu_mode_bits(); TLB refills call sys_translate().
  */
 #ifndef MIMIC_RISCV_CPU_H
 #define MIMIC_RISCV_CPU_H
@@ -39,7 +48,7 @@ typedef struct RvCpu {
 
     /* --- System mode (zero in user mode) --- */
     bool sys;                   /* rv_cpu_init_system() was called */
-    uint8_t priv;               /* RV_PRIV_U/S/M */
+    uint32_t priv;              /* RV_PRIV_U/S/M (4 bytes: in the register table) */
     uint64_t mstatus;           /* sstatus is a view (csr.c) */
     uint64_t misa;
     uint64_t medeleg, mideleg;

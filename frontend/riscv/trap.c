@@ -165,7 +165,7 @@ bool rv_cpu_mret(RvCpu *cpu)
         ms &= ~RV_MSTATUS_MPRV;
     }
     cpu->mstatus = ms;
-    cpu->priv = (uint8_t)mpp;
+    cpu->priv = mpp;
     cpu->common.pc = cpu->mepc & ((cpu->misa & RV_MISA_EXT('C')) ? ~UINT64_C(1) : ~UINT64_C(3));
     return true;
 }

@@ -126,7 +126,7 @@ void rvt_sys_init(RvtMachine *m, unsigned priv)
 
     rv_cpu_init_system(&m->cpu, &cfg);
     m->cpu.common.mem_base = m->mem;
-    m->cpu.priv = (uint8_t)priv;
+    m->cpu.priv = priv;
 }
 
 /* Lifted and run between sigsetjmp and its longjmp: kept outside the frame. */

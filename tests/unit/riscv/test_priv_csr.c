@@ -83,7 +83,7 @@ START_TEST(test_csr_access)
     uint64_t old;
 
     cpu->mstatus |= (uint64_t)RV_FS_INITIAL << RV_MSTATUS_FS_SHIFT;
-    cpu->priv = (uint8_t)c->priv;
+    cpu->priv = c->priv;
     ck_assert_msg(rv_csr_access(cpu, c->csr, RV_CSR_OP_W, 0, c->write, &old) == c->ok,
                   "csr 0x%x priv %u write %d", c->csr, c->priv, c->write);
 }
