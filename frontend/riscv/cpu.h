@@ -29,7 +29,11 @@
 typedef struct RvSysConfig {
     uint64_t hart_id;           /* mhartid */
     uint64_t reset_pc;          /* pc at reset, in M mode */
-    uint64_t misa_ext;          /* extension letters (RV_MISA_EXT('A') | ...); S and U are added */
+    /*
+     * Extension letters misa reports (RV_MISA_EXT('A') | ...; S and U are added).  misa is
+     * read-only and the lifter implements RV64GC whatever it says: give at least IMAFDC.
+     */
+    uint64_t misa_ext;
     GuestBus bus;               /* physical memory for page walks and A/D updates */
     /* mtime in timebase ticks (time CSR, Sstc); NULL: a 10 MHz host clock. */
     uint64_t (*read_time)(void *opaque);
