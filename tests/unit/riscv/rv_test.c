@@ -142,6 +142,11 @@ RvtSysResult rvt_sys_run(RvtMachine *m, uint64_t stop_pc, unsigned max_blocks)
     for (volatile unsigned n = 0; n < max_blocks && cpu->pc != stop_pc; n++) {
         IrInterpExit ex = { 0 };
 
+        /* What the exec loop does at a block boundary when a device or CSR write asked. */
+        if ((cpu->exit_request & GUEST_REQ_INTERRUPT) && rv64_arch.sys_take_interrupt(cpu)) {
+            r.interrupts++;
+            continue;
+        }
         cpu->exit_kind = GUEST_EXIT_NONE;
         exec_thread.cpu = cpu;
         exec_thread.unwind = &unwind;

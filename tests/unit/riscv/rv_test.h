@@ -88,6 +88,7 @@ void rvt_sys_init(RvtMachine *m, unsigned priv);
 
 typedef struct RvtSysResult {
     unsigned traps;             /* exits turned into guest traps by sys_raise */
+    unsigned interrupts;        /* interrupts taken through sys_take_interrupt */
     uint32_t last_kind;         /* GuestExitKind of the last exit seen */
     int64_t last_code;
     uint64_t last_aux;
@@ -95,8 +96,9 @@ typedef struct RvtSysResult {
 
 /*
  * A tiny board loop: run blocks with the interpreter (helpers may leave through
- * guest_cpu_exit), resume after SYNC_MODE/TLB_FLUSH exits and turn traps into guest
- * traps with sys_raise, until pc == stop_pc, a HALT exit, or max_blocks blocks.
+ * guest_cpu_exit), take interrupts when GUEST_REQ_INTERRUPT asks, resume after
+ * SYNC_MODE/TLB_FLUSH exits and turn traps into guest traps with sys_raise, until
+ * pc == stop_pc, a HALT exit, or max_blocks blocks.
  */
 RvtSysResult rvt_sys_run(RvtMachine *m, uint64_t stop_pc, unsigned max_blocks);
 

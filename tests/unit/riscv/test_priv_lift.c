@@ -312,6 +312,66 @@ START_TEST(test_lift_enable_interrupt)
 }
 END_TEST
 
+static inline uint32_t slli(int rd, int rs1, unsigned sh)
+{
+    return rvt_i((int32_t)sh, rs1, 1, rd, 0x13);
+}
+
+/*
+ * Firmware-like boot: M opens PMP, enables Sstc, delegates the supervisor timer and
+ * enters S with mret; S arms stimecmp in the past and sets SIE: the timer interrupt
+ * arrives at stvec before the next instruction.
+ */
+START_TEST(test_lift_boot_to_s_timer)
+{
+    const uint32_t code[] = {
+        RVT_ADDI(T0, 0, -1),
+        RVT_CSRRW(0, 0x3b0, T0),            /* pmpaddr0 = all ones */
+        RVT_ADDI(T0, 0, 0x1f),
+        RVT_CSRRW(0, 0x3a0, T0),            /* pmpcfg0: NAPOT RWX over everything */
+        RVT_ADDI(T0, 0, 1),
+        slli(T0, T0, 63),
+        RVT_CSRRW(0, 0x30a, T0),            /* menvcfg.STCE */
+        RVT_ADDI(T0, 0, 2),
+        RVT_CSRRW(0, 0x306, T0),            /* mcounteren.TM */
+        RVT_ADDI(T0, 0, 0x20),
+        RVT_CSRRW(0, 0x303, T0),            /* mideleg = STI */
+        lui(T0, 0x9),
+        RVT_CSRRW(0, 0x105, T0),            /* stvec = 0x9000 */
+        RVT_ADDI(T0, 0, 1),
+        slli(T0, T0, 11),
+        RVT_CSRRS(0, 0x300, T0),            /* MPP = S */
+        lui(T1, 0x1),
+        RVT_ADDI(T1, T1, 0x100),
+        RVT_CSRRW(0, 0x341, T1),            /* mepc = 0x1100 */
+        RVT_MRET,
+    };
+    const uint32_t super[] = {
+        RVT_ADDI(T0, 0, 0x20),
+        RVT_CSRRW(0, 0x104, T0),            /* sie = STIE */
+        RVT_CSRRW(0, 0x14d, 0),             /* stimecmp = 0: already due */
+        rvt_i(0x100, 2, 6, 0, 0x73),        /* csrrsi zero,sstatus,2 (SIE) */
+        RVT_EBREAK,
+    };
+    RvtSysResult r;
+
+    put(RVT_CODE, code, G_N_ELEMENTS(code));
+    put(0x1100, super, G_N_ELEMENTS(super));
+    r = rvt_sys_run(&m, 0x9000, 40);
+    ck_assert_uint_eq(m.cpu.common.pc, 0x9000);
+    ck_assert_uint_eq(r.traps, 0);
+    ck_assert_uint_eq(r.interrupts, 1);
+    ck_assert_uint_eq(cpu->priv, RV_PRIV_S);
+    ck_assert_uint_eq(cpu->scause, RV_CAUSE_INTERRUPT | RV_IRQ_STI);
+    ck_assert_uint_eq(cpu->sepc, 0x1110);
+    ck_assert_uint_eq(cpu->stval, 0);
+    ck_assert(cpu->mstatus & RV_MSTATUS_SPP);
+    ck_assert(cpu->mstatus & RV_MSTATUS_SPIE);
+    ck_assert(!(cpu->mstatus & RV_MSTATUS_SIE));
+    ck_assert_uint_eq(cpu->pmpcfg[0], 0x1f);
+}
+END_TEST
+
 Suite *riscv_priv_lift_suite(void)
 {
     Suite *s = suite_create("riscv_priv_lift");
@@ -327,6 +387,7 @@ Suite *riscv_priv_lift_suite(void)
     tcase_add_test(tc, test_lift_mmu_index);
     tcase_add_test(tc, test_lift_fs);
     tcase_add_test(tc, test_lift_enable_interrupt);
+    tcase_add_test(tc, test_lift_boot_to_s_timer);
     suite_add_tcase(s, tc);
     return s;
 }
