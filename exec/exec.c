@@ -505,6 +505,7 @@ static const char *const exit_names[GUEST_EXIT_COUNT] = {
     [GUEST_EXIT_FETCH_FAULT] = "fetch-fault", [GUEST_EXIT_MISALIGNED] = "misaligned",
     [GUEST_EXIT_EXCEPTION] = "exception", [GUEST_EXIT_FPE] = "fpe", [GUEST_EXIT_HALT] = "halt",
     [GUEST_EXIT_INTERRUPT] = "interrupt", [GUEST_EXIT_SYNC_CODE] = "sync-code",
+    [GUEST_EXIT_SYNC_MODE] = "sync-mode", [GUEST_EXIT_TLB_FLUSH] = "tlb-flush",
 };
 
 /*

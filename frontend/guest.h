@@ -28,11 +28,21 @@ typedef enum GuestExitKind {
     GUEST_EXIT_MEM_FAULT,       /* load/store fault; aux = address, code = GuestAccess */
     GUEST_EXIT_FETCH_FAULT,     /* instruction fetch fault; aux = address */
     GUEST_EXIT_MISALIGNED,      /* alignment fault (atomics); aux = address, code = GuestAccess */
-    GUEST_EXIT_EXCEPTION,       /* any other guest exception; code = guest cause */
+    GUEST_EXIT_EXCEPTION,       /* any other guest exception; code = guest cause (system mode: aux = its tval) */
     GUEST_EXIT_FPE,             /* arithmetic trap (x86 #DE); code = guest cause */
-    GUEST_EXIT_HALT,            /* wfi / hlt */
+    GUEST_EXIT_HALT,            /* wfi / hlt; system mode: when woken, resume at pc + code */
     GUEST_EXIT_INTERRUPT,       /* exit_request was seen at a block entry */
     GUEST_EXIT_SYNC_CODE,       /* fence.i / isync: re-look-up after a code change */
+    /*
+     * System mode only.  SYNC_MODE: the instruction changed state that lifted code depends on
+     * (privilege, the mode bits, the MMU index of data accesses); resume at pc + code (code =
+     * the instruction's length, or 0 when a helper already stored the next pc, as mret does)
+     * and look the next block up from C with the new mode bits: never chain across it.
+     * TLB_FLUSH: the same, and drop this CPU's cached translations first (sfence.vma, a satp
+     * or PMP write); aux = the virtual address whose entries must go, or ~0 for all of them.
+     */
+    GUEST_EXIT_SYNC_MODE,
+    GUEST_EXIT_TLB_FLUSH,
     GUEST_EXIT_COUNT
 } GuestExitKind;
 
@@ -47,6 +57,42 @@ typedef enum GuestAccess {
 #define GUEST_REQ_CODE_DIRTY (1u << 1)  /* translated code was written: invalidate before running on */
 #define GUEST_REQ_STOP       (1u << 2)  /* debugger / exit */
 #define GUEST_REQ_EXCLUSIVE  (1u << 3)  /* another thread waits to run alone (cache flush): step out */
+/* System mode: a device changed an interrupt line (or a CSR write unmasked one); call
+ * GuestArch.sys_take_interrupt at the next block boundary.  That hook clears the bit. */
+#define GUEST_REQ_INTERRUPT  (1u << 4)
+
+/* Page permissions a translation grants (GuestTranslation.prot). */
+#define GUEST_PROT_READ  (1u << 0)
+#define GUEST_PROT_WRITE (1u << 1)
+#define GUEST_PROT_EXEC  (1u << 2)
+
+/* How a frontend reaches physical memory in system mode (page walks, A/D bits). Values are
+ * integers as the guest sees them (the bus handles the region's byte order). false: nothing
+ * there (the guest raises its access fault). */
+typedef struct GuestBus {
+    void *opaque;
+    bool (*load)(void *opaque, uint64_t paddr, unsigned size, uint64_t *value);
+    bool (*cmpxchg)(void *opaque, uint64_t paddr, unsigned size, uint64_t expected,
+                    uint64_t desired, uint64_t *old);
+} GuestBus;
+
+/*
+ * The answer of GuestArch.sys_translate (a TLB refill).  On success: the physical address
+ * of the virtual address asked for, and what the whole naturally aligned page_size-byte
+ * range around it may be used for by the same MMU index (prot, GUEST_PROT_* bits; the
+ * access asked for is always among them).  page_size below GuestArch.page_size means the
+ * answer holds for this access only and must not be cached (a PMP boundary inside the
+ * page).  On failure: the exit to leave with (guest_cpu_exit); GuestArch.sys_raise then
+ * turns it into the guest's trap.
+ */
+typedef struct GuestTranslation {
+    uint64_t paddr;
+    uint64_t page_size;
+    uint32_t prot;
+    uint32_t exit_kind;         /* GuestExitKind, on failure */
+    int64_t exit_code;
+    uint64_t exit_aux;
+} GuestTranslation;
 
 struct GuestArch;
 struct TbBlock;
@@ -122,6 +168,39 @@ typedef struct GuestArch {
      * Returns its length in bytes, or 0 if fewer bytes than needed were given.
      */
     unsigned (*disas)(GuestAddr pc, const uint8_t *bytes, size_t len, char *buf, size_t buflen);
+
+    /*
+     * --- System mode (all NULL/0 for guests without it) ---
+     * The exec loop and boards call these; a CPU is put in system mode by its
+     * frontend's own init call (RISC-V: rv_cpu_init_system) before any of them.
+     *
+     * sys_reset: back to the reset state of that configuration (pc = reset vector).
+     * sys_take_interrupt: clear GUEST_REQ_INTERRUPT, then, if an interrupt is pending and
+     *   enabled, enter its trap (pc = the handler); true if it did.  Call at a block
+     *   boundary, with cpu->pc the next instruction to run.
+     * sys_raise: turn the last exit (exit_kind/code/aux, cpu->pc at the instruction) into
+     *   the guest's trap and clear exit_kind; false when that exit is not a guest trap
+     *   (NONE, INTERRUPT, HALT, SYNC_*...), left untouched for the caller.
+     * sys_translate: the page walk of a TLB refill for vaddr, for one access and MMU index
+     *   (the index a LOAD/STORE's IrMemOp carries, or sys_fetch_mmu_idx for fetches).
+     *   Fills *out; false = fault, described in out's exit fields.  May write guest memory
+     *   (accessed/dirty bits).
+     * sys_mode_bits: the CPU state lifted code depends on; part of the block key, so a block
+     *   lifted under one value never runs under another.
+     * sys_fetch_mmu_idx: the MMU index of instruction fetches now.
+     * sys_wake_pending: a halted CPU (GUEST_EXIT_HALT) should run again (an interrupt is
+     *   pending, even if globally disabled).
+     * sys_mmu_idx_count: MMU indexes are below this.
+     */
+    void (*sys_reset)(GuestCpu *cpu);
+    bool (*sys_take_interrupt)(GuestCpu *cpu);
+    bool (*sys_raise)(GuestCpu *cpu);
+    bool (*sys_translate)(GuestCpu *cpu, GuestAddr vaddr, GuestAccess access, unsigned mmu_idx,
+                          GuestTranslation *out);
+    uint32_t (*sys_mode_bits)(const GuestCpu *cpu);
+    unsigned (*sys_fetch_mmu_idx)(const GuestCpu *cpu);
+    bool (*sys_wake_pending)(const GuestCpu *cpu);
+    unsigned sys_mmu_idx_count;
 } GuestArch;
 
 /* Frontends linked into this build, and lookup by ELF machine or name. */

@@ -1,6 +1,6 @@
 /*
  * The RISC-V RV64GC guest description: register table, reset state and the
- * hooks the exec loop, traces and the gdb stub call.
+ * hooks the exec loop, traces and the gdb stub call (system-mode hooks: sys.c).
  */
 #include "frontend/riscv/internal.h"
 
@@ -23,8 +23,9 @@ const char *const rv_freg_names[32] = {
 
 #define RV_XREG(i, n) { .name = n, .offset = offsetof(RvCpu, x[0]) + 8 * (i), .size = 8, .kind = GUEST_REG_GPR }
 #define RV_FREG(i, n) { .name = n, .offset = offsetof(RvCpu, f[0]) + 8 * (i), .size = 8, .kind = GUEST_REG_FPR }
+#define RV_CSREG(f) { .name = #f, .offset = offsetof(RvCpu, f), .size = 8, .kind = GUEST_REG_CSR }
 
-/* pc, x0..x31, f0..f31 (ABI names, as in rv_xreg_names/rv_freg_names), fflags, frm. */
+/* pc, x0..x31, f0..f31 (ABI names, as in rv_xreg_names/rv_freg_names), fflags, frm, system CSRs. */
 static const GuestReg rv_regs[] = {
     { .name = "pc", .offset = offsetof(RvCpu, common.pc), .size = 8, .kind = GUEST_REG_PC },
     RV_XREG(0, "zero"), RV_XREG(1, "ra"), RV_XREG(2, "sp"), RV_XREG(3, "gp"),
@@ -45,6 +46,11 @@ static const GuestReg rv_regs[] = {
     RV_FREG(28, "ft8"), RV_FREG(29, "ft9"), RV_FREG(30, "ft10"), RV_FREG(31, "ft11"),
     { .name = "fflags", .offset = offsetof(RvCpu, fflags), .size = 4, .kind = GUEST_REG_CSR },
     { .name = "frm", .offset = offsetof(RvCpu, frm), .size = 4, .kind = GUEST_REG_CSR },
+    /* System mode: the privilege level and the trap CSRs (never change in user mode). */
+    { .name = "priv", .offset = offsetof(RvCpu, priv), .size = 4, .kind = GUEST_REG_CSR },
+    RV_CSREG(mstatus), RV_CSREG(mie), RV_CSREG(mtvec), RV_CSREG(mscratch), RV_CSREG(mepc),
+    RV_CSREG(mcause), RV_CSREG(mtval), RV_CSREG(stvec), RV_CSREG(sscratch), RV_CSREG(sepc),
+    RV_CSREG(scause), RV_CSREG(stval), RV_CSREG(satp),
 };
 
 
@@ -71,4 +77,12 @@ const GuestArch rv64_arch = {
     .cpu_init = rv_cpu_init,
     .lift_block = rv_lift_block,
     .disas = rv_disas,
+    .sys_reset = rv_sys_reset,
+    .sys_take_interrupt = rv_sys_take_interrupt,
+    .sys_raise = rv_sys_raise,
+    .sys_translate = rv_sys_translate,
+    .sys_mode_bits = rv_sys_mode_bits,
+    .sys_fetch_mmu_idx = rv_sys_fetch_mmu_idx,
+    .sys_wake_pending = rv_sys_wake_pending,
+    .sys_mmu_idx_count = RV_MMU_IDX_COUNT,
 };

@@ -117,6 +117,7 @@ static void rv_extract(RvFormat fmt, uint32_t insn, RvArgs *a)
     case RV_FMT_FX:
     case RV_FMT_FXRM:
     case RV_FMT_XFF:
+    case RV_FMT_SFENCE:
         rv_args_r(insn, a);
         return;
     case RV_FMT_I:

@@ -214,6 +214,9 @@ static bool rv_disas32(GuestAddr pc, uint32_t insn, GString *s)
     case RV_FMT_XFF:
         g_string_append_printf(s, "%s,%s,%s", X(a.rd), F(a.rs1), F(a.rs2));
         break;
+    case RV_FMT_SFENCE:
+        g_string_append_printf(s, "%s,%s", X(a.rs1), X(a.rs2));
+        break;
     case RV_FMT_COUNT:
         g_assert_not_reached();
     }

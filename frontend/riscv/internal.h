@@ -46,6 +46,7 @@ typedef enum RvFormat {
     RV_FMT_FX,      /* fd, rs1 */
     RV_FMT_FXRM,    /* fd, rs1[, rm] */
     RV_FMT_XFF,     /* rd, fs1, fs2 */
+    RV_FMT_SFENCE,  /* rs1, rs2 (sfence.vma) */
     RV_FMT_COUNT
 } RvFormat;
 
@@ -71,6 +72,15 @@ typedef struct RvDisas {
     bool end_block;         /* the instruction ended the block (jump, trap, ...) */
     bool frm_checked;       /* frm validity already checked in this block */
     bool fp_fast_checked;   /* since the last label: fflags has NX and frm is RNE (trans_fd.c) */
+    /*
+     * System mode, from the CPU at lift time (the exec layer keys blocks on
+     * rv_cpu_mode_bits(), so these hold whenever the block runs); all zero in user mode.
+     */
+    bool sys;
+    unsigned priv;          /* RV_PRIV_* */
+    IrMemOp mmu_bits;       /* data MMU index << IR_MEM_MMU_SHIFT, ORed into every access */
+    bool fs_off;            /* mstatus.FS = Off: FP instructions are illegal */
+    bool fs_dirty_done;     /* since the last label: this block already set FS = Dirty */
     /*
      * Short forward branches stay inside the block: the taken edge goes to a label
      * placed before the target instruction (or, if lifting stops first, to an exit).
@@ -174,6 +184,12 @@ IrTemp rv_get_f(RvDisas *ctx, int r);
 void rv_set_f(RvDisas *ctx, int r, IrTemp v);
 IrTemp rv_const(RvDisas *ctx, uint64_t v);
 
+/* A memory operation of this block: adds the MMU index (system mode). */
+static inline IrMemOp rv_mop(const RvDisas *ctx, IrMemOp mop)
+{
+    return mop | ctx->mmu_bits;
+}
+
 /* End the block with an illegal-instruction trap carrying the instruction bits. */
 void rv_gen_illegal(RvDisas *ctx);
 /* rs1 + imm */
@@ -200,6 +216,42 @@ IrTemp rv_addr(RvDisas *ctx, int rs1, int64_t imm);
 #define RV_CSR_CYCLE    0xc00
 #define RV_CSR_TIME     0xc01
 #define RV_CSR_INSTRET  0xc02
+
+/* --- System mode: CSR file (csr.c), traps (trap.c), hooks (sys.c) --- */
+typedef enum RvCsrOp { RV_CSR_OP_W, RV_CSR_OP_S, RV_CSR_OP_C } RvCsrOp;
+
+/* CSR row flags (csr.def explains each). */
+#define RV_CSRF_FP      (1u << 0)
+#define RV_CSRF_COUNTER (1u << 1)
+#define RV_CSRF_TVM     (1u << 2)
+#define RV_CSRF_SSTC    (1u << 3)
+#define RV_CSRF_MODE    (1u << 4)
+#define RV_CSRF_TLB     (1u << 5)
+#define RV_CSRF_IRQ     (1u << 6)
+
+/*
+ * One CSR access at the CPU's privilege: *old gets the value before; with write, the
+ * new value is src (W), old | src (S) or old & ~src (C).  False: illegal instruction.
+ */
+bool rv_csr_access(RvCpu *cpu, unsigned csr, RvCsrOp op, uint64_t src, bool write, uint64_t *old);
+/* The row flags of a CSR number; *exists false when the CSR file has no such CSR. */
+uint32_t rv_csr_flags(unsigned csr, bool *exists);
+/* Recompute mstatus.SD from FS. */
+void rv_mstatus_fix_sd(RvCpu *cpu);
+/* xRET state changes; false when illegal at the current privilege (trap.c). */
+bool rv_cpu_mret(RvCpu *cpu);
+bool rv_cpu_sret(RvCpu *cpu);
+/* An interrupt is pending and locally enabled in mie (what wakes WFI). */
+bool rv_cpu_wake_pending(const RvCpu *cpu);
+
+void rv_sys_reset(GuestCpu *gcpu);
+bool rv_sys_take_interrupt(GuestCpu *gcpu);
+bool rv_sys_raise(GuestCpu *gcpu);
+bool rv_sys_translate(GuestCpu *gcpu, GuestAddr vaddr, GuestAccess access, unsigned mmu_idx,
+                      GuestTranslation *out);
+uint32_t rv_sys_mode_bits(const GuestCpu *gcpu);
+unsigned rv_sys_fetch_mmu_idx(const GuestCpu *gcpu);
+bool rv_sys_wake_pending(const GuestCpu *gcpu);
 
 /* --- Disassembler helpers (disas.c) --- */
 extern const char *const rv_xreg_names[32];

@@ -100,6 +100,50 @@ static void rv_warn_if_known(uint32_t insn)
     }
 }
 
+/* --- System mode: mstatus.FS (Privileged Spec 20211203, §3.1.6.6) --- */
+
+static bool rv_fmt_is_fp(RvFormat fmt)
+{
+    switch (fmt) {
+    case RV_FMT_FLD:
+    case RV_FMT_FST:
+    case RV_FMT_FR:
+    case RV_FMT_FRM:
+    case RV_FMT_FR4:
+    case RV_FMT_F1RM:
+    case RV_FMT_XF:
+    case RV_FMT_XFRM:
+    case RV_FMT_FX:
+    case RV_FMT_FXRM:
+    case RV_FMT_XFF:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * An F/D instruction in system mode: illegal while FS is Off; otherwise FS becomes Dirty
+ * (and SD set) before the first one of the block that may change FP state -- f registers
+ * or fflags.  Stores and moves to x registers (FST, XF formats) change neither.  Setting
+ * Dirty before the instruction runs is the conservative choice the spec allows.
+ */
+static bool rv_gen_fs(RvDisas *ctx, RvFormat fmt)
+{
+    IrBlock *blk = ctx->blk;
+
+    if (ctx->fs_off) {
+        return false;
+    }
+    if (!ctx->fs_dirty_done && fmt != RV_FMT_FST && fmt != RV_FMT_XF) {
+        IrTemp ms = ir_get(blk, IR_I64, RV_OFF(mstatus));
+
+        ir_set(blk, RV_OFF(mstatus), ir_or(blk, ms, rv_const(ctx, RV_MSTATUS_FS | RV_MSTATUS_SD)));
+        ctx->fs_dirty_done = true;
+    }
+    return true;
+}
+
 static void rv_lift_insn(RvDisas *ctx)
 {
     const RvInsnDesc *d;
@@ -118,6 +162,8 @@ static void rv_lift_insn(RvDisas *ctx)
         if (ctx->len == 4) {
             rv_warn_if_known(ctx->insn);
         }
+        rv_gen_illegal(ctx);
+    } else if (ctx->sys && rv_fmt_is_fp(d->fmt) && !rv_gen_fs(ctx, d->fmt)) {
         rv_gen_illegal(ctx);
     } else if (!d->trans(ctx, &a)) {
         rv_gen_illegal(ctx);
@@ -166,6 +212,7 @@ static void rv_place_fwd(RvDisas *ctx, uint64_t pc)
         if (ctx->fwd[i].pc == pc) {
             ir_label(ctx->blk, ctx->fwd[i].label);
             ctx->fp_fast_checked = false;       /* reached from a path that may not have checked */
+            ctx->fs_dirty_done = false;
         } else {
             ctx->fwd[n++] = ctx->fwd[i];
         }
@@ -181,6 +228,14 @@ void rv_lift_block(GuestLiftCtx *lctx)
     uint64_t pc = lctx->pc;
 
     ctx.fwd_ok = max > 1;       /* one-instruction blocks (insn tracing) stay simple */
+    if (lctx->cpu != NULL && ((const RvCpu *)lctx->cpu)->sys) {
+        const RvCpu *cpu = (const RvCpu *)lctx->cpu;
+
+        ctx.sys = true;
+        ctx.priv = cpu->priv;
+        ctx.mmu_bits = rv_cpu_data_mmu_idx(cpu) << IR_MEM_MMU_SHIFT;
+        ctx.fs_off = (cpu->mstatus & RV_MSTATUS_FS) == 0;
+    }
     ctx.page = pc & RV_PAGE_MASK;
     blk->guest_pc = pc;
     blk->guest_size = 0;

@@ -28,7 +28,7 @@ static bool rv_gen_lr(RvDisas *ctx, const RvArgs *a, bool is_d)
     IrTemp v;
 
     rv_gen_check_align(ctx, addr, is_d ? 8 : 4, GUEST_ACCESS_READ);
-    v = ir_load(ctx->blk, IR_I64, is_d ? IR_MEM_64 : (IR_MEM_32 | IR_MEM_SIGN), addr);
+    v = ir_load(ctx->blk, IR_I64, rv_mop(ctx, is_d ? IR_MEM_64 : (IR_MEM_32 | IR_MEM_SIGN)), addr);
     ir_set(ctx->blk, RV_OFF(res_addr), addr);
     ir_set(ctx->blk, RV_OFF(res_val), v);
     rv_set_x(ctx, a->rd, v);
@@ -48,12 +48,12 @@ static bool rv_gen_sc(RvDisas *ctx, const RvArgs *a, bool is_d)
     ir_brcond(blk, IR_COND_NE, ir_get(blk, IR_I64, RV_OFF(res_addr)), addr, fail);
     expected = ir_get(blk, IR_I64, RV_OFF(res_val));
     if (is_d) {
-        old = ir_cmpxchg(blk, IR_MEM_64, addr, expected, src);
+        old = ir_cmpxchg(blk, rv_mop(ctx, IR_MEM_64), addr, expected, src);
         failed = ir_setcond(blk, IR_COND_NE, old, expected);
     } else {
         IrTemp exp32 = ir_trunc(blk, expected);
 
-        old = ir_cmpxchg(blk, IR_MEM_32, addr, exp32, ir_trunc(blk, src));
+        old = ir_cmpxchg(blk, rv_mop(ctx, IR_MEM_32), addr, exp32, ir_trunc(blk, src));
         failed = ir_extu32(blk, ir_setcond(blk, IR_COND_NE, old, exp32));
     }
     ir_mov_to(blk, result, failed);
@@ -80,10 +80,10 @@ static bool rv_gen_amo(RvDisas *ctx, const RvArgs *a, IrAtomicOp aop, bool is_d)
 
     rv_gen_check_align(ctx, addr, is_d ? 8 : 4, GUEST_ACCESS_WRITE);
     if (is_d) {
-        old = ir_atomic_rmw(blk, aop, IR_MEM_64, addr, src);
+        old = ir_atomic_rmw(blk, aop, rv_mop(ctx, IR_MEM_64), addr, src);
     } else {
         /* i32 operation: signed min/max compare the 32-bit values. */
-        old = ir_exts32(blk, ir_atomic_rmw(blk, aop, IR_MEM_32, addr, ir_trunc(blk, src)));
+        old = ir_exts32(blk, ir_atomic_rmw(blk, aop, rv_mop(ctx, IR_MEM_32), addr, ir_trunc(blk, src)));
     }
     rv_set_x(ctx, a->rd, old);
     return true;

@@ -74,7 +74,7 @@ bool trans_bgeu(RvDisas *ctx, const RvArgs *a) { return rv_gen_branch(ctx, a, IR
 
 static bool rv_gen_load(RvDisas *ctx, const RvArgs *a, IrMemOp mop)
 {
-    IrTemp v = ir_load(ctx->blk, IR_I64, mop, rv_addr(ctx, a->rs1, a->imm));
+    IrTemp v = ir_load(ctx->blk, IR_I64, rv_mop(ctx, mop), rv_addr(ctx, a->rs1, a->imm));
 
     rv_set_x(ctx, a->rd, v);
     return true;
@@ -90,7 +90,7 @@ bool trans_lwu(RvDisas *ctx, const RvArgs *a) { return rv_gen_load(ctx, a, IR_ME
 
 static bool rv_gen_store(RvDisas *ctx, const RvArgs *a, IrMemOp mop)
 {
-    ir_store(ctx->blk, mop, rv_addr(ctx, a->rs1, a->imm), rv_get_x(ctx, a->rs2));
+    ir_store(ctx->blk, rv_mop(ctx, mop), rv_addr(ctx, a->rs1, a->imm), rv_get_x(ctx, a->rs2));
     return true;
 }
 
@@ -250,7 +250,13 @@ bool trans_fence_tso(RvDisas *ctx, const RvArgs *a)
 
 bool trans_ecall(RvDisas *ctx, const RvArgs *a)
 {
-    /* The platform handles the call and resumes at pc + 4. */
+    if (ctx->sys) {
+        /* System mode: environment-call exception, cause 8/9/11 by privilege (§3.1.15). */
+        ir_raise(ctx->blk, GUEST_EXIT_EXCEPTION, RV_EXC_ECALL_U + ctx->priv, rv_const(ctx, 0));
+        ctx->end_block = true;
+        return true;
+    }
+    /* User mode: the platform handles the call and resumes at pc + 4. */
     ir_raise(ctx->blk, GUEST_EXIT_SYSCALL, 0, IR_TEMP_NONE);
     ctx->end_block = true;
     return true;

@@ -52,7 +52,7 @@ static IrTemp rv_unbox_s(RvDisas *ctx, IrTemp v)
 
 bool trans_flw(RvDisas *ctx, const RvArgs *a)
 {
-    IrTemp v = ir_load(ctx->blk, IR_I64, IR_MEM_32, rv_addr(ctx, a->rs1, a->imm));
+    IrTemp v = ir_load(ctx->blk, IR_I64, rv_mop(ctx, IR_MEM_32), rv_addr(ctx, a->rs1, a->imm));
 
     rv_set_f(ctx, a->rd, ir_or(ctx->blk, v, rv_const(ctx, RV_BOX)));
     return true;
@@ -60,19 +60,19 @@ bool trans_flw(RvDisas *ctx, const RvArgs *a)
 
 bool trans_fld(RvDisas *ctx, const RvArgs *a)
 {
-    rv_set_f(ctx, a->rd, ir_load(ctx->blk, IR_I64, IR_MEM_64, rv_addr(ctx, a->rs1, a->imm)));
+    rv_set_f(ctx, a->rd, ir_load(ctx->blk, IR_I64, rv_mop(ctx, IR_MEM_64), rv_addr(ctx, a->rs1, a->imm)));
     return true;
 }
 
 bool trans_fsw(RvDisas *ctx, const RvArgs *a)
 {
-    ir_store(ctx->blk, IR_MEM_32, rv_addr(ctx, a->rs1, a->imm), rv_get_f(ctx, a->rs2));
+    ir_store(ctx->blk, rv_mop(ctx, IR_MEM_32), rv_addr(ctx, a->rs1, a->imm), rv_get_f(ctx, a->rs2));
     return true;
 }
 
 bool trans_fsd(RvDisas *ctx, const RvArgs *a)
 {
-    ir_store(ctx->blk, IR_MEM_64, rv_addr(ctx, a->rs1, a->imm), rv_get_f(ctx, a->rs2));
+    ir_store(ctx->blk, rv_mop(ctx, IR_MEM_64), rv_addr(ctx, a->rs1, a->imm), rv_get_f(ctx, a->rs2));
     return true;
 }
 

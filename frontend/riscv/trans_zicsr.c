@@ -10,6 +10,12 @@
  *
  * fence.i ends the block with GUEST_EXIT_SYNC_CODE and exit code = instruction
  * length: the exec loop drops stale translations and resumes at pc + code.
+ *
+ * System mode (Privileged Spec 20211203, §2.1) sends every CSR instruction to the
+ * CSR file (csr.c) through one helper that checks the access at run time and may
+ * raise illegal instruction.  An unknown number is illegal at lift time already.  A
+ * write to a CSR lifted code depends on ends the block (csr.def flags MODE and TLB:
+ * GUEST_EXIT_SYNC_MODE / GUEST_EXIT_TLB_FLUSH, resuming at the next instruction).
  */
 #include "frontend/riscv/internal.h"
 
@@ -81,13 +87,41 @@ static void rv_csr_write(RvDisas *ctx, uint32_t csr, IrTemp v)
     g_assert_not_reached();     /* the counters are read-only: rejected before */
 }
 
-typedef enum RvCsrOp { RV_CSR_OP_W, RV_CSR_OP_S, RV_CSR_OP_C } RvCsrOp;
+static bool rv_gen_csr_sys(RvDisas *ctx, const RvArgs *a, IrTemp src, bool writes)
+{
+    IrBlock *blk = ctx->blk;
+    bool exists;
+    uint32_t flags = rv_csr_flags(a->csr, &exists);
+    IrTemp old;
+
+    if (!exists) {
+        return false;
+    }
+    old = ir_call2(blk, &ir_helper_rv_csr, ir_const_i32(blk, ctx->insn), src);
+    rv_set_x(ctx, a->rd, old);
+    if (flags & RV_CSRF_FP) {
+        ctx->frm_checked = false;
+        ctx->fp_fast_checked = false;
+    }
+    if (writes && (flags & RV_CSRF_TLB)) {
+        ir_raise(blk, GUEST_EXIT_TLB_FLUSH, ctx->len, rv_const(ctx, ~(uint64_t)0));
+        ctx->end_block = true;
+    } else if (writes && (flags & RV_CSRF_MODE)) {
+        ir_raise(blk, GUEST_EXIT_SYNC_MODE, ctx->len, IR_TEMP_NONE);
+        ctx->end_block = true;
+    }
+    return true;
+}
 
 /* src: the rs1 value or the uimm; writes: whether the instruction writes the CSR. */
 static bool rv_gen_csr(RvDisas *ctx, const RvArgs *a, RvCsrOp op, IrTemp src, bool writes)
 {
     bool read_only = (a->csr >> 10) == 3;
     IrTemp old = IR_TEMP_NONE;
+
+    if (ctx->sys) {
+        return rv_gen_csr_sys(ctx, a, src, writes);
+    }
 
     if (!rv_csr_known(a->csr) || (writes && read_only)) {
         return false;

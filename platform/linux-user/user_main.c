@@ -223,7 +223,10 @@ G_NORETURN void user_loop(UserProc *p, UserThread *t)
         case GUEST_EXIT_FPE:
             user_signal_raise_sync(p, SIGFPE, FPE_INTDIV, cpu->pc);
             break;
+        case GUEST_EXIT_SYNC_MODE:
+        case GUEST_EXIT_TLB_FLUSH:
         case GUEST_EXIT_COUNT:
+            /* System-mode exits: user-mode lifting never produces them. */
             g_assert_not_reached();
         }
         uint32_t req = cpu->exit_request;

@@ -1,4 +1,4 @@
-/* Runs every RISC-V frontend suite: disassembler, lifter, FPU, illegal encodings. */
+/* Runs every RISC-V frontend suite: disassembler, lifter, FPU, illegal encodings, privileged architecture. */
 #include <check.h>
 #include <stdlib.h>
 
@@ -6,6 +6,12 @@ Suite *riscv_disas_suite(void);
 Suite *riscv_lift_suite(void);
 Suite *riscv_fpu_suite(void);
 Suite *riscv_illegal_suite(void);
+Suite *riscv_priv_csr_suite(void);
+Suite *riscv_priv_trap_suite(void);
+Suite *riscv_priv_mmu_suite(void);
+Suite *riscv_priv_pmp_suite(void);
+Suite *riscv_priv_lift_suite(void);
+Suite *riscv_priv_disas_suite(void);
 
 int main(void)
 {
@@ -15,6 +21,12 @@ int main(void)
     srunner_add_suite(sr, riscv_lift_suite());
     srunner_add_suite(sr, riscv_fpu_suite());
     srunner_add_suite(sr, riscv_illegal_suite());
+    srunner_add_suite(sr, riscv_priv_csr_suite());
+    srunner_add_suite(sr, riscv_priv_trap_suite());
+    srunner_add_suite(sr, riscv_priv_mmu_suite());
+    srunner_add_suite(sr, riscv_priv_pmp_suite());
+    srunner_add_suite(sr, riscv_priv_lift_suite());
+    srunner_add_suite(sr, riscv_priv_disas_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

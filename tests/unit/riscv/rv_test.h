@@ -69,4 +69,37 @@ IrInterpExit rvt_run(RvtMachine *m, unsigned max_blocks);
 /* Lift the block at pc into a new IrBlock (verified), without running it. */
 IrBlock *rvt_lift(RvtMachine *m, uint64_t pc);
 
+/* --- System mode --- */
+
+#define RVT_CSRRW(rd, csr, rs1)  rvt_i((int32_t)(csr), (rs1), 1, (rd), 0x73)
+#define RVT_CSRRS(rd, csr, rs1)  rvt_i((int32_t)(csr), (rs1), 2, (rd), 0x73)
+#define RVT_CSRRC(rd, csr, rs1)  rvt_i((int32_t)(csr), (rs1), 3, (rd), 0x73)
+#define RVT_CSRRWI(rd, csr, imm) rvt_i((int32_t)(csr), (imm), 5, (rd), 0x73)
+#define RVT_MRET                 0x30200073u
+#define RVT_SRET                 0x10200073u
+#define RVT_WFI                  0x10500073u
+#define RVT_SFENCE_VMA(rs1, rs2) rvt_r(0x09, (rs2), (rs1), 0, 0, 0x73)
+
+/*
+ * Put the machine's CPU in system mode (hart 0, RV64GC, reset pc RVT_CODE), then set
+ * its privilege.  Physical memory is the machine's RVT_MEM_SIZE bytes (the GuestBus).
+ */
+void rvt_sys_init(RvtMachine *m, unsigned priv);
+
+typedef struct RvtSysResult {
+    unsigned traps;             /* exits turned into guest traps by sys_raise */
+    unsigned interrupts;        /* interrupts taken through sys_take_interrupt */
+    uint32_t last_kind;         /* GuestExitKind of the last exit seen */
+    int64_t last_code;
+    uint64_t last_aux;
+} RvtSysResult;
+
+/*
+ * A tiny board loop: run blocks with the interpreter (helpers may leave through
+ * guest_cpu_exit), take interrupts when GUEST_REQ_INTERRUPT asks, resume after
+ * SYNC_MODE/TLB_FLUSH exits and turn traps into guest traps with sys_raise, until
+ * pc == stop_pc, a HALT exit, or max_blocks blocks.
+ */
+RvtSysResult rvt_sys_run(RvtMachine *m, uint64_t stop_pc, unsigned max_blocks);
+
 #endif

@@ -474,7 +474,7 @@ START_TEST(test_lift_arch_description)
     ck_assert_uint_eq(a->elf_machine, 243);
     ck_assert_uint_eq(a->word_size, 8);
     ck_assert(!a->big_endian);
-    ck_assert_uint_eq(a->n_regs, 67);
+    ck_assert_uint_eq(a->n_regs, 67 + 14);
     ck_assert_str_eq(a->regs[0].name, "pc");
     ck_assert_str_eq(a->regs[1].name, "zero");
     ck_assert_str_eq(a->regs[11].name, "a0");
@@ -483,6 +483,9 @@ START_TEST(test_lift_arch_description)
     ck_assert_uint_eq(a->regs[33 + 10].offset, offsetof(RvCpu, f[10]));
     ck_assert_str_eq(a->regs[65].name, "fflags");
     ck_assert_str_eq(a->regs[66].name, "frm");
+    ck_assert_str_eq(a->regs[67].name, "priv");
+    ck_assert_str_eq(a->regs[68].name, "mstatus");
+    ck_assert_uint_eq(a->regs[68].offset, offsetof(RvCpu, mstatus));
     memset(&cpu, 0x55, sizeof(cpu));
     a->cpu_init(&cpu.common);
     ck_assert_uint_eq(cpu.res_addr, UINT64_MAX);
