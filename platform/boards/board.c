@@ -453,6 +453,7 @@ static bool board_create_devices(Board *board, GError **error)
 
 bool board_place_deferred(Board *board, BoardSymbolFn lookup, void *opaque, GError **error)
 {
+    g_assert(lookup);
     for (guint i = 0; i < board->deferred->len; i++) {
         bool waiting = false;
         if (!board_create_device(board, board->deferred->pdata[i], lookup, opaque, &waiting,
