@@ -10,6 +10,6 @@ if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
     build-essential cmake ninja-build pkg-config python3 \
-    libglib2.0-dev libcapstone-dev libffi-dev check libfdt-dev \
+    libglib2.0-dev libcapstone-dev libffi-dev check libfdt-dev device-tree-compiler \
     gcc-riscv64-linux-gnu g++-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu \
     qemu-user

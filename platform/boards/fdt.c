@@ -60,34 +60,48 @@ static int board_fdt_check(BoardFdtCtx *ctx, int r, const char *what)
     return r;
 }
 
-static int board_fdt_node(BoardFdtCtx *ctx, int parent, const char *name)
+/*
+ * Nodes are named by path, not offset: libfdt's offsets move whenever something is
+ * inserted before them, so each access looks the node up again (the tree is small).
+ * Returns the new node's path (freed by the caller).
+ */
+static char *board_fdt_node(BoardFdtCtx *ctx, const char *parent, const char *name)
 {
-    if (ctx->failed) {
-        return -1;
+    char *path = strcmp(parent, "/") == 0 ? g_strconcat("/", name, NULL)
+                                          : g_strconcat(parent, "/", name, NULL);
+    if (!ctx->failed) {
+        int p = board_fdt_check(ctx, fdt_path_offset(ctx->fdt, parent), parent);
+        if (p >= 0) {
+            board_fdt_check(ctx, fdt_add_subnode(ctx->fdt, p, name), name);
+        }
     }
-    return board_fdt_check(ctx, fdt_add_subnode(ctx->fdt, parent, name), name);
+    return path;
 }
 
-static void board_fdt_prop(BoardFdtCtx *ctx, int node, const char *name, const void *val,
-                           int len)
+static void board_fdt_prop(BoardFdtCtx *ctx, const char *path, const char *name,
+                           const void *val, int len)
 {
-    if (!ctx->failed && node >= 0) {
+    if (ctx->failed) {
+        return;
+    }
+    int node = board_fdt_check(ctx, fdt_path_offset(ctx->fdt, path), path);
+    if (node >= 0) {
         board_fdt_check(ctx, fdt_setprop(ctx->fdt, node, name, val, len), name);
     }
 }
 
-static void board_fdt_u32(BoardFdtCtx *ctx, int node, const char *name, uint32_t v)
+static void board_fdt_u32(BoardFdtCtx *ctx, const char *node, const char *name, uint32_t v)
 {
     fdt32_t be = cpu_to_fdt32(v);
     board_fdt_prop(ctx, node, name, &be, sizeof(be));
 }
 
-static void board_fdt_str(BoardFdtCtx *ctx, int node, const char *name, const char *s)
+static void board_fdt_str(BoardFdtCtx *ctx, const char *node, const char *name, const char *s)
 {
     board_fdt_prop(ctx, node, name, s, (int)strlen(s) + 1);
 }
 
-static void board_fdt_cells(BoardFdtCtx *ctx, int node, const char *name, const uint32_t *v,
+static void board_fdt_cells(BoardFdtCtx *ctx, const char *node, const char *name, const uint32_t *v,
                             unsigned n)
 {
     fdt32_t *be = g_new(fdt32_t, n ? n : 1);
@@ -99,7 +113,7 @@ static void board_fdt_cells(BoardFdtCtx *ctx, int node, const char *name, const 
 }
 
 /* reg = <base-hi base-lo size-hi size-lo> with #address-cells = #size-cells = 2. */
-static void board_fdt_reg(BoardFdtCtx *ctx, int node, uint64_t base, uint64_t size)
+static void board_fdt_reg(BoardFdtCtx *ctx, const char *node, uint64_t base, uint64_t size)
 {
     uint32_t reg[4] = { (uint32_t)(base >> 32), (uint32_t)base, (uint32_t)(size >> 32),
                         (uint32_t)size };
@@ -129,17 +143,27 @@ static const BoardFdtClass *board_fdt_class(const char *cls)
 static void board_fdt_cpus(BoardFdtCtx *ctx, const BoardFdtInfo *info, uint64_t timebase)
 {
     Board *board = ctx->board;
-    int cpus = board_fdt_node(ctx, 0, "cpus");
+    g_autofree char *cpus = board_fdt_node(ctx, "/", "cpus");
     board_fdt_u32(ctx, cpus, "#address-cells", 1);
     board_fdt_u32(ctx, cpus, "#size-cells", 0);
     board_fdt_u32(ctx, cpus, "timebase-frequency", (uint32_t)timebase);
     uint32_t *cpu_ph = g_new0(uint32_t, board->harts);
-    /* libfdt adds subnodes first-in-front; going backwards leaves cpu@0 first. */
-    for (unsigned h = board->harts; h-- > 0;) {
+    for (unsigned h = 0; h < board->harts; h++) {
         cpu_ph[h] = ctx->next_phandle++;
         ctx->intc_phandle[h] = ctx->next_phandle++;
+    }
+    /* libfdt puts a new subnode in front of its siblings: cpu-map first, then the cpus
+     * backwards, leaves cpu@0 first and cpu-map last, as in QEMU's tree. */
+    g_autofree char *map = board_fdt_node(ctx, cpus, "cpu-map");
+    g_autofree char *cluster = board_fdt_node(ctx, map, "cluster0");
+    for (unsigned h = board->harts; h-- > 0;) {
+        g_autofree char *name = g_strdup_printf("core%u", h);
+        g_autofree char *core = board_fdt_node(ctx, cluster, name);
+        board_fdt_u32(ctx, core, "cpu", cpu_ph[h]);
+    }
+    for (unsigned h = board->harts; h-- > 0;) {
         g_autofree char *name = g_strdup_printf("cpu@%u", h);
-        int cpu = board_fdt_node(ctx, cpus, name);
+        g_autofree char *cpu = board_fdt_node(ctx, cpus, name);
         board_fdt_u32(ctx, cpu, "phandle", cpu_ph[h]);
         board_fdt_str(ctx, cpu, "device_type", "cpu");
         board_fdt_u32(ctx, cpu, "reg", h);
@@ -149,25 +173,18 @@ static void board_fdt_cpus(BoardFdtCtx *ctx, const BoardFdtInfo *info, uint64_t 
         if (info && info->mmu_type) {
             board_fdt_str(ctx, cpu, "mmu-type", info->mmu_type);
         }
-        int intc = board_fdt_node(ctx, cpu, "interrupt-controller");
+        g_autofree char *intc = board_fdt_node(ctx, cpu, "interrupt-controller");
         board_fdt_u32(ctx, intc, "#interrupt-cells", 1);
         board_fdt_prop(ctx, intc, "interrupt-controller", NULL, 0);
         board_fdt_str(ctx, intc, "compatible", "riscv,cpu-intc");
         board_fdt_u32(ctx, intc, "phandle", ctx->intc_phandle[h]);
-    }
-    int map = board_fdt_node(ctx, cpus, "cpu-map");
-    int cluster = board_fdt_node(ctx, map, "cluster0");
-    for (unsigned h = board->harts; h-- > 0;) {
-        g_autofree char *name = g_strdup_printf("core%u", h);
-        int core = board_fdt_node(ctx, cluster, name);
-        board_fdt_u32(ctx, core, "cpu", cpu_ph[h]);
     }
     g_free(cpu_ph);
 }
 
 /* interrupts-extended = <intc line ...> for each hart: CLINT (MSIP, MTIP) and PLIC
  * (MEIP, SEIP per context pair). */
-static void board_fdt_per_hart_irqs(BoardFdtCtx *ctx, int node, unsigned a, unsigned b)
+static void board_fdt_per_hart_irqs(BoardFdtCtx *ctx, const char *node, unsigned a, unsigned b)
 {
     unsigned n = ctx->board->harts;
     uint32_t *cells = g_new(uint32_t, 4 * n);
@@ -182,7 +199,7 @@ static void board_fdt_per_hart_irqs(BoardFdtCtx *ctx, int node, unsigned a, unsi
 }
 
 /* interrupt-parent and interrupts from irq=ctl:N[,...] (one parent per device). */
-static void board_fdt_device_irqs(BoardFdtCtx *ctx, int node, const char *group)
+static void board_fdt_device_irqs(BoardFdtCtx *ctx, const char *node, const char *group)
 {
     g_autofree char *spec = g_key_file_get_string(ctx->board->kf, group, "irq", NULL);
     if (!spec) {
@@ -209,7 +226,7 @@ static void board_fdt_device_irqs(BoardFdtCtx *ctx, int node, const char *group)
     }
 }
 
-static void board_fdt_device(BoardFdtCtx *ctx, int soc, Device *dev)
+static void board_fdt_device(BoardFdtCtx *ctx, const char *soc, Device *dev)
 {
     Board *board = ctx->board;
     g_autofree char *group = g_strconcat("device ", dev->name, NULL);
@@ -222,12 +239,12 @@ static void board_fdt_device(BoardFdtCtx *ctx, int soc, Device *dev)
     const char *nn = node_name ? node_name : fc->node;
     if (strcmp(dev->cls->name, "htif") == 0) {
         /* QEMU spike: a top-level /htif node; the program finds tohost by symbol. */
-        int node = board_fdt_node(ctx, 0, nn);
+        g_autofree char *node = board_fdt_node(ctx, "/", nn);
         board_fdt_prop(ctx, node, "compatible", fc->compat, (int)fc->compat_len);
         return;
     }
     g_autofree char *name = g_strdup_printf("%s@%" G_GINT64_MODIFIER "x", nn, dev->base);
-    int node = board_fdt_node(ctx, soc, name);
+    g_autofree char *node = board_fdt_node(ctx, soc, name);
     if (compat) {
         board_fdt_str(ctx, node, "compatible", compat);
     } else {
@@ -266,7 +283,7 @@ static void board_fdt_device(BoardFdtCtx *ctx, int soc, Device *dev)
         } syscon[] = { { "reboot", "syscon-reboot", 0x7777 },
                        { "poweroff", "syscon-poweroff", 0x5555 } };
         for (unsigned i = 0; i < G_N_ELEMENTS(syscon); i++) {
-            int sc = board_fdt_node(ctx, 0, syscon[i].node);
+            g_autofree char *sc = board_fdt_node(ctx, "/", syscon[i].node);
             board_fdt_u32(ctx, sc, "value", syscon[i].value);
             board_fdt_u32(ctx, sc, "offset", 0);
             board_fdt_u32(ctx, sc, "regmap", ph);
@@ -277,7 +294,7 @@ static void board_fdt_device(BoardFdtCtx *ctx, int soc, Device *dev)
 }
 
 /* Phandles are referenced before their node may exist; write each once it is known. */
-static void board_fdt_fix_phandles(BoardFdtCtx *ctx, int soc)
+static void board_fdt_fix_phandles(BoardFdtCtx *ctx, const char *soc)
 {
     GHashTableIter it;
     gpointer key, value;
@@ -289,9 +306,9 @@ static void board_fdt_fix_phandles(BoardFdtCtx *ctx, int soc)
         g_autofree char *nn = g_key_file_get_string(ctx->board->kf, group, "fdt-node", NULL);
         g_autofree char *name = g_strdup_printf("%s@%" G_GINT64_MODIFIER "x",
                                                 nn ? nn : fc ? fc->node : dev->name, dev->base);
-        int node = fdt_subnode_offset(ctx->fdt, soc, name);
-        if (node >= 0) {
-            board_fdt_u32(ctx, node, "phandle", GPOINTER_TO_UINT(value));
+        g_autofree char *path = g_strconcat(soc, "/", name, NULL);
+        if (fdt_path_offset(ctx->fdt, path) >= 0) {
+            board_fdt_u32(ctx, path, "phandle", GPOINTER_TO_UINT(value));
         }
     }
 }
@@ -307,13 +324,13 @@ void *board_fdt_build(Board *board, const BoardFdtInfo *info, GError **error)
         .error = error,
     };
     board_fdt_check(&ctx, fdt_create_empty_tree(ctx.fdt, BOARD_FDT_INITIAL_SIZE), "create");
-    board_fdt_u32(&ctx, 0, "#address-cells", 2);
-    board_fdt_u32(&ctx, 0, "#size-cells", 2);
+    board_fdt_u32(&ctx, "/", "#address-cells", 2);
+    board_fdt_u32(&ctx, "/", "#size-cells", 2);
     if (board->fdt_compatible) {
-        board_fdt_str(&ctx, 0, "compatible", board->fdt_compatible);
+        board_fdt_str(&ctx, "/", "compatible", board->fdt_compatible);
     }
     if (board->fdt_model) {
-        board_fdt_str(&ctx, 0, "model", board->fdt_model);
+        board_fdt_str(&ctx, "/", "model", board->fdt_model);
     }
     uint64_t timebase = 10000000;
     for (guint i = 0; i < board->devices->len; i++) {
@@ -322,7 +339,7 @@ void *board_fdt_build(Board *board, const BoardFdtInfo *info, GError **error)
             timebase = clint_timebase(dev);
         }
     }
-    int soc = board_fdt_node(&ctx, 0, "soc");
+    g_autofree char *soc = board_fdt_node(&ctx, "/", "soc");
     board_fdt_u32(&ctx, soc, "#address-cells", 2);
     board_fdt_u32(&ctx, soc, "#size-cells", 2);
     board_fdt_str(&ctx, soc, "compatible", "simple-bus");
@@ -337,16 +354,16 @@ void *board_fdt_build(Board *board, const BoardFdtInfo *info, GError **error)
         g_autofree char *cls = g_key_file_get_string(board->kf, board->deferred->pdata[i],
                                                      "class", NULL);
         if (cls && strcmp(g_strstrip(cls), "htif") == 0) {
-            int node = board_fdt_node(&ctx, 0, "htif");
+            g_autofree char *node = board_fdt_node(&ctx, "/", "htif");
             board_fdt_str(&ctx, node, "compatible", "ucb,htif0");
         }
     }
     g_autofree char *mem_name = g_strdup_printf("memory@%" G_GINT64_MODIFIER "x",
                                                 board->ram_base);
-    int mem = board_fdt_node(&ctx, 0, mem_name);
+    g_autofree char *mem = board_fdt_node(&ctx, "/", mem_name);
     board_fdt_str(&ctx, mem, "device_type", "memory");
     board_fdt_reg(&ctx, mem, board->ram_base, board->ram_size);
-    int chosen = board_fdt_node(&ctx, 0, "chosen");
+    g_autofree char *chosen = board_fdt_node(&ctx, "/", "chosen");
     if (info && info->bootargs) {
         board_fdt_str(&ctx, chosen, "bootargs", info->bootargs);
     }

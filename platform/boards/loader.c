@@ -190,7 +190,7 @@ static bool board_read_file(const char *what, const char *path, uint8_t **data, 
     if (*len == 0) {
         g_set_error(error, MIMIC_BOARD_ERROR, BOARD_ERROR_LOAD, "cannot load %s '%s': empty file",
                     what, path);
-        g_free(*data);
+        g_clear_pointer(data, g_free);
         return false;
     }
     return true;
