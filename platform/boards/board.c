@@ -247,10 +247,7 @@ BoardExit board_exit_status(Board *board, int *code)
 
 bool board_map(Board *board, uint64_t base, MemRegion *mr, GError **error)
 {
-    if (!mem_as_map(&board->mem, base, mr, error)) {
-        return false;
-    }
-    return true;
+    return mem_as_map(board->map_space ? board->map_space : &board->mem, base, mr, error);
 }
 
 static void board_add_ram_piece(Board *board, uint64_t base, uint8_t *host, uint64_t size)
@@ -397,7 +394,16 @@ static bool board_create_device(Board *board, const char *group, BoardSymbolFn l
     if (!board_resolve_irqs(board, group, &cfg, waiting, error) || *waiting) {
         return !*waiting ? false : true;
     }
+    g_autofree char *space = board_get_str(board->kf, group, "space", false, "memory", NULL);
+    if (strcmp(space, "io") == 0) {
+        board->map_space = &board->io;
+    } else if (strcmp(space, "memory") != 0) {
+        g_set_error(error, MIMIC_BOARD_ERROR, BOARD_ERROR_PARSE,
+                    "[%s] space: '%s' is not memory or io", group, space);
+        return false;
+    }
     Device *dev = cls->create(board, &cfg, error);
+    board->map_space = NULL;
     if (!dev) {
         g_prefix_error(error, "[%s]: ", group);
         return false;

@@ -8,8 +8,9 @@
  *                              fdt-compatible, fdt-model, boot=riscv-fw-dynamic|riscv-htif
  *   [rom NAME]                 base, size: host-backed ROM (the reset vector goes in "mrom")
  *   [device NAME]              class (registry.c), base, size, irq=ctl:N[,ctl:M]
- *                              (output i of this device -> input N of device ctl), plus
- *                              class properties; base=@sym places the device at ELF symbol
+ *                              (output i of this device -> input N of device ctl),
+ *                              space=memory|io (io: x86 port numbers), plus class
+ *                              properties; base=@sym places the device at ELF symbol
  *                              `sym` once the loader knows it (spike's HTIF)
  *
  * Groups are created in file order, except that a device whose irq names a controller
@@ -103,6 +104,7 @@ struct Board {
     GKeyFile *kf;               /* the board file, kept for device properties */
     AddressSpace mem;           /* physical memory, little- or big-endian per cpu */
     AddressSpace io;            /* port I/O (x86); empty elsewhere */
+    AddressSpace *map_space;    /* where board_map() puts regions: the device being made */
     MemRegion ram;
     GPtrArray *roms;            /* BoardRom * */
     GPtrArray *devices;         /* Device *, creation order */
@@ -140,6 +142,8 @@ const char *board_builtin_text(const char *name);
 char *board_list(void);
 
 /* --- For devices --- */
+/* Maps into the space the board file chose for the device being created (memory, or
+ * port I/O with space=io). */
 bool board_map(Board *board, uint64_t base, MemRegion *mr, GError **error);
 /* A region laid over part of RAM (HTIF's tohost inside the loaded program). */
 bool board_map_overlay(Board *board, uint64_t base, MemRegion *mr, GError **error);

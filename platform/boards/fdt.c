@@ -233,8 +233,9 @@ static void board_fdt_device(BoardFdtCtx *ctx, const char *soc, Device *dev)
     const BoardFdtClass *fc = board_fdt_class(dev->cls->name);
     g_autofree char *node_name = g_key_file_get_string(board->kf, group, "fdt-node", NULL);
     g_autofree char *compat = g_key_file_get_string(board->kf, group, "fdt-compatible", NULL);
-    if (!fc && !(node_name && compat)) {
-        return;                 /* a device the tree does not describe */
+    g_autofree char *space = g_key_file_get_string(board->kf, group, "space", NULL);
+    if ((!fc && !(node_name && compat)) || (space && strcmp(g_strstrip(space), "io") == 0)) {
+        return;                 /* a device the tree does not describe (or a PC port) */
     }
     const char *nn = node_name ? node_name : fc->node;
     if (strcmp(dev->cls->name, "htif") == 0) {

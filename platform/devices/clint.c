@@ -13,8 +13,6 @@
 
 #include "platform/boards/board.h"
 
-extern const DevClass clint_class;
-
 #define CLINT_MSIP 0x0000
 #define CLINT_MTIMECMP 0x4000
 #define CLINT_MTIME 0xbff8

@@ -87,7 +87,15 @@ struct DevClass {
     void (*sync)(Device *dev);
 };
 
-/* --- Registry (registry.c) --- */
+/* --- The classes (one file each) and the registry that lists them (registry.c) --- */
+extern const DevClass uart16550_class;
+extern const DevClass clint_class;
+extern const DevClass plic_class;
+extern const DevClass sifive_test_class;
+extern const DevClass goldfish_rtc_class;
+extern const DevClass htif_class;
+extern const DevClass virtio_mmio_class;
+
 const DevClass *dev_class_find(const char *name);
 const DevClass *const *dev_class_list(unsigned *count);
 

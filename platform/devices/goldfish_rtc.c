@@ -10,8 +10,6 @@
  */
 #include "platform/boards/board.h"
 
-extern const DevClass goldfish_rtc_class;
-
 enum {
     RTC_TIME_LOW = 0x00,
     RTC_TIME_HIGH = 0x04,

@@ -15,8 +15,6 @@
  */
 #include "platform/boards/board.h"
 
-extern const DevClass htif_class;
-
 #define HTIF_DEV_SYSCALL 0
 #define HTIF_DEV_CONSOLE 1
 #define HTIF_CONSOLE_GETC 0

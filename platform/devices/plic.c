@@ -18,8 +18,6 @@
 
 #include "platform/boards/board.h"
 
-extern const DevClass plic_class;
-
 #define PLIC_PRIORITY 0x0
 #define PLIC_PENDING 0x1000
 #define PLIC_ENABLE 0x2000

@@ -5,14 +5,6 @@
 
 #include <string.h>
 
-extern const DevClass uart16550_class;
-extern const DevClass clint_class;
-extern const DevClass plic_class;
-extern const DevClass sifive_test_class;
-extern const DevClass goldfish_rtc_class;
-extern const DevClass htif_class;
-extern const DevClass virtio_mmio_class;
-
 static const DevClass *const dev_classes[] = {
     &uart16550_class,
     &clint_class,

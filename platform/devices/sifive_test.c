@@ -8,8 +8,6 @@
  */
 #include "platform/boards/board.h"
 
-extern const DevClass sifive_test_class;
-
 #define SIFIVE_TEST_FAIL 0x3333
 #define SIFIVE_TEST_PASS 0x5555
 #define SIFIVE_TEST_RESET 0x7777

@@ -20,8 +20,6 @@
 
 #define UART16550_FIFO_SIZE 16
 
-extern const DevClass uart16550_class;
-
 /* Register numbers (offset >> reg-shift). */
 enum {
     UART_RBR_THR_DLL = 0,

@@ -17,8 +17,6 @@
 
 #include "platform/boards/board.h"
 
-extern const DevClass virtio_mmio_class;
-
 #define VIRTIO_MMIO_MAGIC 0x74726976        /* "virt" */
 #define VIRTIO_MMIO_VENDOR 0x554d4551       /* "QEMU", as QEMU's transport reports */
 

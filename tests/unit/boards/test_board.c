@@ -246,6 +246,30 @@ START_TEST(test_user_board_file)
 }
 END_TEST
 
+START_TEST(test_port_io_device)
+{
+    /* A PC's COM1: the same 16550 model, mapped at port 0x3f8. */
+    Chardev *chr = chardev_new_buffer(false);
+    BoardOptions opts = { .serial = chr };
+    const char *text = "[board]\nname=pc\ncpu=x86_64\nram-base=0\nram-size=1M\n"
+                       "[device com1]\nclass=ns16550a\nbase=0x3f8\nsize=8\nspace=io\n";
+    GError *err = NULL;
+    Board *b = board_create_from_data(text, "pc", &opts, &err);
+    ck_assert_msg(b, "%s", err ? err->message : "");
+    ck_assert_int_eq(mem_as_store(&b->io, 0x3f8, 1, 'A'), MEM_OK);
+    uint64_t v;
+    ck_assert_int_eq(mem_as_load(&b->io, 0x3fd, 1, &v), MEM_OK);
+    ck_assert_uint_eq(v, 0x60);
+    ck_assert_ptr_nonnull(mem_as_lookup(&b->mem, 0x3f8));     /* that is RAM */
+    g_autofree char *out = chardev_buffer_output(chr, NULL);
+    ck_assert_str_eq(out, "A");
+    board_free(b);
+    chardev_free(chr);
+    expect_error("[board]\nname=pc\ncpu=x86_64\nram-base=0\n[device c]\nclass=ns16550a\n"
+                 "base=0x3f8\nspace=disk\n", BOARD_ERROR_PARSE, "is not memory or io");
+}
+END_TEST
+
 START_TEST(test_list)
 {
     g_autofree char *list = board_list();
@@ -297,6 +321,7 @@ Suite *boards_board_suite(void)
     tcase_add_test(tc, test_drive_strings);
     tcase_add_test(tc, test_virtio_slots);
     tcase_add_test(tc, test_user_board_file);
+    tcase_add_test(tc, test_port_io_device);
     tcase_add_test(tc, test_list);
     tcase_add_test(tc, test_numbers);
     suite_add_tcase(s, tc);

@@ -189,7 +189,8 @@ START_TEST(test_initrd_and_roundtrip)
     ck_assert_int_ge(fdt_path_offset(back, "/soc/serial@10000000"), 0);
     g_free(back);
     /* dtc reads it too (device-tree-compiler, when installed). */
-    if (g_find_program_in_path("dtc")) {
+    g_autofree char *dtc = g_find_program_in_path("dtc");
+    if (dtc) {
         g_autofree char *cmd = g_strdup_printf("dtc -q -I dtb -O dts %s", path);
         g_autofree char *out = NULL;
         int status;
