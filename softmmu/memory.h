@@ -12,7 +12,9 @@
  * big-endian for PowerPC). An MMIO region declares its own register byte order in
  * MemOps.endian; when it differs from the address space's, the value is byte-swapped on
  * the way through, the way a little-endian PCI device looks to a big-endian CPU.
- * MEM_NATIVE means "whatever the guest uses": never swapped.
+ * MEM_NATIVE means "whatever the guest uses": never swapped. RAM and ROM take any
+ * alignment (the CPU applies its own misalignment rules before it gets here); MMIO
+ * regions choose with MemOps.unaligned.
  *
  * Thread safety (each guest hart will run on its own host thread):
  *   - The map is built before any hart runs and is not changed while they run, so

@@ -3,7 +3,7 @@
  *
  * The stdio backend puts the terminal in raw mode (no echo, no line editing, no
  * signals: Ctrl-C belongs to the guest, as under QEMU -nographic) and restores it at
- * exit through atexit(); a reader thread polls stdin with a timeout so
+ * exit through atexit() and on SIGTERM/SIGHUP/SIGQUIT; a reader thread polls stdin so
  * chardev_free() can stop it. Input queues without limit: a guest that never reads
  * its UART only costs what the user typed.
  */
@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,30 @@ static void chardev_restore_tty(void)
     }
 }
 
+/* A signal that ends the process (kill, hang-up) must not leave the shell in raw mode:
+ * restore, then die of the same signal. Installed only where nobody else handles it. */
+static void chardev_fatal_signal(int sig)
+{
+    if (chardev_tio_saved) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &chardev_saved_tio);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void chardev_catch_fatal_signals(void)
+{
+    static const int sigs[] = { SIGTERM, SIGHUP, SIGQUIT };
+    for (unsigned i = 0; i < G_N_ELEMENTS(sigs); i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
+            struct sigaction sa = { .sa_handler = chardev_fatal_signal };
+            sigemptyset(&sa.sa_mask);
+            sigaction(sigs[i], &sa, NULL);
+        }
+    }
+}
+
 static void chardev_raw_tty(void)
 {
     if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &chardev_saved_tio) != 0) {
@@ -62,6 +87,7 @@ static void chardev_raw_tty(void)
     if (!chardev_tio_saved) {
         chardev_tio_saved = true;
         atexit(chardev_restore_tty);
+        chardev_catch_fatal_signals();
     }
     struct termios tio = chardev_saved_tio;
     tio.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);

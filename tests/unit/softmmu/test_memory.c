@@ -353,6 +353,87 @@ START_TEST(test_top_of_space)
 }
 END_TEST
 
+/* Harts on host threads: cmpxchg on RAM is atomic, MMIO callbacks are serialised by the
+ * region lock (the thread-safety rule in memory.h). */
+typedef struct Counter {
+    GMutex lock;
+    uint64_t value;
+    unsigned inside;
+    bool overlap;
+} Counter;
+
+static uint64_t counter_read(void *opaque, uint64_t off, unsigned size)
+{
+    Counter *c = opaque;
+    if (c->inside++) {
+        c->overlap = true;
+    }
+    uint64_t v = c->value;
+    c->inside--;
+    return v;
+}
+
+static void counter_write(void *opaque, uint64_t off, unsigned size, uint64_t value)
+{
+    Counter *c = opaque;
+    if (c->inside++) {
+        c->overlap = true;
+    }
+    c->value = value;
+    c->inside--;
+}
+
+static const MemOps counter_ops = {
+    .read = counter_read, .write = counter_write, .min_size = 8, .max_size = 8,
+    .endian = MEM_LITTLE_ENDIAN,
+};
+
+#define THREADS 4
+#define ROUNDS 20000
+
+static gpointer hammer(gpointer opaque)
+{
+    AddressSpace *a = opaque;
+    for (unsigned i = 0; i < ROUNDS; i++) {
+        uint64_t old, cur;
+        mem_as_load(a, 0x80000000, 8, &cur);
+        while (mem_as_cmpxchg(a, 0x80000000, 8, cur, cur + 1, &old) == MEM_OK && old != cur) {
+            cur = old;
+        }
+        mem_as_load(a, 0x90000000, 8, &cur);
+        while (mem_as_cmpxchg(a, 0x90000000, 8, cur, cur + 1, &old) == MEM_OK && old != cur) {
+            cur = old;
+        }
+    }
+    return NULL;
+}
+
+START_TEST(test_threads)
+{
+    Counter c = { 0 };
+    g_mutex_init(&c.lock);
+    MemRegion dev_mr;
+    mem_region_init_io(&dev_mr, "counter", &counter_ops, &c, 8);
+    mem_region_set_lock(&dev_mr, &c.lock);
+    ck_assert(mem_as_map(&as, 0x90000000, &dev_mr, NULL));
+    GThread *t[THREADS];
+    for (unsigned i = 0; i < THREADS; i++) {
+        t[i] = g_thread_new("hart", hammer, &as);
+    }
+    for (unsigned i = 0; i < THREADS; i++) {
+        g_thread_join(t[i]);
+    }
+    uint64_t v;
+    mem_as_load(&as, 0x80000000, 8, &v);
+    ck_assert_uint_eq(v, THREADS * ROUNDS);
+    ck_assert_uint_eq(c.value, THREADS * ROUNDS);
+    ck_assert(!c.overlap);
+    mem_as_unmap(&as, &dev_mr);
+    mem_region_destroy(&dev_mr);
+    g_mutex_clear(&c.lock);
+}
+END_TEST
+
 Suite *softmmu_memory_suite(void)
 {
     Suite *s = suite_create("softmmu_memory");
@@ -371,6 +452,7 @@ Suite *softmmu_memory_suite(void)
     tcase_add_test(tc, test_rw_bytes_across_regions);
     tcase_add_test(tc, test_io_space);
     tcase_add_test(tc, test_top_of_space);
+    tcase_add_test(tc, test_threads);
     suite_add_tcase(s, tc);
     return s;
 }
