@@ -162,7 +162,8 @@ void *mem_as_ram_ptr(AddressSpace *as, uint64_t paddr, uint64_t len, MemRegionKi
  */
 MemResult mem_as_rw_bytes(AddressSpace *as, uint64_t paddr, void *buf, uint64_t len,
                           bool is_write);
-/* Loader path: like a store of bytes, but ROM is written too (firmware, reset vector). */
+/* Loader path: like a store of bytes, but ROM is written too (firmware, reset vector) and
+ * device registers inside the range are skipped. */
 MemResult mem_as_write_rom(AddressSpace *as, uint64_t paddr, const void *buf, uint64_t len);
 
 /* Adapters with the signatures a CPU frontend's page-table walker takes (the opaque

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install everything mimic needs to build and test on Debian 12 (run as root).
 # Build: compiler, CMake, Ninja and the libraries named in docs/ARCHITECTURE.md.
-# Tests: Debian's cross compilers (guest programs are compiled at test time) and
+# Tests: Debian's cross compilers (guest programs are compiled at test time),
+# device-tree-compiler and opensbi (board tests decode the tree and load real firmware), and
 # qemu-user as the reference the guest tests compare against.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
@@ -12,4 +13,5 @@ $SUDO apt-get install -y -q --no-install-recommends \
     build-essential cmake ninja-build pkg-config python3 \
     libglib2.0-dev libcapstone-dev libffi-dev check libfdt-dev device-tree-compiler \
     gcc-riscv64-linux-gnu g++-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu \
+    opensbi \
     qemu-user

@@ -553,6 +553,8 @@ static bool board_make_memory(Board *board, GError **error)
     return true;
 }
 
+static void board_blob_free(gpointer p);
+
 Board *board_create_from_data(const char *data, const char *origin, const BoardOptions *opts,
                               GError **error)
 {
@@ -561,6 +563,7 @@ Board *board_create_from_data(const char *data, const char *origin, const BoardO
     board->roms = g_ptr_array_new();
     board->devices = g_ptr_array_new();
     board->deferred = g_ptr_array_new_with_free_func(g_free);
+    board->blobs = g_ptr_array_new_with_free_func(board_blob_free);
     g_mutex_init(&board->lock);
     dev_clock_init(&board->clock);
     board->serial = opts ? opts->serial : NULL;
@@ -603,8 +606,34 @@ Board *board_create(const char *name, const BoardOptions *opts, GError **error)
     return board_create_from_data(text, name, opts, error);
 }
 
+static void board_blob_free(gpointer p)
+{
+    BoardBlob *blob = p;
+    g_bytes_unref(blob->data);
+    g_free(blob);
+}
+
+MemResult board_write_blob(Board *board, uint64_t addr, const void *data, uint64_t len)
+{
+    MemResult r = mem_as_write_rom(&board->mem, addr, data, len);
+    if (r == MEM_OK) {
+        BoardBlob *blob = g_new(BoardBlob, 1);
+        blob->addr = addr;
+        blob->data = g_bytes_new(data, len);
+        g_ptr_array_add(board->blobs, blob);
+    }
+    return r;
+}
+
 void board_reset(Board *board)
 {
+    for (guint i = 0; i < board->blobs->len; i++) {
+        BoardBlob *blob = g_ptr_array_index(board->blobs, i);
+        gsize len;
+        const void *data = g_bytes_get_data(blob->data, &len);
+        MemResult r = mem_as_write_rom(&board->mem, blob->addr, data, len);
+        g_assert(r == MEM_OK);     /* it was written once, and the map does not change */
+    }
     for (guint i = 0; i < board->devices->len; i++) {
         Device *dev = g_ptr_array_index(board->devices, i);
         if (dev->cls->reset) {
@@ -651,6 +680,7 @@ void board_free(Board *board)
     g_ptr_array_free(board->roms, TRUE);
     g_ptr_array_free(board->devices, TRUE);
     g_ptr_array_free(board->deferred, TRUE);
+    g_ptr_array_free(board->blobs, TRUE);
     dev_clock_destroy(&board->clock);
     g_mutex_clear(&board->lock);
     g_key_file_free(board->kf);

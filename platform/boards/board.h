@@ -21,7 +21,9 @@
  * them through board_cpu_irq_line(); the level of every input is kept in
  * board_cpu_irq_pending() and each change is also passed to the callback the CPU
  * integration registers with board_set_cpu_irq_handler() (it then sets its hart's
- * exit_request and wakes it from wfi). Exits (power-off, reset, test failure) come from
+ * exit_request and wakes it from wfi). That callback runs on whatever thread changed the
+ * line, with the interrupt controller's lock held: it must only set flags and wake
+ * threads, never call back into devices. Exits (power-off, reset, test failure) come from
  * devices through board_request_exit() and reach the CPU integration the same way.
  */
 #ifndef MIMIC_BOARDS_BOARD_H
@@ -85,6 +87,13 @@ typedef struct BoardOptions {
     bool virtio_rng;            /* a virtio-rng on the next free slot */
 } BoardOptions;
 
+/* Bytes the loader put in guest memory (QEMU's "ROM blobs"): a reset writes them again,
+ * so a rebooting guest finds its firmware and kernel as they were loaded. */
+typedef struct BoardBlob {
+    uint64_t addr;
+    GBytes *data;
+} BoardBlob;
+
 typedef struct BoardRom {
     char *name;
     MemRegion mr;
@@ -109,6 +118,7 @@ struct Board {
     GPtrArray *roms;            /* BoardRom * */
     GPtrArray *devices;         /* Device *, creation order */
     GPtrArray *deferred;        /* char * groups whose base is an ELF symbol */
+    GPtrArray *blobs;           /* BoardBlob *: what the loader wrote, rewritten on reset */
     GMutex lock;                /* the big device lock for devices without their own */
     DevClock clock;
 
@@ -131,7 +141,10 @@ Board *board_create(const char *name, const BoardOptions *opts, GError **error);
 Board *board_create_from_data(const char *data, const char *origin, const BoardOptions *opts,
                               GError **error);
 void board_free(Board *board);
+/* Resets every device, clears the CPU inputs and the exit state, rewrites the blobs. */
 void board_reset(Board *board);
+/* Writes bytes to guest memory (ROM included) and keeps them for board_reset(). */
+MemResult board_write_blob(Board *board, uint64_t addr, const void *data, uint64_t len);
 /* Creates the devices placed at ELF symbols; lookup returns false for unknown names. */
 typedef DevSymbolFn BoardSymbolFn;
 bool board_place_deferred(Board *board, BoardSymbolFn lookup, void *opaque, GError **error);

@@ -143,14 +143,14 @@ bool board_load_elf(Board *board, const char *path, const uint8_t *data, gsize l
         if (memsz == 0) {
             continue;
         }
-        if (mem_as_write_rom(&board->mem, paddr, data + off, filesz) != MEM_OK) {
+        if (board_write_blob(board, paddr, data + off, filesz) != MEM_OK) {
             goto unmapped;
         }
         /* Zero the bss part in chunks: it may be large. */
         static const uint8_t zeros[4096];
         for (uint64_t z = filesz; z < memsz;) {
             uint64_t n = MIN(sizeof(zeros), memsz - z);
-            if (mem_as_write_rom(&board->mem, paddr + z, zeros, n) != MEM_OK) {
+            if (board_write_blob(board, paddr + z, zeros, n) != MEM_OK) {
                 goto unmapped;
             }
             z += n;
@@ -213,7 +213,7 @@ static bool board_load_raw(Board *board, const char *what, const char *path,
                     what, path, len, addr, board_ram_end(board));
         return false;
     }
-    MemResult r = mem_as_write_rom(&board->mem, addr, data, len);
+    MemResult r = board_write_blob(board, addr, data, len);
     g_assert(r == MEM_OK);
     return true;
 }
@@ -294,7 +294,7 @@ static bool board_write_reset_rom(Board *board, BoardBootInfo *info, uint64_t st
         g_set_error(error, MIMIC_BOARD_ERROR, BOARD_ERROR_LOAD, "[rom mrom] is too small");
         return false;
     }
-    MemResult r = mem_as_write_rom(&board->mem, rom->base, buf, total);
+    MemResult r = board_write_blob(board, rom->base, buf, total);
     g_assert(r == MEM_OK);
     info->reset_pc = rom->base;
     info->fw_dynamic_info = rom->base + 40;
@@ -338,7 +338,7 @@ static bool board_place_fdt(Board *board, const BoardBootConfig *cfg, BoardBootI
     if (info->fdt_addr < board->ram_base) {
         info->fdt_addr = board->ram_base;
     }
-    MemResult r = mem_as_write_rom(&board->mem, info->fdt_addr, fdt, info->fdt_size);
+    MemResult r = board_write_blob(board, info->fdt_addr, fdt, info->fdt_size);
     g_assert(r == MEM_OK);
     if (cfg->dump_dtb && !board_fdt_save(fdt, cfg->dump_dtb, error)) {
         return false;

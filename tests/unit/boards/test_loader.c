@@ -190,6 +190,13 @@ START_TEST(test_fw_dynamic_placement)
     ck_assert_uint_eq(fdt64_to_cpu(*start), 0x88200000);
     ck_assert_uint_eq(fdt64_to_cpu(*end), 0x88203000);
     ck_assert_str_eq(fdt_getprop(dtb, chosen, "bootargs", NULL), "console=ttyS0");
+    /* A reset (sifive_test 0x7777) brings back what was loaded, as QEMU's ROM blobs do. */
+    ck_assert_int_eq(mem_as_store(&b->mem, 0x80200000, 8, 0), MEM_OK);
+    ck_assert_int_eq(mem_as_store(&b->mem, 0x80000010, 8, 0), MEM_OK);
+    board_reset(b);
+    ck_assert_uint_eq(ld(b, 0x80200000, 1), 2);
+    ck_assert_uint_eq(ld(b, 0x80000010, 1), 0x11);
+    ck_assert_uint_eq(ld(b, 0x1028, 8), 0x4942534f);
     /* --dump-dtb wrote the same bytes. */
     g_autofree char *dumped = NULL;
     gsize len;
@@ -253,8 +260,13 @@ START_TEST(test_spike_htif_from_symbols)
     int code;
     ck_assert_int_eq(board_exit_status(b, &code), BOARD_EXIT_FAIL);
     ck_assert_int_eq(code, 21);
-    /* The program's bytes around tohost are in RAM as loaded. */
+    /* The program's bytes around tohost are in RAM as loaded, also after a reset that
+     * reloads the program over the HTIF words. */
     ck_assert_uint_eq(ld(b, 0x80001008, 1), (uint8_t)(0x40 + 0x1008));
+    ck_assert_int_eq(mem_as_store(&b->mem, 0x80001008, 1, 0), MEM_OK);
+    board_reset(b);
+    ck_assert_uint_eq(ld(b, 0x80001008, 1), (uint8_t)(0x40 + 0x1008));
+    ck_assert_int_eq(board_exit_status(b, NULL), BOARD_EXIT_NONE);
     board_free(b);
     /* Without the symbols the run cannot be set up. */
     b = board_create("spike", NULL, &err);
@@ -367,6 +379,36 @@ START_TEST(test_user_dtb)
 }
 END_TEST
 
+/* Debian's OpenSBI (package opensbi), when installed: its ELF and its raw binary load to
+ * the same bytes at RAM base, and the kernel still goes to 0x80200000. */
+#define OPENSBI_DIR "/usr/lib/riscv64-linux-gnu/opensbi/generic/"
+
+START_TEST(test_real_opensbi)
+{
+    if (!g_file_test(OPENSBI_DIR "fw_dynamic.elf", G_FILE_TEST_EXISTS)) {
+        return;
+    }
+    g_autofree uint8_t *bin = NULL;
+    gsize bin_len;
+    ck_assert(g_file_get_contents(OPENSBI_DIR "fw_dynamic.bin", (char **)&bin, &bin_len, NULL));
+    g_autofree char *kernel = pattern_file("Image", 0x1000, 2);
+    static const char *const fw[] = { OPENSBI_DIR "fw_dynamic.elf", OPENSBI_DIR "fw_dynamic.bin" };
+    for (unsigned i = 0; i < G_N_ELEMENTS(fw); i++) {
+        Board *b = virt(256u << 20);
+        BoardBootConfig cfg = { .bios = fw[i], .kernel = kernel };
+        BoardBootInfo info;
+        GError *err = NULL;
+        ck_assert_msg(board_load(b, &cfg, &info, &err), "%s", err ? err->message : "");
+        ck_assert_uint_eq(info.firmware_start, 0x80000000);
+        ck_assert_uint_eq(info.kernel_entry, 0x80200000);
+        ck_assert_uint_eq(ld(b, 0x1018, 8), 0x80000000);
+        uint8_t *ram = mem_as_ram_ptr(&b->mem, 0x80000000, bin_len, NULL);
+        ck_assert_mem_eq(ram, bin, 4096);
+        board_free(b);
+    }
+}
+END_TEST
+
 Suite *boards_loader_suite(void)
 {
     Suite *s = suite_create("boards_loader");
@@ -380,6 +422,7 @@ Suite *boards_loader_suite(void)
     tcase_add_test(tc, test_rv32_board);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_user_dtb);
+    tcase_add_test(tc, test_real_opensbi);
     suite_add_tcase(s, tc);
     return s;
 }
