@@ -62,7 +62,9 @@ static void board_elf_symbols(const BoardElf *e, GHashTable *symbols)
     uint64_t shoff = ELF_FIELD(e, 0, Elf32_Ehdr, Elf64_Ehdr, e_shoff);
     uint64_t shnum = ELF_FIELD(e, 0, Elf32_Ehdr, Elf64_Ehdr, e_shnum);
     uint64_t shentsize = ELF_FIELD(e, 0, Elf32_Ehdr, Elf64_Ehdr, e_shentsize);
-    if (shoff == 0 || shoff > e->len || shnum > (e->len - shoff) / MAX(shentsize, 1)) {
+    if (shoff == 0 || shoff > e->len ||
+        shentsize < (e->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr)) ||
+        shnum > (e->len - shoff) / shentsize) {
         return;                 /* stripped or odd: no symbols, not an error */
     }
     for (uint64_t i = 0; i < shnum; i++) {

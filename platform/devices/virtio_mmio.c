@@ -184,8 +184,9 @@ static bool virtio_walk(VirtioMmio *vm, VirtQueue *q, uint16_t head, VirtioReq *
         }
         if (d.flags & VIRTQ_DESC_F_INDIRECT) {
             /* Only at the top level, only with the feature, a whole number of entries,
-             * and without NEXT (§2.6.5.3.1). */
+             * and without NEXT (§2.6.5.3.1); at most 1024 entries, QEMU's limit. */
             if (indirect || (d.flags & VIRTQ_DESC_F_NEXT) || d.len == 0 || d.len % 16 ||
+                d.len / 16 > VIRTIO_QUEUE_MAX ||
                 !(vm->drv_features & (UINT64_C(1) << VIRTIO_F_RING_INDIRECT_DESC))) {
                 return false;
             }
@@ -195,6 +196,7 @@ static bool virtio_walk(VirtioMmio *vm, VirtQueue *q, uint16_t head, VirtioReq *
             i = 0;
             continue;
         }
+        /* A loop-free chain visits each descriptor of its table at most once. */
         if (!virtio_req_add(req, &d, indirect ? table_len + q->num : q->num)) {
             return false;
         }

@@ -302,6 +302,45 @@ START_TEST(test_rv32_board)
 }
 END_TEST
 
+START_TEST(test_elf_every_truncation)
+{
+    /* Cut a valid ELF at every length and flip bytes of its headers: the loader must
+     * either load it or say why, never read outside the file. A small RAM keeps the
+     * flipped sizes cheap to zero. */
+    Board *b = board_create_from_data("[board]\nname=t\ncpu=rv64\nram-base=0x80000000\n"
+                                      "ram-size=1M\n", "t", NULL, NULL);
+    ck_assert_ptr_nonnull(b);
+    g_autofree char *path = elf_file("k.elf", 0x80000000, 0x80000000, 0x40, 0x80, 0x80000100);
+    g_autofree uint8_t *data = NULL;
+    gsize len;
+    ck_assert(g_file_get_contents(path, (char **)&data, &len, NULL));
+    for (gsize cut = 0; cut <= len; cut++) {
+        g_autofree uint8_t *copy = g_memdup2(data, cut ? cut : 1);
+        uint64_t entry, low, high;
+        g_autoptr(GHashTable) syms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                          g_free);
+        GError *err = NULL;
+        bool ok = board_load_elf(b, "k.elf", copy, cut, &entry, &low, &high, syms, &err);
+        ck_assert(ok == (err == NULL));
+        g_clear_error(&err);
+    }
+    for (gsize i = 0; i < 0x100 && i < len; i++) {
+        for (unsigned bit = 0; bit < 8; bit++) {
+            g_autofree uint8_t *copy = g_memdup2(data, len);
+            copy[i] ^= (uint8_t)(1u << bit);
+            uint64_t entry, low, high;
+            g_autoptr(GHashTable) syms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                              g_free);
+            GError *err = NULL;
+            bool ok = board_load_elf(b, "k.elf", copy, len, &entry, &low, &high, syms, &err);
+            ck_assert(ok == (err == NULL));
+            g_clear_error(&err);
+        }
+    }
+    board_free(b);
+}
+END_TEST
+
 static void expect_load_error(Board *b, const BoardBootConfig *cfg, const char *needle)
 {
     BoardBootInfo info;
@@ -421,6 +460,7 @@ Suite *boards_loader_suite(void)
     tcase_add_test(tc, test_spike_htif_from_symbols);
     tcase_add_test(tc, test_rv32_board);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_elf_every_truncation);
     tcase_add_test(tc, test_user_dtb);
     tcase_add_test(tc, test_real_opensbi);
     suite_add_tcase(s, tc);
