@@ -148,8 +148,10 @@ size_t chardev_read(Chardev *chr, uint8_t *buf, size_t max)
 {
     g_mutex_lock(&chr->lock);
     size_t n = MIN(max, chr->rx->len);
-    memcpy(buf, chr->rx->data, n);
-    g_byte_array_remove_range(chr->rx, 0, (guint)n);
+    if (n > 0) {        /* an empty GByteArray's data may be NULL */
+        memcpy(buf, chr->rx->data, n);
+        g_byte_array_remove_range(chr->rx, 0, (guint)n);
+    }
     g_mutex_unlock(&chr->lock);
     return n;
 }
@@ -235,7 +237,9 @@ char *chardev_buffer_output(Chardev *chr, size_t *len)
 {
     g_mutex_lock(&chr->lock);
     char *s = g_malloc(chr->out->len + 1);
-    memcpy(s, chr->out->data, chr->out->len);
+    if (chr->out->len) {        /* output may hold NULs: copy bytes, not a string */
+        memcpy(s, chr->out->data, chr->out->len);
+    }
     s[chr->out->len] = '\0';
     if (len) {
         *len = chr->out->len;
