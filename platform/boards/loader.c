@@ -351,6 +351,15 @@ static bool board_place_fdt(Board *board, const BoardBootConfig *cfg, BoardBootI
 bool board_load(Board *board, const BoardBootConfig *cfg, BoardBootInfo *info, GError **error)
 {
     memset(info, 0, sizeof(*info));
+    /* Both RISC-V protocols start in QEMU's reset ROM; they differ in the devices the
+     * board file places (HTIF at program symbols for riscv-htif). Other guests' boards
+     * will name their own protocol here. */
+    if (strcmp(board->boot, "riscv-fw-dynamic") != 0 && strcmp(board->boot, "riscv-htif") != 0) {
+        g_set_error(error, MIMIC_BOARD_ERROR, BOARD_ERROR_LOAD,
+                    "board '%s': boot protocol '%s' is not riscv-fw-dynamic or riscv-htif",
+                    board->name, board->boot);
+        return false;
+    }
     info->is_32bit = g_str_has_prefix(board->cpu, "rv32");
     g_autoptr(GHashTable) symbols = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     uint64_t fw_entry = board->ram_base;

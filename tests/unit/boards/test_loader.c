@@ -290,6 +290,7 @@ END_TEST
 START_TEST(test_rv32_board)
 {
     const char *text = "[board]\nname=rv32\ncpu=rv32\nram-base=0x80000000\nram-size=64M\n"
+                       "boot=riscv-fw-dynamic\n"
                        "[rom mrom]\nbase=0x1000\nsize=0x1000\n";
     GError *err = NULL;
     Board *b = board_create_from_data(text, "rv32", NULL, &err);
@@ -398,6 +399,13 @@ START_TEST(test_errors)
     expect_load_error(b, &cfg, "initrd");
     cfg.kernel = NULL;
     expect_load_error(b, &cfg, "-initrd needs -kernel");
+    board_free(b);
+    /* A board without a boot protocol the loader knows. */
+    b = board_create_from_data("[board]\nname=odd\ncpu=rv64\nram-base=0x80000000\n", "odd",
+                               NULL, NULL);
+    ck_assert_ptr_nonnull(b);
+    BoardBootConfig none = { 0 };
+    expect_load_error(b, &none, "boot protocol ''");
     board_free(b);
 }
 END_TEST
