@@ -391,8 +391,11 @@ static bool board_create_device(Board *board, const char *group, BoardSymbolFn l
     if (!board_get_u64(board->kf, group, "size", false, 0, &cfg.size, error)) {
         return false;
     }
-    if (!board_resolve_irqs(board, group, &cfg, waiting, error) || *waiting) {
-        return !*waiting ? false : true;
+    if (!board_resolve_irqs(board, group, &cfg, waiting, error)) {
+        return false;
+    }
+    if (*waiting) {
+        return true;            /* made in a later pass, once its controller exists */
     }
     g_autofree char *space = board_get_str(board->kf, group, "space", false, "memory", NULL);
     if (strcmp(space, "io") == 0) {
