@@ -243,6 +243,22 @@ BoardExit board_exit_status(Board *board, int *code)
     return e;
 }
 
+bool board_wfi(Board *board, unsigned hart, uint64_t mask, uint64_t until)
+{
+    for (;;) {
+        uint64_t kicks = dev_clock_kicks(&board->clock);
+        dev_clock_run_expired(&board->clock);
+        if ((board_cpu_irq_pending(board, hart) & mask) ||
+            board_exit_status(board, NULL) != BOARD_EXIT_NONE) {
+            return true;
+        }
+        if (dev_clock_now(&board->clock) >= until) {
+            return false;
+        }
+        dev_clock_wait_since(&board->clock, until, kicks);
+    }
+}
+
 /* --- Mapping --- */
 
 bool board_map(Board *board, uint64_t base, MemRegion *mr, GError **error)

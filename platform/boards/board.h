@@ -170,6 +170,13 @@ void board_set_cpu_irq_handler(Board *board, BoardCpuIrqFn fn, void *opaque);
 uint64_t board_cpu_irq_pending(Board *board, unsigned hart);
 void board_set_exit_handler(Board *board, BoardExitFn fn, void *opaque);
 BoardExit board_exit_status(Board *board, int *code);
+/*
+ * A hart in wfi: returns true as soon as one of its inputs in `mask` is high or the board
+ * has an exit request, false when the board clock reaches `until` (DEV_CLOCK_NEVER: no
+ * limit). Runs expired device timers while it waits, so it works with or without the
+ * clock thread; interrupts raised on other threads wake it.
+ */
+bool board_wfi(Board *board, unsigned hart, uint64_t mask, uint64_t until);
 
 /* --- Parsing helpers shared with the loader and tools --- */
 bool board_parse_drive(const char *spec, BoardDrive *drive, GError **error);

@@ -156,10 +156,22 @@ unsigned dev_clock_run_expired(DevClock *clock)
     }
 }
 
-bool dev_clock_wait(DevClock *clock, uint64_t until)
+uint64_t dev_clock_kicks(DevClock *clock)
 {
     g_mutex_lock(&clock->lock);
     uint64_t kicks = clock->kicks;
+    g_mutex_unlock(&clock->lock);
+    return kicks;
+}
+
+bool dev_clock_wait(DevClock *clock, uint64_t until)
+{
+    return dev_clock_wait_since(clock, until, dev_clock_kicks(clock));
+}
+
+bool dev_clock_wait_since(DevClock *clock, uint64_t until, uint64_t kicks)
+{
+    g_mutex_lock(&clock->lock);
     bool kicked = false;
     for (;;) {
         uint64_t now = dev_clock_now_locked(clock);

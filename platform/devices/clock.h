@@ -69,6 +69,10 @@ unsigned dev_clock_run_expired(DevClock *clock);
 /* Sleeps until `until` (ns on this clock), the next timer deadline or a kick, whichever
  * comes first; true if woken by a kick. Does not run timers. */
 bool dev_clock_wait(DevClock *clock, uint64_t until);
+/* The same, counting kicks from a snapshot taken with dev_clock_kicks() before the caller
+ * checked its condition, so an event between the check and the sleep is not lost. */
+uint64_t dev_clock_kicks(DevClock *clock);
+bool dev_clock_wait_since(DevClock *clock, uint64_t until, uint64_t kicks);
 void dev_clock_kick(DevClock *clock);
 /* A host thread that runs timers as they expire, for boards whose CPU loop does not. */
 void dev_clock_start_thread(DevClock *clock);

@@ -264,6 +264,53 @@ START_TEST(test_clock_real_time_wait_and_kick)
 }
 END_TEST
 
+/* --- wfi on a real clock --- */
+
+static gpointer raise_msip(gpointer opaque)
+{
+    g_usleep(5000);
+    gint *done = opaque;
+    g_atomic_int_set(done, 1);      /* before the store: the waiter may return at once */
+    mem_as_store(&dt.board->mem, 0x2000000, 4, 1);
+    return NULL;
+}
+
+START_TEST(test_wfi)
+{
+    devtest_free();
+    /* A board on the host clock (devtest boards run on virtual time). */
+    Chardev *chr = chardev_new_buffer(false);
+    BoardOptions opts = { .serial = chr };
+    GError *err = NULL;
+    Board *b = board_create_from_data("[board]\nname=w\ncpu=rv64\nram-base=0x80000000\n"
+                                      "ram-size=1M\n[device clint]\nclass=clint\n"
+                                      "base=0x2000000\n", "w", &opts, &err);
+    ck_assert_msg(b, "%s", err ? err->message : "");
+    dt.board = b;
+    dt.serial = chr;
+    uint64_t mtip = 1u << BOARD_RV_IRQ_MTIP, msip = 1u << BOARD_RV_IRQ_MSIP;
+    /* Nothing pending: the limit ends the wait. */
+    uint64_t t0 = dev_clock_now(&b->clock);
+    ck_assert(!board_wfi(b, 0, mtip | msip, t0 + 2000000));
+    ck_assert_uint_ge(dev_clock_now(&b->clock), t0 + 2000000);
+    /* The CLINT deadline 1 ms ahead wakes it: the device timer runs inside the wait. */
+    uint64_t mtime;
+    ck_assert_int_eq(mem_as_load(&b->mem, 0x200bff8, 8, &mtime), MEM_OK);
+    ck_assert_int_eq(mem_as_store(&b->mem, 0x2004000, 8, mtime + 10000), MEM_OK);
+    ck_assert(board_wfi(b, 0, mtip, DEV_CLOCK_NEVER));
+    ck_assert(devtest_cpu_line(0, BOARD_RV_IRQ_MTIP));
+    ck_assert_int_eq(mem_as_store(&b->mem, 0x2004000, 8, UINT64_MAX), MEM_OK);
+    /* Another thread's store to msip wakes it. */
+    gint done = 0;
+    GThread *t = g_thread_new("ipi", raise_msip, &done);
+    ck_assert(board_wfi(b, 0, msip, DEV_CLOCK_NEVER));
+    ck_assert(g_atomic_int_get(&done));
+    g_thread_join(t);
+    /* Masked inputs do not wake it. */
+    ck_assert(!board_wfi(b, 0, mtip, dev_clock_now(&b->clock) + 1000000));
+}
+END_TEST
+
 Suite *devices_misc_suite(void)
 {
     Suite *s = suite_create("devices_misc");
@@ -276,6 +323,7 @@ Suite *devices_misc_suite(void)
     tcase_add_test(tc, test_htif_console_and_exit);
     tcase_add_test(tc, test_htif_getchar);
     tcase_add_test(tc, test_htif_missing_symbol);
+    tcase_add_test(tc, test_wfi);
     suite_add_tcase(s, tc);
     TCase *clk = tcase_create("clock");
     tcase_add_test(clk, test_clock_deadlines);
