@@ -2,7 +2,8 @@
 # Install everything mimic needs to build and test on Debian 12 (run as root).
 # Build: compiler, CMake, Ninja and the libraries named in docs/ARCHITECTURE.md.
 # Tests: Debian's cross compilers (guest programs are compiled at test time), libgomp for
-# the riscv64 OpenMP guest test, and qemu-user as the reference the guest tests compare against.
+# the riscv64 OpenMP guest test, device-tree-compiler and opensbi (board tests decode the
+# tree and load real firmware), and qemu-user as the reference the guest tests compare against.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 SUDO=
@@ -10,7 +11,7 @@ if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
     build-essential cmake ninja-build pkg-config python3 \
-    libglib2.0-dev libcapstone-dev libffi-dev check libfdt-dev \
+    libglib2.0-dev libcapstone-dev libffi-dev check libfdt-dev device-tree-compiler \
     gcc-riscv64-linux-gnu g++-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu \
-    libgomp1-riscv64-cross \
+    libgomp1-riscv64-cross opensbi \
     qemu-user

@@ -1,0 +1,16 @@
+# Writes OUT: a C table {name, text} of the board files given in IN (a ;-list), so the
+# built-in boards are the same files a user could pass to -M.
+string(REPLACE "|" ";" IN "${IN}")
+set(body "/* Generated from the board files by embed.cmake: do not edit. */\n")
+string(APPEND body "const char *const board_builtin_table[][2] = {\n")
+foreach(f ${IN})
+    get_filename_component(name ${f} NAME_WE)
+    file(READ ${f} text)
+    string(REPLACE "\\" "\\\\" text "${text}")
+    string(REPLACE "\"" "\\\"" text "${text}")
+    string(REPLACE "\n" "\\n\"\n    \"" text "${text}")
+    string(APPEND body "    {\"${name}\",\n    \"${text}\"},\n")
+endforeach()
+string(APPEND body "    {0, 0},\n};\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
