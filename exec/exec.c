@@ -29,6 +29,37 @@ const Engine *exec_engine_by_name(const char *name)
     return NULL;
 }
 
+static guint tb_key_hash(gconstpointer p)
+{
+    const TbKey *k = p;
+    uint64_t h = k->pc * 0x9e3779b97f4a7c15ull ^ k->phys ^ ((uint64_t)k->flags << 40);
+    return (guint)(h ^ (h >> 29));
+}
+
+static gboolean tb_key_equal(gconstpointer a, gconstpointer b)
+{
+    const TbKey *x = a, *y = b;
+    return x->pc == y->pc && x->phys == y->phys && x->flags == y->flags;
+}
+
+static bool system_mode(const ExecCtx *x)
+{
+    return x->mem.mem_helpers != NULL;
+}
+
+/* The key of the block the CPU would run at pc; false on a fetch fault (system mode). */
+static bool key_of(ExecCtx *x, GuestCpu *cpu, GuestAddr pc, TbKey *key)
+{
+    key->pc = pc;
+    key->phys = pc;
+    key->flags = 0;
+    if (!system_mode(x)) {
+        return true;
+    }
+    key->flags = x->arch->sys_mode_bits(cpu);
+    return x->platform.code_paddr(x->platform.opaque, cpu, pc, &key->phys);
+}
+
 static GuestAddr page_of(ExecCtx *x, GuestAddr a)
 {
     return a & ~(GuestAddr)(x->arch->page_size - 1);
@@ -64,7 +95,7 @@ bool exec_init(ExecCtx *x, const GuestArch *arch, const ExecOptions *opts,
         g_set_error(error, IR_MIMIC_ERROR, 0, "unknown engine '%s' (use jit or interp)", opts->engine);
         return false;
     }
-    x->blocks = g_hash_table_new(g_int64_hash, g_int64_equal);
+    x->blocks = g_hash_table_new(tb_key_hash, tb_key_equal);
     x->pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
     x->all_blocks = g_ptr_array_new();
     x->cpus = g_ptr_array_new();
@@ -296,8 +327,8 @@ static void invalidate_block(ExecCtx *x, TbBlock *tb)
         return;
     }
     tb->valid = false;
-    if (g_hash_table_lookup(x->blocks, &tb->pc) == tb) {
-        g_hash_table_remove(x->blocks, &tb->pc);
+    if (g_hash_table_lookup(x->blocks, &tb->key) == tb) {
+        g_hash_table_remove(x->blocks, &tb->key);
     }
     for (guint i = 0; i < x->cpus->len; i++) {
         GuestCpu *cpu = g_ptr_array_index(x->cpus, i);
@@ -351,10 +382,15 @@ void exec_invalidate_range(ExecCtx *x, GuestAddr start, uint64_t len)
 
 /* --- Translation --- */
 
+/*
+ * The page map is by physical page in system mode.  A block never crosses a virtual page
+ * except by its last instruction, whose second page is mapped independently: it is
+ * recorded through its own physical address.
+ */
 static void add_to_pages(ExecCtx *x, TbBlock *tb)
 {
-    GuestAddr first = page_of(x, tb->pc);
-    GuestAddr last = page_of(x, tb->pc + (tb->guest_size ? tb->guest_size - 1 : 0));
+    GuestAddr first = page_of(x, tb->key.phys);
+    GuestAddr last = page_of(x, tb->key.phys + (tb->guest_size ? tb->guest_size - 1 : 0));
 
     for (GuestAddr p = first;; p += x->arch->page_size) {
         GPtrArray *list = g_hash_table_lookup(x->pages, &p);
@@ -393,9 +429,10 @@ static void flush_unlocked(ExecCtx *x)
 }
 
 /* Lift, optimize and emit the block at pc.  Called with x->lock held; returns with it held. */
-static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
+static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key)
 {
     IrBlock *blk;
+    GuestAddr pc = key->pc;
     uint64_t t0 = exec_now_ns();
     bool shown = exec_trace_shows(x, pc);
     bool traced = shown && tracing_every_block(x);
@@ -403,7 +440,7 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
 
     if (x->all_blocks->len >= EXEC_MAX_BLOCKS) {
         flush_unlocked(x);
-        tb = g_hash_table_lookup(x->blocks, &pc);
+        tb = g_hash_table_lookup(x->blocks, key);
         if (tb != NULL) {
             return tb;
         }
@@ -421,6 +458,7 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
         ctx.stop_pc = pc < x->opts.trace_lo ? x->opts.trace_lo : pc < x->opts.trace_hi ? x->opts.trace_hi : 0;
     }
     blk->trace_mem_helper = shown ? x->trace_mem_helper : NULL;
+    blk->mem_helpers = x->mem.mem_helpers;
     blk->guest_pc = pc;
     x->arch->lift_block(&ctx);
     if (shown && (x->opts.trace & EXEC_TRACE_IR)) {
@@ -435,6 +473,8 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
     }
     tb = g_malloc0(sizeof(TbBlock) + blk->n_exits * sizeof(TbExit));
     tb->pc = pc;
+    tb->key = *key;
+    tb->flags = key->flags;
     tb->guest_size = blk->guest_size;
     tb->guest_insns = blk->guest_insns;
     tb->valid = true;
@@ -453,7 +493,7 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
          * emitted again after the flush, unless another thread made this block meanwhile.
          */
         flush_unlocked(x);
-        TbBlock *other = g_hash_table_lookup(x->blocks, &pc);
+        TbBlock *other = g_hash_table_lookup(x->blocks, key);
         if (other != NULL) {
             ir_block_free(blk);
             g_free(tb);
@@ -468,7 +508,7 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
         ir_block_free(blk);
     }
     g_ptr_array_add(x->all_blocks, tb);
-    g_hash_table_insert(x->blocks, &tb->pc, tb);
+    g_hash_table_insert(x->blocks, &tb->key, tb);
     add_to_pages(x, tb);
     x->stats.blocks_translated++;
     x->stats.guest_insns_translated += tb->guest_insns;
@@ -481,20 +521,34 @@ TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
 {
     TbBlock **slot = &cpu->jmp_cache[tb_jmp_hash(pc)];
     TbBlock *tb = *slot;
+    TbKey key;
 
+    /*
+     * System mode: the jump cache holds blocks of the current mode and mappings only;
+     * the platform flushes it when either changes (exec_cpu_flush_jmp_cache), and every
+     * such change passes through C before generated code probes the cache again.
+     */
     if (tb != NULL && tb->pc == pc && tb->valid) {
         return tb;
     }
+    if (!key_of(x, cpu, pc, &key)) {
+        return NULL;
+    }
     g_mutex_lock(&x->lock);
-    tb = g_hash_table_lookup(x->blocks, &pc);
+    tb = g_hash_table_lookup(x->blocks, &key);
     if (tb == NULL) {
-        tb = translate_locked(x, cpu, pc);
+        tb = translate_locked(x, cpu, &key);
     }
     if (!tb->traced) {
         *slot = tb;
     }
     g_mutex_unlock(&x->lock);
     return tb;
+}
+
+void exec_cpu_flush_jmp_cache(GuestCpu *cpu)
+{
+    memset(cpu->jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
 }
 
 /* --- The loop --- */
@@ -533,6 +587,17 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
             return;
         }
         tb = exec_find_block(x, cpu, cpu->pc);
+        if (tb == NULL) {
+            return;             /* fetch fault: the platform's code_paddr set the exit */
+        }
+        /*
+         * System mode chains only within one virtual page and one mode: a jump to another
+         * page must look up its mapping, which a page-table change may have moved.
+         */
+        if (system_mode(x) && from != NULL &&
+            (page_of(x, from->pc) != page_of(x, tb->pc) || from->flags != tb->flags)) {
+            from = NULL;
+        }
         if (from != NULL && !from->traced && !tb->traced) {
             g_mutex_lock(&x->lock);
             /*

@@ -57,6 +57,12 @@ typedef struct ExecOptions {
 typedef struct ExecMemModel {
     uint8_t *base;
     unsigned addr_bits;
+    /*
+     * System mode: guest memory goes through the CPU's software TLB; lifted accesses
+     * become calls of these helpers (softmmu/tlb.c), and blocks are keyed by (pc,
+     * physical address, mode bits).  NULL in user mode.
+     */
+    const IrMemHelpers *mem_helpers;
 } ExecMemModel;
 
 typedef struct ExecStats {
@@ -131,6 +137,12 @@ typedef struct ExecPlatform {
     void (*watch_code_page)(void *opaque, GuestAddr page);
     /* No block is left on `page`: stop watching it. */
     void (*unwatch_code_page)(void *opaque, GuestAddr page);
+    /*
+     * System mode: the physical address of the code at pc for cpu (for the block key and
+     * the page map).  false: a fetch fault, with cpu's exit record set for the platform.
+     * The page hooks above then take physical pages.
+     */
+    bool (*code_paddr)(void *opaque, GuestCpu *cpu, GuestAddr pc, uint64_t *paddr);
 } ExecPlatform;
 
 /*
@@ -199,8 +211,13 @@ void exec_end_exclusive(ExecCtx *x);
  */
 void exec_run(ExecCtx *x, GuestCpu *cpu);
 
-/* Find (translating if needed) the block at pc. */
+/*
+ * Find (translating if needed) the block at pc.  System mode: NULL on a fetch fault (the
+ * CPU's exit record says which).
+ */
 TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc);
+/* System mode: forget this CPU's jump cache (its translations or mode changed). */
+void exec_cpu_flush_jmp_cache(GuestCpu *cpu);
 
 /* Invalidate every block that overlaps guest range [start, start+len). */
 void exec_invalidate_range(ExecCtx *x, GuestAddr start, uint64_t len);

@@ -51,9 +51,17 @@ typedef struct TbPcMap {
     uint32_t n_dirty;
 } TbPcMap;
 
+/* What identifies a block: the same code in the same CPU mode.  User mode: phys == pc, flags 0. */
+typedef struct TbKey {
+    GuestAddr pc;
+    uint64_t phys;              /* physical address of pc (system mode) */
+    uint32_t flags;             /* GuestArch.sys_mode_bits when the block was lifted */
+} TbKey;
+
 struct TbBlock {
     GuestAddr pc;
     uint32_t flags;             /* mode bits; part of the lookup key (0 in user mode) */
+    TbKey key;                  /* the block table's key (pc and flags repeated) */
     uint32_t guest_size;        /* bytes of guest code */
     uint32_t guest_insns;
     bool valid;                 /* false once invalidated; kept allocated until the next flush */

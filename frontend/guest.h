@@ -96,6 +96,7 @@ typedef struct GuestTranslation {
 
 struct GuestArch;
 struct TbBlock;
+struct TlbState;
 
 typedef struct GuestCpu {
     uint64_t pc;
@@ -114,6 +115,8 @@ typedef struct GuestCpu {
      * jumps.  Per CPU so that threads never write each other's entries on the fast path.
      */
     struct TbBlock **jmp_cache;
+    /* System mode: this CPU's software TLB (softmmu/tlb.h); NULL in user mode. */
+    struct TlbState *tlb;
     /* Set while the CPU is inside exec_run(); read by a thread that wants to run alone. */
     volatile uint32_t running;
     bool excl_waiter;           /* an exclusive section is waiting for this CPU to step out */

@@ -128,6 +128,14 @@ typedef enum IrHelperType {
 #define IR_CALL_CAN_RAISE    (1u << 3)  /* may leave the block through guest_cpu_exit() */
 #define IR_CALL_MEMORY       (1u << 4)  /* touches guest memory */
 
+/* See IrBlock.mem_helpers. */
+typedef struct IrMemHelpers {
+    const struct IrHelper *load;        /* I64 (CPU, I64 addr, I64 memop) */
+    const struct IrHelper *store;       /* VOID (CPU, I64 addr, I64 value, I64 memop) */
+    const struct IrHelper *rmw;         /* I64 (CPU, I64 addr, I64 value, I64 memop | aop << 16) */
+    const struct IrHelper *cmpxchg;     /* I64 (CPU, I64 addr, I64 expected, I64 new, I64 memop) */
+} IrMemHelpers;
+
 typedef struct IrHelper {
     const char *name;
     void *fn;
@@ -178,6 +186,13 @@ typedef struct IrBlock {
     uint32_t guest_insns;   /* guest instructions lifted */
     /* Set by the caller before lifting: add a trace-helper call to every memory op. */
     const IrHelper *trace_mem_helper;
+    /*
+     * System mode without an inline TLB path: when set, the builder emits every guest
+     * memory access as a call of these helpers instead of LOAD/STORE/ATOMIC_RMW/CMPXCHG
+     * (softmmu/tlb.c; arguments: address as i64, then values as i64, then the IrMemOp
+     * -- for rmw IrMemOp | IrAtomicOp << 16 -- as a constant).
+     */
+    const struct IrMemHelpers *mem_helpers;
 } IrBlock;
 
 IrBlock *ir_block_new(void);

@@ -137,9 +137,29 @@ static void trace_mem(IrBlock *blk, bool write, IrMemOp mop, IrTemp addr, IrTemp
     ir_call(blk, blk->trace_mem_helper, 4, args);
 }
 
+/* IrBlock.mem_helpers: an i64 argument from an i32 or i64 temp (zero-extended). */
+static IrTemp as_i64(IrBlock *blk, IrTemp t)
+{
+    return ir_temp_type(blk, t) == IR_I32 ? ir_extu32(blk, t) : t;
+}
+
+/* A helper's i64 result as a temp of type. */
+static IrTemp from_i64(IrBlock *blk, IrType type, IrTemp t)
+{
+    return type == IR_I32 ? ir_trunc(blk, t) : t;
+}
+
 IrTemp ir_load(IrBlock *blk, IrType type, IrMemOp mop, IrTemp addr)
 {
-    IrTemp v = emit_out(blk, IR_OP_LOAD, type, 1, &addr, mop, 0);
+    IrTemp v;
+
+    if (blk->mem_helpers != NULL) {
+        IrTemp args[2] = { as_i64(blk, addr), ir_const_i64(blk, mop) };
+        v = from_i64(blk, type, ir_call(blk, blk->mem_helpers->load, 2, args));
+        trace_mem(blk, false, mop, addr, v);
+        return v;
+    }
+    v = emit_out(blk, IR_OP_LOAD, type, 1, &addr, mop, 0);
 
     trace_mem(blk, false, mop, addr, v);
     return v;
@@ -149,6 +169,13 @@ void ir_store(IrBlock *blk, IrMemOp mop, IrTemp addr, IrTemp val)
 {
     IrTemp in[2] = { addr, val };
 
+    if (blk->mem_helpers != NULL) {
+        IrTemp args[3] = { as_i64(blk, addr), as_i64(blk, val), ir_const_i64(blk, mop) };
+        ir_call(blk, blk->mem_helpers->store, 3, args);
+        trace_mem(blk, true, mop, addr, val);
+        return;
+    }
+
     ir_emit(blk, IR_OP_STORE, ir_temp_type(blk, val), IR_TEMP_NONE, 2, in)->imm[0] = mop;
     trace_mem(blk, true, mop, addr, val);
 }
@@ -156,7 +183,15 @@ void ir_store(IrBlock *blk, IrMemOp mop, IrTemp addr, IrTemp val)
 IrTemp ir_atomic_rmw(IrBlock *blk, IrAtomicOp aop, IrMemOp mop, IrTemp addr, IrTemp val)
 {
     IrTemp in[2] = { addr, val };
-    IrTemp old = emit_out(blk, IR_OP_ATOMIC_RMW, ir_temp_type(blk, val), 2, in, mop, aop);
+    IrTemp old;
+
+    if (blk->mem_helpers != NULL) {
+        IrTemp args[3] = { as_i64(blk, addr), as_i64(blk, val),
+                           ir_const_i64(blk, mop | (uint64_t)aop << 16) };
+        old = from_i64(blk, ir_temp_type(blk, val), ir_call(blk, blk->mem_helpers->rmw, 3, args));
+    } else {
+        old = emit_out(blk, IR_OP_ATOMIC_RMW, ir_temp_type(blk, val), 2, in, mop, aop);
+    }
 
     trace_mem(blk, false, mop, addr, old);
     trace_mem(blk, true, mop, addr, val);
@@ -166,7 +201,15 @@ IrTemp ir_atomic_rmw(IrBlock *blk, IrAtomicOp aop, IrMemOp mop, IrTemp addr, IrT
 IrTemp ir_cmpxchg(IrBlock *blk, IrMemOp mop, IrTemp addr, IrTemp expected, IrTemp newval)
 {
     IrTemp in[3] = { addr, expected, newval };
-    IrTemp old = emit_out(blk, IR_OP_CMPXCHG, ir_temp_type(blk, newval), 3, in, mop, 0);
+    IrTemp old;
+
+    if (blk->mem_helpers != NULL) {
+        IrTemp args[4] = { as_i64(blk, addr), as_i64(blk, expected), as_i64(blk, newval),
+                           ir_const_i64(blk, mop) };
+        old = from_i64(blk, ir_temp_type(blk, newval), ir_call(blk, blk->mem_helpers->cmpxchg, 4, args));
+    } else {
+        old = emit_out(blk, IR_OP_CMPXCHG, ir_temp_type(blk, newval), 3, in, mop, 0);
+    }
 
     trace_mem(blk, false, mop, addr, old);
     return old;

@@ -17,6 +17,7 @@
 
 #include "exec/exec.h"
 #include "platform/linux-user/user.h"
+#include "tools/mimic_cmd.h"
 
 extern char **environ;
 
@@ -30,6 +31,8 @@ static const char main_usage[] =
     "\n"
     "Commands:\n"
     "  run [OPTIONS] PROGRAM [ARGS...]   run a Linux user-mode program (riscv64)\n"
+    "  boot [-M BOARD] [OPTIONS]         boot firmware and a kernel on an emulated board\n"
+    "  machines                          list the built-in boards and their devices\n"
     "  help [COMMAND]                    show help\n"
     "  version                           show the version\n"
     "\n"
@@ -205,6 +208,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0) {
         return cmd_run(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "boot") == 0) {
+        return mimic_cmd_boot(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "machines") == 0) {
+        return mimic_cmd_machines(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         if (argc > 2 && strcmp(argv[2], "run") == 0) {

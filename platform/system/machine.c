@@ -1,0 +1,277 @@
+/*
+ * Building and running a machine (see machine.h).
+ *
+ * Memory model: every guest access goes through the CPU's software TLB (softmmu/tlb.c)
+ * by helper calls the lifter emits in place of LOAD/STORE (ExecMemModel.mem_helpers), so
+ * both engines run system code unchanged; the JIT's inline TLB fast path is the next step
+ * (docs/ARCHITECTURE.md, System mode).
+ *
+ * CPUs run on the calling thread, one after another when there are several (a block or
+ * a few hundred at a time); -smp with one host thread per hart comes with the inline path.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "platform/devices/clint.h"
+#include "platform/system/machine.h"
+#include "softmmu/tlb.h"
+
+G_DEFINE_QUARK(mimic-machine-error-quark, machine_error)
+
+typedef struct Machine {
+    Board *board;
+    const MachineCpuModel *model;
+    const GuestArch *arch;
+    unsigned nr_cpus;
+    GuestCpu *cpus[BOARD_MAX_HARTS];
+    TlbState *tlbs[BOARD_MAX_HARTS];
+    ExecCtx exec;
+    Device *clint;
+    Chardev *serial;
+    volatile int quit;          /* Ctrl-A X */
+} Machine;
+
+/* --- Board <-> CPU wiring --- */
+
+static void machine_cpu_irq(void *opaque, unsigned hart, unsigned line, bool level)
+{
+    Machine *m = opaque;
+    if (hart < m->nr_cpus) {
+        m->model->set_irq(m->cpus[hart], line, level);
+    }
+}
+
+static uint64_t machine_read_time(void *opaque)
+{
+    Machine *m = opaque;
+    return m->clint != NULL ? clint_mtime(m->clint) : 0;
+}
+
+static void machine_quit(void *opaque)
+{
+    Machine *m = opaque;
+    m->quit = 1;
+    for (unsigned i = 0; i < m->nr_cpus; i++) {
+        __atomic_fetch_or(&m->cpus[i]->exit_request, GUEST_REQ_STOP, __ATOMIC_SEQ_CST);
+    }
+}
+
+/* --- ExecPlatform: code comes from physical memory through the TLB --- */
+
+static bool machine_fetch(void *opaque, GuestAddr addr, void *buf, unsigned len)
+{
+    return tlb_fetch(exec_thread.cpu, addr, buf, len);
+}
+
+static bool machine_code_paddr(void *opaque, GuestCpu *cpu, GuestAddr pc, uint64_t *paddr)
+{
+    GuestTranslation tr;
+    if (tlb_translate_code(cpu, pc, paddr, &tr)) {
+        return true;
+    }
+    cpu->exit_kind = tr.exit_kind;
+    cpu->exit_code = tr.exit_code;
+    cpu->exit_aux = tr.exit_aux;
+    return false;
+}
+
+static void machine_watch(void *opaque, GuestAddr ppage)
+{
+    Machine *m = opaque;
+    for (unsigned i = 0; i < m->nr_cpus; i++) {
+        tlb_watch_code(m->tlbs[i], ppage);
+        /* Cached writable entries of that page must now take the slow path. */
+        tlb_flush(m->tlbs[i]);
+    }
+}
+
+static void machine_unwatch(void *opaque, GuestAddr ppage)
+{
+    Machine *m = opaque;
+    for (unsigned i = 0; i < m->nr_cpus; i++) {
+        tlb_unwatch_code(m->tlbs[i], ppage);
+    }
+}
+
+/* A store reached a physical page holding translated code. */
+static void machine_code_write(void *opaque, uint64_t paddr, unsigned size)
+{
+    Machine *m = opaque;
+    exec_invalidate_range(&m->exec, paddr, size);
+}
+
+/* --- The loop --- */
+
+/* What the hardware does after an exit of cpu; false when the machine must stop. */
+static void machine_exit(Machine *m, unsigned hart)
+{
+    GuestCpu *cpu = m->cpus[hart];
+    const GuestArch *arch = m->arch;
+
+    switch ((GuestExitKind)cpu->exit_kind) {
+    case GUEST_EXIT_NONE:
+    case GUEST_EXIT_SYNC_CODE:
+        break;
+    case GUEST_EXIT_INTERRUPT:
+        break;                  /* exit_request is looked at below */
+    case GUEST_EXIT_SYNC_MODE:
+        cpu->pc += (uint64_t)cpu->exit_code;
+        exec_cpu_flush_jmp_cache(cpu);
+        break;
+    case GUEST_EXIT_TLB_FLUSH:
+        cpu->pc += (uint64_t)cpu->exit_code;
+        if (cpu->exit_aux == ~(uint64_t)0) {
+            tlb_flush(m->tlbs[hart]);
+        } else {
+            tlb_flush_page(m->tlbs[hart], cpu->exit_aux);
+        }
+        exec_cpu_flush_jmp_cache(cpu);
+        break;
+    case GUEST_EXIT_HALT:
+        /* wfi: sleep until an interrupt is pending (even a globally disabled one). */
+        cpu->pc += (uint64_t)cpu->exit_code;
+        while (!arch->sys_wake_pending(cpu) && !m->quit &&
+               board_exit_status(m->board, NULL) == BOARD_EXIT_NONE) {
+            board_wfi(m->board, hart, ~(uint64_t)0, 10 * 1000 * 1000);
+        }
+        break;
+    case GUEST_EXIT_SYSCALL:
+    case GUEST_EXIT_ILLEGAL:
+    case GUEST_EXIT_BREAKPOINT:
+    case GUEST_EXIT_MEM_FAULT:
+    case GUEST_EXIT_FETCH_FAULT:
+    case GUEST_EXIT_MISALIGNED:
+    case GUEST_EXIT_EXCEPTION:
+    case GUEST_EXIT_FPE:
+        if (!arch->sys_raise(cpu)) {
+            g_error("exit %u at pc 0x%" G_GINT64_MODIFIER "x is no guest trap", cpu->exit_kind, cpu->pc);
+        }
+        exec_cpu_flush_jmp_cache(cpu);
+        break;
+    case GUEST_EXIT_COUNT:
+        g_assert_not_reached();
+    }
+    cpu->exit_kind = GUEST_EXIT_NONE;
+    uint32_t req = cpu->exit_request;
+    if (req & GUEST_REQ_INTERRUPT) {
+        if (arch->sys_take_interrupt(cpu)) {
+            exec_cpu_flush_jmp_cache(cpu);
+        }
+    }
+    if (req & (GUEST_REQ_STOP | GUEST_REQ_SIGNAL | GUEST_REQ_CODE_DIRTY)) {
+        __atomic_fetch_and(&cpu->exit_request, ~(GUEST_REQ_STOP | GUEST_REQ_SIGNAL | GUEST_REQ_CODE_DIRTY),
+                           __ATOMIC_SEQ_CST);
+    }
+}
+
+static int machine_loop(Machine *m)
+{
+    for (;;) {
+        for (unsigned hart = 0; hart < m->nr_cpus; hart++) {
+            exec_run(&m->exec, m->cpus[hart]);
+            machine_exit(m, hart);
+        }
+        int code = 0;
+        BoardExit e = board_exit_status(m->board, &code);
+        if (e == BOARD_EXIT_POWER_OFF || e == BOARD_EXIT_FAIL) {
+            return code;
+        }
+        if (e == BOARD_EXIT_RESET) {
+            board_reset(m->board);
+            for (unsigned hart = 0; hart < m->nr_cpus; hart++) {
+                m->arch->sys_reset(m->cpus[hart]);
+                tlb_flush(m->tlbs[hart]);
+                exec_cpu_flush_jmp_cache(m->cpus[hart]);
+            }
+            exec_flush(&m->exec);
+            board_request_exit(m->board, BOARD_EXIT_NONE, 0);
+        }
+        if (m->quit) {
+            return 0;
+        }
+    }
+}
+
+/* --- Building --- */
+
+static const char *default_bios(const Board *board)
+{
+    if (g_strcmp0(board->boot, "fw_dynamic") == 0 || g_strcmp0(board->name, "virt") == 0) {
+        return "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin";
+    }
+    return NULL;
+}
+
+int machine_run(const MachineOptions *o, GError **error)
+{
+    Machine *m = g_new0(Machine, 1);
+    BoardOptions bo = {
+        .ram_size = o->ram_size, .harts = o->harts, .nr_drives = o->nr_drives,
+        .virtio_rng = o->virtio_rng,
+    };
+    memcpy(bo.drives, o->drives, sizeof(bo.drives));
+    if (o->serial_stdio) {
+        m->serial = chardev_new_stdio(error);
+        if (m->serial == NULL) {
+            return -1;
+        }
+        chardev_set_quit_handler(m->serial, (ChardevQuitFn)machine_quit, m);
+        bo.serial = m->serial;
+    }
+    m->board = board_create(o->board, &bo, error);
+    if (m->board == NULL) {
+        return -1;
+    }
+    m->model = machine_cpu_model(m->board->cpu);
+    if (m->model == NULL) {
+        g_set_error(error, MIMIC_MACHINE_ERROR, 0, "board '%s': unknown cpu '%s'", m->board->name,
+                    m->board->cpu);
+        return -1;
+    }
+    m->arch = m->model->arch;
+    m->nr_cpus = m->board->harts;
+    m->clint = board_find_device(m->board, "clint");
+
+    const char *bios = o->bios ? o->bios : default_bios(m->board);
+    if (bios != NULL && g_strcmp0(bios, "none") == 0) {
+        bios = NULL;
+    }
+    if (o->bios == NULL && bios != NULL && !g_file_test(bios, G_FILE_TEST_EXISTS)) {
+        g_set_error(error, MIMIC_MACHINE_ERROR, 0, "default firmware %s not found: install "
+                    "Debian's opensbi package, or give -bios FILE or -bios none", bios);
+        return -1;
+    }
+    BoardBootConfig bc = {
+        .bios = bios, .kernel = o->kernel, .initrd = o->initrd, .dtb = o->dtb, .dump_dtb = o->dump_dtb,
+        .fdt = { .isa = m->model->isa, .mmu_type = m->model->mmu_type, .bootargs = o->append },
+    };
+    BoardBootInfo info;
+    if (!board_load(m->board, &bc, &info, error)) {
+        return -1;
+    }
+
+    ExecMemModel mm = { .base = NULL, .addr_bits = 64, .mem_helpers = &tlb_mem_helpers };
+    ExecPlatform platform = {
+        .opaque = m, .fetch = machine_fetch, .watch_code_page = machine_watch,
+        .unwatch_code_page = machine_unwatch, .code_paddr = machine_code_paddr,
+    };
+    if (!exec_init(&m->exec, m->arch, &o->exec, &mm, &platform, error)) {
+        return -1;
+    }
+    for (unsigned hart = 0; hart < m->nr_cpus; hart++) {
+        GuestCpu *cpu = guest_cpu_new(m->arch);
+        m->tlbs[hart] = g_new0(TlbState, 1);
+        tlb_init(m->tlbs[hart], m->arch, &m->board->mem);
+        m->tlbs[hart]->code_write = machine_code_write;
+        m->tlbs[hart]->code_opaque = m;
+        cpu->tlb = m->tlbs[hart];
+        m->model->init(cpu, hart, info.reset_pc, &m->board->mem, machine_read_time, m);
+        exec_cpu_register(&m->exec, cpu);
+        m->cpus[hart] = cpu;
+    }
+    board_set_cpu_irq_handler(m->board, machine_cpu_irq, m);
+    dev_clock_start_thread(&m->board->clock);
+    int status = machine_loop(m);
+    exec_at_exit(&m->exec);
+    return status;
+}
