@@ -14,4 +14,4 @@ $SUDO apt-get install -y -q --no-install-recommends \
     libglib2.0-dev libcapstone-dev libffi-dev check libfdt-dev device-tree-compiler \
     gcc-riscv64-linux-gnu g++-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu \
     libgomp1-riscv64-cross opensbi \
-    qemu-user
+    u-boot-qemu qemu-user
