@@ -1,0 +1,248 @@
+/*
+ * Classic floating point (Power ISA 2.06 Book I chapter 4): loads and stores,
+ * moves, arithmetic, fused multiply-add, fsel, conversions, compares and the
+ * FPSCR instructions.  FPRs hold binary64 bit patterns; lfs converts a single to
+ * double (exact, no status change, Book I 4.6.2), stfs converts back by the
+ * "DOUBLE to SINGLE" rule of 4.6.3 (truncation of an in-range value, no rounding).
+ * Everything that rounds or touches FPSCR status calls fpu.c.
+ *
+ * Record forms (Rc=1) copy FPSCR[FX FEX VX OX] into CR1 (Book I 4.3).
+ */
+#include "frontend/ppc/internal.h"
+
+static IrTemp ppc_c64(PpcDisas *ctx, uint64_t v)
+{
+    return ir_const_i64(ctx->blk, v);
+}
+
+/* CR1 = FPSCR[0:3] after an FP instruction with Rc = 1. */
+static void ppc_gen_cr1(PpcDisas *ctx, const PpcArgs *a)
+{
+    if (a->rc_bit) {
+        ppc_set32(ctx, PPC_OFF_CR(1), ir_extract(ctx->blk, ppc_get32(ctx, PPC_OFF(fpscr)), 28, 4));
+    }
+}
+
+/* --- Single <-> double without rounding (Book I 4.6.2, 4.6.3) --- */
+
+/*
+ * Single bit pattern (i32) to the double it denotes: the host conversion is exact
+ * for every class; a signalling NaN must stay signalling, so NaNs are widened by
+ * moving bits instead (sign, exponent all ones, fraction << 29).
+ */
+static IrTemp ppc_gen_s_to_d(PpcDisas *ctx, IrTemp s)
+{
+    return ir_call1(ctx->blk, &ir_helper_ppc_lfs_cvt, s);
+}
+
+static IrTemp ppc_gen_d_to_s(PpcDisas *ctx, IrTemp d)
+{
+    return ir_trunc(ctx->blk, ir_call1(ctx->blk, &ir_helper_ppc_stfs_cvt, d));
+}
+
+/* --- Loads and stores (Book I 4.6.2-4.6.3) --- */
+
+bool ppc_trans_fload(PpcDisas *ctx, const PpcArgs *a)
+{
+    bool update = a->param & PPC_LS_UPDATE;
+    bool single = a->param & PPC_LS_SINGLE;
+    IrTemp ea, v;
+
+    if (update && a->ra == 0) {
+        return false;
+    }
+    ea = ppc_gen_ea(ctx, a);
+    if (single) {
+        v = ppc_gen_s_to_d(ctx, ir_load(ctx->blk, IR_I32, IR_MEM_32 | IR_MEM_BE, ea));
+    } else {
+        v = ir_load(ctx->blk, IR_I64, IR_MEM_64 | IR_MEM_BE, ea);
+    }
+    if (update) {
+        ppc_set_gpr(ctx, a->ra, ea);
+    }
+    ppc_set_fpr(ctx, a->rt, v);
+    return true;
+}
+
+bool ppc_trans_fstore(PpcDisas *ctx, const PpcArgs *a)
+{
+    bool update = a->param & PPC_LS_UPDATE;
+    IrTemp ea, v = ppc_get_fpr(ctx, a->rt);
+
+    if (update && a->ra == 0) {
+        return false;
+    }
+    ea = ppc_gen_ea(ctx, a);
+    if (a->param & PPC_LS_SINGLE) {
+        ir_store(ctx->blk, IR_MEM_32 | IR_MEM_BE, ea, ppc_gen_d_to_s(ctx, v));
+    } else {
+        ir_store(ctx->blk, IR_MEM_64 | IR_MEM_BE, ea, v);
+    }
+    if (update) {
+        ppc_set_gpr(ctx, a->ra, ea);
+    }
+    return true;
+}
+
+/* stfiwx: the low word of frS, unchanged (Book I 4.6.3). */
+bool ppc_trans_stfiwx(PpcDisas *ctx, const PpcArgs *a)
+{
+    PpcArgs x = *a;
+
+    x.param = PPC_LS_INDEXED;
+    ir_store(ctx->blk, IR_MEM_32 | IR_MEM_BE, ppc_gen_ea(ctx, &x), ir_trunc(ctx->blk, ppc_get_fpr(ctx, a->rt)));
+    return true;
+}
+
+/* --- Moves (Book I 4.6.5): sign bit only, no FPSCR change --- */
+
+bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp v = ppc_get_fpr(ctx, a->rb);
+    IrTemp sign = ppc_c64(ctx, UINT64_C(1) << 63);
+
+    switch (a->param) {
+    case PPC_FMOVE_NEG:
+        v = ir_xor(blk, v, sign);
+        break;
+    case PPC_FMOVE_ABS:
+        v = ir_and(blk, v, ppc_c64(ctx, ~(UINT64_C(1) << 63)));
+        break;
+    case PPC_FMOVE_NABS:
+        v = ir_or(blk, v, sign);
+        break;
+    default:
+        break;
+    }
+    ppc_set_fpr(ctx, a->rt, v);
+    ppc_gen_cr1(ctx, a);
+    return true;
+}
+
+/* --- Arithmetic (Book I 4.6.6) --- */
+
+bool ppc_trans_farith(PpcDisas *ctx, const PpcArgs *a)
+{
+    IrTemp args[5] = {
+        ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb), ppc_get_fpr(ctx, a->rc), ppc_get_fpr(ctx, a->rt),
+        ppc_const(ctx, a->param),
+    };
+
+    ppc_set_fpr(ctx, a->rt, ir_call(ctx->blk, &ir_helper_ppc_farith, 5, args));
+    ppc_gen_cr1(ctx, a);
+    return true;
+}
+
+/* The fused forms: frA * frC + frB (0x80 tells the helper), negations from the row. */
+bool ppc_trans_fmadd(PpcDisas *ctx, const PpcArgs *a)
+{
+    IrTemp args[5] = {
+        ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb), ppc_get_fpr(ctx, a->rc), ppc_get_fpr(ctx, a->rt),
+        ppc_const(ctx, a->param | 0x80),
+    };
+
+    ppc_set_fpr(ctx, a->rt, ir_call(ctx->blk, &ir_helper_ppc_farith, 5, args));
+    ppc_gen_cr1(ctx, a);
+    return true;
+}
+
+/*
+ * fsel (Book I 4.6.9): frT = frA >= 0 ? frC : frB, where -0 counts as >= 0 and a NaN
+ * does not.  As integers: +0..+inf are the bit patterns up to 0x7ff0000000000000, -0 is
+ * the sign bit alone.  No status bits change.
+ */
+bool ppc_trans_fsel(PpcDisas *ctx, const PpcArgs *a)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp x = ppc_get_fpr(ctx, a->ra), c = ppc_get_fpr(ctx, a->rc), b = ppc_get_fpr(ctx, a->rb);
+    IrTemp r = ir_select(blk, IR_COND_LEU, x, ppc_c64(ctx, UINT64_C(0x7ff0000000000000)), c,
+                         ir_select(blk, IR_COND_EQ, x, ppc_c64(ctx, UINT64_C(1) << 63), c, b));
+
+    ppc_set_fpr(ctx, a->rt, r);
+    ppc_gen_cr1(ctx, a);
+    return true;
+}
+
+bool ppc_trans_fconv(PpcDisas *ctx, const PpcArgs *a)
+{
+    IrTemp r = ir_call3(ctx->blk, &ir_helper_ppc_fconv, ppc_get_fpr(ctx, a->rb), ppc_get_fpr(ctx, a->rt),
+                        ppc_const(ctx, a->param));
+
+    ppc_set_fpr(ctx, a->rt, r);
+    ppc_gen_cr1(ctx, a);
+    return true;
+}
+
+/* fcmpu (param 0) / fcmpo (1). */
+bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
+{
+    IrTemp c = ir_call3(ctx->blk, &ir_helper_ppc_fcmp, ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb),
+                        ppc_const(ctx, a->param));
+
+    ppc_set32(ctx, PPC_OFF_CR(a->crfd), c);
+    return true;
+}
+
+/* --- FPSCR (Book I 4.6.10) --- */
+
+/* mffs: FPSCR into the low word of frT; the high word is 0 (undefined in the ISA; as QEMU). */
+bool ppc_trans_mffs(PpcDisas *ctx, const PpcArgs *a)
+{
+    ppc_set_fpr(ctx, a->rt, ir_extu32(ctx->blk, ppc_get32(ctx, PPC_OFF(fpscr))));
+    ppc_gen_cr1(ctx, a);
+    return true;
+}
+
+static void ppc_gen_fpscr_write(PpcDisas *ctx, IrTemp value, uint32_t mask, bool set_fx)
+{
+    ir_call3(ctx->blk, &ir_helper_ppc_fpscr_write, value, ppc_const(ctx, mask), ppc_const(ctx, set_fx));
+}
+
+/* mtfsf FLM, frB (L=1: the whole FPSCR; W=1 names fields 8-15, which a 32-bit FPSCR lacks). */
+bool ppc_trans_mtfsf(PpcDisas *ctx, const PpcArgs *a)
+{
+    uint32_t mask = 0;
+
+    if (a->l) {
+        mask = 0xffffffffu;
+    } else if (!a->w) {
+        for (int f = 0; f < 8; f++) {
+            if (a->fxm & (0x80u >> f)) {
+                mask |= 0xfu << (28 - 4 * f);
+            }
+        }
+    }
+    if (mask != 0) {
+        ppc_gen_fpscr_write(ctx, ir_trunc(ctx->blk, ppc_get_fpr(ctx, a->rb)), mask, false);
+    }
+    ppc_gen_cr1(ctx, a);
+    return true;
+}
+
+bool ppc_trans_mtfsfi(PpcDisas *ctx, const PpcArgs *a)
+{
+    if (!a->w) {
+        uint32_t shift = 28 - 4 * (uint32_t)a->crfd;
+
+        ppc_gen_fpscr_write(ctx, ppc_const(ctx, a->fxm << shift), 0xfu << shift, false);
+    }
+    ppc_gen_cr1(ctx, a);
+    return true;
+}
+
+/* mtfsb0/mtfsb1 BT (param: the value); bits 1 and 2 (FEX, VX) are not writable. */
+bool ppc_trans_mtfsb(PpcDisas *ctx, const PpcArgs *a)
+{
+    uint32_t bit = 0x80000000u >> a->rt;
+
+    ppc_gen_fpscr_write(ctx, ppc_const(ctx, a->param ? bit : 0), bit, a->param != 0);
+    ppc_gen_cr1(ctx, a);
+    return true;
+}
+
+bool ppc_trans_mcrfs(PpcDisas *ctx, const PpcArgs *a)
+{
+    ppc_set32(ctx, PPC_OFF_CR(a->crfd), ir_call1(ctx->blk, &ir_helper_ppc_mcrfs, ppc_const(ctx, (uint32_t)a->crfs)));
+    return true;
+}
