@@ -367,6 +367,9 @@ const PpcInsnDesc *ppc_decode(uint32_t insn, PpcArgs *a)
     if ((d->flags & PPC_F_RC1) && !(insn & 1)) {
         return NULL;
     }
+    if (d->fmt == PPC_FMT_SC && !(insn & 2)) {
+        return NULL;            /* sc's fixed 1 bit */
+    }
     memset(a, 0, sizeof(*a));
     ppc_extract((PpcFormat)d->fmt, insn, a);
     a->param = d->param;
