@@ -7,6 +7,7 @@ Suite *ppc_mem_suite(void);
 Suite *ppc_branch_suite(void);
 Suite *ppc_fp_suite(void);
 Suite *ppc_decode_suite(void);
+Suite *ppc_qemu_suite(void);
 
 int main(void)
 {
@@ -17,6 +18,7 @@ int main(void)
     srunner_add_suite(sr, ppc_branch_suite());
     srunner_add_suite(sr, ppc_fp_suite());
     srunner_add_suite(sr, ppc_decode_suite());
+    srunner_add_suite(sr, ppc_qemu_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
