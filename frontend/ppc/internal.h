@@ -82,6 +82,9 @@ typedef struct PpcArgs {
     uint32_t param;         /* the table row's parameter */
 } PpcArgs;
 
+#define PPC_MAX_FWD 4           /* forward branches pending at once */
+#define PPC_FWD_SPAN 32         /* longest forward branch kept inside the block, bytes */
+
 /* Lifting state of one block. */
 typedef struct PpcDisas {
     IrBlock *blk;
@@ -89,6 +92,18 @@ typedef struct PpcDisas {
     uint32_t next_pc;
     uint32_t insn;
     bool end_block;
+    /*
+     * Short forward conditional branches stay inside the block (as on RISC-V): the
+     * taken edge jumps to a label placed before the target instruction, or, if
+     * lifting stops first, to an exit to the target.
+     */
+    bool fwd_ok;            /* lifting may continue past a conditional branch */
+    uint32_t page;          /* page of the block's first instruction */
+    unsigned n_fwd;
+    struct {
+        uint32_t pc;
+        uint32_t label;
+    } fwd[PPC_MAX_FWD];
 } PpcDisas;
 
 typedef bool PpcTransFn(PpcDisas *ctx, const PpcArgs *a);

@@ -5,7 +5,8 @@
  * CR0 of record forms, OV/SO), so each quirk lives in one place.
  *
  * Block ends: a branch, trap, sc or context-synchronizing instruction (the trans_
- * function sets ctx->end_block), before an instruction on the next 4 KiB page,
+ * function sets ctx->end_block; a short forward conditional branch does not: lifting
+ * goes on with its fall-through path, see PpcDisas.fwd), before an instruction on the next 4 KiB page,
  * after max_insns instructions, or before an instruction that cannot be fetched
  * (a fetch fault on the first instruction raises GUEST_EXIT_FETCH_FAULT).
  */
@@ -148,6 +149,31 @@ static void ppc_lift_insn(PpcDisas *ctx)
     }
 }
 
+/* Forward branches whose target was not reached: their labels become exits to the target. */
+static void ppc_flush_fwd(PpcDisas *ctx)
+{
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        ir_label(ctx->blk, ctx->fwd[i].label);
+        ir_goto_block(ctx->blk, ctx->fwd[i].pc);
+    }
+    ctx->n_fwd = 0;
+}
+
+/* Place the labels of pending forward branches that target pc. */
+static void ppc_place_fwd(PpcDisas *ctx, uint32_t pc)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        if (ctx->fwd[i].pc == pc) {
+            ir_label(ctx->blk, ctx->fwd[i].label);
+        } else {
+            ctx->fwd[n++] = ctx->fwd[i];
+        }
+    }
+    ctx->n_fwd = n;
+}
+
 void ppc_lift_block(GuestLiftCtx *lctx)
 {
     IrBlock *blk = lctx->blk;
@@ -156,6 +182,8 @@ void ppc_lift_block(GuestLiftCtx *lctx)
     uint64_t pc = (uint32_t)lctx->pc;
     uint64_t page = pc & PPC_PAGE_MASK;
 
+    ctx.fwd_ok = max > 1;       /* one-instruction blocks (insn tracing) stay simple */
+    ctx.page = (uint32_t)page;
     blk->guest_pc = pc;
     blk->guest_size = 0;
     blk->guest_insns = 0;
@@ -176,6 +204,7 @@ void ppc_lift_block(GuestLiftCtx *lctx)
             ir_raise(blk, GUEST_EXIT_FETCH_FAULT, GUEST_ACCESS_EXEC, ir_const_i64(blk, pc));
             break;
         }
+        ppc_place_fwd(&ctx, (uint32_t)pc);
         ctx.pc = (uint32_t)pc;
         ctx.next_pc = (uint32_t)(pc + 4);
         ctx.insn = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
@@ -188,4 +217,5 @@ void ppc_lift_block(GuestLiftCtx *lctx)
             break;
         }
     }
+    ppc_flush_fwd(&ctx);
 }

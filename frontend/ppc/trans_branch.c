@@ -49,6 +49,32 @@ static void ppc_gen_bo(PpcDisas *ctx, const PpcArgs *a, uint32_t not_taken)
     }
 }
 
+/* The same condition, as a jump to `taken` when the branch is taken (falls through otherwise). */
+static void ppc_gen_bo_taken(PpcDisas *ctx, const PpcArgs *a, uint32_t taken)
+{
+    IrBlock *blk = ctx->blk;
+    int bo = a->rt, bi = a->ra;
+    uint32_t fail = ir_label_new(blk);
+    bool test_ctr = !(bo & PPC_BO_NO_CTR), test_cond = !(bo & PPC_BO_NO_COND);
+
+    if (test_ctr) {
+        IrTemp ctr = ir_sub(blk, ppc_get32(ctx, PPC_OFF(ctr)), ppc_const(ctx, 1));
+        IrCond ok = (bo & PPC_BO_CTR_ZERO) ? IR_COND_EQ : IR_COND_NE;
+
+        ppc_set32(ctx, PPC_OFF(ctr), ctr);
+        if (!test_cond) {
+            ir_brcond(blk, ok, ctr, ppc_const(ctx, 0), taken);
+            return;
+        }
+        ir_brcond(blk, ir_cond_invert(ok), ctr, ppc_const(ctx, 0), fail);
+    }
+    ir_brcond(blk, (bo & PPC_BO_COND_SET) ? IR_COND_TSTNE : IR_COND_TSTEQ,
+              ppc_get32(ctx, PPC_OFF_CR(bi >> 2)), ppc_const(ctx, 8u >> (bi & 3)), taken);
+    if (test_ctr) {
+        ir_label(blk, fail);
+    }
+}
+
 static bool ppc_bo_always(int bo)
 {
     return (bo & PPC_BO_NO_COND) && (bo & PPC_BO_NO_CTR);
@@ -66,6 +92,21 @@ bool ppc_trans_bc(PpcDisas *ctx, const PpcArgs *a)
     ctx->end_block = true;
     if (ppc_bo_always(a->rt)) {
         ppc_gen_goto(ctx, target);
+        return true;
+    }
+    /*
+     * A short forward branch on the same page without a link (an if-then): keep
+     * lifting the fall-through path; lift.c places the taken label before the target.
+     */
+    if (ctx->fwd_ok && !a->aa && !a->lk && a->imm > 0 && a->imm <= PPC_FWD_SPAN && ctx->n_fwd < PPC_MAX_FWD &&
+        (target & ~0xfffu) == ctx->page) {
+        uint32_t taken = ir_label_new(blk);
+
+        ppc_gen_bo_taken(ctx, a, taken);
+        ctx->fwd[ctx->n_fwd].pc = target;
+        ctx->fwd[ctx->n_fwd].label = taken;
+        ctx->n_fwd++;
+        ctx->end_block = false;
         return true;
     }
     not_taken = ir_label_new(blk);

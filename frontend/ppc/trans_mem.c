@@ -70,12 +70,12 @@ bool ppc_trans_store(PpcDisas *ctx, const PpcArgs *a)
 
 /* --- Multiple and string (Book I 3.3.6-3.3.7) --- */
 
-/* lmw: rT..r31 from consecutive words.  rA in that range is an invalid form. */
+/* lmw: rT..r31 from consecutive words.  rA in that range (also rA = 0 = rT) is an invalid form. */
 bool ppc_trans_lmw(PpcDisas *ctx, const PpcArgs *a)
 {
     IrTemp ea;
 
-    if (a->ra >= a->rt && a->ra != 0) {
+    if (a->ra >= a->rt) {
         return false;
     }
     ea = ppc_gen_ea(ctx, a);

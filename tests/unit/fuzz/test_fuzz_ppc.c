@@ -128,6 +128,10 @@ static uint32_t pfuzz_word(GRand *rng)
             if (r->d->fmt == PPC_FMT_B || r->d->fmt == PPC_FMT_I) {
                 w &= ~2u;       /* relative branches mostly stay near the code */
             }
+            if (r->d->fmt == PPC_FMT_B && g_rand_boolean(rng)) {
+                /* A short forward branch: lifted inside the block (an if-then). */
+                w = (w & ~0xfffcu) | (uint32_t)g_rand_int_range(rng, 1, 9) * 4;
+            }
         }
         if (!pfuzz_reads_clock(w)) {
             return w;

@@ -106,6 +106,26 @@ START_TEST(test_conditions)
 }
 END_TEST
 
+/* An if-then inside a counted loop: the forward beq stays inside the loop's block. */
+START_TEST(test_if_in_loop)
+{
+    const uint32_t code[] = {
+        PPCT_LI(3, 0), PPCT_LI(4, 10), PPCT_MTSPR(9, 4), PPCT_LI(5, 0),
+        ppct_d(28, 5, 6, 1),                    /* 4: andi. r6,r5,1 */
+        ppct_bc(12, 2, 8, 0, 0),                /* 5: beq 7 */
+        PPCT_ADDI(3, 3, 1),                     /* 6 */
+        PPCT_ADDI(5, 5, 1),                     /* 7 */
+        ppct_bc(16, 0, -16, 0, 0),              /* 8: bdnz 4 */
+        PPCT_TRAP,
+    };
+
+    ck_assert_int_eq(run_code(code, G_N_ELEMENTS(code)), GUEST_EXIT_BREAKPOINT);
+    ck_assert_uint_eq(R(3), 5);
+    ck_assert_uint_eq(R(5), 10);
+    ck_assert_uint_eq(m.cpu->cr[0], PPC_CR_GT);     /* the last andi. saw 9 & 1 = 1 */
+}
+END_TEST
+
 START_TEST(test_blr_bctr)
 {
     const uint32_t code[] = {
@@ -214,6 +234,7 @@ Suite *ppc_branch_suite(void)
     tcase_add_test(tc, test_absolute);
     tcase_add_test(tc, test_bdnz_loop);
     tcase_add_test(tc, test_conditions);
+    tcase_add_test(tc, test_if_in_loop);
     tcase_add_test(tc, test_blr_bctr);
     tcase_add_test(tc, test_blrl);
     tcase_add_test(tc, test_bcctr_invalid);
