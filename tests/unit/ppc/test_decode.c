@@ -387,6 +387,15 @@ static const struct {
     { 0x7c6802a6u, "mflr r3" },
     { 0x4e800020u, "blr" },
     { 0x44000002u, "sc" },
+    { 0x3c63ffffu, "addis r3,r3,-1" },
+    { 0x3480fffbu, "addic. r4,r0,-5" },
+    { 0x7c830034u, "cntlzw r3,r4" },
+    { 0x7c0004acu, "sync" },
+    { 0x7c642e14u, "addo r3,r4,r5" },
+    { 0x7c6404d1u, "nego. r3,r4" },
+    { 0x7d800400u, "mcrxr cr3" },
+    { 0x7ca3242au, "lswx r5,r3,r4" },
+    { 0xfc011040u, "fcmpo cr0,f1,f2" },
     { 0x00000000u, ".long 0x00000000" },
 };
 
