@@ -122,14 +122,108 @@ bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
 
 /* --- Arithmetic (Book I 4.6.6) --- */
 
+/*
+ * The inline fast path of double-precision fadd, fsub, fmul and fdiv, in front of
+ * the helper.  It applies when FPSCR[RN] is round-to-nearest and XX is already set,
+ * and the operation's result is a normal number of magnitude at least 2^-969 (and,
+ * for fdiv, the dividend too).  Then the operation raised at most inexact, which XX
+ * already holds, so FX, XX, FEX and the VX/OX/UX/ZX bits stay as they are; what
+ * changes is FI (inexact), FR and FPRF (+/- normal).  The IR FP ops round to
+ * nearest; the exact error of the result decides FI and FR without the host flags:
+ *   fadd/fsub: TwoSum, err = exact - r (exact for any finite operands);
+ *   fmul: err = a * c - r by one FMA (exact above 2^-969: no underflow in err);
+ *   fdiv: rem = a - r * b by one FMA (exact likewise), exact = r + rem / b.
+ * FR is set when rounding increased the magnitude: err nonzero with the sign
+ * opposite to r's (for fdiv, the sign of rem / b).  Otherwise the helper recomputes
+ * the instruction from the original state and the block ends with an exit to the
+ * next instruction, as on RISC-V (rv_gen_fp_inline).
+ */
+#define PPC_SIGN64 (UINT64_C(1) << 63)
+
+static IrTemp ppc_sign_bit(PpcDisas *ctx, IrTemp v)
+{
+    return ir_trunc(ctx->blk, ir_extract(ctx->blk, v, 63, 1));
+}
+
+/* 1 when the biased exponent of v is in [54, 0x7fe]: normal, finite, at least 2^-969. */
+static IrTemp ppc_exp_ok(PpcDisas *ctx, IrTemp v)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp e = ir_sub(blk, ir_extract(blk, v, 52, 11), ppc_c64(ctx, 54));
+
+    return ir_trunc(blk, ir_setcond(blk, IR_COND_LTU, e, ppc_c64(ctx, 0x7fe - 54 + 1)));
+}
+
+static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, IrTemp *args)
+{
+    IrBlock *blk = ctx->blk;
+    unsigned op = PPC_FP_OP(a->param);
+    IrTemp x = args[0], y = op == PPC_FP_MUL ? args[2] : args[1];
+    IrTemp r, err, ok, err_sign, inexact, fr, fpscr, newf;
+    uint32_t fast = ir_label_new(blk);
+
+    switch (op) {
+    case PPC_FP_ADD:
+    case PPC_FP_SUB: {
+        IrTemp yy = op == PPC_FP_SUB ? ir_xor(blk, y, ppc_c64(ctx, PPC_SIGN64)) : y;
+        IrTemp bb;
+
+        r = ir_fadd(blk, x, yy);
+        bb = ir_fsub(blk, r, x);
+        err = ir_fadd(blk, ir_fsub(blk, x, ir_fsub(blk, r, bb)), ir_fsub(blk, yy, bb));
+        ok = ppc_exp_ok(ctx, r);
+        err_sign = ppc_sign_bit(ctx, err);
+        break;
+    }
+    case PPC_FP_MUL:
+        r = ir_fmul(blk, x, y);
+        err = ir_fma(blk, x, y, ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64)));
+        ok = ppc_exp_ok(ctx, r);
+        err_sign = ppc_sign_bit(ctx, err);
+        break;
+    default:        /* PPC_FP_DIV */
+        r = ir_fdiv(blk, x, y);
+        err = ir_fma(blk, ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64)), y, x);
+        ok = ir_and(blk, ir_and(blk, ppc_exp_ok(ctx, r), ppc_exp_ok(ctx, x)), ppc_exp_ok(ctx, y));
+        err_sign = ir_xor(blk, ppc_sign_bit(ctx, err), ppc_sign_bit(ctx, y));
+        break;
+    }
+    /* err may be -0.0 when exact: test the magnitude. */
+    inexact = ir_trunc(blk, ir_setcond(blk, IR_COND_TSTNE, err, ppc_c64(ctx, ~PPC_SIGN64)));
+    fr = ir_and(blk, inexact, ir_xor(blk, err_sign, ppc_sign_bit(ctx, r)));
+    fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
+    /* RN = 0 and XX set */
+    ok = ir_and(blk, ok, ir_setcond(blk, IR_COND_EQ, ir_and(blk, fpscr, ppc_const(ctx, PPC_FPSCR_XX | 3)),
+                                    ppc_const(ctx, PPC_FPSCR_XX)));
+    newf = ir_and(blk, fpscr, ppc_const(ctx, ~(PPC_FPSCR_FR | PPC_FPSCR_FI | PPC_FPSCR_FPRF)));
+    newf = ir_or(blk, newf, ir_shl(blk, inexact, ppc_const(ctx, 17)));
+    newf = ir_or(blk, newf, ir_shl(blk, fr, ppc_const(ctx, 18)));
+    /* FPRF: +normal 0x04, -normal 0x08 (<< 12) */
+    newf = ir_or(blk, newf, ir_shl(blk, ppc_const(ctx, 0x4000), ppc_sign_bit(ctx, r)));
+
+    ppc_set_fpr(ctx, a->rt, r);
+    ppc_set32(ctx, PPC_OFF(fpscr), newf);
+    ir_brcond(blk, IR_COND_NE, ok, ppc_const(ctx, 0), fast);
+    ppc_set32(ctx, PPC_OFF(fpscr), fpscr);
+    ppc_set_fpr(ctx, a->rt, ir_call(blk, &ir_helper_ppc_farith, 5, args));
+    ppc_gen_cr1(ctx, a);
+    ir_goto_block(blk, ctx->next_pc);
+    ir_label(blk, fast);
+}
+
 bool ppc_trans_farith(PpcDisas *ctx, const PpcArgs *a)
 {
     IrTemp args[5] = {
         ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb), ppc_get_fpr(ctx, a->rc), ppc_get_fpr(ctx, a->rt),
         ppc_const(ctx, a->param),
     };
+    unsigned op = PPC_FP_OP(a->param);
 
-    ppc_set_fpr(ctx, a->rt, ir_call(ctx->blk, &ir_helper_ppc_farith, 5, args));
+    if (!(a->param & PPC_FP_S) && op <= PPC_FP_DIV) {
+        ppc_gen_fp_fast(ctx, a, args);
+    } else {
+        ppc_set_fpr(ctx, a->rt, ir_call(ctx->blk, &ir_helper_ppc_farith, 5, args));
+    }
     ppc_gen_cr1(ctx, a);
     return true;
 }

@@ -316,6 +316,85 @@ START_TEST(test_fp_load_store)
 }
 END_TEST
 
+/*
+ * The inline fast path of fadd/fsub/fmul/fdiv (taken with RN = 0 and XX set) must give
+ * what the helper gives: run many operand pairs through lifted code and compare frT
+ * and FPSCR (including FR and FI) with direct calls of the helper.
+ */
+#define FAST_N 400
+#define FAST_IN 0x3000u
+#define FAST_OUT 0x5000u
+
+static uint64_t fast_operand(GRand *rng)
+{
+    static const uint64_t special[] = {
+        0, UINT64_C(0x8000000000000000), ONE, PINF, DNAN, UINT64_C(0x0010000000000000),
+        UINT64_C(0x7fefffffffffffff), UINT64_C(0x000fffffffffffff), UINT64_C(0x0370000000000000),
+    };
+    uint64_t mant = ((uint64_t)g_rand_int(rng) << 32 | g_rand_int(rng)) & UINT64_C(0x800fffffffffffff);
+
+    switch (g_rand_int_range(rng, 0, 8)) {
+    case 0:
+        return special[g_rand_int_range(rng, 0, G_N_ELEMENTS(special))];
+    case 1:                     /* anywhere, including near under- and overflow */
+        return mant | (uint64_t)g_rand_int_range(rng, 0, 0x7ff) << 52;
+    case 2:                     /* short mantissas: exact results */
+        return (mant & UINT64_C(0x800ff00000000000)) | (uint64_t)g_rand_int_range(rng, 0x3f0, 0x410) << 52;
+    default:
+        return mant | (uint64_t)g_rand_int_range(rng, 0x3c0, 0x440) << 52;
+    }
+}
+
+static void fast_path_case(unsigned xo, bool uses_c)
+{
+    GRand *rng = g_rand_new_with_seed(xo);
+    uint32_t code[] = {
+        PPCT_LI(3, FAST_IN - 16), PPCT_LI(4, FAST_OUT - 16), PPCT_LI(5, FAST_N), PPCT_MTSPR(9, 5),
+        LFD(0, 0, 0x2ff8),                          /* the FPSCR image at 0x2ff8 */
+        ppct_d(51, 1, 3, 16), LFD(2, 3, 8),         /* lfdu f1,16(r3); lfd f2,8(r3) */
+        MTFSF(0xff, 0),
+        uses_c ? FA(63, xo, 3, 1, 0, 2, 0) : FA(63, xo, 3, 1, 2, 0, 0),
+        ppct_d(55, 3, 4, 16),                       /* stfdu f3,16(r4) */
+        MFFS(4), STFD(4, 4, 8),
+        ppct_bc(16, 0, -28, 0, 0),                  /* bdnz back to the lfdu */
+        PPCT_TRAP,
+    };
+    uint64_t in[FAST_N][2];
+    PpcCpu *ref = (PpcCpu *)guest_cpu_new(&ppc32_arch);
+
+    ppct_wr64(&m, 0x2ff8, PPC_FPSCR_XX);
+    for (unsigned i = 0; i < FAST_N; i++) {
+        in[i][0] = fast_operand(rng);
+        in[i][1] = fast_operand(rng);
+        ppct_wr64(&m, FAST_IN + 16 * i, in[i][0]);
+        ppct_wr64(&m, FAST_IN + 16 * i + 8, in[i][1]);
+    }
+    run(code, G_N_ELEMENTS(code));
+    for (unsigned i = 0; i < FAST_N; i++) {
+        unsigned op = xo == 21 ? PPC_FP_ADD : xo == 20 ? PPC_FP_SUB : xo == 25 ? PPC_FP_MUL : PPC_FP_DIV;
+        uint64_t want;
+
+        ref->fpscr = PPC_FPSCR_XX;
+        want = helper_ppc_farith(ref, in[i][0], uses_c ? 0 : in[i][1], uses_c ? in[i][1] : 0, 0, op);
+        ck_assert_msg(ppct_rd64(&m, FAST_OUT + 16 * i) == want, "xo %u case %u: %016lx op %016lx: %016lx vs %016lx",
+                      xo, i, (unsigned long)in[i][0], (unsigned long)in[i][1],
+                      (unsigned long)ppct_rd64(&m, FAST_OUT + 16 * i), (unsigned long)want);
+        ck_assert_msg(ppct_rd32(&m, FAST_OUT + 16 * i + 12) == ref->fpscr, "xo %u case %u: FPSCR %08x vs %08x",
+                      xo, i, ppct_rd32(&m, FAST_OUT + 16 * i + 12), ref->fpscr);
+    }
+    guest_cpu_free(&ref->common);
+    g_rand_free(rng);
+}
+
+START_TEST(test_fast_path_matches_helper)
+{
+    fast_path_case(21, false);
+    fast_path_case(20, false);
+    fast_path_case(25, true);
+    fast_path_case(18, false);
+}
+END_TEST
+
 Suite *ppc_fp_suite(void)
 {
     Suite *s = suite_create("ppc_fp");
@@ -337,6 +416,7 @@ Suite *ppc_fp_suite(void)
     tcase_add_test(tc, test_record_cr1);
     tcase_add_test(tc, test_moves_and_fsel);
     tcase_add_test(tc, test_fp_load_store);
+    tcase_add_test(tc, test_fast_path_matches_helper);
     suite_add_tcase(s, tc);
     return s;
 }
