@@ -91,7 +91,7 @@ static void ppc_cpu_init(GuestCpu *gcpu)
     cpu->common.arch = &ppc32_arch;
     cpu->res_addr = 0xffffffffu;
     cpu->fpscr = 0;
-    cpu->pvr = 0x80210030u;         /* e500v2 rev 3.0, as QEMU's e500 board */
+X
     cpu->msr = PPC_MSR_PR | PPC_MSR_FP | PPC_MSR_EE | PPC_MSR_ME;   /* a user process */
 }
 

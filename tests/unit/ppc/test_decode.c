@@ -211,7 +211,8 @@ static const PpcInsnDesc *frontend_accepts(uint32_t w, PpcArgs *a)
 /*
  * Capstone 4 gaps, checked against binutils 2.40 instead: it has no XO forms with
  * OE = 1 (addo, subfo., divwo...; objdump names them), so those are compared with OE
- * cleared; it has no mtfsb0./mtfsb1. (objdump: "mtfsb1. 1"), compared with Rc cleared; it rejects dcbt/dcbtst with a nonzero TH field (objdump: "dcbt r1,r26,23") and
+ * cleared; it has no mtfsb0./mtfsb1. (objdump: "mtfsb1. 1"), compared with Rc cleared;
+ * it rejects dcbt/dcbtst with a nonzero TH field (objdump: "dcbt r1,r26,23") and
  * lswx/stswx with some register combinations (objdump: "lswx r29,r5,r28"); it has no
  * mcrxr (objdump: "mcrxr cr3") and no fcmpo (objdump: "fcmpo cr0,f1,f2").
  */
@@ -279,7 +280,8 @@ static void check_row(const PpcInsnDesc *d, unsigned opcd, void *opaque)
     RowCheck *rc = opaque;
     uint32_t reserved = ppc_reserved_mask(d, opcd);
     uint32_t base = opcd << 26 | (uint32_t)d->xo << 1;
-    uint32_t fixed = 0xfc000000u | (opcd == 19 || opcd == 31 || opcd == 59 || opcd == 63 ? (uint32_t)d->xo_mask << 1 : 0);
+    bool ext = opcd == 19 || opcd == 31 || opcd == 59 || opcd == 63;
+    uint32_t fixed = 0xfc000000u | (ext ? (uint32_t)d->xo_mask << 1 : 0);
     unsigned accepted = 0;
 
     if (d->flags & PPC_F_RC1) {
