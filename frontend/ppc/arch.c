@@ -91,7 +91,11 @@ static void ppc_cpu_init(GuestCpu *gcpu)
     cpu->common.arch = &ppc32_arch;
     cpu->res_addr = 0xffffffffu;
     cpu->fpscr = 0;
-X
+    /*
+     * e500mc (QEMU's CPU_POWERPC_e500mc): Book III-E like the e500 board's cores, but
+     * with the classic FPU that Debian's powerpc port needs (e500v1/v2 have SPE instead).
+     */
+    cpu->pvr = 0x80230020u;
     cpu->msr = PPC_MSR_PR | PPC_MSR_FP | PPC_MSR_EE | PPC_MSR_ME;   /* a user process */
 }
 
