@@ -81,7 +81,20 @@ static uint32_t qt_insn(GRand *rng)
     static const unsigned xo_fa[] = { 18, 20, 21, 25, 28, 29, 30, 31 };
     int rc = g_rand_boolean(rng), oe = g_rand_boolean(rng);
 
-    switch (g_rand_int_range(rng, 0, 14)) {
+    switch (g_rand_int_range(rng, 0, 16)) {
+    case 14: {
+        static const unsigned xo[] = { 33, 129, 193, 225, 257, 289, 417, 449 };
+
+        return ppct_x(19, g_rand_int_range(rng, 0, 32), g_rand_int_range(rng, 0, 32), g_rand_int_range(rng, 0, 32),
+                      xo[g_rand_int_range(rng, 0, G_N_ELEMENTS(xo))], 0);
+    }
+    case 15:
+        switch (g_rand_int_range(rng, 0, 4)) {
+        case 0: return ppct_x(19, g_rand_int_range(rng, 0, 8) << 2, g_rand_int_range(rng, 0, 8) << 2, 0, 0, 0);
+        case 1: return ppct_x(31, 6, 0, 0, 19, 0);                                   /* mfcr */
+        case 2: return ppct_x(31, 3, 0, 0, 144, 0) | (g_rand_int(rng) & 0xffu) << 12;   /* mtcrf */
+        default: return ppct_x(31, g_rand_int_range(rng, 0, 8) << 2, 0, 0, 512, 0);    /* mcrxr */
+        }
     case 0:
         return ppct_xo(6, 3, 4, oe, xo_arith[g_rand_int_range(rng, 0, G_N_ELEMENTS(xo_arith))], rc);
     case 1:
