@@ -279,12 +279,15 @@ static bool qt_spawn(char **argv)
                         NULL, &status, NULL) && g_spawn_check_wait_status(status, NULL);
 }
 
-/* Run the image under qemu-ppc; NULL (and a reason) if the tools are missing or fail. */
-static GBytes *qt_run_qemu(const GByteArray *img, char **why)
+/*
+ * Assemble src (GNU as, -many), link it with a writable text segment (ld -N), run it
+ * under qemu-ppc; returns its stdout, and in *raw (if not NULL) the bytes of .text for
+ * running it here.  NULL (and a reason) if the tools are missing or fail.
+ */
+static GBytes *qt_run_qemu_src(const char *src, GBytes **raw, char **why)
 {
     g_autofree char *dir = g_dir_make_tmp("mimic-ppc-XXXXXX", NULL);
-    g_autofree char *s = NULL, *o = NULL, *elf = NULL, *dump = NULL, *cmd = NULL;
-    g_autoptr(GString) src = g_string_new(".text\n.globl _start\n_start:\n");
+    g_autofree char *s = NULL, *o = NULL, *elf = NULL, *dump = NULL, *bin = NULL, *cmd = NULL;
     gchar *data = NULL;
     gsize len = 0;
     GBytes *result = NULL;
@@ -293,26 +296,28 @@ static GBytes *qt_run_qemu(const GByteArray *img, char **why)
         *why = g_strdup("no temporary directory");
         return NULL;
     }
-    for (unsigned i = 0; i < img->len; i += 4) {
-        g_string_append_printf(src, ".long 0x%08x\n", qt_get32(img->data + i));
-    }
     s = g_build_filename(dir, "t.s", NULL);
     o = g_build_filename(dir, "t.o", NULL);
     elf = g_build_filename(dir, "t", NULL);
     dump = g_build_filename(dir, "out.bin", NULL);
+    bin = g_build_filename(dir, "text.bin", NULL);
     cmd = g_strdup_printf("exec qemu-ppc '%s' > '%s'", elf, dump);
-    g_file_set_contents(s, src->str, -1, NULL);
+    g_file_set_contents(s, src, -1, NULL);
     {
-        char *as_argv[] = { "powerpc-linux-gnu-as", "-many", "-o", o, s, NULL };
+        char *as_argv[] = { "powerpc-linux-gnu-as", "-many", "-mregnames", "-o", o, s, NULL };
         char *ld_argv[] = { "powerpc-linux-gnu-ld", "-N", "-static", "-o", elf, o, NULL };
+        char *objcopy_argv[] = { "powerpc-linux-gnu-objcopy", "-O", "binary", "-j", ".text", elf, bin, NULL };
         char *qemu_argv[] = { "/bin/sh", "-c", cmd, NULL };
 
-        if (!qt_spawn(as_argv) || !qt_spawn(ld_argv)) {
-            *why = g_strdup("powerpc-linux-gnu-as/ld not available");
+        if (!qt_spawn(as_argv) || !qt_spawn(ld_argv) || !qt_spawn(objcopy_argv)) {
+            *why = g_strdup("powerpc-linux-gnu binutils not available");
         } else if (!qt_spawn(qemu_argv) || !g_file_get_contents(dump, &data, &len, NULL)) {
             *why = g_strdup("qemu-ppc not available or failed");
         } else {
             result = g_bytes_new_take(data, len);
+            if (raw != NULL && g_file_get_contents(bin, &data, &len, NULL)) {
+                *raw = g_bytes_new_take(data, len);
+            }
         }
     }
     if (g_getenv("MIMIC_QT_KEEP") != NULL) {
@@ -323,8 +328,20 @@ static GBytes *qt_run_qemu(const GByteArray *img, char **why)
     g_unlink(o);
     g_unlink(elf);
     g_unlink(dump);
+    g_unlink(bin);
     g_rmdir(dir);
     return result;
+}
+
+/* Run the image (raw words) under qemu-ppc. */
+static GBytes *qt_run_qemu(const GByteArray *img, char **why)
+{
+    g_autoptr(GString) src = g_string_new(".text\n.globl _start\n_start:\n");
+
+    for (unsigned i = 0; i < img->len; i += 4) {
+        g_string_append_printf(src, ".long 0x%08x\n", qt_get32(img->data + i));
+    }
+    return qt_run_qemu_src(src->str, NULL, why);
 }
 
 /*
@@ -457,6 +474,199 @@ START_TEST(test_against_qemu)
 }
 END_TEST
 
+/*
+ * A whole program: copies with update forms, a call and return, byte-reversed and
+ * halfword accesses, lmw/stmw, lswi/stswi, an lwarx/stwcx. loop, dcbz, division, a
+ * jump table through bctr, compares and CR logic, FP arithmetic and conversions,
+ * carries, an if-then inside a loop.  It writes a 288-byte buffer to stdout under
+ * qemu-ppc; here it stops at that write (r4 = buffer, r5 = length) and the buffers
+ * must be equal.
+ */
+static const char qt_program[] =
+    ".text\n"
+    ".globl _start\n"
+    "_start:\n"
+    "    bl base\n"
+    "base:\n"
+    "    mflr r20\n"
+    "    addi r21, r20, buf-base\n"
+    "    # memcpy with update forms\n"
+    "    addi r3, r20, src-base-4\n"
+    "    addi r4, r21, -4\n"
+    "    li r5, 16\n"
+    "    mtctr r5\n"
+    "1:  lwzu r6, 4(r3)\n"
+    "    stwu r6, 4(r4)\n"
+    "    bdnz 1b\n"
+    "    # a call\n"
+    "    addi r3, r20, src-base\n"
+    "    li r4, 16\n"
+    "    bl checksum\n"
+    "    stw r3, 64(r21)\n"
+    "    # byte-reversed, halfword, byte\n"
+    "    addi r7, r20, src-base\n"
+    "    li r8, 4\n"
+    "    lwbrx r9, r7, r8\n"
+    "    stw r9, 68(r21)\n"
+    "    lhbrx r9, r7, r8\n"
+    "    sth r9, 72(r21)\n"
+    "    lha r9, 6(r7)\n"
+    "    stw r9, 76(r21)\n"
+    "    lbzu r9, 3(r7)\n"
+    "    stb r9, 80(r21)\n"
+    "    subf r9, r20, r7\n"
+    "    stw r9, 84(r21)\n"
+    "    # multiple and string\n"
+    "    addi r7, r20, src-base\n"
+    "    lmw r24, 0(r7)\n"
+    "    stmw r24, 88(r21)\n"
+    "    mr r9, r7\n"
+    "    lswi r5, r9, 11\n"
+    "    addi r8, r21, 120\n"
+    "    stswi r5, r8, 11\n"
+    "    # atomic add\n"
+    "    addi r8, r21, 132\n"
+    "    li r9, 5\n"
+    "    stw r9, 0(r8)\n"
+    "2:  lwarx r10, 0, r8\n"
+    "    addi r10, r10, 37\n"
+    "    stwcx. r10, 0, r8\n"
+    "    bne- 2b\n"
+    "    # dcbz of an aligned line\n"
+    "    addi r8, r21, 160\n"
+    "    dcbz 0, r8\n"
+    "    # division, remainder\n"
+    "    li r3, -100\n"
+    "    li r4, 7\n"
+    "    divw r5, r3, r4\n"
+    "    divwu r6, r3, r4\n"
+    "    mullw r7, r5, r4\n"
+    "    subf r7, r7, r3\n"
+    "    stw r5, 192(r21)\n"
+    "    stw r6, 196(r21)\n"
+    "    stw r7, 200(r21)\n"
+    "    # jump table\n"
+    "    li r3, 2\n"
+    "    addi r4, r20, table-base\n"
+    "    slwi r5, r3, 2\n"
+    "    lwzx r5, r4, r5\n"
+    "    add r5, r5, r20\n"
+    "    mtctr r5\n"
+    "    bctr\n"
+    "case0: li r6, 10\n"
+    "    b done\n"
+    "case1: li r6, 11\n"
+    "    b done\n"
+    "case2: li r6, 12\n"
+    "done:\n"
+    "    stw r6, 204(r21)\n"
+    "    cmpwi cr1, r6, 12\n"
+    "    cmplwi cr2, r6, 5\n"
+    "    cmpw cr7, r3, r6\n"
+    "    crxor 0, 5, 6\n"
+    "    mfcr r9\n"
+    "    stw r9, 208(r21)\n"
+    "    # floating point\n"
+    "    lfd f1, dbl-base(r20)\n"
+    "    lfd f2, dbl-base+8(r20)\n"
+    "    fmul f3, f1, f2\n"
+    "    fadd f3, f3, f1\n"
+    "    fdiv f4, f3, f2\n"
+    "    fctiwz f5, f4\n"
+    "    addi r8, r21, 212\n"
+    "    stfiwx f5, 0, r8\n"
+    "    stfd f4, 216(r21)\n"
+    "    frsp f6, f4\n"
+    "    stfs f6, 224(r21)\n"
+    "    fmadd f7, f1, f2, f4\n"
+    "    fnmsub f8, f1, f2, f4\n"
+    "    stfd f7, 232(r21)\n"
+    "    stfd f8, 240(r21)\n"
+    "    mffs f9\n"
+    "    stfd f9, 248(r21)\n"
+    "    # carries: 64-bit add and shift\n"
+    "    li r3, -1\n"
+    "    li r4, 1\n"
+    "    addc r5, r3, r4\n"
+    "    adde r6, r4, r4\n"
+    "    srawi r7, r3, 4\n"
+    "    addze r7, r7\n"
+    "    stw r5, 256(r21)\n"
+    "    stw r6, 260(r21)\n"
+    "    stw r7, 264(r21)\n"
+    "    mfxer r9\n"
+    "    stw r9, 268(r21)\n"
+    "    # if-then inside a loop: count odd numbers below 10\n"
+    "    li r3, 0\n"
+    "    li r5, 0\n"
+    "    li r4, 10\n"
+    "    mtctr r4\n"
+    "3:  andi. r6, r5, 1\n"
+    "    beq 4f\n"
+    "    addi r3, r3, 1\n"
+    "4:  addi r5, r5, 1\n"
+    "    bdnz 3b\n"
+    "    stw r3, 272(r21)\n"
+    "    # write(1, buf, 288); exit(0)\n"
+    "    li r0, 4\n"
+    "    li r3, 1\n"
+    "    mr r4, r21\n"
+    "    li r5, 288\n"
+    "    sc\n"
+    "    li r0, 1\n"
+    "    li r3, 0\n"
+    "    sc\n"
+    "checksum:\n"
+    "    mtctr r4\n"
+    "    li r5, 0\n"
+    "1:  lwz r6, 0(r3)\n"
+    "    rotlwi r5, r5, 5\n"
+    "    xor r5, r5, r6\n"
+    "    addi r3, r3, 4\n"
+    "    bdnz 1b\n"
+    "    mr r3, r5\n"
+    "    blr\n"
+    ".balign 8\n"
+    "dbl: .double 3.25, 1.5\n"
+    "table: .long case0-base, case1-base, case2-base\n"
+    "src: .long 0x01234567, 0x89abcdef, 0xdeadbeef, 0xcafef00d, 0x11223344, 0x55667788, 0x99aabbcc, 0xddeeff00\n"
+    "     .long 0x0f1e2d3c, 0x4b5a6978, 0x8796a5b4, 0xc3d2e1f0, 0x13579bdf, 0x2468ace0, 0x7fffffff, 0x80000001\n"
+    ".balign 32\n"
+    "buf: .fill 160, 1, 0\n"
+    "     .fill 32, 1, 0xff\n"
+    "     .fill 96, 1, 0\n";
+
+START_TEST(test_program_against_qemu)
+{
+    g_autoptr(GBytes) ref = NULL, raw = NULL;
+    g_autofree char *why = NULL;
+    PpctMachine m;
+    uint32_t addr, len;
+
+    ref = qt_run_qemu_src(qt_program, &raw, &why);
+    if (ref == NULL || raw == NULL) {
+        fprintf(stderr, "test_program_against_qemu skipped: %s\n", why ? why : "no .text image");
+        return;
+    }
+    ppct_init(&m);
+    ck_assert_uint_le(PPCT_CODE + g_bytes_get_size(raw), PPCT_MEM_SIZE);
+    memcpy(m.mem + PPCT_CODE, g_bytes_get_data(raw, NULL), g_bytes_get_size(raw));
+    m.cpu->common.pc = PPCT_CODE;
+    ck_assert_int_eq(ppct_run(&m), GUEST_EXIT_SYSCALL);
+    ck_assert_uint_eq(m.cpu->gpr[0], 4);
+    addr = m.cpu->gpr[4];
+    len = m.cpu->gpr[5];
+    ck_assert_uint_eq(len, g_bytes_get_size(ref));
+    ck_assert_uint_le(addr + len, PPCT_MEM_SIZE);
+    for (uint32_t i = 0; i < len; i++) {
+        uint8_t want = ((const uint8_t *)g_bytes_get_data(ref, NULL))[i];
+
+        ck_assert_msg(m.mem[addr + i] == want, "byte %u: ours %02x qemu %02x", i, m.mem[addr + i], want);
+    }
+    ppct_fini(&m);
+}
+END_TEST
+
 Suite *ppc_qemu_suite(void)
 {
     Suite *s = suite_create("ppc_qemu");
@@ -464,6 +674,7 @@ Suite *ppc_qemu_suite(void)
 
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_against_qemu);
+    tcase_add_test(tc, test_program_against_qemu);
     suite_add_tcase(s, tc);
     return s;
 }
