@@ -104,6 +104,19 @@ typedef struct PpcDisas {
         uint32_t pc;
         uint32_t label;
     } fwd[PPC_MAX_FWD];
+    /*
+     * The last compare into a CR field (cmp*, record forms), so that a conditional
+     * branch right after it can test the compared values instead of the CR bit (the
+     * field is still written; dead-set elimination drops it if nothing reads it).
+     */
+    unsigned insn_index;    /* instructions lifted before this one in the block */
+    struct {
+        bool valid;
+        unsigned insn_index;
+        int field;
+        IrTemp a, b;
+        bool is_signed;
+    } cmp;
 } PpcDisas;
 
 typedef bool PpcTransFn(PpcDisas *ctx, const PpcArgs *a);
@@ -202,6 +215,8 @@ void ppc_set32(PpcDisas *ctx, uint32_t off, IrTemp v);
 void ppc_gen_cr0(PpcDisas *ctx, IrTemp result);
 /* CR field f = LT/GT/EQ of a against b (signed or unsigned) | XER.SO. */
 void ppc_gen_compare(PpcDisas *ctx, int f, IrTemp a, IrTemp b, bool is_signed);
+/* Jump to label when CR bit bi (0..31) equals want; fused with a compare just before. */
+void ppc_gen_crbit_jump(PpcDisas *ctx, int bi, bool want, uint32_t label);
 /* One CR bit (0..31, Book I numbering) as an i32 0/1, and writing one. */
 IrTemp ppc_get_crbit(PpcDisas *ctx, int bit);
 void ppc_set_crbit(PpcDisas *ctx, int bit, IrTemp v);

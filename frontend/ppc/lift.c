@@ -67,6 +67,33 @@ void ppc_gen_compare(PpcDisas *ctx, int f, IrTemp a, IrTemp b, bool is_signed)
                                           ppc_const(ctx, PPC_CR_GT), ppc_const(ctx, PPC_CR_EQ)));
 
     ppc_set32(ctx, PPC_OFF_CR(f), ir_or(blk, lt_gt_eq, ppc_get32(ctx, PPC_OFF(xer_so))));
+    ctx->cmp.valid = true;
+    ctx->cmp.insn_index = ctx->insn_index;
+    ctx->cmp.field = f;
+    ctx->cmp.a = a;
+    ctx->cmp.b = b;
+    ctx->cmp.is_signed = is_signed;
+}
+
+/*
+ * Compare + branch: when the previous instruction compared a and b into this CR
+ * field (and no label lies between, so it is the only way here), LT/GT/EQ are the
+ * comparison itself.  SO comes from XER and is always tested in the field.
+ */
+void ppc_gen_crbit_jump(PpcDisas *ctx, int bi, bool want, uint32_t label)
+{
+    IrBlock *blk = ctx->blk;
+    int f = bi >> 2, bit = bi & 3;
+
+    if (ctx->cmp.valid && ctx->cmp.insn_index + 1 == ctx->insn_index && ctx->cmp.field == f && bit != 3) {
+        bool s = ctx->cmp.is_signed;
+        IrCond c = bit == 0 ? (s ? IR_COND_LT : IR_COND_LTU) : bit == 1 ? (s ? IR_COND_GT : IR_COND_GTU) : IR_COND_EQ;
+
+        ir_brcond(blk, want ? c : ir_cond_invert(c), ctx->cmp.a, ctx->cmp.b, label);
+        return;
+    }
+    ir_brcond(blk, want ? IR_COND_TSTNE : IR_COND_TSTEQ, ppc_get32(ctx, PPC_OFF_CR(f)), ppc_const(ctx, 8u >> bit),
+              label);
 }
 
 void ppc_gen_cr0(PpcDisas *ctx, IrTemp result)
@@ -167,6 +194,7 @@ static void ppc_place_fwd(PpcDisas *ctx, uint32_t pc)
     for (unsigned i = 0; i < ctx->n_fwd; i++) {
         if (ctx->fwd[i].pc == pc) {
             ir_label(ctx->blk, ctx->fwd[i].label);
+            ctx->cmp.valid = false;     /* reached from another path too */
         } else {
             ctx->fwd[n++] = ctx->fwd[i];
         }
@@ -204,6 +232,7 @@ void ppc_lift_block(GuestLiftCtx *lctx)
             ir_raise(blk, GUEST_EXIT_FETCH_FAULT, GUEST_ACCESS_EXEC, ir_const_i64(blk, pc));
             break;
         }
+        ctx.insn_index = blk->guest_insns;
         ppc_place_fwd(&ctx, (uint32_t)pc);
         ctx.pc = (uint32_t)pc;
         ctx.next_pc = (uint32_t)(pc + 4);

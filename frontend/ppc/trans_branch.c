@@ -41,11 +41,7 @@ static void ppc_gen_bo(PpcDisas *ctx, const PpcArgs *a, uint32_t not_taken)
         ir_brcond(blk, (bo & PPC_BO_CTR_ZERO) ? IR_COND_NE : IR_COND_EQ, ctr, ppc_const(ctx, 0), not_taken);
     }
     if (!(bo & PPC_BO_NO_COND)) {
-        int bi = a->ra;
-        IrTemp field = ppc_get32(ctx, PPC_OFF_CR(bi >> 2));
-
-        ir_brcond(blk, (bo & PPC_BO_COND_SET) ? IR_COND_TSTEQ : IR_COND_TSTNE, field,
-                  ppc_const(ctx, 8u >> (bi & 3)), not_taken);
+        ppc_gen_crbit_jump(ctx, a->ra, !(bo & PPC_BO_COND_SET), not_taken);
     }
 }
 
@@ -68,8 +64,7 @@ static void ppc_gen_bo_taken(PpcDisas *ctx, const PpcArgs *a, uint32_t taken)
         }
         ir_brcond(blk, ir_cond_invert(ok), ctr, ppc_const(ctx, 0), fail);
     }
-    ir_brcond(blk, (bo & PPC_BO_COND_SET) ? IR_COND_TSTNE : IR_COND_TSTEQ,
-              ppc_get32(ctx, PPC_OFF_CR(bi >> 2)), ppc_const(ctx, 8u >> (bi & 3)), taken);
+    ppc_gen_crbit_jump(ctx, bi, (bo & PPC_BO_COND_SET) != 0, taken);
     if (test_ctr) {
         ir_label(blk, fail);
     }

@@ -126,6 +126,67 @@ START_TEST(test_if_in_loop)
 }
 END_TEST
 
+/*
+ * A compare (or record form) right before a conditional branch: the branch tests the
+ * compared values directly (lift.c), for short forward branches kept in the block and
+ * for ordinary ones.  Every condition bit, both senses, signed and unsigned.
+ */
+static const uint32_t cmp_values[][2] = {
+    { 1, 2 }, { 2, 1 }, { 5, 5 }, { 0xffffffffu, 1 }, { 1, 0xffffffffu }, { 0x80000000u, 0x7fffffffu }, { 0, 0 },
+};
+
+START_TEST(test_compare_branch)
+{
+    for (unsigned v = 0; v < G_N_ELEMENTS(cmp_values); v++) {
+        for (unsigned kind = 0; kind < 3; kind++) {         /* cmpw cr3, cmplw cr3, add. (cr0) */
+            for (int bit = 0; bit < 4; bit++) {
+                for (int sense = 0; sense < 2; sense++) {
+                    for (int far = 0; far < 2; far++) {
+                        int field = kind == 2 ? 0 : 3;
+                        uint32_t x = cmp_values[v][0], y = cmp_values[v][1];
+                        uint32_t first = kind == 0 ? ppct_x(31, 3 << 2, 3, 4, 0, 0)
+                                       : kind == 1 ? ppct_x(31, 3 << 2, 3, 4, 32, 0)
+                                       : ppct_xo(5, 3, 4, 0, 266, 1);
+                        uint32_t code[16];
+                        unsigned n = 0;
+                        bool truth;
+
+                        code[n++] = first;
+                        code[n++] = ppct_bc(sense ? 12 : 4, field * 4 + bit, far ? 44 : 8, 0, 0);
+                        code[n++] = PPCT_LI(10, 1);
+                        for (int i = 0; far && i < 9; i++) {
+                            code[n++] = PPCT_ADDI(11, 11, 1);
+                        }
+                        code[n++] = PPCT_TRAP;
+                        ppct_init(&m);
+                        R(3) = x;
+                        R(4) = y;
+                        m.cpu->xer_so = v & 1;
+                        ck_assert_int_eq(run_code(code, n), GUEST_EXIT_BREAKPOINT);
+                        if (bit == 3) {
+                            truth = v & 1;
+                        } else if (kind == 2) {
+                            int32_t r = (int32_t)(x + y);
+
+                            truth = bit == 0 ? r < 0 : bit == 1 ? r > 0 : r == 0;
+                        } else if (kind == 0) {
+                            truth = bit == 0 ? (int32_t)x < (int32_t)y : bit == 1 ? (int32_t)x > (int32_t)y : x == y;
+                        } else {
+                            truth = bit == 0 ? x < y : bit == 1 ? x > y : x == y;
+                        }
+                        /* taken (skipping li r10) iff CR bit == sense */
+                        ck_assert_msg(R(10) == (truth == (bool)sense ? 0u : 1u),
+                                      "values %x %x kind %u bit %d sense %d far %d", x, y, kind, bit, sense, far);
+                        ppct_fini(&m);
+                    }
+                }
+            }
+        }
+    }
+    ppct_init(&m);
+}
+END_TEST
+
 START_TEST(test_blr_bctr)
 {
     const uint32_t code[] = {
@@ -235,6 +296,7 @@ Suite *ppc_branch_suite(void)
     tcase_add_test(tc, test_bdnz_loop);
     tcase_add_test(tc, test_conditions);
     tcase_add_test(tc, test_if_in_loop);
+    tcase_add_test(tc, test_compare_branch);
     tcase_add_test(tc, test_blr_bctr);
     tcase_add_test(tc, test_blrl);
     tcase_add_test(tc, test_bcctr_invalid);
