@@ -84,6 +84,37 @@ void ppc_cpu_interrupt(PpcCpu *cpu, PpcIvor ivor, uint32_t resume_pc)
     cpu->res_addr = 0xffffffffu;    /* an interrupt clears the reservation */
 }
 
+bool ppc_exit_to_interrupt(GuestExitKind kind, int64_t code, PpcIvor *ivor, uint32_t *esr)
+{
+    *esr = 0;
+    switch (kind) {
+    case GUEST_EXIT_SYSCALL:
+        *ivor = PPC_IVOR_SYSCALL;
+        return true;
+    case GUEST_EXIT_ILLEGAL:
+        *ivor = PPC_IVOR_PROGRAM;
+        *esr = PPC_ESR_PIL;
+        return true;
+    case GUEST_EXIT_BREAKPOINT:
+        *ivor = PPC_IVOR_PROGRAM;
+        *esr = PPC_ESR_PTR;
+        return true;
+    case GUEST_EXIT_MEM_FAULT:
+        *ivor = PPC_IVOR_DSI;
+        *esr = code == GUEST_ACCESS_WRITE ? PPC_ESR_ST : 0;
+        return true;
+    case GUEST_EXIT_FETCH_FAULT:
+        *ivor = PPC_IVOR_ISI;
+        return true;
+    case GUEST_EXIT_MISALIGNED:
+        *ivor = PPC_IVOR_ALIGNMENT;
+        *esr = code == GUEST_ACCESS_WRITE ? PPC_ESR_ST : 0;
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void ppc_cpu_init(GuestCpu *gcpu)
 {
     PpcCpu *cpu = (PpcCpu *)gcpu;

@@ -110,4 +110,22 @@ void ppc_set_cr(PpcCpu *cpu, uint32_t v);
  */
 void ppc_cpu_interrupt(PpcCpu *cpu, PpcIvor ivor, uint32_t resume_pc);
 
+/* ESR bits (Book III-E 7.2.7) the board sets for the interrupts below. */
+#define PPC_ESR_PIL 0x08000000u     /* program: illegal instruction */
+#define PPC_ESR_PTR 0x02000000u     /* program: trap */
+#define PPC_ESR_ST  0x00800000u     /* data access was a store */
+
+/*
+ * How the frontend's exits map onto Book III-E interrupts, for system mode:
+ *   GUEST_EXIT_SYSCALL (sc)            -> system call, resume at pc + 4
+ *   GUEST_EXIT_ILLEGAL                 -> program, ESR[PIL]
+ *   GUEST_EXIT_BREAKPOINT (tw/twi)     -> program, ESR[PTR]
+ *   GUEST_EXIT_MEM_FAULT               -> data storage (ESR[ST] for stores), DEAR = address
+ *   GUEST_EXIT_FETCH_FAULT             -> instruction storage
+ *   GUEST_EXIT_MISALIGNED (lwarx...)   -> alignment, DEAR = address
+ * Returns false for exits that are not guest interrupts (SYNC_CODE, INTERRUPT...).
+ * User mode maps the same exits to signals instead (SIGSEGV, SIGILL, SIGTRAP, SIGBUS).
+ */
+bool ppc_exit_to_interrupt(GuestExitKind kind, int64_t code, PpcIvor *ivor, uint32_t *esr);
+
 #endif

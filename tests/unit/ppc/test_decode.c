@@ -458,6 +458,18 @@ START_TEST(test_cpu_views)
     ck_assert_uint_eq(cpu->srr0, 0x1004);
     ck_assert_uint_eq(cpu->srr1, PPC_MSR_PR | PPC_MSR_EE | PPC_MSR_ME | PPC_MSR_CE);
     ck_assert_uint_eq(cpu->msr, PPC_MSR_ME | PPC_MSR_CE);
+    {
+        PpcIvor ivor;
+        uint32_t esr;
+
+        ck_assert(ppc_exit_to_interrupt(GUEST_EXIT_BREAKPOINT, 0, &ivor, &esr));
+        ck_assert_int_eq(ivor, PPC_IVOR_PROGRAM);
+        ck_assert_uint_eq(esr, PPC_ESR_PTR);
+        ck_assert(ppc_exit_to_interrupt(GUEST_EXIT_MEM_FAULT, GUEST_ACCESS_WRITE, &ivor, &esr));
+        ck_assert_int_eq(ivor, PPC_IVOR_DSI);
+        ck_assert_uint_eq(esr, PPC_ESR_ST);
+        ck_assert(!ppc_exit_to_interrupt(GUEST_EXIT_SYNC_CODE, 4, &ivor, &esr));
+    }
     guest_cpu_free(&cpu->common);
 }
 END_TEST
