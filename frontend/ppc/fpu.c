@@ -29,7 +29,10 @@
  * interrupt itself needs MSR[FE0/FE1] != 0, which Linux leaves at 0 for user
  * programs by default, so no trap is raised; with OE=1/UE=1 the result is the
  * disabled-exception result (the exponent-adjusted result of an enabled overflow or
- * underflow is not produced).
+ * underflow is not produced).  FPSCR[NI] (non-IEEE mode) is ignored: results are IEEE.
+ *
+ * The common case of fadd/fsub/fmul/fdiv is lifted inline (trans_fp.c,
+ * ppc_gen_fp_fast); these helpers are its slow path and must agree with it.
  */
 #define _GNU_SOURCE
 #include <math.h>
