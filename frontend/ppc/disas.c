@@ -16,16 +16,20 @@
 
 #include "frontend/ppc/internal.h"
 
+/*
+ * One capstone handle per thread: a handle is not safe for concurrent use, and traces of
+ * a multithreaded guest disassemble from several threads.  It lives as long as the thread.
+ */
 static csh ppc_cs_handle(void)
 {
-    static gsize once;
-    static csh handle;
+    static __thread csh handle;
+    static __thread bool tried;
 
-    if (g_once_init_enter(&once)) {
+    if (!tried) {
+        tried = true;
         if (cs_open(CS_ARCH_PPC, CS_MODE_32 | CS_MODE_BIG_ENDIAN, &handle) != CS_ERR_OK) {
             handle = 0;
         }
-        g_once_init_leave(&once, 1);
     }
     return handle;
 }
