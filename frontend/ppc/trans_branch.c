@@ -20,8 +20,11 @@ bool ppc_trans_b(PpcDisas *ctx, const PpcArgs *a)
     if (a->lk) {
         ppc_set32(ctx, PPC_OFF(lr), ppc_const(ctx, ctx->next_pc));
     }
-    ppc_gen_goto(ctx, target);
-    ctx->end_block = true;
+    /* "bl .+4; mflr" (and "bcl 20,31,.+4") reads the pc in PIC code: no need to end the block. */
+    if (target != ctx->next_pc) {
+        ppc_gen_goto(ctx, target);
+        ctx->end_block = true;
+    }
     return true;
 }
 
@@ -84,11 +87,14 @@ bool ppc_trans_bc(PpcDisas *ctx, const PpcArgs *a)
     if (a->lk) {
         ppc_set32(ctx, PPC_OFF(lr), ppc_const(ctx, ctx->next_pc));
     }
-    ctx->end_block = true;
     if (ppc_bo_always(a->rt)) {
-        ppc_gen_goto(ctx, target);
+        if (target != ctx->next_pc) {       /* see ppc_trans_b */
+            ppc_gen_goto(ctx, target);
+            ctx->end_block = true;
+        }
         return true;
     }
+    ctx->end_block = true;
     /*
      * A short forward branch on the same page without a link (an if-then): keep
      * lifting the fall-through path; lift.c places the taken label before the target.
