@@ -210,6 +210,18 @@ START_TEST(test_blr_bctr)
 }
 END_TEST
 
+/* PIC code reads its pc with "bcl 20,31,.+4; mflr": lifted without ending the block. */
+START_TEST(test_pc_read)
+{
+    const uint32_t code[] = { ppct_bc(20, 31, 4, 0, 1), PPCT_MFSPR(3, 8), ppct_b(4, 0, 1), PPCT_MFSPR(4, 8),
+                              PPCT_TRAP };
+
+    ck_assert_int_eq(run_code(code, G_N_ELEMENTS(code)), GUEST_EXIT_BREAKPOINT);
+    ck_assert_uint_eq(R(3), AT(1));
+    ck_assert_uint_eq(R(4), AT(3));
+}
+END_TEST
+
 /* bclrl: the target is LR before the link overwrites it. */
 START_TEST(test_blrl)
 {
@@ -298,6 +310,7 @@ Suite *ppc_branch_suite(void)
     tcase_add_test(tc, test_if_in_loop);
     tcase_add_test(tc, test_compare_branch);
     tcase_add_test(tc, test_blr_bctr);
+    tcase_add_test(tc, test_pc_read);
     tcase_add_test(tc, test_blrl);
     tcase_add_test(tc, test_bcctr_invalid);
     tcase_add_test(tc, test_sc);
