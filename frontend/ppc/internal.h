@@ -217,6 +217,8 @@ void ppc_gen_cr0(PpcDisas *ctx, IrTemp result);
 void ppc_gen_compare(PpcDisas *ctx, int f, IrTemp a, IrTemp b, bool is_signed);
 /* Jump to label when CR bit bi (0..31) equals want; fused with a compare just before. */
 void ppc_gen_crbit_jump(PpcDisas *ctx, int bi, bool want, uint32_t label);
+/* CR bit bi ? if_set : if_clear, fused the same way (isel). */
+IrTemp ppc_gen_crbit_select(PpcDisas *ctx, int bi, IrTemp if_set, IrTemp if_clear);
 /* One CR bit (0..31, Book I numbering) as an i32 0/1, and writing one. */
 IrTemp ppc_get_crbit(PpcDisas *ctx, int bit);
 void ppc_set_crbit(PpcDisas *ctx, int bit, IrTemp v);

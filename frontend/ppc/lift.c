@@ -80,20 +80,37 @@ void ppc_gen_compare(PpcDisas *ctx, int f, IrTemp a, IrTemp b, bool is_signed)
  * field (and no label lies between, so it is the only way here), LT/GT/EQ are the
  * comparison itself.  SO comes from XER and is always tested in the field.
  */
-void ppc_gen_crbit_jump(PpcDisas *ctx, int bi, bool want, uint32_t label)
+/* The condition "CR bit bi is set" as (cond, x, y): the fused compare, or a test of the field. */
+static IrCond ppc_crbit_cond(PpcDisas *ctx, int bi, IrTemp *x, IrTemp *y)
 {
-    IrBlock *blk = ctx->blk;
     int f = bi >> 2, bit = bi & 3;
 
     if (ctx->cmp.valid && ctx->cmp.insn_index + 1 == ctx->insn_index && ctx->cmp.field == f && bit != 3) {
         bool s = ctx->cmp.is_signed;
-        IrCond c = bit == 0 ? (s ? IR_COND_LT : IR_COND_LTU) : bit == 1 ? (s ? IR_COND_GT : IR_COND_GTU) : IR_COND_EQ;
 
-        ir_brcond(blk, want ? c : ir_cond_invert(c), ctx->cmp.a, ctx->cmp.b, label);
-        return;
+        *x = ctx->cmp.a;
+        *y = ctx->cmp.b;
+        return bit == 0 ? (s ? IR_COND_LT : IR_COND_LTU) : bit == 1 ? (s ? IR_COND_GT : IR_COND_GTU) : IR_COND_EQ;
     }
-    ir_brcond(blk, want ? IR_COND_TSTNE : IR_COND_TSTEQ, ppc_get32(ctx, PPC_OFF_CR(f)), ppc_const(ctx, 8u >> bit),
-              label);
+    *x = ppc_get32(ctx, PPC_OFF_CR(f));
+    *y = ppc_const(ctx, 8u >> bit);
+    return IR_COND_TSTNE;
+}
+
+void ppc_gen_crbit_jump(PpcDisas *ctx, int bi, bool want, uint32_t label)
+{
+    IrTemp x, y;
+    IrCond c = ppc_crbit_cond(ctx, bi, &x, &y);
+
+    ir_brcond(ctx->blk, want ? c : ir_cond_invert(c), x, y, label);
+}
+
+IrTemp ppc_gen_crbit_select(PpcDisas *ctx, int bi, IrTemp if_set, IrTemp if_clear)
+{
+    IrTemp x, y;
+    IrCond c = ppc_crbit_cond(ctx, bi, &x, &y);
+
+    return ir_select(ctx->blk, c, x, y, if_set, if_clear);
 }
 
 void ppc_gen_cr0(PpcDisas *ctx, IrTemp result)

@@ -373,12 +373,9 @@ bool ppc_trans_rlwnm(PpcDisas *ctx, const PpcArgs *a)
 /* isel rT, rA|0, rB, BC (Book I 3.3.11): rT = CR[BC] ? (rA|0) : rB. */
 bool ppc_trans_isel(PpcDisas *ctx, const PpcArgs *a)
 {
-    IrBlock *blk = ctx->blk;
-    int bc = a->rc;
-    IrTemp field = ppc_get32(ctx, PPC_OFF_CR(bc >> 2));
+    IrTemp x = ppc_get_ra0(ctx, a->ra), y = ppc_get_gpr(ctx, a->rb);
 
-    ppc_set_gpr(ctx, a->rt, ir_select(blk, IR_COND_TSTNE, field, ppc_const(ctx, 8u >> (bc & 3)),
-                                      ppc_get_ra0(ctx, a->ra), ppc_get_gpr(ctx, a->rb)));
+    ppc_set_gpr(ctx, a->rt, ppc_gen_crbit_select(ctx, a->rc, x, y));
     return true;
 }
 

@@ -339,6 +339,23 @@ START_TEST(test_isel)
 }
 END_TEST
 
+/* isel right after a compare (the fused form) for each bit, signed and unsigned. */
+START_TEST(test_isel_after_compare)
+{
+    R(1) = 11;
+    R(2) = 22;
+    R(3) = (uint32_t)-5;
+    R(4) = 7;
+    RUN(CMPW(2, 3, 4), ISEL(10, 1, 2, 8), CMPLW(2, 3, 4), ISEL(11, 1, 2, 8), CMPLW(2, 3, 4), ISEL(12, 1, 2, 9),
+        CMPW(2, 4, 4), ISEL(13, 1, 2, 10), CMPWI(0, 3, -5), ISEL(14, 1, 2, 1));
+    ck_assert_uint_eq(R(10), 11);               /* -5 < 7 signed */
+    ck_assert_uint_eq(R(11), 22);               /* not below unsigned */
+    ck_assert_uint_eq(R(12), 11);               /* above unsigned */
+    ck_assert_uint_eq(R(13), 11);               /* equal */
+    ck_assert_uint_eq(R(14), 22);               /* not greater */
+}
+END_TEST
+
 START_TEST(test_cr_ops)
 {
     m.cpu->cr[0] = PPC_CR_LT | PPC_CR_EQ;
@@ -398,6 +415,7 @@ Suite *ppc_int_suite(void)
     tcase_add_test(tc, test_rotates);
     tcase_add_test(tc, test_compares);
     tcase_add_test(tc, test_isel);
+    tcase_add_test(tc, test_isel_after_compare);
     tcase_add_test(tc, test_cr_ops);
     tcase_add_test(tc, test_cr_moves);
     tcase_add_test(tc, test_xer_moves);
