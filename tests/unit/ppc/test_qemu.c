@@ -478,7 +478,7 @@ END_TEST
  * A whole program: copies with update forms, a call and return, byte-reversed and
  * halfword accesses, lmw/stmw, lswi/stswi, an lwarx/stwcx. loop, dcbz, division, a
  * jump table through bctr, compares and CR logic, FP arithmetic and conversions,
- * carries, an if-then inside a loop.  It writes a 288-byte buffer to stdout under
+ * carries, an if-then inside a loop, lfs/stfs format conversions.  It writes a 384-byte buffer to stdout under
  * qemu-ppc; here it stops at that write (r4 = buffer, r5 = length) and the buffers
  * must be equal.
  */
@@ -607,11 +607,25 @@ static const char qt_program[] =
     "4:  addi r5, r5, 1\n"
     "    bdnz 3b\n"
     "    stw r3, 272(r21)\n"
-    "    # write(1, buf, 288); exit(0)\n"
+    "    # stfs of doubles (no rounding: Book I 4.6.3), lfs of singles (4.6.2)\n"
+    "    addi r3, r20, dbls-base-8\n"
+    "    addi r4, r21, 284\n"
+    "    li r5, 8\n"
+    "    mtctr r5\n"
+    "5:  lfdu f1, 8(r3)\n"
+    "    stfsu f1, 4(r4)\n"
+    "    bdnz 5b\n"
+    "    addi r3, r20, sgls-base-4\n"
+    "    addi r4, r21, 312\n"
+    "    mtctr r5\n"
+    "6:  lfsu f1, 4(r3)\n"
+    "    stfdu f1, 8(r4)\n"
+    "    bdnz 6b\n"
+    "    # write(1, buf, 384); exit(0)\n"
     "    li r0, 4\n"
     "    li r3, 1\n"
     "    mr r4, r21\n"
-    "    li r5, 288\n"
+    "    li r5, 384\n"
     "    sc\n"
     "    li r0, 1\n"
     "    li r3, 0\n"
@@ -629,12 +643,15 @@ static const char qt_program[] =
     ".balign 8\n"
     "dbl: .double 3.25, 1.5\n"
     "table: .long case0-base, case1-base, case2-base\n"
+    "dbls: .long 0x3ff00000, 0x00000001, 0x47efffff, 0xffffffff, 0x380fffff, 0xffffffff, 0x36a00000, 0x00000001\n"
+    "      .long 0x7ff00000, 0x00000001, 0x7e37e43c, 0x8800759c, 0x00000000, 0x00000001, 0xc7f00000, 0x00000000\n"
+    "sgls: .long 0x00000001, 0x807fffff, 0x7f800001, 0xff800000, 0x3f800001, 0x00400000, 0x7fc00000, 0x80000000\n"
     "src: .long 0x01234567, 0x89abcdef, 0xdeadbeef, 0xcafef00d, 0x11223344, 0x55667788, 0x99aabbcc, 0xddeeff00\n"
     "     .long 0x0f1e2d3c, 0x4b5a6978, 0x8796a5b4, 0xc3d2e1f0, 0x13579bdf, 0x2468ace0, 0x7fffffff, 0x80000001\n"
     ".balign 32\n"
     "buf: .fill 160, 1, 0\n"
     "     .fill 32, 1, 0xff\n"
-    "     .fill 96, 1, 0\n";
+    "     .fill 192, 1, 0\n";
 
 START_TEST(test_program_against_qemu)
 {
