@@ -123,6 +123,21 @@ START_TEST(test_single_rounding)
 }
 END_TEST
 
+START_TEST(test_sqrt_and_estimates)
+{
+    F(1) = TWO;
+    F(2) = bits(4.0);
+    RUN(FSQRT(3, 1));
+    ck_assert_uint_eq(F(3), UINT64_C(0x3ff6a09e667f3bcd));     /* rounded up: FR */
+    ck_assert_uint_eq(FPSCR & (PPC_FPSCR_FR | PPC_FPSCR_FI | PPC_FPSCR_XX),
+                      PPC_FPSCR_FR | PPC_FPSCR_FI | PPC_FPSCR_XX);
+    RUN(FA(59, 22, 4, 0, 1, 0, 0), FA(59, 24, 5, 0, 1, 0, 0), FA(63, 26, 6, 0, 2, 0, 0));
+    ck_assert_uint_eq(F(4), UINT64_C(0x3ff6a09e60000000));     /* fsqrts: single, rounded down */
+    ck_assert_uint_eq(F(5), bits(0.5));                         /* fres 2 */
+    ck_assert_uint_eq(F(6), bits(0.5));                         /* frsqrte 4 */
+}
+END_TEST
+
 START_TEST(test_divide_by_zero)
 {
     F(1) = ONE;
@@ -403,6 +418,7 @@ Suite *ppc_fp_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_fadd_inexact_modes);
     tcase_add_test(tc, test_single_rounding);
+    tcase_add_test(tc, test_sqrt_and_estimates);
     tcase_add_test(tc, test_divide_by_zero);
     tcase_add_test(tc, test_divide_by_zero_enabled);
     tcase_add_test(tc, test_invalid_operations);
