@@ -298,7 +298,7 @@ uint32_t ppc_reserved_mask(const PpcInsnDesc *d, unsigned opcd)
             used |= 1u << 10;
         }
     }
-    if (d->flags & (PPC_F_RC | PPC_F_RC1)) {
+    if (d->flags & (PPC_F_RC | PPC_F_RC1 | PPC_F_EH)) {
         used |= 1u;
     }
     return ~used;

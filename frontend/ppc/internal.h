@@ -65,6 +65,7 @@ typedef enum PpcFormat {
 #define PPC_F_RC   0x1u     /* bit 31 is Rc (record form allowed); otherwise reserved */
 #define PPC_F_RC1  0x2u     /* bit 31 must be 1 (stwcx.) */
 #define PPC_F_OE   0x4u     /* the XO form's OE bit is meaningful */
+#define PPC_F_EH   0x8u     /* bit 31 is lwarx's EH hint (Book II 4.4.2): allowed, ignored */
 
 /* Fields of one instruction; the format's extractor fills the ones it has. */
 typedef struct PpcArgs {

@@ -212,6 +212,7 @@ static const PpcInsnDesc *frontend_accepts(uint32_t w, PpcArgs *a)
  * Capstone 4 gaps, checked against binutils 2.40 instead: it has no XO forms with
  * OE = 1 (addo, subfo., divwo...; objdump names them), so those are compared with OE
  * cleared; it has no mtfsb0./mtfsb1. (objdump: "mtfsb1. 1"), compared with Rc cleared;
+ * it has no lwarx EH hint (objdump: "lwarx r3,0,r8,1"), compared with EH cleared;
  * it rejects dcbt/dcbtst with a nonzero TH field (objdump: "dcbt r1,r26,23") and
  * lswx/stswx with some register combinations (objdump: "lswx r29,r5,r28"); it has no
  * mcrxr (objdump: "mcrxr cr3") and no fcmpo (objdump: "fcmpo cr0,f1,f2").
@@ -222,7 +223,7 @@ static uint32_t capstone_view(const PpcInsnDesc *d, uint32_t w, bool *skip)
     if (d->flags & PPC_F_OE) {
         w &= ~(1u << 10);
     }
-    if (d->trans == ppc_trans_mtfsb) {
+    if (d->trans == ppc_trans_mtfsb || (d->flags & PPC_F_EH)) {
         w &= ~1u;
     }
     return w;

@@ -195,6 +195,17 @@ START_TEST(test_reservation)
 }
 END_TEST
 
+/* lwarx with the EH hint (bit 31) behaves as without it. */
+START_TEST(test_reservation_eh_hint)
+{
+    ppct_wr32(&m, PPCT_DATA, 7);
+    R(1) = PPCT_DATA;
+    RUN(LWARX(3, 0, 1) | 1, PPCT_ADDI(3, 3, 1), STWCX(3, 0, 1));
+    ck_assert_uint_eq(ppct_rd32(&m, PPCT_DATA), 8);
+    ck_assert_uint_eq(m.cpu->cr[0], PPC_CR_EQ);
+}
+END_TEST
+
 START_TEST(test_reservation_lost)
 {
     ppct_wr32(&m, PPCT_DATA, 1);
@@ -257,6 +268,7 @@ Suite *ppc_mem_suite(void)
     tcase_add_test(tc, test_string_immediate);
     tcase_add_test(tc, test_string_indexed);
     tcase_add_test(tc, test_reservation);
+    tcase_add_test(tc, test_reservation_eh_hint);
     tcase_add_test(tc, test_reservation_lost);
     tcase_add_test(tc, test_misaligned_lwarx);
     tcase_add_test(tc, test_dcbz_and_barriers);
