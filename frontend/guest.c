@@ -6,10 +6,12 @@
 #include <stdio.h>
 
 #include "frontend/guest.h"
+#include "frontend/ppc/cpu.h"
 #include "frontend/riscv/cpu.h"
 
 static const GuestArch *const guest_archs[] = {
     &rv64_arch,
+    &ppc32_arch,
 };
 
 const GuestArch *guest_arch_by_elf(uint16_t machine)

@@ -2,8 +2,9 @@
 # Install everything mimic needs to build and test on Debian 12 (run as root).
 # Build: compiler, CMake, Ninja and the libraries named in docs/ARCHITECTURE.md.
 # Tests: Debian's cross compilers (guest programs are compiled at test time), libgomp for
-# the riscv64 OpenMP guest test, device-tree-compiler and opensbi (board tests decode the
-# tree and load real firmware), and qemu-user as the reference the guest tests compare against.
+# the riscv64 OpenMP guest test, PowerPC binutils (the ppc unit tests' qemu-ppc comparison
+# program), device-tree-compiler, opensbi and u-boot-qemu (board tests decode the tree and
+# boot real firmware), and qemu-user as the reference the guest tests compare against.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 SUDO=
@@ -13,5 +14,5 @@ $SUDO apt-get install -y -q --no-install-recommends \
     build-essential cmake ninja-build pkg-config python3 \
     libglib2.0-dev libcapstone-dev libffi-dev check libfdt-dev device-tree-compiler \
     gcc-riscv64-linux-gnu g++-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu \
-    libgomp1-riscv64-cross opensbi \
-    u-boot-qemu qemu-user
+    libgomp1-riscv64-cross opensbi u-boot-qemu binutils-powerpc-linux-gnu \
+    qemu-user

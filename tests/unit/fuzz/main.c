@@ -3,12 +3,14 @@
 #include <stdlib.h>
 
 Suite *fuzz_engines_suite(void);
+Suite *fuzz_ppc_suite(void);
 
 int main(void)
 {
     SRunner *sr = srunner_create(fuzz_engines_suite());
     int failed;
 
+    srunner_add_suite(sr, fuzz_ppc_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

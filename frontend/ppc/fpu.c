@@ -1,0 +1,589 @@
+/*
+ * Classic PowerPC floating point (Power ISA 2.06 Book I chapter 4) on the host's
+ * SSE unit: arithmetic, fused multiply-add, conversions, compares and FPSCR updates.
+ *
+ * Each operation loads MXCSR with FPSCR[RN] and no flags, runs on the host and
+ * reads the flags back: OE/UE/PE/ZE become OX/UX/XX/ZX (x86 with underflow masked
+ * sets UE only for a tiny inexact result, PowerPC's UX rule with UE=0).  Invalid
+ * operations and NaN operands never reach the host: they are sorted out first by
+ * the PowerPC rules (Book I 4.3.6 and 4.4.1):
+ *   - a NaN operand propagates quieted, the first of frA, frB, frC that is a NaN
+ *     (fmul: frA, frC; the fused forms: frA, frB, frC); a single-precision result
+ *     keeps only the NaN's single-format fraction;
+ *   - an invalid operation without NaN operands gives the default QNaN
+ *     0x7ff8000000000000 and sets its VX* bit (VXSNAN for signalling NaNs);
+ *   - the fused negative forms negate a result that is not a NaN.
+ * FI is "inexact"; FR ("fraction incremented") is found by recomputing an inexact
+ * result rounding toward zero: if that differs, rounding increased the magnitude.
+ * PowerPC detects tininess before rounding, x86 after: the one case that differs, a
+ * result rounded up to the smallest normal, gets UX here.
+ *
+ * Single-precision results (the A forms of opcode 59, frsp) are rounded once to
+ * single: the operation runs in double rounding toward zero, the lost bits are
+ * kept as a sticky low bit (round to odd, exact for the 29 extra bits), then
+ * cvtsd2ss rounds in the guest's mode.  They are stored as doubles and FPRF
+ * classifies them as singles.
+ *
+ * Enabled exceptions: with VE=1 (invalid) or ZE=1 (divide by zero) the target
+ * register and FPRF are left unchanged, as Book I 4.4 requires.  The program
+ * interrupt itself needs MSR[FE0/FE1] != 0, which Linux leaves at 0 for user
+ * programs by default, so no trap is raised; with OE=1/UE=1 the result is the
+ * disabled-exception result (the exponent-adjusted result of an enabled overflow or
+ * underflow is not produced).  FPSCR[NI] (non-IEEE mode) is ignored: results are IEEE.
+ *
+ * The common case of fadd/fsub/fmul/fdiv is lifted inline (trans_fp.c,
+ * ppc_gen_fp_fast); these helpers are its slow path and must agree with it.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <string.h>
+#include <xmmintrin.h>
+#include <emmintrin.h>
+
+#include "frontend/ppc/internal.h"
+
+#define PPC_MXCSR_IE      0x0001u
+#define PPC_MXCSR_ZE      0x0004u
+#define PPC_MXCSR_OE      0x0008u
+#define PPC_MXCSR_UE      0x0010u
+#define PPC_MXCSR_PE      0x0020u
+#define PPC_MXCSR_FLAGS   0x003fu
+#define PPC_MXCSR_CTRL    0x1f80u   /* every exception masked, no FTZ/DAZ */
+#define PPC_MXCSR_RZ      0x6000u
+
+#define PPC_DEFAULT_QNAN  UINT64_C(0x7ff8000000000000)
+#define PPC_SIGN          (UINT64_C(1) << 63)
+#define PPC_QUIET_BIT     (UINT64_C(1) << 51)
+
+/* MXCSR RC per FPSCR[RN]: nearest, toward zero, toward +inf, toward -inf. */
+static const uint32_t ppc_mxcsr_rc[4] = { 0x0000, 0x6000, 0x4000, 0x2000 };
+
+/* FPRF values (Book I figure 56): C || FPCC. */
+#define PPC_FPRF_QNAN     0x11u
+#define PPC_FPRF_NINF     0x09u
+#define PPC_FPRF_NNORM    0x08u
+#define PPC_FPRF_NDENORM  0x18u
+#define PPC_FPRF_NZERO    0x12u
+#define PPC_FPRF_PZERO    0x02u
+#define PPC_FPRF_PDENORM  0x14u
+#define PPC_FPRF_PNORM    0x04u
+#define PPC_FPRF_PINF     0x05u
+
+static inline uint32_t ppc_getcsr(void)
+{
+    uint32_t v;
+
+    __asm__ volatile("stmxcsr %0" : "=m"(v));
+    return v;
+}
+
+static inline void ppc_setcsr(uint32_t v)
+{
+    __asm__ volatile("ldmxcsr %0" : : "m"(v));
+}
+
+#define PPC_FP_BARRIER(v) __asm__ volatile("" : "+x"(v))
+
+static inline double ppc_d(uint64_t v)
+{
+    double d;
+
+    memcpy(&d, &v, 8);
+    return d;
+}
+
+static inline uint64_t ppc_u(double d)
+{
+    uint64_t u;
+
+    memcpy(&u, &d, 8);
+    return u;
+}
+
+static inline bool ppc_isnan(uint64_t u) { return (u & ~PPC_SIGN) > UINT64_C(0x7ff0000000000000); }
+static inline bool ppc_issnan(uint64_t u) { return ppc_isnan(u) && !(u & PPC_QUIET_BIT); }
+static inline bool ppc_isinf(uint64_t u) { return (u & ~PPC_SIGN) == UINT64_C(0x7ff0000000000000); }
+static inline bool ppc_iszero(uint64_t u) { return (u & ~PPC_SIGN) == 0; }
+static inline bool ppc_neg(uint64_t u) { return u >> 63; }
+
+uint32_t ppc_fpscr_summary(uint32_t fpscr)
+{
+    uint32_t en = fpscr & (PPC_FPSCR_VE | PPC_FPSCR_OE | PPC_FPSCR_UE | PPC_FPSCR_ZE | PPC_FPSCR_XE);
+
+    fpscr &= ~(PPC_FPSCR_VX | PPC_FPSCR_FEX);
+    if (fpscr & PPC_FPSCR_VX_ALL) {
+        fpscr |= PPC_FPSCR_VX;
+    }
+    /* VE..XE (bits 7..3) line up with VX, OX, UX, ZX, XX (bits 29..25) shifted by 22. */
+    if (((fpscr >> 22) & en) != 0) {
+        fpscr |= PPC_FPSCR_FEX;
+    }
+    return fpscr;
+}
+
+/* Record new exception bits: sticky OR, FX when any of them goes from 0 to 1. */
+static void ppc_fp_raise(PpcCpu *cpu, uint32_t exc)
+{
+    if (exc & ~cpu->fpscr) {
+        cpu->fpscr |= PPC_FPSCR_FX;
+    }
+    cpu->fpscr = ppc_fpscr_summary(cpu->fpscr | exc);
+}
+
+static void ppc_set_fprf(PpcCpu *cpu, uint32_t fprf)
+{
+    cpu->fpscr = (cpu->fpscr & ~PPC_FPSCR_FPRF) | fprf << PPC_FPSCR_FPRF_SHIFT;
+}
+
+static void ppc_set_fr_fi(PpcCpu *cpu, bool fr, bool fi)
+{
+    cpu->fpscr = (cpu->fpscr & ~(PPC_FPSCR_FR | PPC_FPSCR_FI)) | (fr ? PPC_FPSCR_FR : 0) |
+                 (fi ? PPC_FPSCR_FI : 0);
+}
+
+static uint32_t ppc_class_d(uint64_t u)
+{
+    bool n = ppc_neg(u);
+    uint64_t e = (u >> 52) & 0x7ff;
+
+    if (ppc_isnan(u)) {
+        return PPC_FPRF_QNAN;
+    }
+    if (ppc_isinf(u)) {
+        return n ? PPC_FPRF_NINF : PPC_FPRF_PINF;
+    }
+    if (ppc_iszero(u)) {
+        return n ? PPC_FPRF_NZERO : PPC_FPRF_PZERO;
+    }
+    if (e == 0) {
+        return n ? PPC_FPRF_NDENORM : PPC_FPRF_PDENORM;
+    }
+    return n ? PPC_FPRF_NNORM : PPC_FPRF_PNORM;
+}
+
+static uint32_t ppc_class_s(float f)
+{
+    uint32_t u;
+
+    memcpy(&u, &f, 4);
+    if ((u & 0x7f800000u) == 0 && (u & 0x7fffffu) != 0) {
+        return (u >> 31) ? PPC_FPRF_NDENORM : PPC_FPRF_PDENORM;
+    }
+    return ppc_class_d(ppc_u((double)f));
+}
+
+/* A NaN operand as a result: quieted, and for single results cut to single's fraction. */
+static uint64_t ppc_quiet(uint64_t u, bool single)
+{
+    u |= PPC_QUIET_BIT;
+    return single ? u & UINT64_C(0xffffffffe0000000) : u;
+}
+
+/* --- The host computation --- */
+
+typedef enum PpcFpKind {
+    PPC_K_ADD, PPC_K_SUB, PPC_K_MUL, PPC_K_DIV, PPC_K_SQRT, PPC_K_RE, PPC_K_RSQRTE, PPC_K_FMA,
+} PpcFpKind;
+
+typedef struct PpcFpOp {
+    PpcFpKind kind;
+    bool single;
+    double x, y, z;             /* operands in role order (FMA: x * y + z) */
+} PpcFpOp;
+
+static double ppc_host_op(const PpcFpOp *op)
+{
+    double x = op->x, y = op->y, z = op->z, r;
+
+    PPC_FP_BARRIER(x);
+    PPC_FP_BARRIER(y);
+    PPC_FP_BARRIER(z);
+    switch (op->kind) {
+    case PPC_K_ADD: r = x + y; break;
+    case PPC_K_SUB: r = x - y; break;
+    case PPC_K_MUL: r = x * y; break;
+    case PPC_K_DIV: r = x / y; break;
+    case PPC_K_SQRT: r = _mm_cvtsd_f64(_mm_sqrt_sd(_mm_set_sd(x), _mm_set_sd(x))); break;
+    case PPC_K_RE: r = 1.0 / x; break;
+    case PPC_K_RSQRTE: r = 1.0 / _mm_cvtsd_f64(_mm_sqrt_sd(_mm_set_sd(x), _mm_set_sd(x))); break;
+    case PPC_K_FMA: r = fma(x, y, z); break;
+    default: g_assert_not_reached();
+    }
+    PPC_FP_BARRIER(r);
+    return r;
+}
+
+/*
+ * Run op with MXCSR rounding rc; returns the result bits (a double, or for single
+ * ops the single result widened) and the host flags it raised.
+ */
+static uint64_t ppc_run(const PpcFpOp *op, uint32_t rc, uint32_t *flags)
+{
+    double r;
+
+    if (!op->single) {
+        ppc_setcsr(PPC_MXCSR_CTRL | rc);
+        r = ppc_host_op(op);
+        *flags = ppc_getcsr() & PPC_MXCSR_FLAGS;
+        return ppc_u(r);
+    }
+    ppc_setcsr(PPC_MXCSR_CTRL | PPC_MXCSR_RZ);
+    r = ppc_host_op(op);
+    uint32_t first = ppc_getcsr() & PPC_MXCSR_FLAGS;
+    if (first & PPC_MXCSR_PE) {
+        r = ppc_d(ppc_u(r) | 1);        /* round to odd */
+    }
+    ppc_setcsr(PPC_MXCSR_CTRL | rc);
+    float f = _mm_cvtss_f32(_mm_cvtsd_ss(_mm_setzero_ps(), _mm_set_sd(r)));
+    __asm__ volatile("" : "+x"(f));
+    *flags = (ppc_getcsr() & PPC_MXCSR_FLAGS) | (first & (PPC_MXCSR_ZE | PPC_MXCSR_PE));
+    return ppc_u((double)f);
+}
+
+/*
+ * Finish a finite-operand operation: status bits from the host flags, FR by the
+ * round-toward-zero rerun, FPRF.  Returns the result.
+ */
+static uint64_t ppc_fp_compute(PpcCpu *cpu, const PpcFpOp *op, bool set_fprf)
+{
+    uint32_t saved = ppc_getcsr(), flags, rzflags, exc = 0;
+    uint32_t rc = ppc_mxcsr_rc[cpu->fpscr & PPC_FPSCR_RN];
+    uint64_t r = ppc_run(op, rc, &flags);
+    bool fr = false, fi = (flags & PPC_MXCSR_PE) != 0;
+
+    if (fi && rc != PPC_MXCSR_RZ) {
+        fr = (ppc_run(op, PPC_MXCSR_RZ, &rzflags) & ~PPC_SIGN) != (r & ~PPC_SIGN);
+    }
+    ppc_setcsr(saved);
+    if (flags & PPC_MXCSR_OE) {
+        exc |= PPC_FPSCR_OX;
+    }
+    if (flags & PPC_MXCSR_UE) {
+        exc |= PPC_FPSCR_UX;
+    } else if (fi && fr) {
+        /* Rounded up to the smallest normal from below: tiny before rounding. */
+        uint64_t mag = r & ~PPC_SIGN;
+
+        if (mag == (op->single ? ppc_u(0x1p-126) : UINT64_C(0x0010000000000000))) {
+            exc |= PPC_FPSCR_UX;
+        }
+    }
+    if (fi) {
+        exc |= PPC_FPSCR_XX;
+    }
+    ppc_fp_raise(cpu, exc);
+    ppc_set_fr_fi(cpu, fr, fi);
+    if (set_fprf) {
+        ppc_set_fprf(cpu, op->single ? ppc_class_s((float)ppc_d(r)) : ppc_class_d(r));
+    }
+    return r;
+}
+
+/* An invalid operation or NaN result: FR/FI cleared; with VE=1 nothing else is written. */
+static uint64_t ppc_fp_nan_result(PpcCpu *cpu, uint32_t exc, uint64_t result, uint64_t old)
+{
+    ppc_fp_raise(cpu, exc);
+    ppc_set_fr_fi(cpu, false, false);
+    if ((exc & PPC_FPSCR_VX_ALL) && (cpu->fpscr & PPC_FPSCR_VE)) {
+        return old;
+    }
+    ppc_set_fprf(cpu, PPC_FPRF_QNAN);
+    return result;
+}
+
+uint64_t helper_ppc_farith(void *opaque, uint64_t a, uint64_t b, uint64_t c, uint64_t old, uint32_t opc)
+{
+    PpcCpu *cpu = opaque;
+    bool single = opc & PPC_FP_S;
+    bool is_fma = opc & 0x80;
+    PpcFpOp op = { .kind = is_fma ? PPC_K_FMA : (PpcFpKind)PPC_FP_OP(opc), .single = single };
+    uint64_t in[3];                 /* operands in NaN-priority order */
+    unsigned n;
+    uint32_t exc = 0;
+
+    /* Roles and NaN priority (frA, frB, frC among the operands used). */
+    switch (op.kind) {
+    case PPC_K_MUL:
+        in[0] = a, in[1] = c, n = 2;
+        break;
+    case PPC_K_SQRT:
+    case PPC_K_RE:
+    case PPC_K_RSQRTE:
+        in[0] = b, n = 1;
+        break;
+    case PPC_K_FMA:
+        in[0] = a, in[1] = b, in[2] = c, n = 3;
+        break;
+    default:
+        in[0] = a, in[1] = b, n = 2;
+        break;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (ppc_issnan(in[i])) {
+            exc |= PPC_FPSCR_VXSNAN;
+        }
+    }
+    if (op.kind == PPC_K_FMA && ((ppc_isinf(a) && ppc_iszero(c)) || (ppc_iszero(a) && ppc_isinf(c)))) {
+        exc |= PPC_FPSCR_VXIMZ;     /* even with a NaN addend */
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (ppc_isnan(in[i])) {
+            return ppc_fp_nan_result(cpu, exc, ppc_quiet(in[i], single), old);
+        }
+    }
+
+    /* No NaN operands: the invalid operations (Book I 4.4.1). */
+    bool neg_y = false;
+    switch (op.kind) {
+    case PPC_K_SUB:
+        neg_y = true;
+        /* fall through */
+    case PPC_K_ADD:
+        if (ppc_isinf(a) && ppc_isinf(b) && (ppc_neg(a) != (ppc_neg(b) ^ neg_y))) {
+            exc |= PPC_FPSCR_VXISI;
+        }
+        break;
+    case PPC_K_MUL:
+        if ((ppc_isinf(a) && ppc_iszero(c)) || (ppc_iszero(a) && ppc_isinf(c))) {
+            exc |= PPC_FPSCR_VXIMZ;
+        }
+        break;
+    case PPC_K_DIV:
+        if (ppc_iszero(a) && ppc_iszero(b)) {
+            exc |= PPC_FPSCR_VXZDZ;
+        } else if (ppc_isinf(a) && ppc_isinf(b)) {
+            exc |= PPC_FPSCR_VXIDI;
+        }
+        break;
+    case PPC_K_SQRT:
+    case PPC_K_RSQRTE:
+        if (ppc_neg(b) && !ppc_iszero(b)) {
+            exc |= PPC_FPSCR_VXSQRT;
+        }
+        break;
+    case PPC_K_FMA:
+        if (!(exc & PPC_FPSCR_VXIMZ) && (ppc_isinf(a) || ppc_isinf(c)) && ppc_isinf(b) &&
+            ((ppc_neg(a) ^ ppc_neg(c)) != (ppc_neg(b) ^ !!(opc & PPC_FMA_NEG_C)))) {
+            exc |= PPC_FPSCR_VXISI;
+        }
+        break;
+    case PPC_K_RE:
+        break;
+    }
+    if (exc) {
+        return ppc_fp_nan_result(cpu, exc, PPC_DEFAULT_QNAN, old);
+    }
+
+    /* Division by zero (fdiv, fres, frsqrte of a zero): ZX; with ZE=1 frT is kept. */
+    if ((op.kind == PPC_K_DIV && ppc_iszero(b) && !ppc_isinf(a)) ||
+        ((op.kind == PPC_K_RE || op.kind == PPC_K_RSQRTE) && ppc_iszero(b))) {
+        if (cpu->fpscr & PPC_FPSCR_ZE) {
+            ppc_fp_raise(cpu, PPC_FPSCR_ZX);
+            ppc_set_fr_fi(cpu, false, false);
+            return old;
+        }
+    }
+
+    switch (op.kind) {
+    case PPC_K_MUL:
+        op.x = ppc_d(a), op.y = ppc_d(c);
+        break;
+    case PPC_K_SQRT:
+    case PPC_K_RE:
+    case PPC_K_RSQRTE:
+        op.x = ppc_d(b);
+        break;
+    case PPC_K_FMA:
+        op.x = ppc_d(a), op.y = ppc_d(c);
+        op.z = (opc & PPC_FMA_NEG_C) ? -ppc_d(b) : ppc_d(b);
+        break;
+    default:
+        op.x = ppc_d(a), op.y = ppc_d(b);
+        break;
+    }
+    uint64_t r = ppc_fp_compute(cpu, &op, true);
+    if (op.kind == PPC_K_DIV || op.kind == PPC_K_RE || op.kind == PPC_K_RSQRTE) {
+        /* The host's ZE became nothing above; a zero divisor is ZX with FR/FI clear. */
+        if (ppc_iszero(b)) {
+            ppc_fp_raise(cpu, PPC_FPSCR_ZX);
+            ppc_set_fr_fi(cpu, false, false);
+        }
+    }
+    if (is_fma && (opc & PPC_FMA_NEG_R)) {
+        r ^= PPC_SIGN;
+        ppc_set_fprf(cpu, single ? ppc_class_s((float)ppc_d(r)) : ppc_class_d(r));
+    }
+    return r;
+}
+
+/* --- Conversions (Book I 4.6.7) --- */
+
+static uint64_t ppc_fctiw(PpcCpu *cpu, uint64_t b, uint64_t old, bool toward_zero)
+{
+    double x = ppc_d(b), t;
+    uint32_t exc = 0;
+    unsigned rn = toward_zero ? 1 : (cpu->fpscr & PPC_FPSCR_RN);
+
+    if (ppc_isnan(b)) {
+        exc = PPC_FPSCR_VXCVI | (ppc_issnan(b) ? PPC_FPSCR_VXSNAN : 0);
+        ppc_fp_raise(cpu, exc);
+        ppc_set_fr_fi(cpu, false, false);
+        return (cpu->fpscr & PPC_FPSCR_VE) ? old : UINT64_C(0x80000000);
+    }
+    switch (rn) {
+    case 0: t = roundeven(x); break;
+    case 1: t = trunc(x); break;
+    case 2: t = ceil(x); break;
+    default: t = floor(x); break;
+    }
+    if (t >= 2147483648.0 || t < -2147483648.0) {
+        ppc_fp_raise(cpu, PPC_FPSCR_VXCVI);
+        ppc_set_fr_fi(cpu, false, false);
+        if (cpu->fpscr & PPC_FPSCR_VE) {
+            return old;
+        }
+        return t > 0 ? UINT64_C(0x7fffffff) : UINT64_C(0xffffffff80000000);
+    }
+    ppc_set_fr_fi(cpu, fabs(t) > fabs(x), t != x);
+    if (t != x) {
+        ppc_fp_raise(cpu, PPC_FPSCR_XX);
+    }
+    /* FRT[0:31] is undefined; like QEMU, the sign extension of the word. */
+    return (uint64_t)(int64_t)(int32_t)t;
+}
+
+static uint64_t ppc_frsp(PpcCpu *cpu, uint64_t b, uint64_t old)
+{
+    PpcFpOp op = { .kind = PPC_K_ADD, .single = true, .x = ppc_d(b), .y = 0.0 };
+
+    if (ppc_isnan(b)) {
+        return ppc_fp_nan_result(cpu, ppc_issnan(b) ? PPC_FPSCR_VXSNAN : 0, ppc_quiet(b, true), old);
+    }
+    if (ppc_iszero(b)) {
+        /* x + 0.0 would turn -0 into +0 (in round-to-nearest); a zero converts exactly. */
+        ppc_set_fr_fi(cpu, false, false);
+        ppc_set_fprf(cpu, ppc_class_d(b));
+        return b;
+    }
+    return ppc_fp_compute(cpu, &op, true);
+}
+
+uint64_t helper_ppc_fconv(void *opaque, uint64_t b, uint64_t old, uint32_t kind)
+{
+    PpcCpu *cpu = opaque;
+
+    switch (kind) {
+    case PPC_FCONV_FRSP:
+        return ppc_frsp(cpu, b, old);
+    case PPC_FCONV_FCTIW:
+        return ppc_fctiw(cpu, b, old, false);
+    case PPC_FCONV_FCTIWZ:
+        return ppc_fctiw(cpu, b, old, true);
+    }
+    g_assert_not_reached();
+}
+
+/* --- Compares (Book I 4.6.8): FL 8, FG 4, FE 2, FU 1, also into FPSCR[FPCC] --- */
+
+uint32_t helper_ppc_fcmp(void *opaque, uint64_t a, uint64_t b, uint32_t ordered)
+{
+    PpcCpu *cpu = opaque;
+    uint32_t c, exc = 0;
+
+    if (ppc_isnan(a) || ppc_isnan(b)) {
+        c = 1;
+        if (ppc_issnan(a) || ppc_issnan(b)) {
+            exc |= PPC_FPSCR_VXSNAN;
+            if (ordered && !(cpu->fpscr & PPC_FPSCR_VE)) {
+                exc |= PPC_FPSCR_VXVC;
+            }
+        } else if (ordered) {
+            exc |= PPC_FPSCR_VXVC;
+        }
+    } else if (ppc_d(a) < ppc_d(b)) {
+        c = 8;
+    } else if (ppc_d(a) > ppc_d(b)) {
+        c = 4;
+    } else {
+        c = 2;
+    }
+    cpu->fpscr = (cpu->fpscr & ~PPC_FPSCR_FPCC) | c << PPC_FPSCR_FPRF_SHIFT;
+    ppc_fp_raise(cpu, exc);
+    return c;
+}
+
+/* --- FPSCR moves (Book I 4.6.10) --- */
+
+/*
+ * Write the masked bits of value into FPSCR.  FEX and VX are summaries and cannot
+ * be written; for mtfsb1 (set_fx), an exception bit going from 0 to 1 also sets FX.
+ */
+void helper_ppc_fpscr_write(void *opaque, uint32_t value, uint32_t mask, uint32_t set_fx)
+{
+    PpcCpu *cpu = opaque;
+    uint32_t old = cpu->fpscr;
+    uint32_t exc_bits = PPC_FPSCR_OX | PPC_FPSCR_UX | PPC_FPSCR_ZX | PPC_FPSCR_XX | PPC_FPSCR_VX_ALL;
+    uint32_t v;
+
+    mask &= ~(PPC_FPSCR_FEX | PPC_FPSCR_VX);
+    v = (old & ~mask) | (value & mask);
+    if (set_fx && (v & ~old & exc_bits)) {
+        v |= PPC_FPSCR_FX;
+    }
+    cpu->fpscr = ppc_fpscr_summary(v);
+}
+
+/* mcrfs: the field's value, then its exception bits (FX, OX...VXVC, VXSOFT..VXCVI) are cleared. */
+uint32_t helper_ppc_mcrfs(void *opaque, uint32_t field)
+{
+    PpcCpu *cpu = opaque;
+    uint32_t shift = 28 - 4 * field;
+    uint32_t v = (cpu->fpscr >> shift) & 0xf;
+    uint32_t clearable = PPC_FPSCR_FX | PPC_FPSCR_OX | PPC_FPSCR_UX | PPC_FPSCR_ZX | PPC_FPSCR_XX |
+                         PPC_FPSCR_VX_ALL;
+
+    cpu->fpscr = ppc_fpscr_summary(cpu->fpscr & ~((0xfu << shift) & clearable));
+    return v;
+}
+
+/* --- lfs / stfs format conversions (Book I 4.6.2, 4.6.3) --- */
+
+/* Single to double: exact; a NaN keeps its payload (and stays signalling) by bit moves. */
+uint64_t helper_ppc_lfs_cvt(uint32_t s)
+{
+    uint64_t sign = (uint64_t)(s >> 31) << 63;
+    uint32_t e = (s >> 23) & 0xff, m = s & 0x7fffff;
+    float f;
+
+    if (e == 0xff) {
+        return sign | UINT64_C(0x7ff0000000000000) | (uint64_t)m << 29;
+    }
+    memcpy(&f, &s, 4);
+    return ppc_u((double)f);        /* exact for zeros, denormals and normals */
+}
+
+/*
+ * Double to single without rounding: in range (or NaN/inf), the sign, the exponent's
+ * low bits and the fraction's top 23 bits; a value below single's normal range is
+ * denormalized by shifting (truncating), as the "DOUBLE to SINGLE" rule says.
+ */
+uint64_t helper_ppc_stfs_cvt(uint64_t d)
+{
+    uint32_t sign = (uint32_t)(d >> 63) << 31;
+    int e = (int)((d >> 52) & 0x7ff);
+    uint64_t frac = d & UINT64_C(0xfffffffffffff);
+
+    if (e > 896 || (e == 0 && frac == 0)) {
+        if (e == 0) {
+            return sign;
+        }
+        return sign | (uint32_t)((d >> 32) & 0x40000000u) | (uint32_t)((d >> 29) & 0x3fffffffu);
+    }
+    if (e >= 874) {
+        /* Denormalize: the implicit 1 and fraction shifted right by 897 - e more places. */
+        uint64_t m = (frac | (UINT64_C(1) << 52)) >> (29 + 897 - e);
+
+        return sign | (uint32_t)m;
+    }
+    return sign;                    /* undefined in the ISA: too small even for a denormal */
+}

@@ -1,0 +1,267 @@
+/*
+ * The PowerPC block lifter: fetches big-endian instruction words, decodes them
+ * through the tables and calls their trans_ functions.  It also owns the
+ * register accessors and the CR/XER idioms every trans_ file uses (the RA=0 rule,
+ * CR0 of record forms, OV/SO), so each quirk lives in one place.
+ *
+ * Block ends: a branch, trap, sc or context-synchronizing instruction (the trans_
+ * function sets ctx->end_block; a short forward conditional branch does not: lifting
+ * goes on with its fall-through path, see PpcDisas.fwd), before an instruction on the next 4 KiB page,
+ * after max_insns instructions, or before an instruction that cannot be fetched
+ * (a fetch fault on the first instruction raises GUEST_EXIT_FETCH_FAULT).
+ */
+#include "frontend/ppc/internal.h"
+
+#define PPC_DEFAULT_MAX_INSNS 512
+#define PPC_PAGE_MASK (~(uint64_t)0xfff)
+
+/* --- Register accessors --- */
+
+IrTemp ppc_const(PpcDisas *ctx, uint32_t v)
+{
+    return ir_const_i32(ctx->blk, v);
+}
+
+IrTemp ppc_get32(PpcDisas *ctx, uint32_t off)
+{
+    return ir_get(ctx->blk, IR_I32, off);
+}
+
+void ppc_set32(PpcDisas *ctx, uint32_t off, IrTemp v)
+{
+    ir_set(ctx->blk, off, v);
+}
+
+IrTemp ppc_get_gpr(PpcDisas *ctx, int r)
+{
+    return ir_get(ctx->blk, IR_I32, PPC_OFF_GPR(r));
+}
+
+void ppc_set_gpr(PpcDisas *ctx, int r, IrTemp v)
+{
+    ir_set(ctx->blk, PPC_OFF_GPR(r), v);
+}
+
+IrTemp ppc_get_ra0(PpcDisas *ctx, int ra)
+{
+    return ra == 0 ? ppc_const(ctx, 0) : ppc_get_gpr(ctx, ra);
+}
+
+IrTemp ppc_get_fpr(PpcDisas *ctx, int r)
+{
+    return ir_get(ctx->blk, IR_I64, PPC_OFF_FPR(r));
+}
+
+void ppc_set_fpr(PpcDisas *ctx, int r, IrTemp v)
+{
+    ir_set(ctx->blk, PPC_OFF_FPR(r), v);
+}
+
+/* --- CR and XER idioms (Book I 2.3.1, 3.3.8) --- */
+
+void ppc_gen_compare(PpcDisas *ctx, int f, IrTemp a, IrTemp b, bool is_signed)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp lt_gt_eq = ir_select(blk, is_signed ? IR_COND_LT : IR_COND_LTU, a, b, ppc_const(ctx, PPC_CR_LT),
+                                ir_select(blk, is_signed ? IR_COND_GT : IR_COND_GTU, a, b,
+                                          ppc_const(ctx, PPC_CR_GT), ppc_const(ctx, PPC_CR_EQ)));
+
+    ppc_set32(ctx, PPC_OFF_CR(f), ir_or(blk, lt_gt_eq, ppc_get32(ctx, PPC_OFF(xer_so))));
+    ctx->cmp.valid = true;
+    ctx->cmp.insn_index = ctx->insn_index;
+    ctx->cmp.field = f;
+    ctx->cmp.a = a;
+    ctx->cmp.b = b;
+    ctx->cmp.is_signed = is_signed;
+}
+
+/*
+ * Compare + branch: when the previous instruction compared a and b into this CR
+ * field (and no label lies between, so it is the only way here), LT/GT/EQ are the
+ * comparison itself.  SO comes from XER and is always tested in the field.
+ */
+/* The condition "CR bit bi is set" as (cond, x, y): the fused compare, or a test of the field. */
+static IrCond ppc_crbit_cond(PpcDisas *ctx, int bi, IrTemp *x, IrTemp *y)
+{
+    int f = bi >> 2, bit = bi & 3;
+
+    if (ctx->cmp.valid && ctx->cmp.insn_index + 1 == ctx->insn_index && ctx->cmp.field == f && bit != 3) {
+        bool s = ctx->cmp.is_signed;
+
+        *x = ctx->cmp.a;
+        *y = ctx->cmp.b;
+        return bit == 0 ? (s ? IR_COND_LT : IR_COND_LTU) : bit == 1 ? (s ? IR_COND_GT : IR_COND_GTU) : IR_COND_EQ;
+    }
+    *x = ppc_get32(ctx, PPC_OFF_CR(f));
+    *y = ppc_const(ctx, 8u >> bit);
+    return IR_COND_TSTNE;
+}
+
+void ppc_gen_crbit_jump(PpcDisas *ctx, int bi, bool want, uint32_t label)
+{
+    IrTemp x, y;
+    IrCond c = ppc_crbit_cond(ctx, bi, &x, &y);
+
+    ir_brcond(ctx->blk, want ? c : ir_cond_invert(c), x, y, label);
+}
+
+IrTemp ppc_gen_crbit_select(PpcDisas *ctx, int bi, IrTemp if_set, IrTemp if_clear)
+{
+    IrTemp x, y;
+    IrCond c = ppc_crbit_cond(ctx, bi, &x, &y);
+
+    return ir_select(ctx->blk, c, x, y, if_set, if_clear);
+}
+
+void ppc_gen_cr0(PpcDisas *ctx, IrTemp result)
+{
+    ppc_gen_compare(ctx, 0, result, ppc_const(ctx, 0), true);
+}
+
+/* CR bit b (0 = CR0[LT]) lives in cr[b / 4] at bit 3 - b % 4. */
+IrTemp ppc_get_crbit(PpcDisas *ctx, int bit)
+{
+    return ir_extract(ctx->blk, ppc_get32(ctx, PPC_OFF_CR(bit >> 2)), 3 - (bit & 3), 1);
+}
+
+void ppc_set_crbit(PpcDisas *ctx, int bit, IrTemp v)
+{
+    uint32_t off = PPC_OFF_CR(bit >> 2);
+
+    ppc_set32(ctx, off, ir_deposit(ctx->blk, ppc_get32(ctx, off), v, 3 - (bit & 3), 1));
+}
+
+void ppc_gen_set_ov(PpcDisas *ctx, IrTemp ov)
+{
+    ppc_set32(ctx, PPC_OFF(xer_ov), ov);
+    ppc_set32(ctx, PPC_OFF(xer_so), ir_or(ctx->blk, ppc_get32(ctx, PPC_OFF(xer_so)), ov));
+}
+
+void ppc_gen_illegal(PpcDisas *ctx)
+{
+    ir_raise(ctx->blk, GUEST_EXIT_ILLEGAL, 0, ir_const_i64(ctx->blk, ctx->insn));
+    ctx->end_block = true;
+}
+
+void ppc_gen_goto(PpcDisas *ctx, uint32_t pc)
+{
+    ir_goto_block(ctx->blk, pc);
+}
+
+/* --- One instruction --- */
+
+/*
+ * Encodings of facilities this frontend does not implement: illegal instructions
+ * (Linux sends SIGILL, as on a core without them), with a one-time note on stderr.
+ */
+static const struct {
+    uint32_t mask, match;
+    const char *what;
+} ppc_unimplemented[] = {
+    { 0xfc000000u, 0x10000000u, "AltiVec / SPE (primary opcode 4)" },
+    { 0xfc000000u, 0x78000000u, "64-bit rotates (primary opcode 30)" },
+    { 0xfc000000u, 0xe8000000u, "64-bit loads (ld, primary opcode 58)" },
+    { 0xfc000000u, 0xf8000000u, "64-bit stores (std, primary opcode 62)" },
+    { 0xfc000000u, 0x08000000u, "tdi (64-bit trap)" },
+    { 0xfc0007feu, 0x7c00000eu, "AltiVec loads (lvebx...)" },
+    { 0xfc0007feu, 0x7c0000ceu, "AltiVec loads (lvx)" },
+    { 0xfc0007feu, 0x7c0001ceu, "AltiVec stores (stvx)" },
+    { 0xfc0007feu, 0x7c0007eeu, "decimal / cache ops (dcbzl)" },
+    { 0xfc0007feu, 0x7c0006acu, "mbar with a nonzero MO field" },
+};
+
+static void ppc_warn_if_known(uint32_t insn)
+{
+    for (unsigned i = 0; i < G_N_ELEMENTS(ppc_unimplemented); i++) {
+        if ((insn & ppc_unimplemented[i].mask) == ppc_unimplemented[i].match) {
+            guest_warn_unimplemented(&ppc32_arch, ppc_unimplemented[i].what);
+            return;
+        }
+    }
+}
+
+static void ppc_lift_insn(PpcDisas *ctx)
+{
+    PpcArgs a;
+    const PpcInsnDesc *d = ppc_decode(ctx->insn, &a);
+
+    if (d == NULL) {
+        ppc_warn_if_known(ctx->insn);
+        ppc_gen_illegal(ctx);
+    } else if (!d->trans(ctx, &a)) {
+        ppc_gen_illegal(ctx);
+    }
+}
+
+/* Forward branches whose target was not reached: their labels become exits to the target. */
+static void ppc_flush_fwd(PpcDisas *ctx)
+{
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        ir_label(ctx->blk, ctx->fwd[i].label);
+        ir_goto_block(ctx->blk, ctx->fwd[i].pc);
+    }
+    ctx->n_fwd = 0;
+}
+
+/* Place the labels of pending forward branches that target pc. */
+static void ppc_place_fwd(PpcDisas *ctx, uint32_t pc)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        if (ctx->fwd[i].pc == pc) {
+            ir_label(ctx->blk, ctx->fwd[i].label);
+            ctx->cmp.valid = false;     /* reached from another path too */
+        } else {
+            ctx->fwd[n++] = ctx->fwd[i];
+        }
+    }
+    ctx->n_fwd = n;
+}
+
+void ppc_lift_block(GuestLiftCtx *lctx)
+{
+    IrBlock *blk = lctx->blk;
+    unsigned max = lctx->max_insns ? lctx->max_insns : PPC_DEFAULT_MAX_INSNS;
+    PpcDisas ctx = { .blk = blk };
+    uint64_t pc = (uint32_t)lctx->pc;
+    uint64_t page = pc & PPC_PAGE_MASK;
+
+    ctx.fwd_ok = max > 1;       /* one-instruction blocks (insn tracing) stay simple */
+    ctx.page = (uint32_t)page;
+    blk->guest_pc = pc;
+    blk->guest_size = 0;
+    blk->guest_insns = 0;
+    for (;;) {
+        uint8_t b[4];
+
+        if (blk->guest_insns > 0 &&
+            (blk->guest_insns >= max || (pc & PPC_PAGE_MASK) != page || pc == lctx->stop_pc)) {
+            ir_goto_block(blk, pc);
+            break;
+        }
+        if (!lctx->fetch(lctx->fetch_opaque, pc, b, 4)) {
+            if (blk->guest_insns > 0) {
+                ir_goto_block(blk, pc);
+                break;
+            }
+            ir_insn_start(blk, pc, 4);
+            ir_raise(blk, GUEST_EXIT_FETCH_FAULT, GUEST_ACCESS_EXEC, ir_const_i64(blk, pc));
+            break;
+        }
+        ctx.insn_index = blk->guest_insns;
+        ppc_place_fwd(&ctx, (uint32_t)pc);
+        ctx.pc = (uint32_t)pc;
+        ctx.next_pc = (uint32_t)(pc + 4);
+        ctx.insn = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+        ir_insn_start(blk, pc, 4);
+        ppc_lift_insn(&ctx);
+        blk->guest_insns++;
+        blk->guest_size += 4;
+        pc = ctx.next_pc;
+        if (ctx.end_block) {
+            break;
+        }
+    }
+    ppc_flush_fwd(&ctx);
+}
