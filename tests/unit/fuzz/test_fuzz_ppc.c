@@ -67,10 +67,12 @@ static void pfuzz_setup(PfuzzRun *r, const char *engine)
                   error ? error->message : "");
     r->cpu = (PpcCpu *)guest_cpu_new(&ppc32_arch);
     r->cpu->common.mem_base = r->mem;
+    exec_cpu_register(&r->x, &r->cpu->common);
 }
 
 static void pfuzz_teardown(PfuzzRun *r)
 {
+    exec_cpu_unregister(&r->x, &r->cpu->common);
     exec_fini(&r->x);
     guest_cpu_free(&r->cpu->common);
     munmap(r->mem, PFUZZ_MEM_SIZE);
@@ -91,7 +93,7 @@ static void pfuzz_run_one_block(PfuzzRun *r)
     }
     exec_thread.unwind = &unwind;
     tb = exec_find_block(&r->x, &r->cpu->common, r->cpu->common.pc);
-    memset(r->x.jmp_cache, 0, sizeof(r->x.jmp_cache));
+    memset(r->cpu->common.jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
     r->cpu->common.exit_kind = GUEST_EXIT_NONE;
     r->x.engine->run(&r->x, &r->cpu->common, tb, &from, &slot);
     exec_thread.unwind = NULL;

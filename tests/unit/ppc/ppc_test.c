@@ -94,7 +94,9 @@ static void ppct_run_engine(const PpctMachine *m, const char *engine, bool no_op
            sizeof(PpcCpu) - sizeof(GuestCpu));
     cpu->common.pc = m->cpu->common.pc;
     cpu->common.mem_base = e.mem;
+    exec_cpu_register(&e.x, &cpu->common);
     exec_run(&e.x, &cpu->common);
+    exec_cpu_unregister(&e.x, &cpu->common);
     exec_fini(&e.x);
     *cpu_out = cpu;
     *mem_out = e.mem;
