@@ -176,8 +176,14 @@ typedef struct IrBlock {
     uint64_t guest_pc;      /* first guest instruction */
     uint32_t guest_size;    /* bytes of guest code covered */
     uint32_t guest_insns;   /* guest instructions lifted */
-    /* Set by the caller before lifting: add a trace-helper call to every memory op. */
+    /*
+     * Set by the caller before lifting: add a trace-helper call to every memory op
+     * (args: is_write, size, addr, value, pc of the guest instruction).
+     */
     const IrHelper *trace_mem_helper;
+    /* Likewise a call (arg: pc) at the start of every guest instruction (--trace-last). */
+    const IrHelper *trace_insn_helper;
+    uint64_t cur_pc;        /* pc of the last ir_insn_start, for the trace calls */
 } IrBlock;
 
 IrBlock *ir_block_new(void);

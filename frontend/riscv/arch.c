@@ -71,4 +71,5 @@ const GuestArch rv64_arch = {
     .cpu_init = rv_cpu_init,
     .lift_block = rv_lift_block,
     .disas = rv_disas,
+    .insn_as_word = true,
 };

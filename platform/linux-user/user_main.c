@@ -54,6 +54,12 @@ static bool user_fetch(void *opaque, GuestAddr addr, void *buf, unsigned len)
     return true;
 }
 
+static bool user_read(void *opaque, GuestAddr addr, void *buf, unsigned len)
+{
+    UserProc *p = opaque;
+    return user_copy_from(&p->mem, buf, addr, len) == 0;
+}
+
 static void user_watch_code_page(void *opaque, GuestAddr page)
 {
     UserProc *p = opaque;
@@ -144,6 +150,7 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_)
         }
     }
     fault_message("internal error", sig, pc, addr);
+    exec_trace_end(EXEC_TRACE_END_INTERNAL, 0, NULL);
     signal(sig, SIG_DFL);
 }
 
@@ -407,6 +414,7 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
     ExecPlatform platform = {
         .opaque = p,
         .fetch = user_fetch,
+        .read = user_read,
         .watch_code_page = user_watch_code_page,
         .unwatch_code_page = user_unwatch_code_page,
     };
@@ -418,6 +426,14 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
         goto fail;
     }
     p->exec_ready = true;
+    if (p->exec.trace_any) {
+        /* Symbols for traces; libraries follow as ld.so maps them (user_sys_mem.c). */
+        exec_sym_add_image(&p->exec, p->exe_path, data, len, exe.load_bias);
+        if (exe.interp) {
+            g_autofree char *ipath = user_path_redirect(p->sysroot, exe.interp);
+            exec_sym_add_image(&p->exec, ipath, idata, ilen, interp.load_bias);
+        }
+    }
     g_free(exe.interp);
 
     user_proc = p;

@@ -261,6 +261,7 @@ G_NORETURN void user_process_exit(UserProc *p, int status)
     }
     if (p->exec_ready) {
         exec_at_exit(&p->exec);
+        exec_trace_end(EXEC_TRACE_END_EXIT, status & 0xff, NULL);
     }
     fflush(NULL);
     _exit(status & 0xff);
@@ -313,10 +314,12 @@ void user_fork_prepare(UserProc *p)
     g_mutex_lock(&p->mem.lock);
     g_mutex_lock(&p->exec.excl_lock);
     g_mutex_lock(&p->exec.lock);
+    exec_trace_fork_prepare();
 }
 
 void user_fork_parent(UserProc *p)
 {
+    exec_trace_fork_done();
     g_mutex_unlock(&p->exec.lock);
     g_mutex_unlock(&p->exec.excl_lock);
     g_mutex_unlock(&p->mem.lock);
