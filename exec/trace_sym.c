@@ -65,7 +65,11 @@ static int cmp_sym(const void *a, const void *b)
     if (x->func != y->func) {
         return x->func ? -1 : 1;
     }
-    return x->size > y->size ? -1 : x->size < y->size;
+    if (x->size != y->size) {
+        return x->size > y->size ? -1 : 1;
+    }
+    /* Aliases (puts, _IO_puts): the public name, without leading underscores, first. */
+    return (x->name[0] == '_') - (y->name[0] == '_');
 }
 
 /* Symbols of section type `want` (SHT_SYMTAB 2 / SHT_DYNSYM 11); false if there is none. */
@@ -191,6 +195,10 @@ static const ExecSym *image_lookup(const ExecSymImage *img, GuestAddr pc)
             continue;
         }
         if (s->size == 0 || pc < s->addr + s->size) {
+            /* The preferred alias sorts first among those at this address. */
+            while (s > syms && s[-1].addr == s->addr && s[-1].func) {
+                s--;
+            }
             return s;
         }
         /* Nested or aliased symbols share an address: try the one before only if equal. */

@@ -6,9 +6,12 @@ Usage: run-cli-tests.py MIMIC WORKDIR
 Guest programs are compiled here with riscv64-linux-gnu-gcc; a missing compiler fails
 the test (CI installs it)."""
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 MIMIC, WORK = sys.argv[1], sys.argv[2]
 CC = "riscv64-linux-gnu-gcc"
@@ -43,6 +46,155 @@ def one_line_error(name, r, needle, status=1):
     check(name + ": status", r.returncode == status, f"status {r.returncode}, stderr {r.stderr!r}")
     check(name + ": one line", len(lines) == 1 and lines[0].startswith("mimic: "), repr(r.stderr))
     check(name + ": says why", needle in r.stderr, f"{needle!r} not in {r.stderr!r}")
+
+
+def objdump_funcs(path):
+    """{function: [(pc, word, mnemonic)]} from riscv64-linux-gnu-objdump -d."""
+    funcs, cur = {}, None
+    for line in run(["riscv64-linux-gnu-objdump", "-d", path]).stdout.splitlines():
+        if line.endswith(">:"):
+            cur = line.split("<")[1][:-2]
+            funcs[cur] = []
+        elif cur and line.startswith(" ") and ":\t" in line:
+            parts = line.split("\t")
+            funcs[cur].append((int(parts[0].strip()[:-1], 16), parts[1].strip(), parts[2].split()[0]))
+    return funcs
+
+
+def nm_syms(path):
+    return {l.split()[2]: int(l.split()[0], 16) for l in run(["riscv64-linux-gnu-nm", path]).stdout.splitlines()
+            if len(l.split()) == 3}
+
+
+def read_lines(path):
+    with open(path) as f:
+        return f.read().splitlines()
+
+
+def trace_round_two(tracediff):
+    """Crash-safe traces, --trace-last, symbols, watch, windows, syscalls, tracediff options."""
+    crash_src = ("#include <stdio.h>\nint counter;\nvolatile int *bad = (int *)0x10;\n"
+                 "__attribute__((noinline)) void record(int v) { counter += v; }\n"
+                 "__attribute__((noinline)) void corrupt(int *p) { p[1] = 99; }\n"
+                 "int other[1];\n"
+                 "__attribute__((noinline)) int crash(int x) { record(x); return *bad + x; }\n"
+                 "int main(int c, char **v) { printf(\"start\\n\"); for (int i = 0; i < 3; i++) record(i);\n"
+                 "  if (c > 2) { corrupt(other - 1 + (&counter - other)); return counter; }\n"
+                 "  if (c > 1) { for (;;) record(1); }\n"
+                 "  return crash(c); }\n")
+    crash = compile_guest("crash-static", crash_src, ["-static"])
+    crash_pie = compile_guest("crash-pie", crash_src, ["-fPIE", "-pie"])
+    funcs = objdump_funcs(crash)
+    fault_pc, fault_word, _ = next(i for i in funcs["crash"] if i[2] in ("lw", "c.lw"))
+    syms = nm_syms(crash)
+
+    # 1. The trace file ends with the faulting instruction, the signal and the end line.
+    for engine in ("interp", "jit"):
+        for name, extra in (("full", ["--trace=insn,regs,mem"]),
+                            ("range", ["--trace=insn,regs", "--trace-range=crash"]),
+                            ("numeric range", ["--trace=insn", f"--trace-range={hex(syms['crash'])}+0x40"]),
+                            ("last", ["--trace-last=50"])):
+            tf = os.path.join(WORK, f"crash-{engine}-{name.replace(' ', '-')}.txt")
+            r = run([MIMIC, "run", f"--engine={engine}", "--seed=1", *extra, f"--trace-file={tf}", crash])
+            lines = read_lines(tf)
+            insns = [l for l in lines if l.startswith("insn ")]
+            tag = f"crash {name} {engine}"
+            check(tag + ": killed by SIGSEGV", r.returncode == -11, repr(r))
+            check(tag + ": ends with the faulting insn", insns and insns[-1].split()[1] == hex(fault_pc) and
+                  insns[-1].split()[2] == fault_word, insns[-1:])
+            check(tag + ": signal line", any(l.startswith(f"signal SIGSEGV pc={hex(fault_pc)} addr=0x10 ")
+                                             for l in lines[-3:]), lines[-3:])
+            check(tag + ": end line", lines[-1] == "end signal SIGSEGV", lines[-1:])
+            if name == "last":
+                check(tag + ": 50 instructions", len(insns) == 50, len(insns))
+                check(tag + ": full state", any(l.startswith("state pc=") for l in lines), "")
+            if name == "range":
+                check(tag + ": only crash", all("<crash+0x" in l for l in insns), insns[:3])
+                check(tag + ": state on entry", lines[0].startswith("state pc=" + hex(syms["crash"])), lines[:1])
+
+    # 2. Symbols and instruction words as objdump prints them; steps count from 0.
+    tf = os.path.join(WORK, "sym.txt")
+    run([MIMIC, "run", "--seed=1", "--trace=insn", f"--trace-file={tf}", crash])
+    lines = read_lines(tf)
+    main_pc, main_word, _ = funcs["main"][0]
+    first_main = next((l for l in lines if l.startswith(f"insn {hex(main_pc)} ")), "")
+    check("insn word as objdump", first_main.split()[2:3] == [main_word], first_main)
+    check("insn symbol", first_main.split()[-2:-1] == ["<main+0x0>"], first_main)
+    steps = [int(l.split("#")[-1]) for l in lines if l.startswith("insn ")]
+    check("step counter", steps[:3] == [0, 1, 2] and all(b == a + 1 for a, b in zip(steps, steps[1:])), steps[:5])
+    # Generic syscall numbers (asm-generic/unistd.h): brk is 214; its first call asks for the break.
+    check("syscall line", any(re.match(r"syscall 214 brk\(0x0, .*\) = \d+ #\d+$", l) for l in lines), "")
+    # The window: exactly the full trace's lines of steps 100..109.
+    tw = os.path.join(WORK, "window.txt")
+    run([MIMIC, "run", "--seed=1", "--trace=insn", "--trace-after=100", "--trace-count=10",
+         f"--trace-file={tw}", crash])
+    got = [l for l in read_lines(tw) if l.startswith("insn ")]
+    want = [l for l in lines if l.startswith("insn ") and 100 <= int(l.split("#")[-1]) < 110]
+    check("trace window", got == want and len(got) == 10, got[:2])
+
+    # PIE and a library: symbols resolve at the load bases mimic chose.
+    tf = os.path.join(WORK, "pie.txt")
+    r = run([MIMIC, "run", "--seed=1", "--trace=insn", "--trace-range=crash", "--trace-range=libc.so.6:puts",
+             f"--trace-file={tf}", crash_pie])
+    lines = read_lines(tf)
+    check("pie: crash traced", any("<crash+0x0>" in l for l in lines), lines[:3])
+    check("pie: libc puts traced", any("<puts+0x0>" in l for l in lines), "")
+    check("pie: ends with the signal", lines[-1] == "end signal SIGSEGV" and lines[-2].startswith("signal SIGSEGV"),
+          lines[-2:])
+
+    # 3. --trace-watch names the function and pc of the store that corrupted counter.
+    corrupt_store = next(i for i in funcs["corrupt"] if i[2] in ("sw", "c.sw"))[0]
+    for engine in ("interp", "jit"):
+        r = run([MIMIC, "run", f"--engine={engine}", "--trace-watch=counter", crash, "a", "b"])
+        watch = [l for l in r.stderr.splitlines() if l.startswith("watch w ")]
+        check(f"watch {engine}: status", r.returncode == 99, repr(r))
+        check(f"watch {engine}: the corrupting store",
+              watch and f"pc={hex(corrupt_store)} <corrupt+0x" in watch[-1] and "new=0x63" in watch[-1], watch)
+        check(f"watch {engine}: record's updates", sum("<record+0x" in l for l in watch) == 3, watch)
+    check("exit end line", r.stderr.splitlines()[-1] == "end exit 99", r.stderr[-100:])
+
+    # 4. Ctrl-C: the trace is flushed, ends with the signal, and mimic dies of it.
+    tf = os.path.join(WORK, "sigint.txt")
+    proc = subprocess.Popen([MIMIC, "run", "--trace=insn", "--trace-range=record", f"--trace-file={tf}",
+                             crash, "a"], stdout=subprocess.DEVNULL)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    rc = proc.wait(timeout=30)
+    lines = read_lines(tf)
+    check("sigint: dies of it", rc == -signal.SIGINT, rc)
+    check("sigint: end line", lines and lines[-1] == "end signal SIGINT", lines[-2:])
+    check("sigint: lines kept", len(lines) > 1000 and all(l.startswith(("insn ", "state ", "signal ", "end "))
+                                                          for l in lines), len(lines))
+
+    # 5. tracediff: a trace that ends early, --from-sym, Spike logs, a closed pipe.
+    ta = os.path.join(WORK, "sym.txt")
+    short = os.path.join(WORK, "short.txt")
+    with open(short, "w") as f:
+        f.write("\n".join(read_lines(ta)[:200]) + "\n")
+    r = run([sys.executable, tracediff, ta, short])
+    check("tracediff: ends early", r.returncode == 3 and "ends early" in r.stdout, r.stdout + r.stderr)
+    r = run([sys.executable, tracediff, "--from-sym", "crash", os.path.join(WORK, "crash-interp-full.txt"),
+             os.path.join(WORK, "crash-jit-full.txt")])
+    check("tracediff: --from-sym", r.returncode == 0 and "traces agree" in r.stdout, r.stdout + r.stderr)
+    spike = os.path.join(WORK, "spike.log")
+    mim = os.path.join(WORK, "spike-mimic.txt")
+    with open(spike, "w") as f:
+        f.write("core   0: 3 0x0000000000010430 (0x00a50533) x10 0x0000000000000006\n"
+                "core   0: 3 0x0000000000010434 (0x00813023) mem 0x0000003ffffff000 0x0000000000000001\n"
+                "core   0: 3 0x0000000000010438 (0x00008067)\n")
+    with open(mim, "w") as f:
+        f.write("insn 0x10430 00a50533 add a0,a0,a0 #0\nregs a0=0x6 #0\n"
+                "insn 0x10434 00813023 sd s0,0(sp) #1\ninsn 0x10438 00008067 ret #2\n")
+    r = run([sys.executable, tracediff, spike, mim])
+    check("tracediff: spike log", r.returncode == 0, r.stdout + r.stderr)
+    with open(mim, "w") as f:
+        f.write("insn 0x10430 00a50533 add a0,a0,a0 #0\nregs a0=0x7 #0\n"
+                "insn 0x10434 00813023 sd s0,0(sp) #1\ninsn 0x10438 00008067 ret #2\n")
+    r = run([sys.executable, tracediff, spike, mim])
+    check("tracediff: spike divergence", r.returncode == 1 and "at step 0:" in r.stdout, r.stdout)
+    r = subprocess.run(f"{sys.executable} {tracediff} --context 100000 {ta} {short} | head -1", shell=True,
+                       capture_output=True, text=True, timeout=120)
+    check("tracediff: closed pipe", "Traceback" not in r.stderr, r.stderr[-300:])
 
 
 def main():
@@ -114,6 +266,8 @@ def main():
     # With --seed, values may differ only where the two processes differ (the pid):
     # compare instructions exactly, and for regs/mem lines which registers and addresses.
     def shape(line):
+        if line.startswith("syscall "):
+            return line.split(" = ")[0]
         if line.startswith("regs "):
             return "regs " + " ".join(w.split("=")[0] for w in line.split()[1:])
         if line.startswith("mem "):
@@ -122,7 +276,7 @@ def main():
     a, b = [shape(l) for l in traces["interp"]], [shape(l) for l in traces["jit"]]
     check("traces agree", a == b,
           next((f"line {i}: {x!r} vs {y!r}" for i, (x, y) in enumerate(zip(a, b)) if x != y), "lengths differ"))
-    differing = sum(1 for x, y in zip(traces["interp"], traces["jit"]) if x != y)
+    differing = sum(1 for x, y in zip(traces["interp"], traces["jit"]) if x != y and not x.startswith("syscall "))
     check("trace values agree but for the pid", differing <= 4, f"{differing} lines differ")
     check("mem trace present", any(l.startswith("mem w 8 ") for l in traces["jit"]), "")
 
@@ -223,6 +377,8 @@ def main():
     check("small code cache: same output", want.returncode == 0 and small.stdout == want.stdout,
           f"{want.stdout!r} vs {small.stdout!r}")
     check("small code cache: flushed", flushes and int(flushes[0].split()[-1]) >= 1, small.stderr)
+
+    trace_round_two(tracediff)
 
     r = run([MIMIC, "run", "--stats", loop])
     check("--stats", "instructions executed" in r.stderr and "time translating" in r.stderr, r.stderr)
