@@ -476,6 +476,10 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
     blk->trace_insn_helper = x->trace_insn_helper;
     blk->guest_pc = pc;
     x->arch->lift_block(&ctx);
+    if (blk->trace_count_insn != 0) {
+        g_assert(blk->insns[blk->trace_count_insn].op == IR_OP_CONST);
+        blk->insns[blk->trace_count_insn].imm[0] = blk->guest_insns;
+    }
     if (shown && (x->opts.trace & EXEC_TRACE_IR)) {
         trace_ir(x, blk, "lifted");
     }

@@ -317,10 +317,10 @@ void exec_trace_end(ExecTraceEnd how, int value, const ExecTraceSignal *death);
 /* --- --trace-last (exec/trace_last.c) --- */
 void exec_trace_last_init(ExecCtx *x);
 void exec_trace_last_thread(ExecCtx *x, GuestCpu *cpu);  /* this thread's ring, at exec_run entry */
-void exec_trace_last_mem(uint32_t write, uint32_t size, uint64_t addr, uint64_t value);
+void exec_trace_last_mem(uint32_t write, uint32_t size, uint64_t addr, uint64_t value, uint64_t pc);
 void exec_trace_last_dump(int fd);      /* this thread's ring, oldest first */
-/* The exact step of this thread's last instruction, when the ring counts them (*known). */
-uint64_t exec_trace_last_step(bool *known);
+/* The step of the instruction at pc in the block this thread runs, when the ring knows (*known). */
+uint64_t exec_trace_last_step(GuestAddr pc, bool *known);
 
 /* --- Symbols (exec/trace_sym.c) --- */
 /*

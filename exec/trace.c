@@ -305,7 +305,7 @@ static void trace_mem(uint32_t write, uint32_t size, uint64_t addr, uint64_t val
         }
     }
     if (x->opts.trace_last) {
-        exec_trace_last_mem(write, size, addr, value);
+        exec_trace_last_mem(write, size, addr, value, pc);
     }
     if (exec_trace_watching()) {
         exec_trace_watch_access(x, write, size, addr, value, pc);

@@ -4,9 +4,11 @@
  * an abort, Ctrl-C, exit), followed by the full register state.
  *
  * Cheap by construction: blocks stay full size and chained; the lifter adds one helper
- * call per guest instruction that stores the pc in a fixed-size record, and the memory
- * trace helper stores one record per access.  Nothing is formatted until the dump, when
- * the instruction text is made from the code still in memory.
+ * call per block that stores its pc and length in a fixed-size record, and the memory
+ * trace helper stores one record per access.  While tracing, blocks have no inner
+ * branches (GuestLiftCtx.straight_line), so a block that is entered runs all its
+ * instructions, in order, unless one faults: the dump rebuilds the instructions from
+ * the code still in memory, stopping at the faulting pc, and formats only then.
  *
  * The ring belongs to its thread (no atomics on the hot path); the dump, which runs on
  * the thread that ends the process (possibly in a signal handler), writes that thread's
@@ -18,15 +20,16 @@
 #include "exec/exec.h"
 
 typedef enum LastKind {
-    LAST_INSN,                  /* a = pc, b = step */
-    LAST_READ,                  /* a = address, b = value */
+    LAST_BLOCK,                 /* a = pc, b = step of its first insn, size = insns */
+    LAST_READ,                  /* a = address, b = value, pc = the insn */
     LAST_WRITE,
 } LastKind;
 
 typedef struct LastRec {
     uint64_t a, b;
+    uint64_t pc;
     uint32_t kind;              /* LastKind */
-    uint32_t size;              /* bytes of the access */
+    uint32_t size;              /* bytes of the access, or instructions of the block */
 } LastRec;
 
 typedef struct LastRing {
@@ -34,6 +37,8 @@ typedef struct LastRing {
     uint64_t mask;              /* capacity - 1 (a power of two) */
     uint64_t head;              /* records written so far */
     uint64_t insns;             /* instructions recorded so far: the step of the next */
+    GuestAddr block_pc;         /* the block running now, and the step of its first insn */
+    uint64_t block_step;
     ExecCtx *x;
     GuestCpu *cpu;
 } LastRing;
@@ -41,30 +46,34 @@ typedef struct LastRing {
 static __thread LastRing *ring;
 static unsigned last_n;
 
-static void last_insn(uint64_t pc)
+static void last_block(uint64_t pc, uint64_t n)
 {
     LastRing *r = ring;
     if (r != NULL) {
         LastRec *e = &r->rec[r->head++ & r->mask];
         e->a = pc;
-        e->b = r->insns++;
-        e->kind = LAST_INSN;
+        e->b = r->insns;
+        e->kind = LAST_BLOCK;
+        e->size = (uint32_t)n;
+        r->insns += n;
+        r->block_pc = pc;
+        r->block_step = e->b;
     }
 }
 
-static const IrHelper last_insn_helper = {
-    .name = "trace_last_insn",
-    .fn = (void *)last_insn,
+static const IrHelper last_block_helper = {
+    .name = "trace_last_block",
+    .fn = (void *)last_block,
     .flags = 0,
     .ret = IR_HT_VOID,
-    .nargs = 1,
-    .args = { IR_HT_I64 },
+    .nargs = 2,
+    .args = { IR_HT_I64, IR_HT_I64 },
 };
 
 void exec_trace_last_init(ExecCtx *x)
 {
     last_n = x->opts.trace_last;    /* 0: only counting steps for --trace-watch, no dump */
-    x->trace_insn_helper = &last_insn_helper;
+    x->trace_insn_helper = &last_block_helper;
 }
 
 void exec_trace_last_thread(ExecCtx *x, GuestCpu *cpu)
@@ -72,7 +81,7 @@ void exec_trace_last_thread(ExecCtx *x, GuestCpu *cpu)
     if (ring != NULL && ring->cpu == cpu) {
         return;
     }
-    /* Room for N instructions with a few accesses each; the dump counts instructions. */
+    /* Room for N one-instruction blocks with a few accesses each; the dump counts instructions. */
     uint64_t cap = 64;
     while (cap < (uint64_t)last_n * 4) {
         cap <<= 1;
@@ -86,22 +95,51 @@ void exec_trace_last_thread(ExecCtx *x, GuestCpu *cpu)
     ring = r;
 }
 
-void exec_trace_last_mem(uint32_t write, uint32_t size, uint64_t addr, uint64_t value)
+void exec_trace_last_mem(uint32_t write, uint32_t size, uint64_t addr, uint64_t value, uint64_t pc)
 {
     LastRing *r = ring;
     if (r != NULL) {
         LastRec *e = &r->rec[r->head++ & r->mask];
         e->a = addr;
         e->b = value;
+        e->pc = pc;
         e->kind = write ? LAST_WRITE : LAST_READ;
         e->size = size;
     }
 }
 
-uint64_t exec_trace_last_step(bool *known)
+/* Length of the guest instruction at pc (0: not readable or not decodable). */
+static unsigned insn_len(ExecCtx *x, GuestAddr pc)
 {
-    *known = ring != NULL && ring->insns > 0;
-    return *known ? ring->insns - 1 : 0;
+    uint8_t bytes[16];
+    char text[128];
+    unsigned avail = sizeof(bytes);
+
+    while (avail > 0 && !x->platform.fetch(x->platform.opaque, pc, bytes, avail)) {
+        avail = avail > 4 ? 4 : avail - 1;
+    }
+    return avail ? x->arch->disas(pc, bytes, avail, text, sizeof(text)) : 0;
+}
+
+uint64_t exec_trace_last_step(GuestAddr pc, bool *known)
+{
+    LastRing *r = ring;
+    *known = r != NULL && r->insns > 0;
+    if (!*known) {
+        return 0;
+    }
+    /* pc's place in the running block: decode from the block's start (rare: watch hits, death). */
+    uint64_t step = r->block_step;
+    GuestAddr at = r->block_pc;
+    for (unsigned i = 0; i < 4096 && at != pc; i++) {
+        unsigned len = insn_len(r->x, at);
+        if (len == 0) {
+            return r->insns - 1;
+        }
+        at += len;
+        step++;
+    }
+    return at == pc ? step : r->insns - 1;
 }
 
 /* --- The dump --- */
@@ -137,11 +175,20 @@ static void dump_str(DumpBuf *d, const char *s, size_t n)
     d->len += n;
 }
 
+static void dump_mem(DumpBuf *d, const LastRec *e, uint64_t step)
+{
+    char line[160];
+    int n = g_snprintf(line, sizeof(line), "mem %c %u 0x%" G_GINT64_MODIFIER "x 0x%" G_GINT64_MODIFIER
+                       "x #%" G_GUINT64_FORMAT "\n", e->kind == LAST_WRITE ? 'w' : 'r', e->size, e->a, e->b, step);
+    dump_str(d, line, MIN((size_t)n, sizeof(line) - 1));
+}
+
 void exec_trace_last_dump(int fd)
 {
     LastRing *r = ring;
     DumpBuf *d = &dump_buf;
-    uint64_t first, want;
+    uint64_t first, have = 0, oldest = r ? (r->head > r->mask + 1 ? r->head - r->mask - 1 : 0) : 0;
+    GuestAddr stop_pc;
     char line[400];
 
     if (r == NULL || last_n == 0) {
@@ -149,34 +196,70 @@ void exec_trace_last_dump(int fd)
     }
     d->fd = fd;
     d->len = 0;
-    /* Walk back over the last N instructions (records older than the ring are lost). */
+    stop_pc = r->cpu->pc;
+    /* The last block ran up to stop_pc (a fault) or to its end. */
     first = r->head;
-    want = last_n;
-    while (first > 0 && r->head - first < r->mask + 1 && want > 0) {
+    while (first > oldest && r->rec[(first - 1) & r->mask].kind != LAST_BLOCK) {
         first--;
-        if (r->rec[first & r->mask].kind == LAST_INSN) {
-            want--;
+    }
+    if (first == oldest) {
+        return;
+    }
+    first--;
+    const LastRec *lb = &r->rec[first & r->mask];
+    GuestAddr at = lb->a;
+    for (uint32_t k = 0; k < lb->size; k++) {
+        have++;
+        unsigned len = insn_len(r->x, at);
+        if (at == stop_pc || len == 0) {
+            break;
+        }
+        at += len;
+    }
+    /* Walk back over earlier blocks until they hold N instructions (older records are lost). */
+    while (first > oldest && have < last_n) {
+        first--;
+        if (r->rec[first & r->mask].kind == LAST_BLOCK) {
+            have += r->rec[first & r->mask].size;
         }
     }
-    /* Skip partial data before the first instruction kept. */
-    while (first < r->head && r->rec[first & r->mask].kind != LAST_INSN) {
+    while (first < r->head && r->rec[first & r->mask].kind != LAST_BLOCK) {
         first++;
     }
-    uint64_t step = 0;
-    for (uint64_t i = first; i < r->head; i++) {
-        const LastRec *e = &r->rec[i & r->mask];
-        int n;
-        if (e->kind == LAST_INSN) {
-            g_autofree char *text = exec_trace_insn_text(r->x, e->a);
-            step = e->b;
-            n = g_snprintf(line, sizeof(line), "insn 0x%" G_GINT64_MODIFIER "x %s #%" G_GUINT64_FORMAT "\n",
-                           e->a, text, step);
-        } else {
-            n = g_snprintf(line, sizeof(line), "mem %c %u 0x%" G_GINT64_MODIFIER "x 0x%" G_GINT64_MODIFIER
-                           "x #%" G_GUINT64_FORMAT "\n", e->kind == LAST_WRITE ? 'w' : 'r', e->size, e->a,
-                           e->b, step);
+    uint64_t skip = have > last_n ? have - last_n : 0;
+    for (uint64_t i = first; i < r->head;) {
+        const LastRec *b = &r->rec[i & r->mask];
+        uint64_t next = i + 1, m = i + 1;
+        while (next < r->head && r->rec[next & r->mask].kind != LAST_BLOCK) {
+            next++;
         }
-        dump_str(d, line, MIN((size_t)n, sizeof(line) - 1));
+        bool last_block = next == r->head;
+        GuestAddr pc = b->a;
+        for (uint32_t k = 0; k < b->size; k++) {
+            unsigned len = insn_len(r->x, pc);
+            uint64_t step = b->b + k;
+            bool shown = skip == 0;
+            if (!shown) {
+                skip--;
+            } else {
+                g_autofree char *text = exec_trace_insn_text(r->x, pc);
+                int n = g_snprintf(line, sizeof(line), "insn 0x%" G_GINT64_MODIFIER "x %s #%" G_GUINT64_FORMAT
+                                   "\n", pc, text, step);
+                dump_str(d, line, MIN((size_t)n, sizeof(line) - 1));
+            }
+            /* The accesses of this instruction, in the order they were made. */
+            while (m < next && r->rec[m & r->mask].pc == pc) {
+                if (shown) {
+                    dump_mem(d, &r->rec[m & r->mask], step);
+                }
+                m++;
+            }
+            if ((last_block && pc == stop_pc) || len == 0) {
+                break;      /* the block stopped here (a fault), or the code is gone */
+            }
+            pc += len;
+        }
+        i = next;
     }
     dump_flush(d);
     /* The registers as they are now, after the last instruction. */

@@ -97,7 +97,7 @@ void exec_trace_watch_access(ExecCtx *x, uint32_t write, uint32_t size, uint64_t
         g_mutex_unlock(&watch_lock);
 
         bool known;
-        uint64_t step = exec_trace_last_step(&known);
+        uint64_t step = exec_trace_last_step(pc, &known);
         if (!known) {
             step = exec_thread.cpu ? exec_trace_step(exec_thread.cpu) : 0;
         }

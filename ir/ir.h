@@ -181,8 +181,13 @@ typedef struct IrBlock {
      * (args: is_write, size, addr, value, pc of the guest instruction).
      */
     const IrHelper *trace_mem_helper;
-    /* Likewise a call (arg: pc) at the start of every guest instruction (--trace-last). */
+    /*
+     * Likewise one call at the block's first guest instruction (--trace-last), args: its
+     * pc and the number of guest instructions, which is known only after lifting: the
+     * caller stores it into the CONST instruction trace_count_insn (index; 0: none).
+     */
     const IrHelper *trace_insn_helper;
+    uint32_t trace_count_insn;
     uint64_t cur_pc;        /* pc of the last ir_insn_start, for the trace calls */
 } IrBlock;
 

@@ -230,9 +230,12 @@ void ir_insn_start(IrBlock *blk, uint64_t pc, unsigned len)
     insn->imm[0] = (int64_t)pc;
     insn->imm[1] = len;
     blk->cur_pc = pc;
-    if (blk->trace_insn_helper != NULL) {
-        IrTemp arg = ir_const_i64(blk, pc);
-        ir_call(blk, blk->trace_insn_helper, 1, &arg);
+    if (blk->trace_insn_helper != NULL && blk->trace_count_insn == 0) {
+        IrTemp args[2];
+        args[0] = ir_const_i64(blk, pc);
+        blk->trace_count_insn = blk->n_insns;
+        args[1] = ir_const_i64(blk, 0);
+        ir_call(blk, blk->trace_insn_helper, 2, args);
     }
 }
 

@@ -227,7 +227,7 @@ static void signal_where(int sig, uint64_t *pc, uint64_t *addr)
 static uint64_t signal_step(void)
 {
     bool known;
-    uint64_t step = exec_trace_last_step(&known);
+    uint64_t step = exec_trace_last_step(user_self && user_self->cpu ? user_self->cpu->pc : 0, &known);
     if (!known && user_self && user_self->cpu) {
         step = exec_trace_step(user_self->cpu);
         step = step ? step - 1 : 0;

@@ -112,6 +112,16 @@ def trace_round_two(tracediff):
                 check(tag + ": only crash", all("<crash+0x" in l for l in insns), insns[:3])
                 check(tag + ": state on entry", lines[0].startswith("state pc=" + hex(syms["crash"])), lines[:1])
 
+    # The ring rebuilds the whole run exactly as the full trace shows it (pcs, words, steps).
+    tl = os.path.join(WORK, "last-all.txt")
+    tf = os.path.join(WORK, "full-all.txt")
+    run([MIMIC, "run", "--seed=1", "--trace-last=1000000", f"--trace-file={tl}", crash])
+    run([MIMIC, "run", "--seed=1", "--trace=insn", f"--trace-file={tf}", crash])
+    ring = [l for l in read_lines(tl) if l.startswith("insn ")]
+    full = [l for l in read_lines(tf) if l.startswith("insn ")]
+    check("trace-last: the whole run as the full trace", ring == full and len(ring) > 10000,
+          f"{len(ring)} vs {len(full)}")
+
     # 2. Symbols and instruction words as objdump prints them; steps count from 0.
     tf = os.path.join(WORK, "sym.txt")
     run([MIMIC, "run", "--seed=1", "--trace=insn", f"--trace-file={tf}", crash])
