@@ -53,6 +53,7 @@ typedef struct RunArgs {
     gint code_cache_mib;
     gboolean version;
     char *seed;
+    char *stack_top;
 } RunArgs;
 
 static GOptionContext *run_context(RunArgs *a)
@@ -86,6 +87,9 @@ static GOptionContext *run_context(RunArgs *a)
           "Give the guest this argv[0] instead of PROGRAM", "NAME" },
         { "seed", 0, 0, G_OPTION_ARG_STRING, &a->seed,
           "Make the guest's randomness (AT_RANDOM, getrandom) reproducible from this seed", "N" },
+        { "stack-top", 0, 0, G_OPTION_ARG_STRING, &a->stack_top,
+          "Place the initial stack below ADDR; 'qemu' places it where qemu-riscv64 7.2 does "
+          "(0x4000801000), so register traces can be compared with qemu's", "ADDR" },
         { "max-block-insns", 0, 0, G_OPTION_ARG_INT, &a->max_block_insns,
           "Longest guest block to translate (debugging; default 256)", "N" },
         { "code-cache", 0, 0, G_OPTION_ARG_INT, &a->code_cache_mib,
@@ -232,6 +236,16 @@ static int cmd_run(int argc, char **argv)
         opts.has_seed = true;
     }
 
+    if (a.stack_top != NULL) {
+        /* qemu-user (7.2) maps its 8 MiB guest stack right above 1 << 38 plus a guard page. */
+        const char *top = strcmp(a.stack_top, "qemu") == 0 ? "0x4000801000" : a.stack_top;
+        if (!parse_count(top, "--stack-top", &opts.stack_top)) {
+            return 2;
+        }
+        if (opts.stack_top < (16u << 20) || opts.stack_top > ((uint64_t)1 << 47)) {
+            return die_usage("--stack-top '%s' is outside the guest address space", a.stack_top);
+        }
+    }
     guest_argv = &argv[first];
     if (a.argv0 != NULL) {
         guest_argv = g_memdup2(&argv[first], sizeof(char *) * (size_t)(argc - first + 1));

@@ -353,7 +353,12 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
     p->exe_path = g_strdup(real ? real : path);
     free(real);
 
-    if (!user_mem_init(&p->mem, abi->addr_bits, error)) {
+    /* A stack placed above the usual guest range (--stack-top) widens the range to hold it. */
+    unsigned addr_bits = abi->addr_bits;
+    while (opts->stack_top != 0 && addr_bits < 47 && opts->stack_top > ((uint64_t)1 << addr_bits)) {
+        addr_bits++;
+    }
+    if (!user_mem_init(&p->mem, addr_bits, error)) {
         return -1;
     }
     p->mem.mmap_min = abi->mmap_min;
@@ -401,7 +406,11 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
         .uid = getuid(), .euid = geteuid(), .gid = getgid(), .egid = getegid(),
         .secure = false,
     };
-    GuestAddr sp = user_stack_setup(&p->mem, abi, argc, argv, envp, &si, error);
+    UserArchAbi stack_abi = *abi;
+    if (opts->stack_top != 0) {
+        stack_abi.stack_top = opts->stack_top & USER_PAGE_MASK;
+    }
+    GuestAddr sp = user_stack_setup(&p->mem, &stack_abi, argc, argv, envp, &si, error);
     if (sp == 0) {
         goto fail;
     }

@@ -313,6 +313,26 @@ def main():
               f"{hex(ours[first_diff]) if first_diff is not None else ''} vs "
               f"{hex(qemu_pcs[first_diff]) if first_diff is not None else ''}")
 
+    # Register values against qemu from main: with the stack where qemu puts it, or compared
+    # modulo the stack displacement, they agree until printf reads the stack canary (from
+    # AT_RANDOM, random under qemu); without either, sp differs at main's first instruction.
+    if shutil.which("qemu-riscv64"):
+        qlog = os.path.join(WORK, "qemu-cpu.log")
+        run(["qemu-riscv64", "-singlestep", "-d", "cpu,nochain", "-D", qlog, loop], env=one_var)
+        td = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "mimic-tracediff")
+        for name, extra, opt in (("plain", [], []), ("stack-top", ["--stack-top=qemu"], []),
+                                 ("stack-offset", [], ["--stack-offset", "auto"])):
+            tf = os.path.join(WORK, f"vs-qemu-{name}.txt")
+            run([MIMIC, "run", "--seed=1", *extra, "--trace=insn,regs", f"--trace-file={tf}", loop], env=one_var)
+            r = run([sys.executable, td, "--from-pc", hex(main_pc), *opt, tf, qlog])
+            m = re.search(r"first divergence at step (\d+)", r.stdout)
+            at = int(m.group(1)) if m else None
+            if name == "plain":
+                check("vs qemu: sp differs without a stack option", at == 0, r.stdout[:200])
+            else:
+                check(f"vs qemu: registers agree past main's start ({name})", at is not None and at > 100,
+                      r.stdout[:300])
+
     # mimic-tracediff: agreeing traces, then one with a register result changed at a known step.
     tracediff = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "mimic-tracediff")
     ta, tb = (os.path.join(WORK, f"trace-{e}.txt") for e in ("interp", "jit"))
