@@ -346,5 +346,9 @@ void exec_at_exit(ExecCtx *x)
     if (x->opts.stats) {
         exec_print_stats(x, stderr);
     }
+    g_autofree char *missing = exec_trace_unresolved();
+    if (missing != NULL) {
+        fprintf(stderr, "mimic: warning: --trace-range/--trace-watch symbol not found: %s\n", missing);
+    }
     exec_trace_flush();
 }

@@ -536,6 +536,7 @@ static int64_t exec_under_mimic(UserProc *p, const char *prog, const char *argv0
     }
     g_ptr_array_add(v, NULL);
     fflush(NULL);
+    exec_trace_flush();     /* the new program is not traced: keep what this one wrote */
     execve(self, (char **)v->pdata, envp);
     int64_t r = user_errno();
     g_ptr_array_free(v, TRUE);
@@ -591,6 +592,7 @@ int64_t user_execve(UserProc *p, const char *gpath, char **argv, char **envp)
     }
     /* A host program (or a script for a host interpreter): run it natively. */
     fflush(NULL);
+    exec_trace_flush();
     execve(path, argv, envp);
     return user_errno();
 }

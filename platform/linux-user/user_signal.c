@@ -108,9 +108,17 @@ uint64_t user_host_getmask(void)
 
 static void trace_death(int sig);
 
+/* Guest kill/tkill/tgkill calls in flight: a SIGABRT mimic sends itself outside them is its own abort(). */
+static volatile int guest_kills;
+
 static void host_queue_handler(int sig, siginfo_t *si, void *uc_)
 {
     UserThread *t = user_self;
+    if (sig == SIGABRT && si->si_code == SI_TKILL && si->si_pid == getpid() &&
+        __atomic_load_n(&guest_kills, __ATOMIC_SEQ_CST) == 0) {
+        /* mimic's own abort() (a failed assertion): the trace ends here; abort() goes on to kill. */
+        exec_trace_end(EXEC_TRACE_END_INTERNAL, 0, NULL);
+    }
     if (!t || sig < 1 || sig > USER_NSIG) {
         return;
     }
@@ -604,9 +612,12 @@ static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
 
 static int64_t sys_kill_like(UserProc *p, long host_nr, const uint64_t a[6], int nargs)
 {
+    __atomic_add_fetch(&guest_kills, 1, __ATOMIC_SEQ_CST);
     long r = nargs == 2 ? syscall(host_nr, (long)a[0], (long)a[1]) :
              syscall(host_nr, (long)a[0], (long)a[1], (long)a[2]);
-    return user_ret(r);
+    int64_t ret = user_ret(r);
+    __atomic_sub_fetch(&guest_kills, 1, __ATOMIC_SEQ_CST);
+    return ret;
 }
 
 static int64_t sys_kill(UserProc *p, const uint64_t a[6])

@@ -71,7 +71,7 @@ def read_lines(path):
         return f.read().splitlines()
 
 
-def trace_round_two(tracediff):
+def trace_round_two(tracediff, static):
     """Crash-safe traces, --trace-last, symbols, watch, windows, syscalls, tracediff options."""
     crash_src = ("#include <stdio.h>\nint counter;\nvolatile int *bad = (int *)0x10;\n"
                  "__attribute__((noinline)) void record(int v) { counter += v; }\n"
@@ -162,6 +162,40 @@ def trace_round_two(tracediff):
               watch and f"pc={hex(corrupt_store)} <corrupt+0x" in watch[-1] and "new=0x63" in watch[-1], watch)
         check(f"watch {engine}: record's updates", sum("<record+0x" in l for l in watch) == 3, watch)
     check("exit end line", r.stderr.splitlines()[-1] == "end exit 99", r.stderr[-100:])
+
+    # Threads: lines stay whole; every call of the branch-free work() is traced once per
+    # instruction (objdump's count), 4 threads x 2000 calls; abort() ends the trace too.
+    thr_src = ("#include <pthread.h>\n#include <stdio.h>\n#include <stdlib.h>\nvolatile long total;\n"
+               "__attribute__((noinline)) void work(long *s, int i) { *s += i * 3; }\n"
+               "void *run(void *arg) { long s = 0; for (int i = 0; i < 2000; i++) work(&s, i);\n"
+               "  __atomic_add_fetch(&total, s, __ATOMIC_SEQ_CST); return NULL; }\n"
+               "int main(int c, char **v) { pthread_t t[4];\n"
+               "  for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, run, NULL);\n"
+               "  for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);\n"
+               "  printf(\"%ld\\n\", total); if (c > 1) abort(); return 0; }\n")
+    thr = compile_guest("threads-trace", thr_src, ["-static", "-pthread"])
+    work_len = len(objdump_funcs(thr)["work"])
+    line_re = re.compile(r"^(insn 0x[0-9a-f]+ [0-9a-f]+ \S+.* <work\+0x[0-9a-f]+> #\d+|regs( [a-z0-9]+=0x[0-9a-f]+)+ #\d+|"
+                         r"mem [rw] [1248] 0x[0-9a-f]+ 0x[0-9a-f]+ #\d+|state pc=.* #\d+|end exit 0)$")
+    for engine in ("interp", "jit"):
+        tf = os.path.join(WORK, f"threads-{engine}.txt")
+        r = run([MIMIC, "run", f"--engine={engine}", "--trace=insn,regs,mem", "--trace-range=work",
+                 f"--trace-file={tf}", thr])
+        lines = read_lines(tf)
+        bad = [l for l in lines if not line_re.match(l)]
+        check(f"threads {engine}: status", r.returncode == 0 and r.stdout == f"{4 * 3 * 1999 * 2000 // 2}\n", repr(r))
+        check(f"threads {engine}: lines whole", not bad, bad[:3])
+        check(f"threads {engine}: every instruction", sum(l.startswith("insn ") for l in lines) == 4 * 2000 * work_len,
+              sum(l.startswith("insn ") for l in lines))
+    tf = os.path.join(WORK, "abort.txt")
+    r = run([MIMIC, "run", "--trace-last=20", f"--trace-file={tf}", thr, "abort"])
+    lines = read_lines(tf)
+    check("abort: killed", r.returncode == -signal.SIGABRT, repr(r))
+    check("abort: signal and end lines", lines[-1] == "end signal SIGABRT" and lines[-2].startswith("signal SIGABRT "),
+          lines[-3:])
+    r = run([MIMIC, "run", "--trace=insn", "--trace-range=no_such_function", static])
+    check("unknown symbol: warned", "no_such_function" in r.stderr and r.stderr.endswith("end exit 7\n"),
+          r.stderr[-200:])
 
     # 4. Ctrl-C: the trace is flushed, ends with the signal, and mimic dies of it.
     tf = os.path.join(WORK, "sigint.txt")
@@ -408,7 +442,7 @@ def main():
           f"{want.stdout!r} vs {small.stdout!r}")
     check("small code cache: flushed", flushes and int(flushes[0].split()[-1]) >= 1, small.stderr)
 
-    trace_round_two(tracediff)
+    trace_round_two(tracediff, static)
 
     r = run([MIMIC, "run", "--stats", loop])
     check("--stats", "instructions executed" in r.stderr and "time translating" in r.stderr, r.stderr)
