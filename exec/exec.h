@@ -287,7 +287,7 @@ void exec_trace_printf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void exec_trace_flush(void);
 /* Around fork(): flush and hold the writer; then release it (parent and child). */
 void exec_trace_fork_prepare(void);
-void exec_trace_fork_done(void);
+void exec_trace_fork_done(bool child);   /* a forked child writes no end line */
 /* Lines of this thread bypass the buffer and go to fd (-1: back to normal); for the dump at death. */
 void exec_trace_out_direct(int fd);
 extern volatile int exec_trace_dying;  /* exec_trace_end() has started */

@@ -38,6 +38,7 @@ typedef struct TraceOut {
     volatile size_t len;        /* bytes of whole lines in buf */
     volatile int lock;          /* 0 free, else the owner's thread number */
     volatile int ended;         /* the end line was written: drop everything after */
+    bool forked_child;          /* a fork()ed copy: its lines go on, the end line is the parent's */
     FILE *stream;               /* fopencookie stream for fprintf users */
 } TraceOut;
 
@@ -189,9 +190,10 @@ void exec_trace_fork_prepare(void)
     }
 }
 
-void exec_trace_fork_done(void)
+void exec_trace_fork_done(bool child)
 {
     if (trace_out.fd >= 0) {
+        trace_out.forked_child |= child;
         unlock_out();
     }
 }
@@ -341,6 +343,11 @@ void exec_trace_end(ExecTraceEnd how, int value, const ExecTraceSignal *death)
     exec_trace_last_dump(trace_out.fd);
     if (death != NULL) {
         format_signal(&l, death->sig, death->pc, death->addr, death->step);
+    }
+    if (trace_out.forked_child) {
+        /* The file's last line tells how the traced program ended, not a child of it. */
+        write_all(trace_out.fd, l.text, l.len);
+        return;
     }
     line_str(&l, "end ");
     switch (how) {

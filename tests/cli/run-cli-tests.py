@@ -197,6 +197,22 @@ def trace_round_two(tracediff, static):
     check("unknown symbol: warned", "no_such_function" in r.stderr and r.stderr.endswith("end exit 7\n"),
           r.stderr[-200:])
 
+    # A wider store that only overlaps the watched word is seen whole; a forked child's
+    # exit does not end the parent's trace.
+    wide_src = ("#include <unistd.h>\n#include <sys/wait.h>\nstruct { int a; int b; } pair;\n"
+                "__attribute__((noinline)) void wide(long *p) { *p = 0x1122334455667788L; }\n"
+                "int main(void) { if (fork() == 0) _exit(3); wait(0); wide((long *)&pair); return pair.b == 0x11223344 ? 5 : 1; }\n")
+    wide = compile_guest("wide-store", wide_src, ["-static"])
+    pair = nm_syms(wide)["pair"]
+    wide_sd = next(i for i in objdump_funcs(wide)["wide"] if i[2] in ("sd", "c.sd"))[0]
+    tf = os.path.join(WORK, "wide.txt")
+    r = run([MIMIC, "run", f"--trace-watch={hex(pair + 4)}+4", f"--trace-file={tf}", wide])
+    lines = read_lines(tf)
+    check("watch: wide store", r.returncode == 5 and any(
+        l.startswith(f"watch w 8 {hex(pair)} old=0x0 new=0x1122334455667788 pc={hex(wide_sd)} <wide+0x") for l in lines),
+        lines)
+    check("fork: one end line, the parent's", [l for l in lines if l.startswith("end ")] == ["end exit 5"], lines)
+
     # 4. Ctrl-C: the trace is flushed, ends with the signal, and mimic dies of it.
     tf = os.path.join(WORK, "sigint.txt")
     proc = subprocess.Popen([MIMIC, "run", "--trace=insn", "--trace-range=record", f"--trace-file={tf}",
