@@ -294,13 +294,16 @@ def main():
     one_line_error("empty trace range", run([MIMIC, "run", "--trace-range=0x20-0x10", static]), "empty",
                    status=2)
     one_line_error("no program", run([MIMIC, "run"]), "PROGRAM", status=2)
+    one_line_error("bad trace watch", run([MIMIC, "run", "--trace-watch=lib:", static]), "--trace-watch", status=2)
+    one_line_error("bad trace-after", run([MIMIC, "run", "--trace-after=x", static]), "--trace-after", status=2)
+    one_line_error("bad stack-top", run([MIMIC, "run", "--stack-top=0x10", static]), "--stack-top", status=2)
 
     # Help is complete.
     r = run([MIMIC, "--help"])
     check("mimic --help", r.returncode == 0 and "run" in r.stdout, r.stdout)
     r = run([MIMIC, "run", "--help"])
     for opt in ["--engine", "--sysroot", "--trace", "--trace-file", "--trace-range", "--stats", "insn", "regs",
-                "host"]:
+                "host", "--trace-last", "--trace-watch", "--trace-after", "--trace-count", "--stack-top"]:
         check(f"run --help mentions {opt}", opt in r.stdout, "")
 
     # The program's status and output; the bare form used by CMake and binfmt_misc.
