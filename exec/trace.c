@@ -221,29 +221,76 @@ static uint64_t reg_value(const GuestReg *r, const uint8_t *base)
     return v;
 }
 
+/* The register table without the pc, with name lengths: made once, read per instruction. */
+typedef struct TraceReg {
+    uint32_t offset;
+    uint8_t size;
+    uint8_t name_len;
+    const char *name;
+} TraceReg;
+
+static const TraceReg *trace_regs(const GuestArch *arch, unsigned *n)
+{
+    static const GuestArch *for_arch;
+    static TraceReg *regs;
+    static unsigned n_regs;
+
+    if (__atomic_load_n(&for_arch, __ATOMIC_ACQUIRE) != arch) {
+        static GMutex lock;
+        g_mutex_lock(&lock);
+        if (for_arch != arch) {
+            TraceReg *t = g_new0(TraceReg, arch->n_regs);
+            unsigned k = 0;
+            for (unsigned i = 0; i < arch->n_regs; i++) {
+                const GuestReg *r = &arch->regs[i];
+                if (r->kind != GUEST_REG_PC) {
+                    t[k++] = (TraceReg){ .offset = r->offset, .size = r->size,
+                                         .name_len = (uint8_t)MIN(strlen(r->name), 32), .name = r->name };
+                }
+            }
+            regs = t;
+            n_regs = k;
+            __atomic_store_n(&for_arch, arch, __ATOMIC_RELEASE);
+        }
+        g_mutex_unlock(&lock);
+    }
+    *n = n_regs;
+    return regs;
+}
+
 void exec_trace_regs_diff(ExecCtx *x, const GuestCpu *cpu, const uint8_t *snap)
 {
     char line[2048];
     char *p = line;
-    bool any = false;
+    const uint8_t *now_base = (const uint8_t *)cpu;
+    unsigned n;
+    const TraceReg *regs = trace_regs(x->arch, &n);
 
     memcpy(p, "regs", 4);
     p += 4;
-    for (unsigned i = 0; i < x->arch->n_regs; i++) {
-        const GuestReg *r = &x->arch->regs[i];
-        uint64_t now = reg_value(r, (const uint8_t *)cpu);
-        size_t n = strlen(r->name);
-        if (r->kind == GUEST_REG_PC || now == reg_value(r, snap) || p + n + 24 > line + sizeof(line) - 32) {
+    for (unsigned i = 0; i < n; i++) {
+        const TraceReg *r = &regs[i];
+        uint64_t now, then;
+        if (r->size == 8) {     /* fixed sizes: a variable-size memcpy is a slow loop here */
+            memcpy(&now, now_base + r->offset, 8);
+            memcpy(&then, snap + r->offset, 8);
+        } else {
+            uint32_t a, b;
+            memcpy(&a, now_base + r->offset, 4);
+            memcpy(&b, snap + r->offset, 4);
+            now = a;
+            then = b;
+        }
+        if (now == then || p + r->name_len + 24 > line + sizeof(line) - 32) {
             continue;
         }
         *p++ = ' ';
-        memcpy(p, r->name, n);
-        p += n;
+        memcpy(p, r->name, r->name_len);
+        p += r->name_len;
         memcpy(p, "=0x", 3);
         p = put_hex(p + 3, now);
-        any = true;
     }
-    if (any) {
+    if (p != line + 4) {
         /* The step of the instruction before: the counter has already moved past it. */
         uint64_t step = exec_trace_step(cpu);
         p = put_step(p, step ? step - 1 : 0);
