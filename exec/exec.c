@@ -106,6 +106,7 @@ bool exec_init(ExecCtx *x, const GuestArch *arch, const ExecOptions *opts,
         fflush(x->opts.trace_file);
         exec_trace_out_open(fileno(x->opts.trace_file));
         x->opts.trace_file = exec_trace_out_stream();
+        x->trace_flush_often = exec_trace_out_shares_output();
     }
     /* Traces print a step counter, which needs the instruction count that --stats keeps. */
     x->count_insns = x->opts.stats || x->trace_any;

@@ -195,6 +195,7 @@ struct ExecCtx {
     ExecTraceRanges *volatile trace_ranges; /* NULL: no --trace-range */
     bool count_insns;               /* keep GuestCpu.insns_executed (--stats, traces) */
     bool trace_any;                 /* any trace output at all (the trace writer is open) */
+    bool trace_flush_often;         /* flush before each guest syscall: keeps the order with its output */
 };
 
 /* Set up a context; false + error for an unknown engine or one that cannot start. */
@@ -282,6 +283,8 @@ void exec_at_exit(ExecCtx *x);
 void exec_trace_out_open(int fd);
 bool exec_trace_out_active(void);
 FILE *exec_trace_out_stream(void);      /* for fprintf users: one append per call */
+/* The trace goes to stdout/stderr or a terminal, where the guest's own output appears too. */
+bool exec_trace_out_shares_output(void);
 void exec_trace_write(const char *s, size_t n);     /* whole lines only */
 void exec_trace_printf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void exec_trace_flush(void);

@@ -394,6 +394,7 @@ void exec_at_exit(ExecCtx *x)
         exec_print_stats(x, stderr);
     }
     g_autofree char *missing = exec_trace_unresolved();
+    exec_trace_flush();
     if (missing != NULL) {
         fprintf(stderr, "mimic: warning: --trace-range/--trace-watch symbol not found: %s\n", missing);
     }

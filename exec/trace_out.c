@@ -125,6 +125,11 @@ bool exec_trace_out_active(void)
     return trace_out.fd >= 0;
 }
 
+bool exec_trace_out_shares_output(void)
+{
+    return trace_out.fd == 1 || trace_out.fd == 2 || (trace_out.fd >= 0 && isatty(trace_out.fd));
+}
+
 FILE *exec_trace_out_stream(void)
 {
     return trace_out.stream;

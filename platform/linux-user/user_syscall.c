@@ -238,6 +238,10 @@ void user_syscall(UserProc *p)
         }
     }
     abi->get_syscall(cpu, &nr, a);
+    if (p->exec.trace_flush_often) {
+        /* Trace lines on the terminal or stderr come before the output this syscall may write. */
+        exec_trace_flush();
+    }
     if (abi->arch_syscall && abi->arch_syscall(p, nr, a, &ret)) {
         /* handled */
     } else {
