@@ -227,7 +227,11 @@ static void signal_where(int sig, uint64_t *pc, uint64_t *addr)
     *addr = 0;
     if (t && sig > 0 && sig <= USER_NSIG &&
         (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP)) {
-        memcpy(addr, t->sig.info[sig].bytes + 16, 8);
+        int32_t code;
+        memcpy(&code, t->sig.info[sig].bytes + 8, 4);
+        if (code > 0) {     /* a fault, not kill(): si_addr is there (asm-generic 64-bit siginfo) */
+            memcpy(addr, t->sig.info[sig].bytes + 16, 8);
+        }
     }
 }
 
