@@ -187,19 +187,27 @@ void exec_trace_insn(ExecCtx *x, GuestCpu *cpu, TbBlock *tb)
     char *p = line;
     size_t tlen;
 
-    if (tb->trace_text == NULL) {
-        tb->trace_text = exec_trace_insn_text(x, tb->pc);
+    char *text = __atomic_load_n(&tb->trace_text, __ATOMIC_ACQUIRE);
+    if (text == NULL) {
+        /* Made on first execution; another thread may be doing the same: one of them wins. */
+        char *mine = exec_trace_insn_text(x, tb->pc);
+        if (__atomic_compare_exchange_n(&tb->trace_text, &text, mine, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE)) {
+            text = mine;
+        } else {
+            g_free(mine);
+        }
     }
-    tlen = strlen(tb->trace_text);
+    tlen = strlen(text);
     if (tlen > sizeof(line) - 64) {
         exec_trace_printf("insn 0x%" G_GINT64_MODIFIER "x %s #%" G_GUINT64_FORMAT "\n", tb->pc,
-                          tb->trace_text, exec_trace_step(cpu));
+                          text, exec_trace_step(cpu));
         return;
     }
     memcpy(p, "insn 0x", 7);
     p = put_hex(p + 7, tb->pc);
     *p++ = ' ';
-    memcpy(p, tb->trace_text, tlen);
+    memcpy(p, text, tlen);
     p = put_step(p + tlen, exec_trace_step(cpu));
     exec_trace_write(line, (size_t)(p - line));
 }
