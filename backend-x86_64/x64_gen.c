@@ -878,7 +878,7 @@ static void emit_poll(X64Gen *g, bool carried)
         c.n_dirty++;
     }
     g_array_append_val(g->cold, c);
-    if (g->x->opts.stats && g->blk->guest_insns > 0) {
+    if (g->x->count_insns && g->blk->guest_insns > 0) {
         x64_alu_mi(b, X64_ADD, 8, x64_mem(X64_CPU_REG, offsetof(GuestCpu, insns_executed)),
                    (int32_t)g->blk->guest_insns);
     }

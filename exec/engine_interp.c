@@ -34,7 +34,7 @@ static void interp_run(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, TbBlock **from, u
             cpu->exit_kind = GUEST_EXIT_INTERRUPT;
             return;
         }
-        if (x->opts.stats) {
+        if (x->count_insns) {
             cpu->insns_executed += tb->guest_insns;
         }
         interp_running = true;

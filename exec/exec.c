@@ -73,7 +73,32 @@ static bool tracing_every_block(const ExecCtx *x)
 
 bool exec_trace_shows(const ExecCtx *x, GuestAddr pc)
 {
-    return x->opts.trace_hi == 0 || (pc >= x->opts.trace_lo && pc < x->opts.trace_hi);
+    const ExecTraceRanges *rs = __atomic_load_n(&x->trace_ranges, __ATOMIC_ACQUIRE);
+
+    if (rs == NULL) {
+        return true;
+    }
+    for (unsigned i = 0; i < rs->n; i++) {
+        if (pc >= rs->r[i].lo && pc < rs->r[i].hi) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Where a block starting at pc must end so that it does not cross a range edge (0: nowhere). */
+static GuestAddr trace_stop_pc(const ExecCtx *x, GuestAddr pc)
+{
+    const ExecTraceRanges *rs = __atomic_load_n(&x->trace_ranges, __ATOMIC_ACQUIRE);
+    GuestAddr stop = 0;
+
+    for (unsigned i = 0; rs != NULL && i < rs->n; i++) {
+        GuestAddr edge = pc < rs->r[i].lo ? rs->r[i].lo : pc < rs->r[i].hi ? rs->r[i].hi : 0;
+        if (edge != 0 && (stop == 0 || edge < stop)) {
+            stop = edge;
+        }
+    }
+    return stop;
 }
 
 bool exec_init(ExecCtx *x, const GuestArch *arch, const ExecOptions *opts,
@@ -103,9 +128,27 @@ bool exec_init(ExecCtx *x, const GuestArch *arch, const ExecOptions *opts,
     g_mutex_init(&x->excl_lock);
     g_cond_init(&x->excl_done);
     g_cond_init(&x->excl_resume);
-    if (x->opts.trace & EXEC_TRACE_MEM) {
+    /*
+     * Any trace output goes through the crash-safe writer (exec/trace_out.c) on the trace
+     * file's descriptor; fprintf users get a stream that appends to it.
+     */
+    x->trace_any = x->opts.trace != 0 || x->opts.trace_last != 0 || x->opts.trace_watches != NULL;
+    if (x->trace_any) {
+        fflush(x->opts.trace_file);
+        exec_trace_out_open(fileno(x->opts.trace_file));
+        x->opts.trace_file = exec_trace_out_stream();
+        x->trace_flush_often = exec_trace_out_shares_output();
+    }
+    /* Traces print a step counter, which needs the instruction count that --stats keeps. */
+    x->count_insns = x->opts.stats || x->trace_any;
+    if ((x->opts.trace & EXEC_TRACE_MEM) || x->opts.trace_last != 0 || x->opts.trace_watches != NULL) {
         x->trace_mem_helper = &exec_trace_mem_helper;
     }
+    if (x->opts.trace_last != 0 || x->opts.trace_watches != NULL) {
+        /* The ring also gives --trace-watch exact step numbers. */
+        exec_trace_last_init(x);
+    }
+    exec_trace_resolve(x);
     if (x->engine->init != NULL && !x->engine->init(x, error)) {
         return false;
     }
@@ -120,6 +163,7 @@ static void free_blocks(ExecCtx *x)
             x->engine->free_block(x, tb);
         }
         ir_block_free(tb->ir);
+        g_free(tb->trace_text);
         g_free(tb->pcmap);
         if (tb->incoming != NULL) {
             g_array_unref(tb->incoming);
@@ -155,6 +199,9 @@ void exec_cpu_register(ExecCtx *x, GuestCpu *cpu)
 {
     g_assert(cpu->jmp_cache == NULL);
     cpu->jmp_cache = g_new0(TbBlock *, TB_JMP_CACHE_SIZE);
+    if (tracing_every_block(x)) {
+        cpu->traced_cache = g_new0(TbBlock *, TB_JMP_CACHE_SIZE);
+    }
     g_mutex_lock(&x->lock);
     g_ptr_array_add(x->cpus, cpu);
     g_mutex_unlock(&x->lock);
@@ -168,6 +215,8 @@ void exec_cpu_unregister(ExecCtx *x, GuestCpu *cpu)
     g_mutex_unlock(&x->lock);
     g_free(cpu->jmp_cache);
     cpu->jmp_cache = NULL;
+    g_free(cpu->traced_cache);
+    cpu->traced_cache = NULL;
 }
 
 /*
@@ -273,6 +322,9 @@ static void flush_locked(ExecCtx *x)
     for (guint i = 0; i < x->cpus->len; i++) {
         GuestCpu *cpu = g_ptr_array_index(x->cpus, i);
         memset(cpu->jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
+        if (cpu->traced_cache != NULL) {
+            memset(cpu->traced_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
+        }
     }
     free_blocks(x);
     if (x->engine->flush != NULL) {
@@ -449,18 +501,24 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key)
     GuestLiftCtx ctx = {
         .blk = blk, .cpu = cpu, .pc = pc, .max_insns = x->opts.max_block_insns,
         .fetch = x->platform.fetch, .fetch_opaque = x->platform.opaque,
+        .straight_line = x->trace_any,
     };
     if (traced && (x->opts.trace & (EXEC_TRACE_INSN | EXEC_TRACE_REGS))) {
         ctx.max_insns = 1;                  /* one line per executed instruction */
     }
-    if (x->opts.trace_hi != 0) {
-        /* Blocks end at the range's edges, so no untraced block runs into it. */
-        ctx.stop_pc = pc < x->opts.trace_lo ? x->opts.trace_lo : pc < x->opts.trace_hi ? x->opts.trace_hi : 0;
-    }
-    blk->trace_mem_helper = shown ? x->trace_mem_helper : NULL;
+    /* Blocks end at the ranges' edges, so no untraced block runs into one. */
+    ctx.stop_pc = trace_stop_pc(x, pc);
+    /* --trace-last and --trace-watch see every access; --trace=mem only those in range. */
+    blk->trace_mem_helper = (shown || x->opts.trace_last != 0 || x->opts.trace_watches != NULL) ?
+                            x->trace_mem_helper : NULL;
+    blk->trace_insn_helper = x->trace_insn_helper;
     blk->mem_helpers = x->mem.mem_helpers;
     blk->guest_pc = pc;
     x->arch->lift_block(&ctx);
+    if (blk->trace_count_insn != 0) {
+        g_assert(blk->insns[blk->trace_count_insn].op == IR_OP_CONST);
+        blk->insns[blk->trace_count_insn].imm[0] = blk->guest_insns;
+    }
     if (shown && (x->opts.trace & EXEC_TRACE_IR)) {
         trace_ir(x, blk, "lifted");
     }
@@ -531,6 +589,12 @@ TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
     if (tb != NULL && tb->pc == pc && tb->valid) {
         return tb;
     }
+    if (cpu->traced_cache != NULL) {
+        tb = cpu->traced_cache[tb_jmp_hash(pc)];
+        if (tb != NULL && tb->pc == pc && tb->valid) {
+            return tb;
+        }
+    }
     if (!key_of(x, cpu, pc, &key)) {
         return NULL;
     }
@@ -541,6 +605,8 @@ TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
     }
     if (!tb->traced) {
         *slot = tb;
+    } else if (cpu->traced_cache != NULL) {
+        cpu->traced_cache[tb_jmp_hash(pc)] = tb;
     }
     g_mutex_unlock(&x->lock);
     return tb;
@@ -568,6 +634,8 @@ static const char *const exit_names[GUEST_EXIT_COUNT] = {
  */
 static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
 {
+    /* This thread's last block was traced and shown: no state line for the next. */
+    static __thread bool in_range;
     TbBlock *from = NULL;
     uint64_t from_generation = 0;
     unsigned slot = 0;
@@ -607,20 +675,27 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
             if (from_generation == x->generation && from->valid && tb->valid &&
                 from->exits[slot].dest == NULL && from->exits[slot].target == tb->pc) {
                 exec_chain(x, from, slot, tb);
-                if (x->opts.trace & EXEC_TRACE_EXEC) {
-                    fprintf(x->opts.trace_file, "exec chain 0x%" G_GINT64_MODIFIER "x -> 0x%"
-                            G_GINT64_MODIFIER "x\n", from->pc, tb->pc);
+                if ((x->opts.trace & EXEC_TRACE_EXEC) && exec_trace_window(x, exec_trace_step(cpu))) {
+                    exec_trace_printf("exec chain 0x%" G_GINT64_MODIFIER "x -> 0x%" G_GINT64_MODIFIER
+                                      "x #%" G_GUINT64_FORMAT "\n", from->pc, tb->pc, exec_trace_step(cpu));
                 }
             }
             g_mutex_unlock(&x->lock);
         }
-        if ((x->opts.trace & EXEC_TRACE_BLOCK) && tb->traced) {
-            fprintf(x->opts.trace_file, "block 0x%" G_GINT64_MODIFIER "x %u\n", tb->pc, tb->guest_insns);
+        bool shown = tb->traced && exec_trace_window(x, exec_trace_step(cpu));
+        if (shown && !in_range && (x->opts.trace & (EXEC_TRACE_INSN | EXEC_TRACE_REGS))) {
+            /* Entering a traced range (or the trace window): the whole state once. */
+            exec_trace_state(x, cpu);
         }
-        if ((x->opts.trace & EXEC_TRACE_INSN) && tb->traced) {
-            exec_trace_insn(x, cpu, tb->pc);
+        in_range = shown;
+        if ((x->opts.trace & EXEC_TRACE_BLOCK) && shown) {
+            exec_trace_printf("block 0x%" G_GINT64_MODIFIER "x %u #%" G_GUINT64_FORMAT "\n", tb->pc,
+                              tb->guest_insns, exec_trace_step(cpu));
         }
-        bool diff_regs = snap != NULL && tb->traced;
+        if ((x->opts.trace & EXEC_TRACE_INSN) && shown) {
+            exec_trace_insn(x, cpu, tb);
+        }
+        bool diff_regs = snap != NULL && shown;
         if (diff_regs) {
             exec_trace_regs_snapshot(x, cpu, snap);
         }
@@ -657,6 +732,9 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
     exec_thread.ctx = x;
     exec_thread.cpu = cpu;
     exec_cpu_start(x, cpu);
+    if (x->trace_insn_helper != NULL) {
+        exec_trace_last_thread(x, cpu);
+    }
     if ((x->opts.trace & EXEC_TRACE_REGS) && snap_size < x->arch->cpu_size) {
         g_free(snap);
         snap = g_malloc(x->arch->cpu_size);
@@ -674,9 +752,9 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
     exec_thread.unwind = NULL;
     exec_cpu_end(x, cpu);
     if ((x->opts.trace & EXEC_TRACE_EXEC) && cpu->exit_kind < GUEST_EXIT_COUNT &&
-        exec_trace_shows(x, cpu->pc)) {
-        fprintf(x->opts.trace_file, "exec exit %s pc=0x%" G_GINT64_MODIFIER "x\n",
-                exit_names[cpu->exit_kind], cpu->pc);
+        exec_trace_shows(x, cpu->pc) && exec_trace_window(x, exec_trace_step(cpu))) {
+        exec_trace_printf("exec exit %s pc=0x%" G_GINT64_MODIFIER "x #%" G_GUINT64_FORMAT "\n",
+                          exit_names[cpu->exit_kind], cpu->pc, exec_trace_step(cpu));
     }
 }
 

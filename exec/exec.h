@@ -32,6 +32,12 @@
 bool exec_trace_parse(const char *list, uint32_t *flags, GError **error);
 /* "START-END" (END exclusive) or "START+LENGTH", numbers in C syntax (0x... for hex). */
 bool exec_trace_range_parse(const char *text, uint64_t *lo, uint64_t *hi, GError **error);
+/*
+ * A --trace-range or --trace-watch argument: numbers as above, or a symbol, "NAME" or
+ * "LIB:NAME" (LIB the file name of the library, "libc.so.6"), resolved once the image
+ * that defines it is loaded.  Checks the syntax only.
+ */
+bool exec_trace_spec_check(const char *text, const char *option, GError **error);
 extern const char exec_trace_help[];    /* one line per item, for --help */
 
 typedef struct ExecOptions {
@@ -48,6 +54,12 @@ typedef struct ExecOptions {
      * program costs little.  trace_hi == 0: no range, everything is traced.
      */
     uint64_t trace_lo, trace_hi;
+    /* More --trace-range arguments (NULL-terminated; numbers or symbols), added to the above. */
+    char **trace_ranges;
+    char **trace_watches;       /* --trace-watch: ADDR+LEN, ADDR-END or a symbol */
+    unsigned trace_last;        /* --trace-last=N: ring of the last N instructions, 0: off */
+    uint64_t trace_after;       /* --trace-after=N: no lines before step N */
+    uint64_t trace_count;       /* --trace-count=N: at most N steps of lines (0: no limit) */
 } ExecOptions;
 
 /*
@@ -82,8 +94,17 @@ typedef struct ExecCtx ExecCtx;
 /* Past this many blocks (valid or not) since the last flush, start afresh. */
 #define EXEC_MAX_BLOCKS 400000
 
-/* The guest pc is inside --trace-range, or no range was given. */
+/* The guest pc is inside a --trace-range, or no range was given. */
 bool exec_trace_shows(const ExecCtx *x, GuestAddr pc);
+
+/* --trace-range list: immutable once published, replaced whole when a symbol resolves. */
+typedef struct ExecTraceRanges {
+    unsigned n;
+    bool pending;               /* some range waits for its symbol: nothing is shown yet */
+    struct {
+        GuestAddr lo, hi;
+    } r[];
+} ExecTraceRanges;
 
 /*
  * An execution engine.  Both engines take the same optimized IR.
@@ -133,6 +154,8 @@ typedef struct ExecPlatform {
     void *opaque;
     /* Copy guest code bytes; false if not executable (the lifter raises a fetch fault). */
     bool (*fetch)(void *opaque, GuestAddr addr, void *buf, unsigned len);
+    /* Copy guest data bytes; false if not all readable (--trace-watch; may be NULL). */
+    bool (*read)(void *opaque, GuestAddr addr, void *buf, unsigned len);
     /* A block was made from guest page `page`: start watching it for writes. */
     void (*watch_code_page)(void *opaque, GuestAddr page);
     /* No block is left on `page`: stop watching it. */
@@ -180,6 +203,11 @@ struct ExecCtx {
 
     void *engine_data;              /* owned by the engine */
     const IrHelper *trace_mem_helper;
+    const IrHelper *trace_insn_helper;  /* --trace-last: called at every guest instruction */
+    ExecTraceRanges *volatile trace_ranges; /* NULL: no --trace-range */
+    bool count_insns;               /* keep GuestCpu.insns_executed (--stats, traces) */
+    bool trace_any;                 /* any trace output at all (the trace writer is open) */
+    bool trace_flush_often;         /* flush before each guest syscall: keeps the order with its output */
 };
 
 /* Set up a context; false + error for an unknown engine or one that cannot start. */
@@ -244,7 +272,22 @@ extern __thread ExecThread exec_thread;
 G_NORETURN void exec_fault_unwind(uintptr_t host_pc, GuestExitKind kind, int64_t code, uint64_t aux);
 
 /* --- Tracing (exec/trace.c) --- */
-void exec_trace_insn(ExecCtx *x, GuestCpu *cpu, GuestAddr pc);
+/* "<word> <disassembly>[ <sym+0xoff>]" of the instruction at pc: cached per traced block. */
+char *exec_trace_insn_text(ExecCtx *x, GuestAddr pc);
+void exec_trace_insn(ExecCtx *x, GuestCpu *cpu, TbBlock *tb);
+/* "state pc=0x... <every register>": a full snapshot (entering a range, --trace-last). */
+void exec_trace_state(ExecCtx *x, const GuestCpu *cpu);
+/* The step counter printed on trace lines: guest instructions this thread executed. */
+static inline uint64_t exec_trace_step(const GuestCpu *cpu)
+{
+    return cpu->insns_executed;
+}
+/* Lines are shown for this step (--trace-after / --trace-count). */
+static inline bool exec_trace_window(const ExecCtx *x, uint64_t step)
+{
+    return step >= x->opts.trace_after &&
+           (x->opts.trace_count == 0 || step - x->opts.trace_after < x->opts.trace_count);
+}
 void exec_trace_regs_snapshot(ExecCtx *x, const GuestCpu *cpu, uint8_t *snap);
 void exec_trace_regs_diff(ExecCtx *x, const GuestCpu *cpu, const uint8_t *snap);
 void exec_print_stats(ExecCtx *x, FILE *out);
@@ -252,6 +295,75 @@ void exec_print_stats(ExecCtx *x, FILE *out);
 extern const IrHelper exec_trace_mem_helper;
 /* The guest is exiting: print --stats and flush the trace file.  Call before _exit(). */
 void exec_at_exit(ExecCtx *x);
+
+/* --- The trace writer (exec/trace_out.c): whole lines, crash-safe --- */
+void exec_trace_out_open(int fd);
+bool exec_trace_out_active(void);
+FILE *exec_trace_out_stream(void);      /* for fprintf users: one append per call */
+/* The trace goes to stdout/stderr or a terminal, where the guest's own output appears too. */
+bool exec_trace_out_shares_output(void);
+void exec_trace_write(const char *s, size_t n);     /* whole lines only */
+void exec_trace_printf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+void exec_trace_flush(void);
+/* Around fork(): flush and hold the writer; then release it (parent and child). */
+void exec_trace_fork_prepare(void);
+void exec_trace_fork_done(bool child);   /* a forked child writes no end line */
+/* Lines of this thread bypass the buffer and go to fd (-1: back to normal); for the dump at death. */
+void exec_trace_out_direct(int fd);
+extern volatile int exec_trace_dying;  /* exec_trace_end() has started */
+const char *exec_signal_name(int sig);  /* "SIGSEGV"; async-signal-safe */
+/* "signal SIGSEGV pc=0x... addr=0x... #step": a signal delivered to a guest handler. */
+void exec_trace_signal_line(int sig, uint64_t pc, uint64_t addr, uint64_t step);
+
+typedef enum ExecTraceEnd {
+    EXEC_TRACE_END_EXIT,        /* value: the exit status */
+    EXEC_TRACE_END_SIGNAL,      /* value: the signal */
+    EXEC_TRACE_END_INTERNAL,    /* mimic's own fault */
+} ExecTraceEnd;
+
+typedef struct ExecTraceSignal {
+    int sig;
+    uint64_t pc, addr, step;
+} ExecTraceSignal;
+
+/*
+ * The process is ending: write every committed line, the --trace-last ring, the signal
+ * that kills it (death, or NULL) and the "end" line; later lines are dropped.  Async-
+ * signal-safe but for the ring's disassembly (our own formatting code, no locks).
+ * Only the first call does anything.
+ */
+void exec_trace_end(ExecTraceEnd how, int value, const ExecTraceSignal *death);
+
+/* --- --trace-last (exec/trace_last.c) --- */
+void exec_trace_last_init(ExecCtx *x);
+void exec_trace_last_thread(ExecCtx *x, GuestCpu *cpu);  /* this thread's ring, at exec_run entry */
+void exec_trace_last_mem(uint32_t write, uint32_t size, uint64_t addr, uint64_t value, uint64_t pc);
+void exec_trace_last_dump(int fd);      /* this thread's ring, oldest first */
+/* The step of the instruction at pc in the block this thread runs, when the ring knows (*known). */
+uint64_t exec_trace_last_step(GuestAddr pc, bool *known);
+
+/* --- Symbols (exec/trace_sym.c) --- */
+/*
+ * An ELF file (whole, in memory) was loaded with load bias `bias`: learn its symbols
+ * (.symtab, else .dynsym) and resolve the --trace-range / --trace-watch names it defines.
+ */
+void exec_sym_add_image(ExecCtx *x, const char *path, const uint8_t *data, size_t len, GuestAddr bias);
+/* Has an image of this path been added with this bias already? */
+bool exec_sym_have_image(const char *path, GuestAddr bias);
+/* The function containing pc: name and offset; false if none. */
+bool exec_sym_lookup(GuestAddr pc, const char **name, uint64_t *off);
+/* Resolve --trace-range / --trace-watch arguments now known (called by exec_sym_add_image). */
+void exec_trace_resolve(ExecCtx *x);
+bool exec_sym_find(const char *lib, const char *name, GuestAddr *addr, uint64_t *size);
+/* --trace-range / --trace-watch names that never resolved ("a, b"), or NULL; g_free it. */
+char *exec_trace_unresolved(void);
+
+/* --- --trace-watch (exec/trace_watch.c) --- */
+void exec_trace_watch_add(ExecCtx *x, GuestAddr addr, uint64_t len);
+void exec_trace_watch_access(ExecCtx *x, uint32_t write, uint32_t size, uint64_t addr, uint64_t value,
+                             uint64_t pc);
+/* A watched range has been resolved and watching is on. */
+bool exec_trace_watching(void);
 
 static inline uint64_t exec_now_ns(void)
 {

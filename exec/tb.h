@@ -68,6 +68,7 @@ struct TbBlock {
     bool traced;                /* every entry must pass through the exec loop (tracing): not
                                    chained to or from, not in the jump cache */
     uint64_t generation;        /* cache generation it was made in */
+    char *trace_text;           /* traced insn blocks: "<word> <disassembly> <sym>", made once */
 
     IrBlock *ir;                /* interpreter: the optimized IR; JIT: NULL after emission */
     uint8_t *host_code;         /* JIT: entry point in the code cache */

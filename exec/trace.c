@@ -96,27 +96,120 @@ bool exec_trace_range_parse(const char *text, uint64_t *lo, uint64_t *hi, GError
     return false;
 }
 
-void exec_trace_insn(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
+/* --- insn lines --- */
+
+/* Hex digits of v into p (no 0x), returns the end. */
+static char *put_hex(char *p, uint64_t v)
+{
+    char tmp[16];
+    int n = 0;
+
+    do {
+        tmp[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v != 0);
+    while (n > 0) {
+        *p++ = tmp[--n];
+    }
+    return p;
+}
+
+static char *put_dec(char *p, uint64_t v)
+{
+    char tmp[24];
+    int n = 0;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (n > 0) {
+        *p++ = tmp[--n];
+    }
+    return p;
+}
+
+/* " #<step>\n": the end of every line. */
+static char *put_step(char *p, uint64_t step)
+{
+    *p++ = ' ';
+    *p++ = '#';
+    p = put_dec(p, step);
+    *p++ = '\n';
+    return p;
+}
+
+char *exec_trace_insn_text(ExecCtx *x, GuestAddr pc)
 {
     uint8_t bytes[16];
     unsigned avail = 0, len;
     char text[128];
-    GString *hex = g_string_new(NULL);
+    GString *out = g_string_sized_new(64);
+    const char *sym;
+    uint64_t off;
 
-    /* Fetch as many bytes as are executable, up to 16 (x86's longest instruction is 15). */
-    while (avail < sizeof(bytes) && x->platform.fetch(x->platform.opaque, pc + avail, bytes + avail, 1)) {
-        avail++;
+    /* As many bytes as are executable, up to 16 (x86's longest instruction is 15). */
+    if (x->platform.fetch(x->platform.opaque, pc, bytes, sizeof(bytes))) {
+        avail = sizeof(bytes);
+    } else {
+        while (avail < sizeof(bytes) && x->platform.fetch(x->platform.opaque, pc + avail, bytes + avail, 1)) {
+            avail++;
+        }
     }
     len = avail ? x->arch->disas(pc, bytes, avail, text, sizeof(text)) : 0;
     if (len == 0) {
         g_strlcpy(text, "(not decodable)", sizeof(text));
         len = avail < 4 ? avail : 4;
     }
-    for (unsigned i = 0; i < len; i++) {
-        g_string_append_printf(hex, "%02x", bytes[i]);
+    if (x->arch->insn_as_word && (len == 2 || len == 4)) {
+        /* The instruction as one number, as objdump prints it: 00a50533, c.mv 852e. */
+        uint32_t word = 0;
+        for (unsigned i = 0; i < len; i++) {
+            unsigned shift = x->arch->big_endian ? 8 * (len - 1 - i) : 8 * i;
+            word |= (uint32_t)bytes[i] << shift;
+        }
+        g_string_append_printf(out, "%0*x", (int)(2 * len), word);
+    } else {
+        for (unsigned i = 0; i < len; i++) {
+            g_string_append_printf(out, "%02x", bytes[i]);
+        }
     }
-    fprintf(x->opts.trace_file, "insn 0x%" G_GINT64_MODIFIER "x %s %s\n", pc, hex->str, text);
-    g_string_free(hex, TRUE);
+    g_string_append_printf(out, " %s", text);
+    if (exec_sym_lookup(pc, &sym, &off)) {
+        g_string_append_printf(out, " <%s+0x%" G_GINT64_MODIFIER "x>", sym, off);
+    }
+    return g_string_free(out, FALSE);
+}
+
+void exec_trace_insn(ExecCtx *x, GuestCpu *cpu, TbBlock *tb)
+{
+    char line[320];
+    char *p = line;
+    size_t tlen;
+
+    char *text = __atomic_load_n(&tb->trace_text, __ATOMIC_ACQUIRE);
+    if (text == NULL) {
+        /* Made on first execution; another thread may be doing the same: one of them wins. */
+        char *mine = exec_trace_insn_text(x, tb->pc);
+        if (__atomic_compare_exchange_n(&tb->trace_text, &text, mine, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE)) {
+            text = mine;
+        } else {
+            g_free(mine);
+        }
+    }
+    tlen = strlen(text);
+    if (tlen > sizeof(line) - 64) {
+        exec_trace_printf("insn 0x%" G_GINT64_MODIFIER "x %s #%" G_GUINT64_FORMAT "\n", tb->pc,
+                          text, exec_trace_step(cpu));
+        return;
+    }
+    memcpy(p, "insn 0x", 7);
+    p = put_hex(p + 7, tb->pc);
+    *p++ = ' ';
+    memcpy(p, text, tlen);
+    p = put_step(p + tlen, exec_trace_step(cpu));
+    exec_trace_write(line, (size_t)(p - line));
 }
 
 void exec_trace_regs_snapshot(ExecCtx *x, const GuestCpu *cpu, uint8_t *snap)
@@ -136,34 +229,141 @@ static uint64_t reg_value(const GuestReg *r, const uint8_t *base)
     return v;
 }
 
-void exec_trace_regs_diff(ExecCtx *x, const GuestCpu *cpu, const uint8_t *snap)
-{
-    GString *line = g_string_new("regs");
-    bool any = false;
+/* The register table without the pc, with name lengths: made once, read per instruction. */
+typedef struct TraceReg {
+    uint32_t offset;
+    uint8_t size;
+    uint8_t name_len;
+    const char *name;
+} TraceReg;
 
-    for (unsigned i = 0; i < x->arch->n_regs; i++) {
-        const GuestReg *r = &x->arch->regs[i];
-        uint64_t now = reg_value(r, (const uint8_t *)cpu);
-        if (r->kind == GUEST_REG_PC || now == reg_value(r, snap)) {
-            continue;
+static const TraceReg *trace_regs(const GuestArch *arch, unsigned *n)
+{
+    static const GuestArch *for_arch;
+    static TraceReg *regs;
+    static unsigned n_regs;
+
+    if (__atomic_load_n(&for_arch, __ATOMIC_ACQUIRE) != arch) {
+        static GMutex lock;
+        g_mutex_lock(&lock);
+        if (for_arch != arch) {
+            TraceReg *t = g_new0(TraceReg, arch->n_regs);
+            unsigned k = 0;
+            for (unsigned i = 0; i < arch->n_regs; i++) {
+                const GuestReg *r = &arch->regs[i];
+                if (r->kind != GUEST_REG_PC) {
+                    t[k++] = (TraceReg){ .offset = r->offset, .size = r->size,
+                                         .name_len = (uint8_t)MIN(strlen(r->name), 32), .name = r->name };
+                }
+            }
+            regs = t;
+            n_regs = k;
+            __atomic_store_n(&for_arch, arch, __ATOMIC_RELEASE);
         }
-        g_string_append_printf(line, " %s=0x%" G_GINT64_MODIFIER "x", r->name, now);
-        any = true;
+        g_mutex_unlock(&lock);
     }
-    if (any) {
-        fprintf(x->opts.trace_file, "%s\n", line->str);
-    }
-    g_string_free(line, TRUE);
+    *n = n_regs;
+    return regs;
 }
 
-static void trace_mem(uint32_t write, uint32_t size, uint64_t addr, uint64_t value)
+void exec_trace_regs_diff(ExecCtx *x, const GuestCpu *cpu, const uint8_t *snap)
+{
+    char line[2048];
+    char *p = line;
+    const uint8_t *now_base = (const uint8_t *)cpu;
+    unsigned n;
+    const TraceReg *regs = trace_regs(x->arch, &n);
+
+    memcpy(p, "regs", 4);
+    p += 4;
+    for (unsigned i = 0; i < n; i++) {
+        const TraceReg *r = &regs[i];
+        uint64_t now, then;
+        if (r->size == 8) {     /* fixed sizes: a variable-size memcpy is a slow loop here */
+            memcpy(&now, now_base + r->offset, 8);
+            memcpy(&then, snap + r->offset, 8);
+        } else {
+            uint32_t a, b;
+            memcpy(&a, now_base + r->offset, 4);
+            memcpy(&b, snap + r->offset, 4);
+            now = a;
+            then = b;
+        }
+        if (now == then || p + r->name_len + 24 > line + sizeof(line) - 32) {
+            continue;
+        }
+        *p++ = ' ';
+        memcpy(p, r->name, r->name_len);
+        p += r->name_len;
+        memcpy(p, "=0x", 3);
+        p = put_hex(p + 3, now);
+    }
+    if (p != line + 4) {
+        /* The step of the instruction before: the counter has already moved past it. */
+        uint64_t step = exec_trace_step(cpu);
+        p = put_step(p, step ? step - 1 : 0);
+        exec_trace_write(line, (size_t)(p - line));
+    }
+}
+
+void exec_trace_state(ExecCtx *x, const GuestCpu *cpu)
+{
+    char line[2048];
+    char *p = line;
+
+    memcpy(p, "state", 5);
+    p += 5;
+    for (unsigned i = 0; i < x->arch->n_regs; i++) {
+        const GuestReg *r = &x->arch->regs[i];
+        size_t n = strlen(r->name);
+        if (p + n + 24 > line + sizeof(line) - 32) {
+            break;
+        }
+        *p++ = ' ';
+        memcpy(p, r->name, n);
+        p += n;
+        memcpy(p, "=0x", 3);
+        p = put_hex(p + 3, reg_value(r, (const uint8_t *)cpu));
+    }
+    p = put_step(p, exec_trace_step(cpu));
+    exec_trace_write(line, (size_t)(p - line));
+}
+
+/*
+ * The helper after every guest access when --trace=mem, --trace-last or --trace-watch
+ * needs it.  The block was lifted with it because one of them applies; which ones is
+ * decided here, per access.
+ */
+static void trace_mem(uint32_t write, uint32_t size, uint64_t addr, uint64_t value, uint64_t pc)
 {
     ExecCtx *x = exec_thread.ctx;
     uint64_t mask = size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
 
-    if (x != NULL) {
-        fprintf(x->opts.trace_file, "mem %c %u 0x%" G_GINT64_MODIFIER "x 0x%" G_GINT64_MODIFIER "x\n",
-                write ? 'w' : 'r', size, addr, value & mask);
+    if (x == NULL) {
+        return;
+    }
+    value &= mask;
+    if ((x->opts.trace & EXEC_TRACE_MEM) && exec_trace_shows(x, pc)) {
+        uint64_t step = exec_trace_step(exec_thread.cpu);
+        step = step ? step - 1 : 0;
+        if (exec_trace_window(x, step)) {
+            char line[96];
+            char *p = line;
+            memcpy(p, write ? "mem w " : "mem r ", 6);
+            p = put_dec(p + 6, size);
+            memcpy(p, " 0x", 3);
+            p = put_hex(p + 3, addr);
+            memcpy(p, " 0x", 3);
+            p = put_hex(p + 3, value);
+            p = put_step(p, step);
+            exec_trace_write(line, (size_t)(p - line));
+        }
+    }
+    if (x->opts.trace_last) {
+        exec_trace_last_mem(write, size, addr, value, pc);
+    }
+    if (exec_trace_watching()) {
+        exec_trace_watch_access(x, write, size, addr, value, pc);
     }
 }
 
@@ -172,8 +372,8 @@ const IrHelper exec_trace_mem_helper = {
     .fn = (void *)trace_mem,
     .flags = 0,
     .ret = IR_HT_VOID,
-    .nargs = 4,
-    .args = { IR_HT_I32, IR_HT_I32, IR_HT_I64, IR_HT_I64 },
+    .nargs = 5,
+    .args = { IR_HT_I32, IR_HT_I32, IR_HT_I64, IR_HT_I64, IR_HT_I64 },
 };
 
 void exec_print_stats(ExecCtx *x, FILE *out)
@@ -201,7 +401,10 @@ void exec_at_exit(ExecCtx *x)
     if (x->opts.stats) {
         exec_print_stats(x, stderr);
     }
-    if (x->opts.trace_file != NULL) {
-        fflush(x->opts.trace_file);
+    g_autofree char *missing = exec_trace_unresolved();
+    exec_trace_flush();
+    if (missing != NULL) {
+        fprintf(stderr, "mimic: warning: --trace-range/--trace-watch symbol not found: %s\n", missing);
     }
+    exec_trace_flush();
 }

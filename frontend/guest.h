@@ -117,6 +117,11 @@ typedef struct GuestCpu {
     struct TbBlock **jmp_cache;
     /* System mode: this CPU's software TLB (softmmu/tlb.h); NULL in user mode. */
     struct TlbState *tlb;
+    /*
+     * Traced blocks seen by the exec loop (tracing only), kept apart from jmp_cache so that
+     * generated code never jumps into a traced block without passing the loop.
+     */
+    struct TbBlock **traced_cache;
     /* Set while the CPU is inside exec_run(); read by a thread that wants to run alone. */
     volatile uint32_t running;
     bool excl_waiter;           /* an exclusive section is waiting for this CPU to step out */
@@ -148,6 +153,11 @@ typedef struct GuestLiftCtx {
     GuestAddr pc;
     unsigned max_insns;
     GuestAddr stop_pc;          /* end the block before the instruction at this pc (0: none) */
+    /*
+     * Traces count instructions per block entry (the step counter): every instruction of
+     * the block must then run whenever it is entered, so no branches within the block.
+     */
+    bool straight_line;
     /* Copy len bytes of guest code at addr; false if that memory is not executable. */
     bool (*fetch)(void *opaque, GuestAddr addr, void *buf, unsigned len);
     void *fetch_opaque;
@@ -204,6 +214,11 @@ typedef struct GuestArch {
     unsigned (*sys_fetch_mmu_idx)(const GuestCpu *cpu);
     bool (*sys_wake_pending)(const GuestCpu *cpu);
     unsigned sys_mmu_idx_count;
+    /*
+     * Traces print a 2- or 4-byte instruction as one number in the guest's byte order,
+     * as objdump does for RISC-V and PowerPC; false: the bytes in memory order (x86).
+     */
+    bool insn_as_word;
 } GuestArch;
 
 /* Frontends linked into this build, and lookup by ELF machine or name. */

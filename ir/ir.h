@@ -184,7 +184,10 @@ typedef struct IrBlock {
     uint64_t guest_pc;      /* first guest instruction */
     uint32_t guest_size;    /* bytes of guest code covered */
     uint32_t guest_insns;   /* guest instructions lifted */
-    /* Set by the caller before lifting: add a trace-helper call to every memory op. */
+    /*
+     * Set by the caller before lifting: add a trace-helper call to every memory op
+     * (args: is_write, size, addr, value, pc of the guest instruction).
+     */
     const IrHelper *trace_mem_helper;
     /*
      * System mode without an inline TLB path: when set, the builder emits every guest
@@ -193,6 +196,14 @@ typedef struct IrBlock {
      * -- for rmw IrMemOp | IrAtomicOp << 16 -- as a constant).
      */
     const struct IrMemHelpers *mem_helpers;
+    /*
+     * Likewise one call at the block's first guest instruction (--trace-last), args: its
+     * pc and the number of guest instructions, which is known only after lifting: the
+     * caller stores it into the CONST instruction trace_count_insn (index; 0: none).
+     */
+    const IrHelper *trace_insn_helper;
+    uint32_t trace_count_insn;
+    uint64_t cur_pc;        /* pc of the last ir_insn_start, for the trace calls */
 } IrBlock;
 
 IrBlock *ir_block_new(void);

@@ -122,10 +122,10 @@ IrTemp ir_fma(IrBlock *blk, IrTemp a, IrTemp b, IrTemp c)
     return emit_out(blk, IR_OP_FMA, ir_temp_type(blk, a), 3, in, 0, 0);
 }
 
-/* --trace=mem: a call after each access reporting (is_write, size, addr, value). */
+/* --trace=mem: a call after each access reporting (is_write, size, addr, value, pc). */
 static void trace_mem(IrBlock *blk, bool write, IrMemOp mop, IrTemp addr, IrTemp val)
 {
-    IrTemp args[4];
+    IrTemp args[5];
 
     if (blk->trace_mem_helper == NULL) {
         return;
@@ -134,7 +134,8 @@ static void trace_mem(IrBlock *blk, bool write, IrMemOp mop, IrTemp addr, IrTemp
     args[1] = ir_const_i32(blk, ir_memop_size(mop));
     args[2] = ir_temp_type(blk, addr) == IR_I64 ? addr : ir_extu32(blk, addr);
     args[3] = ir_temp_type(blk, val) == IR_I64 ? val : ir_extu32(blk, val);
-    ir_call(blk, blk->trace_mem_helper, 4, args);
+    args[4] = ir_const_i64(blk, blk->cur_pc);
+    ir_call(blk, blk->trace_mem_helper, 5, args);
 }
 
 /* IrBlock.mem_helpers: an i64 argument from an i32 or i64 temp (zero-extended). */
@@ -271,6 +272,14 @@ void ir_insn_start(IrBlock *blk, uint64_t pc, unsigned len)
 
     insn->imm[0] = (int64_t)pc;
     insn->imm[1] = len;
+    blk->cur_pc = pc;
+    if (blk->trace_insn_helper != NULL && blk->trace_count_insn == 0) {
+        IrTemp args[2];
+        args[0] = ir_const_i64(blk, pc);
+        blk->trace_count_insn = blk->n_insns;
+        args[1] = ir_const_i64(blk, 0);
+        ir_call(blk, blk->trace_insn_helper, 2, args);
+    }
 }
 
 void ir_label(IrBlock *blk, uint32_t label)

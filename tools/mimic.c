@@ -44,7 +44,11 @@ typedef struct RunArgs {
     char *sysroot;
     char *trace;
     char *trace_file;
-    char *trace_range;
+    char **trace_range;
+    char **trace_watch;
+    gint trace_last;
+    char *trace_after;
+    char *trace_count;
     char *argv0;
     gboolean stats;
     gboolean no_opt;
@@ -52,6 +56,7 @@ typedef struct RunArgs {
     gint code_cache_mib;
     gboolean version;
     char *seed;
+    char *stack_top;
 } RunArgs;
 
 static GOptionContext *run_context(RunArgs *a)
@@ -66,15 +71,28 @@ static GOptionContext *run_context(RunArgs *a)
           "Trace items, comma separated: insn,regs,mem,block,ir,host,exec", "LIST" },
         { "trace-file", 0, 0, G_OPTION_ARG_FILENAME, &a->trace_file,
           "Write traces to FILE instead of stderr", "FILE" },
-        { "trace-range", 0, 0, G_OPTION_ARG_STRING, &a->trace_range,
-          "Trace only guest code in START-END (END exclusive) or START+LENGTH; the rest runs "
-          "at full speed", "RANGE" },
+        { "trace-range", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->trace_range,
+          "Trace only guest code in START-END (END exclusive), START+LENGTH or a function "
+          "(NAME, LIB:NAME); the rest runs at full speed.  Repeat to trace several", "RANGE" },
+        { "trace-watch", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->trace_watch,
+          "Print a 'watch' line for every guest access to ADDR+LEN, ADDR-END or a variable "
+          "(NAME, LIB:NAME; its size from the symbol table).  Repeatable", "RANGE" },
+        { "trace-last", 0, 0, G_OPTION_ARG_INT, &a->trace_last,
+          "Keep the last N instructions (with their memory accesses) and write them to the "
+          "trace when the program exits, crashes or is killed; runs at near full speed", "N" },
+        { "trace-after", 0, 0, G_OPTION_ARG_STRING, &a->trace_after,
+          "Print trace lines only from step N on (the #N counter on each line)", "N" },
+        { "trace-count", 0, 0, G_OPTION_ARG_STRING, &a->trace_count,
+          "Print trace lines for at most N steps", "N" },
         { "stats", 0, 0, G_OPTION_ARG_NONE, &a->stats,
           "Print translation and execution statistics on exit", NULL },
         { "argv0", '0', 0, G_OPTION_ARG_STRING, &a->argv0,
           "Give the guest this argv[0] instead of PROGRAM", "NAME" },
         { "seed", 0, 0, G_OPTION_ARG_STRING, &a->seed,
           "Make the guest's randomness (AT_RANDOM, getrandom) reproducible from this seed", "N" },
+        { "stack-top", 0, 0, G_OPTION_ARG_STRING, &a->stack_top,
+          "Place the initial stack below ADDR; 'qemu' places it where qemu-riscv64 7.2 does "
+          "(0x4000801000), so register traces can be compared with qemu's", "ADDR" },
         { "max-block-insns", 0, 0, G_OPTION_ARG_INT, &a->max_block_insns,
           "Longest guest block to translate (debugging; default 256)", "N" },
         { "code-cache", 0, 0, G_OPTION_ARG_INT, &a->code_cache_mib,
@@ -101,6 +119,9 @@ static GOptionContext *run_context(RunArgs *a)
         "  mimic run --engine=interp ./hello        run on the IR interpreter\n"
         "  mimic run -L /usr/riscv64-linux-gnu ./app --its-own-option\n"
         "  mimic run --trace=insn,regs --trace-file=t.log ./hello\n"
+        "  mimic run --trace=insn,regs --trace-range=main ./hello     one function\n"
+        "  mimic run --trace-last=50 --trace-file=crash.log ./app     the last 50 insns\n"
+        "  mimic run --trace-watch=counter ./app                      who writes 'counter'\n"
         "\n"
         "Exit status: the guest's own; a guest killed by signal N ends mimic with the same\n"
         "signal (shells report 128+N).  Errors in the command line or in PROGRAM print one\n"
@@ -118,6 +139,23 @@ static int die_usage(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, " (try 'mimic run --help')\n");
     return 2;
+}
+
+/* An optional decimal or 0x count option; prints the usage error itself. */
+static bool parse_count(const char *text, const char *option, uint64_t *out)
+{
+    char *end;
+
+    if (text == NULL) {
+        return true;
+    }
+    errno = 0;
+    *out = g_ascii_strtoull(text, &end, 0);
+    if (errno != 0 || *end != '\0' || end == text || !g_ascii_isdigit(*text)) {
+        fprintf(stderr, "mimic: %s needs a number, not '%s' (try 'mimic run --help')\n", option, text);
+        return false;
+    }
+    return true;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -152,9 +190,25 @@ static int cmd_run(int argc, char **argv)
     if (a.trace != NULL && !exec_trace_parse(a.trace, &opts.exec.trace, &error)) {
         return die_usage("%s", error->message);
     }
-    if (a.trace_range != NULL &&
-        !exec_trace_range_parse(a.trace_range, &opts.exec.trace_lo, &opts.exec.trace_hi, &error)) {
-        return die_usage("%s", error->message);
+    for (char **r = a.trace_range; r != NULL && *r != NULL; r++) {
+        if (!exec_trace_spec_check(*r, "--trace-range", &error)) {
+            return die_usage("%s", error->message);
+        }
+    }
+    for (char **w = a.trace_watch; w != NULL && *w != NULL; w++) {
+        if (!exec_trace_spec_check(*w, "--trace-watch", &error)) {
+            return die_usage("%s", error->message);
+        }
+    }
+    opts.exec.trace_ranges = a.trace_range;
+    opts.exec.trace_watches = a.trace_watch;
+    if (a.trace_last < 0 || a.trace_last > (1 << 24)) {
+        return die_usage("%s", "--trace-last must be between 1 and 16777216");
+    }
+    opts.exec.trace_last = (unsigned)a.trace_last;
+    if (!parse_count(a.trace_after, "--trace-after", &opts.exec.trace_after) ||
+        !parse_count(a.trace_count, "--trace-count", &opts.exec.trace_count)) {
+        return 2;
     }
     if (a.trace_file != NULL) {
         opts.exec.trace_file = fopen(a.trace_file, "w");
@@ -185,6 +239,16 @@ static int cmd_run(int argc, char **argv)
         opts.has_seed = true;
     }
 
+    if (a.stack_top != NULL) {
+        /* qemu-user (7.2) maps its 8 MiB guest stack right above 1 << 38 plus a guard page. */
+        const char *top = strcmp(a.stack_top, "qemu") == 0 ? "0x4000801000" : a.stack_top;
+        if (!parse_count(top, "--stack-top", &opts.stack_top)) {
+            return 2;
+        }
+        if (opts.stack_top < (16u << 20) || opts.stack_top > ((uint64_t)1 << 47)) {
+            return die_usage("--stack-top '%s' is outside the guest address space", a.stack_top);
+        }
+    }
     guest_argv = &argv[first];
     if (a.argv0 != NULL) {
         guest_argv = g_memdup2(&argv[first], sizeof(char *) * (size_t)(argc - first + 1));

@@ -85,4 +85,5 @@ const GuestArch rv64_arch = {
     .sys_fetch_mmu_idx = rv_sys_fetch_mmu_idx,
     .sys_wake_pending = rv_sys_wake_pending,
     .sys_mmu_idx_count = RV_MMU_IDX_COUNT,
+    .insn_as_word = true,
 };

@@ -227,7 +227,8 @@ void rv_lift_block(GuestLiftCtx *lctx)
     RvDisas ctx = { .blk = blk, .pc = lctx->pc };
     uint64_t pc = lctx->pc;
 
-    ctx.fwd_ok = max > 1;       /* one-instruction blocks (insn tracing) stay simple */
+    /* One-instruction blocks (insn tracing) stay simple; traces that count steps need every insn to run. */
+    ctx.fwd_ok = max > 1 && !lctx->straight_line;
     if (lctx->cpu != NULL && ((const RvCpu *)lctx->cpu)->sys) {
         const RvCpu *cpu = (const RvCpu *)lctx->cpu;
 

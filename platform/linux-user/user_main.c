@@ -57,6 +57,12 @@ static bool user_fetch(void *opaque, GuestAddr addr, void *buf, unsigned len)
     return user_probe_copy(buf, user_g2h(&p->mem, addr), len);
 }
 
+static bool user_read(void *opaque, GuestAddr addr, void *buf, unsigned len)
+{
+    UserProc *p = opaque;
+    return user_copy_from(&p->mem, buf, addr, len) == 0;
+}
+
 static void user_watch_code_page(void *opaque, GuestAddr page)
 {
     UserProc *p = opaque;
@@ -151,6 +157,7 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_)
         }
     }
     fault_message("internal error", sig, pc, addr);
+    exec_trace_end(EXEC_TRACE_END_INTERNAL, 0, NULL);
     signal(sig, SIG_DFL);
 }
 
@@ -356,7 +363,12 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
     p->exe_path = g_strdup(real ? real : path);
     free(real);
 
-    if (!user_mem_init(&p->mem, abi->addr_bits, error)) {
+    /* A stack placed above the usual guest range (--stack-top) widens the range to hold it. */
+    unsigned addr_bits = abi->addr_bits;
+    while (opts->stack_top != 0 && addr_bits < 47 && opts->stack_top > ((uint64_t)1 << addr_bits)) {
+        addr_bits++;
+    }
+    if (!user_mem_init(&p->mem, addr_bits, error)) {
         return -1;
     }
     p->mem.mmap_min = abi->mmap_min;
@@ -404,7 +416,11 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
         .uid = getuid(), .euid = geteuid(), .gid = getgid(), .egid = getegid(),
         .secure = false,
     };
-    GuestAddr sp = user_stack_setup(&p->mem, abi, argc, argv, envp, &si, error);
+    UserArchAbi stack_abi = *abi;
+    if (opts->stack_top != 0) {
+        stack_abi.stack_top = opts->stack_top & USER_PAGE_MASK;
+    }
+    GuestAddr sp = user_stack_setup(&p->mem, &stack_abi, argc, argv, envp, &si, error);
     if (sp == 0) {
         goto fail;
     }
@@ -417,6 +433,7 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
     ExecPlatform platform = {
         .opaque = p,
         .fetch = user_fetch,
+        .read = user_read,
         .watch_code_page = user_watch_code_page,
         .unwatch_code_page = user_unwatch_code_page,
     };
@@ -428,6 +445,14 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
         goto fail;
     }
     p->exec_ready = true;
+    if (p->exec.trace_any) {
+        /* Symbols for traces; libraries follow as ld.so maps them (user_sys_mem.c). */
+        exec_sym_add_image(&p->exec, p->exe_path, data, len, exe.load_bias);
+        if (exe.interp) {
+            g_autofree char *ipath = user_path_redirect(p->sysroot, exe.interp);
+            exec_sym_add_image(&p->exec, ipath, idata, ilen, interp.load_bias);
+        }
+    }
     g_free(exe.interp);
 
     user_proc = p;
@@ -521,6 +546,7 @@ static int64_t exec_under_mimic(UserProc *p, const char *prog, const char *argv0
     }
     g_ptr_array_add(v, NULL);
     fflush(NULL);
+    exec_trace_flush();     /* the new program is not traced: keep what this one wrote */
     execve(self, (char **)v->pdata, envp);
     int64_t r = user_errno();
     g_ptr_array_free(v, TRUE);
@@ -576,6 +602,7 @@ int64_t user_execve(UserProc *p, const char *gpath, char **argv, char **envp)
     }
     /* A host program (or a script for a host interpreter): run it natively. */
     fflush(NULL);
+    exec_trace_flush();
     execve(path, argv, envp);
     return user_errno();
 }

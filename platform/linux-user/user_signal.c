@@ -106,9 +106,19 @@ uint64_t user_host_getmask(void)
     return mask;
 }
 
+static void trace_death(int sig);
+
+/* Guest kill/tkill/tgkill calls in flight: a SIGABRT mimic sends itself outside them is its own abort(). */
+static volatile int guest_kills;
+
 static void host_queue_handler(int sig, siginfo_t *si, void *uc_)
 {
     UserThread *t = user_self;
+    if (sig == SIGABRT && si->si_code == SI_TKILL && si->si_pid == getpid() &&
+        __atomic_load_n(&guest_kills, __ATOMIC_SEQ_CST) == 0) {
+        /* mimic's own abort() (a failed assertion): the trace ends here; abort() goes on to kill. */
+        exec_trace_end(EXEC_TRACE_END_INTERNAL, 0, NULL);
+    }
     if (!t || sig < 1 || sig > USER_NSIG) {
         return;
     }
@@ -117,6 +127,7 @@ static void host_queue_handler(int sig, siginfo_t *si, void *uc_)
         static const char msg[] = "mimic: internal error: host fault signal in mimic\n";
         ssize_t ignored = write(2, msg, sizeof(msg) - 1);
         (void)ignored;
+        exec_trace_end(EXEC_TRACE_END_INTERNAL, 0, NULL);
         host_sigaction(sig, HOST_SIG_DFL, 0);
         return;
     }
@@ -126,6 +137,28 @@ static void host_queue_handler(int sig, siginfo_t *si, void *uc_)
         __atomic_fetch_or(&t->cpu->exit_request, GUEST_REQ_SIGNAL, __ATOMIC_SEQ_CST);
     }
     user_safe_syscall_rewind(uc_);
+}
+
+/*
+ * Tracing only: a signal whose guest disposition is SIG_DFL "terminate" (SIGINT, SIGTERM,
+ * SIGHUP, SIGPIPE, ...) would kill mimic with the trace buffer unwritten.  This handler
+ * stands in for the host's SIG_DFL: it writes the trace's tail and end line, then puts
+ * SIG_DFL back and raises the signal again, so the process dies of it as before.  Masks
+ * are untouched (a blocked signal stays pending in the kernel just as under SIG_DFL).
+ */
+static void host_death_handler(int sig, siginfo_t *si, void *uc_)
+{
+    UserProc *p = user_proc;
+    if (p != NULL && p->sigaction[sig].handler != USER_SIG_DFL) {
+        /* The guest installed a handler meanwhile (the host action follows shortly): queue. */
+        host_queue_handler(sig, si, uc_);
+        return;
+    }
+    trace_death(sig);
+    host_sigaction(sig, HOST_SIG_DFL, 0);
+    uint64_t unblock = SIGBIT(sig);
+    syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &unblock, NULL, 8);
+    syscall(SYS_tgkill, getpid(), gettid(), sig);
 }
 
 /* Host disposition for one guest signal; see the file comment.  Under p->sig_lock. */
@@ -141,6 +174,9 @@ static void apply_host_action(UserProc *p, int sig)
         host_sigaction(sig, (void *)host_queue_handler, SA_SIGINFO | SA_ONSTACK);
     } else if (act->handler == USER_SIG_IGN) {
         host_sigaction(sig, HOST_SIG_IGN, 0);
+    } else if (exec_trace_out_active() && !(DFL_IGNORE & SIGBIT(sig)) && !(DFL_STOP & SIGBIT(sig)) &&
+               sig != SIGKILL && sig != SIGSTOP) {
+        host_sigaction(sig, (void *)host_death_handler, SA_SIGINFO | SA_ONSTACK);
     } else {
         host_sigaction(sig, HOST_SIG_DFL, 0);
     }
@@ -183,9 +219,50 @@ bool user_signal_on_altstack(const UserProc *p, GuestAddr sp)
     return sp > s->altstack_sp && sp - s->altstack_sp <= s->altstack_size;
 }
 
+/* The guest pc and fault address (si_addr) of signal sig on this thread, for trace lines. */
+static void signal_where(int sig, uint64_t *pc, uint64_t *addr)
+{
+    UserThread *t = user_self;
+    *pc = t && t->cpu ? t->cpu->pc : 0;
+    *addr = 0;
+    if (t && sig > 0 && sig <= USER_NSIG &&
+        (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP)) {
+        int32_t code;
+        memcpy(&code, t->sig.info[sig].bytes + 8, 4);
+        if (code > 0) {     /* a fault, not kill(): si_addr is there (asm-generic 64-bit siginfo) */
+            memcpy(addr, t->sig.info[sig].bytes + 16, 8);
+        }
+    }
+}
+
+/* The step of the instruction the signal interrupted. */
+static uint64_t signal_step(void)
+{
+    bool known;
+    uint64_t step = exec_trace_last_step(user_self && user_self->cpu ? user_self->cpu->pc : 0, &known);
+    if (!known && user_self && user_self->cpu) {
+        step = exec_trace_step(user_self->cpu);
+        step = step ? step - 1 : 0;
+    }
+    return step;
+}
+
+/* Traces end with the signal and "end signal SIG".  Async-signal-safe. */
+static void trace_death(int sig)
+{
+    ExecTraceSignal death = { .sig = sig };
+    if (!exec_trace_out_active()) {
+        return;
+    }
+    signal_where(sig, &death.pc, &death.addr);
+    death.step = signal_step();
+    exec_trace_end(EXEC_TRACE_END_SIGNAL, sig, &death);
+}
+
 G_NORETURN void user_signal_die(int sig)
 {
     struct rlimit none = { 0, 0 };
+    trace_death(sig);
     setrlimit(RLIMIT_CORE, &none);
     host_sigaction(sig, HOST_SIG_DFL, 0);
     uint64_t unblock = SIGBIT(sig);
@@ -259,6 +336,11 @@ static bool deliver_one(UserProc *p, int sig, bool sync)
             return false;
         }
         user_signal_die(sig);
+    }
+    if (exec_trace_out_active()) {
+        uint64_t pc, addr;
+        signal_where(sig, &pc, &addr);
+        exec_trace_signal_line(sig, pc, addr, signal_step());
     }
     GuestAddr sp = p->abi->get_sp(user_self->cpu);
     if ((copy.flags & USER_SA_ONSTACK) && !(s->altstack_flags & SS_DISABLE) &&
@@ -534,9 +616,12 @@ static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
 
 static int64_t sys_kill_like(UserProc *p, long host_nr, const uint64_t a[6], int nargs)
 {
+    __atomic_add_fetch(&guest_kills, 1, __ATOMIC_SEQ_CST);
     long r = nargs == 2 ? syscall(host_nr, (long)a[0], (long)a[1]) :
              syscall(host_nr, (long)a[0], (long)a[1], (long)a[2]);
-    return user_ret(r);
+    int64_t ret = user_ret(r);
+    __atomic_sub_fetch(&guest_kills, 1, __ATOMIC_SEQ_CST);
+    return ret;
 }
 
 static int64_t sys_kill(UserProc *p, const uint64_t a[6])

@@ -5,9 +5,14 @@
  * re-protecting executable memory invalidates the translations made from it.
  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -24,6 +29,44 @@ static bool range_has_exec(UserProc *p, GuestAddr addr, uint64_t len)
         }
     }
     return false;
+}
+
+/*
+ * Tracing: the guest mapped file fd at addr (file offset off) executable -- ld.so loading
+ * a library.  Find the load bias from the PT_LOAD segment that covers off and hand the
+ * file's symbols to the trace code.  ELF64 little-endian (the guests linux-user runs).
+ */
+static void learn_image(UserProc *p, int fd, off_t off, GuestAddr addr)
+{
+    char link[64], path[PATH_MAX];
+    struct stat st;
+
+    g_snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, sizeof(path) - 1);
+    if (n <= 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
+        return;
+    }
+    path[n] = '\0';
+    uint8_t *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (data == MAP_FAILED) {
+        return;
+    }
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)data;
+    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 && eh->e_ident[EI_CLASS] == ELFCLASS64 &&
+        eh->e_ident[EI_DATA] == ELFDATA2LSB && eh->e_phentsize == sizeof(Elf64_Phdr) &&
+        eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) <= (uint64_t)st.st_size) {
+        const Elf64_Phdr *ph = (const Elf64_Phdr *)(data + eh->e_phoff);
+        for (unsigned i = 0; i < eh->e_phnum; i++) {
+            uint64_t seg_off = ph[i].p_offset & USER_PAGE_MASK;
+            if (ph[i].p_type == PT_LOAD && (uint64_t)off >= seg_off &&
+                (uint64_t)off < ph[i].p_offset + ph[i].p_filesz) {
+                GuestAddr bias = addr - ((ph[i].p_vaddr & USER_PAGE_MASK) + ((uint64_t)off - seg_off));
+                exec_sym_add_image(&p->exec, path, data, (size_t)st.st_size, bias);
+                break;
+            }
+        }
+    }
+    munmap(data, (size_t)st.st_size);
 }
 
 static int64_t do_brk(UserProc *p, const uint64_t a[6])
@@ -106,6 +149,9 @@ static int64_t do_mmap(UserProc *p, const uint64_t a[6])
     }
     if (had_exec) {
         user_invalidate(p, addr, len);
+    }
+    if (fd >= 0 && (prot & PROT_EXEC) && p->exec.trace_any) {
+        learn_image(p, fd, off, addr);
     }
     return addr;
 }

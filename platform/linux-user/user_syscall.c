@@ -172,6 +172,29 @@ static void strace_print(UserProc *p, int nr, const uint64_t a[6], int64_t ret)
             user_syscall_name(nr), a[0], a[1], a[2], a[3], ret);
 }
 
+/* "syscall <nr> <name>(args) = <result> #step" after the ecall's insn line (docs/TRACE.md). */
+static void trace_syscall(UserProc *p, GuestCpu *cpu, uint64_t nr, int generic, const uint64_t a[6],
+                          int64_t ret)
+{
+    uint64_t step = exec_trace_step(cpu);
+    step = step ? step - 1 : 0;
+    if (!exec_trace_window(&p->exec, step)) {
+        return;
+    }
+    const char *name = generic >= 0 ? user_syscall_name(generic) : "?";
+    if (ret == USER_SYSRET_NORETURN) {
+        exec_trace_printf("syscall %" G_GUINT64_FORMAT " %s(0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
+                          "x, 0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
+                          "x, 0x%" G_GINT64_MODIFIER "x) #%" G_GUINT64_FORMAT "\n",
+                          nr, name, a[0], a[1], a[2], a[3], a[4], a[5], step);
+        return;
+    }
+    exec_trace_printf("syscall %" G_GUINT64_FORMAT " %s(0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
+                      "x, 0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
+                      "x, 0x%" G_GINT64_MODIFIER "x) = %" G_GINT64_FORMAT " #%" G_GUINT64_FORMAT "\n",
+                      nr, name, a[0], a[1], a[2], a[3], a[4], a[5], ret, step);
+}
+
 int64_t user_syscall_generic(UserProc *p, int nr, const uint64_t a[6], uint32_t *row_flags)
 {
     if (!dispatch_ready) {
@@ -215,6 +238,10 @@ void user_syscall(UserProc *p)
         }
     }
     abi->get_syscall(cpu, &nr, a);
+    if (p->exec.trace_flush_often) {
+        /* Trace lines on the terminal or stderr come before the output this syscall may write. */
+        exec_trace_flush();
+    }
     if (abi->arch_syscall && abi->arch_syscall(p, nr, a, &ret)) {
         /* handled */
     } else {
@@ -237,6 +264,9 @@ void user_syscall(UserProc *p)
     }
     if (strace_level > 0) {
         strace_print(p, generic, a, ret);
+    }
+    if ((p->exec.opts.trace & (EXEC_TRACE_INSN | EXEC_TRACE_REGS)) && exec_trace_shows(&p->exec, cpu->pc)) {
+        trace_syscall(p, cpu, nr, generic, a, ret);
     }
     if (ret == USER_SYSRET_NORETURN) {
         return;

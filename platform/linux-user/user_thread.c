@@ -261,6 +261,7 @@ G_NORETURN void user_process_exit(UserProc *p, int status)
     }
     if (p->exec_ready) {
         exec_at_exit(&p->exec);
+        exec_trace_end(EXEC_TRACE_END_EXIT, status & 0xff, NULL);
     }
     fflush(NULL);
     _exit(status & 0xff);
@@ -313,15 +314,23 @@ void user_fork_prepare(UserProc *p)
     g_mutex_lock(&p->mem.lock);
     g_mutex_lock(&p->exec.excl_lock);
     g_mutex_lock(&p->exec.lock);
+    exec_trace_fork_prepare();
 }
 
-void user_fork_parent(UserProc *p)
+/* Release what user_fork_prepare() took (child: also the trace writer's child mode). */
+static void fork_release(UserProc *p, bool child)
 {
+    exec_trace_fork_done(child);
     g_mutex_unlock(&p->exec.lock);
     g_mutex_unlock(&p->exec.excl_lock);
     g_mutex_unlock(&p->mem.lock);
     g_mutex_unlock(&p->sig_lock);
     g_mutex_unlock(&p->threads_lock);
+}
+
+void user_fork_parent(UserProc *p)
+{
+    fork_release(p, false);
 }
 
 /* In the child: the forking thread is the only one left. */
@@ -339,7 +348,7 @@ void user_fork_child(UserProc *p)
     g_ptr_array_add(x->cpus, self->cpu);
     x->excl_pending = 0;
     x->excl_waiting = 0;
-    user_fork_parent(p);
+    fork_release(p, true);
 }
 
 /* --- Syscalls that name threads --- */

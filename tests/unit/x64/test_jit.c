@@ -577,6 +577,7 @@ static void alarm_handler(int sig)
 START_TEST(test_stats_and_self_loop_poll)
 {
     ctx->opts.stats = true;
+    ctx->count_insns = true;    /* what exec_init() derives from --stats */
     g_autoptr(IrBlock) b1 = ir_block_new();
     b1->guest_pc = 0x1000;
     b1->guest_insns = 7;
@@ -606,6 +607,7 @@ START_TEST(test_stats_and_self_loop_poll)
     ck_assert_uint_eq(c.common.insns_executed, 7 * c.r[5]);
     tb_free(t1);
     ctx->opts.stats = false;
+    ctx->count_insns = false;
 }
 END_TEST
 
