@@ -15,7 +15,7 @@
 #include "backend-x86_64/x64_internal.h"
 
 /* Record the dirty guest slots held in registers right now; returns how many. */
-static uint32_t capture_dirty(X64Gen *g, uint32_t *start)
+uint32_t x64_capture_dirty(X64Gen *g, uint32_t *start)
 {
     *start = g->dirty->len;
     for (unsigned r = 0; r < X64_NREGS; r++) {
@@ -35,7 +35,7 @@ static void add_pcmap(X64Gen *g)
         .host_offset = x64_offset(&g->buf),
         .guest_offset = (uint32_t)(g->insn_pc - g->tb->pc),
     };
-    m.n_dirty = capture_dirty(g, &m.dirty_start);
+    m.n_dirty = x64_capture_dirty(g, &m.dirty_start);
     g_array_append_val(g->pcmap, m);
 }
 
@@ -45,7 +45,7 @@ static void add_memfault(X64Gen *g, uint32_t site, X64Reg r, bool addr32, uint64
         .kind = X64_COLD_MEMFAULT, .site = site, .reg = (int8_t)r, .addr32 = addr32,
         .value = value, .access = (uint8_t)acc, .pc = g->insn_pc,
     };
-    c.n_dirty = capture_dirty(g, &c.dirty_start);
+    c.n_dirty = x64_capture_dirty(g, &c.dirty_start);
     g_array_append_val(g->cold, c);
 }
 
@@ -121,6 +121,10 @@ static void extend(X64Buf *b, unsigned size, bool sign, X64Reg r)
 
 void x64_gen_load(X64Gen *g, const IrInsn *insn)
 {
+    if (x64_softmmu(g)) {
+        x64_gen_load_softmmu(g, insn);
+        return;
+    }
     IrMemOp mop = (IrMemOp)insn->imm[0];
     unsigned size = ir_memop_size(mop), sz = x64_tsz(insn->type);
     bool sign = mop & IR_MEM_SIGN, be = (mop & IR_MEM_BE) && size > 1;
@@ -204,6 +208,10 @@ static uint64_t bswap_const(uint64_t v, unsigned size)
 
 void x64_gen_store(X64Gen *g, const IrInsn *insn)
 {
+    if (x64_softmmu(g)) {
+        x64_gen_store_softmmu(g, insn);
+        return;
+    }
     IrMemOp mop = (IrMemOp)insn->imm[0];
     unsigned size = ir_memop_size(mop);
     bool be = (mop & IR_MEM_BE) && size > 1;
@@ -583,9 +591,19 @@ void x64_gen_goto_ptr(X64Gen *g, const IrInsn *insn)
         miss1 = x64_jcc_rel8(b, X64_CC_E);
         x64_alu_rm(b, X64_CMP, 8, X64_RDX, x64_mem(X64_RAX, offsetof(TbBlock, pc)));
         miss2 = x64_jcc_rel8(b, X64_CC_NE);
+        uint32_t miss3 = 0;
+        if (x64_softmmu(g)) {
+            /* System mode: the block must have been lifted in the CPU's current mode. */
+            x64_mov_rm(b, 4, X64_RCX, x64_mem(X64_CPU_REG, offsetof(GuestCpu, jmp_flags)));
+            x64_alu_rm(b, X64_CMP, 4, X64_RCX, x64_mem(X64_RAX, offsetof(TbBlock, flags)));
+            miss3 = x64_jcc_rel8(b, X64_CC_NE);
+        }
         x64_jmp_m(b, x64_mem(X64_RAX, offsetof(TbBlock, host_code)));
         x64_patch_rel8(b, miss1, x64_offset(b));
         x64_patch_rel8(b, miss2, x64_offset(b));
+        if (miss3 != 0) {
+            x64_patch_rel8(b, miss3, x64_offset(b));
+        }
     }
     x64_zero(b, X64_RAX);
     x64_jmp_to(b, g->epilogue);
@@ -628,6 +646,10 @@ void x64_emit_cold(X64Gen *g)
     for (unsigned k = 0; k < g->cold->len && !b->overflow; k++) {
         X64Cold *c = &g_array_index(g->cold, X64Cold, k);
         x64_patch_rel32(b, c->site, x64_offset(b));
+        if (c->kind == X64_COLD_TLB_LOAD || c->kind == X64_COLD_TLB_STORE) {
+            x64_emit_cold_tlb(g, c);        /* returns into the block */
+            continue;
+        }
         /* Guest slots still in registers where this path leaves (out-of-range access, poll). */
         for (uint32_t i = 0; i < c->n_dirty; i++) {
             const TbDirtySlot *d = &g_array_index(g->dirty, TbDirtySlot, c->dirty_start + i);
@@ -659,6 +681,9 @@ void x64_emit_cold(X64Gen *g)
             x64_zero(b, X64_RAX);
             break;
         }
+        case X64_COLD_TLB_LOAD:
+        case X64_COLD_TLB_STORE:
+            g_assert_not_reached();
         }
         x64_jmp_to(b, g->epilogue);
     }

@@ -71,6 +71,8 @@ typedef enum X64ColdKind {
     X64_COLD_INTERRUPT,         /* block-entry poll saw exit_request */
     X64_COLD_EXIT,              /* unchained GOTO_BLOCK exit stub */
     X64_COLD_MEMFAULT,          /* address >= 2^addr_bits */
+    X64_COLD_TLB_LOAD,          /* system mode: TLB miss of a load; calls the slow path, resumes */
+    X64_COLD_TLB_STORE,         /* the same for a store */
 } X64ColdKind;
 
 typedef struct X64Cold {
@@ -84,6 +86,11 @@ typedef struct X64Cold {
     uint64_t value;             /* MEMFAULT with const address: the address */
     uint32_t dirty_start;       /* MEMFAULT: guest slots to store first, in X64Gen.dirty */
     uint32_t n_dirty;
+    /* TLB_LOAD/TLB_STORE: where to go on, the IrMemOp, the loaded value's or stored value's
+     * register (-1 for a constant store value, in `value`). */
+    uint32_t resume;
+    uint32_t memop;
+    int8_t val_reg;
 } X64Cold;
 
 /* Guest slots in registers where a label starts (see x64_label_enter). */
@@ -219,6 +226,13 @@ void x64_loop_writeback(X64Gen *g);
 /* x64_gen_mem.c: memory, helper calls, exits and the cold section. */
 void x64_gen_load(X64Gen *g, const IrInsn *insn);
 void x64_gen_store(X64Gen *g, const IrInsn *insn);
+/* x64_gen_softmmu.c: system mode, accesses through the CPU's software TLB. */
+bool x64_softmmu(const X64Gen *g);
+void x64_gen_load_softmmu(X64Gen *g, const IrInsn *insn);
+void x64_gen_store_softmmu(X64Gen *g, const IrInsn *insn);
+void x64_emit_cold_tlb(X64Gen *g, const X64Cold *c);
+/* Shared with x64_gen_softmmu.c: the dirty guest slots in registers now (X64Gen.dirty). */
+uint32_t x64_capture_dirty(X64Gen *g, uint32_t *start);
 void x64_gen_atomic(X64Gen *g, const IrInsn *insn);
 void x64_gen_cmpxchg(X64Gen *g, const IrInsn *insn);
 void x64_gen_call(X64Gen *g, const IrInsn *insn);

@@ -24,6 +24,7 @@ static void interp_run(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, TbBlock **from, u
         .addr_bits = x->mem.addr_bits,
         .trace_mem = NULL,
         .cur_pc = &cpu->pc,
+        .mem_helpers = x->mem.mem_helpers,
     };
     IrInterpExit e;
 
@@ -56,7 +57,8 @@ static void interp_run(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, TbBlock **from, u
             TbBlock *next = cpu->jmp_cache[tb_jmp_hash(e.pc)];
             cpu->pc = e.pc;
             /* A traced block returns to the exec loop, like the JIT's (no inline probe). */
-            if (!tb->traced && next != NULL && next->pc == e.pc && next->valid) {
+            if (!tb->traced && next != NULL && next->pc == e.pc && next->valid &&
+                next->flags == (x->mem.mem_helpers != NULL ? cpu->jmp_flags : 0)) {
                 tb = next;
                 continue;
             }

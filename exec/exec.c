@@ -582,11 +582,15 @@ TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
     TbKey key;
 
     /*
-     * System mode: the jump cache holds blocks of the current mode and mappings only;
-     * the platform flushes it when either changes (exec_cpu_flush_jmp_cache), and every
-     * such change passes through C before generated code probes the cache again.
+     * System mode: a jump cache entry counts only for the current mode bits (checked here
+     * and by generated code against cpu->jmp_flags, which every mode change passes through
+     * C to update); mapping changes flush it (exec_cpu_flush_jmp_cache*).
      */
-    if (tb != NULL && tb->pc == pc && tb->valid) {
+    uint32_t flags = 0;
+    if (system_mode(x)) {
+        flags = cpu->jmp_flags = x->arch->sys_mode_bits(cpu);
+    }
+    if (tb != NULL && tb->pc == pc && tb->valid && tb->flags == flags) {
         return tb;
     }
     if (cpu->traced_cache != NULL) {
@@ -615,6 +619,18 @@ TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
 void exec_cpu_flush_jmp_cache(GuestCpu *cpu)
 {
     memset(cpu->jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
+}
+
+void exec_cpu_flush_jmp_cache_page(ExecCtx *x, GuestCpu *cpu, GuestAddr addr)
+{
+    GuestAddr page = page_of(x, addr);
+    /* The entries a pc of this page can hash to: tb_jmp_hash() is (pc >> 1) & mask. */
+    for (GuestAddr pc = page; pc < page + x->arch->page_size && pc - page < 2 * TB_JMP_CACHE_SIZE; pc += 2) {
+        TbBlock **e = &cpu->jmp_cache[tb_jmp_hash(pc)];
+        if (*e != NULL && page_of(x, (*e)->pc) == page) {
+            *e = NULL;
+        }
+    }
 }
 
 /* --- The loop --- */

@@ -244,8 +244,9 @@ void exec_run(ExecCtx *x, GuestCpu *cpu);
  * CPU's exit record says which).
  */
 TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc);
-/* System mode: forget this CPU's jump cache (its translations or mode changed). */
+/* System mode: forget this CPU's jump cache (its translations changed), or its entries for one page. */
 void exec_cpu_flush_jmp_cache(GuestCpu *cpu);
+void exec_cpu_flush_jmp_cache_page(ExecCtx *x, GuestCpu *cpu, GuestAddr addr);
 
 /* Invalidate every block that overlaps guest range [start, start+len). */
 void exec_invalidate_range(ExecCtx *x, GuestAddr start, uint64_t len);

@@ -118,6 +118,11 @@ typedef struct GuestCpu {
     /* System mode: this CPU's software TLB (softmmu/tlb.h); NULL in user mode. */
     struct TlbState *tlb;
     /*
+     * System mode: the mode bits (GuestArch.sys_mode_bits) the exec loop last saw; a jump
+     * cache entry only counts when its block was lifted under them (generated code checks).
+     */
+    uint32_t jmp_flags;
+    /*
      * Traced blocks seen by the exec loop (tracing only), kept apart from jmp_cache so that
      * generated code never jumps into a traced block without passing the loop.
      */

@@ -311,6 +311,23 @@ void ir_interp_run(const IrBlock *blk, void *cpu, const IrInterpEnv *env, IrInte
         }
         case IR_OP_LOAD:
         case IR_OP_STORE:
+            if (env->mem_helpers != NULL) {
+                /* System mode: the software TLB's slow path does the access (it may raise). */
+                IrMemOp mop = (IrMemOp)insn->imm[0];
+                uint64_t addr = v[insn->in[0]];
+                if (ir_temp_type(blk, insn->in[0]) == IR_I32) {
+                    addr = (uint32_t)addr;
+                }
+                if (insn->op == IR_OP_LOAD) {
+                    uint64_t (*load)(void *, uint64_t, uint64_t) = env->mem_helpers->load->fn;
+                    v[insn->out] = ir_truncate(t, load(cpu, addr, mop));
+                } else {
+                    void (*store)(void *, uint64_t, uint64_t, uint64_t) = env->mem_helpers->store->fn;
+                    store(cpu, addr, v[insn->in[1]], mop);
+                }
+                break;
+            }
+            /* fall through */
         case IR_OP_ATOMIC_RMW:
         case IR_OP_CMPXCHG: {
             IrMemOp mop = (IrMemOp)insn->imm[0];

@@ -23,6 +23,8 @@ typedef struct IrInterpEnv {
     void *trace_opaque;
     /* Updated as the block runs: the pc of the current guest instruction (INSN_START). */
     uint64_t *cur_pc;
+    /* System mode: LOAD and STORE go through these helpers (softmmu/tlb.c), not mem_base. */
+    const struct IrMemHelpers *mem_helpers;
 } IrInterpEnv;
 
 typedef enum IrInterpExitKind {

@@ -190,10 +190,11 @@ typedef struct IrBlock {
      */
     const IrHelper *trace_mem_helper;
     /*
-     * System mode without an inline TLB path: when set, the builder emits every guest
-     * memory access as a call of these helpers instead of LOAD/STORE/ATOMIC_RMW/CMPXCHG
-     * (softmmu/tlb.c; arguments: address as i64, then values as i64, then the IrMemOp
-     * -- for rmw IrMemOp | IrAtomicOp << 16 -- as a constant).
+     * System mode: when set, the builder emits atomics as calls of these helpers instead
+     * of ATOMIC_RMW/CMPXCHG (softmmu/tlb.c; arguments: address as i64, then values as
+     * i64, then the IrMemOp -- for rmw IrMemOp | IrAtomicOp << 16 -- as a constant).
+     * LOAD and STORE stay: engines run them through the CPU's TLB themselves (the JIT
+     * inline, with these helpers as the slow path; the interpreter by calling them).
      */
     const struct IrMemHelpers *mem_helpers;
     /*

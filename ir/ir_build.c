@@ -152,15 +152,7 @@ static IrTemp from_i64(IrBlock *blk, IrType type, IrTemp t)
 
 IrTemp ir_load(IrBlock *blk, IrType type, IrMemOp mop, IrTemp addr)
 {
-    IrTemp v;
-
-    if (blk->mem_helpers != NULL) {
-        IrTemp args[2] = { as_i64(blk, addr), ir_const_i64(blk, mop) };
-        v = from_i64(blk, type, ir_call(blk, blk->mem_helpers->load, 2, args));
-        trace_mem(blk, false, mop, addr, v);
-        return v;
-    }
-    v = emit_out(blk, IR_OP_LOAD, type, 1, &addr, mop, 0);
+    IrTemp v = emit_out(blk, IR_OP_LOAD, type, 1, &addr, mop, 0);
 
     trace_mem(blk, false, mop, addr, v);
     return v;
@@ -169,13 +161,6 @@ IrTemp ir_load(IrBlock *blk, IrType type, IrMemOp mop, IrTemp addr)
 void ir_store(IrBlock *blk, IrMemOp mop, IrTemp addr, IrTemp val)
 {
     IrTemp in[2] = { addr, val };
-
-    if (blk->mem_helpers != NULL) {
-        IrTemp args[3] = { as_i64(blk, addr), as_i64(blk, val), ir_const_i64(blk, mop) };
-        ir_call(blk, blk->mem_helpers->store, 3, args);
-        trace_mem(blk, true, mop, addr, val);
-        return;
-    }
 
     ir_emit(blk, IR_OP_STORE, ir_temp_type(blk, val), IR_TEMP_NONE, 2, in)->imm[0] = mop;
     trace_mem(blk, true, mop, addr, val);

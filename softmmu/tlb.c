@@ -32,6 +32,7 @@ void tlb_init(TlbState *tlb, const GuestArch *arch, AddressSpace *as)
     tlb->code_limit = as->limit >= ((uint64_t)1 << 48) ? ((uint64_t)1 << 48) : as->limit + 1;
     tlb->code_pages = g_new0(unsigned long,
                              (tlb->code_limit >> tlb->page_bits) / (8 * sizeof(unsigned long)) + 1);
+    tlb->used_mmu = ~0u;
     tlb_flush(tlb);
 }
 
@@ -43,7 +44,13 @@ void tlb_fini(TlbState *tlb)
 
 void tlb_flush(TlbState *tlb)
 {
+    /* Only the tables in use: a guest uses a few of its MMU indexes, and flushes are frequent. */
+    uint32_t used = tlb->used_mmu;
+    tlb->used_mmu = 0;
     for (unsigned m = 0; m < TLB_MAX_MMU; m++) {
+        if (!(used & (1u << m))) {
+            continue;
+        }
         for (unsigned i = 0; i < TLB_SIZE; i++) {
             TlbEntry *e = &tlb->table[m][i];
             e->addr_read = e->addr_write = e->addr_code = TLB_INVALID;
@@ -158,6 +165,7 @@ static TlbEntry *tlb_entry(GuestCpu *cpu, uint64_t vaddr, GuestAccess access, un
     uint8_t *host = mem_as_ram_ptr(tlb->as, ppage, (uint64_t)1 << tlb->page_bits, &kind);
     uint64_t slow = host == NULL ? TLB_SLOW : 0;
 
+    tlb->used_mmu |= 1u << mmu;
     e->addend = host != NULL ? (uintptr_t)host - (uintptr_t)page : 0;
     e->addr_read = (tr.prot & GUEST_PROT_READ) ? page | slow : TLB_INVALID;
     /* ROM and code pages: writes take the slow path (ignored, or invalidating code). */

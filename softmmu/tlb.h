@@ -51,6 +51,7 @@ G_STATIC_ASSERT(sizeof(TlbEntry) == 32);
 typedef struct TlbState {
     TlbEntry table[TLB_MAX_MMU][TLB_SIZE];
     uint64_t paddr[TLB_MAX_MMU][TLB_SIZE];      /* physical page of each valid entry */
+    uint32_t used_mmu;          /* MMU indexes with entries filled since the last flush */
     AddressSpace *as;
     const GuestArch *arch;
     unsigned page_bits;

@@ -116,16 +116,16 @@ static void machine_exit(Machine *m, unsigned hart)
         break;                  /* exit_request is looked at below */
     case GUEST_EXIT_SYNC_MODE:
         cpu->pc += (uint64_t)cpu->exit_code;
-        exec_cpu_flush_jmp_cache(cpu);
         break;
     case GUEST_EXIT_TLB_FLUSH:
         cpu->pc += (uint64_t)cpu->exit_code;
         if (cpu->exit_aux == ~(uint64_t)0) {
             tlb_flush(m->tlbs[hart]);
+            exec_cpu_flush_jmp_cache(cpu);
         } else {
             tlb_flush_page(m->tlbs[hart], cpu->exit_aux);
+            exec_cpu_flush_jmp_cache_page(&m->exec, cpu, cpu->exit_aux);
         }
-        exec_cpu_flush_jmp_cache(cpu);
         break;
     case GUEST_EXIT_HALT:
         /* wfi: sleep until an interrupt is pending (even a globally disabled one). */
@@ -146,7 +146,6 @@ static void machine_exit(Machine *m, unsigned hart)
         if (!arch->sys_raise(cpu)) {
             g_error("exit %u at pc 0x%" G_GINT64_MODIFIER "x is no guest trap", cpu->exit_kind, cpu->pc);
         }
-        exec_cpu_flush_jmp_cache(cpu);
         break;
     case GUEST_EXIT_COUNT:
         g_assert_not_reached();
@@ -154,9 +153,7 @@ static void machine_exit(Machine *m, unsigned hart)
     cpu->exit_kind = GUEST_EXIT_NONE;
     uint32_t req = cpu->exit_request;
     if (req & GUEST_REQ_INTERRUPT) {
-        if (arch->sys_take_interrupt(cpu)) {
-            exec_cpu_flush_jmp_cache(cpu);
-        }
+        arch->sys_take_interrupt(cpu);
     }
     if (req & (GUEST_REQ_STOP | GUEST_REQ_SIGNAL | GUEST_REQ_CODE_DIRTY)) {
         __atomic_fetch_and(&cpu->exit_request, ~(GUEST_REQ_STOP | GUEST_REQ_SIGNAL | GUEST_REQ_CODE_DIRTY),
