@@ -644,6 +644,11 @@ static const char *const exit_names[GUEST_EXIT_COUNT] = {
     [GUEST_EXIT_SYNC_MODE] = "sync-mode", [GUEST_EXIT_TLB_FLUSH] = "tlb-flush",
 };
 
+const char *exec_exit_name(unsigned kind)
+{
+    return kind < GUEST_EXIT_COUNT && exit_names[kind] != NULL ? exit_names[kind] : "?";
+}
+
 /*
  * The block loop proper.  Kept out of exec_run() so none of its locals live in the
  * frame that sigsetjmp() returns to twice.  Returns with cpu->exit_kind set.

@@ -27,6 +27,7 @@
 #define EXEC_TRACE_IR    (1u << 4)  /* IR of each translated block, before and after optimizing */
 #define EXEC_TRACE_HOST  (1u << 5)  /* emitted x86-64, disassembled */
 #define EXEC_TRACE_EXEC  (1u << 6)  /* exits to the loop and chaining */
+#define EXEC_TRACE_INT   (1u << 7)  /* system mode: traps and interrupts taken by the guest */
 
 /* Parse "insn,regs" into EXEC_TRACE_* bits; false + error on an unknown word. */
 bool exec_trace_parse(const char *list, uint32_t *flags, GError **error);
@@ -247,6 +248,9 @@ TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc);
 /* System mode: forget this CPU's jump cache (its translations changed), or its entries for one page. */
 void exec_cpu_flush_jmp_cache(GuestCpu *cpu);
 void exec_cpu_flush_jmp_cache_page(ExecCtx *x, GuestCpu *cpu, GuestAddr addr);
+
+/* "syscall", "mem-fault"...: an exit kind's name in traces. */
+const char *exec_exit_name(unsigned kind);
 
 /* Invalidate every block that overlaps guest range [start, start+len). */
 void exec_invalidate_range(ExecCtx *x, GuestAddr start, uint64_t len);

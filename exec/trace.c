@@ -24,7 +24,8 @@ const char exec_trace_help[] =
     "  block  entry to each translated block\n"
     "  ir     IR of each block, as lifted and as optimized\n"
     "  host   emitted x86-64 code, disassembled\n"
-    "  exec   exits to the exec loop and block chaining\n";
+    "  exec   exits to the exec loop and block chaining\n"
+    "  int    (mimic boot) traps and interrupts: hart, cause, pc, tval, new pc\n";
 
 bool exec_trace_parse(const char *list, uint32_t *flags, GError **error)
 {
@@ -34,7 +35,7 @@ bool exec_trace_parse(const char *list, uint32_t *flags, GError **error)
     } items[] = {
         { "insn", EXEC_TRACE_INSN }, { "regs", EXEC_TRACE_REGS }, { "mem", EXEC_TRACE_MEM },
         { "block", EXEC_TRACE_BLOCK }, { "ir", EXEC_TRACE_IR }, { "host", EXEC_TRACE_HOST },
-        { "exec", EXEC_TRACE_EXEC },
+        { "exec", EXEC_TRACE_EXEC }, { "int", EXEC_TRACE_INT },
     };
     g_auto(GStrv) words = g_strsplit(list, ",", -1);
 

@@ -16,6 +16,8 @@
 #include "platform/system/machine.h"
 #include "softmmu/tlb.h"
 
+#define MACHINE_SLICE_US 1000
+
 G_DEFINE_QUARK(mimic-machine-error-quark, machine_error)
 
 typedef struct Machine {
@@ -29,6 +31,10 @@ typedef struct Machine {
     Device *clint;
     Chardev *serial;
     volatile int quit;          /* Ctrl-A X */
+    bool halted[BOARD_MAX_HARTS];       /* in wfi until sys_wake_pending */
+    volatile int current;               /* hart running now (the kick thread's target) */
+    volatile int stop_kicks;
+    GThread *kicker;
 } Machine;
 
 /* --- Board <-> CPU wiring --- */
@@ -128,12 +134,9 @@ static void machine_exit(Machine *m, unsigned hart)
         }
         break;
     case GUEST_EXIT_HALT:
-        /* wfi: sleep until an interrupt is pending (even a globally disabled one). */
+        /* wfi: the hart sleeps until an interrupt is pending (even a globally disabled one). */
         cpu->pc += (uint64_t)cpu->exit_code;
-        while (!arch->sys_wake_pending(cpu) && !m->quit &&
-               board_exit_status(m->board, NULL) == BOARD_EXIT_NONE) {
-            board_wfi(m->board, hart, ~(uint64_t)0, 10 * 1000 * 1000);
-        }
+        m->halted[hart] = !arch->sys_wake_pending(cpu);
         break;
     case GUEST_EXIT_SYSCALL:
     case GUEST_EXIT_ILLEGAL:
@@ -142,18 +145,36 @@ static void machine_exit(Machine *m, unsigned hart)
     case GUEST_EXIT_FETCH_FAULT:
     case GUEST_EXIT_MISALIGNED:
     case GUEST_EXIT_EXCEPTION:
-    case GUEST_EXIT_FPE:
+    case GUEST_EXIT_FPE: {
+        uint64_t pc = cpu->pc, aux = cpu->exit_aux;
+        int64_t code = cpu->exit_code;
+        unsigned kind = cpu->exit_kind;
         if (!arch->sys_raise(cpu)) {
             g_error("exit %u at pc 0x%" G_GINT64_MODIFIER "x is no guest trap", cpu->exit_kind, cpu->pc);
         }
+        if (m->exec.opts.trace & EXEC_TRACE_INT) {
+            exec_trace_printf("int hart=%u trap %s code=0x%" G_GINT64_MODIFIER "x pc=0x%" G_GINT64_MODIFIER
+                              "x tval=0x%" G_GINT64_MODIFIER "x -> 0x%" G_GINT64_MODIFIER "x\n", hart,
+                              exec_exit_name(kind), (uint64_t)code, pc, aux, cpu->pc);
+            exec_trace_flush();
+        }
         break;
+    }
     case GUEST_EXIT_COUNT:
         g_assert_not_reached();
     }
     cpu->exit_kind = GUEST_EXIT_NONE;
     uint32_t req = cpu->exit_request;
-    if (req & GUEST_REQ_INTERRUPT) {
-        arch->sys_take_interrupt(cpu);
+    /*
+     * Every exit looks for an interrupt, not only those GUEST_REQ_INTERRUPT announces:
+     * some become pending with time alone (Sstc's stimecmp), and the kick thread makes
+     * sure an exit comes at least every time slice.
+     */
+    uint64_t pc = cpu->pc;
+    if (arch->sys_take_interrupt(cpu) && (m->exec.opts.trace & EXEC_TRACE_INT)) {
+        exec_trace_printf("int hart=%u interrupt pc=0x%" G_GINT64_MODIFIER "x -> 0x%" G_GINT64_MODIFIER "x\n",
+                          hart, pc, cpu->pc);
+        exec_trace_flush();     /* few lines, and the ones before a hang matter most */
     }
     if (req & (GUEST_REQ_STOP | GUEST_REQ_SIGNAL | GUEST_REQ_CODE_DIRTY)) {
         __atomic_fetch_and(&cpu->exit_request, ~(GUEST_REQ_STOP | GUEST_REQ_SIGNAL | GUEST_REQ_CODE_DIRTY),
@@ -161,12 +182,54 @@ static void machine_exit(Machine *m, unsigned hart)
     }
 }
 
+/* Time slices: ask the running hart to step out now and then (see the file comment). */
+static gpointer machine_kicker(gpointer opaque)
+{
+    Machine *m = opaque;
+    while (!m->stop_kicks) {
+        g_usleep(MACHINE_SLICE_US);
+        GuestCpu *cpu = m->cpus[m->current];
+        __atomic_fetch_or(&cpu->exit_request, GUEST_REQ_STOP, __ATOMIC_SEQ_CST);
+    }
+    return NULL;
+}
+
+/* Every hart is in wfi: run device timers and sleep until one has an interrupt pending. */
+static void machine_idle(Machine *m)
+{
+    uint64_t until = dev_clock_now(&m->board->clock) + 10 * 1000 * 1000;
+    for (;;) {
+        uint64_t kicks = dev_clock_kicks(&m->board->clock);
+        dev_clock_run_expired(&m->board->clock);
+        for (unsigned hart = 0; hart < m->nr_cpus; hart++) {
+            if (m->arch->sys_wake_pending(m->cpus[hart])) {
+                return;
+            }
+        }
+        if (m->quit || board_exit_status(m->board, NULL) != BOARD_EXIT_NONE ||
+            dev_clock_now(&m->board->clock) >= until) {
+            return;
+        }
+        dev_clock_wait_since(&m->board->clock, until, kicks);
+    }
+}
+
 static int machine_loop(Machine *m)
 {
     for (;;) {
+        bool ran = false;
         for (unsigned hart = 0; hart < m->nr_cpus; hart++) {
-            exec_run(&m->exec, m->cpus[hart]);
+            GuestCpu *cpu = m->cpus[hart];
+            if (m->halted[hart]) {
+                if (!m->arch->sys_wake_pending(cpu)) {
+                    continue;
+                }
+                m->halted[hart] = false;
+            }
+            m->current = (int)hart;
+            exec_run(&m->exec, cpu);
             machine_exit(m, hart);
+            ran = true;
         }
         int code = 0;
         BoardExit e = board_exit_status(m->board, &code);
@@ -177,6 +240,7 @@ static int machine_loop(Machine *m)
             board_reset(m->board);
             for (unsigned hart = 0; hart < m->nr_cpus; hart++) {
                 m->arch->sys_reset(m->cpus[hart]);
+                m->halted[hart] = false;
                 tlb_flush(m->tlbs[hart]);
                 exec_cpu_flush_jmp_cache(m->cpus[hart]);
             }
@@ -185,6 +249,9 @@ static int machine_loop(Machine *m)
         }
         if (m->quit) {
             return 0;
+        }
+        if (!ran) {
+            machine_idle(m);
         }
     }
 }
@@ -268,7 +335,12 @@ int machine_run(const MachineOptions *o, GError **error)
     }
     board_set_cpu_irq_handler(m->board, machine_cpu_irq, m);
     dev_clock_start_thread(&m->board->clock);
+    m->kicker = g_thread_new("mimic-kick", machine_kicker, m);
     int status = machine_loop(m);
+    if (m->kicker != NULL) {
+        m->stop_kicks = 1;
+        g_thread_join(m->kicker);
+    }
     exec_at_exit(&m->exec);
     return status;
 }
