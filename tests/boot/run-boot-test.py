@@ -12,6 +12,9 @@ never powers off; otherwise the guest must power off by itself with --expect-exi
 (default 0). --same-line-as LOG:PREFIX takes the line starting with PREFIX (after any
 "[   1.234] " timestamp) from a reference log of QEMU booting the same images and requires
 the identical line in mimic's output (the guest's own checksums of its self-test).
+--disk PATH:TEXT writes a 1 MiB raw disk image starting with TEXT before the run and
+expects the guest's report of its first 4 KiB (the Linux guest's init prints a CRC-32 of
+them, computed here with zlib).
 A missing --needs file (firmware package, guest image) is a skip (exit 77), never a pass.
 """
 import argparse
@@ -21,6 +24,7 @@ import select
 import subprocess
 import sys
 import time
+import zlib
 
 SKIP = 77
 
@@ -35,6 +39,7 @@ def main():
     ap.add_argument("--expect-exit", type=int, default=0)
     ap.add_argument("--same-line-as", action="append", default=[])
     ap.add_argument("--needs", action="append", default=[])
+    ap.add_argument("--disk")
     ap.add_argument("args", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     args = a.args[1:] if a.args and a.args[0] == "--" else a.args
@@ -43,6 +48,14 @@ def main():
             print(f"SKIP: {f} is missing")
             sys.exit(SKIP)
     expects = list(a.expect)
+    if a.disk:
+        path, _, text = a.disk.partition(":")
+        data = text.encode().ljust(1 << 20, b"\0")
+        with open(path, "wb") as fh:
+            fh.write(data)
+        head = data[:4096]
+        shown = "".join(chr(c) if 32 <= c < 127 else "." for c in head[:32])
+        expects.insert(0, f'vda: read 4096 bytes crc32=0x{zlib.crc32(head):08x} text="{shown}"')
     same_lines = []
     for spec in a.same_line_as:
         log, _, prefix = spec.partition(":")
