@@ -268,6 +268,43 @@ def trace_round_two(tracediff, static):
     check("tracediff: closed pipe", "Traceback" not in r.stderr, r.stderr[-300:])
 
 
+def boot_errors():
+    """mimic boot: bad boards, firmware, kernels and options each give one line and a status."""
+    def boot(*args):
+        return run([MIMIC, "boot"] + list(args), stdin=subprocess.DEVNULL)
+    one_line_error("boot: unknown board", boot("-M", "no-such-board"), "unknown board 'no-such-board'")
+    one_line_error("boot: missing firmware", boot("-bios", "/nonexistent/fw.bin"), "/nonexistent/fw.bin")
+    elf = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.elf"
+    if os.path.exists(elf):
+        trunc = os.path.join(WORK, "trunc-fw.elf")
+        with open(elf, "rb") as src, open(trunc, "wb") as dst:
+            dst.write(src.read(100))
+        one_line_error("boot: truncated firmware", boot("-bios", trunc), "truncated")
+    big = os.path.join(WORK, "big-kernel")
+    with open(big, "wb") as f:
+        f.truncate(40 << 20)
+    one_line_error("boot: kernel larger than RAM", boot("-bios", "none", "-m", "16M", "-kernel", big),
+                   "does not fit in RAM")
+    board = ("[board]\nname=t\ncpu=rv64\nharts=1\nram-base=0x80000000\nram-size=16M\n\n"
+             "[device uart0]\nclass=ns16550a\nbase=0x10000000\nsize=0x100\n\n"
+             "[device uart1]\nclass=CLASS\nbase=BASE\nsize=0x100\n")
+    overlap = os.path.join(WORK, "overlap.board")
+    with open(overlap, "w") as f:
+        f.write(board.replace("CLASS", "ns16550a").replace("BASE", "0x10000080"))
+    one_line_error("boot: overlapping board regions", boot("-M", overlap, "-bios", "none"), "overlaps")
+    unknown = os.path.join(WORK, "unknown.board")
+    with open(unknown, "w") as f:
+        f.write(board.replace("CLASS", "no-such-device").replace("BASE", "0x20000000"))
+    one_line_error("boot: unknown device class", boot("-M", unknown, "-bios", "none"),
+                   "unknown device class 'no-such-device'")
+    one_line_error("boot: bad -drive", boot("-drive", "nonsense"), "-drive", status=2)
+    one_line_error("boot: bad -m", boot("-m", "12Q"), "memory size", status=2)
+    one_line_error("boot: bad option", boot("-frobnicate"), "-frobnicate", status=2)
+    r = run([MIMIC, "machines"])
+    check("machines: lists virt and spike with devices",
+          r.returncode == 0 and "virt" in r.stdout and "spike" in r.stdout and "ns16550a" in r.stdout, r.stdout)
+
+
 def main():
     # Every check needs a guest program: without the cross tools nothing here can run.
     missing = [t for t in (CC, NM) if shutil.which(t) is None]
@@ -281,6 +318,8 @@ def main():
     static = compile_guest("hello-static", hello_src, ["-static"])
     dyn = compile_guest("hello-dyn", hello_src, [])
     loop = compile_guest("loop-static", loop_src, ["-static"])
+
+    boot_errors()
 
     # Bad input: one line, non-zero exit.
     notelf = os.path.join(WORK, "not-elf")
