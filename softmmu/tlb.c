@@ -131,11 +131,11 @@ G_NORETURN static void phys_fault(GuestCpu *cpu, uint64_t vaddr, GuestAccess acc
 }
 
 /*
- * The entry for vaddr, refilled if its tag for `access` does not match.  Returns the
- * physical address of vaddr in *paddr.  Faults leave through guest_cpu_exit.
+ * The entry for vaddr, refilled if its tag for `access` does not match; *paddr is the
+ * physical address of vaddr.  NULL on a guest fault, described in *fault.
  */
-static TlbEntry *tlb_entry(GuestCpu *cpu, uint64_t vaddr, GuestAccess access, unsigned mmu,
-                           uint64_t *paddr)
+static TlbEntry *tlb_lookup(GuestCpu *cpu, uint64_t vaddr, GuestAccess access, unsigned mmu,
+                            uint64_t *paddr, GuestTranslation *fault)
 {
     TlbState *tlb = tlb_of(cpu);
     uint64_t page = vaddr & TLB_PAGE_MASK(tlb);
@@ -149,31 +149,42 @@ static TlbEntry *tlb_entry(GuestCpu *cpu, uint64_t vaddr, GuestAccess access, un
         *paddr = tlb->paddr[mmu][i] | (vaddr & ~TLB_PAGE_MASK(tlb));
         return e;
     }
-    GuestTranslation tr;
-    if (!tlb->arch->sys_translate(cpu, vaddr, access, mmu, &tr)) {
-        tlb_fault(cpu, &tr);
+    if (!tlb->arch->sys_translate(cpu, vaddr, access, mmu, fault)) {
+        return NULL;
     }
-    *paddr = tr.paddr;
-    if (tr.page_size < ((uint64_t)1 << tlb->page_bits)) {
+    *paddr = fault->paddr;
+    if (fault->page_size < ((uint64_t)1 << tlb->page_bits)) {
         /* Valid for this access only (a PMP boundary inside the page): cache nothing. */
         static __thread TlbEntry scratch;
         scratch = (TlbEntry){ .addr_read = TLB_SLOW, .addr_write = TLB_SLOW, .addr_code = TLB_SLOW };
         return &scratch;
     }
-    uint64_t ppage = tr.paddr & TLB_PAGE_MASK(tlb);
+    uint64_t ppage = fault->paddr & TLB_PAGE_MASK(tlb);
     MemRegionKind kind = MEM_REGION_MMIO;
     uint8_t *host = mem_as_ram_ptr(tlb->as, ppage, (uint64_t)1 << tlb->page_bits, &kind);
     uint64_t slow = host == NULL ? TLB_SLOW : 0;
 
     tlb->used_mmu |= 1u << mmu;
     e->addend = host != NULL ? (uintptr_t)host - (uintptr_t)page : 0;
-    e->addr_read = (tr.prot & GUEST_PROT_READ) ? page | slow : TLB_INVALID;
+    e->addr_read = (fault->prot & GUEST_PROT_READ) ? page | slow : TLB_INVALID;
     /* ROM and code pages: writes take the slow path (ignored, or invalidating code). */
-    e->addr_write = (tr.prot & GUEST_PROT_WRITE) ?
+    e->addr_write = (fault->prot & GUEST_PROT_WRITE) ?
                     page | slow | (kind != MEM_REGION_RAM || is_code_page(tlb, ppage) ? TLB_SLOW : 0) :
                     TLB_INVALID;
-    e->addr_code = (tr.prot & GUEST_PROT_EXEC) ? page | slow : TLB_INVALID;
+    e->addr_code = (fault->prot & GUEST_PROT_EXEC) ? page | slow : TLB_INVALID;
     tlb->paddr[mmu][i] = ppage;
+    return e;
+}
+
+/* The same for data accesses: a guest fault leaves through guest_cpu_exit. */
+static TlbEntry *tlb_entry(GuestCpu *cpu, uint64_t vaddr, GuestAccess access, unsigned mmu,
+                           uint64_t *paddr)
+{
+    GuestTranslation tr;
+    TlbEntry *e = tlb_lookup(cpu, vaddr, access, mmu, paddr, &tr);
+    if (e == NULL) {
+        tlb_fault(cpu, &tr);
+    }
     return e;
 }
 
@@ -463,20 +474,7 @@ const IrMemHelpers tlb_mem_helpers = {
 bool tlb_translate_code(GuestCpu *cpu, uint64_t vaddr, uint64_t *paddr, GuestTranslation *fault)
 {
     TlbState *tlb = tlb_of(cpu);
-    unsigned mmu = tlb->arch->sys_fetch_mmu_idx(cpu);
-    uint64_t page = vaddr & TLB_PAGE_MASK(tlb);
-    unsigned i = tlb_index(tlb, vaddr);
-    TlbEntry *e = &tlb->table[mmu][i];
-
-    if ((e->addr_code & ~TLB_SLOW) == page) {
-        *paddr = tlb->paddr[mmu][i] | (vaddr & ~TLB_PAGE_MASK(tlb));
-        return true;
-    }
-    if (!tlb->arch->sys_translate(cpu, vaddr, GUEST_ACCESS_EXEC, mmu, fault)) {
-        return false;
-    }
-    *paddr = fault->paddr;
-    return true;
+    return tlb_lookup(cpu, vaddr, GUEST_ACCESS_EXEC, tlb->arch->sys_fetch_mmu_idx(cpu), paddr, fault) != NULL;
 }
 
 bool tlb_fetch(GuestCpu *cpu, uint64_t vaddr, void *buf, unsigned len)

@@ -19,6 +19,7 @@ void dev_clock_init(DevClock *clock)
 {
     g_mutex_init(&clock->lock);
     g_cond_init(&clock->cond);
+    g_cond_init(&clock->thread_cond);
     clock->timers = g_ptr_array_new();
     clock->start_ns = dev_host_ns();
     clock->virtual_time = false;
@@ -33,6 +34,7 @@ void dev_clock_destroy(DevClock *clock)
     dev_clock_stop_thread(clock);
     g_ptr_array_free(clock->timers, TRUE);
     g_cond_clear(&clock->cond);
+    g_cond_clear(&clock->thread_cond);
     g_mutex_clear(&clock->lock);
 }
 
@@ -63,6 +65,7 @@ void dev_clock_advance(DevClock *clock, uint64_t ns)
     g_assert(clock->virtual_time);
     clock->virtual_now += ns;
     g_cond_broadcast(&clock->cond);
+    g_cond_signal(&clock->thread_cond);
     g_mutex_unlock(&clock->lock);
     dev_clock_run_expired(clock);
 }
@@ -94,8 +97,9 @@ void dev_timer_mod(DevTimer *t, uint64_t deadline_ns)
     g_mutex_lock(&clock->lock);
     t->deadline = deadline_ns;
     t->armed = deadline_ns != DEV_CLOCK_NEVER;
-    /* The timer thread may be sleeping towards a later deadline. */
+    /* The timer thread (and harts in wfi) may be sleeping towards a later deadline. */
     g_cond_broadcast(&clock->cond);
+    g_cond_signal(&clock->thread_cond);
     g_mutex_unlock(&clock->lock);
 }
 
@@ -173,6 +177,7 @@ bool dev_clock_wait_since(DevClock *clock, uint64_t until, uint64_t kicks)
 {
     g_mutex_lock(&clock->lock);
     bool kicked = false;
+    clock->kick_waiters++;
     for (;;) {
         uint64_t now = dev_clock_now_locked(clock);
         uint64_t limit = MIN(until, dev_clock_next_locked(clock));
@@ -191,15 +196,40 @@ bool dev_clock_wait_since(DevClock *clock, uint64_t until, uint64_t kicks)
                               g_get_monotonic_time() + (gint64)MIN(delta_us, G_MAXINT32));
         }
     }
+    clock->kick_waiters--;
     g_mutex_unlock(&clock->lock);
     return kicked;
 }
 
+/*
+ * Device events (an interrupt line moving, a UART byte) kick often; only sleepers that
+ * wait for kicks are woken, not the timer thread, whose sleep only deadlines end.
+ */
 void dev_clock_kick(DevClock *clock)
 {
     g_mutex_lock(&clock->lock);
     clock->kicks++;
-    g_cond_broadcast(&clock->cond);
+    if (clock->kick_waiters > 0) {
+        g_cond_broadcast(&clock->cond);
+    }
+    g_mutex_unlock(&clock->lock);
+}
+
+/* The timer thread's sleep: until the earliest deadline, a re-armed timer, or stop. */
+static void dev_clock_thread_wait(DevClock *clock)
+{
+    g_mutex_lock(&clock->lock);
+    uint64_t now = dev_clock_now_locked(clock);
+    uint64_t next = dev_clock_next_locked(clock);
+    if (!clock->thread_stop && next > now) {
+        if (clock->virtual_time || next == DEV_CLOCK_NEVER) {
+            g_cond_wait(&clock->thread_cond, &clock->lock);
+        } else {
+            uint64_t delta_us = (next - now + 999) / 1000;
+            g_cond_wait_until(&clock->thread_cond, &clock->lock,
+                              g_get_monotonic_time() + (gint64)MIN(delta_us, G_MAXINT32));
+        }
+    }
     g_mutex_unlock(&clock->lock);
 }
 
@@ -214,7 +244,7 @@ static gpointer dev_clock_thread_main(gpointer opaque)
             return NULL;
         }
         dev_clock_run_expired(clock);
-        dev_clock_wait(clock, DEV_CLOCK_NEVER);
+        dev_clock_thread_wait(clock);
     }
 }
 
@@ -233,6 +263,7 @@ void dev_clock_stop_thread(DevClock *clock)
     g_mutex_lock(&clock->lock);
     clock->thread_stop = true;
     g_cond_broadcast(&clock->cond);
+    g_cond_signal(&clock->thread_cond);
     g_mutex_unlock(&clock->lock);
     g_thread_join(clock->thread);
     clock->thread = NULL;

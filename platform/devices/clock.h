@@ -45,6 +45,8 @@ struct DevClock {
     bool virtual_time;
     uint64_t virtual_now;
     uint64_t kicks;             /* bumped by dev_clock_kick */
+    unsigned kick_waiters;      /* callers of dev_clock_wait_since asleep (kicks wake only them) */
+    GCond thread_cond;          /* the timer thread's: timers re-armed, or stop */
     GThread *thread;
     bool thread_stop;
 };

@@ -16,7 +16,7 @@
 #include "platform/system/machine.h"
 #include "softmmu/tlb.h"
 
-#define MACHINE_SLICE_US 1000
+#define MACHINE_SLICE_US 4000
 
 G_DEFINE_QUARK(mimic-machine-error-quark, machine_error)
 
