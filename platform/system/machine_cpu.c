@@ -31,7 +31,7 @@ static const MachineCpuModel models[] = {
     {
         .name = "rv64", .arch = &rv64_arch,
         /* What the lifter implements; Sstc and the others stay out of the tree until they work. */
-        .isa = "rv64imafdc_zicsr_zifencei_zba_zbb_zbc_zbs", .mmu_type = "riscv,sv48",
+        .isa = "rv64imafdc_zicsr_zifencei_zba_zbb_zbc_zbs_sstc", .mmu_type = "riscv,sv48",
         .init = rv64_init, .set_irq = rv64_set_irq,
     },
 };
