@@ -192,6 +192,15 @@ void exec_trace_insn(ExecCtx *x, GuestCpu *cpu, TbBlock *tb)
     if (text == NULL) {
         /* Made on first execution; another thread may be doing the same: one of them wins. */
         char *mine = exec_trace_insn_text(x, tb->pc);
+        if (x->mem.mem_helpers != NULL && x->arch->sys_mode_name != NULL) {
+            /* System mode: the privilege level, and the physical address when it differs. */
+            char *more = tb->key.phys != tb->pc ?
+                g_strdup_printf("%s priv=%s pa=0x%" G_GINT64_MODIFIER "x", mine,
+                                x->arch->sys_mode_name(tb->flags), tb->key.phys) :
+                g_strdup_printf("%s priv=%s", mine, x->arch->sys_mode_name(tb->flags));
+            g_free(mine);
+            mine = more;
+        }
         if (__atomic_compare_exchange_n(&tb->trace_text, &text, mine, false, __ATOMIC_ACQ_REL,
                                         __ATOMIC_ACQUIRE)) {
             text = mine;

@@ -219,6 +219,8 @@ typedef struct GuestArch {
     unsigned (*sys_fetch_mmu_idx)(const GuestCpu *cpu);
     bool (*sys_wake_pending)(const GuestCpu *cpu);
     unsigned sys_mmu_idx_count;
+    /* The privilege level that sys_mode_bits value stands for, for traces ("M", "S", "U"). */
+    const char *(*sys_mode_name)(uint32_t mode_bits);
     /*
      * Traces print a 2- or 4-byte instruction as one number in the guest's byte order,
      * as objdump does for RISC-V and PowerPC; false: the bytes in memory order (x86).

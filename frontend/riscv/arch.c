@@ -84,6 +84,7 @@ const GuestArch rv64_arch = {
     .sys_mode_bits = rv_sys_mode_bits,
     .sys_fetch_mmu_idx = rv_sys_fetch_mmu_idx,
     .sys_wake_pending = rv_sys_wake_pending,
+    .sys_mode_name = rv_sys_mode_name,
     .sys_mmu_idx_count = RV_MMU_IDX_COUNT,
     .insn_as_word = true,
 };

@@ -252,6 +252,7 @@ bool rv_sys_translate(GuestCpu *gcpu, GuestAddr vaddr, GuestAccess access, unsig
 uint32_t rv_sys_mode_bits(const GuestCpu *gcpu);
 unsigned rv_sys_fetch_mmu_idx(const GuestCpu *gcpu);
 bool rv_sys_wake_pending(const GuestCpu *gcpu);
+const char *rv_sys_mode_name(uint32_t mode_bits);
 
 /* --- Disassembler helpers (disas.c) --- */
 extern const char *const rv_xreg_names[32];

@@ -201,3 +201,9 @@ bool rv_sys_wake_pending(const GuestCpu *gcpu)
 {
     return rv_cpu_wake_pending((const RvCpu *)gcpu);
 }
+
+const char *rv_sys_mode_name(uint32_t mode_bits)
+{
+    static const char *const names[4] = { "U", "S", "H", "M" };
+    return names[mode_bits & RV_MODE_PRIV_MASK];
+}
