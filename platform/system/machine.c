@@ -32,6 +32,9 @@ typedef struct Machine {
     Chardev *serial;
     volatile int quit;          /* Ctrl-A X */
     bool halted[BOARD_MAX_HARTS];       /* in wfi until sys_wake_pending */
+    volatile int tlb_flush_req[BOARD_MAX_HARTS];    /* another thread asks this hart to flush */
+    GThread *hart_threads[BOARD_MAX_HARTS];
+    volatile int stop_harts;            /* hart threads return (power-off, reset, quit) */
     volatile int current;               /* hart running now (the kick thread's target) */
     volatile int stop_kicks;
     GThread *kicker;
@@ -86,8 +89,18 @@ static void machine_watch(void *opaque, GuestAddr ppage)
     Machine *m = opaque;
     for (unsigned i = 0; i < m->nr_cpus; i++) {
         tlb_watch_code(m->tlbs[i], ppage);
-        /* Cached writable entries of that page must now take the slow path. */
-        tlb_flush(m->tlbs[i]);
+        /*
+         * Cached writable entries of that page must now take the slow path.  A TLB belongs
+         * to the thread running its hart: the translating hart flushes its own, the others
+         * are asked to at their next exit (a store in between is a cross-hart code change,
+         * which the guest must follow with a remote fence, i.e. an IPI, i.e. an exit).
+         */
+        if (m->cpus[i] == exec_thread.cpu || m->hart_threads[i] == NULL) {
+            tlb_flush(m->tlbs[i]);
+        } else {
+            __atomic_store_n(&m->tlb_flush_req[i], 1, __ATOMIC_RELEASE);
+            __atomic_fetch_or(&m->cpus[i]->exit_request, GUEST_REQ_STOP, __ATOMIC_SEQ_CST);
+        }
     }
 }
 
@@ -164,6 +177,10 @@ static void machine_exit(Machine *m, unsigned hart)
         g_assert_not_reached();
     }
     cpu->exit_kind = GUEST_EXIT_NONE;
+    if (__atomic_exchange_n(&m->tlb_flush_req[hart], 0, __ATOMIC_ACQ_REL)) {
+        tlb_flush(m->tlbs[hart]);
+        exec_cpu_flush_jmp_cache(cpu);
+    }
     uint32_t req = cpu->exit_request;
     /*
      * Every exit looks for an interrupt, not only those GUEST_REQ_INTERRUPT announces:
@@ -188,8 +205,15 @@ static gpointer machine_kicker(gpointer opaque)
     Machine *m = opaque;
     while (!m->stop_kicks) {
         g_usleep(MACHINE_SLICE_US);
-        GuestCpu *cpu = m->cpus[m->current];
-        __atomic_fetch_or(&cpu->exit_request, GUEST_REQ_STOP, __ATOMIC_SEQ_CST);
+        if (m->nr_cpus > 1) {
+            /* One thread per hart: every hart looks for time-based interrupts. */
+            for (unsigned i = 0; i < m->nr_cpus; i++) {
+                __atomic_fetch_or(&m->cpus[i]->exit_request, GUEST_REQ_STOP, __ATOMIC_SEQ_CST);
+            }
+        } else {
+            GuestCpu *cpu = m->cpus[m->current];
+            __atomic_fetch_or(&cpu->exit_request, GUEST_REQ_STOP, __ATOMIC_SEQ_CST);
+        }
     }
     return NULL;
 }
@@ -214,8 +238,107 @@ static void machine_idle(Machine *m)
     }
 }
 
+/* A hart in wfi, on its own thread: sleep until it has an interrupt pending (or must stop). */
+static void machine_idle_hart(Machine *m, unsigned hart)
+{
+    GuestCpu *cpu = m->cpus[hart];
+    while (!m->arch->sys_wake_pending(cpu) && !m->stop_harts && !m->quit &&
+           board_exit_status(m->board, NULL) == BOARD_EXIT_NONE) {
+        uint64_t kicks = dev_clock_kicks(&m->board->clock);
+        if (m->arch->sys_wake_pending(cpu)) {
+            break;
+        }
+        /* Interrupt lines kick the clock; time-based ones (Sstc) need the bounded wait. */
+        dev_clock_wait_since(&m->board->clock, dev_clock_now(&m->board->clock) + MACHINE_SLICE_US * 1000ull,
+                             kicks);
+    }
+    m->halted[hart] = false;
+}
+
+typedef struct MachineHart {
+    Machine *m;
+    unsigned hart;
+} MachineHart;
+
+static gpointer machine_hart_main(gpointer opaque)
+{
+    MachineHart *h = opaque;
+    Machine *m = h->m;
+    GuestCpu *cpu = m->cpus[h->hart];
+
+    while (!m->stop_harts) {
+        exec_run(&m->exec, cpu);
+        machine_exit(m, h->hart);
+        if (m->halted[h->hart]) {
+            machine_idle_hart(m, h->hart);
+        }
+    }
+    g_free(h);
+    return NULL;
+}
+
+static void machine_start_harts(Machine *m)
+{
+    m->stop_harts = 0;
+    for (unsigned hart = 0; hart < m->nr_cpus; hart++) {
+        MachineHart *h = g_new0(MachineHart, 1);
+        h->m = m;
+        h->hart = hart;
+        m->hart_threads[hart] = g_thread_new("mimic-hart", machine_hart_main, h);
+    }
+}
+
+static void machine_stop_harts(Machine *m)
+{
+    m->stop_harts = 1;
+    for (unsigned hart = 0; hart < m->nr_cpus; hart++) {
+        __atomic_fetch_or(&m->cpus[hart]->exit_request, GUEST_REQ_STOP, __ATOMIC_SEQ_CST);
+    }
+    dev_clock_kick(&m->board->clock);
+    for (unsigned hart = 0; hart < m->nr_cpus; hart++) {
+        g_thread_join(m->hart_threads[hart]);
+        m->hart_threads[hart] = NULL;
+    }
+}
+
+/*
+ * Several harts: one host thread each (the exec context is shared and thread-safe; see
+ * docs/ARCHITECTURE.md, Threads); this thread waits for the board to power off or reset.
+ */
+static int machine_loop_threaded(Machine *m)
+{
+    machine_start_harts(m);
+    for (;;) {
+        int code = 0;
+        uint64_t kicks = dev_clock_kicks(&m->board->clock);
+        BoardExit e = board_exit_status(m->board, &code);
+        if (e == BOARD_EXIT_POWER_OFF || e == BOARD_EXIT_FAIL || m->quit) {
+            machine_stop_harts(m);
+            return m->quit ? 0 : code;
+        }
+        if (e == BOARD_EXIT_RESET) {
+            machine_stop_harts(m);
+            board_reset(m->board);
+            for (unsigned hart = 0; hart < m->nr_cpus; hart++) {
+                m->arch->sys_reset(m->cpus[hart]);
+                m->halted[hart] = false;
+                tlb_flush(m->tlbs[hart]);
+                exec_cpu_flush_jmp_cache(m->cpus[hart]);
+            }
+            exec_flush(&m->exec);
+            board_request_exit(m->board, BOARD_EXIT_NONE, 0);
+            machine_start_harts(m);
+            continue;
+        }
+        dev_clock_wait_since(&m->board->clock, dev_clock_now(&m->board->clock) + 100ull * 1000 * 1000, kicks);
+    }
+}
+
 static int machine_loop(Machine *m)
 {
+    if (m->nr_cpus > 1) {
+        return machine_loop_threaded(m);
+    }
     for (;;) {
         bool ran = false;
         for (unsigned hart = 0; hart < m->nr_cpus; hart++) {
