@@ -397,8 +397,9 @@ bool x86_trans_xadd(X86Disas *ctx, const X86Insn *in)
 
 /*
  * CMPXCHG: compare the accumulator with the destination; equal: dest = src, else
- * accumulator = dest (only then is it written, so a 32-bit accumulator is not
- * zero-extended on success).  Flags as CMP accumulator, dest.  Memory forms are
+ * accumulator = dest.  Each register is written only in its case, so a 32-bit
+ * accumulator (or register destination) keeps its upper half in the other case, as
+ * the host CPU does.  Flags as CMP accumulator, dest.  Memory forms are
  * always a compare-and-swap.
  */
 bool x86_trans_cmpxchg(X86Disas *ctx, const X86Insn *in)
@@ -408,8 +409,15 @@ bool x86_trans_cmpxchg(X86Disas *ctx, const X86Insn *in)
     IrTemp acc = x86_get_reg(ctx, X86_RAX, size), s = x86_get_reg(ctx, in->reg, size), old, rax;
 
     if (in->mod == 3) {
+        /* A register destination is written only on success (a 32-bit one keeps its upper half otherwise). */
         old = x86_get_reg(ctx, in->rm, size);
-        x86_set_reg(ctx, in->rm, size, ir_select(blk, IR_COND_EQ, acc, old, s, old));
+        if (size == 1) {
+            x86_set_reg8(ctx, in->rm, ir_select(blk, IR_COND_EQ, acc, old, s, old));
+        } else {
+            ir_set(blk, X86_OFF_REG(in->rm),
+                   ir_select(blk, IR_COND_EQ, acc, old, x86_reg_after_write(ctx, in->rm, size, s),
+                             ir_get(blk, IR_I64, X86_OFF_REG(in->rm))));
+        }
     } else {
         old = ir_cmpxchg(blk, x86_memop(size), x86_gen_ea(ctx), acc, s);
     }
