@@ -90,6 +90,19 @@ static unsigned gen_prefix(X86tGen *g, bool byte_op, unsigned reg, unsigned rm, 
     return size;
 }
 
+/* The prefixes of operand size size (2, 4, 8) for an instruction whose ModRM.rm is rm. */
+static void gen_prefix_same(X86tGen *g, unsigned size, unsigned rm)
+{
+    uint8_t rex = (uint8_t)((size == 8 ? 0x48 : 0) | ((rm & 8) ? 0x41 : 0));
+
+    if (size == 2) {
+        gen_b(g, 0x66);
+    }
+    if (rex) {
+        gen_b(g, rex);
+    }
+}
+
 static void gen_modrm_reg(X86tGen *g, unsigned reg, unsigned rm)
 {
     gen_b(g, (uint8_t)(0xc0 | (reg & 7) << 3 | (rm & 7)));
@@ -168,7 +181,7 @@ static int gen_grp(X86tGen *g, uint8_t op, unsigned ext, bool byte_op, int immki
 static int gen_insn(X86tGen *g)
 {
     static const uint8_t alu_ops[] = { 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38 };
-    unsigned k = gen_rnd(g, 24);
+    unsigned k = gen_rnd(g, 27);
     bool byte_op = gen_rnd(g, 3) == 0;
     uint8_t op[3];
 
@@ -353,6 +366,71 @@ static int gen_insn(X86tGen *g)
         gen_b(g, (uint8_t)(base + 4 + (byte_op ? 0 : 1)));
         gen_imm(g, size == 1 ? 1 : size == 2 ? 2 : 4);
         return (base == 0x08 || base == 0x20 || base == 0x30) ? X86T_DEF_CF : 0;
+    }
+    case 23:    /* div / idiv of rDX:rAX by a small positive divisor, so that no #DE is raised */
+    {
+        unsigned d;
+        unsigned size;
+        bool is_signed = gen_rnd(g, 2);
+
+        do {
+            d = gen_reg(g);
+        } while (d == X86_RAX || d == X86_RDX);
+        size = gen_prefix(g, false, 0, d, true);
+        gen_b(g, 0x81);                         /* and d, 0x7fff */
+        gen_modrm_reg(g, 4, d);
+        gen_b(g, 0xff);
+        gen_b(g, 0x7f);
+        if (size != 2) {
+            gen_b(g, 0);
+            gen_b(g, 0);
+        }
+        gen_prefix_same(g, size, d);            /* or d, 1 */
+        gen_b(g, 0x83);
+        gen_modrm_reg(g, 1, d);
+        gen_b(g, 1);
+        if (is_signed) {
+            gen_prefix_same(g, size, 0);        /* cwd / cdq / cqo, then keep the dividend small */
+            gen_b(g, 0x99);
+        } else {
+            gen_prefix_same(g, size, 0);        /* xor edx, edx (sized) */
+            gen_b(g, 0x31);
+            gen_b(g, 0xd2);
+        }
+        gen_prefix_same(g, size, d);
+        gen_b(g, 0xf7);
+        gen_modrm_reg(g, is_signed ? 7 : 6, d);
+        return X86T_DEF_NONE;
+    }
+    case 24:    /* push r / pop r, push imm / pop r (balanced; push imm sign-extends to 64 bits natively) */
+    {
+        unsigned a = gen_reg(g), b = gen_reg(g);
+
+        if (!g->mode64 || gen_rnd(g, 2)) {
+            if (a & 8) {
+                gen_b(g, 0x41);
+            }
+            gen_b(g, (uint8_t)(0x50 + (a & 7)));
+        } else {
+            gen_b(g, 0x6a);
+            gen_imm(g, 1);
+        }
+        if (b & 8) {
+            gen_b(g, 0x41);
+        }
+        gen_b(g, (uint8_t)(0x58 + (b & 7)));
+        return 0;
+    }
+    case 25:    /* pushf / pop r: the whole flags image */
+    {
+        unsigned b = gen_reg(g);
+
+        gen_b(g, 0x9c);
+        if (b & 8) {
+            gen_b(g, 0x41);
+        }
+        gen_b(g, (uint8_t)(0x58 + (b & 7)));
+        return 0;
     }
     default:    /* mov reg, imm */
     {
