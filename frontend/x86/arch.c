@@ -12,27 +12,31 @@
 #define X86_CSR(n, field, sz) { .name = n, .offset = offsetof(X86Cpu, field), .size = sz, .kind = GUEST_REG_CSR }
 
 /*
- * EFLAGS is not a field: the arithmetic flags are lazy.  The tables list the lazy
- * slots and the materialised rest; x86_get_eflags() gives the architected value.
+ * EFLAGS is not a field: the arithmetic flags are lazy.  Its table entry is computed
+ * from the whole state by x86_get_eflags() (its offset names the non-arithmetic rest).
  */
+static uint64_t x86_reg_eflags(const GuestCpu *cpu)
+{
+    return x86_get_eflags((const X86Cpu *)cpu);
+}
+
+#define X86_EFLAGS(sz) { .name = "eflags", .offset = offsetof(X86Cpu, eflags), .size = sz, \
+                         .kind = GUEST_REG_CSR, .get = x86_reg_eflags }
+
 static const GuestReg x86_64_regs[] = {
     { .name = "rip", .offset = offsetof(X86Cpu, common.pc), .size = 8, .kind = GUEST_REG_PC },
     X86_R64("rax", 0), X86_R64("rcx", 1), X86_R64("rdx", 2), X86_R64("rbx", 3),
     X86_R64("rsp", 4), X86_R64("rbp", 5), X86_R64("rsi", 6), X86_R64("rdi", 7),
     X86_R64("r8", 8), X86_R64("r9", 9), X86_R64("r10", 10), X86_R64("r11", 11),
     X86_R64("r12", 12), X86_R64("r13", 13), X86_R64("r14", 14), X86_R64("r15", 15),
-    X86_CSR("eflags", eflags, 8), X86_CSR("cc_op", cc_op, 8), X86_CSR("cc_dst", cc_dst, 8),
-    X86_CSR("cc_src", cc_src, 8), X86_CSR("cc_src2", cc_src2, 8),
-    X86_CSR("fs_base", fs_base, 8), X86_CSR("gs_base", gs_base, 8),
+    X86_EFLAGS(8), X86_CSR("fs_base", fs_base, 8), X86_CSR("gs_base", gs_base, 8),
 };
 
 static const GuestReg i386_regs[] = {
     { .name = "eip", .offset = offsetof(X86Cpu, common.pc), .size = 4, .kind = GUEST_REG_PC },
     X86_R32("eax", 0), X86_R32("ecx", 1), X86_R32("edx", 2), X86_R32("ebx", 3),
     X86_R32("esp", 4), X86_R32("ebp", 5), X86_R32("esi", 6), X86_R32("edi", 7),
-    X86_CSR("eflags", eflags, 4), X86_CSR("cc_op", cc_op, 4), X86_CSR("cc_dst", cc_dst, 4),
-    X86_CSR("cc_src", cc_src, 4), X86_CSR("cc_src2", cc_src2, 4),
-    X86_CSR("fs_base", fs_base, 4), X86_CSR("gs_base", gs_base, 4),
+    X86_EFLAGS(4), X86_CSR("fs_base", fs_base, 4), X86_CSR("gs_base", gs_base, 4),
 };
 
 /* Reset as Linux starts a process: flags 0x202 (IF), flat selectors, x87/SSE defaults. */

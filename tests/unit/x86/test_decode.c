@@ -154,13 +154,35 @@ START_TEST(test_decode_fields)
 }
 END_TEST
 
+/* objdump's AT&T text (binutils, default syntax) for a few encodings. */
+static const struct {
+    bool mode64;
+    uint8_t len;
+    uint8_t bytes[8];
+    const char *text;
+} x86t_disas_cases[] = {
+    { true, 3, { 0x48, 0x01, 0xd8 }, "add %rbx,%rax" },
+    { true, 6, { 0xc7, 0x00, 1, 0, 0, 0 }, "movl $0x1,(%rax)" },
+    { true, 7, { 0x48, 0x8b, 0x05, 0x10, 0, 0, 0 }, "mov 0x10(%rip),%rax" },
+    { true, 3, { 0x0f, 0xb6, 0xc0 }, "movzbl %al,%eax" },
+    { true, 4, { 0x48, 0x0f, 0xbe, 0x00 }, "movsbq (%rax),%rax" },
+    { true, 1, { 0xc3 }, "ret" },
+    { true, 2, { 0xff, 0xd0 }, "call *%rax" },
+    { true, 3, { 0x83, 0xc0, 0x01 }, "add $0x1,%eax" },
+    { true, 2, { 0xd3, 0xe0 }, "shl %cl,%eax" },
+    { true, 1, { 0x98 }, "cwtl" },
+    { false, 1, { 0x50 }, "push %eax" },
+    { false, 2, { 0xcd, 0x80 }, "int $0x80" },
+};
+
 START_TEST(test_disas)
 {
     char buf[128];
-    static const uint8_t a[] = { 0x48, 0x01, 0xd8 };
+    const GuestArch *arch = x86t_disas_cases[_i].mode64 ? &x86_64_arch : &i386_arch;
 
-    ck_assert_uint_eq(x86_64_arch.disas(0x1000, a, sizeof(a), buf, sizeof(buf)), 3);
-    ck_assert_str_eq(buf, "addq %rbx,%rax");
+    ck_assert_uint_eq(arch->disas(0x1000, x86t_disas_cases[_i].bytes, x86t_disas_cases[_i].len, buf, sizeof(buf)),
+                      x86t_disas_cases[_i].len);
+    ck_assert_str_eq(buf, x86t_disas_cases[_i].text);
 }
 END_TEST
 
@@ -173,7 +195,7 @@ Suite *x86_decode_suite(void)
     tcase_add_test(tc, test_decode_fields);
     tcase_add_test(tc, test_decode_vs_capstone_64);
     tcase_add_test(tc, test_decode_vs_capstone_32);
-    tcase_add_test(tc, test_disas);
+    tcase_add_loop_test(tc, test_disas, 0, G_N_ELEMENTS(x86t_disas_cases));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -4,6 +4,8 @@
  * operation, not only results.
  */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tests/unit/x86/x86_test.h"
@@ -340,6 +342,24 @@ START_TEST(test_i386)
 }
 END_TEST
 
+/* --trace=insn,regs: objdump-style text, and eflags computed from the lazy flags. */
+START_TEST(test_trace)
+{
+    char *text = NULL;
+    size_t size = 0;
+
+    m.trace_file = open_memstream(&text, &size);
+    m.trace = EXEC_TRACE_INSN | EXEC_TRACE_REGS;
+    /* mov eax, 0xffffffff; add eax, 1 */
+    RUN(0xb8, 0xff, 0xff, 0xff, 0xff, 0x83, 0xc0, 0x01, 0xcc);
+    fclose(m.trace_file);
+    m.trace_file = NULL;
+    ck_assert_msg(strstr(text, "insn 0x1005 83c001 add $0x1,%eax\n") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "regs rax=0x0 eflags=0x257\n") != NULL, "%s", text);
+    free(text);
+}
+END_TEST
+
 Suite *x86_insn_suite(void)
 {
     Suite *s = suite_create("x86_insn");
@@ -362,6 +382,7 @@ Suite *x86_insn_suite(void)
     tcase_add_test(tc, test_flag_moves);
     tcase_add_test(tc, test_exits);
     tcase_add_test(tc, test_cpuid);
+    tcase_add_test(tc, test_trace);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(t32, setup32, teardown);
     tcase_add_test(t32, test_i386);

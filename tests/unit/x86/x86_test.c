@@ -59,7 +59,7 @@ static void x86t_run_engine(const X86tMachine *m, const char *engine, bool no_op
 {
     X86tEngine e = { 0 };
     ExecOptions opts = { .engine = engine, .no_opt = no_opt, .max_block_insns = m->max_insns,
-                         .trace_file = stderr };
+                         .trace = m->trace, .trace_file = m->trace_file ? m->trace_file : stderr };
     ExecPlatform platform = { .opaque = &e, .fetch = x86t_fetch };
     ExecMemModel mm;
     g_autoptr(GError) error = NULL;

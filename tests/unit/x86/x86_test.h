@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "exec/exec.h"
 #include "frontend/x86/cpu.h"
@@ -24,6 +25,8 @@ typedef struct X86tMachine {
     uint8_t *mem;
     bool mode64;
     unsigned max_insns;         /* 0: the lifter's default */
+    uint32_t trace;             /* EXEC_TRACE_* for every engine run, written to trace_file */
+    FILE *trace_file;
 } X86tMachine;
 
 /* Reset: zeroed CPU (after cpu_init), zeroed memory, rsp = X86T_STACK, pc = X86T_CODE. */
