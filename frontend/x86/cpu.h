@@ -75,7 +75,7 @@ typedef struct X86Cpu {
     uint64_t eflags;            /* every bit but the six arithmetic ones */
     uint64_t fs_base;
     uint64_t gs_base;
-    uint16_t cs, ds, es, ss, fs, gs;    /* selectors, for traces; bases other than fs/gs are 0 */
+    uint32_t cs, ds, es, ss, fs, gs;    /* selectors (low 16 bits); bases other than fs/gs are 0 */
     uint32_t mode;              /* 64 or 32 */
 
     /* --- Reserved for x87 and SSE (not lifted yet) --- */

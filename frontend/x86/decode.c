@@ -44,9 +44,12 @@ static const X86OpDesc x86_map1[256] = {
 static const X86OpDesc x86_map0f[256] = {
 #include "frontend/x86/map_0f.def"
 };
-/* 0F 38 and 0F 3A: no rows lifted yet (SSSE3/SSE4, later phases). */
-static const X86OpDesc x86_map0f38[256];
-static const X86OpDesc x86_map0f3a[256];
+static const X86OpDesc x86_map0f38[256] = {
+#include "frontend/x86/map_0f38.def"
+};
+static const X86OpDesc x86_map0f3a[256] = {
+#include "frontend/x86/map_0f3a.def"
+};
 #undef X86_GRP
 #undef X86_OP8
 #undef X86_OP

@@ -175,7 +175,7 @@ void helper_x86_div64(void *opaque, uint64_t divisor, uint64_t is_signed)
 
 /*
  * CPUID (SDM Vol. 2 CPUID): a GenuineIntel part that reports only what this
- * frontend lifts: leaf 1 EDX has TSC, CX8 and CMOV; ECX has POPCNT (not CMPXCHG16B,
+ * frontend lifts: leaf 1 EDX has TSC, CX8 and CMOV; ECX has POPCNT and MOVBE (not CMPXCHG16B,
  * which needs a 128-bit compare-and-swap); leaf 7 nothing; extended leaf 0x80000001 LAHF/SAHF and ABM (lzcnt)
  * in ECX, SYSCALL and LM in EDX for x86-64.  No FPU, MMX or SSE bits yet: they
  * are set when x87/SSE are lifted.
@@ -197,7 +197,7 @@ void helper_x86_cpuid(void *opaque)
     case 1:
         a = 0x000306a9u;        /* family 6 */
         d = (1u << 4) | (1u << 8) | (1u << 15);
-        c = 1u << 23;
+        c = 1u << 23 | 1u << 22;      /* POPCNT, MOVBE */
         break;
     case 0x80000000u:
         a = 0x80000001u;

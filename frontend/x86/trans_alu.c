@@ -456,3 +456,52 @@ bool x86_trans_cmpxchg8b(X86Disas *ctx, const X86Insn *in)
                                                 ir_shr(blk, old, x86_const(ctx, 32))));
     return true;
 }
+
+/* MOVBE (0F 38 F0 load, F1 store): a byte-reversed move; with F2 it is CRC32 (not lifted). */
+bool x86_trans_movbe(X86Disas *ctx, const X86Insn *in)
+{
+    unsigned size = in->opsz;
+
+    if (in->repne || in->rep) {
+        return false;
+    }
+    if (in->desc->param == 0) {
+        x86_set_reg(ctx, in->reg, size, ir_bswap(ctx->blk, x86_ld_rm(ctx, size), size * 8));
+    } else {
+        x86_st_rm(ctx, size, ir_bswap(ctx->blk, x86_get_reg(ctx, in->reg, size), size * 8));
+    }
+    return true;
+}
+
+/* XLAT: AL = [rBX + AL] (DS, or the override). */
+bool x86_trans_xlat(X86Disas *ctx, const X86Insn *in)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp off = ir_add(blk, x86_get_reg(ctx, X86_RBX, in->adsz), x86_get_reg(ctx, X86_RAX, 1));
+
+    x86_set_reg(ctx, X86_RAX, 1, x86_ld(ctx, 1, x86_gen_addr(ctx, off, in->seg)));
+    return true;
+}
+
+/* MOV r/m16, Sreg: the selector (user mode keeps them for reads only); reg 6 and 7 are #UD. */
+bool x86_trans_mov_from_seg(X86Disas *ctx, const X86Insn *in)
+{
+    static const uint32_t offs[6] = { X86_OFF(es), X86_OFF(cs), X86_OFF(ss), X86_OFF(ds), X86_OFF(fs),
+                                      X86_OFF(gs) };
+    unsigned sreg = (in->modrm >> 3) & 7;
+    IrTemp v;
+
+    if (sreg > 5) {
+        return false;
+    }
+    v = ir_extract(ctx->blk, ir_extu32(ctx->blk, ir_get(ctx->blk, IR_I32, offs[sreg])), 0, 16);
+    /* A register destination takes the size of the operand (zero-extended), memory 16 bits. */
+    if (in->mod == 3) {
+        unsigned size = in->rex & 8 ? 8 : in->p66 ? 2 : 4;
+
+        x86_set_reg(ctx, in->rm, size, v);
+    } else {
+        x86_st_rm(ctx, 2, v);
+    }
+    return true;
+}

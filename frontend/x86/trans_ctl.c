@@ -241,3 +241,27 @@ bool x86_trans_rdtsc(X86Disas *ctx, const X86Insn *in)
     x86_set_reg(ctx, X86_RDX, 4, ir_shr(blk, t, x86_const(ctx, 32)));
     return true;
 }
+
+/* PUSHA/PUSHAD (i386 only): eax ecx edx ebx, the original esp, ebp esi edi. */
+bool x86_trans_pusha(X86Disas *ctx, const X86Insn *in)
+{
+    IrTemp sp = x86_get_reg(ctx, X86_RSP, in->opsz);
+
+    for (int r = X86_RAX; r <= X86_RDI; r++) {
+        x86_push(ctx, in->opsz, r == X86_RSP ? sp : x86_get_reg(ctx, r, in->opsz));
+    }
+    return true;
+}
+
+/* POPA/POPAD: the reverse order; the saved esp is skipped. */
+bool x86_trans_popa(X86Disas *ctx, const X86Insn *in)
+{
+    for (int r = X86_RDI; r >= X86_RAX; r--) {
+        IrTemp v = x86_pop(ctx, in->opsz);
+
+        if (r != X86_RSP) {
+            x86_set_reg(ctx, r, in->opsz, v);
+        }
+    }
+    return true;
+}

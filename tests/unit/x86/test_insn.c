@@ -342,6 +342,39 @@ START_TEST(test_i386)
 }
 END_TEST
 
+START_TEST(test_misc_moves)
+{
+    memcpy(m.mem + X86T_DATA, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
+    /* mov ebx, 0x8000; movbe eax, [rbx]; mov al, 5; xlat; mov ecx, ss; movbe [rbx+8], rcx... */
+    RUN(0xbb, 0, 0x80, 0, 0, 0x0f, 0x38, 0xf0, 0x03, 0x89, 0xc2, 0xb0, 5, 0xd7, 0x8c, 0xd1, 0xcc);
+    ck_assert_uint_eq(REG(RDX), 0x11223344u);
+    ck_assert_uint_eq(REG(RAX), 0x11223366u);
+    ck_assert_uint_eq(REG(RCX), 0x2b);
+    /* movbe [rbx + 8], rdx (64-bit store) */
+    REG(RDX) = 0x0102030405060708ull;
+    RUN(0x48, 0x0f, 0x38, 0xf1, 0x53, 0x08, 0xcc);
+    ck_assert_int_eq(memcmp(m.mem + X86T_DATA + 8, "\x01\x02\x03\x04\x05\x06\x07\x08", 8), 0);
+    /* privileged: out dx, al is #GP in user mode */
+    {
+        static const uint8_t code[] = { 0xee };
+
+        ck_assert_int_eq(x86t_exec(&m, code, sizeof(code)), GUEST_EXIT_ILLEGAL);
+    }
+}
+END_TEST
+
+START_TEST(test_i386_pusha)
+{
+    /* mov eax, 1; mov ebp, 2; pusha; xor eax, eax; xor ebp, ebp; popa */
+    RUN(0xb8, 1, 0, 0, 0, 0xbd, 2, 0, 0, 0, 0x60, 0x31, 0xc0, 0x31, 0xed, 0x61, 0xcc);
+    ck_assert_uint_eq(REG(RAX), 1);
+    ck_assert_uint_eq(REG(RBP), 2);
+    ck_assert_uint_eq(REG(RSP), X86T_STACK);
+    ck_assert_uint_eq(m.mem[X86T_STACK - 20], X86T_STACK & 0xff);     /* the saved esp */
+    ck_assert_uint_eq(m.mem[X86T_STACK - 19], X86T_STACK >> 8);
+}
+END_TEST
+
 /* --trace=insn,regs: objdump-style text, and eflags computed from the lazy flags. */
 START_TEST(test_trace)
 {
@@ -383,9 +416,11 @@ Suite *x86_insn_suite(void)
     tcase_add_test(tc, test_exits);
     tcase_add_test(tc, test_cpuid);
     tcase_add_test(tc, test_trace);
+    tcase_add_test(tc, test_misc_moves);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(t32, setup32, teardown);
     tcase_add_test(t32, test_i386);
+    tcase_add_test(t32, test_i386_pusha);
     suite_add_tcase(s, t32);
     return s;
 }
