@@ -7,6 +7,9 @@
  * Instructions whose flags the SDM leaves partly undefined (shifts and rotates by
  * more than 1, mul, bsf, bt...) are followed by an instruction that defines all six
  * (adc/sbb when CF is defined, so CF still reaches a register; otherwise cmp).
+ * Memory operands are absolute addresses in a 4 KiB window mapped at the same
+ * address natively and in the guest (X86T_WIN), compared byte for byte afterwards;
+ * LOCK forms and string instructions (rep, DF set) work there too.
  * The i386 runs use only encodings that mean the same in both modes with 32-bit or
  * smaller operands (no REX, no inc/dec 40-4F, no movsxd, no RIP-relative lea), run
  * natively in 64-bit mode and under mimic's i386 frontend.
@@ -30,6 +33,9 @@ typedef struct X86tNativeState {
 typedef struct X86tGen {
     GRand *r;
     bool mode64;
+    bool mem;           /* memory operands allowed this round (the window is mapped natively) */
+    bool mem_ok;        /* ... and for this instruction */
+    bool force_mem;     /* this instruction's r/m must be memory (LOCK) */
     uint8_t buf[256];
     unsigned n;
 } X86tGen;
@@ -117,11 +123,34 @@ static unsigned gen_reg_byte(X86tGen *g, bool *need_no_rex)
     return r;
 }
 
+static void gen_imm32(X86tGen *g, uint32_t v)
+{
+    for (unsigned i = 0; i < 4; i++) {
+        gen_b(g, (uint8_t)(v >> (8 * i)));
+    }
+}
+
 static void gen_imm(X86tGen *g, unsigned bytes)
 {
     for (unsigned i = 0; i < bytes; i++) {
         gen_b(g, (uint8_t)gen_rnd(g, 256));
     }
+}
+
+/* The r/m operand: a register, or (sometimes, when allowed) an absolute address in the window. */
+static void gen_rm(X86tGen *g, unsigned reg, unsigned rm)
+{
+    if (g->force_mem || (g->mem && g->mem_ok && gen_rnd(g, 3) == 0)) {
+        uint32_t a = X86T_WIN + gen_rnd(g, X86T_WIN_SIZE - 8);
+
+        gen_b(g, (uint8_t)(0x04 | (reg & 7) << 3));     /* mod 0, SIB: no base, no index, disp32 */
+        gen_b(g, 0x25);
+        for (unsigned i = 0; i < 4; i++) {
+            gen_b(g, (uint8_t)(a >> (8 * i)));
+        }
+        return;
+    }
+    gen_modrm_reg(g, reg, rm);
 }
 
 /* op r/m, r with ModRM mod=3 (byte forms use AL..BH without REX). */
@@ -134,7 +163,7 @@ static int gen_rr(X86tGen *g, const uint8_t *op, unsigned oplen, bool byte_op, b
         for (unsigned i = 0; i < oplen; i++) {
             gen_b(g, op[i]);
         }
-        gen_modrm_reg(g, reg, rm);
+        gen_rm(g, reg, rm);
         return def;
     }
     {
@@ -144,7 +173,7 @@ static int gen_rr(X86tGen *g, const uint8_t *op, unsigned oplen, bool byte_op, b
         for (unsigned i = 0; i < oplen; i++) {
             gen_b(g, op[i]);
         }
-        gen_modrm_reg(g, reg, rm);
+        gen_rm(g, reg, rm);
     }
     return def;
 }
@@ -168,7 +197,7 @@ static int gen_grp(X86tGen *g, uint8_t op, unsigned ext, bool byte_op, int immki
         op = 0xba;
     }
     gen_b(g, op);
-    gen_modrm_reg(g, ext, rm);
+    gen_rm(g, ext, rm);
     if (immkind == 1) {
         gen_imm(g, 1);
     } else if (immkind == 2) {
@@ -181,9 +210,12 @@ static int gen_grp(X86tGen *g, uint8_t op, unsigned ext, bool byte_op, int immki
 static int gen_insn(X86tGen *g)
 {
     static const uint8_t alu_ops[] = { 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38 };
-    unsigned k = gen_rnd(g, 27);
+    unsigned k = gen_rnd(g, g->mem ? 30 : 27);
     bool byte_op = gen_rnd(g, 3) == 0;
     uint8_t op[3];
+
+    g->mem_ok = k != 13;        /* bt r/m, reg: a register offset may address far outside */
+    g->force_mem = false;
 
     switch (k) {
     case 0: case 1: case 2: {
@@ -274,7 +306,7 @@ static int gen_insn(X86tGen *g)
 
         gen_b(g, 0x0f);
         gen_b(g, (uint8_t)(0x90 + gen_rnd(g, 16)));
-        gen_modrm_reg(g, 0, rm);
+        gen_rm(g, 0, rm);
         return 0;
     }
     case 13:    /* bt/bts/btr/btc reg, reg */
@@ -432,6 +464,82 @@ static int gen_insn(X86tGen *g)
         gen_b(g, (uint8_t)(0x58 + (b & 7)));
         return 0;
     }
+    case 27:    /* LOCK read-modify-write on memory */
+    case 28:
+    {
+        unsigned w = gen_rnd(g, 6);
+        int def;
+
+        gen_b(g, 0xf0);
+        g->force_mem = true;
+        switch (w) {
+        case 0: {
+            static const uint8_t ops[] = { 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30 };
+            uint8_t base = ops[gen_rnd(g, G_N_ELEMENTS(ops))];
+
+            op[0] = (uint8_t)(base + (byte_op ? 0 : 1));
+            def = (base == 0x08 || base == 0x20 || base == 0x30) ? X86T_DEF_CF : 0;
+            gen_rr(g, op, 1, byte_op, true, def);
+            break;
+        }
+        case 1:
+            def = gen_grp(g, byte_op ? 0x80 : 0x83, gen_rnd(g, 7), byte_op, 1, true, X86T_DEF_CF);
+            break;
+        case 2:
+            def = gen_grp(g, byte_op ? 0xf6 : 0xf7, 2 + gen_rnd(g, 2), byte_op, 0, true, 0);
+            break;
+        case 3:
+            def = gen_grp(g, byte_op ? 0xfe : 0xff, gen_rnd(g, 2), byte_op, 0, true, 0);
+            break;
+        case 4:
+            op[0] = 0x0f;
+            op[1] = (uint8_t)((gen_rnd(g, 2) ? 0xc0 : 0xb0) + (byte_op ? 0 : 1));
+            def = gen_rr(g, op, 2, byte_op, true, 0);
+            break;
+        default:
+            def = gen_grp(g, 0x0f, 5 + gen_rnd(g, 3), false, 1, false, X86T_DEF_CF);
+            break;
+        }
+        g->force_mem = false;
+        return def;
+    }
+    case 29:    /* string instructions on the window, maybe repeated, maybe backwards */
+    {
+        uint8_t o = (uint8_t)(0xa4 + gen_rnd(g, 12));
+        bool back = gen_rnd(g, 4) == 0;
+        unsigned rep = gen_rnd(g, 3);
+
+        if (o == 0xa8 || o == 0xa9) {
+            o = (uint8_t)(o + 4);           /* test acc, imm: not a string op */
+        }
+        gen_b(g, 0xbe);                     /* mov esi, window middle */
+        gen_imm32(g, X86T_WIN + 0x800 + gen_rnd(g, 0x100));
+        gen_b(g, 0xbf);                     /* mov edi, ... */
+        gen_imm32(g, X86T_WIN + 0x800 + gen_rnd(g, 0x100));
+        gen_b(g, 0xb9);                     /* mov ecx, count */
+        gen_imm32(g, gen_rnd(g, 9));
+        if (back) {
+            gen_b(g, 0xfd);
+        }
+        if (rep) {
+            gen_b(g, rep == 1 ? 0xf3 : 0xf2);
+        }
+        if (!(o & 1) ? false : gen_rnd(g, 2) == 0) {
+            if (g->mode64 && gen_rnd(g, 2)) {
+                gen_b(g, 0x48);
+            } else {
+                gen_b(g, 0x66);
+                if (g->buf[g->n - 2] == 0xf3 || g->buf[g->n - 2] == 0xf2) {
+                    /* 66 after the rep prefix is fine as well */
+                }
+            }
+        }
+        gen_b(g, o);
+        if (back) {
+            gen_b(g, 0xfc);
+        }
+        return 0;
+    }
     default:    /* mov reg, imm */
     {
         unsigned r = gen_reg(g);
@@ -521,6 +629,8 @@ static void run_native(const uint8_t *body, unsigned n, X86tNativeState *st)
     fn(st);
 }
 
+static uint8_t *native_win;
+
 static void differential(bool mode64, unsigned seed, unsigned rounds)
 {
     X86tGen g = { .r = g_rand_new_with_seed(seed), .mode64 = mode64 };
@@ -535,8 +645,19 @@ static void differential(bool mode64, unsigned seed, unsigned rounds)
 
     native_code = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     ck_assert(native_code != MAP_FAILED);
+    /* The memory window at the same address natively and in the guest; without it, registers only. */
+    native_win = mmap((void *)(uintptr_t)X86T_WIN, X86T_WIN_SIZE, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (native_win != (uint8_t *)(uintptr_t)X86T_WIN) {
+        if (native_win != MAP_FAILED) {
+            munmap(native_win, X86T_WIN_SIZE);
+        }
+        native_win = NULL;
+    }
+    g.mem = native_win != NULL;
     for (unsigned round = 0; round < rounds; round++) {
         X86tNativeState st = { 0 }, init;
+        static uint8_t win_before[X86T_WIN_SIZE];
         X86tMachine m;
         char hex[600] = "";
 
@@ -551,17 +672,28 @@ static void differential(bool mode64, unsigned seed, unsigned rounds)
         }
         st.flags = 0x202 | (g_rand_int(g.r) & X86_ARITH_FLAGS);
         init = st;
+        if (native_win) {
+            for (unsigned i = 0; i < X86T_WIN_SIZE; i++) {
+                native_win[i] = (uint8_t)g_rand_int(g.r);
+            }
+        }
         if (g_getenv("X86T_VERBOSE")) {
             for (unsigned i = 0; i < g.n; i++) {
                 fprintf(stderr, "%02x", g.buf[i]);
             }
             fprintf(stderr, "\n");
         }
+        if (native_win) {
+            memcpy(win_before, native_win, X86T_WIN_SIZE);
+        }
         run_native(g.buf, g.n, &st);
 
         x86t_init(&m, mode64);
         m.max_insns = round & 1;       /* odd rounds: one instruction per block (flags through the helper) */
         memcpy(m.cpu->regs, init.regs, sizeof(init.regs));
+        if (native_win) {
+            memcpy(m.mem + X86T_WIN, win_before, X86T_WIN_SIZE);
+        }
         m.cpu->regs[X86_RSP] = X86T_STACK;
         x86_set_eflags(m.cpu, init.flags);
         g.buf[g.n] = 0xcc;
@@ -578,9 +710,18 @@ static void differential(bool mode64, unsigned seed, unsigned rounds)
         }
         ck_assert_msg(x86t_flags(&m) == (st.flags & X86_ARITH_FLAGS), "round %u (%s): flags mimic 0x%x native 0x%x",
                       round, hex, x86t_flags(&m), (unsigned)(st.flags & X86_ARITH_FLAGS));
+        if (native_win) {
+            for (unsigned i = 0; i < X86T_WIN_SIZE; i++) {
+                ck_assert_msg(m.mem[X86T_WIN + i] == native_win[i], "round %u (%s): memory at 0x%x mimic 0x%x native 0x%x",
+                              round, hex, X86T_WIN + i, m.mem[X86T_WIN + i], native_win[i]);
+            }
+        }
         x86t_fini(&m);
     }
     munmap(native_code, 4096);
+    if (native_win) {
+        munmap(native_win, X86T_WIN_SIZE);
+    }
     g_rand_free(g.r);
 }
 

@@ -14,8 +14,11 @@
 #include "exec/exec.h"
 #include "frontend/x86/cpu.h"
 
-#define X86T_MEM_BITS 16
+#define X86T_MEM_BITS 17
 #define X86T_MEM_SIZE (1u << X86T_MEM_BITS)
+/* A window the native differential test also maps at the same host address. */
+#define X86T_WIN      0x10000u
+#define X86T_WIN_SIZE 0x1000u
 #define X86T_CODE     0x1000u
 #define X86T_DATA     0x8000u
 #define X86T_STACK    0xf000u
