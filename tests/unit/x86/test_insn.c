@@ -354,6 +354,11 @@ START_TEST(test_misc_moves)
     REG(RDX) = 0x0102030405060708ull;
     RUN(0x48, 0x0f, 0x38, 0xf1, 0x53, 0x08, 0xcc);
     ck_assert_int_eq(memcmp(m.mem + X86T_DATA + 8, "\x01\x02\x03\x04\x05\x06\x07\x08", 8), 0);
+    /* mov rax, fs:[8] with fs_base = 0x8000; mov ecx, [rip + 0x6ff9]: the same address */
+    m.cpu->fs_base = X86T_DATA;
+    RUN(0x64, 0x48, 0x8b, 0x04, 0x25, 8, 0, 0, 0, 0x8b, 0x0d, 0xf9, 0x6f, 0, 0, 0xcc);
+    ck_assert_uint_eq(REG(RAX), 0x0807060504030201ull);
+    ck_assert_uint_eq(REG(RCX), 0x04030201u);
     /* privileged: out dx, al is #GP in user mode */
     {
         static const uint8_t code[] = { 0xee };

@@ -66,6 +66,9 @@ static void x86t_run_engine(const X86tMachine *m, const char *engine, bool no_op
     const GuestArch *arch = x86t_arch(m);
     X86Cpu *cpu;
 
+    if (!m->trace && g_getenv("X86T_TRACE") && !no_opt) {     /* debugging: X86T_TRACE=ir,host */
+        exec_trace_parse(g_getenv("X86T_TRACE"), &opts.trace, NULL);
+    }
     e.mem = g_malloc(X86T_MEM_SIZE);
     memcpy(e.mem, m->mem, X86T_MEM_SIZE);
     mm = (ExecMemModel){ .base = e.mem, .addr_bits = X86T_MEM_BITS };
