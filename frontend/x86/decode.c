@@ -258,6 +258,9 @@ unsigned x86_decode(const uint8_t *bytes, size_t len, bool mode64, uint64_t pc, 
         } else if (flags & X86_F_MEM) {
             return 0;
         }
+        if (in->mod != 3 && (flags & X86_F_REG)) {
+            return 0;
+        }
     }
     if (in->lock && (!(flags & X86_F_LOCK) || !in->has_modrm || in->mod == 3)) {
         return 0;               /* #UD (SDM Vol. 2 LOCK) */

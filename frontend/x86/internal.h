@@ -48,6 +48,7 @@ typedef enum X86Format {
 #define X86_F_MEM    0x0040u    /* ModRM must name memory */
 #define X86_F_REGOP  0x0080u    /* register in the opcode's low 3 bits (REX.B extends it) */
 #define X86_F_W16    0x0100u    /* operand size is 16 whatever the prefixes */
+#define X86_F_REG    0x0200u    /* ModRM must name a register */
 
 struct X86Disas;
 struct X86Insn;

@@ -163,12 +163,15 @@ bool x86_trans_enter(X86Disas *ctx, const X86Insn *in)
     return true;
 }
 
+/* LEAVE: rsp = rbp, then pop rbp; the load comes first, so a fault leaves rsp as it was. */
 bool x86_trans_leave(X86Disas *ctx, const X86Insn *in)
 {
     unsigned ss = x86_stack_size(ctx);
+    IrTemp bp = x86_get_reg(ctx, X86_RBP, ss);
+    IrTemp v = x86_ld(ctx, in->opsz, ctx->mode64 ? bp : ir_zext(ctx->blk, bp, 32));
 
-    x86_set_reg(ctx, X86_RSP, ss, x86_get_reg(ctx, X86_RBP, ss));
-    x86_set_reg(ctx, X86_RBP, in->opsz, x86_pop(ctx, in->opsz));
+    x86_set_reg(ctx, X86_RSP, ss, ir_add(ctx->blk, bp, x86_const(ctx, in->opsz)));
+    x86_set_reg(ctx, X86_RBP, in->opsz, v);
     return true;
 }
 
@@ -242,26 +245,48 @@ bool x86_trans_rdtsc(X86Disas *ctx, const X86Insn *in)
     return true;
 }
 
-/* PUSHA/PUSHAD (i386 only): eax ecx edx ebx, the original esp, ebp esi edi. */
+/*
+ * PUSHA/PUSHAD (i386 only): eax ecx edx ebx, the original esp, ebp esi edi.  All
+ * stores happen before esp moves, so a fault leaves the registers as they were.
+ */
 bool x86_trans_pusha(X86Disas *ctx, const X86Insn *in)
 {
-    IrTemp sp = x86_get_reg(ctx, X86_RSP, in->opsz);
+    IrBlock *blk = ctx->blk;
+    unsigned sz = in->opsz;
+    IrTemp sp = x86_get_reg(ctx, X86_RSP, 4);
 
     for (int r = X86_RAX; r <= X86_RDI; r++) {
-        x86_push(ctx, in->opsz, r == X86_RSP ? sp : x86_get_reg(ctx, r, in->opsz));
+        IrTemp a = ir_zext(blk, ir_sub(blk, sp, x86_const(ctx, sz * (unsigned)(r + 1))), 32);
+
+        x86_st(ctx, sz, a, r == X86_RSP ? x86_zext(ctx, sp, sz) : x86_get_reg(ctx, r, sz));
     }
+    x86_set_reg(ctx, X86_RSP, 4, ir_sub(blk, sp, x86_const(ctx, sz * 8)));
     return true;
 }
 
-/* POPA/POPAD: the reverse order; the saved esp is skipped. */
+/* POPA/POPAD: the reverse order; the saved esp is skipped.  Loads first, then writes. */
 bool x86_trans_popa(X86Disas *ctx, const X86Insn *in)
 {
-    for (int r = X86_RDI; r >= X86_RAX; r--) {
-        IrTemp v = x86_pop(ctx, in->opsz);
+    IrBlock *blk = ctx->blk;
+    unsigned sz = in->opsz;
+    IrTemp sp = x86_get_reg(ctx, X86_RSP, 4), v[8];
 
+    for (int r = X86_RDI; r >= X86_RAX; r--) {
+        v[r] = x86_ld(ctx, sz, ir_zext(blk, ir_add(blk, sp, x86_const(ctx, sz * (unsigned)(X86_RDI - r))), 32));
+    }
+    for (int r = X86_RDI; r >= X86_RAX; r--) {
         if (r != X86_RSP) {
-            x86_set_reg(ctx, r, in->opsz, v);
+            x86_set_reg(ctx, r, sz, v[r]);
         }
     }
+    x86_set_reg(ctx, X86_RSP, 4, ir_add(blk, sp, x86_const(ctx, sz * 8)));
+    return true;
+}
+
+/* LFENCE, MFENCE, SFENCE (0F AE /5 /6 /7 with a register form) and CLFLUSH (/7 memory): a full barrier. */
+bool x86_trans_fence(X86Disas *ctx, const X86Insn *in)
+{
+    (void)in;
+    ir_fence(ctx->blk);
     return true;
 }

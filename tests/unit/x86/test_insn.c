@@ -359,6 +359,15 @@ START_TEST(test_misc_moves)
     RUN(0x64, 0x48, 0x8b, 0x04, 0x25, 8, 0, 0, 0, 0x8b, 0x0d, 0xf9, 0x6f, 0, 0, 0xcc);
     ck_assert_uint_eq(REG(RAX), 0x0807060504030201ull);
     ck_assert_uint_eq(REG(RCX), 0x04030201u);
+    /* mfence; lfence; sfence; clflush [0x8000] */
+    RUN(0x0f, 0xae, 0xf0, 0x0f, 0xae, 0xe8, 0x0f, 0xae, 0xf8, 0x0f, 0xae, 0x3c, 0x25, 0, 0x80, 0, 0, 0xcc);
+    /* leave from a faulting frame pointer: rsp unchanged */
+    {
+        static const uint8_t code[] = { 0x48, 0xc7, 0xc5, 0, 0, 0, 0x40, 0xc9, 0xcc };
+
+        ck_assert_int_eq(x86t_exec(&m, code, sizeof(code)), GUEST_EXIT_MEM_FAULT);
+        ck_assert_uint_eq(REG(RSP), X86T_STACK);
+    }
     /* privileged: out dx, al is #GP in user mode */
     {
         static const uint8_t code[] = { 0xee };
