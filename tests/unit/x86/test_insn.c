@@ -389,6 +389,52 @@ START_TEST(test_i386_pusha)
 }
 END_TEST
 
+START_TEST(test_more_atomics_bits)
+{
+    static const uint8_t init[8] = { 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11 };
+
+    memcpy(m.mem + X86T_DATA, init, 8);
+    REG(RDX) = 0x11223344;
+    REG(RAX) = 0x55667788;
+    REG(RCX) = 0xaabbccdd;
+    REG(RBX) = 0xeeff0011;
+    /* lock cmpxchg8b [0x8000]: equal, stores ecx:ebx */
+    RUN(0xf0, 0x0f, 0xc7, 0x0c, 0x25, 0, 0x80, 0, 0, 0xcc);
+    ck_assert_uint_eq(FLAGS() & F_ZF, F_ZF);
+    ck_assert_uint_eq(m.mem[X86T_DATA], 0x11);
+    ck_assert_uint_eq(m.mem[X86T_DATA + 7], 0xaa);
+    /* again: not equal, edx:eax = memory */
+    RUN(0x0f, 0xc7, 0x0c, 0x25, 0, 0x80, 0, 0, 0xcc);
+    ck_assert_uint_eq(FLAGS() & F_ZF, 0);
+    ck_assert_uint_eq(REG(RAX), 0xeeff0011u);
+    ck_assert_uint_eq(REG(RDX), 0xaabbccddu);
+    /* bts [rbx], rcx with rbx = 0x8108, rcx = -1: bit 63 of the quadword at 0x8100 */
+    REG(RBX) = X86T_DATA + 0x108;
+    REG(RCX) = (uint64_t)-1;
+    RUN(0x48, 0x0f, 0xab, 0x0b, 0xcc);
+    ck_assert_uint_eq(m.mem[X86T_DATA + 0x107], 0x80);
+    ck_assert_uint_eq(FLAGS() & F_CF, 0);
+    RUN(0x48, 0x0f, 0xab, 0x0b, 0xcc);
+    ck_assert_uint_eq(FLAGS() & F_CF, F_CF);
+    /* xor ecx, ecx; jrcxz +2; mov al, 1 (skipped) */
+    REG(RAX) = 0;
+    RUN(0x31, 0xc9, 0xe3, 0x02, 0xb0, 0x01, 0xcc);
+    ck_assert_uint_eq(REG(RAX), 0);
+    /* mov ecx, 5; L: cmp eax, eax; loope L -> ecx = 0 */
+    RUN(0xb9, 5, 0, 0, 0, 0x39, 0xc0, 0xe1, 0xfc, 0xcc);
+    ck_assert_uint_eq(REG(RCX), 0);
+    /* mov ecx, 5; L: cmp ecx, 3 (before the decrement); loopne L: stops when ecx was 3, now 2 */
+    RUN(0xb9, 5, 0, 0, 0, 0x83, 0xf9, 0x03, 0xe0, 0xfb, 0xcc);
+    ck_assert_uint_eq(REG(RCX), 2);
+    /* neg of 0: CF clear, ZF; sbb with borrow: mov eax, 0; stc; sbb eax, 0 -> -1, CF SF */
+    RUN(0x31, 0xc0, 0xf7, 0xd8, 0xcc);
+    ck_assert_uint_eq(FLAGS() & (F_CF | F_ZF), F_ZF);
+    RUN(0x31, 0xc0, 0xf9, 0x83, 0xd8, 0x00, 0xcc);
+    ck_assert_uint_eq(REG(RAX), 0xffffffffu);
+    ck_assert_uint_eq(FLAGS(), F_CF | F_SF | F_PF | F_AF);
+}
+END_TEST
+
 /* --trace=insn,regs: objdump-style text, and eflags computed from the lazy flags. */
 START_TEST(test_trace)
 {
@@ -431,6 +477,7 @@ Suite *x86_insn_suite(void)
     tcase_add_test(tc, test_cpuid);
     tcase_add_test(tc, test_trace);
     tcase_add_test(tc, test_misc_moves);
+    tcase_add_test(tc, test_more_atomics_bits);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(t32, setup32, teardown);
     tcase_add_test(t32, test_i386);
