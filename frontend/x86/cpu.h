@@ -91,6 +91,20 @@ G_STATIC_ASSERT(offsetof(X86Cpu, regs) < 128);      /* hot registers within a di
 extern const GuestArch x86_64_arch;
 extern const GuestArch i386_arch;
 
+/*
+ * The exits this frontend raises, for the platform (cpu->pc is the instruction's own
+ * pc in every case):
+ *   GUEST_EXIT_SYSCALL     code 0 syscall, 1 sysenter, 0x80 int 0x80 (all 2 bytes long
+ *                          without prefixes: resume at pc + 2)
+ *   GUEST_EXIT_BREAKPOINT  int3 / int 3, code 3 (Linux reports the pc after it)
+ *   GUEST_EXIT_EXCEPTION   int n for other n, code n (#GP in user mode)
+ *   GUEST_EXIT_FPE         #DE from div/idiv, code 0
+ *   GUEST_EXIT_ILLEGAL     unknown or unlifted encodings, ud2, and privileged
+ *                          instructions (hlt, cli, sti, in/out...; #GP in user mode);
+ *                          aux = the pc
+ *   GUEST_EXIT_MEM_FAULT / FETCH_FAULT as the engines report them
+ */
+
 /* The six arithmetic flags of a lazy-flag record (SDM Vol. 1 3.4.3.1); flags.c. */
 uint32_t x86_cc_compute(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src2);
 /* The architected EFLAGS value, and writing one (arithmetic flags become X86_CC_EFLAGS). */
