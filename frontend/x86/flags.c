@@ -121,7 +121,6 @@ static unsigned x86_log2_size(unsigned size)
 
 void x86_cc_set(X86Disas *ctx, X86CcKind kind, unsigned size, IrTemp dst, IrTemp src, IrTemp src2)
 {
-    IrBlock *blk = ctx->blk;
     uint32_t op = X86_CC_OP(kind, x86_log2_size(size));
 
     dst = dst ? dst : x86_const(ctx, 0);
@@ -135,7 +134,6 @@ void x86_cc_set(X86Disas *ctx, X86CcKind kind, unsigned size, IrTemp dst, IrTemp
     if (!ctx->cc_defer) {
         x86_cc_flush(ctx);
     }
-    (void)blk;
 }
 
 void x86_cc_flush(X86Disas *ctx)

@@ -67,7 +67,8 @@ static IrTemp x86_alu_compute(X86Disas *ctx, unsigned op, unsigned size, IrTemp 
 /*
  * A locked read-modify-write that IR atomics cannot express: compare-and-swap the
  * computed value; if memory changed meanwhile, leave the block to run this
- * instruction again.  Returns the old value; fn computes the new one (and flags).
+ * instruction again.  fn computes the new value from the old one (and records the
+ * flags, stored only once the swap succeeded).  Ends the block.
  */
 typedef IrTemp X86RmwFn(X86Disas *ctx, unsigned size, IrTemp old, void *opaque);
 
