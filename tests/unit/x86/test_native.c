@@ -274,13 +274,16 @@ static int gen_insn(X86tGen *g)
             ext = 4;
         }
         if (form == 1) {
-            /* keep CL small enough that CF is defined for every size: below 8 */
+            /*
+             * Keep CL small enough that CF is defined for every size (below 8) for
+             * shifts; rotates define CF for any count.
+             */
             gen_b(g, 0xb1);
-            gen_b(g, (uint8_t)gen_rnd(g, 8));
+            gen_b(g, (uint8_t)gen_rnd(g, ext < 4 ? 256 : 8));
         }
         gen_grp(g, (uint8_t)(o + (byte_op ? 0 : 1)), ext, byte_op, 0, true, def);
         if (form == 2) {
-            gen_b(g, (uint8_t)gen_rnd(g, 8));
+            gen_b(g, (uint8_t)gen_rnd(g, ext < 4 ? 256 : 8));
         }
         return def;
     }
