@@ -291,10 +291,14 @@ void x86_lift_block(GuestLiftCtx *lctx)
             break;
         }
         /*
-         * Fetch up to 15 bytes, fewer at the end of executable memory; the rest reads as
-         * zero, so an instruction that runs past what could be fetched is a fetch fault.
+         * Fetch 15 bytes at once, or byte by byte up to the end of executable memory; the
+         * rest reads as zero, so an instruction that runs past what could be fetched is a
+         * fetch fault.
          */
         memset(b, 0, sizeof(b));
+        if (lctx->fetch(lctx->fetch_opaque, pc, b, 15)) {
+            got = 15;
+        }
         while (got < 15 && lctx->fetch(lctx->fetch_opaque, pc + got, b + got, 1)) {
             got++;
         }

@@ -307,6 +307,13 @@ START_TEST(test_exits)
     ck_assert_int_eq(x86t_exec(&m, ud, sizeof(ud)), GUEST_EXIT_ILLEGAL);
     ck_assert_int_eq(x86t_exec(&m, endbr, sizeof(endbr)), GUEST_EXIT_BREAKPOINT);
     ck_assert_uint_eq(m.cpu->common.pc, X86T_CODE + 9);
+    /* mov eax, imm32 cut off by the end of memory: a fetch fault at the first missing byte */
+    m.mem[X86T_MEM_SIZE - 2] = 0xb8;
+    m.mem[X86T_MEM_SIZE - 1] = 0x01;
+    m.cpu->common.pc = X86T_MEM_SIZE - 2;
+    ck_assert_int_eq(x86t_run(&m), GUEST_EXIT_FETCH_FAULT);
+    ck_assert_uint_eq(m.cpu->common.pc, X86T_MEM_SIZE - 2);
+    ck_assert_uint_eq(m.cpu->common.exit_aux, X86T_MEM_SIZE);
 }
 END_TEST
 
