@@ -229,6 +229,9 @@ void exec_trace_regs_snapshot(ExecCtx *x, const GuestCpu *cpu, uint8_t *snap)
 
 static uint64_t reg_value(const GuestReg *r, const uint8_t *base)
 {
+    if (r->get) {
+        return r->get((const GuestCpu *)base);
+    }
     if (r->size == 4) {
         uint32_t v;
         memcpy(&v, base + r->offset, 4);

@@ -8,10 +8,13 @@
 #include "frontend/guest.h"
 #include "frontend/ppc/cpu.h"
 #include "frontend/riscv/cpu.h"
+#include "frontend/x86/cpu.h"
 
 static const GuestArch *const guest_archs[] = {
     &rv64_arch,
     &ppc32_arch,
+    &x86_64_arch,
+    &i386_arch,
 };
 
 const GuestArch *guest_arch_by_elf(uint16_t machine)

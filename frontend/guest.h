@@ -140,11 +140,18 @@ typedef enum GuestRegKind {
     GUEST_REG_CSR,
 } GuestRegKind;
 
+struct GuestCpu;
 typedef struct GuestReg {
     const char *name;
     uint32_t offset;            /* bytes from the start of the CPU state */
     uint8_t size;               /* bytes: 4 or 8 */
     uint8_t kind;               /* GuestRegKind */
+    /*
+     * A register the state keeps in pieces (x86 EFLAGS: lazy arithmetic flags plus the
+     * rest): its value computed from a whole CPU state (or a copy of one); NULL when the
+     * register is the bytes at offset.
+     */
+    uint64_t (*get)(const struct GuestCpu *cpu);
 } GuestReg;
 
 /*

@@ -4,6 +4,7 @@
 
 Suite *fuzz_engines_suite(void);
 Suite *fuzz_ppc_suite(void);
+Suite *fuzz_x86_suite(void);
 
 int main(void)
 {
@@ -11,6 +12,7 @@ int main(void)
     int failed;
 
     srunner_add_suite(sr, fuzz_ppc_suite());
+    srunner_add_suite(sr, fuzz_x86_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,100 @@
+/*
+ * The two x86 guest descriptions sharing this frontend: x86_64_arch (64-bit mode)
+ * and i386_arch (32-bit protected mode, flat segments).  Register tables (names as
+ * GDB prints them), reset state and the architected EFLAGS view.
+ */
+#include <elf.h>
+
+#include "frontend/x86/internal.h"
+
+#define X86_R64(n, i) { .name = n, .offset = offsetof(X86Cpu, regs[0]) + 8 * (i), .size = 8, .kind = GUEST_REG_GPR }
+#define X86_R32(n, i) { .name = n, .offset = offsetof(X86Cpu, regs[0]) + 8 * (i), .size = 4, .kind = GUEST_REG_GPR }
+#define X86_CSR(n, field, sz) { .name = n, .offset = offsetof(X86Cpu, field), .size = sz, .kind = GUEST_REG_CSR }
+
+/*
+ * EFLAGS is not a field: the arithmetic flags are lazy.  Its table entry is computed
+ * from the whole state by x86_get_eflags() (its offset names the non-arithmetic rest).
+ */
+static uint64_t x86_reg_eflags(const GuestCpu *cpu)
+{
+    return x86_get_eflags((const X86Cpu *)cpu);
+}
+
+#define X86_EFLAGS(sz) { .name = "eflags", .offset = offsetof(X86Cpu, eflags), .size = sz, \
+                         .kind = GUEST_REG_CSR, .get = x86_reg_eflags }
+
+static const GuestReg x86_64_regs[] = {
+    { .name = "rip", .offset = offsetof(X86Cpu, common.pc), .size = 8, .kind = GUEST_REG_PC },
+    X86_R64("rax", 0), X86_R64("rcx", 1), X86_R64("rdx", 2), X86_R64("rbx", 3),
+    X86_R64("rsp", 4), X86_R64("rbp", 5), X86_R64("rsi", 6), X86_R64("rdi", 7),
+    X86_R64("r8", 8), X86_R64("r9", 9), X86_R64("r10", 10), X86_R64("r11", 11),
+    X86_R64("r12", 12), X86_R64("r13", 13), X86_R64("r14", 14), X86_R64("r15", 15),
+    X86_EFLAGS(8), X86_CSR("fs_base", fs_base, 8), X86_CSR("gs_base", gs_base, 8),
+};
+
+static const GuestReg i386_regs[] = {
+    { .name = "eip", .offset = offsetof(X86Cpu, common.pc), .size = 4, .kind = GUEST_REG_PC },
+    X86_R32("eax", 0), X86_R32("ecx", 1), X86_R32("edx", 2), X86_R32("ebx", 3),
+    X86_R32("esp", 4), X86_R32("ebp", 5), X86_R32("esi", 6), X86_R32("edi", 7),
+    X86_EFLAGS(4), X86_CSR("fs_base", fs_base, 4), X86_CSR("gs_base", gs_base, 4),
+};
+
+/* Reset as Linux starts a process: flags 0x202 (IF), flat selectors, x87/SSE defaults. */
+static void x86_cpu_reset(X86Cpu *cpu, unsigned mode)
+{
+    cpu->mode = mode;
+    cpu->eflags = X86_EFLAGS_FIXED | X86_IF;
+    cpu->cc_op = X86_CC_EFLAGS;
+    cpu->cc_src = 0;
+    cpu->fpu_control = 0x37f;
+    cpu->mxcsr = 0x1f80;
+    if (mode == 64) {
+        cpu->cs = 0x33;
+        cpu->ss = 0x2b;
+    } else {
+        cpu->cs = 0x23;
+        cpu->ss = cpu->ds = cpu->es = 0x2b;
+    }
+}
+
+static void x86_64_cpu_init(GuestCpu *cpu)
+{
+    cpu->arch = &x86_64_arch;
+    x86_cpu_reset((X86Cpu *)cpu, 64);
+}
+
+static void i386_cpu_init(GuestCpu *cpu)
+{
+    cpu->arch = &i386_arch;
+    x86_cpu_reset((X86Cpu *)cpu, 32);
+}
+
+const GuestArch x86_64_arch = {
+    .name = "x86_64",
+    .elf_machine = EM_X86_64,
+    .elf_class = ELFCLASS64,
+    .word_size = 8,
+    .big_endian = false,
+    .cpu_size = sizeof(X86Cpu),
+    .page_size = 4096,
+    .regs = x86_64_regs,
+    .n_regs = G_N_ELEMENTS(x86_64_regs),
+    .cpu_init = x86_64_cpu_init,
+    .lift_block = x86_lift_block,
+    .disas = x86_disas,
+};
+
+const GuestArch i386_arch = {
+    .name = "i386",
+    .elf_machine = EM_386,
+    .elf_class = ELFCLASS32,
+    .word_size = 4,
+    .big_endian = false,
+    .cpu_size = sizeof(X86Cpu),
+    .page_size = 4096,
+    .regs = i386_regs,
+    .n_regs = G_N_ELEMENTS(i386_regs),
+    .cpu_init = i386_cpu_init,
+    .lift_block = x86_lift_block,
+    .disas = x86_disas32,
+};

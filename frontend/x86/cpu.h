@@ -1,0 +1,114 @@
+/*
+ * x86 CPU state for both i386 and x86-64 (Intel SDM Vol. 1 ch. 3.4: basic program
+ * execution registers).  One struct serves both modes; X86Cpu.mode says which, and
+ * the two GuestArch descriptors (x86_64_arch, i386_arch) set it at reset.
+ *
+ * The six arithmetic flags (CF PF AF ZF SF OF) are lazy: a flag producer stores the
+ * kind of operation (cc_op, an X86CcOp) and its operands (cc_dst = result, cc_src =
+ * second operand, cc_src2 = first operand); a reader recomputes only the flag it
+ * needs (flags.c).  eflags holds every other bit (DF, IF, bit 1...) and never the
+ * arithmetic ones; x86_get_eflags() assembles the architected value.
+ *
+ * x87 and SSE storage is reserved here so the layout does not move when those
+ * instructions are lifted; this first phase lifts none of them.
+ */
+#ifndef MIMIC_X86_CPU_H
+#define MIMIC_X86_CPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frontend/guest.h"
+
+/* General registers in encoding order (SDM Vol. 2 table 2-2). */
+enum {
+    X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
+    X86_R8, X86_R9, X86_R10, X86_R11, X86_R12, X86_R13, X86_R14, X86_R15,
+};
+
+/* EFLAGS bits (SDM Vol. 1 3.4.3). */
+#define X86_CF   (1u << 0)
+#define X86_PF   (1u << 2)
+#define X86_AF   (1u << 4)
+#define X86_ZF   (1u << 6)
+#define X86_SF   (1u << 7)
+#define X86_TF   (1u << 8)
+#define X86_IF   (1u << 9)
+#define X86_DF   (1u << 10)
+#define X86_OF   (1u << 11)
+#define X86_AC   (1u << 18)
+#define X86_ID   (1u << 21)
+#define X86_ARITH_FLAGS (X86_CF | X86_PF | X86_AF | X86_ZF | X86_SF | X86_OF)
+/* Bits popf may change in user mode (IOPL, VM, VIF/VIP, RF stay). */
+#define X86_POPF_MASK (X86_TF | X86_DF | X86_AC | X86_ID)
+#define X86_EFLAGS_FIXED 0x2u           /* bit 1 always reads 1 */
+
+/*
+ * Lazy-flag operations: kind * 4 + log2(operand bytes).  The operand meaning per
+ * kind is documented in flags.c.  X86_CC_EFLAGS: cc_src holds the six flags.
+ */
+typedef enum X86CcKind {
+    X86_CCK_EFLAGS = 0,     /* cc_src = the flags themselves (size irrelevant) */
+    X86_CCK_ADD,            /* dst = a + b; src = b; src2 = a */
+    X86_CCK_ADC,            /* dst = a + b + c; src = b; src2 = a (c = dst - a - b) */
+    X86_CCK_SUB,            /* dst = a - b; src = b; src2 = a */
+    X86_CCK_SBB,            /* dst = a - b - c; src = b; src2 = a */
+    X86_CCK_LOGIC,          /* dst = result; CF = OF = AF = 0 */
+    X86_CCK_INC,            /* dst = a + 1; src = old CF; src2 = a */
+    X86_CCK_DEC,            /* dst = a - 1; src = old CF; src2 = a */
+    X86_CCK_SHL,            /* dst = result; src = a << (count - 1); src2 = a */
+    X86_CCK_SHR,            /* dst = result; src = a >> (count - 1); src2 = a */
+    X86_CCK_SAR,            /* dst = result; src = a >> (count - 1) (arithmetic) */
+    X86_CCK_MUL,            /* dst = low result; src = nonzero iff CF = OF = 1 */
+    X86_CCK_COUNT
+} X86CcKind;
+#define X86_CC_OP(kind, sz_log2) ((uint32_t)(kind) * 4u + (uint32_t)(sz_log2))
+#define X86_CC_EFLAGS X86_CC_OP(X86_CCK_EFLAGS, 0)
+
+typedef struct X86Cpu {
+    GuestCpu common;            /* must stay first: generic code converts X86Cpu * <-> GuestCpu * */
+    uint64_t regs[16];          /* rax..r15; in 32-bit mode the upper halves stay 0 */
+    uint64_t cc_op;             /* X86CcOp */
+    uint64_t cc_dst;
+    uint64_t cc_src;
+    uint64_t cc_src2;
+    uint64_t eflags;            /* every bit but the six arithmetic ones */
+    uint64_t fs_base;
+    uint64_t gs_base;
+    uint32_t cs, ds, es, ss, fs, gs;    /* selectors (low 16 bits); bases other than fs/gs are 0 */
+    uint32_t mode;              /* 64 or 32 */
+
+    /* --- Reserved for x87 and SSE (not lifted yet) --- */
+    uint8_t st[8][16];          /* 80-bit registers, each in a 16-byte slot */
+    uint16_t fpu_control, fpu_status, fpu_tag;
+    uint32_t mxcsr;
+    uint8_t xmm[16][16] __attribute__((aligned(16)));
+} X86Cpu;
+
+G_STATIC_ASSERT(offsetof(X86Cpu, common) == 0);
+G_STATIC_ASSERT(offsetof(X86Cpu, regs) < 128);      /* hot registers within a disp8 of the base pointer */
+
+extern const GuestArch x86_64_arch;
+extern const GuestArch i386_arch;
+
+/*
+ * The exits this frontend raises, for the platform (cpu->pc is the instruction's own
+ * pc in every case):
+ *   GUEST_EXIT_SYSCALL     code 0 syscall, 1 sysenter, 0x80 int 0x80 (all 2 bytes long
+ *                          without prefixes: resume at pc + 2)
+ *   GUEST_EXIT_BREAKPOINT  int3 / int 3, code 3 (Linux reports the pc after it)
+ *   GUEST_EXIT_EXCEPTION   int n for other n, code n (#GP in user mode)
+ *   GUEST_EXIT_FPE         #DE from div/idiv, code 0
+ *   GUEST_EXIT_ILLEGAL     unknown or unlifted encodings, ud2, and privileged
+ *                          instructions (hlt, cli, sti, in/out...; #GP in user mode);
+ *                          aux = the pc
+ *   GUEST_EXIT_MEM_FAULT / FETCH_FAULT as the engines report them
+ */
+
+/* The six arithmetic flags of a lazy-flag record (SDM Vol. 1 3.4.3.1); flags.c. */
+uint32_t x86_cc_compute(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src2);
+/* The architected EFLAGS value, and writing one (arithmetic flags become X86_CC_EFLAGS). */
+uint64_t x86_get_eflags(const X86Cpu *cpu);
+void x86_set_eflags(X86Cpu *cpu, uint64_t v);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+ * x86 helpers that are easier in C than in IR: rotates through the flags, double
+ * shifts, 128-by-64-bit division, cpuid and rdtsc.  This file also instantiates
+ * every IrHelper descriptor of helpers.def.
+ */
+#include <time.h>
+
+#define IR_HELPER_DEFINE
+#include "frontend/x86/internal.h"
+
+static uint64_t x86_hmask(unsigned bits)
+{
+    return bits == 64 ? ~(uint64_t)0 : ((uint64_t)1 << bits) - 1;
+}
+
+/* Replace CF and OF in the lazy state (other flags keep their values). */
+static void x86_set_cf_of(X86Cpu *cpu, uint32_t cf, uint32_t of)
+{
+    uint32_t f = x86_cc_compute((uint32_t)cpu->cc_op, cpu->cc_dst, cpu->cc_src, cpu->cc_src2);
+
+    f = (f & ~(X86_CF | X86_OF)) | (cf ? X86_CF : 0) | (of ? X86_OF : 0);
+    cpu->cc_op = X86_CC_EFLAGS;
+    cpu->cc_src = f;
+    cpu->cc_dst = cpu->cc_src2 = 0;
+}
+
+/*
+ * ROL/ROR/RCL/RCR (SDM Vol. 2 "RCL/RCR/ROL/ROR"): count masked to 5 bits (6 for
+ * 64-bit operands); RCL/RCR rotate through CF, modulo size + 1 for 8/16-bit operands.
+ * Flags change only for a non-zero masked count; OF is defined for count 1 and gets
+ * the same formula otherwise.
+ */
+uint64_t helper_x86_rotate(void *opaque, uint64_t v, uint64_t count, uint64_t opsz)
+{
+    X86Cpu *cpu = opaque;
+    unsigned op = opsz & 7, bits = 8u << ((opsz >> 8) & 3);
+    uint64_t m = x86_hmask(bits);
+    unsigned c = (unsigned)count & (bits == 64 ? 63 : 31);
+    uint32_t cf, of;
+
+    v &= m;
+    if (c == 0) {
+        return v;
+    }
+    if (op == 0 || op == 1) {
+        unsigned r = c % bits;
+
+        if (r) {
+            v = op == 0 ? ((v << r) | (v >> (bits - r))) & m : ((v >> r) | (v << (bits - r))) & m;
+        }
+        if (op == 0) {
+            cf = v & 1;
+            of = ((v >> (bits - 1)) & 1) ^ cf;
+        } else {
+            cf = (v >> (bits - 1)) & 1;
+            of = cf ^ ((v >> (bits - 2)) & 1);
+        }
+        x86_set_cf_of(cpu, cf, of);
+        return v;
+    }
+    cf = x86_cc_compute((uint32_t)cpu->cc_op, cpu->cc_dst, cpu->cc_src, cpu->cc_src2) & X86_CF;
+    c = bits < 32 ? c % (bits + 1) : c;
+    for (unsigned i = 0; i < c; i++) {
+        uint32_t out;
+
+        if (op == 2) {
+            out = (v >> (bits - 1)) & 1;
+            v = ((v << 1) | cf) & m;
+        } else {
+            out = v & 1;
+            v = (v >> 1) | ((uint64_t)cf << (bits - 1));
+        }
+        cf = out;
+    }
+    if (op == 2) {
+        of = ((v >> (bits - 1)) & 1) ^ cf;
+    } else {
+        of = ((v >> (bits - 1)) ^ (v >> (bits - 2))) & 1;
+    }
+    if (c) {
+        x86_set_cf_of(cpu, cf, of);
+    }
+    return v;
+}
+
+/*
+ * SHLD/SHRD (SDM Vol. 2): count masked to 5 (6) bits; 0 changes nothing.  CF is the
+ * last bit shifted out of the destination, OF (count 1) a sign change, SF ZF PF from
+ * the result, AF cleared.  A 16-bit count above 16 is undefined: the bits come from
+ * the 32-bit concatenation, as on Intel parts.
+ */
+uint64_t helper_x86_shld(void *opaque, uint64_t dst, uint64_t src, uint64_t arg)
+{
+    X86Cpu *cpu = opaque;
+    bool right = (arg >> 8) & 1;
+    unsigned bits = 8u << ((arg >> 16) & 3);
+    uint64_t m = x86_hmask(bits);
+    unsigned c = (unsigned)arg & (bits == 64 ? 63 : 31);
+    uint64_t r;
+    uint32_t cf, f;
+
+    dst &= m;
+    src &= m;
+    if (c == 0) {
+        return dst;
+    }
+    if (bits == 16) {
+        /* dst:src:dst as a 48-bit value, shifted (counts 17..31 reach into the copy). */
+        uint64_t w;
+
+        if (right) {
+            w = dst | src << 16 | dst << 32;
+            r = (w >> c) & m;
+            cf = (w >> (c - 1)) & 1;
+        } else {
+            w = dst << 32 | src << 16 | dst;
+            r = (w << c >> 32) & m;
+            cf = (w << (c - 1) >> 47) & 1;
+        }
+    } else if (right) {
+        r = ((dst >> c) | (src << (bits - c))) & m;
+        cf = (dst >> (c - 1)) & 1;
+    } else {
+        r = ((dst << c) | (src >> (bits - c))) & m;
+        cf = (dst >> (bits - c)) & 1;
+    }
+    f = x86_cc_compute(X86_CC_OP(X86_CCK_LOGIC, (arg >> 16) & 3), r, 0, 0);
+    f |= cf ? X86_CF : 0;
+    if (((r ^ dst) >> (bits - 1)) & 1) {
+        f |= X86_OF;
+    }
+    cpu->cc_op = X86_CC_EFLAGS;
+    cpu->cc_src = f;
+    cpu->cc_dst = cpu->cc_src2 = 0;
+    return r;
+}
+
+/* DIV/IDIV r/m64 (SDM Vol. 2): #DE for a zero divisor or a quotient that does not fit. */
+void helper_x86_div64(void *opaque, uint64_t divisor, uint64_t is_signed)
+{
+    X86Cpu *cpu = opaque;
+    unsigned __int128 n = (unsigned __int128)cpu->regs[X86_RDX] << 64 | cpu->regs[X86_RAX];
+
+    if (divisor == 0) {
+        guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 0, 0);
+    }
+    if (is_signed) {
+        __int128 sn = (__int128)n, sd = (int64_t)divisor, q, r;
+
+        if (sd == -1) {
+            q = -sn;        /* may not fit, checked below; avoids the host's own #DE */
+            r = 0;
+            if (sn == -sn && sn != 0) {
+                guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 0, 0);
+            }
+        } else {
+            q = sn / sd;
+            r = sn % sd;
+        }
+        if (q > INT64_MAX || q < INT64_MIN) {
+            guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 0, 0);
+        }
+        cpu->regs[X86_RAX] = (uint64_t)q;
+        cpu->regs[X86_RDX] = (uint64_t)r;
+    } else {
+        unsigned __int128 q = n / divisor;
+
+        if (q >> 64) {
+            guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 0, 0);
+        }
+        cpu->regs[X86_RAX] = (uint64_t)q;
+        cpu->regs[X86_RDX] = (uint64_t)(n % divisor);
+    }
+}
+
+/*
+ * CPUID (SDM Vol. 2 CPUID): a GenuineIntel part that reports only what this
+ * frontend lifts: leaf 1 EDX has TSC, CX8 and CMOV; ECX has POPCNT and MOVBE (not CMPXCHG16B,
+ * which needs a 128-bit compare-and-swap); leaf 7 nothing; extended leaf 0x80000001 LAHF/SAHF and ABM (lzcnt)
+ * in ECX, SYSCALL and LM in EDX for x86-64.  No FPU, MMX or SSE bits yet: they
+ * are set when x87/SSE are lifted.
+ */
+void helper_x86_cpuid(void *opaque)
+{
+    X86Cpu *cpu = opaque;
+    uint32_t leaf = (uint32_t)cpu->regs[X86_RAX];
+    uint32_t a = 0, b = 0, c = 0, d = 0;
+    bool lm = cpu->mode == 64;
+
+    switch (leaf) {
+    case 0:
+        a = 7;
+        b = 0x756e6547u;        /* "GenuineIntel" */
+        d = 0x49656e69u;
+        c = 0x6c65746eu;
+        break;
+    case 1:
+        a = 0x000306a9u;        /* family 6 */
+        d = (1u << 4) | (1u << 8) | (1u << 15);
+        c = 1u << 23 | 1u << 22;      /* POPCNT, MOVBE */
+        break;
+    case 0x80000000u:
+        a = 0x80000001u;
+        break;
+    case 0x80000001u:
+        c = 1u << 0 | 1u << 5;
+        d = lm ? (1u << 11 | 1u << 29) : 0;
+        break;
+    default:
+        break;
+    }
+    cpu->regs[X86_RAX] = a;
+    cpu->regs[X86_RBX] = b;
+    cpu->regs[X86_RCX] = c;
+    cpu->regs[X86_RDX] = d;
+}
+
+/* RDTSC: a 1 GHz count of CLOCK_MONOTONIC (user mode has no writable TSC). */
+uint64_t helper_x86_rdtsc(void *opaque)
+{
+    struct timespec ts;
+
+    (void)opaque;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}

@@ -1,0 +1,230 @@
+/*
+ * x86 frontend internals shared by the decoder, the trans_*.c lifters, the
+ * helpers and the disassembler.  Nothing here is visible outside frontend/x86
+ * (and its unit tests).
+ *
+ * Decoding is table driven (Intel SDM Vol. 2 appendix A, opcode maps): byte-indexed
+ * maps for the one-byte, 0F, 0F38 and 0F3A opcodes (map_*.def).  A row names its
+ * handler, its operand format (which of ModRM, immediate, displacement follow), size
+ * flags (byte operand, default-64 and forced-64 in long mode, invalid or only valid
+ * in 64-bit mode) and a parameter the handler interprets.  Group opcodes (80-83,
+ * C0/C1, D0-D3, F6/F7, FE/FF, 0F BA, 0F C7) point at an 8-row table indexed by
+ * ModRM.reg.
+ */
+#ifndef MIMIC_X86_INTERNAL_H
+#define MIMIC_X86_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frontend/x86/cpu.h"
+#include "ir/ir.h"
+
+/* Operand formats: what follows the opcode (SDM Vol. 2 2.1). */
+typedef enum X86Format {
+    X86_FMT_NONE,
+    X86_FMT_M,          /* ModRM */
+    X86_FMT_M_IB,       /* ModRM, imm8 */
+    X86_FMT_M_IZ,       /* ModRM, imm16/32 by operand size (imm32 sign-extended for 64) */
+    X86_FMT_IB,         /* imm8 */
+    X86_FMT_IW,         /* imm16 */
+    X86_FMT_IZ,         /* imm16/32 */
+    X86_FMT_IV,         /* imm16/32/64 (mov r, imm) */
+    X86_FMT_J8,         /* rel8 */
+    X86_FMT_JZ,         /* rel16/32 (rel32 in 64-bit mode) */
+    X86_FMT_MOFFS,      /* absolute offset of the address size */
+    X86_FMT_IW_IB,      /* imm16, imm8 (enter) */
+    X86_FMT_COUNT
+} X86Format;
+
+/* Row flags. */
+#define X86_F_B      0x0001u    /* byte operand */
+#define X86_F_D64    0x0002u    /* 64-bit mode: operand size defaults to 64 (66 gives 16) */
+#define X86_F_F64    0x0004u    /* 64-bit mode: operand size is 64 whatever the prefixes */
+#define X86_F_I64    0x0008u    /* invalid in 64-bit mode */
+#define X86_F_O64    0x0010u    /* valid only in 64-bit mode */
+#define X86_F_LOCK   0x0020u    /* accepts LOCK with a memory destination */
+#define X86_F_MEM    0x0040u    /* ModRM must name memory */
+#define X86_F_REGOP  0x0080u    /* register in the opcode's low 3 bits (REX.B extends it) */
+#define X86_F_W16    0x0100u    /* operand size is 16 whatever the prefixes */
+#define X86_F_REG    0x0200u    /* ModRM must name a register */
+
+struct X86Disas;
+struct X86Insn;
+typedef bool X86TransFn(struct X86Disas *ctx, const struct X86Insn *in);
+
+typedef struct X86OpDesc {
+    const char *name;
+    uint8_t fmt;                /* X86Format */
+    uint16_t flags;             /* X86_F_* */
+    uint32_t param;
+    X86TransFn *trans;
+    const struct X86OpDesc *group;  /* 8 rows indexed by ModRM.reg, or NULL */
+} X86OpDesc;
+
+typedef enum X86Map { X86_MAP_1, X86_MAP_0F, X86_MAP_0F38, X86_MAP_0F3A } X86Map;
+
+/* Segment override prefixes (only FS and GS have a base in user mode). */
+typedef enum X86Seg { X86_SEG_NONE = -1, X86_SEG_ES, X86_SEG_CS, X86_SEG_SS, X86_SEG_DS, X86_SEG_FS, X86_SEG_GS } X86Seg;
+
+/* One decoded instruction. */
+typedef struct X86Insn {
+    uint64_t pc;
+    unsigned len;
+    uint8_t map;                /* X86Map */
+    uint8_t opcode;
+    bool mode64;
+    /* Prefixes */
+    bool p66, p67, rep, repne, lock;
+    int8_t seg;                 /* X86Seg */
+    uint8_t rex;                /* 0: none; else 0x40..0x4f */
+    /* Sizes in bytes */
+    uint8_t opsz;               /* 1, 2, 4, 8 */
+    uint8_t adsz;               /* 2, 4, 8 */
+    /* ModRM */
+    bool has_modrm;
+    uint8_t modrm;
+    uint8_t mod;
+    uint8_t reg;                /* ModRM.reg with REX.R, or the opcode register with REX.B */
+    uint8_t rm;                 /* ModRM.rm with REX.B (register operands) */
+    /* Memory operand (mod != 3) */
+    int8_t base, index;         /* -1: none */
+    uint8_t scale;              /* 0..3 */
+    bool rip_rel;
+    bool addr16;                /* 16-bit addressing form (decoded for length, not lifted) */
+    int64_t disp;
+    /* Immediates */
+    int64_t imm;                /* sign-extended from its encoded size */
+    int64_t imm2;               /* enter's imm8 */
+    const X86OpDesc *desc;
+} X86Insn;
+
+/*
+ * Decode one instruction at pc in 32- or 64-bit mode from len bytes.  Returns its
+ * length (1..15) and fills *in, or 0 if the bytes are not an instruction we know
+ * (or more bytes are needed).
+ */
+unsigned x86_decode(const uint8_t *bytes, size_t len, bool mode64, uint64_t pc, X86Insn *in);
+/* Every row of every map, for tests: fn(row, map, opcode, group reg or -1). */
+void x86_for_each_row(void (*fn)(const X86OpDesc *d, X86Map map, unsigned op, int reg, void *opaque),
+                      void *opaque);
+
+/* --- Lifting state of one block --- */
+#define X86_CC_DYNAMIC 0xffffffffu
+
+typedef struct X86Disas {
+    IrBlock *blk;
+    const X86Insn *in;
+    bool mode64;
+    uint64_t pc;                /* the instruction being lifted */
+    uint64_t next_pc;
+    bool end_block;
+    IrTemp ea;                  /* this instruction's memory address, once computed */
+    /*
+     * Lazy flags known at lift time: the last producer's cc_op and operand temps
+     * (i64), so readers in the same block compute flags from temps without loading
+     * the state slots; X86_CC_DYNAMIC when only the state knows.
+     */
+    uint32_t cc_op;
+    IrTemp cc_dst, cc_src, cc_src2;
+    bool cc_defer;              /* x86_cc_set records only; x86_cc_flush stores (locked RMW retries) */
+    bool cc_pending;
+} X86Disas;
+
+/* Every trans_ function; defined in trans_<group>.c. */
+#define X86_TRANS(name) bool x86_trans_##name(X86Disas *ctx, const X86Insn *in);
+#include "frontend/x86/trans_list.def"
+#undef X86_TRANS
+
+/* --- Row parameters --- */
+/* ALU family (trans_alu): operation in bits 0..2 (ADD OR ADC SBB AND SUB XOR CMP), form in 4..5. */
+#define X86_ALU_ADD 0
+#define X86_ALU_OR  1
+#define X86_ALU_ADC 2
+#define X86_ALU_SBB 3
+#define X86_ALU_AND 4
+#define X86_ALU_SUB 5
+#define X86_ALU_XOR 6
+#define X86_ALU_CMP 7
+#define X86_ALU_EG  0x00u       /* E op= G */
+#define X86_ALU_GE  0x10u       /* G op= E */
+#define X86_ALU_AI  0x20u       /* AL/eAX op= imm */
+#define X86_ALU_EI  0x30u       /* E op= imm (group 1) */
+/* Shift/rotate (trans_shift): operation = ModRM.reg (ROL ROR RCL RCR SHL SHR SAL SAR); count source. */
+#define X86_SH_1    0x0u
+#define X86_SH_CL   0x1u
+#define X86_SH_IB   0x2u
+/* String ops (trans_string). */
+#define X86_STR_MOVS 0
+#define X86_STR_CMPS 1
+#define X86_STR_STOS 2
+#define X86_STR_LODS 3
+#define X86_STR_SCAS 4
+
+/* --- Register and memory accessors (lift.c) --- */
+#define X86_OFF(field)  ((uint32_t)offsetof(X86Cpu, field))
+#define X86_OFF_REG(i)  ((uint32_t)offsetof(X86Cpu, regs[0]) + 8u * (uint32_t)(i))
+
+IrTemp x86_const(X86Disas *ctx, uint64_t v);
+/* A GPR of size bytes, zero-extended to i64.  Size 1 follows x86_get_reg8's rule. */
+IrTemp x86_get_reg(X86Disas *ctx, int r, unsigned size);
+/* Write a GPR: 8/16-bit writes deposit, 32-bit writes zero-extend, 64-bit writes replace. */
+void x86_set_reg(X86Disas *ctx, int r, unsigned size, IrTemp v);
+/* Byte register r: AL..BL, then AH..BH without REX, SPL..DIL and R8B.. with any REX (SDM Vol. 2 3.1.1.1). */
+IrTemp x86_get_reg8(X86Disas *ctx, int r);
+void x86_set_reg8(X86Disas *ctx, int r, IrTemp v);
+/* The full 64-bit register value a write of v (size bytes) to r gives, without writing it. */
+IrTemp x86_reg_after_write(X86Disas *ctx, int r, unsigned size, IrTemp v);
+/* The ModRM memory operand's offset wrapped to the address size, without segment base (lea). */
+IrTemp x86_gen_lea(X86Disas *ctx);
+/* The effective address of the ModRM memory operand (segment base and address size applied). */
+IrTemp x86_gen_ea(X86Disas *ctx);
+/* An address computed by the instruction itself (string ops, moffs), with segment and size applied. */
+IrTemp x86_gen_addr(X86Disas *ctx, IrTemp offset, int seg);
+/* The ModRM r/m operand: register or memory (address computed once per instruction). */
+IrTemp x86_ld_rm(X86Disas *ctx, unsigned size);
+void x86_st_rm(X86Disas *ctx, unsigned size, IrTemp v);
+IrTemp x86_ld(X86Disas *ctx, unsigned size, IrTemp addr);
+void x86_st(X86Disas *ctx, unsigned size, IrTemp addr, IrTemp v);
+IrMemOp x86_memop(unsigned size);
+/* Truncate/extend an i64 value to size bytes. */
+IrTemp x86_zext(X86Disas *ctx, IrTemp v, unsigned size);
+IrTemp x86_sext(X86Disas *ctx, IrTemp v, unsigned size);
+/* Stack (SDM Vol. 1 6.2): push/pop of size bytes through rsp/esp. */
+void x86_push(X86Disas *ctx, unsigned size, IrTemp v);
+IrTemp x86_pop(X86Disas *ctx, unsigned size);
+unsigned x86_stack_size(const X86Disas *ctx);
+/* Jumps: to a constant pc (masked to 32 bits in 32-bit mode) or a computed one. */
+void x86_gen_goto(X86Disas *ctx, uint64_t pc);
+void x86_gen_goto_ptr(X86Disas *ctx, IrTemp pc);
+/* Leave with an exit at this instruction; ends the block. */
+void x86_gen_exit(X86Disas *ctx, GuestExitKind kind, int64_t code);
+void x86_gen_illegal(X86Disas *ctx);
+
+/* --- Lazy flags (flags.c) --- */
+/* Record a flag producer.  Values are i64 (only the low 8 * size bits matter); src/src2 may be 0. */
+void x86_cc_set(X86Disas *ctx, X86CcKind kind, unsigned size, IrTemp dst, IrTemp src, IrTemp src2);
+/* Store a producer recorded while cc_defer was set. */
+void x86_cc_flush(X86Disas *ctx);
+/* One arithmetic flag (X86_CF...) as an i64 0/1. */
+IrTemp x86_gen_flag(X86Disas *ctx, uint32_t flag);
+/* The six arithmetic flags, in their EFLAGS positions (i64). */
+IrTemp x86_gen_arith_flags(X86Disas *ctx);
+/* Set the six flags from an i64 holding them in EFLAGS positions. */
+void x86_cc_set_flags(X86Disas *ctx, IrTemp flags);
+/* Condition code cc (0..15, SDM Vol. 1 appendix B) as (cond, a, b) for BRCOND/SELECT/SETCOND. */
+IrCond x86_gen_cc(X86Disas *ctx, unsigned cc, IrTemp *a, IrTemp *b);
+/* The lazy state is only in the CPU now (after a helper that wrote it, or a merge of paths). */
+void x86_cc_forget(X86Disas *ctx);
+
+/* GuestArch hooks. */
+void x86_lift_block(GuestLiftCtx *lctx);
+unsigned x86_disas(GuestAddr pc, const uint8_t *bytes, size_t len, char *buf, size_t buflen);
+unsigned x86_disas32(GuestAddr pc, const uint8_t *bytes, size_t len, char *buf, size_t buflen);
+
+/* Helper prototypes and descriptors (helpers.def); helpers.c defines the descriptors. */
+#define IR_HELPER_DEF "frontend/x86/helpers.def"
+#include "ir/ir_helper_gen.h"
+
+#endif

@@ -1,0 +1,334 @@
+/*
+ * The x86 block lifter: decodes instructions and calls their trans_ functions.  It
+ * also owns the register and memory accessors every trans_ file uses, so each quirk
+ * lives in one place: x86_get_reg8 (AH..BH versus SPL..DIL under REX, SDM Vol. 1
+ * 3.4.1.1), partial writes as DEPOSIT and 32-bit writes zero-extending (Vol. 1 3.4.1.1),
+ * address-size wrapping and FS/GS bases (Vol. 1 3.3.7, 3.4.2.1).
+ *
+ * Block ends: a branch, an exit (syscall, int3, illegal...), before an instruction on
+ * the next 4 KiB page, after max_insns instructions, or before an instruction that
+ * cannot be fetched.
+ */
+#include <string.h>
+
+#include "frontend/x86/internal.h"
+
+#define X86_DEFAULT_MAX_INSNS 256
+#define X86_PAGE_MASK (~(uint64_t)0xfff)
+
+/* --- Values --- */
+
+IrTemp x86_const(X86Disas *ctx, uint64_t v)
+{
+    return ir_const_i64(ctx->blk, v);
+}
+
+IrTemp x86_zext(X86Disas *ctx, IrTemp v, unsigned size)
+{
+    return size == 8 ? v : ir_zext(ctx->blk, v, size * 8);
+}
+
+IrTemp x86_sext(X86Disas *ctx, IrTemp v, unsigned size)
+{
+    return size == 8 ? v : ir_sext(ctx->blk, v, size * 8);
+}
+
+/* --- Registers --- */
+
+IrTemp x86_get_reg8(X86Disas *ctx, int r)
+{
+    if (!ctx->in->rex && r >= 4 && r < 8) {
+        return ir_extract(ctx->blk, ir_get(ctx->blk, IR_I64, X86_OFF_REG(r - 4)), 8, 8);
+    }
+    return ir_extract(ctx->blk, ir_get(ctx->blk, IR_I64, X86_OFF_REG(r)), 0, 8);
+}
+
+void x86_set_reg8(X86Disas *ctx, int r, IrTemp v)
+{
+    unsigned pos = 0;
+
+    if (!ctx->in->rex && r >= 4 && r < 8) {
+        r -= 4;
+        pos = 8;
+    }
+    ir_set(ctx->blk, X86_OFF_REG(r),
+           ir_deposit(ctx->blk, ir_get(ctx->blk, IR_I64, X86_OFF_REG(r)), v, pos, 8));
+}
+
+IrTemp x86_get_reg(X86Disas *ctx, int r, unsigned size)
+{
+    IrTemp v;
+
+    if (size == 1) {
+        return x86_get_reg8(ctx, r);
+    }
+    v = ir_get(ctx->blk, IR_I64, X86_OFF_REG(r));
+    return x86_zext(ctx, v, size);
+}
+
+IrTemp x86_reg_after_write(X86Disas *ctx, int r, unsigned size, IrTemp v)
+{
+    IrTemp cur;
+
+    switch (size) {
+    case 1:
+        if (!ctx->in->rex && r >= 4 && r < 8) {
+            return ir_deposit(ctx->blk, ir_get(ctx->blk, IR_I64, X86_OFF_REG(r - 4)), v, 8, 8);
+        }
+        cur = ir_get(ctx->blk, IR_I64, X86_OFF_REG(r));
+        return ir_deposit(ctx->blk, cur, v, 0, 8);
+    case 2:
+        return ir_deposit(ctx->blk, ir_get(ctx->blk, IR_I64, X86_OFF_REG(r)), v, 0, 16);
+    case 4:
+        return ir_zext(ctx->blk, v, 32);
+    case 8:
+        return v;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+void x86_set_reg(X86Disas *ctx, int r, unsigned size, IrTemp v)
+{
+    if (size == 1) {
+        x86_set_reg8(ctx, r, v);
+        return;
+    }
+    ir_set(ctx->blk, X86_OFF_REG(r), x86_reg_after_write(ctx, r, size, v));
+}
+
+/* --- Memory --- */
+
+IrMemOp x86_memop(unsigned size)
+{
+    switch (size) {
+    case 1: return IR_MEM_8;
+    case 2: return IR_MEM_16;
+    case 4: return IR_MEM_32;
+    case 8: return IR_MEM_64;
+    default: g_assert_not_reached();
+    }
+}
+
+IrTemp x86_ld(X86Disas *ctx, unsigned size, IrTemp addr)
+{
+    return ir_load(ctx->blk, IR_I64, x86_memop(size), addr);
+}
+
+void x86_st(X86Disas *ctx, unsigned size, IrTemp addr, IrTemp v)
+{
+    ir_store(ctx->blk, x86_memop(size), addr, v);
+}
+
+/* Wrap to the address size and add the segment base (only FS and GS have one in user mode). */
+IrTemp x86_gen_addr(X86Disas *ctx, IrTemp offset, int seg)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp a = ctx->in->adsz == 8 ? offset : ir_zext(blk, offset, 32);
+
+    if (seg == X86_SEG_FS || seg == X86_SEG_GS) {
+        a = ir_add(blk, a, ir_get(blk, IR_I64, seg == X86_SEG_FS ? X86_OFF(fs_base) : X86_OFF(gs_base)));
+        if (!ctx->mode64) {
+            a = ir_zext(blk, a, 32);
+        }
+    }
+    return a;
+}
+
+/* base + index * scale + disp (or rip + disp), before wrapping and segments. */
+static IrTemp x86_ea_offset(X86Disas *ctx)
+{
+    const X86Insn *in = ctx->in;
+    IrBlock *blk = ctx->blk;
+    IrTemp a;
+
+    g_assert(!in->addr16);
+    if (in->rip_rel) {
+        a = x86_const(ctx, ctx->next_pc + (uint64_t)in->disp);
+    } else {
+        a = in->base >= 0 ? ir_get(blk, IR_I64, X86_OFF_REG(in->base)) : IR_TEMP_NONE;
+        if (in->index >= 0) {
+            IrTemp idx = ir_get(blk, IR_I64, X86_OFF_REG(in->index));
+
+            if (in->scale) {
+                idx = ir_shl(blk, idx, x86_const(ctx, in->scale));
+            }
+            a = a ? ir_add(blk, a, idx) : idx;
+        }
+        if (!a) {
+            a = x86_const(ctx, (uint64_t)in->disp);
+        } else if (in->disp) {
+            a = ir_add(blk, a, x86_const(ctx, (uint64_t)in->disp));
+        }
+    }
+    return a;
+}
+
+IrTemp x86_gen_ea(X86Disas *ctx)
+{
+    if (!ctx->ea) {
+        ctx->ea = x86_gen_addr(ctx, x86_ea_offset(ctx), ctx->in->seg);
+    }
+    return ctx->ea;
+}
+
+IrTemp x86_gen_lea(X86Disas *ctx)
+{
+    return x86_gen_addr(ctx, x86_ea_offset(ctx), X86_SEG_NONE);
+}
+
+IrTemp x86_ld_rm(X86Disas *ctx, unsigned size)
+{
+    if (ctx->in->mod == 3) {
+        return x86_get_reg(ctx, ctx->in->rm, size);
+    }
+    return x86_ld(ctx, size, x86_gen_ea(ctx));
+}
+
+void x86_st_rm(X86Disas *ctx, unsigned size, IrTemp v)
+{
+    if (ctx->in->mod == 3) {
+        x86_set_reg(ctx, ctx->in->rm, size, v);
+        return;
+    }
+    x86_st(ctx, size, x86_gen_ea(ctx), v);
+}
+
+/* --- Stack (SDM Vol. 1 6.2.2: SS is flat; the stack size follows the mode) --- */
+
+unsigned x86_stack_size(const X86Disas *ctx)
+{
+    return ctx->mode64 ? 8 : 4;
+}
+
+static IrTemp x86_stack_addr(X86Disas *ctx, IrTemp sp)
+{
+    return ctx->mode64 ? sp : ir_zext(ctx->blk, sp, 32);
+}
+
+void x86_push(X86Disas *ctx, unsigned size, IrTemp v)
+{
+    IrBlock *blk = ctx->blk;
+    unsigned ss = x86_stack_size(ctx);
+    IrTemp sp = ir_sub(blk, x86_get_reg(ctx, X86_RSP, ss), x86_const(ctx, size));
+
+    x86_st(ctx, size, x86_stack_addr(ctx, sp), v);
+    x86_set_reg(ctx, X86_RSP, ss, sp);
+}
+
+IrTemp x86_pop(X86Disas *ctx, unsigned size)
+{
+    IrBlock *blk = ctx->blk;
+    unsigned ss = x86_stack_size(ctx);
+    IrTemp sp = x86_get_reg(ctx, X86_RSP, ss);
+    IrTemp v = x86_ld(ctx, size, x86_stack_addr(ctx, sp));
+
+    x86_set_reg(ctx, X86_RSP, ss, ir_add(blk, sp, x86_const(ctx, size)));
+    return v;
+}
+
+/* --- Control --- */
+
+void x86_gen_goto(X86Disas *ctx, uint64_t pc)
+{
+    ir_goto_block(ctx->blk, ctx->mode64 ? pc : (uint32_t)pc);
+}
+
+void x86_gen_goto_ptr(X86Disas *ctx, IrTemp pc)
+{
+    ir_goto_ptr(ctx->blk, ctx->mode64 ? pc : ir_zext(ctx->blk, pc, 32));
+}
+
+void x86_gen_exit(X86Disas *ctx, GuestExitKind kind, int64_t code)
+{
+    ir_raise(ctx->blk, kind, code, IR_TEMP_NONE);
+    ctx->end_block = true;
+}
+
+void x86_gen_illegal(X86Disas *ctx)
+{
+    ir_raise(ctx->blk, GUEST_EXIT_ILLEGAL, 0, x86_const(ctx, ctx->pc));
+    ctx->end_block = true;
+}
+
+/* --- One instruction --- */
+
+static void x86_lift_insn(X86Disas *ctx, const X86Insn *in, const GuestArch *arch)
+{
+    ctx->in = in;
+    ctx->ea = IR_TEMP_NONE;
+    if (in->addr16) {
+        guest_warn_unimplemented(arch, "16-bit addressing");
+        x86_gen_illegal(ctx);
+        return;
+    }
+    if (!in->desc->trans(ctx, in)) {
+        x86_gen_illegal(ctx);
+    }
+}
+
+void x86_lift_block(GuestLiftCtx *lctx)
+{
+    IrBlock *blk = lctx->blk;
+    const GuestArch *arch = lctx->cpu->arch;
+    unsigned max = lctx->max_insns ? lctx->max_insns : X86_DEFAULT_MAX_INSNS;
+    X86Disas ctx = { .blk = blk, .cc_op = X86_CC_DYNAMIC };
+    uint64_t pc = lctx->pc;
+    uint64_t page = pc & X86_PAGE_MASK;
+
+    ctx.mode64 = ((const X86Cpu *)lctx->cpu)->mode == 64;
+    blk->guest_pc = pc;
+    blk->guest_size = 0;
+    blk->guest_insns = 0;
+    for (;;) {
+        uint8_t b[16];
+        unsigned got = 0, len;
+        X86Insn in;
+
+        if (blk->guest_insns > 0 &&
+            (blk->guest_insns >= max || (pc & X86_PAGE_MASK) != page || pc == lctx->stop_pc)) {
+            x86_gen_goto(&ctx, pc);
+            break;
+        }
+        /*
+         * Fetch 15 bytes at once, or byte by byte up to the end of executable memory; the
+         * rest reads as zero, so an instruction that runs past what could be fetched is a
+         * fetch fault.
+         */
+        memset(b, 0, sizeof(b));
+        if (lctx->fetch(lctx->fetch_opaque, pc, b, 15)) {
+            got = 15;
+        }
+        while (got < 15 && lctx->fetch(lctx->fetch_opaque, pc + got, b + got, 1)) {
+            got++;
+        }
+        len = got ? x86_decode(b, 15, ctx.mode64, pc, &in) : 0;
+        if (got == 0 || len > got) {
+            if (blk->guest_insns > 0) {
+                x86_gen_goto(&ctx, pc);
+                break;
+            }
+            ir_insn_start(blk, pc, 1);
+            ir_raise(blk, GUEST_EXIT_FETCH_FAULT, GUEST_ACCESS_EXEC, ir_const_i64(blk, pc + got));
+            break;
+        }
+        if (len == 0) {
+            ir_insn_start(blk, pc, 1);
+            guest_warn_unimplemented(arch, "an opcode the decoder does not know");
+            ir_raise(blk, GUEST_EXIT_ILLEGAL, 0, ir_const_i64(blk, pc));
+            blk->guest_insns++;
+            blk->guest_size += 1;
+            break;
+        }
+        ctx.pc = pc;
+        ctx.next_pc = pc + len;
+        ir_insn_start(blk, pc, len);
+        x86_lift_insn(&ctx, &in, arch);
+        blk->guest_insns++;
+        blk->guest_size += len;
+        pc = ctx.mode64 ? ctx.next_pc : (uint32_t)ctx.next_pc;
+        if (ctx.end_block) {
+            break;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+/*
+ * Shifts and rotates (Intel SDM Vol. 2 SAL/SAR/SHL/SHR, RCL/RCR/ROL/ROR, SHLD,
+ * SHRD).  The count is masked to 5 bits (6 for 64-bit operands); a zero count
+ * leaves the flags alone, so with a count from CL the flag stores sit behind a
+ * branch.  SHL/SHR/SAR are inline (X86_CCK_SHL/SHR/SAR keep the last bit shifted
+ * out); rotates and double shifts go to helpers that update the lazy flags.
+ */
+#include "frontend/x86/internal.h"
+
+static IrTemp x86_shift_count(X86Disas *ctx, const X86Insn *in, unsigned mode)
+{
+    IrBlock *blk = ctx->blk;
+    uint64_t mask = in->opsz == 8 ? 63 : 31;
+
+    switch (mode) {
+    case X86_SH_1:
+        return x86_const(ctx, 1);
+    case X86_SH_CL:
+        return ir_and(blk, ir_extract(blk, ir_get(blk, IR_I64, X86_OFF_REG(X86_RCX)), 0, 8), x86_const(ctx, mask));
+    default:
+        return x86_const(ctx, (uint64_t)in->imm & mask);
+    }
+}
+
+/* Store the flags of a shift by count, unless count is 0 (tested at run time if needed). */
+static void x86_shift_flags(X86Disas *ctx, X86CcKind kind, unsigned size, IrTemp count, uint64_t const_count,
+                            bool is_const, IrTemp r, IrTemp src, IrTemp a)
+{
+    IrBlock *blk = ctx->blk;
+    uint32_t skip;
+
+    if (is_const) {
+        if (const_count) {
+            x86_cc_set(ctx, kind, size, r, src, a);
+        }
+        return;
+    }
+    skip = ir_label_new(blk);
+    x86_cc_flush(ctx);
+    ir_brcond(blk, IR_COND_EQ, count, x86_const(ctx, 0), skip);
+    x86_cc_set(ctx, kind, size, r, src, a);
+    ir_label(blk, skip);
+    x86_cc_forget(ctx);
+}
+
+/* Group 2: ROL ROR RCL RCR SHL SHR SAL SAR by 1, CL or imm8. */
+bool x86_trans_shift(X86Disas *ctx, const X86Insn *in)
+{
+    IrBlock *blk = ctx->blk;
+    unsigned op = (in->modrm >> 3) & 7, size = in->opsz, mode = in->desc->param;
+    uint64_t mask = size == 8 ? 63 : 31;
+    bool is_const = mode != X86_SH_CL;
+    uint64_t cc = mode == X86_SH_1 ? 1 : (uint64_t)in->imm & mask;
+    IrTemp count = x86_shift_count(ctx, in, mode);
+    IrTemp a = x86_ld_rm(ctx, size), r, src, cm1;
+
+    if (op < 4) {
+        unsigned lg = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+
+        x86_cc_flush(ctx);
+        r = ir_call3(blk, &ir_helper_x86_rotate, a, count, x86_const(ctx, op | lg << 8));
+        x86_cc_forget(ctx);
+        x86_st_rm(ctx, size, r);
+        return true;
+    }
+    cm1 = ir_sub(blk, count, x86_const(ctx, 1));
+    switch (op) {
+    case 4:
+    case 6:
+        r = ir_shl(blk, a, count);
+        src = ir_shl(blk, a, cm1);
+        x86_st_rm(ctx, size, r);
+        x86_shift_flags(ctx, X86_CCK_SHL, size, count, cc, is_const, r, src, a);
+        return true;
+    case 5:
+        r = ir_shr(blk, a, count);
+        src = ir_shr(blk, a, cm1);
+        x86_st_rm(ctx, size, r);
+        x86_shift_flags(ctx, X86_CCK_SHR, size, count, cc, is_const, r, src, a);
+        return true;
+    default: {
+        IrTemp as = x86_sext(ctx, a, size);
+
+        r = ir_sar(blk, as, count);
+        src = ir_sar(blk, as, cm1);
+        x86_st_rm(ctx, size, r);
+        x86_shift_flags(ctx, X86_CCK_SAR, size, count, cc, is_const, r, src, a);
+        return true;
+    }
+    }
+}
+
+/* SHLD (param 0 imm8, 1 CL), SHRD (2 imm8, 3 CL). */
+bool x86_trans_shld(X86Disas *ctx, const X86Insn *in)
+{
+    IrBlock *blk = ctx->blk;
+    unsigned p = in->desc->param, size = in->opsz;
+    unsigned lg = size == 2 ? 1 : size == 4 ? 2 : 3;
+    IrTemp count = x86_shift_count(ctx, in, (p & 1) ? X86_SH_CL : X86_SH_IB);
+    IrTemp d = x86_ld_rm(ctx, size), s = x86_get_reg(ctx, in->reg, size), r;
+    IrTemp arg = ir_or(blk, count, x86_const(ctx, (uint64_t)((p >> 1) << 8 | lg << 16)));
+
+    x86_cc_flush(ctx);
+    r = ir_call3(blk, &ir_helper_x86_shld, d, s, arg);
+    x86_cc_forget(ctx);
+    x86_st_rm(ctx, size, r);
+    return true;
+}
