@@ -248,6 +248,7 @@ typedef struct TraceReg {
     uint8_t size;
     uint8_t name_len;
     const char *name;
+    uint64_t (*get)(const GuestCpu *cpu);   /* computed registers (x86 eflags from lazy flags) */
 } TraceReg;
 
 static const TraceReg *trace_regs(const GuestArch *arch, unsigned *n)
@@ -266,7 +267,8 @@ static const TraceReg *trace_regs(const GuestArch *arch, unsigned *n)
                 const GuestReg *r = &arch->regs[i];
                 if (r->kind != GUEST_REG_PC) {
                     t[k++] = (TraceReg){ .offset = r->offset, .size = r->size,
-                                         .name_len = (uint8_t)MIN(strlen(r->name), 32), .name = r->name };
+                                         .name_len = (uint8_t)MIN(strlen(r->name), 32), .name = r->name,
+                                         .get = r->get };
                 }
             }
             regs = t;
@@ -292,7 +294,10 @@ void exec_trace_regs_diff(ExecCtx *x, const GuestCpu *cpu, const uint8_t *snap)
     for (unsigned i = 0; i < n; i++) {
         const TraceReg *r = &regs[i];
         uint64_t now, then;
-        if (r->size == 8) {     /* fixed sizes: a variable-size memcpy is a slow loop here */
+        if (r->get != NULL) {
+            now = r->get(cpu);
+            then = r->get((const GuestCpu *)snap);
+        } else if (r->size == 8) {     /* fixed sizes: a variable-size memcpy is a slow loop here */
             memcpy(&now, now_base + r->offset, 8);
             memcpy(&then, snap + r->offset, 8);
         } else {
