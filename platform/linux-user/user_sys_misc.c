@@ -118,12 +118,10 @@ static int64_t sys_prctl(UserProc *p, const uint64_t a[6])
         if (prctl(option, &v, 0, 0, 0) < 0) {
             return user_errno();
         }
-        return user_copy_to(&p->mem, a[1], &v, sizeof(v)) < 0 ? -EFAULT : 0;
+        return user_write_uint(p, a[1], 4, (uint32_t)v);
     }
-    case PR_GET_TID_ADDRESS: {
-        uint64_t v = user_self->clear_child_tid;
-        return user_copy_to(&p->mem, a[1], &v, p->abi->word_size) < 0 ? -EFAULT : 0;
-    }
+    case PR_GET_TID_ADDRESS:
+        return user_write_uint(p, a[1], p->abi->word_size, user_self->clear_child_tid);
     case PR_SET_PDEATHSIG:
     case PR_GET_DUMPABLE:
     case PR_SET_DUMPABLE:
@@ -194,7 +192,7 @@ const UserSyscallRow user_sys_misc_rows[] = {
     { USER_NR_timer_delete, NULL, SYS_timer_delete, "i" },
     { USER_NR_getrandom, sys_getrandom },
     { USER_NR_futex, sys_futex, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
-    { USER_NR_prctl, sys_prctl, .flags = USER_SYS_LAYOUT64 },
+    { USER_NR_prctl, sys_prctl },
     /* Every guest thread is a host thread of this process: the host's barrier is the guest's. */
     { USER_NR_membarrier, NULL, SYS_membarrier, "iii" },
     { -1 },

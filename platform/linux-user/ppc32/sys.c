@@ -145,6 +145,51 @@ static int64_t sys_gettimeofday(UserProc *p, const uint64_t a[6])
     return 0;
 }
 
+/* struct itimerval of two old_timeval32 (kernel/time/itimer.c, the compat forms). */
+static int get_itv(UserProc *p, GuestAddr addr, struct itimerval *v)
+{
+    uint8_t b[16];
+    if (user_copy_from(&p->mem, b, addr, 16) < 0) {
+        return -EFAULT;
+    }
+    v->it_interval.tv_sec = (int32_t)ppc_get32(b);
+    v->it_interval.tv_usec = (int32_t)ppc_get32(b + 4);
+    v->it_value.tv_sec = (int32_t)ppc_get32(b + 8);
+    v->it_value.tv_usec = (int32_t)ppc_get32(b + 12);
+    return 0;
+}
+
+static int put_itv(UserProc *p, GuestAddr addr, const struct itimerval *v)
+{
+    uint8_t b[16];
+    ppc_put32(b, (uint32_t)v->it_interval.tv_sec);
+    ppc_put32(b + 4, (uint32_t)v->it_interval.tv_usec);
+    ppc_put32(b + 8, (uint32_t)v->it_value.tv_sec);
+    ppc_put32(b + 12, (uint32_t)v->it_value.tv_usec);
+    return user_copy_to(&p->mem, addr, b, 16) < 0 ? -EFAULT : 0;
+}
+
+static int64_t sys_getitimer(UserProc *p, const uint64_t a[6])
+{
+    struct itimerval v;
+    if (syscall(SYS_getitimer, (int)a[0], &v) < 0) {
+        return user_errno();
+    }
+    return put_itv(p, a[1], &v);
+}
+
+static int64_t sys_setitimer(UserProc *p, const uint64_t a[6])
+{
+    struct itimerval nv, ov;
+    if (a[1] && get_itv(p, a[1], &nv) < 0) {
+        return -EFAULT;
+    }
+    if (syscall(SYS_setitimer, (int)a[0], a[1] ? &nv : NULL, &ov) < 0) {
+        return user_errno();
+    }
+    return a[2] ? put_itv(p, a[2], &ov) : 0;
+}
+
 /* utimensat(dirfd, path, const struct timespec times[2], flags). */
 static int64_t utimens_common(UserProc *p, const uint64_t a[6], bool t64)
 {
@@ -924,6 +969,8 @@ const UserSyscallRow ppc_sys_rows[] = {
     { USER_NR_clock_nanosleep_time64, sys_clock_nanosleep_time64, .flags = USER_SYS_BLOCKING },
     { USER_NR_nanosleep, sys_nanosleep, .flags = USER_SYS_BLOCKING },
     { USER_NR_gettimeofday, sys_gettimeofday },
+    { USER_NR_getitimer, sys_getitimer },
+    { USER_NR_setitimer, sys_setitimer },
     { USER_NR_utimensat, sys_utimensat },
     { USER_NR_utimensat_time64, sys_utimensat_time64 },
     { USER_NR_times, sys_times },
