@@ -545,6 +545,8 @@ void user_signal_set_mask(UserProc *p, uint64_t mask);
 /* rt_sigsuspend-style temporary mask: switch now, restore after delivery or at once if none. */
 void user_signal_temp_mask(UserProc *p, uint64_t mask);
 void user_signal_temp_mask_done(UserProc *p);
+/* rt_sigtimedwait with the timeout in host form (NULL: none); the rows read it per ABI. */
+int64_t user_sigtimedwait(UserProc *p, const uint64_t a[6], const struct timespec *ts);
 /* Terminate the host process with sig as default action (core dumps disabled). */
 G_NORETURN void user_signal_die(int sig);
 bool user_signal_on_altstack(const UserProc *p, GuestAddr sp);

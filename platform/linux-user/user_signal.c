@@ -490,13 +490,17 @@ static int64_t sys_rt_sigsuspend(UserProc *p, const uint64_t a[6])
     return -EINTR;
 }
 
-static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
+/*
+ * rt_sigtimedwait(set, info, timeout, sigsetsize) with the timeout already read (NULL:
+ * none); the ABI's row reads it in its own layout.  siginfo goes out in guest layout.
+ */
+int64_t user_sigtimedwait(UserProc *p, const uint64_t a[6], const struct timespec *ts)
 {
     uint64_t set;
     if (a[3] != 8) {
         return -EINVAL;
     }
-    if (user_copy_from(&p->mem, &set, a[0], 8) < 0) {
+    if (user_read_sigset(p, a[0], &set) < 0) {
         return -EFAULT;
     }
     set &= ~UNBLOCKABLE;
@@ -509,24 +513,40 @@ static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
         }
         return sig;
     }
-    void *ts = NULL;
-    if (a[2]) {
-        if (!user_mem_in_range(&p->mem, a[2], 16)) {
-            return -EFAULT;
-        }
-        ts = user_g2h(&p->mem, a[2]);
-    }
     uint64_t hs = set;
     siginfo_t si;
+    struct timespec hts;
+    if (ts) {
+        hts = *ts;
+    }
     /* The waited-for signals are blocked; any other one interrupts the wait. */
-    int64_t r = user_safe_syscall6(p, SYS_rt_sigtimedwait, &hs, &si, ts, 8, 0, 0);
+    int64_t r = user_safe_syscall6(p, SYS_rt_sigtimedwait, &hs, &si, ts ? &hts : NULL, 8, 0, 0);
     if (r < 0) {
         return r;
     }
-    if (a[1] && user_copy_to(&p->mem, a[1], &si, 128) < 0) {
-        return -EFAULT;
+    if (a[1]) {
+        UserSigInfo gi;
+        user_siginfo_from_host(p, &gi, &si);
+        if (user_copy_to(&p->mem, a[1], gi.bytes, 128) < 0) {
+            return -EFAULT;
+        }
     }
     return r;
+}
+
+/* The asm-generic 64-bit form: struct __kernel_timespec, two 64-bit words. */
+static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
+{
+    struct timespec ts;
+    if (a[2]) {
+        uint64_t sec, nsec;
+        if (user_read_uint(p, a[2], 8, &sec) < 0 || user_read_uint(p, a[2] + 8, 8, &nsec) < 0) {
+            return -EFAULT;
+        }
+        ts.tv_sec = (time_t)sec;
+        ts.tv_nsec = (long)nsec;
+    }
+    return user_sigtimedwait(p, a, a[2] ? &ts : NULL);
 }
 
 static int64_t sys_kill_like(UserProc *p, long host_nr, const uint64_t a[6], int nargs)

@@ -335,7 +335,24 @@ static int64_t sys_pselect6(UserProc *p, const uint64_t a[6])
     return r;
 }
 
-/* --- epoll: struct epoll_event is packed on x86-64 (12 bytes), 16 bytes on riscv64 --- */
+/*
+ * --- epoll: struct epoll_event {u32 events; u64 data} is packed on x86-64 (12 bytes),
+ * 16 bytes elsewhere, in guest byte order ---
+ */
+
+static void get_epoll_event(const UserProc *p, const uint8_t *g, struct epoll_event *ev)
+{
+    bool be = user_guest_be(p);
+    ev->events = (uint32_t)user_get_uint(be, g, 4);
+    ev->data.u64 = user_get_uint(be, g + (p->abi->epoll_packed ? 4 : 8), 8);
+}
+
+static void put_epoll_event(const UserProc *p, uint8_t *g, const struct epoll_event *ev)
+{
+    bool be = user_guest_be(p);
+    user_put_uint(be, g, 4, ev->events);
+    user_put_uint(be, g + (p->abi->epoll_packed ? 4 : 8), 8, ev->data.u64);
+}
 
 static int64_t sys_epoll_ctl(UserProc *p, const uint64_t a[6])
 {
@@ -346,8 +363,7 @@ static int64_t sys_epoll_ctl(UserProc *p, const uint64_t a[6])
         if (user_copy_from(&p->mem, g, a[3], p->abi->epoll_packed ? 12 : 16) < 0) {
             return -EFAULT;
         }
-        memcpy(&ev.events, g, 4);
-        memcpy(&ev.data.u64, g + (p->abi->epoll_packed ? 4 : 8), 8);
+        get_epoll_event(p, g, &ev);
         evp = &ev;
     }
     return user_ret(epoll_ctl((int)a[0], (int)a[1], (int)a[2], evp));
@@ -370,10 +386,13 @@ static int64_t sys_epoll_pwait(UserProc *p, const uint64_t a[6])
     bool with_mask = false;
     if (a[4]) {
         uint64_t mask;
-        int64_t r = read_sigmask(p, a[4], a[5], &mask);
-        if (r < 0) {
+        if (a[5] != 8) {
             g_free(ev);
-            return r;
+            return -EINVAL;
+        }
+        if (user_read_sigset(p, a[4], &mask) < 0) {
+            g_free(ev);
+            return -EFAULT;
         }
         user_signal_temp_mask(p, mask);
         with_mask = true;
@@ -385,8 +404,7 @@ static int64_t sys_epoll_pwait(UserProc *p, const uint64_t a[6])
     }
     for (int64_t i = 0; i < r; i++) {
         uint8_t g[16] = { 0 };
-        memcpy(g, &ev[i].events, 4);
-        memcpy(g + (p->abi->epoll_packed ? 4 : 8), &ev[i].data.u64, 8);
+        put_epoll_event(p, g, &ev[i]);
         user_copy_to(&p->mem, a[1] + i * gsize, g, gsize);
     }
     g_free(ev);
@@ -458,8 +476,8 @@ const UserSyscallRow user_sys_file_rows[] = {
     { USER_NR_ppoll, sys_ppoll, .flags = USER_SYS_LAYOUT64 | USER_SYS_BLOCKING },
     { USER_NR_pselect6, sys_pselect6, .flags = USER_SYS_LAYOUT64 | USER_SYS_BLOCKING },
     { USER_NR_epoll_create1, NULL, SYS_epoll_create1, "i" },
-    { USER_NR_epoll_ctl, sys_epoll_ctl, .flags = USER_SYS_LAYOUT64 },
-    { USER_NR_epoll_pwait, sys_epoll_pwait, .flags = USER_SYS_LAYOUT64 | USER_SYS_BLOCKING },
+    { USER_NR_epoll_ctl, sys_epoll_ctl },
+    { USER_NR_epoll_pwait, sys_epoll_pwait, .flags = USER_SYS_BLOCKING },
     { USER_NR_eventfd2, NULL, SYS_eventfd2, "ii" },
     { USER_NR_timerfd_create, NULL, SYS_timerfd_create, "ii" },
     { USER_NR_timerfd_settime, NULL, SYS_timerfd_settime, "iipp", USER_SYS_LAYOUT64 },

@@ -386,8 +386,9 @@ static const char *ppc_arch_syscall_name(uint64_t nr)
 }
 
 /*
- * mfspr rT, PVR is privileged; Linux emulates it for user code
- * (arch/powerpc/kernel/traps.c, emulate_instruction) with the real PVR.
+ * Illegal instructions user code still gets to run.  mfspr rT, PVR is privileged;
+ * Linux emulates it for user code (arch/powerpc/kernel/traps.c, emulate_instruction)
+ * with the real PVR.
  */
 static bool ppc_emulate_illegal(UserProc *p, GuestCpu *cpu)
 {
@@ -402,6 +403,18 @@ static bool ppc_emulate_illegal(UserProc *p, GuestCpu *cpu)
     uint32_t spr = ((insn >> 16) & 0x1f) | ((insn >> 11) & 0x1f) << 5;
     if ((insn & 0xfc0007feu) == 0x7c0002a6u && spr == PPC_SPR_PVR) {
         ppc->gpr[(insn >> 21) & 0x1f] = ppc->pvr;
+        cpu->pc += 4;
+        return true;
+    }
+    /*
+     * Power ISA 3.0's mffsce, mffsl, mffscrn(i) and mffscdrn(i) are mffs with a nonzero
+     * RA field; processors before 3.0 execute them as plain mffs, which glibc's libm
+     * relies on (sysdeps/powerpc/fpu/fenv_libc.h uses them without checking HWCAP2).
+     * The frontend decodes the ISA 2.06 forms only, so the older behaviour is given
+     * here: frT = FPSCR, nothing else changes.  Rc = 1 forms stay illegal.
+     */
+    if ((insn & 0xfc0007ffu) == 0xfc00048eu && (insn & 0x001ff800u) != 0) {
+        ppc->fpr[(insn >> 21) & 0x1f] = ppc->fpscr;
         cpu->pc += 4;
         return true;
     }
