@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "frontend/ppc/cpu.h"
@@ -363,6 +364,19 @@ static bool ppc_arch_syscall(UserProc *p, uint64_t nr, const uint64_t a[6], int6
     case PPC_NR__llseek:
         *ret = ppc_llseek(p, a);
         return true;
+    case PPC_NR_alarm:
+        /* The host process's timer: its SIGALRM reaches the guest like any other. */
+        *ret = alarm((unsigned)a[0]);
+        return true;
+    case PPC_NR_time: {
+        /* time(tloc): 32-bit time_t (kernel/time/time.c). */
+        time_t t = time(NULL);
+        *ret = (uint32_t)t & 0x7fffffff;
+        if (a[0] && user_write_uint(p, a[0], 4, (uint32_t)t) < 0) {
+            *ret = -EFAULT;
+        }
+        return true;
+    }
     case PPC_NR_sigreturn:
         if (!ppc_restore_frame(p)) {
             user_signal_raise_sync(p, SIGSEGV, SI_KERNEL, 0);
