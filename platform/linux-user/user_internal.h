@@ -216,8 +216,8 @@ typedef struct UserArchAbi {
      * give their own rows (below) or get ENOSYS for them.
      */
     bool layout_generic64;
-    /* Rows of this ABI (generic numbering), tried before the shared ones; NULL = none. */
-    const UserSyscallRow *rows;
+    /* Row tables of this ABI (generic numbering), NULL-terminated, tried before the shared ones. */
+    const UserSyscallRow *const *rows;
     /* ARCH_DLINFO: auxv pairs placed before the common ones; n_auxv_arch pairs. */
     const uint64_t *auxv_arch;
     unsigned n_auxv_arch;

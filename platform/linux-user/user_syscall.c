@@ -56,12 +56,14 @@ static void build_dispatch(const UserArchAbi *abi)
     memset(dispatch, 0, sizeof(dispatch));
     memset(refused_layout, 0, sizeof(refused_layout));
     memset(own, 0, sizeof(own));
-    for (const UserSyscallRow *r = abi->rows; r && r->nr >= 0; r++) {
-        g_assert(r->nr < USER_NR_MAX);
-        g_assert(dispatch[r->nr] == NULL);
-        g_assert(r->fn || r->args);
-        dispatch[r->nr] = r;
-        own[r->nr] = true;
+    for (size_t t = 0; abi->rows && abi->rows[t]; t++) {
+        for (const UserSyscallRow *r = abi->rows[t]; r->nr >= 0; r++) {
+            g_assert(r->nr < USER_NR_MAX);
+            g_assert(dispatch[r->nr] == NULL);
+            g_assert(r->fn || r->args);
+            dispatch[r->nr] = r;
+            own[r->nr] = true;
+        }
     }
     for (size_t g = 0; g < G_N_ELEMENTS(groups); g++) {
         for (const UserSyscallRow *r = groups[g]; r->nr >= 0; r++) {

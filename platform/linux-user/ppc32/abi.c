@@ -447,6 +447,8 @@ static void ppc_cpuinfo(GString *out, unsigned ncpus)
     g_string_append(out, "timebase\t: 100000000\nplatform\t: mimic\nmodel\t\t: mimic ppc32\n");
 }
 
+static const UserSyscallRow *const ppc_rows[] = { ppc_sys_rows, ppc_net_rows, NULL };
+
 /* li r0, 172 (rt_sigreturn); sc; li r0, 119 (sigreturn); sc -- big-endian words. */
 static const uint8_t ppc_sigreturn_code[] = {
     0x38, 0x00, 0x00, 0xac, 0x44, 0x00, 0x00, 0x02,
@@ -474,7 +476,7 @@ const UserArchAbi user_abi_ppc32 = {
     .nr_to_generic = NULL,
     .map_syscall = ppc_map_syscall,
     .layout_generic64 = false,
-    .rows = ppc_sys_rows,
+    .rows = ppc_rows,
     .auxv_arch = ppc_auxv_arch,
     .n_auxv_arch = G_N_ELEMENTS(ppc_auxv_arch) / 2,
     .emulate_illegal = ppc_emulate_illegal,

@@ -53,6 +53,8 @@ uint32_t ppc_open_flags_from_host(int flags);
 
 /* sys.c: rows in the generic numbering that replace the shared ones for ppc32. */
 extern const UserSyscallRow ppc_sys_rows[];
+/* net.c: the socket calls. */
+extern const UserSyscallRow ppc_net_rows[];
 
 /* signal.c, following arch/powerpc/kernel/signal_32.c */
 bool ppc_setup_frame(UserProc *p, int sig, const UserSigInfo *info, const UserSigAction *act,
