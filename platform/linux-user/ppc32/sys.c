@@ -12,6 +12,7 @@
 #include <linux/futex.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -786,6 +787,46 @@ static int64_t sys_rt_sigtimedwait_time64(UserProc *p, const uint64_t a[6])
     return sigtimedwait_common(p, a, true);
 }
 
+/*
+ * rt_sigqueueinfo(tgid, sig, info) and rt_tgsigqueueinfo(tgid, tid, sig, info): the guest
+ * siginfo back into the host layout -- signo, errno, code and the first three ints of the
+ * union (pid, uid, sigval), the inverse of user_siginfo_from_host().
+ */
+static int get_host_siginfo(UserProc *p, GuestAddr addr, siginfo_t *si)
+{
+    uint8_t g[128];
+    uint8_t *h = (uint8_t *)si;
+    if (user_copy_from(&p->mem, g, addr, sizeof(g)) < 0) {
+        return -EFAULT;
+    }
+    memset(si, 0, sizeof(*si));
+    for (int i = 0; i < 3; i++) {
+        uint32_t v = ppc_get32(g + 4 * i);
+        memcpy(h + 4 * i, &v, 4);
+        v = ppc_get32(g + 12 + 4 * i);
+        memcpy(h + 16 + 4 * i, &v, 4);
+    }
+    return 0;
+}
+
+static int64_t sys_rt_sigqueueinfo(UserProc *p, const uint64_t a[6])
+{
+    siginfo_t si;
+    if (get_host_siginfo(p, a[2], &si) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_rt_sigqueueinfo, (pid_t)a[0], (int)a[1], &si));
+}
+
+static int64_t sys_rt_tgsigqueueinfo(UserProc *p, const uint64_t a[6])
+{
+    siginfo_t si;
+    if (get_host_siginfo(p, a[3], &si) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_rt_tgsigqueueinfo, (pid_t)a[0], (pid_t)a[1], (int)a[2], &si));
+}
+
 /* --- Processes and limits --- */
 
 /* struct rusage with 32-bit longs: two old_timeval32 and 14 longs, 72 bytes. */
@@ -1036,6 +1077,8 @@ static int64_t futex_common(UserProc *p, const uint64_t a[6], bool t64)
     if (user_arg_ptr(p, a[0], 4, &uaddr) < 0 || !uaddr) {
         return -EFAULT;
     }
+    /* As the shared row does: no code page may stay read-only under a futex word. */
+    user_mem_unwatch_range_dirty(&p->mem, a[0], 4);
     uint32_t val = (uint32_t)a[2];
     struct timespec ts;
     switch (cmd) {
@@ -1103,6 +1146,8 @@ const UserSyscallRow ppc_sys_rows[] = {
     { USER_NR_pselect6_time64, sys_pselect6_time64, .flags = USER_SYS_BLOCKING },
     { USER_NR_rt_sigtimedwait, sys_rt_sigtimedwait, .flags = USER_SYS_RESTART },
     { USER_NR_rt_sigtimedwait_time64, sys_rt_sigtimedwait_time64, .flags = USER_SYS_RESTART },
+    { USER_NR_rt_sigqueueinfo, sys_rt_sigqueueinfo },
+    { USER_NR_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo },
     { USER_NR_wait4, sys_wait4, .flags = USER_SYS_RESTART },
     { USER_NR_getrusage, sys_getrusage },
     { USER_NR_getrlimit, sys_getrlimit },
