@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install dependencies, build mimic and run every test (unit tests and guest
-# programs under both engines, compared with qemu-riscv64).
+# programs under both engines, compared with qemu-riscv64 and qemu-ppc).
 #
 # Tests whose tools are missing report as skipped in ctest. Since this script installs
 # everything first, a skipped (or otherwise not run) test means a broken set-up, and the

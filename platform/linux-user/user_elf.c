@@ -146,6 +146,12 @@ bool user_elf_load(UserMem *m, const UserArchAbi *abi, const char *name, const u
                     h.elf_class == ELFCLASS64 ? 64 : 32, abi->name, abi->word_size * 8);
         return false;
     }
+    if (h.big_endian != abi->arch->big_endian) {
+        g_set_error(error, USER_ERROR, 0, "'%s': %s-endian %s ELF, but %s is %s-endian", name,
+                    h.big_endian ? "big" : "little", guest_elf_machine_name(h.machine), abi->name,
+                    abi->arch->big_endian ? "big" : "little");
+        return false;
+    }
     if (h.type != ET_EXEC && h.type != ET_DYN) {
         g_set_error(error, USER_ERROR, 0, "'%s': not an executable (ELF type %u)", name, h.type);
         return false;
@@ -372,8 +378,7 @@ GuestAddr user_stack_setup(UserMem *m, const UserArchAbi *abi, int argc, char **
         return 0;
     }
 
-    StackWriter w = { .m = m, .word = abi->word_size, .be = false };
-    w.be = abi->elf_machine == EM_PPC || abi->elf_machine == EM_PPC64;
+    StackWriter w = { .m = m, .word = abi->arch->word_size, .be = abi->arch->big_endian };
     unsigned word = w.word;
 
     /* Like bprm: a NULL word at the very top, then execfn, envp and argv strings. */
@@ -399,9 +404,14 @@ GuestAddr user_stack_setup(UserMem *m, const UserArchAbi *abi, int argc, char **
     GuestAddr random = p;
     memcpy(user_g2h(m, random), info->random16, 16);
 
-    uint64_t auxv[2 * 32];
+    uint64_t auxv[2 * 40];
     unsigned na = 0;
 #define AUX(type, val) do { auxv[na++] = (type); auxv[na++] = (val); } while (0)
+    /* ARCH_DLINFO comes first (arch/powerpc/include/asm/elf.h puts the cache sizes there). */
+    g_assert(abi->n_auxv_arch <= 8);
+    for (unsigned i = 0; i < abi->n_auxv_arch; i++) {
+        AUX(abi->auxv_arch[2 * i], abi->auxv_arch[2 * i + 1]);
+    }
     AUX(AT_HWCAP, abi->hwcap);
     AUX(AT_PAGESZ, USER_PAGE_SIZE);
     AUX(AT_CLKTCK, 100);

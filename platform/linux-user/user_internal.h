@@ -154,6 +154,7 @@ char *user_strdup(const UserMem *m, GuestAddr addr, size_t max, int *err);
 /* --- Per-guest ABI (riscv64/abi.c ...) --- */
 
 typedef struct UserProc UserProc;
+typedef struct UserSyscallRow UserSyscallRow;
 
 /* A guest sigaction, in host form. */
 typedef struct UserSigAction {
@@ -166,6 +167,15 @@ typedef struct UserSigAction {
 #define USER_SIG_DFL 0
 #define USER_SIG_IGN 1
 
+/* sa_flags bits: the same on every port linux-user supports (asm-generic, powerpc). */
+#define USER_SA_NOCLDSTOP 0x00000001
+#define USER_SA_SIGINFO   0x00000004
+#define USER_SA_ONSTACK   0x08000000
+#define USER_SA_RESTART   0x10000000
+#define USER_SA_NODEFER   0x40000000
+#define USER_SA_RESETHAND 0x80000000u
+#define USER_MINSIGSTKSZ  2048
+
 /* Guest siginfo: 128 bytes; for 64-bit asm-generic guests the host siginfo_t layout. */
 typedef struct UserSigInfo {
     uint8_t bytes[128];
@@ -173,6 +183,7 @@ typedef struct UserSigInfo {
 
 typedef struct UserArchAbi {
     const char *name;               /* "riscv64" */
+    const GuestArch *arch;          /* the guest description: word size and byte order */
     uint16_t elf_machine;
     const char *uname_machine;      /* utsname.machine */
     const char *default_sysroot;    /* used when it exists and no -L / MIMIC_LD_PREFIX */
@@ -191,6 +202,27 @@ typedef struct UserArchAbi {
     /* Guest syscall number -> asm-generic number, or NULL when they are the same. */
     const int16_t *nr_to_generic;
     unsigned n_nr;
+    /*
+     * Instead of nr_to_generic, for ABIs whose arguments need more than renumbering:
+     * the generic number of guest syscall nr with a[] rewritten into the generic
+     * argument convention (64-bit values from register pairs, legacy calls as their
+     * *at forms, the guest's flag bits as the host's); -1 when there is none.
+     */
+    int (*map_syscall)(uint64_t nr, uint64_t a[6]);
+    /*
+     * Struct layouts: true when every struct the kernel reads or writes is laid out as
+     * asm-generic 64-bit little-endian, which the x86-64 host shares except where a
+     * handler converts.  Rows flagged USER_SYS_LAYOUT64 are used only then; other ABIs
+     * give their own rows (below) or get ENOSYS for them.
+     */
+    bool layout_generic64;
+    /* Row tables of this ABI (generic numbering), NULL-terminated, tried before the shared ones. */
+    const UserSyscallRow *const *rows;
+    /* ARCH_DLINFO: auxv pairs placed before the common ones; n_auxv_arch pairs. */
+    const uint64_t *auxv_arch;
+    unsigned n_auxv_arch;
+    /* An illegal instruction the kernel emulates for user code (ppc's mfspr PVR): true = done. */
+    bool (*emulate_illegal)(UserProc *p, GuestCpu *cpu);
 
     void (*get_syscall)(const GuestCpu *cpu, uint64_t *nr, uint64_t args[6]);
     void (*set_result)(GuestCpu *cpu, int64_t ret);
@@ -228,6 +260,25 @@ typedef struct UserArchAbi {
 
 const UserArchAbi *user_abi_for_arch(const GuestArch *arch);
 extern const UserArchAbi user_abi_riscv64;
+extern const UserArchAbi user_abi_ppc32;
+
+/* --- Guest-order integers (byte order from the guest description) --- */
+
+static inline void user_put_uint(bool be, uint8_t *dst, unsigned size, uint64_t v)
+{
+    for (unsigned i = 0; i < size; i++) {
+        dst[i] = v >> (be ? 8 * (size - 1 - i) : 8 * i);
+    }
+}
+
+static inline uint64_t user_get_uint(bool be, const uint8_t *src, unsigned size)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++) {
+        v |= (uint64_t)src[i] << (be ? 8 * (size - 1 - i) : 8 * i);
+    }
+    return v;
+}
 
 /* asm-generic 64-bit struct layouts (user_struct.c), shared by 64-bit ports. */
 #define USER_GENERIC64_STAT_SIZE 128
@@ -340,6 +391,37 @@ struct UserProc {
 /* --seed: len bytes from the seeded generator (p->seeded_random must be set). */
 void user_fill_random(UserProc *p, void *buf, size_t len);
 
+static inline bool user_guest_be(const UserProc *p)
+{
+    return p->arch->big_endian;
+}
+
+/* A 32-bit guest value as the kernel passes it to a long argument (compat_long_t). */
+static inline uint64_t user_sext32(uint64_t v)
+{
+    return (uint64_t)(int64_t)(int32_t)(uint32_t)v;
+}
+
+/*
+ * Guest sigset_t of 64 signals: an array of guest words, word 0 holding signals 1..32
+ * (1..64 on 64-bit guests), each in guest byte order.  mask bit n = signal n+1.
+ */
+void user_put_sigset(const UserProc *p, uint8_t *dst, uint64_t mask);
+uint64_t user_get_sigset(const UserProc *p, const uint8_t *src);
+/* A guest integer of size bytes at addr, in guest order; 0 or -EFAULT. */
+int user_write_uint(UserProc *p, GuestAddr addr, unsigned size, uint64_t v);
+int user_read_uint(UserProc *p, GuestAddr addr, unsigned size, uint64_t *v);
+/* The same, straight from/to guest memory; 0 or -EFAULT. */
+int user_read_sigset(UserProc *p, GuestAddr addr, uint64_t *mask);
+int user_write_sigset(UserProc *p, GuestAddr addr, uint64_t mask);
+
+/*
+ * A host siginfo_t as the guest sees it: the same bytes for layout_generic64 ABIs, else
+ * signo/errno/code and the first three ints of the union (pid, uid, status or value)
+ * moved to the guest's offsets and byte order.  Async-signal-safe.
+ */
+void user_siginfo_from_host(const UserProc *p, UserSigInfo *dst, const siginfo_t *si);
+
 /* The process of this host process (there is only one; the signal handlers need it). */
 extern UserProc *user_proc;
 
@@ -360,6 +442,12 @@ typedef int64_t (*UserSyscallFn)(UserProc *p, const uint64_t a[6]);
 /* Row flags. */
 #define USER_SYS_RESTART   (1u << 0)    /* restart after a SA_RESTART handler (-EINTR); may block */
 #define USER_SYS_BLOCKING  (1u << 1)    /* may block: a signal interrupts it (-EINTR) */
+/*
+ * The kernel reads or writes structs (or integers through pointers) in the host's
+ * layout, which is the guest's only for UserArchAbi.layout_generic64 ABIs.  Others use
+ * their own row for this syscall or get ENOSYS.
+ */
+#define USER_SYS_LAYOUT64  (1u << 2)
 
 /*
  * A table row.  Either fn, or a pass-through: the host syscall host_nr with the
@@ -371,13 +459,13 @@ typedef int64_t (*UserSyscallFn)(UserProc *p, const uint64_t a[6]);
  *   s  path (sysroot redirection for absolute paths)
  *   c  C string, no redirection
  */
-typedef struct UserSyscallRow {
+struct UserSyscallRow {
     int nr;
     UserSyscallFn fn;
     long host_nr;
     const char *args;
     uint32_t flags;
-} UserSyscallRow;
+};
 
 extern const UserSyscallRow user_sys_file_rows[];
 extern const UserSyscallRow user_sys_mem_rows[];
@@ -457,6 +545,8 @@ void user_signal_set_mask(UserProc *p, uint64_t mask);
 /* rt_sigsuspend-style temporary mask: switch now, restore after delivery or at once if none. */
 void user_signal_temp_mask(UserProc *p, uint64_t mask);
 void user_signal_temp_mask_done(UserProc *p);
+/* rt_sigtimedwait with the timeout in host form (NULL: none); the rows read it per ABI. */
+int64_t user_sigtimedwait(UserProc *p, const uint64_t a[6], const struct timespec *ts);
 /* Terminate the host process with sig as default action (core dumps disabled). */
 G_NORETURN void user_signal_die(int sig);
 bool user_signal_on_altstack(const UserProc *p, GuestAddr sp);

@@ -33,7 +33,7 @@ static __thread volatile sig_atomic_t fault_was_bus;
 
 const UserArchAbi *user_abi_for_arch(const GuestArch *arch)
 {
-    static const UserArchAbi *const abis[] = { &user_abi_riscv64 };
+    static const UserArchAbi *const abis[] = { &user_abi_riscv64, &user_abi_ppc32 };
     for (size_t i = 0; i < G_N_ELEMENTS(abis); i++) {
         if (abis[i]->elf_machine == arch->elf_machine && abis[i]->word_size == arch->word_size) {
             return abis[i];
@@ -127,7 +127,7 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_)
     if (si->si_code <= 0) {
         /* Sent by kill/tgkill/sigqueue, not a fault: an ordinary guest signal. */
         if (t != NULL) {
-            memcpy(t->sig.info[sig].bytes, si, sizeof(t->sig.info[sig].bytes));
+            user_siginfo_from_host(t->proc, &t->sig.info[sig], si);
             __atomic_fetch_or(&t->sig.pending, (uint64_t)1 << (sig - 1), __ATOMIC_SEQ_CST);
             __atomic_fetch_or(&t->cpu->exit_request, GUEST_REQ_SIGNAL, __ATOMIC_SEQ_CST);
             user_safe_syscall_rewind(uc);
@@ -212,6 +212,11 @@ G_NORETURN void user_loop(UserProc *p, UserThread *t)
             user_syscall(p);     /* exit and exit_group end the thread there */
             break;
         case GUEST_EXIT_ILLEGAL:
+            if (p->abi->emulate_illegal && p->abi->emulate_illegal(p, cpu)) {
+                break;
+            }
+            user_signal_raise_sync(p, SIGILL, ILL_ILLOPC, cpu->pc);
+            break;
         case GUEST_EXIT_EXCEPTION:
         case GUEST_EXIT_HALT:
             /* wfi and other privileged instructions are illegal in user mode. */

@@ -46,13 +46,6 @@
                   SIGBIT(SIGBUS) | SIGBIT(SIGFPE) | SIGBIT(SIGSEGV) | SIGBIT(SIGXCPU) | \
                   SIGBIT(SIGXFSZ) | SIGBIT(SIGSYS))
 
-#define USER_SA_NOCLDSTOP 0x00000001
-#define USER_SA_SIGINFO   0x00000004
-#define USER_SA_ONSTACK   0x08000000
-#define USER_SA_RESTART   0x10000000
-#define USER_SA_NODEFER   0x40000000
-#define USER_SA_RESETHAND 0x80000000u
-#define USER_MINSIGSTKSZ  2048
 #ifndef SS_AUTODISARM
 #define SS_AUTODISARM (1u << 31)
 #endif
@@ -131,7 +124,7 @@ static void host_queue_handler(int sig, siginfo_t *si, void *uc_)
         host_sigaction(sig, HOST_SIG_DFL, 0);
         return;
     }
-    memcpy(t->sig.info[sig].bytes, si, sizeof(t->sig.info[sig].bytes));
+    user_siginfo_from_host(t->proc, &t->sig.info[sig], si);
     __atomic_fetch_or(&t->sig.pending, SIGBIT(sig), __ATOMIC_SEQ_CST);
     if (t->cpu) {
         __atomic_fetch_or(&t->cpu->exit_request, GUEST_REQ_SIGNAL, __ATOMIC_SEQ_CST);
@@ -276,13 +269,14 @@ void user_signal_raise_sync(UserProc *p, int sig, int code, GuestAddr addr)
     UserSignals *s = &user_self->sig;
     UserSigInfo *si = &s->info[sig];
     memset(si, 0, sizeof(*si));
-    int32_t hdr[3] = { sig, 0, code };
-    memcpy(si->bytes, hdr, sizeof(hdr));
+    /* si_signo, si_errno, si_code, then si_addr at the union (after padding on 64-bit). */
+    bool be = user_guest_be(p);
+    user_put_uint(be, si->bytes, 4, (uint32_t)sig);
+    user_put_uint(be, si->bytes + 8, 4, (uint32_t)code);
     if (p->abi->word_size == 8) {
-        memcpy(si->bytes + 16, &addr, 8);
+        user_put_uint(be, si->bytes + 16, 8, addr);
     } else {
-        uint32_t a32 = addr;
-        memcpy(si->bytes + 12, &a32, 4);
+        user_put_uint(be, si->bytes + 12, 4, addr);
     }
     s->sync_pending |= SIGBIT(sig);
 }
@@ -462,7 +456,7 @@ static int64_t sys_rt_sigprocmask(UserProc *p, const uint64_t a[6])
         return -EINVAL;
     }
     uint64_t old = user_self->sig.blocked, set = 0;
-    if (a[1] && user_copy_from(&p->mem, &set, a[1], 8) < 0) {
+    if (a[1] && user_read_sigset(p, a[1], &set) < 0) {
         return -EFAULT;
     }
     if (a[1]) {
@@ -482,7 +476,7 @@ static int64_t sys_rt_sigprocmask(UserProc *p, const uint64_t a[6])
         }
         user_signal_set_mask(p, mask);
     }
-    if (a[2] && user_copy_to(&p->mem, a[2], &old, 8) < 0) {
+    if (a[2] && user_write_sigset(p, a[2], old) < 0) {
         return -EFAULT;
     }
     return 0;
@@ -496,29 +490,30 @@ static int64_t sys_rt_sigreturn(UserProc *p, const uint64_t a[6])
     return USER_SYSRET_NORETURN;
 }
 
+/* stack_t: ss_sp (word), ss_flags (int), ss_size (word), in guest order and word size. */
 static int64_t sys_sigaltstack(UserProc *p, const uint64_t a[6])
 {
+    unsigned w = p->abi->word_size;
+    bool be = user_guest_be(p);
+    size_t size = 3 * w;
     uint8_t old[24], ss[24];
     GuestAddr sp = p->abi->get_sp(user_self->cpu);
     bool on = user_signal_on_altstack(p, sp);
     memset(old, 0, sizeof(old));
-    uint64_t osp = user_self->sig.altstack_sp, osize = user_self->sig.altstack_size;
     int32_t oflags = on ? SS_ONSTACK : user_self->sig.altstack_flags;
-    memcpy(old, &osp, 8);
-    memcpy(old + 8, &oflags, 4);
-    memcpy(old + 16, &osize, 8);
+    user_put_uint(be, old, w, user_self->sig.altstack_sp);
+    user_put_uint(be, old + w, 4, (uint32_t)oflags);
+    user_put_uint(be, old + 2 * w, w, user_self->sig.altstack_size);
     if (a[0]) {
-        if (user_copy_from(&p->mem, ss, a[0], sizeof(ss)) < 0) {
+        if (user_copy_from(&p->mem, ss, a[0], size) < 0) {
             return -EFAULT;
         }
         if (on) {
             return -EPERM;
         }
-        uint64_t nsp, nsize;
-        int32_t nflags;
-        memcpy(&nsp, ss, 8);
-        memcpy(&nflags, ss + 8, 4);
-        memcpy(&nsize, ss + 16, 8);
+        uint64_t nsp = user_get_uint(be, ss, w);
+        int32_t nflags = (int32_t)user_get_uint(be, ss + w, 4);
+        uint64_t nsize = user_get_uint(be, ss + 2 * w, w);
         int mode = nflags & ~SS_AUTODISARM;
         if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0) {
             return -EINVAL;
@@ -536,7 +531,7 @@ static int64_t sys_sigaltstack(UserProc *p, const uint64_t a[6])
             user_self->sig.altstack_flags = nflags & SS_AUTODISARM;
         }
     }
-    if (a[1] && user_copy_to(&p->mem, a[1], old, sizeof(old)) < 0) {
+    if (a[1] && user_copy_to(&p->mem, a[1], old, size) < 0) {
         return -EFAULT;
     }
     return 0;
@@ -550,7 +545,9 @@ static int64_t sys_rt_sigpending(UserProc *p, const uint64_t a[6])
     uint64_t host = 0;
     syscall(SYS_rt_sigpending, &host, 8);
     uint64_t set = (user_self->sig.pending | host) & user_self->sig.blocked;
-    return user_copy_to(&p->mem, a[0], &set, a[1]) < 0 ? -EFAULT : 0;
+    uint8_t buf[8];
+    user_put_sigset(p, buf, set);
+    return user_copy_to(&p->mem, a[0], buf, a[1]) < 0 ? -EFAULT : 0;
 }
 
 static int64_t sys_rt_sigsuspend(UserProc *p, const uint64_t a[6])
@@ -559,7 +556,7 @@ static int64_t sys_rt_sigsuspend(UserProc *p, const uint64_t a[6])
     if (a[1] != 8) {
         return -EINVAL;
     }
-    if (user_copy_from(&p->mem, &mask, a[0], 8) < 0) {
+    if (user_read_sigset(p, a[0], &mask) < 0) {
         return -EFAULT;
     }
     mask &= ~UNBLOCKABLE;
@@ -575,13 +572,17 @@ static int64_t sys_rt_sigsuspend(UserProc *p, const uint64_t a[6])
     return -EINTR;
 }
 
-static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
+/*
+ * rt_sigtimedwait(set, info, timeout, sigsetsize) with the timeout already read (NULL:
+ * none); the ABI's row reads it in its own layout.  siginfo goes out in guest layout.
+ */
+int64_t user_sigtimedwait(UserProc *p, const uint64_t a[6], const struct timespec *ts)
 {
     uint64_t set;
     if (a[3] != 8) {
         return -EINVAL;
     }
-    if (user_copy_from(&p->mem, &set, a[0], 8) < 0) {
+    if (user_read_sigset(p, a[0], &set) < 0) {
         return -EFAULT;
     }
     set &= ~UNBLOCKABLE;
@@ -594,24 +595,40 @@ static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
         }
         return sig;
     }
-    void *ts = NULL;
-    if (a[2]) {
-        if (!user_mem_in_range(&p->mem, a[2], 16)) {
-            return -EFAULT;
-        }
-        ts = user_g2h(&p->mem, a[2]);
-    }
     uint64_t hs = set;
     siginfo_t si;
+    struct timespec hts;
+    if (ts) {
+        hts = *ts;
+    }
     /* The waited-for signals are blocked; any other one interrupts the wait. */
-    int64_t r = user_safe_syscall6(p, SYS_rt_sigtimedwait, &hs, &si, ts, 8, 0, 0);
+    int64_t r = user_safe_syscall6(p, SYS_rt_sigtimedwait, &hs, &si, ts ? &hts : NULL, 8, 0, 0);
     if (r < 0) {
         return r;
     }
-    if (a[1] && user_copy_to(&p->mem, a[1], &si, 128) < 0) {
-        return -EFAULT;
+    if (a[1]) {
+        UserSigInfo gi;
+        user_siginfo_from_host(p, &gi, &si);
+        if (user_copy_to(&p->mem, a[1], gi.bytes, 128) < 0) {
+            return -EFAULT;
+        }
     }
     return r;
+}
+
+/* The asm-generic 64-bit form: struct __kernel_timespec, two 64-bit words. */
+static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
+{
+    struct timespec ts;
+    if (a[2]) {
+        uint64_t sec, nsec;
+        if (user_read_uint(p, a[2], 8, &sec) < 0 || user_read_uint(p, a[2] + 8, 8, &nsec) < 0) {
+            return -EFAULT;
+        }
+        ts.tv_sec = (time_t)sec;
+        ts.tv_nsec = (long)nsec;
+    }
+    return user_sigtimedwait(p, a, a[2] ? &ts : NULL);
 }
 
 static int64_t sys_kill_like(UserProc *p, long host_nr, const uint64_t a[6], int nargs)
@@ -646,12 +663,12 @@ const UserSyscallRow user_sys_signal_rows[] = {
     { USER_NR_sigaltstack, sys_sigaltstack },
     { USER_NR_rt_sigpending, sys_rt_sigpending },
     { USER_NR_rt_sigsuspend, sys_rt_sigsuspend },
-    { USER_NR_rt_sigtimedwait, sys_rt_sigtimedwait, .flags = USER_SYS_RESTART },
+    { USER_NR_rt_sigtimedwait, sys_rt_sigtimedwait, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
     { USER_NR_kill, sys_kill },
     { USER_NR_tkill, sys_tkill },
     { USER_NR_tgkill, sys_tgkill },
     /* siginfo_t has the same layout: a pass-through is exact. */
-    { USER_NR_rt_sigqueueinfo, NULL, SYS_rt_sigqueueinfo, "iip" },
-    { USER_NR_rt_tgsigqueueinfo, NULL, SYS_rt_tgsigqueueinfo, "iiip" },
+    { USER_NR_rt_sigqueueinfo, NULL, SYS_rt_sigqueueinfo, "iip", USER_SYS_LAYOUT64 },
+    { USER_NR_rt_tgsigqueueinfo, NULL, SYS_rt_tgsigqueueinfo, "iiip", USER_SYS_LAYOUT64 },
     { -1 },
 };

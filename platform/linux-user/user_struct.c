@@ -11,6 +11,7 @@
  * Different: stat (x86-64 has its own 144-byte layout), sigaction (x86-64 has
  * sa_restorer, riscv64 has not), epoll_event (packed on x86-64 only).
  */
+#include <errno.h>
 #include <string.h>
 
 #include "platform/linux-user/user_internal.h"
@@ -80,4 +81,89 @@ void user_put_sigaction_generic64(uint8_t *dst, const UserSigAction *act)
     put64(dst, 0, act->handler);
     put64(dst, 8, act->flags);
     put64(dst, 16, act->mask);
+}
+
+/*
+ * sigset_t (include/uapi/asm-generic/signal.h, arch/powerpc/include/uapi/asm/signal.h):
+ * unsigned long sig[64 / bits-per-long], so a 32-bit guest stores signals 1..32 in its
+ * first word and 33..64 in its second, each in guest byte order.
+ */
+void user_put_sigset(const UserProc *p, uint8_t *dst, uint64_t mask)
+{
+    unsigned w = p->abi->word_size;
+    bool be = user_guest_be(p);
+    if (w == 8) {
+        user_put_uint(be, dst, 8, mask);
+    } else {
+        user_put_uint(be, dst, 4, (uint32_t)mask);
+        user_put_uint(be, dst + 4, 4, mask >> 32);
+    }
+}
+
+uint64_t user_get_sigset(const UserProc *p, const uint8_t *src)
+{
+    bool be = user_guest_be(p);
+    if (p->abi->word_size == 8) {
+        return user_get_uint(be, src, 8);
+    }
+    return user_get_uint(be, src, 4) | user_get_uint(be, src + 4, 4) << 32;
+}
+
+int user_read_sigset(UserProc *p, GuestAddr addr, uint64_t *mask)
+{
+    uint8_t buf[8];
+    if (user_copy_from(&p->mem, buf, addr, 8) < 0) {
+        return -EFAULT;
+    }
+    *mask = user_get_sigset(p, buf);
+    return 0;
+}
+
+int user_write_sigset(UserProc *p, GuestAddr addr, uint64_t mask)
+{
+    uint8_t buf[8];
+    user_put_sigset(p, buf, mask);
+    return user_copy_to(&p->mem, addr, buf, 8) < 0 ? -EFAULT : 0;
+}
+
+/*
+ * siginfo_t (include/uapi/asm-generic/siginfo.h): three ints, then the union, which
+ * starts at offset 16 on 64-bit ports (x86-64 included) and 12 on 32-bit ones.
+ */
+void user_siginfo_from_host(const UserProc *p, UserSigInfo *dst, const siginfo_t *si)
+{
+    const uint8_t *src = (const uint8_t *)si;
+    if (p->abi->layout_generic64) {
+        memcpy(dst->bytes, src, sizeof(dst->bytes));
+        return;
+    }
+    bool be = user_guest_be(p);
+    unsigned u = p->abi->word_size == 8 ? 16 : 12;
+    memset(dst->bytes, 0, sizeof(dst->bytes));
+    for (unsigned i = 0; i < 3; i++) {
+        uint32_t v;
+        memcpy(&v, src + 4 * i, 4);
+        user_put_uint(be, dst->bytes + 4 * i, 4, v);
+        memcpy(&v, src + 16 + 4 * i, 4);
+        user_put_uint(be, dst->bytes + u + 4 * i, 4, v);
+    }
+}
+
+int user_write_uint(UserProc *p, GuestAddr addr, unsigned size, uint64_t v)
+{
+    uint8_t buf[8];
+    g_assert(size <= sizeof(buf));
+    user_put_uint(user_guest_be(p), buf, size, v);
+    return user_copy_to(&p->mem, addr, buf, size) < 0 ? -EFAULT : 0;
+}
+
+int user_read_uint(UserProc *p, GuestAddr addr, unsigned size, uint64_t *v)
+{
+    uint8_t buf[8];
+    g_assert(size <= sizeof(buf));
+    if (user_copy_from(&p->mem, buf, addr, size) < 0) {
+        return -EFAULT;
+    }
+    *v = user_get_uint(user_guest_be(p), buf, size);
+    return 0;
 }

@@ -107,22 +107,11 @@ static int64_t get_iovec(UserProc *p, GuestAddr addr, uint64_t cnt, bool kernel_
     struct iovec *iov = g_new0(struct iovec, cnt ? cnt : 1);
     for (uint64_t i = 0; i < cnt; i++) {
         uint64_t base = 0, len = 0;
-        if (w == 8) {
-            uint64_t pair[2];
-            if (user_copy_from(&p->mem, pair, addr + 16 * i, 16) < 0) {
-                g_free(iov);
-                return -EFAULT;
-            }
-            base = pair[0];
-            len = pair[1];
-        } else {
-            uint32_t pair[2];
-            if (user_copy_from(&p->mem, pair, addr + 8 * i, 8) < 0) {
-                g_free(iov);
-                return -EFAULT;
-            }
-            base = pair[0];
-            len = pair[1];
+        /* struct iovec: two guest words in guest byte order. */
+        if (user_read_uint(p, addr + 2 * w * i, w, &base) < 0 ||
+            user_read_uint(p, addr + 2 * w * i + w, w, &len) < 0) {
+            g_free(iov);
+            return -EFAULT;
         }
         void *h;
         int r = kernel_writes ? user_arg_wbuf(p, base, len, &h) : user_arg_ptr(p, base, len, &h);
@@ -346,7 +335,24 @@ static int64_t sys_pselect6(UserProc *p, const uint64_t a[6])
     return r;
 }
 
-/* --- epoll: struct epoll_event is packed on x86-64 (12 bytes), 16 bytes on riscv64 --- */
+/*
+ * --- epoll: struct epoll_event {u32 events; u64 data} is packed on x86-64 (12 bytes),
+ * 16 bytes elsewhere, in guest byte order ---
+ */
+
+static void get_epoll_event(const UserProc *p, const uint8_t *g, struct epoll_event *ev)
+{
+    bool be = user_guest_be(p);
+    ev->events = (uint32_t)user_get_uint(be, g, 4);
+    ev->data.u64 = user_get_uint(be, g + (p->abi->epoll_packed ? 4 : 8), 8);
+}
+
+static void put_epoll_event(const UserProc *p, uint8_t *g, const struct epoll_event *ev)
+{
+    bool be = user_guest_be(p);
+    user_put_uint(be, g, 4, ev->events);
+    user_put_uint(be, g + (p->abi->epoll_packed ? 4 : 8), 8, ev->data.u64);
+}
 
 static int64_t sys_epoll_ctl(UserProc *p, const uint64_t a[6])
 {
@@ -357,8 +363,7 @@ static int64_t sys_epoll_ctl(UserProc *p, const uint64_t a[6])
         if (user_copy_from(&p->mem, g, a[3], p->abi->epoll_packed ? 12 : 16) < 0) {
             return -EFAULT;
         }
-        memcpy(&ev.events, g, 4);
-        memcpy(&ev.data.u64, g + (p->abi->epoll_packed ? 4 : 8), 8);
+        get_epoll_event(p, g, &ev);
         evp = &ev;
     }
     return user_ret(epoll_ctl((int)a[0], (int)a[1], (int)a[2], evp));
@@ -381,10 +386,13 @@ static int64_t sys_epoll_pwait(UserProc *p, const uint64_t a[6])
     bool with_mask = false;
     if (a[4]) {
         uint64_t mask;
-        int64_t r = read_sigmask(p, a[4], a[5], &mask);
-        if (r < 0) {
+        if (a[5] != 8) {
             g_free(ev);
-            return r;
+            return -EINVAL;
+        }
+        if (user_read_sigset(p, a[4], &mask) < 0) {
+            g_free(ev);
+            return -EFAULT;
         }
         user_signal_temp_mask(p, mask);
         with_mask = true;
@@ -396,8 +404,7 @@ static int64_t sys_epoll_pwait(UserProc *p, const uint64_t a[6])
     }
     for (int64_t i = 0; i < r; i++) {
         uint8_t g[16] = { 0 };
-        memcpy(g, &ev[i].events, 4);
-        memcpy(g + (p->abi->epoll_packed ? 4 : 8), &ev[i].data.u64, 8);
+        put_epoll_event(p, g, &ev[i]);
         user_copy_to(&p->mem, a[1] + i * gsize, g, gsize);
     }
     g_free(ev);
@@ -422,9 +429,9 @@ const UserSyscallRow user_sys_file_rows[] = {
     { USER_NR_fstat, sys_fstat },
     { USER_NR_newfstatat, sys_newfstatat },
     /* struct statx is arch-independent. */
-    { USER_NR_statx, NULL, SYS_statx, "isiip" },
-    { USER_NR_statfs, NULL, SYS_statfs, "sp" },
-    { USER_NR_fstatfs, NULL, SYS_fstatfs, "ip" },
+    { USER_NR_statx, NULL, SYS_statx, "isiip", USER_SYS_LAYOUT64 },
+    { USER_NR_statfs, NULL, SYS_statfs, "sp", USER_SYS_LAYOUT64 },
+    { USER_NR_fstatfs, NULL, SYS_fstatfs, "ip", USER_SYS_LAYOUT64 },
     { USER_NR_faccessat, NULL, SYS_faccessat, "isi" },
     { USER_NR_faccessat2, NULL, SYS_faccessat2, "isii" },
     { USER_NR_readlinkat, sys_readlinkat },
@@ -452,30 +459,30 @@ const UserSyscallRow user_sys_file_rows[] = {
     { USER_NR_fchmodat, NULL, SYS_fchmodat, "isi" },
     { USER_NR_fchown, NULL, SYS_fchown, "iii" },
     { USER_NR_fchownat, NULL, SYS_fchownat, "isiii" },
-    { USER_NR_utimensat, NULL, SYS_utimensat, "ispi" },
+    { USER_NR_utimensat, NULL, SYS_utimensat, "ispi", USER_SYS_LAYOUT64 },
     { USER_NR_umask, NULL, SYS_umask, "i" },
     { USER_NR_flock, NULL, SYS_flock, "ii", USER_SYS_RESTART },
-    { USER_NR_fcntl, sys_fcntl, .flags = USER_SYS_RESTART },
-    { USER_NR_ioctl, sys_ioctl, .flags = USER_SYS_RESTART },
+    { USER_NR_fcntl, sys_fcntl, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
+    { USER_NR_ioctl, sys_ioctl, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
     { USER_NR_dup, NULL, SYS_dup, "i" },
     { USER_NR_dup3, NULL, SYS_dup3, "iii" },
-    { USER_NR_pipe2, NULL, SYS_pipe2, "pi" },
+    { USER_NR_pipe2, NULL, SYS_pipe2, "pi", USER_SYS_LAYOUT64 },
     /* struct linux_dirent64 is arch-independent. */
-    { USER_NR_getdents64, NULL, SYS_getdents64, "iwi" },
-    { USER_NR_sendfile, NULL, SYS_sendfile, "iipi", USER_SYS_BLOCKING },
-    { USER_NR_copy_file_range, NULL, SYS_copy_file_range, "ipipii", USER_SYS_BLOCKING },
-    { USER_NR_splice, NULL, SYS_splice, "ipipii", USER_SYS_BLOCKING },
+    { USER_NR_getdents64, NULL, SYS_getdents64, "iwi", USER_SYS_LAYOUT64 },
+    { USER_NR_sendfile, NULL, SYS_sendfile, "iipi", USER_SYS_BLOCKING | USER_SYS_LAYOUT64 },
+    { USER_NR_copy_file_range, NULL, SYS_copy_file_range, "ipipii", USER_SYS_BLOCKING | USER_SYS_LAYOUT64 },
+    { USER_NR_splice, NULL, SYS_splice, "ipipii", USER_SYS_BLOCKING | USER_SYS_LAYOUT64 },
     { USER_NR_tee, NULL, SYS_tee, "iiii", USER_SYS_BLOCKING },
-    { USER_NR_ppoll, sys_ppoll, .flags = USER_SYS_BLOCKING },
-    { USER_NR_pselect6, sys_pselect6, .flags = USER_SYS_BLOCKING },
+    { USER_NR_ppoll, sys_ppoll, .flags = USER_SYS_LAYOUT64 | USER_SYS_BLOCKING },
+    { USER_NR_pselect6, sys_pselect6, .flags = USER_SYS_LAYOUT64 | USER_SYS_BLOCKING },
     { USER_NR_epoll_create1, NULL, SYS_epoll_create1, "i" },
     { USER_NR_epoll_ctl, sys_epoll_ctl },
     { USER_NR_epoll_pwait, sys_epoll_pwait, .flags = USER_SYS_BLOCKING },
     { USER_NR_eventfd2, NULL, SYS_eventfd2, "ii" },
     { USER_NR_timerfd_create, NULL, SYS_timerfd_create, "ii" },
-    { USER_NR_timerfd_settime, NULL, SYS_timerfd_settime, "iipp" },
-    { USER_NR_timerfd_gettime, NULL, SYS_timerfd_gettime, "ip" },
-    { USER_NR_signalfd4, NULL, SYS_signalfd4, "ipii" },
+    { USER_NR_timerfd_settime, NULL, SYS_timerfd_settime, "iipp", USER_SYS_LAYOUT64 },
+    { USER_NR_timerfd_gettime, NULL, SYS_timerfd_gettime, "ip", USER_SYS_LAYOUT64 },
+    { USER_NR_signalfd4, NULL, SYS_signalfd4, "ipii", USER_SYS_LAYOUT64 },
     { USER_NR_inotify_init1, NULL, SYS_inotify_init1, "i" },
     { USER_NR_inotify_add_watch, NULL, SYS_inotify_add_watch, "isi" },
     { USER_NR_inotify_rm_watch, NULL, SYS_inotify_rm_watch, "ii" },

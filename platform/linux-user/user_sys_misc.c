@@ -118,12 +118,10 @@ static int64_t sys_prctl(UserProc *p, const uint64_t a[6])
         if (prctl(option, &v, 0, 0, 0) < 0) {
             return user_errno();
         }
-        return user_copy_to(&p->mem, a[1], &v, sizeof(v)) < 0 ? -EFAULT : 0;
+        return user_write_uint(p, a[1], 4, (uint32_t)v);
     }
-    case PR_GET_TID_ADDRESS: {
-        uint64_t v = user_self->clear_child_tid;
-        return user_copy_to(&p->mem, a[1], &v, p->abi->word_size) < 0 ? -EFAULT : 0;
-    }
+    case PR_GET_TID_ADDRESS:
+        return user_write_uint(p, a[1], p->abi->word_size, user_self->clear_child_tid);
     case PR_SET_PDEATHSIG:
     case PR_GET_DUMPABLE:
     case PR_SET_DUMPABLE:
@@ -174,26 +172,26 @@ const UserSyscallRow user_sys_misc_rows[] = {
     { USER_NR_uname, sys_uname },
     { USER_NR_sethostname, NULL, SYS_sethostname, "ri" },
     { USER_NR_setdomainname, NULL, SYS_setdomainname, "ri" },
-    { USER_NR_sysinfo, NULL, SYS_sysinfo, "p" },
-    { USER_NR_clock_gettime, NULL, SYS_clock_gettime, "ip" },
-    { USER_NR_clock_settime, NULL, SYS_clock_settime, "ip" },
-    { USER_NR_clock_getres, NULL, SYS_clock_getres, "ip" },
-    { USER_NR_clock_nanosleep, NULL, SYS_clock_nanosleep, "iipp", USER_SYS_BLOCKING },
-    { USER_NR_nanosleep, NULL, SYS_nanosleep, "pp", USER_SYS_BLOCKING },
-    { USER_NR_gettimeofday, NULL, SYS_gettimeofday, "pp" },
-    { USER_NR_settimeofday, NULL, SYS_settimeofday, "pp" },
-    { USER_NR_adjtimex, NULL, SYS_adjtimex, "p" },
-    { USER_NR_clock_adjtime, NULL, SYS_clock_adjtime, "ip" },
-    { USER_NR_getitimer, NULL, SYS_getitimer, "ip" },
-    { USER_NR_setitimer, NULL, SYS_setitimer, "ipp" },
+    { USER_NR_sysinfo, NULL, SYS_sysinfo, "p", USER_SYS_LAYOUT64 },
+    { USER_NR_clock_gettime, NULL, SYS_clock_gettime, "ip", USER_SYS_LAYOUT64 },
+    { USER_NR_clock_settime, NULL, SYS_clock_settime, "ip", USER_SYS_LAYOUT64 },
+    { USER_NR_clock_getres, NULL, SYS_clock_getres, "ip", USER_SYS_LAYOUT64 },
+    { USER_NR_clock_nanosleep, NULL, SYS_clock_nanosleep, "iipp", USER_SYS_BLOCKING | USER_SYS_LAYOUT64 },
+    { USER_NR_nanosleep, NULL, SYS_nanosleep, "pp", USER_SYS_BLOCKING | USER_SYS_LAYOUT64 },
+    { USER_NR_gettimeofday, NULL, SYS_gettimeofday, "pp", USER_SYS_LAYOUT64 },
+    { USER_NR_settimeofday, NULL, SYS_settimeofday, "pp", USER_SYS_LAYOUT64 },
+    { USER_NR_adjtimex, NULL, SYS_adjtimex, "p", USER_SYS_LAYOUT64 },
+    { USER_NR_clock_adjtime, NULL, SYS_clock_adjtime, "ip", USER_SYS_LAYOUT64 },
+    { USER_NR_getitimer, NULL, SYS_getitimer, "ip", USER_SYS_LAYOUT64 },
+    { USER_NR_setitimer, NULL, SYS_setitimer, "ipp", USER_SYS_LAYOUT64 },
     /* struct sigevent and itimerspec have the same layout (sigev_value is opaque). */
-    { USER_NR_timer_create, NULL, SYS_timer_create, "ipp" },
-    { USER_NR_timer_settime, NULL, SYS_timer_settime, "iipp" },
-    { USER_NR_timer_gettime, NULL, SYS_timer_gettime, "ip" },
+    { USER_NR_timer_create, NULL, SYS_timer_create, "ipp", USER_SYS_LAYOUT64 },
+    { USER_NR_timer_settime, NULL, SYS_timer_settime, "iipp", USER_SYS_LAYOUT64 },
+    { USER_NR_timer_gettime, NULL, SYS_timer_gettime, "ip", USER_SYS_LAYOUT64 },
     { USER_NR_timer_getoverrun, NULL, SYS_timer_getoverrun, "i" },
     { USER_NR_timer_delete, NULL, SYS_timer_delete, "i" },
     { USER_NR_getrandom, sys_getrandom },
-    { USER_NR_futex, sys_futex, .flags = USER_SYS_RESTART },
+    { USER_NR_futex, sys_futex, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
     { USER_NR_prctl, sys_prctl },
     /* Every guest thread is a host thread of this process: the host's barrier is the guest's. */
     { USER_NR_membarrier, NULL, SYS_membarrier, "iii" },

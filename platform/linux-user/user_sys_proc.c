@@ -71,10 +71,10 @@ static int64_t do_fork(UserProc *p, uint64_t flags, GuestAddr newsp, GuestAddr p
     if (pid == 0) {
         pid_t tid = gettid();
         if (flags & CLONE_CHILD_SETTID) {
-            user_copy_to(&p->mem, ctid, &tid, 4);
+            user_write_uint(p, ctid, 4, (uint32_t)tid);
         }
         if (flags & CLONE_PARENT_SETTID) {
-            user_copy_to(&p->mem, ptid, &tid, 4);
+            user_write_uint(p, ptid, 4, (uint32_t)tid);
         }
         if (flags & CLONE_CHILD_CLEARTID) {
             user_self->clear_child_tid = ctid;
@@ -83,8 +83,7 @@ static int64_t do_fork(UserProc *p, uint64_t flags, GuestAddr newsp, GuestAddr p
         return 0;
     }
     if (flags & CLONE_PARENT_SETTID) {
-        int32_t v = pid;
-        user_copy_to(&p->mem, ptid, &v, 4);
+        user_write_uint(p, ptid, 4, (uint32_t)pid);
     }
     return pid;
 }
@@ -104,8 +103,11 @@ static int64_t sys_clone3(UserProc *p, const uint64_t a[6])
     if (a[1] < 64 || a[1] > 4096) {
         return -EINVAL;
     }
-    if (user_copy_from(&p->mem, ca, a[0], sizeof(ca)) < 0) {
-        return -EFAULT;
+    /* Every field is a __u64 in guest byte order, whatever the word size. */
+    for (int i = 0; i < 8; i++) {
+        if (user_read_uint(p, a[0] + 8 * i, 8, &ca[i]) < 0) {
+            return -EFAULT;
+        }
     }
     if (ca[0] & CLONE_PIDFD) {
         return -EINVAL;
@@ -129,7 +131,7 @@ static char **get_strv(UserProc *p, GuestAddr addr, int *err)
             *err = -E2BIG;
             goto fail;
         }
-        if (user_copy_from(&p->mem, &ptr, addr + (uint64_t)i * w, w) < 0) {
+        if (user_read_uint(p, addr + (uint64_t)i * w, w, &ptr) < 0) {
             *err = -EFAULT;
             goto fail;
         }
@@ -224,8 +226,8 @@ const UserSyscallRow user_sys_proc_rows[] = {
     { USER_NR_clone3, sys_clone3 },
     { USER_NR_execve, sys_execve },
     /* status int, struct rusage and siginfo have the same layout. */
-    { USER_NR_wait4, NULL, SYS_wait4, "ipip", USER_SYS_RESTART },
-    { USER_NR_waitid, NULL, SYS_waitid, "iipip", USER_SYS_RESTART },
+    { USER_NR_wait4, NULL, SYS_wait4, "ipip", USER_SYS_RESTART | USER_SYS_LAYOUT64 },
+    { USER_NR_waitid, NULL, SYS_waitid, "iipip", USER_SYS_RESTART | USER_SYS_LAYOUT64 },
     { USER_NR_rseq, sys_enosys_quiet },
     { USER_NR_getpid, NULL, SYS_getpid, "" },
     { USER_NR_getppid, NULL, SYS_getppid, "" },
@@ -234,10 +236,10 @@ const UserSyscallRow user_sys_proc_rows[] = {
     { USER_NR_geteuid, NULL, SYS_geteuid, "" },
     { USER_NR_getgid, NULL, SYS_getgid, "" },
     { USER_NR_getegid, NULL, SYS_getegid, "" },
-    { USER_NR_getresuid, NULL, SYS_getresuid, "ppp" },
-    { USER_NR_getresgid, NULL, SYS_getresgid, "ppp" },
-    { USER_NR_getgroups, sys_getgroups },
-    { USER_NR_setgroups, sys_setgroups },
+    { USER_NR_getresuid, NULL, SYS_getresuid, "ppp", USER_SYS_LAYOUT64 },
+    { USER_NR_getresgid, NULL, SYS_getresgid, "ppp", USER_SYS_LAYOUT64 },
+    { USER_NR_getgroups, sys_getgroups, .flags = USER_SYS_LAYOUT64 },
+    { USER_NR_setgroups, sys_setgroups, .flags = USER_SYS_LAYOUT64 },
     { USER_NR_setuid, NULL, SYS_setuid, "i" },
     { USER_NR_setgid, NULL, SYS_setgid, "i" },
     { USER_NR_setreuid, NULL, SYS_setreuid, "ii" },
@@ -253,23 +255,23 @@ const UserSyscallRow user_sys_proc_rows[] = {
     { USER_NR_getpriority, NULL, SYS_getpriority, "ii" },
     { USER_NR_setpriority, NULL, SYS_setpriority, "iii" },
     /* struct rlimit (two u64) is the same on every 64-bit port. */
-    { USER_NR_getrlimit, NULL, SYS_getrlimit, "ip" },
-    { USER_NR_setrlimit, NULL, SYS_setrlimit, "ip" },
-    { USER_NR_prlimit64, NULL, SYS_prlimit64, "iipp" },
-    { USER_NR_getrusage, NULL, SYS_getrusage, "ip" },
-    { USER_NR_times, NULL, SYS_times, "p" },
+    { USER_NR_getrlimit, NULL, SYS_getrlimit, "ip", USER_SYS_LAYOUT64 },
+    { USER_NR_setrlimit, NULL, SYS_setrlimit, "ip", USER_SYS_LAYOUT64 },
+    { USER_NR_prlimit64, NULL, SYS_prlimit64, "iipp", USER_SYS_LAYOUT64 },
+    { USER_NR_getrusage, NULL, SYS_getrusage, "ip", USER_SYS_LAYOUT64 },
+    { USER_NR_times, NULL, SYS_times, "p", USER_SYS_LAYOUT64 },
     { USER_NR_personality, NULL, SYS_personality, "i" },
-    { USER_NR_capget, NULL, SYS_capget, "pp" },
-    { USER_NR_capset, NULL, SYS_capset, "pp" },
+    { USER_NR_capget, NULL, SYS_capget, "pp", USER_SYS_LAYOUT64 },
+    { USER_NR_capset, NULL, SYS_capset, "pp", USER_SYS_LAYOUT64 },
     { USER_NR_sched_yield, NULL, SYS_sched_yield, "" },
-    { USER_NR_sched_getaffinity, sys_sched_getaffinity },
-    { USER_NR_sched_setaffinity, sys_sched_setaffinity },
-    { USER_NR_sched_getparam, NULL, SYS_sched_getparam, "ip" },
-    { USER_NR_sched_setparam, NULL, SYS_sched_setparam, "ip" },
+    { USER_NR_sched_getaffinity, sys_sched_getaffinity, .flags = USER_SYS_LAYOUT64 },
+    { USER_NR_sched_setaffinity, sys_sched_setaffinity, .flags = USER_SYS_LAYOUT64 },
+    { USER_NR_sched_getparam, NULL, SYS_sched_getparam, "ip", USER_SYS_LAYOUT64 },
+    { USER_NR_sched_setparam, NULL, SYS_sched_setparam, "ip", USER_SYS_LAYOUT64 },
     { USER_NR_sched_getscheduler, NULL, SYS_sched_getscheduler, "i" },
-    { USER_NR_sched_setscheduler, NULL, SYS_sched_setscheduler, "iip" },
+    { USER_NR_sched_setscheduler, NULL, SYS_sched_setscheduler, "iip", USER_SYS_LAYOUT64 },
     { USER_NR_sched_get_priority_max, NULL, SYS_sched_get_priority_max, "i" },
     { USER_NR_sched_get_priority_min, NULL, SYS_sched_get_priority_min, "i" },
-    { USER_NR_getcpu, NULL, SYS_getcpu, "ppp" },
+    { USER_NR_getcpu, NULL, SYS_getcpu, "ppp", USER_SYS_LAYOUT64 },
     { -1 },
 };

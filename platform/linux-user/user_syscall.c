@@ -27,7 +27,9 @@ static const char *const generic_names[USER_NR_MAX] = {
 };
 
 static const UserSyscallRow *dispatch[USER_NR_MAX];
-static bool dispatch_ready;
+/* Rows left out because their structs are in the host layout and this ABI's are not. */
+static bool refused_layout[USER_NR_MAX];
+static const UserArchAbi *dispatch_abi;
 static uint8_t warned[USER_NR_MAX / 8 + 1];
 static int strace_level = -1;
 
@@ -39,21 +41,46 @@ const char *user_syscall_name(int nr)
     return "?";
 }
 
-static void build_dispatch(void)
+/*
+ * The ABI's own rows first, then the shared ones it does not replace.  A shared row
+ * flagged USER_SYS_LAYOUT64 is kept only for ABIs whose structs are the host's, so
+ * the host kernel never writes a host-layout struct into a guest of another layout.
+ */
+static void build_dispatch(const UserArchAbi *abi)
 {
     const UserSyscallRow *const groups[] = {
         user_sys_file_rows, user_sys_mem_rows, user_sys_proc_rows,
         user_sys_signal_rows, user_sys_net_rows, user_sys_misc_rows, user_sys_thread_rows,
     };
+    static bool own[USER_NR_MAX];
+    memset(dispatch, 0, sizeof(dispatch));
+    memset(refused_layout, 0, sizeof(refused_layout));
+    memset(own, 0, sizeof(own));
+    for (size_t t = 0; abi->rows && abi->rows[t]; t++) {
+        for (const UserSyscallRow *r = abi->rows[t]; r->nr >= 0; r++) {
+            g_assert(r->nr < USER_NR_MAX);
+            g_assert(dispatch[r->nr] == NULL);
+            g_assert(r->fn || r->args);
+            dispatch[r->nr] = r;
+            own[r->nr] = true;
+        }
+    }
     for (size_t g = 0; g < G_N_ELEMENTS(groups); g++) {
         for (const UserSyscallRow *r = groups[g]; r->nr >= 0; r++) {
             g_assert(r->nr < USER_NR_MAX);
-            g_assert(dispatch[r->nr] == NULL);     /* one row per syscall */
             g_assert(r->fn || r->args);
+            if (own[r->nr]) {
+                continue;
+            }
+            g_assert(dispatch[r->nr] == NULL);     /* one shared row per syscall */
+            if ((r->flags & USER_SYS_LAYOUT64) && !abi->layout_generic64) {
+                refused_layout[r->nr] = true;
+                continue;
+            }
             dispatch[r->nr] = r;
         }
     }
-    dispatch_ready = true;
+    __atomic_store_n(&dispatch_abi, abi, __ATOMIC_RELEASE);
 }
 
 /* --- Argument conversion --- */
@@ -197,15 +224,22 @@ static void trace_syscall(UserProc *p, GuestCpu *cpu, uint64_t nr, int generic, 
 
 int64_t user_syscall_generic(UserProc *p, int nr, const uint64_t a[6], uint32_t *row_flags)
 {
-    if (!dispatch_ready) {
-        build_dispatch();
+    if (__atomic_load_n(&dispatch_abi, __ATOMIC_ACQUIRE) != p->abi) {
+        /* Built by the first thread's first syscall, before any clone. */
+        build_dispatch(p->abi);
     }
     *row_flags = 0;
     const UserSyscallRow *row = (nr >= 0 && nr < USER_NR_MAX) ? dispatch[nr] : NULL;
     if (!row) {
         if (nr >= 0 && nr < USER_NR_MAX && !(warned[nr / 8] & (1u << (nr % 8)))) {
             warned[nr / 8] |= 1u << (nr % 8);
-            fprintf(stderr, "mimic: unsupported syscall %d (%s)\n", nr, user_syscall_name(nr));
+            if (refused_layout[nr]) {
+                fprintf(stderr, "mimic: unsupported syscall %d (%s): its structs are not "
+                        "converted for %s\n", nr, user_syscall_name(nr), p->abi->name);
+            } else {
+                fprintf(stderr, "mimic: unsupported syscall %d (%s)\n", nr,
+                        user_syscall_name(nr));
+            }
         }
         return -ENOSYS;
     }
@@ -245,7 +279,9 @@ void user_syscall(UserProc *p)
     if (abi->arch_syscall && abi->arch_syscall(p, nr, a, &ret)) {
         /* handled */
     } else {
-        if (abi->nr_to_generic) {
+        if (abi->map_syscall) {
+            generic = abi->map_syscall(nr, a);
+        } else if (abi->nr_to_generic) {
             generic = nr < abi->n_nr ? abi->nr_to_generic[nr] : -1;
         } else {
             generic = nr < USER_NR_MAX ? (int)nr : -1;

@@ -83,10 +83,10 @@ static void *thread_main(void *arg)
     user_thread_host_setup(t);
     /* Both words before the parent returns and before the child runs (copy_process). */
     if (st->flags & CLONE_CHILD_SETTID) {
-        user_copy_to(&p->mem, st->ctid, &tid, 4);
+        user_write_uint(p, st->ctid, 4, (uint32_t)tid);
     }
     if (st->flags & CLONE_PARENT_SETTID) {
-        user_copy_to(&p->mem, st->ptid, &tid, 4);
+        user_write_uint(p, st->ptid, 4, (uint32_t)tid);
     }
     exec_cpu_register(&p->exec, t->cpu);
     st->tid = tid;
@@ -382,7 +382,7 @@ static int64_t sys_get_robust_list(UserProc *p, const uint64_t a[6])
         return -ESRCH;
     }
     uint64_t len = 3u * w;
-    if (user_copy_to(&p->mem, a[1], &head, w) < 0 || user_copy_to(&p->mem, a[2], &len, w) < 0) {
+    if (user_write_uint(p, a[1], w, head) < 0 || user_write_uint(p, a[2], w, len) < 0) {
         return -EFAULT;
     }
     return 0;

@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""Cross-compile mimic's RISC-V guest test programs (the ctest fixture guest_build_riscv64).
+"""Cross-compile mimic's guest test programs for one arch (the ctest fixtures guest_build_<arch>).
 
 Reads the manifest written by tests/guest/CMakeLists.txt (one line per binary:
 name, variant, extra flags, sources) and builds every binary into --out as <name>-<variant>.
 A binary newer than its sources, the shared headers and this script, and built with the same
 command line (kept in <binary>.cmd), is not rebuilt.
 
-Missing tools never turn into passes. Without riscv64-linux-gnu-gcc or the sysroot nothing can
+Missing tools never turn into passes. Without the arch's cross gcc or its sysroot nothing can
 be built: this script writes the reason to <out>/SKIPPED and exits 77 (ctest: skipped), and
 run-guest-test.py reports every guest test as skipped with that reason. A program that needs
-a tool only some programs need (riscv64-linux-gnu-g++ for C++, libgomp for -fopenmp) gets
+a tool only some programs need (the cross g++ for C++, libgomp for -fopenmp) gets
 <binary>.skip with the reason instead, and its tests are skipped alone. A program that fails
 to compile with the tools present is a failure.
 """
@@ -21,7 +21,17 @@ import subprocess
 import sys
 import tempfile
 
-SYSROOT = "/usr/riscv64-linux-gnu"
+# Per guest architecture: compilers, sysroot and the Debian packages that provide them.
+ARCHES = {
+    "riscv64": {"cc": "riscv64-linux-gnu-gcc", "cxx": "riscv64-linux-gnu-g++",
+                "sysroot": "/usr/riscv64-linux-gnu", "pkg": "riscv64-linux-gnu",
+                "libc_pkg": "libc6-dev-riscv64-cross", "gomp_pkg": "libgomp1-riscv64-cross"},
+    "ppc": {"cc": "powerpc-linux-gnu-gcc", "cxx": "powerpc-linux-gnu-g++",
+            "sysroot": "/usr/powerpc-linux-gnu", "pkg": "powerpc-linux-gnu",
+            "libc_pkg": "libc6-dev-powerpc-cross", "gomp_pkg": "libgomp1-powerpc-cross",
+            # 64-bit inode numbers overflow a 32-bit readdir on the host's file systems.
+            "flags": ["-D_FILE_OFFSET_BITS=64", "-D_TIME_BITS=64"]},
+}
 VARIANT_FLAGS = {
     "static": ["-O2", "-static"],
     "dyn": ["-O2"],
@@ -74,7 +84,7 @@ def openmp_missing(args, variant):
             cmd = [args.cc, "-fopenmp"] + VARIANT_FLAGS[variant] + ["-o", os.path.join(tmp, "omp"), src]
             proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         _probe_cache[key] = None if proc.returncode == 0 else (
-            "libgomp for riscv64 not installed (apt-get install libgomp1-riscv64-cross): " +
+            f"libgomp for {args.arch} not installed (apt-get install {ARCHES[args.arch]['gomp_pkg']}): " +
             (proc.stdout.strip().splitlines() or ["probe failed"])[-1])
     return _probe_cache[key]
 
@@ -82,7 +92,7 @@ def openmp_missing(args, variant):
 def missing_tool(args, variant, flags, srcs):
     """The reason this program cannot be built with the tools installed, or None."""
     if compiler_for(srcs, args.cc, args.cxx) == args.cxx and shutil.which(args.cxx) is None:
-        return f"{args.cxx} not installed (apt-get install g++-riscv64-linux-gnu)"
+        return f"{args.cxx} not installed (apt-get install g++-{ARCHES[args.arch]['pkg']})"
     if "-fopenmp" in flags:
         return openmp_missing(args, variant)
     return None
@@ -100,7 +110,8 @@ def build_one(args, name, variant, flags, srcs):
     compiler = compiler_for(srcs, args.cc, args.cxx)
     libs = [f for f in flags if f.startswith("-l")]     # libraries go after the sources
     flags = [f for f in flags if not f.startswith("-l")]
-    cmd = [compiler] + COMMON_FLAGS + VARIANT_FLAGS[variant] + flags + ["-I", args.src]
+    cmd = [compiler] + COMMON_FLAGS + ARCHES[args.arch].get("flags", []) + VARIANT_FLAGS[variant]
+    cmd += flags + ["-I", args.src]
     cmd += ["-o", out] + paths + libs + ["-lm"]
     # Up to date when newer than every input and built with the same command line.
     stamp = out + ".cmd"
@@ -132,15 +143,22 @@ def main():
     ap.add_argument("--manifest", required=True)
     ap.add_argument("--src", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--cc", default=os.environ.get("MIMIC_GUEST_CC", "riscv64-linux-gnu-gcc"))
-    ap.add_argument("--cxx", default=os.environ.get("MIMIC_GUEST_CXX", "riscv64-linux-gnu-g++"))
+    ap.add_argument("--arch", default="riscv64", choices=sorted(ARCHES))
+    ap.add_argument("--cc", help="default: the arch's cross gcc (or $MIMIC_GUEST_CC for riscv64)")
+    ap.add_argument("--cxx", help="default: the arch's cross g++ (or $MIMIC_GUEST_CXX for riscv64)")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     args = ap.parse_args()
+    arch = ARCHES[args.arch]
+    env_cc = os.environ.get("MIMIC_GUEST_CC") if args.arch == "riscv64" else None
+    env_cxx = os.environ.get("MIMIC_GUEST_CXX") if args.arch == "riscv64" else None
+    args.cc = args.cc or env_cc or arch["cc"]
+    args.cxx = args.cxx or env_cxx or arch["cxx"]
+    sysroot = arch["sysroot"]
 
     if shutil.which(args.cc) is None:
-        skip_all(args.out, f"cross compiler {args.cc} not installed (apt-get install gcc-riscv64-linux-gnu)")
-    if not os.path.isdir(os.path.join(SYSROOT, "lib")):
-        skip_all(args.out, f"riscv64 sysroot {SYSROOT} not installed (apt-get install libc6-dev-riscv64-cross)")
+        skip_all(args.out, f"cross compiler {args.cc} not installed (apt-get install gcc-{arch['pkg']})")
+    if not os.path.isdir(os.path.join(sysroot, "lib")):
+        skip_all(args.out, f"{args.arch} sysroot {sysroot} not installed (apt-get install {arch['libc_pkg']})")
 
     os.makedirs(args.out, exist_ok=True)
     remove(os.path.join(args.out, SKIP_MARKER))

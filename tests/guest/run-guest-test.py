@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Run one RISC-V guest program under every engine and compare the outcomes.
+"""Run one guest program under every engine and compare the outcomes.
 
-usage: run-guest-test.py [--mimic PATH] [--expect-exit N] [--stdin FILE] [--env K=V]...
-                         -- PROGRAM [ARGS...]
+usage: run-guest-test.py [--mimic PATH] [--arch riscv64|ppc] [--expect-exit N] [--stdin FILE]
+                         [--env K=V]... -- PROGRAM [ARGS...]
 
-Runs PROGRAM under `mimic run --engine=interp`, `mimic run --engine=jit` and
-`qemu-riscv64 -L /usr/riscv64-linux-gnu` (the oracle). Each run gets a fresh empty
+Runs PROGRAM under `mimic run --engine=interp`, `mimic run --engine=jit` and the arch's qemu
+(`qemu-riscv64 -L /usr/riscv64-linux-gnu`, `qemu-ppc -L /usr/powerpc-linux-gnu`: the oracle). Each run gets a fresh empty
 working directory, the same stdin and environment. The test passes when every run exits with
 the expected status (a death by signal N counts as 128+N, like a shell) and all stdouts are
 identical; otherwise it prints what differed (a unified diff against the first run) and fails.
@@ -17,10 +17,10 @@ interp,jit,qemu selects the runners (e.g. `qemu` alone to check the programs the
 mimic exists). A requested mimic engine whose binary is missing is a failure, not a skip.
 
 Nothing missing ever turns into a pass; these exit 77 (ctest: skipped) with a one-line reason:
-  - qemu-riscv64 is not installed and the test would have compared with it (the other runs
+  - the arch's qemu is not installed and the test would have compared with it (the other runs
     still happen first: if they fail or disagree, the test fails);
   - build-guests.py could not build anything (<out>/SKIPPED: no cross compiler or sysroot), or
-    not this program (PROGRAM.skip: no riscv64 g++, no libgomp).
+    not this program (PROGRAM.skip: no cross g++, no libgomp).
 """
 import argparse
 import difflib
@@ -31,9 +31,12 @@ import subprocess
 import sys
 import tempfile
 
-SYSROOT = "/usr/riscv64-linux-gnu"
 SKIP_STATUS = 77        # ctest SKIP_RETURN_CODE
-GUEST_PATH_DIRS = ["-L", SYSROOT]
+# Per guest architecture: the sysroot both mimic and qemu get with -L, and qemu's binary.
+ARCHES = {
+    "riscv64": {"sysroot": "/usr/riscv64-linux-gnu", "qemu": "qemu-riscv64"},
+    "ppc": {"sysroot": "/usr/powerpc-linux-gnu", "qemu": "qemu-ppc"},
+}
 
 
 def no_core_dumps():
@@ -75,6 +78,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mimic", default="build/mimic")
+    ap.add_argument("--arch", default="riscv64", choices=sorted(ARCHES))
     ap.add_argument("--expect-exit", type=int, default=0)
     ap.add_argument("--stdin")
     ap.add_argument("--env", action="append", default=[])
@@ -84,6 +88,9 @@ def main():
     ap.add_argument("program")
     ap.add_argument("args", nargs=argparse.REMAINDER)
     args = ap.parse_args()
+    arch = ARCHES[args.arch]
+    guest_path_dirs = ["-L", arch["sysroot"]]
+    qemu_name = arch["qemu"]
 
     # CMake lists cannot hold an empty string: the test definitions write @EMPTY@ instead.
     args.args = ["" if a == "@EMPTY@" else a for a in args.args]
@@ -95,7 +102,7 @@ def main():
                 print("SKIP: " + f.read().strip())
             sys.exit(SKIP_STATUS)
     if not os.path.exists(program):
-        sys.exit(f"FAIL: guest program {program} does not exist (did guest_build_riscv64 run?)")
+        sys.exit(f"FAIL: guest program {program} does not exist (did guest_build_{args.arch} run?)")
     engines = os.environ.get("MIMIC_GUEST_ENGINES", "interp,jit,qemu").split(",")
     engines = [e.strip() for e in engines if e.strip()]
 
@@ -119,23 +126,23 @@ def main():
             if not os.access(mimic, os.X_OK):
                 sys.exit(f"FAIL: mimic binary {mimic} not found (set MIMIC_GUEST_ENGINES=qemu "
                          "to test the guest programs alone)")
-            cmd = [mimic, "run", f"--engine={engine}"] + GUEST_PATH_DIRS + [program] + args.args
+            cmd = [mimic, "run", f"--engine={engine}"] + guest_path_dirs + [program] + args.args
             runs.append(run_one(f"mimic-{engine}", cmd, stdin_data, env, args.timeout))
         elif engine == "qemu":
             if args.skip_qemu:
-                print(f"note: not comparing with qemu-riscv64: {args.skip_qemu}")
+                print(f"note: not comparing with {qemu_name}: {args.skip_qemu}")
                 continue
-            qemu = shutil.which("qemu-riscv64")
+            qemu = shutil.which(qemu_name)
             if qemu is None:
                 qemu_missing = True     # a skip, once the other runs have had their say
                 continue
-            cmd = [qemu] + GUEST_PATH_DIRS + [program] + args.args
+            cmd = [qemu] + guest_path_dirs + [program] + args.args
             runs.append(run_one("qemu", cmd, stdin_data, env, args.timeout))
         else:
             sys.exit(f"FAIL: unknown engine '{engine}' in MIMIC_GUEST_ENGINES")
     if not runs:
         if qemu_missing:
-            print("SKIP: qemu-riscv64 not installed")
+            print(f"SKIP: {qemu_name} not installed")
             sys.exit(SKIP_STATUS)
         if args.skip_qemu and engines == ["qemu"]:
             print("SKIP: only qemu was requested and this test does not use it")
@@ -168,7 +175,7 @@ def main():
     labels = ", ".join(r["label"] for r in runs)
     if qemu_missing:
         # The reference is missing: agreement between the mimic engines alone is not a pass.
-        print(f"SKIP: qemu-riscv64 not installed ({labels} agreed: exit {args.expect_exit}, "
+        print(f"SKIP: {qemu_name} not installed ({labels} agreed: exit {args.expect_exit}, "
               f"{lines} stdout lines)")
         sys.exit(SKIP_STATUS)
     print(f"PASS {os.path.basename(program)}: exit {args.expect_exit}, "

@@ -134,6 +134,7 @@ static const uint8_t rv_sigreturn_code[] = {
 
 const UserArchAbi user_abi_riscv64 = {
     .name = "riscv64",
+    .arch = &rv64_arch,
     .elf_machine = EM_RISCV,
     .uname_machine = "riscv64",
     .default_sysroot = "/usr/riscv64-linux-gnu",
@@ -151,6 +152,7 @@ const UserArchAbi user_abi_riscv64 = {
     .word_size = 8,
     .syscall_insn_len = 4,
     .nr_to_generic = NULL,
+    .layout_generic64 = true,
     .get_syscall = rv_get_syscall,
     .set_result = rv_set_result,
     .get_sp = rv_get_sp,

@@ -30,8 +30,13 @@ static int generation;
 static void run_code_on_page(void)
 {
     generation++;
+#if defined(__powerpc__)
+    page[0] = 0x38600000u | (uint32_t)generation;               /* li r3, generation */
+    page[1] = 0x4e800020u;                                      /* blr */
+#else
     page[0] = (uint32_t)generation << 20 | 10 << 7 | 0x13;     /* addi a0, zero, generation */
     page[1] = 0x00008067;                                       /* ret */
+#endif
     __builtin___clear_cache((char *)page, (char *)(page + 2));
     int (*fn)(void) = (int (*)(void))(uintptr_t)page;
     CHECK_EQ(fn(), generation);

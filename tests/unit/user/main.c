@@ -7,6 +7,7 @@ Suite *user_stack_suite(void);
 Suite *user_struct_suite(void);
 Suite *user_vma_suite(void);
 Suite *user_path_suite(void);
+Suite *user_ppc32_suite(void);
 
 int main(void)
 {
@@ -15,6 +16,7 @@ int main(void)
     srunner_add_suite(sr, user_struct_suite());
     srunner_add_suite(sr, user_vma_suite());
     srunner_add_suite(sr, user_path_suite());
+    srunner_add_suite(sr, user_ppc32_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

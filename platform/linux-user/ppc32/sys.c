@@ -1,0 +1,1163 @@
+/*
+ * ppc32 rows for the syscalls whose structs differ from the host's: 32-bit longs,
+ * time_t in both its 32-bit and its 64-bit (*_time64) forms, and big-endian byte
+ * order everywhere, so even an int written through a pointer needs converting.
+ * Rows are in the generic numbering (ppc numbers are mapped in abi.c) and replace
+ * the shared rows of the same number.  Layouts: arch/powerpc/include/uapi/asm/ and
+ * include/uapi/asm-generic/ headers as a 32-bit big-endian port sees them.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "platform/linux-user/ppc32/ppc_user.h"
+
+/* --- Time --- */
+
+/* struct old_timespec32 {i32, i32} or struct __kernel_timespec {i64, i64}. */
+static int get_ts(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts)
+{
+    uint8_t b[16];
+    if (user_copy_from(&p->mem, b, addr, t64 ? 16 : 8) < 0) {
+        return -EFAULT;
+    }
+    if (t64) {
+        ts->tv_sec = (int64_t)ppc_get64(b);
+        /* The kernel ignores the upper half of tv_nsec for 32-bit tasks (get_timespec64). */
+        ts->tv_nsec = (int32_t)ppc_get32(b + 12);
+    } else {
+        ts->tv_sec = (int32_t)ppc_get32(b);
+        ts->tv_nsec = (int32_t)ppc_get32(b + 4);
+    }
+    return 0;
+}
+
+static int put_ts(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts)
+{
+    uint8_t b[16];
+    if (t64) {
+        ppc_put64(b, (uint64_t)ts->tv_sec);
+        ppc_put64(b + 8, (uint64_t)ts->tv_nsec);
+    } else {
+        ppc_put32(b, (uint32_t)ts->tv_sec);
+        ppc_put32(b + 4, (uint32_t)ts->tv_nsec);
+    }
+    return user_copy_to(&p->mem, addr, b, t64 ? 16 : 8) < 0 ? -EFAULT : 0;
+}
+
+static int64_t clock_get(UserProc *p, const uint64_t a[6], bool t64, bool res)
+{
+    struct timespec ts;
+    if ((res ? clock_getres : clock_gettime)((clockid_t)(int32_t)a[0], &ts) < 0) {
+        return user_errno();
+    }
+    return a[1] ? put_ts(p, a[1], t64, &ts) : 0;
+}
+
+static int64_t sys_clock_gettime(UserProc *p, const uint64_t a[6])
+{
+    return clock_get(p, a, false, false);
+}
+
+static int64_t sys_clock_gettime64(UserProc *p, const uint64_t a[6])
+{
+    return clock_get(p, a, true, false);
+}
+
+static int64_t sys_clock_getres(UserProc *p, const uint64_t a[6])
+{
+    return clock_get(p, a, false, true);
+}
+
+static int64_t sys_clock_getres_time64(UserProc *p, const uint64_t a[6])
+{
+    return clock_get(p, a, true, true);
+}
+
+/* clock_nanosleep(clock, flags, req, rem) and nanosleep(req, rem). */
+static int64_t sleep_common(UserProc *p, int clock, int flags, GuestAddr req, GuestAddr rem,
+                            bool t64)
+{
+    struct timespec r, left = { 0, 0 };
+    if (get_ts(p, req, t64, &r) < 0) {
+        return -EFAULT;
+    }
+    int64_t ret = user_safe_syscall6(p, SYS_clock_nanosleep, clock, flags, &r, &left, 0, 0);
+    if (ret == -EINTR && rem && !(flags & TIMER_ABSTIME) && put_ts(p, rem, t64, &left) < 0) {
+        return -EFAULT;
+    }
+    return ret;
+}
+
+static int64_t sys_clock_nanosleep(UserProc *p, const uint64_t a[6])
+{
+    return sleep_common(p, (int)a[0], (int)a[1], a[2], a[3], false);
+}
+
+static int64_t sys_clock_nanosleep_time64(UserProc *p, const uint64_t a[6])
+{
+    return sleep_common(p, (int)a[0], (int)a[1], a[2], a[3], true);
+}
+
+static int64_t sys_nanosleep(UserProc *p, const uint64_t a[6])
+{
+    return sleep_common(p, CLOCK_REALTIME, 0, a[0], a[1], false);
+}
+
+/* struct old_timeval32 {i32, i32}, struct timezone {int, int}. */
+static int64_t sys_gettimeofday(UserProc *p, const uint64_t a[6])
+{
+    struct timeval tv;
+    struct timezone tz;
+    if (gettimeofday(&tv, &tz) < 0) {
+        return user_errno();
+    }
+    uint8_t b[8];
+    if (a[0]) {
+        ppc_put32(b, (uint32_t)tv.tv_sec);
+        ppc_put32(b + 4, (uint32_t)tv.tv_usec);
+        if (user_copy_to(&p->mem, a[0], b, 8) < 0) {
+            return -EFAULT;
+        }
+    }
+    if (a[1]) {
+        ppc_put32(b, (uint32_t)tz.tz_minuteswest);
+        ppc_put32(b + 4, (uint32_t)tz.tz_dsttime);
+        if (user_copy_to(&p->mem, a[1], b, 8) < 0) {
+            return -EFAULT;
+        }
+    }
+    return 0;
+}
+
+/* struct itimerval of two old_timeval32 (kernel/time/itimer.c, the compat forms). */
+static int get_itv(UserProc *p, GuestAddr addr, struct itimerval *v)
+{
+    uint8_t b[16];
+    if (user_copy_from(&p->mem, b, addr, 16) < 0) {
+        return -EFAULT;
+    }
+    v->it_interval.tv_sec = (int32_t)ppc_get32(b);
+    v->it_interval.tv_usec = (int32_t)ppc_get32(b + 4);
+    v->it_value.tv_sec = (int32_t)ppc_get32(b + 8);
+    v->it_value.tv_usec = (int32_t)ppc_get32(b + 12);
+    return 0;
+}
+
+static int put_itv(UserProc *p, GuestAddr addr, const struct itimerval *v)
+{
+    uint8_t b[16];
+    ppc_put32(b, (uint32_t)v->it_interval.tv_sec);
+    ppc_put32(b + 4, (uint32_t)v->it_interval.tv_usec);
+    ppc_put32(b + 8, (uint32_t)v->it_value.tv_sec);
+    ppc_put32(b + 12, (uint32_t)v->it_value.tv_usec);
+    return user_copy_to(&p->mem, addr, b, 16) < 0 ? -EFAULT : 0;
+}
+
+static int64_t sys_getitimer(UserProc *p, const uint64_t a[6])
+{
+    struct itimerval v;
+    if (syscall(SYS_getitimer, (int)a[0], &v) < 0) {
+        return user_errno();
+    }
+    return put_itv(p, a[1], &v);
+}
+
+static int64_t sys_setitimer(UserProc *p, const uint64_t a[6])
+{
+    struct itimerval nv, ov;
+    if (a[1] && get_itv(p, a[1], &nv) < 0) {
+        return -EFAULT;
+    }
+    if (syscall(SYS_setitimer, (int)a[0], a[1] ? &nv : NULL, &ov) < 0) {
+        return user_errno();
+    }
+    return a[2] ? put_itv(p, a[2], &ov) : 0;
+}
+
+/* utimensat(dirfd, path, const struct timespec times[2], flags). */
+static int64_t utimens_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    struct timespec ts[2];
+    int err = 0;
+    if (a[2]) {
+        unsigned sz = t64 ? 16 : 8;
+        if (get_ts(p, a[2], t64, &ts[0]) < 0 || get_ts(p, a[2] + sz, t64, &ts[1]) < 0) {
+            return -EFAULT;
+        }
+    }
+    g_autofree char *path = NULL;
+    if (a[1]) {
+        path = user_arg_path(p, a[1], &err);
+        if (!path) {
+            return err;
+        }
+    }
+    return user_ret(syscall(SYS_utimensat, (int)a[0], path, a[2] ? ts : NULL, (int)a[3]));
+}
+
+static int64_t sys_utimensat(UserProc *p, const uint64_t a[6])
+{
+    return utimens_common(p, a, false);
+}
+
+static int64_t sys_utimensat_time64(UserProc *p, const uint64_t a[6])
+{
+    return utimens_common(p, a, true);
+}
+
+/* struct tms: four clock_t (32-bit longs); the return value is a clock_t too. */
+static int64_t sys_times(UserProc *p, const uint64_t a[6])
+{
+    struct tms t;
+    clock_t r = times(&t);
+    if (r == (clock_t)-1) {
+        return user_errno();
+    }
+    if (a[0]) {
+        uint8_t b[16];
+        ppc_put32(b, (uint32_t)t.tms_utime);
+        ppc_put32(b + 4, (uint32_t)t.tms_stime);
+        ppc_put32(b + 8, (uint32_t)t.tms_cutime);
+        ppc_put32(b + 12, (uint32_t)t.tms_cstime);
+        if (user_copy_to(&p->mem, a[0], b, 16) < 0) {
+            return -EFAULT;
+        }
+    }
+    /* Not an error however large: keep it clear of the -4095..-1 error range. */
+    return (uint32_t)r & 0x7fffffff;
+}
+
+/* struct sysinfo with 32-bit longs (include/uapi/linux/sysinfo.h): 64 bytes. */
+static int64_t sys_sysinfo(UserProc *p, const uint64_t a[6])
+{
+    struct sysinfo si;
+    if (sysinfo(&si) < 0) {
+        return user_errno();
+    }
+    /* Counts that do not fit in 32 bits are reported in larger units, as the kernel does. */
+    uint64_t mem_unit = si.mem_unit ? si.mem_unit : 1;
+    uint64_t unit = mem_unit;
+    uint64_t vals[6] = { si.totalram, si.freeram, si.sharedram, si.bufferram, si.totalswap,
+                         si.freeswap };
+    while (MAX(si.totalram, si.totalswap) * mem_unit / unit > 0xffffffffu && unit < (1u << 30)) {
+        unit <<= 1;
+    }
+    uint8_t b[64];
+    memset(b, 0, sizeof(b));
+    ppc_put32(b, (uint32_t)si.uptime);
+    for (int i = 0; i < 3; i++) {
+        ppc_put32(b + 4 + 4 * i, (uint32_t)si.loads[i]);
+    }
+    for (int i = 0; i < 6; i++) {
+        ppc_put32(b + 16 + 4 * i, (uint32_t)(vals[i] * mem_unit / unit));
+    }
+    ppc_put16(b + 40, si.procs);
+    ppc_put32(b + 44, (uint32_t)(si.totalhigh * mem_unit / unit));
+    ppc_put32(b + 48, (uint32_t)(si.freehigh * mem_unit / unit));
+    ppc_put32(b + 52, (uint32_t)unit);
+    return user_copy_to(&p->mem, a[0], b, sizeof(b)) < 0 ? -EFAULT : 0;
+}
+
+/* --- Files --- */
+
+/* statx: the same fields everywhere, in guest byte order (include/uapi/linux/stat.h). */
+static int64_t sys_statx(UserProc *p, const uint64_t a[6])
+{
+    static const struct { uint8_t off, size; } fields[] = {
+        { 0, 4 }, { 4, 4 }, { 8, 8 }, { 16, 4 }, { 20, 4 }, { 24, 4 }, { 28, 2 },
+        { 32, 8 }, { 40, 8 }, { 48, 8 }, { 56, 8 },
+        { 64, 8 }, { 72, 4 }, { 80, 8 }, { 88, 4 }, { 96, 8 }, { 104, 4 }, { 112, 8 }, { 120, 4 },
+        { 128, 4 }, { 132, 4 }, { 136, 4 }, { 140, 4 }, { 144, 8 }, { 152, 4 }, { 156, 4 },
+    };
+    int err = 0;
+    g_autofree char *path = user_arg_path(p, a[1], &err);
+    if (!path) {
+        return err;
+    }
+    uint8_t host[256], guest[256];
+    memset(host, 0, sizeof(host));
+    long r = syscall(SYS_statx, (int)a[0], path, (int)a[2], (unsigned)a[3], host);
+    if (r < 0) {
+        return user_errno();
+    }
+    memset(guest, 0, sizeof(guest));
+    for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
+        uint64_t v = user_get_uint(false, host + fields[i].off, fields[i].size);
+        user_put_uint(true, guest + fields[i].off, fields[i].size, v);
+    }
+    return user_copy_to(&p->mem, a[4], guest, sizeof(guest)) < 0 ? -EFAULT : 0;
+}
+
+/* statfs64(path or fd, size, buf): struct statfs64 with 32-bit words, 88 bytes. */
+static int64_t statfs_common(UserProc *p, const uint64_t a[6], bool by_fd)
+{
+    struct statfs sf;
+    if (a[1] != 88) {
+        return -EINVAL;
+    }
+    if (by_fd) {
+        if (fstatfs((int)a[0], &sf) < 0) {
+            return user_errno();
+        }
+    } else {
+        int err = 0;
+        g_autofree char *path = user_arg_path(p, a[0], &err);
+        if (!path) {
+            return err;
+        }
+        if (statfs(path, &sf) < 0) {
+            return user_errno();
+        }
+    }
+    uint8_t b[88];
+    memset(b, 0, sizeof(b));
+    int fsid[2];
+    memcpy(fsid, &sf.f_fsid, sizeof(fsid));
+    ppc_put32(b, (uint32_t)sf.f_type);
+    ppc_put32(b + 4, (uint32_t)sf.f_bsize);
+    ppc_put64(b + 8, sf.f_blocks);
+    ppc_put64(b + 16, sf.f_bfree);
+    ppc_put64(b + 24, sf.f_bavail);
+    ppc_put64(b + 32, sf.f_files);
+    ppc_put64(b + 40, sf.f_ffree);
+    ppc_put32(b + 48, (uint32_t)fsid[0]);
+    ppc_put32(b + 52, (uint32_t)fsid[1]);
+    ppc_put32(b + 56, (uint32_t)sf.f_namelen);
+    ppc_put32(b + 60, (uint32_t)sf.f_frsize);
+    ppc_put32(b + 64, (uint32_t)sf.f_flags);
+    return user_copy_to(&p->mem, a[2], b, sizeof(b)) < 0 ? -EFAULT : 0;
+}
+
+static int64_t sys_statfs(UserProc *p, const uint64_t a[6])
+{
+    return statfs_common(p, a, false);
+}
+
+static int64_t sys_fstatfs(UserProc *p, const uint64_t a[6])
+{
+    return statfs_common(p, a, true);
+}
+
+/* getdents64: struct linux_dirent64 {u64 ino; s64 off; u16 reclen; u8 type; name}. */
+static int64_t sys_getdents64(UserProc *p, const uint64_t a[6])
+{
+    void *h;
+    if (user_arg_wbuf(p, a[1], a[2], &h) < 0 || !h) {
+        return -EFAULT;
+    }
+    long n = syscall(SYS_getdents64, (int)a[0], h, (unsigned)a[2]);
+    if (n < 0) {
+        return user_errno();
+    }
+    uint8_t *b = h;
+    for (long off = 0; off + 19 <= n;) {
+        uint64_t ino, doff;
+        uint16_t reclen;
+        memcpy(&ino, b + off, 8);
+        memcpy(&doff, b + off + 8, 8);
+        memcpy(&reclen, b + off + 16, 2);
+        ppc_put64(b + off, ino);
+        ppc_put64(b + off + 8, doff);
+        ppc_put16(b + off + 16, reclen);
+        if (reclen == 0) {
+            break;
+        }
+        off += reclen;
+    }
+    return n;
+}
+
+/* pipe2(int fds[2], flags). */
+static int64_t sys_pipe2(UserProc *p, const uint64_t a[6])
+{
+    int fds[2];
+    if (pipe2(fds, (int)ppc_open_flags_to_host((uint32_t)a[1])) < 0) {
+        return user_errno();
+    }
+    uint8_t b[8];
+    ppc_put32(b, (uint32_t)fds[0]);
+    ppc_put32(b + 4, (uint32_t)fds[1]);
+    if (user_copy_to(&p->mem, a[0], b, 8) < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -EFAULT;
+    }
+    return 0;
+}
+
+/*
+ * fcntl and fcntl64: struct flock with 32-bit offsets for F_GETLK/F_SETLK(W) (5..7),
+ * struct flock64 for the *64 commands (12..14) and the OFD ones; flag words of
+ * F_GETFL/F_SETFL in the ppc open-flag encoding.
+ */
+#define PPC_F_GETLK64  12
+#define PPC_F_SETLK64  13
+#define PPC_F_SETLKW64 14
+
+static int64_t sys_fcntl(UserProc *p, const uint64_t a[6])
+{
+    int fd = (int)a[0];
+    int cmd = (int)a[1];
+    switch (cmd) {
+    case F_GETFL: {
+        long r = syscall(SYS_fcntl, fd, F_GETFL);
+        return r < 0 ? user_errno() : (int64_t)ppc_open_flags_from_host((int)r);
+    }
+    case F_SETFL:
+        return user_ret(syscall(SYS_fcntl, fd, F_SETFL, ppc_open_flags_to_host((uint32_t)a[2])));
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case PPC_F_GETLK64:
+    case PPC_F_SETLK64:
+    case PPC_F_SETLKW64:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW: {
+        bool l64 = cmd != F_GETLK && cmd != F_SETLK && cmd != F_SETLKW;
+        int hcmd = cmd == PPC_F_GETLK64 ? F_GETLK : cmd == PPC_F_SETLK64 ? F_SETLK :
+                   cmd == PPC_F_SETLKW64 ? F_SETLKW : cmd;
+        uint8_t b[32];
+        unsigned size = l64 ? 32 : 16;
+        if (user_copy_from(&p->mem, b, a[2], size) < 0) {
+            return -EFAULT;
+        }
+        struct flock fl;
+        memset(&fl, 0, sizeof(fl));
+        fl.l_type = (int16_t)user_get_uint(true, b, 2);
+        fl.l_whence = (int16_t)user_get_uint(true, b + 2, 2);
+        if (l64) {
+            fl.l_start = (int64_t)ppc_get64(b + 8);
+            fl.l_len = (int64_t)ppc_get64(b + 16);
+            fl.l_pid = (int32_t)ppc_get32(b + 24);
+        } else {
+            fl.l_start = (int32_t)ppc_get32(b + 4);
+            fl.l_len = (int32_t)ppc_get32(b + 8);
+            fl.l_pid = (int32_t)ppc_get32(b + 12);
+        }
+        int64_t r;
+        if (hcmd == F_SETLKW || hcmd == F_OFD_SETLKW) {
+            r = user_safe_syscall3(p, SYS_fcntl, fd, hcmd, &fl);    /* waits for the lock */
+        } else {
+            r = user_ret(syscall(SYS_fcntl, fd, hcmd, &fl));
+        }
+        if (r < 0 || (hcmd != F_GETLK && hcmd != F_OFD_GETLK)) {
+            return r;
+        }
+        user_put_uint(true, b, 2, (uint16_t)fl.l_type);
+        user_put_uint(true, b + 2, 2, (uint16_t)fl.l_whence);
+        if (l64) {
+            ppc_put64(b + 8, (uint64_t)fl.l_start);
+            ppc_put64(b + 16, (uint64_t)fl.l_len);
+            ppc_put32(b + 24, (uint32_t)fl.l_pid);
+        } else {
+            if (fl.l_start > INT32_MAX || fl.l_len > INT32_MAX) {
+                return -EOVERFLOW;
+            }
+            ppc_put32(b + 4, (uint32_t)fl.l_start);
+            ppc_put32(b + 8, (uint32_t)fl.l_len);
+            ppc_put32(b + 12, (uint32_t)fl.l_pid);
+        }
+        return user_copy_to(&p->mem, a[2], b, size) < 0 ? -EFAULT : r;
+    }
+    case F_GETOWN_EX:
+    case F_SETOWN_EX: {
+        uint8_t b[8];
+        struct f_owner_ex o;
+        if (user_copy_from(&p->mem, b, a[2], 8) < 0) {
+            return -EFAULT;
+        }
+        o.type = (int)ppc_get32(b);
+        o.pid = (pid_t)ppc_get32(b + 4);
+        long r = syscall(SYS_fcntl, fd, cmd, &o);
+        if (r < 0) {
+            return user_errno();
+        }
+        ppc_put32(b, (uint32_t)o.type);
+        ppc_put32(b + 4, (uint32_t)o.pid);
+        return user_copy_to(&p->mem, a[2], b, 8) < 0 ? -EFAULT : r;
+    }
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC:
+    case F_GETFD:
+    case F_SETFD:
+    case F_GETOWN:
+    case F_SETOWN:
+    case F_GETSIG:
+    case F_SETSIG:
+    case F_GETLEASE:
+    case F_SETLEASE:
+    case F_NOTIFY:
+    case F_GETPIPE_SZ:
+    case F_SETPIPE_SZ:
+    case F_ADD_SEALS:
+    case F_GET_SEALS:
+        /* Integer argument, the same numbers on ppc (asm-generic/fcntl.h). */
+        return user_ret(syscall(SYS_fcntl, fd, cmd, (long)(int32_t)a[2]));
+    default:
+        return -EINVAL;
+    }
+}
+
+/*
+ * ioctl: the ppc request numbers (arch/powerpc/include/uapi/asm/ioctls.h) encode
+ * size and direction, so they differ from x86-64's.  Terminal attributes
+ * (TCGETS/TCSETS*) are not converted: struct termios and its flag bits are laid out
+ * differently on ppc, so those requests get ENOTTY, as for a file that is no tty.
+ */
+#define PPC_FIONBIO     0x8004667eu
+#define PPC_FIONREAD    0x4004667fu
+#define PPC_FIOCLEX     0x20006601u
+#define PPC_FIONCLEX    0x20006602u
+#define PPC_TIOCGWINSZ  0x40087468u
+#define PPC_TIOCSWINSZ  0x80087467u
+#define PPC_TIOCGPGRP   0x40047477u
+#define PPC_TIOCSPGRP   0x80047476u
+
+static int64_t ioctl_int(UserProc *p, int fd, unsigned long hreq, GuestAddr addr, bool in)
+{
+    uint64_t v = 0;
+    if (in && user_read_uint(p, addr, 4, &v) < 0) {
+        return -EFAULT;
+    }
+    int iv = (int)v;
+    long r = syscall(SYS_ioctl, fd, hreq, &iv);
+    if (r < 0) {
+        return user_errno();
+    }
+    if (!in && user_write_uint(p, addr, 4, (uint32_t)iv) < 0) {
+        return -EFAULT;
+    }
+    return r;
+}
+
+static int64_t sys_ioctl(UserProc *p, const uint64_t a[6])
+{
+    int fd = (int)a[0];
+    uint32_t req = (uint32_t)a[1];
+    switch (req) {
+    case PPC_FIONBIO:
+        return ioctl_int(p, fd, FIONBIO, a[2], true);
+    case PPC_FIONREAD:
+        return ioctl_int(p, fd, FIONREAD, a[2], false);
+    case PPC_TIOCGPGRP:
+        return ioctl_int(p, fd, TIOCGPGRP, a[2], false);
+    case PPC_TIOCSPGRP:
+        return ioctl_int(p, fd, TIOCSPGRP, a[2], true);
+    case PPC_FIOCLEX:
+        return user_ret(syscall(SYS_ioctl, fd, FIOCLEX));
+    case PPC_FIONCLEX:
+        return user_ret(syscall(SYS_ioctl, fd, FIONCLEX));
+    case PPC_TIOCGWINSZ:
+    case PPC_TIOCSWINSZ: {
+        /* struct winsize: four unsigned shorts. */
+        struct winsize ws;
+        uint8_t b[8];
+        if (req == PPC_TIOCSWINSZ) {
+            if (user_copy_from(&p->mem, b, a[2], 8) < 0) {
+                return -EFAULT;
+            }
+            ws.ws_row = user_get_uint(true, b, 2);
+            ws.ws_col = user_get_uint(true, b + 2, 2);
+            ws.ws_xpixel = user_get_uint(true, b + 4, 2);
+            ws.ws_ypixel = user_get_uint(true, b + 6, 2);
+            return user_ret(syscall(SYS_ioctl, fd, TIOCSWINSZ, &ws));
+        }
+        if (syscall(SYS_ioctl, fd, TIOCGWINSZ, &ws) < 0) {
+            return user_errno();
+        }
+        ppc_put16(b, ws.ws_row);
+        ppc_put16(b + 2, ws.ws_col);
+        ppc_put16(b + 4, ws.ws_xpixel);
+        ppc_put16(b + 6, ws.ws_ypixel);
+        return user_copy_to(&p->mem, a[2], b, 8) < 0 ? -EFAULT : 0;
+    }
+    default:
+        return -ENOTTY;
+    }
+}
+
+/* sendfile64(out, in, loff_t *off, count). */
+static int64_t sys_sendfile(UserProc *p, const uint64_t a[6])
+{
+    uint64_t off = 0;
+    if (a[2] && user_read_uint(p, a[2], 8, &off) < 0) {
+        return -EFAULT;
+    }
+    off_t o = (off_t)off;
+    int64_t r = user_safe_syscall6(p, SYS_sendfile, (int)a[0], (int)a[1], a[2] ? &o : NULL,
+                                   (size_t)(uint32_t)a[3], 0, 0);
+    if (a[2] && user_write_uint(p, a[2], 8, (uint64_t)o) < 0) {
+        return -EFAULT;
+    }
+    return r;
+}
+
+/* ppoll(fds, nfds, timeout, sigmask, sigsetsize): struct pollfd {int; short; short}. */
+static int64_t ppoll_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    uint64_t n = (uint32_t)a[1];
+    if (n > 1u << 20) {
+        return -EINVAL;
+    }
+    g_autofree uint8_t *g = g_try_malloc(n * 8 + 1);
+    g_autofree struct pollfd *fds = g_try_new(struct pollfd, n + 1);
+    if (!g || !fds) {
+        return -ENOMEM;
+    }
+    if (n && user_copy_from(&p->mem, g, a[0], n * 8) < 0) {
+        return -EFAULT;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        fds[i].fd = (int)ppc_get32(g + 8 * i);
+        fds[i].events = (short)user_get_uint(true, g + 8 * i + 4, 2);
+        fds[i].revents = 0;
+    }
+    struct timespec ts;
+    if (a[2] && get_ts(p, a[2], t64, &ts) < 0) {
+        return -EFAULT;
+    }
+    bool with_mask = a[3] != 0;
+    if (with_mask) {
+        uint64_t mask;
+        if (a[4] != 8) {
+            return -EINVAL;
+        }
+        if (user_read_sigset(p, a[3], &mask) < 0) {
+            return -EFAULT;
+        }
+        user_signal_temp_mask(p, mask);
+    }
+    int64_t r = user_safe_syscall6(p, SYS_ppoll, fds, n, a[2] ? &ts : NULL, NULL, 8, 0);
+    if (with_mask) {
+        user_signal_temp_mask_done(p);
+    }
+    if (r >= 0) {
+        for (uint64_t i = 0; i < n; i++) {
+            user_put_uint(true, g + 8 * i + 6, 2, (uint16_t)fds[i].revents);
+        }
+        if (n && user_copy_to(&p->mem, a[0], g, n * 8) < 0) {
+            return -EFAULT;
+        }
+    }
+    if (a[2] && (r >= 0 || r == -EINTR)) {
+        put_ts(p, a[2], t64, &ts);
+    }
+    return r;
+}
+
+static int64_t sys_ppoll(UserProc *p, const uint64_t a[6])
+{
+    return ppoll_common(p, a, false);
+}
+
+static int64_t sys_ppoll_time64(UserProc *p, const uint64_t a[6])
+{
+    return ppoll_common(p, a, true);
+}
+
+/*
+ * pselect6(n, in, out, ex, timeout, {sigmask, size}): fd_set is an array of guest
+ * longs, here 32-bit big-endian words; the host's are 64-bit little-endian, which
+ * puts the same bits in 32-bit little-endian groups.  So each word is byte-swapped.
+ */
+static int64_t pselect_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    int n = (int)a[0];
+    if (n < 0 || n > (1 << 20)) {
+        return -EINVAL;
+    }
+    size_t gbytes = ((size_t)n + 31) / 32 * 4, hbytes = ((size_t)n + 63) / 64 * 8;
+    uint8_t *sets[3] = { NULL, NULL, NULL };
+    int64_t r = 0;
+    for (int i = 0; i < 3; i++) {
+        if (!a[1 + i]) {
+            continue;
+        }
+        sets[i] = g_malloc0(hbytes + 8);
+        if (user_copy_from(&p->mem, sets[i], a[1 + i], gbytes) < 0) {
+            r = -EFAULT;
+            goto out;
+        }
+        for (size_t j = 0; j < gbytes; j += 4) {
+            uint32_t w = ppc_get32(sets[i] + j);
+            memcpy(sets[i] + j, &w, 4);
+        }
+    }
+    struct timespec ts;
+    if (a[4] && get_ts(p, a[4], t64, &ts) < 0) {
+        r = -EFAULT;
+        goto out;
+    }
+    bool with_mask = false;
+    if (a[5]) {
+        uint8_t b[8];
+        if (user_copy_from(&p->mem, b, a[5], 8) < 0) {
+            r = -EFAULT;
+            goto out;
+        }
+        if (ppc_get32(b)) {
+            uint64_t mask;
+            if (ppc_get32(b + 4) != 8) {
+                r = -EINVAL;
+                goto out;
+            }
+            if (user_read_sigset(p, ppc_get32(b), &mask) < 0) {
+                r = -EFAULT;
+                goto out;
+            }
+            user_signal_temp_mask(p, mask);
+            with_mask = true;
+        }
+    }
+    r = user_safe_syscall6(p, SYS_pselect6, n, sets[0], sets[1], sets[2], a[4] ? &ts : NULL, NULL);
+    if (with_mask) {
+        user_signal_temp_mask_done(p);
+    }
+    if (r >= 0) {
+        for (int i = 0; i < 3; i++) {
+            if (!sets[i]) {
+                continue;
+            }
+            for (size_t j = 0; j < gbytes; j += 4) {
+                uint32_t w;
+                memcpy(&w, sets[i] + j, 4);
+                ppc_put32(sets[i] + j, w);
+            }
+            if (user_copy_to(&p->mem, a[1 + i], sets[i], gbytes) < 0) {
+                r = -EFAULT;
+                goto out;
+            }
+        }
+    }
+    if (a[4] && (r >= 0 || r == -EINTR)) {
+        put_ts(p, a[4], t64, &ts);
+    }
+out:
+    for (int i = 0; i < 3; i++) {
+        g_free(sets[i]);
+    }
+    return r;
+}
+
+static int64_t sys_pselect6(UserProc *p, const uint64_t a[6])
+{
+    return pselect_common(p, a, false);
+}
+
+static int64_t sys_pselect6_time64(UserProc *p, const uint64_t a[6])
+{
+    return pselect_common(p, a, true);
+}
+
+/* rt_sigtimedwait with an old_timespec32 or (rt_sigtimedwait_time64) a 64-bit one. */
+static int64_t sigtimedwait_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    struct timespec ts;
+    if (a[2] && get_ts(p, a[2], t64, &ts) < 0) {
+        return -EFAULT;
+    }
+    return user_sigtimedwait(p, a, a[2] ? &ts : NULL);
+}
+
+static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
+{
+    return sigtimedwait_common(p, a, false);
+}
+
+static int64_t sys_rt_sigtimedwait_time64(UserProc *p, const uint64_t a[6])
+{
+    return sigtimedwait_common(p, a, true);
+}
+
+/*
+ * rt_sigqueueinfo(tgid, sig, info) and rt_tgsigqueueinfo(tgid, tid, sig, info): the guest
+ * siginfo back into the host layout -- signo, errno, code and the first three ints of the
+ * union (pid, uid, sigval), the inverse of user_siginfo_from_host().
+ */
+static int get_host_siginfo(UserProc *p, GuestAddr addr, siginfo_t *si)
+{
+    uint8_t g[128];
+    uint8_t *h = (uint8_t *)si;
+    if (user_copy_from(&p->mem, g, addr, sizeof(g)) < 0) {
+        return -EFAULT;
+    }
+    memset(si, 0, sizeof(*si));
+    for (int i = 0; i < 3; i++) {
+        uint32_t v = ppc_get32(g + 4 * i);
+        memcpy(h + 4 * i, &v, 4);
+        v = ppc_get32(g + 12 + 4 * i);
+        memcpy(h + 16 + 4 * i, &v, 4);
+    }
+    return 0;
+}
+
+static int64_t sys_rt_sigqueueinfo(UserProc *p, const uint64_t a[6])
+{
+    siginfo_t si;
+    if (get_host_siginfo(p, a[2], &si) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_rt_sigqueueinfo, (pid_t)a[0], (int)a[1], &si));
+}
+
+static int64_t sys_rt_tgsigqueueinfo(UserProc *p, const uint64_t a[6])
+{
+    siginfo_t si;
+    if (get_host_siginfo(p, a[3], &si) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_rt_tgsigqueueinfo, (pid_t)a[0], (pid_t)a[1], (int)a[2], &si));
+}
+
+/* --- Processes and limits --- */
+
+/* struct rusage with 32-bit longs: two old_timeval32 and 14 longs, 72 bytes. */
+static void put_rusage(uint8_t *b, const struct rusage *ru)
+{
+    ppc_put32(b, (uint32_t)ru->ru_utime.tv_sec);
+    ppc_put32(b + 4, (uint32_t)ru->ru_utime.tv_usec);
+    ppc_put32(b + 8, (uint32_t)ru->ru_stime.tv_sec);
+    ppc_put32(b + 12, (uint32_t)ru->ru_stime.tv_usec);
+    const long *rest = &ru->ru_maxrss;
+    for (int i = 0; i < 14; i++) {
+        ppc_put32(b + 16 + 4 * i, (uint32_t)rest[i]);
+    }
+}
+
+static int64_t sys_wait4(UserProc *p, const uint64_t a[6])
+{
+    int status = 0;
+    struct rusage ru;
+    int64_t r = user_safe_syscall6(p, SYS_wait4, (pid_t)a[0], a[1] ? &status : NULL, (int)a[2],
+                                   a[3] ? &ru : NULL, 0, 0);
+    if (r > 0) {
+        if (a[1] && user_write_uint(p, a[1], 4, (uint32_t)status) < 0) {
+            return -EFAULT;
+        }
+        if (a[3]) {
+            uint8_t b[72];
+            put_rusage(b, &ru);
+            if (user_copy_to(&p->mem, a[3], b, sizeof(b)) < 0) {
+                return -EFAULT;
+            }
+        }
+    }
+    return r;
+}
+
+static int64_t sys_getrusage(UserProc *p, const uint64_t a[6])
+{
+    struct rusage ru;
+    if (getrusage((int)a[0], &ru) < 0) {
+        return user_errno();
+    }
+    uint8_t b[72];
+    put_rusage(b, &ru);
+    return user_copy_to(&p->mem, a[1], b, sizeof(b)) < 0 ? -EFAULT : 0;
+}
+
+/* ugetrlimit / setrlimit: struct rlimit of two 32-bit longs, ~0 = RLIM_INFINITY. */
+static uint32_t rlim32(rlim_t v)
+{
+    return v >= 0xffffffffu ? 0xffffffffu : (uint32_t)v;
+}
+
+static rlim_t rlim_from32(uint32_t v)
+{
+    return v == 0xffffffffu ? RLIM_INFINITY : v;
+}
+
+static int64_t sys_getrlimit(UserProc *p, const uint64_t a[6])
+{
+    struct rlimit rl;
+    if (getrlimit((int)a[0], &rl) < 0) {
+        return user_errno();
+    }
+    uint8_t b[8];
+    ppc_put32(b, rlim32(rl.rlim_cur));
+    ppc_put32(b + 4, rlim32(rl.rlim_max));
+    return user_copy_to(&p->mem, a[1], b, 8) < 0 ? -EFAULT : 0;
+}
+
+static int64_t sys_setrlimit(UserProc *p, const uint64_t a[6])
+{
+    uint8_t b[8];
+    if (user_copy_from(&p->mem, b, a[1], 8) < 0) {
+        return -EFAULT;
+    }
+    struct rlimit rl = { rlim_from32(ppc_get32(b)), rlim_from32(ppc_get32(b + 4)) };
+    return user_ret(setrlimit((int)a[0], &rl));
+}
+
+/* prlimit64(pid, resource, new, old): struct rlimit64 of two u64. */
+static int64_t sys_prlimit64(UserProc *p, const uint64_t a[6])
+{
+    struct rlimit nl, ol;
+    uint8_t b[16];
+    if (a[2]) {
+        if (user_copy_from(&p->mem, b, a[2], 16) < 0) {
+            return -EFAULT;
+        }
+        nl.rlim_cur = ppc_get64(b);
+        nl.rlim_max = ppc_get64(b + 8);
+    }
+    long r = syscall(SYS_prlimit64, (pid_t)a[0], (int)a[1], a[2] ? &nl : NULL, a[3] ? &ol : NULL);
+    if (r < 0) {
+        return user_errno();
+    }
+    if (a[3]) {
+        ppc_put64(b, ol.rlim_cur);
+        ppc_put64(b + 8, ol.rlim_max);
+        if (user_copy_to(&p->mem, a[3], b, 16) < 0) {
+            return -EFAULT;
+        }
+    }
+    return 0;
+}
+
+static int64_t getres_common(UserProc *p, const uint64_t a[6], bool gid)
+{
+    unsigned r[3];
+    long ret = gid ? syscall(SYS_getresgid, &r[0], &r[1], &r[2]) :
+               syscall(SYS_getresuid, &r[0], &r[1], &r[2]);
+    if (ret < 0) {
+        return user_errno();
+    }
+    for (int i = 0; i < 3; i++) {
+        if (user_write_uint(p, a[i], 4, r[i]) < 0) {
+            return -EFAULT;
+        }
+    }
+    return 0;
+}
+
+static int64_t sys_getresuid(UserProc *p, const uint64_t a[6])
+{
+    return getres_common(p, a, false);
+}
+
+static int64_t sys_getresgid(UserProc *p, const uint64_t a[6])
+{
+    return getres_common(p, a, true);
+}
+
+static int64_t sys_getgroups(UserProc *p, const uint64_t a[6])
+{
+    int n = (int)a[0];
+    if (n < 0 || n > 65536) {
+        return -EINVAL;
+    }
+    g_autofree gid_t *g = g_new0(gid_t, n + 1);
+    int r = getgroups(n, g);
+    if (r < 0) {
+        return user_errno();
+    }
+    for (int i = 0; n && i < r; i++) {
+        if (user_write_uint(p, a[1] + 4 * i, 4, g[i]) < 0) {
+            return -EFAULT;
+        }
+    }
+    return r;
+}
+
+/* sched_getaffinity(pid, len, mask): unsigned long words, 32-bit big-endian here. */
+static int64_t sys_sched_getaffinity(UserProc *p, const uint64_t a[6])
+{
+    uint64_t len = (uint32_t)a[1];
+    if (len > 1u << 16 || (len & 3)) {
+        return -EINVAL;
+    }
+    g_autofree uint8_t *b = g_malloc0(len + 8);
+    /* The host wants a multiple of 8 bytes; the kernel returns the bytes it wrote. */
+    long r = syscall(SYS_sched_getaffinity, (pid_t)a[0], (len + 7) & ~(uint64_t)7, b);
+    if (r < 0) {
+        return user_errno();
+    }
+    uint64_t n = MIN((uint64_t)r, len);
+    for (uint64_t i = 0; i + 4 <= n; i += 4) {
+        uint32_t w;
+        memcpy(&w, b + i, 4);
+        ppc_put32(b + i, w);
+    }
+    if (user_copy_to(&p->mem, a[2], b, n) < 0) {
+        return -EFAULT;
+    }
+    return (int64_t)n;
+}
+
+/* --- futex: the host kernel compares and writes the word in host byte order --- */
+
+/*
+ * Plain waits and wakes work on the guest word as is once the expected value is
+ * byte-swapped (FUTEX_WAIT, WAIT_BITSET, CMP_REQUEUE's val3).  FUTEX_WAKE_OP makes the
+ * kernel modify the second word in its own byte order, so it is emulated: the
+ * operation is done here with an atomic compare-and-swap in guest order, then the two
+ * wakes.  The PI operations make the kernel write owner tids in host order; a
+ * big-endian guest gets ENOSYS for them (glibc uses them only for
+ * PTHREAD_PRIO_INHERIT mutexes).
+ */
+static int64_t futex_wake_op(UserProc *p, uint32_t *uaddr, int op, int nr1, int nr2,
+                             GuestAddr a2, uint32_t val3)
+{
+    uint32_t *uaddr2;
+    if ((a2 & 3) || !user_mem_check(&p->mem, a2, 4, PROT_READ | PROT_WRITE)) {
+        return -EFAULT;
+    }
+    user_mem_unwatch_range_dirty(&p->mem, a2, 4);
+    uaddr2 = user_g2h(&p->mem, a2);
+    unsigned wop = (val3 >> 28) & 7, cmp = (val3 >> 24) & 15;
+    uint32_t oparg = (val3 >> 12) & 0xfff, cmparg = val3 & 0xfff;
+    if ((val3 >> 28) & 8) {         /* FUTEX_OP_OPARG_SHIFT */
+        oparg = oparg > 31 ? 0 : 1u << oparg;
+    }
+    uint32_t raw = __atomic_load_n(uaddr2, __ATOMIC_SEQ_CST), old, nv;
+    do {
+        old = GUINT32_FROM_BE(raw);
+        switch (wop) {
+        case FUTEX_OP_SET: nv = oparg; break;
+        case FUTEX_OP_ADD: nv = old + oparg; break;
+        case FUTEX_OP_OR: nv = old | oparg; break;
+        case FUTEX_OP_ANDN: nv = old & ~oparg; break;
+        case FUTEX_OP_XOR: nv = old ^ oparg; break;
+        default: return -ENOSYS;
+        }
+    } while (!__atomic_compare_exchange_n(uaddr2, &raw, GUINT32_TO_BE(nv), false,
+                                          __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+    int32_t so = (int32_t)old, sa = (int32_t)(cmparg << 20) >> 20;
+    bool hit;
+    switch (cmp) {
+    case FUTEX_OP_CMP_EQ: hit = so == sa; break;
+    case FUTEX_OP_CMP_NE: hit = so != sa; break;
+    case FUTEX_OP_CMP_LT: hit = so < sa; break;
+    case FUTEX_OP_CMP_LE: hit = so <= sa; break;
+    case FUTEX_OP_CMP_GT: hit = so > sa; break;
+    case FUTEX_OP_CMP_GE: hit = so >= sa; break;
+    default: return -ENOSYS;
+    }
+    int priv = op & FUTEX_PRIVATE_FLAG;
+    long r = syscall(SYS_futex, uaddr, FUTEX_WAKE | priv, nr1, NULL, NULL, 0);
+    if (r < 0) {
+        return user_errno();
+    }
+    if (hit) {
+        long r2 = syscall(SYS_futex, uaddr2, FUTEX_WAKE | priv, nr2, NULL, NULL, 0);
+        if (r2 > 0) {
+            r += r2;
+        }
+    }
+    return r;
+}
+
+static int64_t futex_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    int op = (int)a[1];
+    int cmd = op & FUTEX_CMD_MASK;
+    void *uaddr, *uaddr2 = NULL;
+    if (a[0] & 3) {
+        return -EINVAL;
+    }
+    if (user_arg_ptr(p, a[0], 4, &uaddr) < 0 || !uaddr) {
+        return -EFAULT;
+    }
+    /* As the shared row does: no code page may stay read-only under a futex word. */
+    user_mem_unwatch_range_dirty(&p->mem, a[0], 4);
+    uint32_t val = (uint32_t)a[2];
+    struct timespec ts;
+    switch (cmd) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET:
+        if (a[3] && get_ts(p, a[3], t64, &ts) < 0) {
+            return -EFAULT;
+        }
+        return user_safe_syscall6(p, SYS_futex, uaddr, op, GUINT32_TO_BE(val),
+                                  a[3] ? &ts : NULL, NULL, (uint32_t)a[5]);
+    case FUTEX_WAKE:
+    case FUTEX_WAKE_BITSET:
+        return user_ret(syscall(SYS_futex, uaddr, op, (int)val, NULL, NULL, (uint32_t)a[5]));
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE:
+        if (user_arg_ptr(p, a[4], 4, &uaddr2) < 0 || !uaddr2) {
+            return -EFAULT;
+        }
+        /* a[3] is the requeue count (val2), not a timeout. */
+        return user_ret(syscall(SYS_futex, uaddr, op, (int)val, (long)(uint32_t)a[3], uaddr2,
+                                GUINT32_TO_BE((uint32_t)a[5])));
+    case FUTEX_WAKE_OP:
+        return futex_wake_op(p, uaddr, op, (int)val, (int)(uint32_t)a[3], a[4], (uint32_t)a[5]);
+    default:
+        return -ENOSYS;
+    }
+}
+
+static int64_t sys_futex(UserProc *p, const uint64_t a[6])
+{
+    return futex_common(p, a, false);
+}
+
+static int64_t sys_futex_time64(UserProc *p, const uint64_t a[6])
+{
+    return futex_common(p, a, true);
+}
+
+const UserSyscallRow ppc_sys_rows[] = {
+    { USER_NR_clock_gettime, sys_clock_gettime },
+    { USER_NR_clock_gettime64, sys_clock_gettime64 },
+    { USER_NR_clock_getres, sys_clock_getres },
+    { USER_NR_clock_getres_time64, sys_clock_getres_time64 },
+    { USER_NR_clock_nanosleep, sys_clock_nanosleep, .flags = USER_SYS_BLOCKING },
+    { USER_NR_clock_nanosleep_time64, sys_clock_nanosleep_time64, .flags = USER_SYS_BLOCKING },
+    { USER_NR_nanosleep, sys_nanosleep, .flags = USER_SYS_BLOCKING },
+    { USER_NR_gettimeofday, sys_gettimeofday },
+    { USER_NR_getitimer, sys_getitimer },
+    { USER_NR_setitimer, sys_setitimer },
+    { USER_NR_utimensat, sys_utimensat },
+    { USER_NR_utimensat_time64, sys_utimensat_time64 },
+    { USER_NR_times, sys_times },
+    { USER_NR_sysinfo, sys_sysinfo },
+    { USER_NR_statx, sys_statx },
+    { USER_NR_statfs, sys_statfs },
+    { USER_NR_fstatfs, sys_fstatfs },
+    { USER_NR_getdents64, sys_getdents64 },
+    { USER_NR_pipe2, sys_pipe2 },
+    { USER_NR_fcntl, sys_fcntl, .flags = USER_SYS_RESTART },
+    { USER_NR_ioctl, sys_ioctl, .flags = USER_SYS_RESTART },
+    { USER_NR_sendfile, sys_sendfile, .flags = USER_SYS_BLOCKING },
+    { USER_NR_ppoll, sys_ppoll, .flags = USER_SYS_BLOCKING },
+    { USER_NR_ppoll_time64, sys_ppoll_time64, .flags = USER_SYS_BLOCKING },
+    { USER_NR_pselect6, sys_pselect6, .flags = USER_SYS_BLOCKING },
+    { USER_NR_pselect6_time64, sys_pselect6_time64, .flags = USER_SYS_BLOCKING },
+    { USER_NR_rt_sigtimedwait, sys_rt_sigtimedwait, .flags = USER_SYS_RESTART },
+    { USER_NR_rt_sigtimedwait_time64, sys_rt_sigtimedwait_time64, .flags = USER_SYS_RESTART },
+    { USER_NR_rt_sigqueueinfo, sys_rt_sigqueueinfo },
+    { USER_NR_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo },
+    { USER_NR_wait4, sys_wait4, .flags = USER_SYS_RESTART },
+    { USER_NR_getrusage, sys_getrusage },
+    { USER_NR_getrlimit, sys_getrlimit },
+    { USER_NR_setrlimit, sys_setrlimit },
+    { USER_NR_prlimit64, sys_prlimit64 },
+    { USER_NR_getresuid, sys_getresuid },
+    { USER_NR_getresgid, sys_getresgid },
+    { USER_NR_getgroups, sys_getgroups },
+    { USER_NR_sched_getaffinity, sys_sched_getaffinity },
+    { USER_NR_futex, sys_futex, .flags = USER_SYS_RESTART },
+    { USER_NR_futex_time64, sys_futex_time64, .flags = USER_SYS_RESTART },
+    { -1 },
+};

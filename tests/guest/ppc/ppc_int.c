@@ -1,0 +1,200 @@
+/*
+ * ppc_int.c - 32-bit PowerPC integer instructions with their side effects on CR and XER
+ * (Power ISA 2.06 Book I chapter 3): carries of addc/adde/subfc/subfe/addze/addme and of
+ * srawi/sraw, overflow and summary overflow of the o-forms, the record forms' CR0 (with
+ * SO copied in), compares into several CR fields, rotate-and-mask, mulhw/mulhwu/divw/divwu,
+ * cntlzw, the CR logical ops and mtcrf/mfcr.  Expected values follow from the ISA text.
+ */
+#include <stdint.h>
+#include "guest_check.h"
+
+static uint32_t xer(void)
+{
+    uint32_t v;
+    __asm__ volatile("mfxer %0" : "=r"(v));
+    return v;
+}
+
+static void set_xer(uint32_t v)
+{
+    __asm__ volatile("mtxer %0" : : "r"(v));
+}
+
+#define XER_SO 0x80000000u
+#define XER_OV 0x40000000u
+#define XER_CA 0x20000000u
+
+static void test_carry(void)
+{
+    uint32_t r;
+    gc_group("carry");
+    set_xer(0);
+    __asm__ volatile("addc %0,%1,%2" : "=r"(r) : "r"(0xffffffffu), "r"(2u) : "xer");
+    CHECK_EQ(r, 1);
+    CHECK_EQ(xer() & XER_CA, XER_CA);
+    __asm__ volatile("adde %0,%1,%2" : "=r"(r) : "r"(5u), "r"(6u) : "xer");
+    CHECK_EQ(r, 12);                     /* 5 + 6 + CA */
+    CHECK_EQ(xer() & XER_CA, 0);
+    set_xer(0);
+    __asm__ volatile("subfc %0,%1,%2" : "=r"(r) : "r"(3u), "r"(10u) : "xer");
+    CHECK_EQ(r, 7);                      /* 10 - 3: no borrow, CA = 1 */
+    CHECK_EQ(xer() & XER_CA, XER_CA);
+    __asm__ volatile("subfc %0,%1,%2" : "=r"(r) : "r"(10u), "r"(3u) : "xer");
+    CHECK_EQ(r, 0xfffffff9u);            /* borrow: CA = 0 */
+    CHECK_EQ(xer() & XER_CA, 0);
+    __asm__ volatile("subfe %0,%1,%2" : "=r"(r) : "r"(1u), "r"(5u) : "xer");
+    CHECK_EQ(r, 3);                      /* ~1 + 5 + 0 */
+    set_xer(XER_CA);
+    __asm__ volatile("addze %0,%1" : "=r"(r) : "r"(0xffffffffu) : "xer");
+    CHECK_EQ(r, 0);
+    CHECK_EQ(xer() & XER_CA, XER_CA);
+    set_xer(0);
+    __asm__ volatile("addme %0,%1" : "=r"(r) : "r"(0u) : "xer");
+    CHECK_EQ(r, 0xffffffffu);            /* 0 + CA - 1 */
+    CHECK_EQ(xer() & XER_CA, 0);
+    __asm__ volatile("addic %0,%1,-1" : "=r"(r) : "r"(1u) : "xer");
+    CHECK_EQ(r, 0);
+    CHECK_EQ(xer() & XER_CA, XER_CA);
+    /* srawi: CA = 1 when negative and 1 bits are shifted out. */
+    set_xer(0);
+    __asm__ volatile("srawi %0,%1,4" : "=r"(r) : "r"(0xfffffff1u) : "xer");
+    CHECK_EQ(r, 0xffffffffu);
+    CHECK_EQ(xer() & XER_CA, XER_CA);
+    __asm__ volatile("srawi %0,%1,4" : "=r"(r) : "r"(0xfffffff0u) : "xer");
+    CHECK_EQ(r, 0xffffffffu);
+    CHECK_EQ(xer() & XER_CA, 0);
+    __asm__ volatile("sraw %0,%1,%2" : "=r"(r) : "r"(0x80000000u), "r"(40u) : "xer");
+    CHECK_EQ(r, 0xffffffffu);            /* shift >= 32: all sign bits, CA = 1 */
+    CHECK_EQ(xer() & XER_CA, XER_CA);
+}
+
+static void test_overflow(void)
+{
+    uint32_t r, c;
+    gc_group("overflow");
+    set_xer(0);
+    __asm__ volatile("addo %0,%1,%2" : "=r"(r) : "r"(0x7fffffffu), "r"(1u) : "xer");
+    CHECK_EQ(r, 0x80000000u);
+    CHECK_EQ(xer() & (XER_SO | XER_OV), XER_SO | XER_OV);
+    __asm__ volatile("addo %0,%1,%2" : "=r"(r) : "r"(1u), "r"(1u) : "xer");
+    CHECK_EQ(xer() & (XER_SO | XER_OV), XER_SO);     /* OV cleared, SO sticky */
+    /* Record form: CR0 = LT/GT/EQ of the result, SO copied from XER. */
+    __asm__ volatile("add. %0,%2,%3\n\tmfcr %1" : "=r"(r), "=r"(c) : "r"(2u), "r"(-2u) : "xer", "cr0");
+    CHECK_EQ(r, 0);
+    CHECK_EQ(c >> 28, 0x2 | 0x1);        /* EQ | SO */
+    set_xer(0);
+    __asm__ volatile("subfo. %0,%2,%3\n\tmfcr %1" : "=r"(r), "=r"(c) : "r"(1u), "r"(0x80000000u) : "xer", "cr0");
+    CHECK_EQ(r, 0x7fffffffu);            /* INT_MIN - 1 overflows */
+    CHECK_EQ(c >> 28, 0x4 | 0x1);        /* GT | SO */
+    set_xer(0);
+    __asm__ volatile("mullwo %0,%1,%2" : "=r"(r) : "r"(0x10000u), "r"(0x10000u) : "xer");
+    CHECK_EQ(r, 0);
+    CHECK_EQ(xer() & XER_OV, XER_OV);
+    set_xer(0);
+    __asm__ volatile("nego %0,%1" : "=r"(r) : "r"(0x80000000u) : "xer");
+    CHECK_EQ(r, 0x80000000u);
+    CHECK_EQ(xer() & XER_OV, XER_OV);
+    set_xer(0);
+    __asm__ volatile("divwo %0,%1,%2" : "=r"(r) : "r"(7u), "r"(0u) : "xer");
+    CHECK_EQ(xer() & XER_OV, XER_OV);    /* the quotient is undefined, OV is not */
+    set_xer(0);
+}
+
+static void test_compare(void)
+{
+    uint32_t c;
+    gc_group("compare");
+    set_xer(0);
+    __asm__ volatile("cmpw cr1,%1,%2\n\tcmplw cr6,%1,%2\n\tcmpwi cr7,%1,-5\n\tmfcr %0"
+                     : "=r"(c) : "r"(-5), "r"(3) : "cr1", "cr6", "cr7");
+    CHECK_EQ((c >> 24) & 0xf, 0x8);      /* cr1: -5 < 3 signed */
+    CHECK_EQ((c >> 4) & 0xf, 0x4);       /* cr6: 0xfffffffb > 3 unsigned */
+    CHECK_EQ(c & 0xf, 0x2);              /* cr7: equal */
+    set_xer(XER_SO);
+    __asm__ volatile("cmplwi cr5,%1,9\n\tmfcr %0" : "=r"(c) : "r"(9) : "cr5");
+    CHECK_EQ((c >> 8) & 0xf, 0x2 | 0x1); /* EQ, SO copied from XER */
+    set_xer(0);
+    /* CR logical ops and mtcrf. */
+    __asm__ volatile("mtcrf 0xff,%1\n\tcrxor 0,1,2\n\tcrnand 5,5,5\n\tcreqv 31,31,31\n\tmfcr %0"
+                     : "=r"(c) : "r"(0x60000000u) : "cr0", "cr1", "cr7");
+    CHECK_EQ(c, 0x64000001u);   /* bit0 = 1^1 = 0, bits 1-2 kept, bit5 = !(0&0), bit31 = 1 */
+    __asm__ volatile("mtcrf 0x81,%1\n\tmfcr %0" : "=r"(c) : "r"(0x12345678u) : "cr0", "cr7");
+    CHECK_EQ(c & 0xf000000fu, 0x10000008u);
+}
+
+static void test_rotate(void)
+{
+    uint32_t r;
+    gc_group("rotate");
+    __asm__ volatile("rlwinm %0,%1,8,16,23" : "=r"(r) : "r"(0x12345678u));
+    CHECK_EQ(r, 0x00007800u);
+    __asm__ volatile("rlwinm %0,%1,4,28,3" : "=r"(r) : "r"(0x12345678u));   /* wrapped mask */
+    CHECK_EQ(r, 0x20000001u);
+    r = 0xffffffffu;
+    __asm__ volatile("rlwimi %0,%1,16,8,15" : "+r"(r) : "r"(0x000000abu));
+    CHECK_EQ(r, 0xffabffffu);
+    __asm__ volatile("rlwnm %0,%1,%2,0,31" : "=r"(r) : "r"(0x80000001u), "r"(33u));
+    CHECK_EQ(r, 0x00000003u);
+    __asm__ volatile("slw %0,%1,%2" : "=r"(r) : "r"(1u), "r"(32u));
+    CHECK_EQ(r, 0);
+    __asm__ volatile("srw %0,%1,%2" : "=r"(r) : "r"(0x80000000u), "r"(31u));
+    CHECK_EQ(r, 1);
+    __asm__ volatile("cntlzw %0,%1" : "=r"(r) : "r"(0x00010000u));
+    CHECK_EQ(r, 15);
+    __asm__ volatile("cntlzw %0,%1" : "=r"(r) : "r"(0u));
+    CHECK_EQ(r, 32);
+    __asm__ volatile("extsb %0,%1" : "=r"(r) : "r"(0x1280u));
+    CHECK_EQ(r, 0xffffff80u);
+    __asm__ volatile("extsh %0,%1" : "=r"(r) : "r"(0x18000u));
+    CHECK_EQ(r, 0xffff8000u);
+}
+
+static void test_muldiv(void)
+{
+    uint32_t r;
+    gc_group("muldiv");
+    __asm__ volatile("mulhw %0,%1,%2" : "=r"(r) : "r"(-2), "r"(0x40000000));
+    CHECK_EQ(r, 0xffffffffu);
+    __asm__ volatile("mulhwu %0,%1,%2" : "=r"(r) : "r"(0xffffffffu), "r"(0xffffffffu));
+    CHECK_EQ(r, 0xfffffffeu);
+    __asm__ volatile("mulli %0,%1,-3" : "=r"(r) : "r"(7));
+    CHECK_EQ(r, (uint32_t)-21);
+    __asm__ volatile("divw %0,%1,%2" : "=r"(r) : "r"(-7), "r"(2));
+    CHECK_EQ(r, (uint32_t)-3);           /* truncates toward zero */
+    __asm__ volatile("divwu %0,%1,%2" : "=r"(r) : "r"(0xfffffff9u), "r"(2u));
+    CHECK_EQ(r, 0x7ffffffcu);
+}
+
+/* Byte-reversed and update-form loads and stores, big-endian memory. */
+static void test_memory(void)
+{
+    uint32_t word = 0x11223344u, r;
+    uint8_t bytes[8] = { 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6, 0x07, 0x18 };
+    gc_group("memory");
+    CHECK_EQ(bytes[0], 0xa1);
+    __asm__ volatile("lwz %0,0(%1)" : "=r"(r) : "b"(bytes));
+    CHECK_EQ(r, 0xa1b2c3d4u);            /* big-endian */
+    __asm__ volatile("lwbrx %0,0,%1" : "=r"(r) : "r"(bytes));
+    CHECK_EQ(r, 0xd4c3b2a1u);
+    __asm__ volatile("lha %0,4(%1)" : "=r"(r) : "b"(bytes));
+    CHECK_EQ(r, 0xffffe5f6u);
+    __asm__ volatile("lhbrx %0,0,%1" : "=r"(r) : "r"(bytes + 6));
+    CHECK_EQ(r, 0x1807u);
+    __asm__ volatile("stwbrx %1,0,%2" : "=m"(word) : "r"(0xaabbccddu), "r"(&word));
+    CHECK_EQ(word, 0xddccbbaau);
+    uint8_t *p = bytes;
+    __asm__ volatile("lbzu %0,2(%1)" : "=r"(r), "+b"(p));
+    CHECK_EQ(r, 0xc3);
+    CHECK(p == bytes + 2);
+}
+
+int main(void)
+{
+    test_carry();
+    test_overflow();
+    test_compare();
+    test_rotate();
+    test_muldiv();
+    test_memory();
+    return gc_finish();
+}
