@@ -100,6 +100,22 @@ void tlb_watch_code(TlbState *tlb, uint64_t ppage)
     }
 }
 
+void tlb_drop_writes_to(TlbState *tlb, uint64_t ppage)
+{
+    ppage &= TLB_PAGE_MASK(tlb);
+    for (unsigned m = 0; m < TLB_MAX_MMU; m++) {
+        if (!(tlb->used_mmu & (1u << m))) {
+            continue;
+        }
+        for (unsigned i = 0; i < TLB_SIZE; i++) {
+            TlbEntry *e = &tlb->table[m][i];
+            if (tlb->paddr[m][i] == ppage && !(e->addr_write & (TLB_INVALID | TLB_SLOW))) {
+                e->addr_write |= TLB_SLOW;
+            }
+        }
+    }
+}
+
 void tlb_unwatch_code(TlbState *tlb, uint64_t ppage)
 {
     unsigned long mask;

@@ -75,6 +75,8 @@ void tlb_flush_page(TlbState *tlb, uint64_t vaddr);
 /* Code pages (exec layer's ExecPlatform watch hooks, by physical page address). */
 void tlb_watch_code(TlbState *tlb, uint64_t ppage);
 void tlb_unwatch_code(TlbState *tlb, uint64_t ppage);
+/* Send the writes of cached entries for physical page ppage to the slow path (it now holds code). */
+void tlb_drop_writes_to(TlbState *tlb, uint64_t ppage);
 
 /*
  * Instruction fetch for the translator: the physical address of vaddr (false +

@@ -90,13 +90,14 @@ static void machine_watch(void *opaque, GuestAddr ppage)
     for (unsigned i = 0; i < m->nr_cpus; i++) {
         tlb_watch_code(m->tlbs[i], ppage);
         /*
-         * Cached writable entries of that page must now take the slow path.  A TLB belongs
+         * Cached writable entries of that page must now take the slow path (only those, not
+         * the whole TLB: a new code page comes with every translation).  A TLB belongs
          * to the thread running its hart: the translating hart flushes its own, the others
          * are asked to at their next exit (a store in between is a cross-hart code change,
          * which the guest must follow with a remote fence, i.e. an IPI, i.e. an exit).
          */
         if (m->cpus[i] == exec_thread.cpu || m->hart_threads[i] == NULL) {
-            tlb_flush(m->tlbs[i]);
+            tlb_drop_writes_to(m->tlbs[i], ppage);
         } else {
             __atomic_store_n(&m->tlb_flush_req[i], 1, __ATOMIC_RELEASE);
             __atomic_fetch_or(&m->cpus[i]->exit_request, GUEST_REQ_STOP, __ATOMIC_SEQ_CST);
