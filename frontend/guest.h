@@ -201,8 +201,9 @@ typedef struct GuestArch {
      *
      * sys_reset: back to the reset state of that configuration (pc = reset vector).
      * sys_take_interrupt: clear GUEST_REQ_INTERRUPT, then, if an interrupt is pending and
-     *   enabled, enter its trap (pc = the handler); true if it did.  Call at a block
-     *   boundary, with cpu->pc the next instruction to run.
+     *   enabled, enter its trap (pc = the handler) and return its cause as the guest
+     *   numbers it (never 0); 0 if none was taken.  Call at a block boundary, with cpu->pc
+     *   the next instruction to run.
      * sys_raise: turn the last exit (exit_kind/code/aux, cpu->pc at the instruction) into
      *   the guest's trap and clear exit_kind; false when that exit is not a guest trap
      *   (NONE, INTERRUPT, HALT, SYNC_*...), left untouched for the caller.
@@ -218,7 +219,7 @@ typedef struct GuestArch {
      * sys_mmu_idx_count: MMU indexes are below this.
      */
     void (*sys_reset)(GuestCpu *cpu);
-    bool (*sys_take_interrupt)(GuestCpu *cpu);
+    uint64_t (*sys_take_interrupt)(GuestCpu *cpu);
     bool (*sys_raise)(GuestCpu *cpu);
     bool (*sys_translate)(GuestCpu *cpu, GuestAddr vaddr, GuestAccess access, unsigned mmu_idx,
                           GuestTranslation *out);

@@ -245,7 +245,7 @@ bool rv_cpu_sret(RvCpu *cpu);
 bool rv_cpu_wake_pending(const RvCpu *cpu);
 
 void rv_sys_reset(GuestCpu *gcpu);
-bool rv_sys_take_interrupt(GuestCpu *gcpu);
+uint64_t rv_sys_take_interrupt(GuestCpu *gcpu);
 bool rv_sys_raise(GuestCpu *gcpu);
 bool rv_sys_translate(GuestCpu *gcpu, GuestAddr vaddr, GuestAccess access, unsigned mmu_idx,
                       GuestTranslation *out);

@@ -91,18 +91,17 @@ void rv_sys_reset(GuestCpu *gcpu)
     rv_cpu_reset((RvCpu *)gcpu);
 }
 
-bool rv_sys_take_interrupt(GuestCpu *gcpu)
+uint64_t rv_sys_take_interrupt(GuestCpu *gcpu)
 {
     RvCpu *cpu = (RvCpu *)gcpu;
     uint64_t cause;
 
     __atomic_fetch_and(&gcpu->exit_request, ~GUEST_REQ_INTERRUPT, __ATOMIC_SEQ_CST);
     cause = rv_cpu_pending_interrupt(cpu);
-    if (cause == 0) {
-        return false;
+    if (cause != 0) {
+        rv_cpu_do_trap(cpu, cause, 0);    /* mcause/scause: bit 63 set, so never 0 */
     }
-    rv_cpu_do_trap(cpu, cause, 0);
-    return true;
+    return cause;
 }
 
 /* The cause of a fault the lifted code or a bus reported without one: walk again to tell. */

@@ -189,9 +189,10 @@ static void machine_exit(Machine *m, unsigned hart)
      * sure an exit comes at least every time slice.
      */
     uint64_t pc = cpu->pc;
-    if (arch->sys_take_interrupt(cpu) && (m->exec.opts.trace & EXEC_TRACE_INT)) {
-        exec_trace_printf("int hart=%u interrupt pc=0x%" G_GINT64_MODIFIER "x -> 0x%" G_GINT64_MODIFIER "x\n",
-                          hart, pc, cpu->pc);
+    uint64_t cause = arch->sys_take_interrupt(cpu);
+    if (cause != 0 && (m->exec.opts.trace & EXEC_TRACE_INT)) {
+        exec_trace_printf("int hart=%u interrupt cause=0x%" G_GINT64_MODIFIER "x pc=0x%" G_GINT64_MODIFIER
+                          "x -> 0x%" G_GINT64_MODIFIER "x\n", hart, cause, pc, cpu->pc);
         exec_trace_flush();     /* few lines, and the ones before a hang matter most */
     }
     if (req & (GUEST_REQ_STOP | GUEST_REQ_SIGNAL | GUEST_REQ_CODE_DIRTY)) {

@@ -212,7 +212,7 @@ START_TEST(test_irq_request_and_take)
     ck_assert_uint_eq(g->exit_request, 0);
     ck_assert(rv64_arch.sys_wake_pending(g));
     cpu->mstatus |= RV_MSTATUS_MIE;
-    ck_assert(rv64_arch.sys_take_interrupt(g));
+    ck_assert_uint_eq(rv64_arch.sys_take_interrupt(g), RV_CAUSE_INTERRUPT | RV_IRQ_MTI);
     ck_assert_uint_eq(g->pc, 0x8000);
     ck_assert_uint_eq(cpu->mepc, 0x1100);
     ck_assert_uint_eq(cpu->mcause, RV_CAUSE_INTERRUPT | RV_IRQ_MTI);
