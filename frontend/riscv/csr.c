@@ -408,6 +408,15 @@ bool rv_csr_access(RvCpu *cpu, unsigned csr, RvCsrOp op, uint64_t src, bool writ
     if (!write) {
         return true;
     }
+    if (csr == 0x344) {         /* mip */
+        /*
+         * §3.1.9: SEIP reads as the software-writable bit OR the interrupt controller's
+         * signal, but only the software bit takes part in csrrs/csrrc.  Writing back the
+         * signal would latch a device interrupt in the software bit for good (firmware
+         * setting SSIP for an IPI while the PLIC asserts SEIP).
+         */
+        v = (v & ~RV_MIP_SEIP) | (cpu->mip_sw & RV_MIP_SEIP);
+    }
     switch (op) {
     case RV_CSR_OP_W:
         v = src;

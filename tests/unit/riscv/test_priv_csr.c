@@ -215,6 +215,28 @@ START_TEST(test_csr_sie_sip_views)
 }
 END_TEST
 
+/*
+ * §3.1.9: csrrs/csrrc on mip use only the software-writable SEIP bit, so setting SSIP
+ * while the PLIC drives SEIP does not latch SEIP once the device lets go.
+ */
+START_TEST(test_csr_mip_rmw_leaves_device_seip)
+{
+    uint64_t old;
+
+    rv_cpu_set_irq(cpu, RV_IRQ_SEI, true);
+    ck_assert(rv_csr_access(cpu, 0x344, RV_CSR_OP_S, RV_MIP_SSIP, true, &old));
+    ck_assert_uint_eq(old & RV_MIP_SEIP, RV_MIP_SEIP);          /* the read shows the signal */
+    ck_assert(rv_csr_access(cpu, 0x344, RV_CSR_OP_C, RV_MIP_STIP, true, &old));
+    rv_cpu_set_irq(cpu, RV_IRQ_SEI, false);
+    ck_assert_uint_eq(rdv(0x344), RV_MIP_SSIP);
+    /* The software bit itself is still set and cleared through the same instructions. */
+    ck_assert(rv_csr_access(cpu, 0x344, RV_CSR_OP_S, RV_MIP_SEIP, true, &old));
+    ck_assert_uint_eq(rdv(0x344), RV_MIP_SSIP | RV_MIP_SEIP);
+    ck_assert(rv_csr_access(cpu, 0x344, RV_CSR_OP_C, RV_MIP_SEIP | RV_MIP_SSIP, true, &old));
+    ck_assert_uint_eq(rdv(0x344), 0);
+}
+END_TEST
+
 /* --- WARL registers --- */
 
 START_TEST(test_csr_tvec_epc)
@@ -376,6 +398,7 @@ Suite *riscv_priv_csr_suite(void)
     tcase_add_checked_fixture(tc, csr_setup, csr_teardown);
     tcase_add_loop_test(tc, test_csr_access, 0, G_N_ELEMENTS(access_cases));
     tcase_add_test(tc, test_csr_id_registers);
+    tcase_add_test(tc, test_csr_mip_rmw_leaves_device_seip);
     tcase_add_test(tc, test_csr_mstatus_reset_and_xl);
     tcase_add_test(tc, test_csr_sstatus_view);
     tcase_add_test(tc, test_csr_fs_sd);
