@@ -55,6 +55,8 @@ uint32_t ppc_open_flags_from_host(int flags);
 extern const UserSyscallRow ppc_sys_rows[];
 /* net.c: the socket calls. */
 extern const UserSyscallRow ppc_net_rows[];
+/* termios.c: a terminal ioctl request (TCGETS, TCSETS*, TCFLSH...); false if req is none. */
+bool ppc_ioctl_termios(UserProc *p, int fd, uint32_t req, GuestAddr addr, int64_t *ret);
 
 /* signal.c, following arch/powerpc/kernel/signal_32.c */
 bool ppc_setup_frame(UserProc *p, int sig, const UserSigInfo *info, const UserSigAction *act,

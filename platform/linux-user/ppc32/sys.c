@@ -518,9 +518,9 @@ static int64_t sys_fcntl(UserProc *p, const uint64_t a[6])
 
 /*
  * ioctl: the ppc request numbers (arch/powerpc/include/uapi/asm/ioctls.h) encode
- * size and direction, so they differ from x86-64's.  Terminal attributes
- * (TCGETS/TCSETS*) are not converted: struct termios and its flag bits are laid out
- * differently on ppc, so those requests get ENOTTY, as for a file that is no tty.
+ * size and direction, so they differ from x86-64's.  Terminal attributes and the other
+ * terminal requests are in termios.c.  Any other request gets ENOTTY, as from a device
+ * that does not know it, and a note on stderr the first time.
  */
 #define PPC_FIONBIO     0x8004667eu
 #define PPC_FIONREAD    0x4004667fu
@@ -546,6 +546,21 @@ static int64_t ioctl_int(UserProc *p, int fd, unsigned long hreq, GuestAddr addr
         return -EFAULT;
     }
     return r;
+}
+
+static void ioctl_unsupported(uint32_t req)
+{
+    static GMutex lock;
+    static GHashTable *seen;
+
+    g_mutex_lock(&lock);
+    if (seen == NULL) {
+        seen = g_hash_table_new(NULL, NULL);
+    }
+    if (g_hash_table_add(seen, GUINT_TO_POINTER(req))) {
+        fprintf(stderr, "mimic: unsupported ppc ioctl request 0x%08x (ENOTTY)\n", req);
+    }
+    g_mutex_unlock(&lock);
 }
 
 static int64_t sys_ioctl(UserProc *p, const uint64_t a[6])
@@ -589,8 +604,14 @@ static int64_t sys_ioctl(UserProc *p, const uint64_t a[6])
         ppc_put16(b + 6, ws.ws_ypixel);
         return user_copy_to(&p->mem, a[2], b, 8) < 0 ? -EFAULT : 0;
     }
-    default:
+    default: {
+        int64_t ret;
+        if (ppc_ioctl_termios(p, fd, req, a[2], &ret)) {
+            return ret;
+        }
+        ioctl_unsupported(req);
         return -ENOTTY;
+    }
     }
 }
 
