@@ -4,8 +4,8 @@
  * pointers, int-valued socket options, and the SOL_SOCKET option numbers that
  * arch/powerpc/include/uapi/asm/socket.h gives other values than x86-64.  Ports and
  * addresses are in network order on every machine and pass as they are.  Options
- * holding a struct timeval (SO_RCVTIMEO/SO_SNDTIMEO) and sendmsg/recvmsg (control
- * messages) are not converted: they return ENOPROTOOPT and ENOSYS.
+ * holding a struct timeval (SO_RCVTIMEO/SO_SNDTIMEO) are not converted: they return
+ * ENOPROTOOPT.  sendmsg/recvmsg are in msg.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,10 +18,10 @@
 
 #include "platform/linux-user/ppc32/ppc_user.h"
 
-#define PPC_SOCKADDR_MAX 128
+
 
 /* Swap the host-order fields of a sockaddr in place (host <-> guest is symmetric). */
-static void swap_sockaddr(uint8_t *b, uint32_t len, bool to_host)
+void ppc_swap_sockaddr(uint8_t *b, uint32_t len, bool to_host)
 {
     if (len < 2) {
         return;
@@ -48,7 +48,7 @@ static int get_sockaddr(UserProc *p, GuestAddr addr, uint32_t len, uint8_t *buf)
     if (user_copy_from(&p->mem, buf, addr, len) < 0) {
         return -EFAULT;
     }
-    swap_sockaddr(buf, len, true);
+    ppc_swap_sockaddr(buf, len, true);
     return 0;
 }
 
@@ -56,7 +56,7 @@ static int get_sockaddr(UserProc *p, GuestAddr addr, uint32_t len, uint8_t *buf)
 static int put_sockaddr(UserProc *p, GuestAddr addr, GuestAddr lenp, uint8_t *buf,
                         uint32_t len, uint32_t room)
 {
-    swap_sockaddr(buf, MIN(len, room), false);
+    ppc_swap_sockaddr(buf, MIN(len, room), false);
     if (user_copy_to(&p->mem, addr, buf, MIN(len, room)) < 0) {
         return -EFAULT;
     }
@@ -266,5 +266,7 @@ const UserSyscallRow ppc_net_rows[] = {
     { USER_NR_recvfrom, sys_recvfrom, .flags = USER_SYS_RESTART },
     { USER_NR_setsockopt, sys_setsockopt },
     { USER_NR_getsockopt, sys_getsockopt },
+    { USER_NR_sendmsg, ppc_sys_sendmsg, .flags = USER_SYS_RESTART },
+    { USER_NR_recvmsg, ppc_sys_recvmsg, .flags = USER_SYS_RESTART },
     { -1 },
 };

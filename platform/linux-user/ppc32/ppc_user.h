@@ -55,6 +55,11 @@ uint32_t ppc_open_flags_from_host(int flags);
 extern const UserSyscallRow ppc_sys_rows[];
 /* net.c: the socket calls. */
 extern const UserSyscallRow ppc_net_rows[];
+#define PPC_SOCKADDR_MAX 128
+void ppc_swap_sockaddr(uint8_t *b, uint32_t len, bool to_host);
+/* msg.c: sendmsg/recvmsg, struct msghdr and control messages. */
+int64_t ppc_sys_sendmsg(UserProc *p, const uint64_t a[6]);
+int64_t ppc_sys_recvmsg(UserProc *p, const uint64_t a[6]);
 /* termios.c: a terminal ioctl request (TCGETS, TCSETS*, TCFLSH...); false if req is none. */
 bool ppc_ioctl_termios(UserProc *p, int fd, uint32_t req, GuestAddr addr, int64_t *ret);
 
