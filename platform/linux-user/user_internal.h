@@ -38,6 +38,7 @@ GQuark user_error_quark(void);
 #define USER_VMA_ANON     (1u << 1)
 #define USER_VMA_STACK    (1u << 2)
 #define USER_VMA_HEAP     (1u << 3)
+#define USER_VMA_SYSV     (1u << 4)   /* a System V shared memory attachment (shmat) */
 
 typedef struct UserVma {
     GuestAddr start;
@@ -113,6 +114,8 @@ bool user_mem_check(const UserMem *m, GuestAddr addr, uint64_t len, int prot);
 /* Lowest free hole of len bytes at or above hint (0: top-down below mmap_top); 0 = none. */
 GuestAddr user_mem_find_free(const UserMem *m, uint64_t len, GuestAddr hint, uint64_t align);
 bool user_mem_is_free(const UserMem *m, GuestAddr addr, uint64_t len);
+/* The caller has put a mapping at [addr, addr+len) on the host itself (shmat): record it. */
+void user_mem_record(UserMem *m, GuestAddr addr, uint64_t len, int prot, uint32_t vflags, const char *name);
 
 /*
  * Map [addr, addr+len) (page aligned) replacing whatever was there: anonymous when
@@ -474,6 +477,7 @@ extern const UserSyscallRow user_sys_signal_rows[];
 extern const UserSyscallRow user_sys_net_rows[];
 extern const UserSyscallRow user_sys_misc_rows[];
 extern const UserSyscallRow user_sys_thread_rows[];
+extern const UserSyscallRow user_sys_ipc_rows[];
 
 const char *user_syscall_name(int generic_nr);
 /* Handle the syscall the calling thread's cpu stopped at: result in registers and pc advanced. */

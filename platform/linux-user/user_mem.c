@@ -462,6 +462,13 @@ int user_mem_map(UserMem *m, GuestAddr addr, uint64_t len, int prot, uint32_t vf
     if (r == MAP_FAILED) {
         return -errno;
     }
+    user_mem_record(m, addr, len, prot, vflags, name);
+    return 0;
+}
+
+void user_mem_record(UserMem *m, GuestAddr addr, uint64_t len, int prot, uint32_t vflags, const char *name)
+{
+    len = USER_PAGE_ALIGN(len);
     unwatch_quiet(m, addr, addr + len);
     set_page_prot(m, addr, addr + len, prot);
     vma_remove(m, addr, addr + len);
@@ -470,7 +477,6 @@ int user_mem_map(UserMem *m, GuestAddr addr, uint64_t len, int prot, uint32_t vf
         .name = name ? g_intern_string(name) : NULL,
     };
     vma_insert(m, &v);
-    return 0;
 }
 
 int user_mem_unmap(UserMem *m, GuestAddr addr, uint64_t len)

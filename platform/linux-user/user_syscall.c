@@ -51,6 +51,7 @@ static void build_dispatch(const UserArchAbi *abi)
     const UserSyscallRow *const groups[] = {
         user_sys_file_rows, user_sys_mem_rows, user_sys_proc_rows,
         user_sys_signal_rows, user_sys_net_rows, user_sys_misc_rows, user_sys_thread_rows,
+        user_sys_ipc_rows,
     };
     static bool own[USER_NR_MAX];
     memset(dispatch, 0, sizeof(dispatch));
