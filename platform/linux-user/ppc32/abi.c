@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "frontend/ppc/cpu.h"
@@ -303,12 +304,7 @@ static int ppc_map_syscall(uint64_t nr, uint64_t a[6])
     case PPC_NR_pipe:
         a[1] = 0;
         break;
-    case PPC_NR_dup2:
-        if ((uint32_t)a[0] == (uint32_t)a[1]) {
-            /* dup2(fd, fd) checks fd and returns it; fcntl(F_GETFD) does the check. */
-            a[1] = F_GETFD;
-            return USER_NR_fcntl;
-        }
+    case PPC_NR_dup2:                   /* the equal case is ppc_arch_syscall's */
         a[2] = 0;
         break;
     case PPC_NR_fork:                   /* clone(SIGCHLD, 0, ...) */
@@ -363,6 +359,16 @@ static bool ppc_arch_syscall(UserProc *p, uint64_t nr, const uint64_t a[6], int6
     switch (nr) {
     case PPC_NR__llseek:
         *ret = ppc_llseek(p, a);
+        return true;
+    case PPC_NR_dup2:
+        if ((uint32_t)a[0] != (uint32_t)a[1]) {
+            return false;       /* dup3(old, new, 0) */
+        }
+        /* dup2(fd, fd) returns fd if it is open (dup3 would refuse equal numbers). */
+        *ret = user_ret(syscall(SYS_fcntl, (int)a[0], F_GETFD));
+        if (*ret >= 0) {
+            *ret = (int32_t)a[1];
+        }
         return true;
     case PPC_NR_alarm:
         /* The host process's timer: its SIGALRM reaches the guest like any other. */
@@ -447,7 +453,7 @@ static void ppc_cpuinfo(GString *out, unsigned ncpus)
     g_string_append(out, "timebase\t: 100000000\nplatform\t: mimic\nmodel\t\t: mimic ppc32\n");
 }
 
-static const UserSyscallRow *const ppc_rows[] = { ppc_sys_rows, ppc_net_rows, NULL };
+static const UserSyscallRow *const ppc_rows[] = { ppc_sys_rows, ppc_net_rows, ppc_fd_rows, NULL };
 
 /* li r0, 172 (rt_sigreturn); sc; li r0, 119 (sigreturn); sc -- big-endian words. */
 static const uint8_t ppc_sigreturn_code[] = {

@@ -31,7 +31,7 @@
 /* --- Time --- */
 
 /* struct old_timespec32 {i32, i32} or struct __kernel_timespec {i64, i64}. */
-static int get_ts(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts)
+int ppc_get_ts(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts)
 {
     uint8_t b[16];
     if (user_copy_from(&p->mem, b, addr, t64 ? 16 : 8) < 0) {
@@ -48,7 +48,7 @@ static int get_ts(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts)
     return 0;
 }
 
-static int put_ts(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts)
+int ppc_put_ts(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts)
 {
     uint8_t b[16];
     if (t64) {
@@ -67,7 +67,7 @@ static int64_t clock_get(UserProc *p, const uint64_t a[6], bool t64, bool res)
     if ((res ? clock_getres : clock_gettime)((clockid_t)(int32_t)a[0], &ts) < 0) {
         return user_errno();
     }
-    return a[1] ? put_ts(p, a[1], t64, &ts) : 0;
+    return a[1] ? ppc_put_ts(p, a[1], t64, &ts) : 0;
 }
 
 static int64_t sys_clock_gettime(UserProc *p, const uint64_t a[6])
@@ -95,11 +95,11 @@ static int64_t sleep_common(UserProc *p, int clock, int flags, GuestAddr req, Gu
                             bool t64)
 {
     struct timespec r, left = { 0, 0 };
-    if (get_ts(p, req, t64, &r) < 0) {
+    if (ppc_get_ts(p, req, t64, &r) < 0) {
         return -EFAULT;
     }
     int64_t ret = user_safe_syscall6(p, SYS_clock_nanosleep, clock, flags, &r, &left, 0, 0);
-    if (ret == -EINTR && rem && !(flags & TIMER_ABSTIME) && put_ts(p, rem, t64, &left) < 0) {
+    if (ret == -EINTR && rem && !(flags & TIMER_ABSTIME) && ppc_put_ts(p, rem, t64, &left) < 0) {
         return -EFAULT;
     }
     return ret;
@@ -198,7 +198,7 @@ static int64_t utimens_common(UserProc *p, const uint64_t a[6], bool t64)
     int err = 0;
     if (a[2]) {
         unsigned sz = t64 ? 16 : 8;
-        if (get_ts(p, a[2], t64, &ts[0]) < 0 || get_ts(p, a[2] + sz, t64, &ts[1]) < 0) {
+        if (ppc_get_ts(p, a[2], t64, &ts[0]) < 0 || ppc_get_ts(p, a[2] + sz, t64, &ts[1]) < 0) {
             return -EFAULT;
         }
     }
@@ -495,7 +495,11 @@ static int64_t sys_fcntl(UserProc *p, const uint64_t a[6])
         return user_copy_to(&p->mem, a[2], b, 8) < 0 ? -EFAULT : r;
     }
     case F_DUPFD:
-    case F_DUPFD_CLOEXEC:
+    case F_DUPFD_CLOEXEC: {
+        int64_t r = user_ret(syscall(SYS_fcntl, fd, cmd, (long)(int32_t)a[2]));
+        ppc_fd_dup_kind(fd, r);
+        return r;
+    }
     case F_GETFD:
     case F_SETFD:
     case F_GETOWN:
@@ -652,7 +656,7 @@ static int64_t ppoll_common(UserProc *p, const uint64_t a[6], bool t64)
         fds[i].revents = 0;
     }
     struct timespec ts;
-    if (a[2] && get_ts(p, a[2], t64, &ts) < 0) {
+    if (a[2] && ppc_get_ts(p, a[2], t64, &ts) < 0) {
         return -EFAULT;
     }
     bool with_mask = a[3] != 0;
@@ -679,7 +683,7 @@ static int64_t ppoll_common(UserProc *p, const uint64_t a[6], bool t64)
         }
     }
     if (a[2] && (r >= 0 || r == -EINTR)) {
-        put_ts(p, a[2], t64, &ts);
+        ppc_put_ts(p, a[2], t64, &ts);
     }
     return r;
 }
@@ -723,7 +727,7 @@ static int64_t pselect_common(UserProc *p, const uint64_t a[6], bool t64)
         }
     }
     struct timespec ts;
-    if (a[4] && get_ts(p, a[4], t64, &ts) < 0) {
+    if (a[4] && ppc_get_ts(p, a[4], t64, &ts) < 0) {
         r = -EFAULT;
         goto out;
     }
@@ -769,7 +773,7 @@ static int64_t pselect_common(UserProc *p, const uint64_t a[6], bool t64)
         }
     }
     if (a[4] && (r >= 0 || r == -EINTR)) {
-        put_ts(p, a[4], t64, &ts);
+        ppc_put_ts(p, a[4], t64, &ts);
     }
 out:
     for (int i = 0; i < 3; i++) {
@@ -792,7 +796,7 @@ static int64_t sys_pselect6_time64(UserProc *p, const uint64_t a[6])
 static int64_t sigtimedwait_common(UserProc *p, const uint64_t a[6], bool t64)
 {
     struct timespec ts;
-    if (a[2] && get_ts(p, a[2], t64, &ts) < 0) {
+    if (a[2] && ppc_get_ts(p, a[2], t64, &ts) < 0) {
         return -EFAULT;
     }
     return user_sigtimedwait(p, a, a[2] ? &ts : NULL);
@@ -1105,7 +1109,7 @@ static int64_t futex_common(UserProc *p, const uint64_t a[6], bool t64)
     switch (cmd) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET:
-        if (a[3] && get_ts(p, a[3], t64, &ts) < 0) {
+        if (a[3] && ppc_get_ts(p, a[3], t64, &ts) < 0) {
             return -EFAULT;
         }
         return user_safe_syscall6(p, SYS_futex, uaddr, op, GUINT32_TO_BE(val),
