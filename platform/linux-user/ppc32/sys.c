@@ -888,6 +888,34 @@ static int64_t sys_wait4(UserProc *p, const uint64_t a[6])
     return r;
 }
 
+/* waitid(idtype, id, siginfo *, options, struct rusage *): both out in ppc layout. */
+static int64_t sys_waitid(UserProc *p, const uint64_t a[6])
+{
+    siginfo_t si;
+    struct rusage ru;
+    memset(&si, 0, sizeof(si));
+    int64_t r = user_safe_syscall6(p, SYS_waitid, (int)a[0], (pid_t)a[1], &si, (int)a[3],
+                                   a[4] ? &ru : NULL, 0);
+    if (r < 0) {
+        return r;
+    }
+    if (a[2]) {
+        UserSigInfo g;
+        user_siginfo_from_host(p, &g, &si);
+        if (user_copy_to(&p->mem, a[2], g.bytes, sizeof(g.bytes)) < 0) {
+            return -EFAULT;
+        }
+    }
+    if (a[4]) {
+        uint8_t b[72];
+        put_rusage(b, &ru);
+        if (user_copy_to(&p->mem, a[4], b, sizeof(b)) < 0) {
+            return -EFAULT;
+        }
+    }
+    return r;
+}
+
 static int64_t sys_getrusage(UserProc *p, const uint64_t a[6])
 {
     struct rusage ru;
@@ -1174,6 +1202,7 @@ const UserSyscallRow ppc_sys_rows[] = {
     { USER_NR_rt_sigqueueinfo, sys_rt_sigqueueinfo },
     { USER_NR_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo },
     { USER_NR_wait4, sys_wait4, .flags = USER_SYS_RESTART },
+    { USER_NR_waitid, sys_waitid, .flags = USER_SYS_RESTART },
     { USER_NR_getrusage, sys_getrusage },
     { USER_NR_getrlimit, sys_getrlimit },
     { USER_NR_setrlimit, sys_setrlimit },
