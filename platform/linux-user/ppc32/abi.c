@@ -360,6 +360,16 @@ static bool ppc_arch_syscall(UserProc *p, uint64_t nr, const uint64_t a[6], int6
     case PPC_NR__llseek:
         *ret = ppc_llseek(p, a);
         return true;
+    case PPC_NR_poll:
+        *ret = ppc_poll(p, a);
+        return true;
+    case PPC_NR_sendfile:
+        *ret = ppc_sendfile(p, a, 4);
+        return true;
+    case PPC_NR_pause:
+        /* asm-generic has no pause; it sleeps until a signal (always -EINTR, never restarted). */
+        *ret = user_safe_syscall6(p, SYS_pause, 0, 0, 0, 0, 0, 0);
+        return true;
     case PPC_NR_dup2:
         if ((uint32_t)a[0] != (uint32_t)a[1]) {
             return false;       /* dup3(old, new, 0) */
@@ -453,7 +463,7 @@ static void ppc_cpuinfo(GString *out, unsigned ncpus)
     g_string_append(out, "timebase\t: 100000000\nplatform\t: mimic\nmodel\t\t: mimic ppc32\n");
 }
 
-static const UserSyscallRow *const ppc_rows[] = { ppc_sys_rows, ppc_net_rows, ppc_fd_rows, NULL };
+static const UserSyscallRow *const ppc_rows[] = { ppc_sys_rows, ppc_net_rows, ppc_fd_rows, ppc_timer_rows, NULL };
 
 /* li r0, 172 (rt_sigreturn); sc; li r0, 119 (sigreturn); sc -- big-endian words. */
 static const uint8_t ppc_sigreturn_code[] = {

@@ -4,8 +4,8 @@
  * 32-bit fields before each name).  A ppc kernel hands them over big-endian; the host
  * gives them little-endian.  The kind of each such descriptor is noted when it is
  * created and its data converted in read() and write(); close, dup, dup2/dup3 and
- * fcntl(F_DUPFD) keep the table true.  Also here: timerfd_settime/gettime, whose
- * struct itimerspec holds 32- or 64-bit big-endian fields.
+ * fcntl(F_DUPFD) keep the table true.  Also here: timerfd_settime/gettime (their
+ * struct itimerspec is timer.c's).
  *
  * Not covered: readv/writev and sendfile on such descriptors, and descriptors passed in
  * from another process (SCM_RIGHTS) -- all unusual for these kinds.
@@ -157,55 +157,24 @@ static int64_t sys_inotify_init1(UserProc *p, const uint64_t a[6])
                 FD_INOTIFY);
 }
 
-/* struct itimerspec: interval then value, each an old_timespec32 or a __kernel_timespec. */
-static int64_t timerfd_set(UserProc *p, const uint64_t a[6], bool t64)
-{
-    struct itimerspec nv, ov;
-    unsigned size = t64 ? 16 : 8;
-    if (ppc_get_ts(p, a[2], t64, &nv.it_interval) < 0 || ppc_get_ts(p, a[2] + size, t64, &nv.it_value) < 0) {
-        return -EFAULT;
-    }
-    if (syscall(SYS_timerfd_settime, (int)a[0], (int)a[1], &nv, &ov) < 0) {
-        return user_errno();
-    }
-    if (a[3] && (ppc_put_ts(p, a[3], t64, &ov.it_interval) < 0 ||
-                 ppc_put_ts(p, a[3] + size, t64, &ov.it_value) < 0)) {
-        return -EFAULT;
-    }
-    return 0;
-}
-
-static int64_t timerfd_get(UserProc *p, const uint64_t a[6], bool t64)
-{
-    struct itimerspec v;
-    unsigned size = t64 ? 16 : 8;
-    if (syscall(SYS_timerfd_gettime, (int)a[0], &v) < 0) {
-        return user_errno();
-    }
-    if (ppc_put_ts(p, a[1], t64, &v.it_interval) < 0 || ppc_put_ts(p, a[1] + size, t64, &v.it_value) < 0) {
-        return -EFAULT;
-    }
-    return 0;
-}
-
 static int64_t sys_timerfd_settime(UserProc *p, const uint64_t a[6])
 {
-    return timerfd_set(p, a, false);
+    return ppc_settime(p, a, false, SYS_timerfd_settime);
 }
 
 static int64_t sys_timerfd_settime64(UserProc *p, const uint64_t a[6])
 {
-    return timerfd_set(p, a, true);
+    return ppc_settime(p, a, true, SYS_timerfd_settime);
 }
 
 static int64_t sys_timerfd_gettime(UserProc *p, const uint64_t a[6])
 {
-    return timerfd_get(p, a, false);
+    return ppc_gettime(p, a, false, SYS_timerfd_gettime);
 }
 
 static int64_t sys_timerfd_gettime64(UserProc *p, const uint64_t a[6])
 {
-    return timerfd_get(p, a, true);
+    return ppc_gettime(p, a, true, SYS_timerfd_gettime);
 }
 
 const UserSyscallRow ppc_fd_rows[] = {

@@ -620,23 +620,56 @@ static int64_t sys_ioctl(UserProc *p, const uint64_t a[6])
 }
 
 /* sendfile64(out, in, loff_t *off, count). */
-static int64_t sys_sendfile(UserProc *p, const uint64_t a[6])
+/* sendfile(out, in, off_t *off, count) with a 4-byte offset, sendfile64 with an 8-byte one. */
+int64_t ppc_sendfile(UserProc *p, const uint64_t a[6], unsigned off_size)
 {
     uint64_t off = 0;
-    if (a[2] && user_read_uint(p, a[2], 8, &off) < 0) {
+    if (a[2] && user_read_uint(p, a[2], off_size, &off) < 0) {
         return -EFAULT;
     }
-    off_t o = (off_t)off;
+    off_t o = off_size == 4 ? (off_t)(int32_t)off : (off_t)off;
     int64_t r = user_safe_syscall6(p, SYS_sendfile, (int)a[0], (int)a[1], a[2] ? &o : NULL,
                                    (size_t)(uint32_t)a[3], 0, 0);
-    if (a[2] && user_write_uint(p, a[2], 8, (uint64_t)o) < 0) {
+    if (a[2] && user_write_uint(p, a[2], off_size, (uint64_t)o) < 0) {
         return -EFAULT;
     }
     return r;
 }
 
-/* ppoll(fds, nfds, timeout, sigmask, sigsetsize): struct pollfd {int; short; short}. */
+static int64_t sys_sendfile(UserProc *p, const uint64_t a[6])
+{
+    return ppc_sendfile(p, a, 8);
+}
+
+/*
+ * ppoll(fds, nfds, timeout, sigmask, sigsetsize) and poll(fds, nfds, ms): struct pollfd
+ * {int; short; short}.  ts: the host timeout (NULL: none), a[2] only says whether the
+ * guest's is written back.
+ */
+static int64_t poll_core(UserProc *p, const uint64_t a[6], struct timespec *ts, bool with_mask);
+
 static int64_t ppoll_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    struct timespec ts;
+    if (a[2] && ppc_get_ts(p, a[2], t64, &ts) < 0) {
+        return -EFAULT;
+    }
+    int64_t r = poll_core(p, a, a[2] ? &ts : NULL, a[3] != 0);
+    if (a[2] && (r >= 0 || r == -EINTR)) {
+        ppc_put_ts(p, a[2], t64, &ts);
+    }
+    return r;
+}
+
+int64_t ppc_poll(UserProc *p, const uint64_t a[6])
+{
+    int ms = (int)a[2];
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    uint64_t b[6] = { a[0], a[1], 0, 0, 0, 0 };
+    return poll_core(p, b, ms < 0 ? NULL : &ts, false);
+}
+
+static int64_t poll_core(UserProc *p, const uint64_t a[6], struct timespec *ts, bool with_mask)
 {
     uint64_t n = (uint32_t)a[1];
     if (n > 1u << 20) {
@@ -655,11 +688,6 @@ static int64_t ppoll_common(UserProc *p, const uint64_t a[6], bool t64)
         fds[i].events = (short)user_get_uint(true, g + 8 * i + 4, 2);
         fds[i].revents = 0;
     }
-    struct timespec ts;
-    if (a[2] && ppc_get_ts(p, a[2], t64, &ts) < 0) {
-        return -EFAULT;
-    }
-    bool with_mask = a[3] != 0;
     if (with_mask) {
         uint64_t mask;
         if (a[4] != 8) {
@@ -670,7 +698,7 @@ static int64_t ppoll_common(UserProc *p, const uint64_t a[6], bool t64)
         }
         user_signal_temp_mask(p, mask);
     }
-    int64_t r = user_safe_syscall6(p, SYS_ppoll, fds, n, a[2] ? &ts : NULL, NULL, 8, 0);
+    int64_t r = user_safe_syscall6(p, SYS_ppoll, fds, n, ts, NULL, 8, 0);
     if (with_mask) {
         user_signal_temp_mask_done(p);
     }
@@ -681,9 +709,6 @@ static int64_t ppoll_common(UserProc *p, const uint64_t a[6], bool t64)
         if (n && user_copy_to(&p->mem, a[0], g, n * 8) < 0) {
             return -EFAULT;
         }
-    }
-    if (a[2] && (r >= 0 || r == -EINTR)) {
-        ppc_put_ts(p, a[2], t64, &ts);
     }
     return r;
 }
