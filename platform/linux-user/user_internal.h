@@ -478,6 +478,10 @@ extern const UserSyscallRow user_sys_net_rows[];
 extern const UserSyscallRow user_sys_misc_rows[];
 extern const UserSyscallRow user_sys_thread_rows[];
 extern const UserSyscallRow user_sys_ipc_rows[];
+/* System V shared memory in the guest's address space (layout-free, any ABI): the guest
+ * address or -errno; 0 or -errno. */
+int64_t user_shmat(UserProc *p, int id, GuestAddr addr, int flags);
+int64_t user_shmdt(UserProc *p, GuestAddr addr);
 
 const char *user_syscall_name(int generic_nr);
 /* Handle the syscall the calling thread's cpu stopped at: result in registers and pc advanced. */

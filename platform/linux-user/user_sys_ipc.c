@@ -249,20 +249,32 @@ static int64_t do_shmdt(UserProc *p, const uint64_t a[6])
     return r;
 }
 
-static int64_t sys_shmat(UserProc *p, const uint64_t a[6])
+int64_t user_shmat(UserProc *p, int id, GuestAddr addr, int flags)
 {
+    const uint64_t a[6] = { (uint64_t)id, addr, (uint64_t)flags };
     g_mutex_lock(&p->mem.lock);
     int64_t r = do_shmat(p, a);
     g_mutex_unlock(&p->mem.lock);
     return r;
 }
 
-static int64_t sys_shmdt(UserProc *p, const uint64_t a[6])
+int64_t user_shmdt(UserProc *p, GuestAddr addr)
 {
+    const uint64_t a[6] = { addr };
     g_mutex_lock(&p->mem.lock);
     int64_t r = do_shmdt(p, a);
     g_mutex_unlock(&p->mem.lock);
     return r;
+}
+
+static int64_t sys_shmat(UserProc *p, const uint64_t a[6])
+{
+    return user_shmat(p, (int)a[0], a[1], (int)a[2]);
+}
+
+static int64_t sys_shmdt(UserProc *p, const uint64_t a[6])
+{
+    return user_shmdt(p, a[0]);
 }
 
 const UserSyscallRow user_sys_ipc_rows[] = {

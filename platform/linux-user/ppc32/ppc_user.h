@@ -69,6 +69,9 @@ void ppc_fd_dup_kind(int64_t oldfd, int64_t newfd);
 /* sys.c: poll(fds, nfds, ms); sendfile with a 4- or 8-byte offset. */
 int64_t ppc_poll(UserProc *p, const uint64_t a[6]);
 int64_t ppc_sendfile(UserProc *p, const uint64_t a[6], unsigned off_size);
+/* ipc.c: System V IPC, the ipc() multiplexer and the direct calls. */
+extern const UserSyscallRow ppc_ipc_rows[];
+int64_t ppc_sys_ipc(UserProc *p, const uint64_t a[6]);
 /* timer.c: POSIX timers; settime/gettime on 32-bit (or t64) itimerspecs, for timerfd too. */
 extern const UserSyscallRow ppc_timer_rows[];
 int64_t ppc_settime(UserProc *p, const uint64_t a[6], bool t64, long host_nr);

@@ -25,6 +25,17 @@ struct msg {
     char text[16];
 };
 
+/*
+ * The caller defines union semun (sem_ctl(2)), and must pass it, not its member: a
+ * 32-bit PowerPC passes unions by reference, so semctl would read the array's first
+ * bytes as the pointer.
+ */
+union semun {
+    int val;
+    struct semid_ds *buf;
+    unsigned short *array;
+};
+
 static void test_msg(void)
 {
     gc_group("msg");
@@ -58,24 +69,24 @@ static void test_sem(void)
     int s = semget(IPC_PRIVATE, 3, IPC_CREAT | 0600);
     CHECK(s >= 0);
     unsigned short set[3] = { 1, 5, 9 }, got[3] = { 0 };
-    CHECK_EQ(semctl(s, 0, SETALL, set), 0);
-    CHECK_EQ(semctl(s, 0, GETALL, got), 0);
+    CHECK_EQ(semctl(s, 0, SETALL, (union semun){ .array = set }), 0);
+    CHECK_EQ(semctl(s, 0, GETALL, (union semun){ .array = got }), 0);
     CHECK(got[0] == 1 && got[1] == 5 && got[2] == 9);
     struct sembuf ops[2] = { { 0, -1, 0 }, { 2, 3, 0 } };
     CHECK_EQ(semop(s, ops, 2), 0);
     CHECK_EQ(semctl(s, 0, GETVAL), 0);
     CHECK_EQ(semctl(s, 2, GETVAL), 12);
-    CHECK_EQ(semctl(s, 1, SETVAL, 42), 0);
+    CHECK_EQ(semctl(s, 1, SETVAL, (union semun){ .val = 42 }), 0);
     CHECK_EQ(semctl(s, 1, GETVAL), 42);
     CHECK_EQ(semctl(s, 2, GETPID), getpid());
     struct semid_ds ds;
-    CHECK_EQ(semctl(s, 0, IPC_STAT, &ds), 0);
+    CHECK_EQ(semctl(s, 0, IPC_STAT, (union semun){ .buf = &ds }), 0);
     CHECK_EQ(ds.sem_nsems, 3);
     CHECK_EQ(ds.sem_perm.mode & 0777, 0600);
     ds.sem_perm.mode = 0640;
-    CHECK_EQ(semctl(s, 0, IPC_SET, &ds), 0);
+    CHECK_EQ(semctl(s, 0, IPC_SET, (union semun){ .buf = &ds }), 0);
     memset(&ds, 0, sizeof(ds));
-    CHECK_EQ(semctl(s, 0, IPC_STAT, &ds), 0);
+    CHECK_EQ(semctl(s, 0, IPC_STAT, (union semun){ .buf = &ds }), 0);
     CHECK_EQ(ds.sem_perm.mode & 0777, 0640);
     CHECK_EQ(ds.sem_nsems, 3);
     CHECK(ds.sem_ctime >= ds.sem_otime);
