@@ -31,8 +31,10 @@
  * disabled-exception result (the exponent-adjusted result of an enabled overflow or
  * underflow is not produced).  FPSCR[NI] (non-IEEE mode) is ignored: results are IEEE.
  *
- * The common case of fadd/fsub/fmul/fdiv is lifted inline (trans_fp.c,
- * ppc_gen_fp_fast); these helpers are its slow path and must agree with it.
+ * The common case of the double-precision fadd/fsub/fmul/fdiv and fused forms is
+ * lifted inline (trans_fp.c, ppc_gen_fp_fast) with FR, FI and FPRF left pending in
+ * PpcCpu.fp_lazy_*; these helpers are its slow path and must agree with it, and each
+ * first settles a pending operation (ppc_fp_settle) because it reads or writes FPSCR.
  */
 #define _GNU_SOURCE
 #include <math.h>
@@ -291,16 +293,80 @@ static uint64_t ppc_fp_nan_result(PpcCpu *cpu, uint32_t exc, uint64_t result, ui
     return result;
 }
 
+/* --- The lazy FR/FI/FPRF of the inline fast path (PpcCpu.fp_lazy_op) --- */
+
+/*
+ * The FPSCR the pending operation leaves.  trans_fp.c defers only operations that
+ * raise nothing but inexact with XX already set and give a normal result of
+ * biased exponent 2 or more (so no tininess question), so exactly what
+ * ppc_fp_compute() would change is left: FI, FR (by the round-toward-zero rerun)
+ * and FPRF, the class of the (possibly negated) result.
+ */
+uint32_t ppc_get_fpscr(const PpcCpu *cpu)
+{
+    uint32_t opc = cpu->fp_lazy_op, fpscr = cpu->fpscr, flags, rzflags;
+    double a = ppc_d(cpu->fp_lazy_a), b = ppc_d(cpu->fp_lazy_b), c = ppc_d(cpu->fp_lazy_c);
+    PpcFpOp op = { .kind = (PpcFpKind)PPC_FP_OP(opc), .x = a, .y = b };
+
+    if (opc == 0) {
+        return fpscr;
+    }
+    g_assert(!(opc & PPC_FP_S));
+    if (opc & PPC_FP_FMA) {
+        op.kind = PPC_K_FMA;
+        op.y = c;
+        op.z = (opc & PPC_FMA_NEG_C) ? -b : b;
+    } else if (op.kind == PPC_K_MUL) {
+        op.y = c;
+    } else if (op.kind == PPC_K_SQRT) {
+        op.x = b;
+    }
+    uint32_t saved = ppc_getcsr();
+    uint32_t rc = ppc_mxcsr_rc[fpscr & PPC_FPSCR_RN];
+    uint64_t r = ppc_run(&op, rc, &flags);
+    bool fi = (flags & PPC_MXCSR_PE) != 0, fr = false;
+
+    if (fi && rc != PPC_MXCSR_RZ) {
+        fr = (ppc_run(&op, PPC_MXCSR_RZ, &rzflags) & ~PPC_SIGN) != (r & ~PPC_SIGN);
+    }
+    ppc_setcsr(saved);
+    if ((opc & PPC_FP_FMA) && (opc & PPC_FMA_NEG_R)) {
+        r ^= PPC_SIGN;
+    }
+    fpscr &= ~(PPC_FPSCR_FR | PPC_FPSCR_FI | PPC_FPSCR_FPRF);
+    return fpscr | (fr ? PPC_FPSCR_FR : 0) | (fi ? PPC_FPSCR_FI : 0) | ppc_class_d(r) << PPC_FPSCR_FPRF_SHIFT;
+}
+
+void ppc_fp_settle(PpcCpu *cpu)
+{
+    if (cpu->fp_lazy_op != 0) {
+        cpu->fpscr = ppc_get_fpscr(cpu);
+        cpu->fp_lazy_op = 0;
+    }
+}
+
+void ppc_set_fpscr(PpcCpu *cpu, uint32_t v)
+{
+    cpu->fpscr = v;
+    cpu->fp_lazy_op = 0;
+}
+
+void helper_ppc_fp_settle(void *opaque)
+{
+    ppc_fp_settle(opaque);
+}
+
 uint64_t helper_ppc_farith(void *opaque, uint64_t a, uint64_t b, uint64_t c, uint64_t old, uint32_t opc)
 {
     PpcCpu *cpu = opaque;
     bool single = opc & PPC_FP_S;
-    bool is_fma = opc & 0x80;
+    bool is_fma = opc & PPC_FP_FMA;
     PpcFpOp op = { .kind = is_fma ? PPC_K_FMA : (PpcFpKind)PPC_FP_OP(opc), .single = single };
     uint64_t in[3];                 /* operands in NaN-priority order */
     unsigned n;
     uint32_t exc = 0;
 
+    ppc_fp_settle(cpu);
     /* Roles and NaN priority (frA, frB, frC among the operands used). */
     switch (op.kind) {
     case PPC_K_MUL:
@@ -472,6 +538,7 @@ uint64_t helper_ppc_fconv(void *opaque, uint64_t b, uint64_t old, uint32_t kind)
 {
     PpcCpu *cpu = opaque;
 
+    ppc_fp_settle(cpu);
     switch (kind) {
     case PPC_FCONV_FRSP:
         return ppc_frsp(cpu, b, old);
@@ -490,6 +557,7 @@ uint32_t helper_ppc_fcmp(void *opaque, uint64_t a, uint64_t b, uint32_t ordered)
     PpcCpu *cpu = opaque;
     uint32_t c, exc = 0;
 
+    ppc_fp_settle(cpu);
     if (ppc_isnan(a) || ppc_isnan(b)) {
         c = 1;
         if (ppc_issnan(a) || ppc_issnan(b)) {
@@ -521,10 +589,12 @@ uint32_t helper_ppc_fcmp(void *opaque, uint64_t a, uint64_t b, uint32_t ordered)
 void helper_ppc_fpscr_write(void *opaque, uint32_t value, uint32_t mask, uint32_t set_fx)
 {
     PpcCpu *cpu = opaque;
-    uint32_t old = cpu->fpscr;
+    uint32_t old;
     uint32_t exc_bits = PPC_FPSCR_OX | PPC_FPSCR_UX | PPC_FPSCR_ZX | PPC_FPSCR_XX | PPC_FPSCR_VX_ALL;
     uint32_t v;
 
+    ppc_fp_settle(cpu);
+    old = cpu->fpscr;
     mask &= ~(PPC_FPSCR_FEX | PPC_FPSCR_VX);
     v = (old & ~mask) | (value & mask);
     if (set_fx && (v & ~old & exc_bits)) {
@@ -538,10 +608,12 @@ uint32_t helper_ppc_mcrfs(void *opaque, uint32_t field)
 {
     PpcCpu *cpu = opaque;
     uint32_t shift = 28 - 4 * field;
-    uint32_t v = (cpu->fpscr >> shift) & 0xf;
     uint32_t clearable = PPC_FPSCR_FX | PPC_FPSCR_OX | PPC_FPSCR_UX | PPC_FPSCR_ZX | PPC_FPSCR_XX |
                          PPC_FPSCR_VX_ALL;
+    uint32_t v;
 
+    ppc_fp_settle(cpu);
+    v = (cpu->fpscr >> shift) & 0xf;
     cpu->fpscr = ppc_fpscr_summary(cpu->fpscr & ~((0xfu << shift) & clearable));
     return v;
 }

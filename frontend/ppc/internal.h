@@ -177,6 +177,8 @@ uint32_t ppc_reserved_mask(const PpcInsnDesc *d, unsigned opcd);
 #define PPC_FP_RSQRTE    6u
 #define PPC_FP_OP(p)     ((p) & 7u)
 #define PPC_FP_S         0x100u
+#define PPC_FP_FMA       0x80u              /* helper_ppc_farith: the fused forms */
+#define PPC_FP_LAZY      0x200u             /* PpcCpu.fp_lazy_op: an operation is pending */
 /* Fused multiply-add variants (trans_fmadd): frA * frC + frB, then these negations. */
 #define PPC_FMA_NEG_C    0x1u               /* subtract frB */
 #define PPC_FMA_NEG_R    0x2u               /* negate the rounded result */

@@ -4,7 +4,8 @@
  * FPSCR instructions.  FPRs hold binary64 bit patterns; lfs converts a single to
  * double (exact, no status change, Book I 4.6.2), stfs converts back by the
  * "DOUBLE to SINGLE" rule of 4.6.3 (truncation of an in-range value, no rounding).
- * Everything that rounds or touches FPSCR status calls fpu.c.
+ * Everything that rounds or touches FPSCR status calls fpu.c, except the fast path of
+ * double-precision arithmetic below, which leaves FR/FI/FPRF pending.
  *
  * Record forms (Rc=1) copy FPSCR[FX FEX VX OX] into CR1 (Book I 4.3).
  */
@@ -123,92 +124,96 @@ bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
 /* --- Arithmetic (Book I 4.6.6) --- */
 
 /*
- * The inline fast path of double-precision fadd, fsub, fmul and fdiv, in front of
- * the helper.  It applies when FPSCR[RN] is round-to-nearest and XX is already set,
- * and the operation's result is a normal number of magnitude at least 2^-969 (and,
- * for fdiv, the dividend too).  Then the operation raised at most inexact, which XX
- * already holds, so FX, XX, FEX and the VX/OX/UX/ZX bits stay as they are; what
- * changes is FI (inexact), FR and FPRF (+/- normal).  The IR FP ops round to
- * nearest; the exact error of the result decides FI and FR without the host flags:
- *   fadd/fsub: TwoSum, err = exact - r (exact for any finite operands);
- *   fmul: err = a * c - r by one FMA (exact above 2^-969: no underflow in err);
- *   fdiv: rem = a - r * b by one FMA (exact likewise), exact = r + rem / b.
- * FR is set when rounding increased the magnitude: err nonzero with the sign
- * opposite to r's (for fdiv, the sign of rem / b).  Otherwise the helper recomputes
- * the instruction from the original state and the block ends with an exit to the
- * next instruction, as on RISC-V (rv_gen_fp_inline).
+ * The inline fast path of the double-precision fadd, fsub, fmul, fdiv, fsqrt and the
+ * fused forms, in front of the helper.  It applies when FPSCR[RN] is round-to-nearest
+ * (the IR FP ops round to nearest), XX is already set, and the result is a normal
+ * number of biased exponent 2 or more.  Such a result means no operand was a NaN, no
+ * invalid operation, no division by zero, no overflow and no underflow (a result in
+ * the lowest normal binade could be tiny before rounding: Book I 4.4.4), so the
+ * instruction raised at most inexact, which XX already holds: FX, FEX and the other
+ * status bits stay as they are.  What it changes is FR, FI and FPRF.  Those are left
+ * pending: the operation and its operands go to PpcCpu.fp_lazy_*, and whatever reads
+ * FPSCR next works them out (ppc_get_fpscr in fpu.c; every FP helper settles first,
+ * mffs calls ppc_fp_settle).  A following fast-path instruction simply replaces the
+ * record, and the optimizer drops the stores it overwrites within the block.  The
+ * record forms' CR1 (FX FEX VX OX) needs nothing pending.
+ * Otherwise the helper recomputes the instruction from the original state and the
+ * block ends with an exit to the next instruction, as on RISC-V (rv_gen_fp_inline).
  */
 #define PPC_SIGN64 (UINT64_C(1) << 63)
 
-static IrTemp ppc_sign_bit(PpcDisas *ctx, IrTemp v)
-{
-    return ir_trunc(ctx->blk, ir_extract(ctx->blk, v, 63, 1));
-}
-
-/* 1 when the biased exponent of v is in [54, 0x7fe]: normal, finite, at least 2^-969. */
+/* 1 when the biased exponent of v is in [2, 0x7fe]: normal, finite, not tiny before rounding. */
 static IrTemp ppc_exp_ok(PpcDisas *ctx, IrTemp v)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp e = ir_sub(blk, ir_extract(blk, v, 52, 11), ppc_c64(ctx, 54));
+    IrTemp e = ir_sub(blk, ir_extract(blk, v, 52, 11), ppc_c64(ctx, 2));
 
-    return ir_trunc(blk, ir_setcond(blk, IR_COND_LTU, e, ppc_c64(ctx, 0x7fe - 54 + 1)));
+    return ir_trunc(blk, ir_setcond(blk, IR_COND_LTU, e, ppc_c64(ctx, 0x7fe - 2 + 1)));
 }
 
-static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, IrTemp *args)
+/* args: frA, frB, frC, old frT, opc (helper_ppc_farith's); opc has no PPC_FP_S. */
+static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, IrTemp *args, uint32_t opc)
 {
     IrBlock *blk = ctx->blk;
-    unsigned op = PPC_FP_OP(a->param);
-    IrTemp x = args[0], y = op == PPC_FP_MUL ? args[2] : args[1];
-    IrTemp r, err, ok, err_sign, inexact, fr, fpscr, newf;
+    IrTemp fa = args[0], fb = args[1], fc = args[2];
+    bool uses_a = true, uses_b = true, uses_c = false;
     uint32_t fast = ir_label_new(blk);
+    IrTemp r, ok;
 
-    switch (op) {
-    case PPC_FP_ADD:
-    case PPC_FP_SUB: {
-        IrTemp yy = op == PPC_FP_SUB ? ir_xor(blk, y, ppc_c64(ctx, PPC_SIGN64)) : y;
-        IrTemp bb;
-
-        r = ir_fadd(blk, x, yy);
-        bb = ir_fsub(blk, r, x);
-        err = ir_fadd(blk, ir_fsub(blk, x, ir_fsub(blk, r, bb)), ir_fsub(blk, yy, bb));
-        ok = ppc_exp_ok(ctx, r);
-        err_sign = ppc_sign_bit(ctx, err);
-        break;
+    if (opc & PPC_FP_FMA) {
+        uses_c = true;
+        r = ir_fma(blk, fa, fc, (opc & PPC_FMA_NEG_C) ? ir_xor(blk, fb, ppc_c64(ctx, PPC_SIGN64)) : fb);
+    } else {
+        switch (PPC_FP_OP(opc)) {
+        case PPC_FP_ADD:
+            r = ir_fadd(blk, fa, fb);
+            break;
+        case PPC_FP_SUB:
+            r = ir_fsub(blk, fa, fb);
+            break;
+        case PPC_FP_MUL:
+            uses_b = false;
+            uses_c = true;
+            r = ir_fmul(blk, fa, fc);
+            break;
+        case PPC_FP_DIV:
+            r = ir_fdiv(blk, fa, fb);
+            break;
+        default:    /* PPC_FP_SQRT */
+            uses_a = false;
+            r = ir_fsqrt(blk, fb);
+            break;
+        }
     }
-    case PPC_FP_MUL:
-        r = ir_fmul(blk, x, y);
-        err = ir_fma(blk, x, y, ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64)));
-        ok = ppc_exp_ok(ctx, r);
-        err_sign = ppc_sign_bit(ctx, err);
-        break;
-    default:        /* PPC_FP_DIV */
-        r = ir_fdiv(blk, x, y);
-        err = ir_fma(blk, ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64)), y, x);
-        ok = ir_and(blk, ir_and(blk, ppc_exp_ok(ctx, r), ppc_exp_ok(ctx, x)), ppc_exp_ok(ctx, y));
-        err_sign = ir_xor(blk, ppc_sign_bit(ctx, err), ppc_sign_bit(ctx, y));
-        break;
-    }
-    /* err may be -0.0 when exact: test the magnitude. */
-    inexact = ir_trunc(blk, ir_setcond(blk, IR_COND_TSTNE, err, ppc_c64(ctx, ~PPC_SIGN64)));
-    fr = ir_and(blk, inexact, ir_xor(blk, err_sign, ppc_sign_bit(ctx, r)));
-    fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
     /* RN = 0 and XX set */
-    ok = ir_and(blk, ok, ir_setcond(blk, IR_COND_EQ, ir_and(blk, fpscr, ppc_const(ctx, PPC_FPSCR_XX | 3)),
-                                    ppc_const(ctx, PPC_FPSCR_XX)));
-    newf = ir_and(blk, fpscr, ppc_const(ctx, ~(PPC_FPSCR_FR | PPC_FPSCR_FI | PPC_FPSCR_FPRF)));
-    newf = ir_or(blk, newf, ir_shl(blk, inexact, ppc_const(ctx, 17)));
-    newf = ir_or(blk, newf, ir_shl(blk, fr, ppc_const(ctx, 18)));
-    /* FPRF: +normal 0x04, -normal 0x08 (<< 12) */
-    newf = ir_or(blk, newf, ir_shl(blk, ppc_const(ctx, 0x4000), ppc_sign_bit(ctx, r)));
-
-    ppc_set_fpr(ctx, a->rt, r);
-    ppc_set32(ctx, PPC_OFF(fpscr), newf);
+    ok = ir_and(blk, ppc_exp_ok(ctx, r),
+                ir_setcond(blk, IR_COND_EQ, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)), ppc_const(ctx, PPC_FPSCR_XX | 3)),
+                           ppc_const(ctx, PPC_FPSCR_XX)));
     ir_brcond(blk, IR_COND_NE, ok, ppc_const(ctx, 0), fast);
-    ppc_set32(ctx, PPC_OFF(fpscr), fpscr);
     ppc_set_fpr(ctx, a->rt, ir_call(blk, &ir_helper_ppc_farith, 5, args));
     ppc_gen_cr1(ctx, a);
     ir_goto_block(blk, ctx->next_pc);
     ir_label(blk, fast);
+
+    if ((opc & PPC_FP_FMA) && (opc & PPC_FMA_NEG_R)) {
+        r = ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64));
+    }
+    ppc_set_fpr(ctx, a->rt, r);
+    ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, opc | PPC_FP_LAZY));
+    if (uses_a) {
+        ir_set(blk, PPC_OFF(fp_lazy_a), fa);
+    }
+    if (uses_b) {
+        ir_set(blk, PPC_OFF(fp_lazy_b), fb);
+    }
+    if (uses_c) {
+        ir_set(blk, PPC_OFF(fp_lazy_c), fc);
+    }
+}
+
+static bool ppc_fp_fast_ok(uint32_t opc)
+{
+    return !(opc & PPC_FP_S) && ((opc & PPC_FP_FMA) || PPC_FP_OP(opc) <= PPC_FP_SQRT);
 }
 
 bool ppc_trans_farith(PpcDisas *ctx, const PpcArgs *a)
@@ -217,10 +222,9 @@ bool ppc_trans_farith(PpcDisas *ctx, const PpcArgs *a)
         ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb), ppc_get_fpr(ctx, a->rc), ppc_get_fpr(ctx, a->rt),
         ppc_const(ctx, a->param),
     };
-    unsigned op = PPC_FP_OP(a->param);
 
-    if (!(a->param & PPC_FP_S) && op <= PPC_FP_DIV) {
-        ppc_gen_fp_fast(ctx, a, args);
+    if (ppc_fp_fast_ok(a->param)) {
+        ppc_gen_fp_fast(ctx, a, args, a->param);
     } else {
         ppc_set_fpr(ctx, a->rt, ir_call(ctx->blk, &ir_helper_ppc_farith, 5, args));
     }
@@ -228,15 +232,20 @@ bool ppc_trans_farith(PpcDisas *ctx, const PpcArgs *a)
     return true;
 }
 
-/* The fused forms: frA * frC + frB (0x80 tells the helper), negations from the row. */
+/* The fused forms: frA * frC + frB (PPC_FP_FMA tells the helper), negations from the row. */
 bool ppc_trans_fmadd(PpcDisas *ctx, const PpcArgs *a)
 {
+    uint32_t opc = a->param | PPC_FP_FMA;
     IrTemp args[5] = {
         ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb), ppc_get_fpr(ctx, a->rc), ppc_get_fpr(ctx, a->rt),
-        ppc_const(ctx, a->param | 0x80),
+        ppc_const(ctx, opc),
     };
 
-    ppc_set_fpr(ctx, a->rt, ir_call(ctx->blk, &ir_helper_ppc_farith, 5, args));
+    if (ppc_fp_fast_ok(opc)) {
+        ppc_gen_fp_fast(ctx, a, args, opc);
+    } else {
+        ppc_set_fpr(ctx, a->rt, ir_call(ctx->blk, &ir_helper_ppc_farith, 5, args));
+    }
     ppc_gen_cr1(ctx, a);
     return true;
 }
@@ -283,6 +292,7 @@ bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
 /* mffs: FPSCR into the low word of frT; the high word is 0 (undefined in the ISA; as QEMU). */
 bool ppc_trans_mffs(PpcDisas *ctx, const PpcArgs *a)
 {
+    ir_call(ctx->blk, &ir_helper_ppc_fp_settle, 0, NULL);
     ppc_set_fpr(ctx, a->rt, ir_extu32(ctx->blk, ppc_get32(ctx, PPC_OFF(fpscr))));
     ppc_gen_cr1(ctx, a);
     return true;
