@@ -32,9 +32,10 @@
  * underflow is not produced).  FPSCR[NI] (non-IEEE mode) is ignored: results are IEEE.
  *
  * The common case of the double-precision fadd/fsub/fmul/fdiv and fused forms is
- * lifted inline (trans_fp.c, ppc_gen_fp_fast) with FR, FI and FPRF left pending in
- * PpcCpu.fp_lazy_*; these helpers are its slow path and must agree with it, and each
- * first settles a pending operation (ppc_fp_settle) because it reads or writes FPSCR.
+ * lifted inline (trans_fp.c, ppc_gen_fp_fast) with FR and FI left pending in
+ * PpcCpu.fp_lazy_*; these helpers are its slow path and must agree with it.  A helper
+ * that writes FR and FI drops a pending operation; one that reads them or keeps them
+ * settles it first (ppc_fp_settle).
  */
 #define _GNU_SOURCE
 #include <math.h>
@@ -293,14 +294,14 @@ static uint64_t ppc_fp_nan_result(PpcCpu *cpu, uint32_t exc, uint64_t result, ui
     return result;
 }
 
-/* --- The lazy FR/FI/FPRF of the inline fast path (PpcCpu.fp_lazy_op) --- */
+/* --- The lazy FR/FI of the inline fast path (PpcCpu.fp_lazy_op) --- */
 
 /*
- * The FPSCR the pending operation leaves.  trans_fp.c defers only operations that
- * raise nothing but inexact with XX already set and give a normal result of
- * biased exponent 2 or more (so no tininess question), so exactly what
- * ppc_fp_compute() would change is left: FI, FR (by the round-toward-zero rerun)
- * and FPRF, the class of the (possibly negated) result.
+ * The FPSCR the pending operation leaves.  trans_fp.c defers only operations that ran
+ * with RN = round to nearest (a later mtfsfi may have changed RN since), raised
+ * nothing but inexact with XX already set, and gave a normal result of biased exponent
+ * 2 or more (so no tininess question); it wrote FPRF itself.  So what ppc_fp_compute()
+ * would still change is FI and FR (by the round-toward-zero rerun).
  */
 uint32_t ppc_get_fpscr(const PpcCpu *cpu)
 {
@@ -322,19 +323,13 @@ uint32_t ppc_get_fpscr(const PpcCpu *cpu)
         op.x = b;
     }
     uint32_t saved = ppc_getcsr();
-    uint32_t rc = ppc_mxcsr_rc[fpscr & PPC_FPSCR_RN];
-    uint64_t r = ppc_run(&op, rc, &flags);
-    bool fi = (flags & PPC_MXCSR_PE) != 0, fr = false;
+    uint64_t r = ppc_run(&op, ppc_mxcsr_rc[0], &flags);
+    bool fi = (flags & PPC_MXCSR_PE) != 0;
+    bool fr = fi && (ppc_run(&op, PPC_MXCSR_RZ, &rzflags) & ~PPC_SIGN) != (r & ~PPC_SIGN);
 
-    if (fi && rc != PPC_MXCSR_RZ) {
-        fr = (ppc_run(&op, PPC_MXCSR_RZ, &rzflags) & ~PPC_SIGN) != (r & ~PPC_SIGN);
-    }
     ppc_setcsr(saved);
-    if ((opc & PPC_FP_FMA) && (opc & PPC_FMA_NEG_R)) {
-        r ^= PPC_SIGN;
-    }
-    fpscr &= ~(PPC_FPSCR_FR | PPC_FPSCR_FI | PPC_FPSCR_FPRF);
-    return fpscr | (fr ? PPC_FPSCR_FR : 0) | (fi ? PPC_FPSCR_FI : 0) | ppc_class_d(r) << PPC_FPSCR_FPRF_SHIFT;
+    fpscr &= ~(PPC_FPSCR_FR | PPC_FPSCR_FI);
+    return fpscr | (fr ? PPC_FPSCR_FR : 0) | (fi ? PPC_FPSCR_FI : 0);
 }
 
 void ppc_fp_settle(PpcCpu *cpu)
@@ -366,7 +361,7 @@ uint64_t helper_ppc_farith(void *opaque, uint64_t a, uint64_t b, uint64_t c, uin
     unsigned n;
     uint32_t exc = 0;
 
-    ppc_fp_settle(cpu);
+    cpu->fp_lazy_op = 0;            /* every way out below writes FR and FI */
     /* Roles and NaN priority (frA, frB, frC among the operands used). */
     switch (op.kind) {
     case PPC_K_MUL:
@@ -538,7 +533,7 @@ uint64_t helper_ppc_fconv(void *opaque, uint64_t b, uint64_t old, uint32_t kind)
 {
     PpcCpu *cpu = opaque;
 
-    ppc_fp_settle(cpu);
+    cpu->fp_lazy_op = 0;            /* every conversion writes FR and FI */
     switch (kind) {
     case PPC_FCONV_FRSP:
         return ppc_frsp(cpu, b, old);
@@ -557,7 +552,6 @@ uint32_t helper_ppc_fcmp(void *opaque, uint64_t a, uint64_t b, uint32_t ordered)
     PpcCpu *cpu = opaque;
     uint32_t c, exc = 0;
 
-    ppc_fp_settle(cpu);
     if (ppc_isnan(a) || ppc_isnan(b)) {
         c = 1;
         if (ppc_issnan(a) || ppc_issnan(b)) {
@@ -593,7 +587,12 @@ void helper_ppc_fpscr_write(void *opaque, uint32_t value, uint32_t mask, uint32_
     uint32_t exc_bits = PPC_FPSCR_OX | PPC_FPSCR_UX | PPC_FPSCR_ZX | PPC_FPSCR_XX | PPC_FPSCR_VX_ALL;
     uint32_t v;
 
-    ppc_fp_settle(cpu);
+    /* A pending FR/FI matters only if one of them is kept. */
+    if ((mask & (PPC_FPSCR_FR | PPC_FPSCR_FI)) == (PPC_FPSCR_FR | PPC_FPSCR_FI)) {
+        cpu->fp_lazy_op = 0;
+    } else if (mask & (PPC_FPSCR_FR | PPC_FPSCR_FI)) {
+        ppc_fp_settle(cpu);
+    }
     old = cpu->fpscr;
     mask &= ~(PPC_FPSCR_FEX | PPC_FPSCR_VX);
     v = (old & ~mask) | (value & mask);
@@ -612,7 +611,9 @@ uint32_t helper_ppc_mcrfs(void *opaque, uint32_t field)
                          PPC_FPSCR_VX_ALL;
     uint32_t v;
 
-    ppc_fp_settle(cpu);
+    if (field == 3) {
+        ppc_fp_settle(cpu);         /* FR and FI are in field 3; clearing leaves them */
+    }
     v = (cpu->fpscr >> shift) & 0xf;
     cpu->fpscr = ppc_fpscr_summary(cpu->fpscr & ~((0xfu << shift) & clearable));
     return v;

@@ -84,6 +84,7 @@ typedef struct PpcArgs {
 } PpcArgs;
 
 #define PPC_MAX_FWD 4           /* forward branches pending at once */
+#define PPC_MAX_FP_SLOW 32      /* inline FP instructions per block with a deferred slow path */
 #define PPC_FWD_SPAN 32         /* longest forward branch kept inside the block, bytes */
 
 /* Lifting state of one block. */
@@ -118,6 +119,18 @@ typedef struct PpcDisas {
         IrTemp a, b;
         bool is_signed;
     } cmp;
+    /*
+     * Slow paths of inline FP instructions (trans_fp.c), placed after the block's last
+     * exit so the fast path runs straight through without merge points.  fp_mode_ok:
+     * an earlier inline FP instruction on every path here found FPSCR[RN] = 0 and XX
+     * set, and nothing since can have changed them (no label, mtfsf*, mtfsb*, mcrfs).
+     */
+    unsigned n_fp_slow;
+    struct {
+        uint32_t label, pc, opc;
+        PpcArgs args;
+    } fp_slow[PPC_MAX_FP_SLOW];
+    bool fp_mode_ok;
 } PpcDisas;
 
 typedef bool PpcTransFn(PpcDisas *ctx, const PpcArgs *a);
@@ -130,6 +143,9 @@ typedef struct PpcInsnDesc {
     uint32_t param;
     PpcTransFn *trans;
 } PpcInsnDesc;
+
+/* trans_fp.c: emit the deferred slow paths of inline FP instructions (after the last exit). */
+void ppc_flush_fp_slow(PpcDisas *ctx);
 
 /* Find the row of an instruction word (NULL if none or a reserved bit is set); fills *a. */
 const PpcInsnDesc *ppc_decode(uint32_t insn, PpcArgs *a);

@@ -212,6 +212,7 @@ static void ppc_place_fwd(PpcDisas *ctx, uint32_t pc)
         if (ctx->fwd[i].pc == pc) {
             ir_label(ctx->blk, ctx->fwd[i].label);
             ctx->cmp.valid = false;     /* reached from another path too */
+            ctx->fp_mode_ok = false;
         } else {
             ctx->fwd[n++] = ctx->fwd[i];
         }
@@ -264,4 +265,5 @@ void ppc_lift_block(GuestLiftCtx *lctx)
         }
     }
     ppc_flush_fwd(&ctx);
+    ppc_flush_fp_slow(&ctx);
 }

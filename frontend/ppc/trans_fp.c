@@ -131,34 +131,62 @@ bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
  * invalid operation, no division by zero, no overflow and no underflow (a result in
  * the lowest normal binade could be tiny before rounding: Book I 4.4.4), so the
  * instruction raised at most inexact, which XX already holds: FX, FEX and the other
- * status bits stay as they are.  What it changes is FR, FI and FPRF.  Those are left
- * pending: the operation and its operands go to PpcCpu.fp_lazy_*, and whatever reads
- * FPSCR next works them out (ppc_get_fpscr in fpu.c; every FP helper settles first,
- * mffs calls ppc_fp_settle).  A following fast-path instruction simply replaces the
- * record, and the optimizer drops the stores it overwrites within the block.  The
+ * status bits stay as they are.  What it changes is FPRF (+ or - normal, written
+ * here), FI and FR.  Those two are left pending: the operation and its operands go to
+ * PpcCpu.fp_lazy_*, and whatever reads them next works them out (ppc_get_fpscr in
+ * fpu.c: mffs calls ppc_fp_settle, mcrfs and partial FPSCR writes settle, helpers that
+ * write FR and FI drop the record).  A following fast-path instruction simply replaces
+ * the record, and the optimizer drops the stores it overwrites within the block.  The
  * record forms' CR1 (FX FEX VX OX) needs nothing pending.
  * Otherwise the helper recomputes the instruction from the original state and the
- * block ends with an exit to the next instruction, as on RISC-V (rv_gen_fp_inline).
+ * block ends with an exit to the next instruction, as on RISC-V (rv_gen_fp_inline);
+ * those slow paths are placed after the block's last exit (ppc_flush_fp_slow).  The
+ * RN/XX test is made once per block: only mtfsf*, mtfsb* and mcrfs change them.
  */
 #define PPC_SIGN64 (UINT64_C(1) << 63)
 
-/* 1 when the biased exponent of v is in [2, 0x7fe]: normal, finite, not tiny before rounding. */
-static IrTemp ppc_exp_ok(PpcDisas *ctx, IrTemp v)
+/* The helper computing frT (and FPSCR) of an A-form instruction. */
+static void ppc_gen_fp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 {
-    IrBlock *blk = ctx->blk;
-    IrTemp e = ir_sub(blk, ir_extract(blk, v, 52, 11), ppc_c64(ctx, 2));
+    IrTemp args[5] = {
+        ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb), ppc_get_fpr(ctx, a->rc), ppc_get_fpr(ctx, a->rt),
+        ppc_const(ctx, opc),
+    };
 
-    return ir_trunc(blk, ir_setcond(blk, IR_COND_LTU, e, ppc_c64(ctx, 0x7fe - 2 + 1)));
+    ppc_set_fpr(ctx, a->rt, ir_call(ctx->blk, &ir_helper_ppc_farith, 5, args));
+    ppc_gen_cr1(ctx, a);
 }
 
-/* args: frA, frB, frC, old frT, opc (helper_ppc_farith's); opc has no PPC_FP_S. */
-static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, IrTemp *args, uint32_t opc)
+/*
+ * The slow paths: each reads its operands again (the state there is the one before the
+ * instruction, so no temp crosses a label), calls the helper and leaves to the next
+ * instruction.
+ */
+void ppc_flush_fp_slow(PpcDisas *ctx)
+{
+    for (unsigned i = 0; i < ctx->n_fp_slow; i++) {
+        ir_label(ctx->blk, ctx->fp_slow[i].label);
+        ir_insn_start(ctx->blk, ctx->fp_slow[i].pc, 4);
+        ppc_gen_fp_helper(ctx, &ctx->fp_slow[i].args, ctx->fp_slow[i].opc);
+        ir_goto_block(ctx->blk, ctx->fp_slow[i].pc + 4);
+    }
+    ctx->n_fp_slow = 0;
+}
+
+/* opc: helper_ppc_farith's (no PPC_FP_S); ctx->n_fp_slow < PPC_MAX_FP_SLOW. */
+static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp fa = args[0], fb = args[1], fc = args[2];
+    IrTemp fa = ppc_get_fpr(ctx, a->ra), fb = ppc_get_fpr(ctx, a->rb), fc = ppc_get_fpr(ctx, a->rc);
     bool uses_a = true, uses_b = true, uses_c = false;
-    uint32_t fast = ir_label_new(blk);
-    IrTemp r, ok;
+    uint32_t slow = ir_label_new(blk);
+    IrTemp r, fpscr, fprf;
+
+    ctx->fp_slow[ctx->n_fp_slow].label = slow;
+    ctx->fp_slow[ctx->n_fp_slow].pc = ctx->pc;
+    ctx->fp_slow[ctx->n_fp_slow].opc = opc;
+    ctx->fp_slow[ctx->n_fp_slow].args = *a;
+    ctx->n_fp_slow++;
 
     if (opc & PPC_FP_FMA) {
         uses_c = true;
@@ -185,20 +213,24 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, IrTemp *args, uint3
             break;
         }
     }
-    /* RN = 0 and XX set */
-    ok = ir_and(blk, ppc_exp_ok(ctx, r),
-                ir_setcond(blk, IR_COND_EQ, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)), ppc_const(ctx, PPC_FPSCR_XX | 3)),
-                           ppc_const(ctx, PPC_FPSCR_XX)));
-    ir_brcond(blk, IR_COND_NE, ok, ppc_const(ctx, 0), fast);
-    ppc_set_fpr(ctx, a->rt, ir_call(blk, &ir_helper_ppc_farith, 5, args));
-    ppc_gen_cr1(ctx, a);
-    ir_goto_block(blk, ctx->next_pc);
-    ir_label(blk, fast);
+    fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
+    if (!ctx->fp_mode_ok) {
+        /* RN = 0 and XX set */
+        ir_brcond(blk, IR_COND_NE, ir_and(blk, fpscr, ppc_const(ctx, PPC_FPSCR_XX | 3)),
+                  ppc_const(ctx, PPC_FPSCR_XX), slow);
+        ctx->fp_mode_ok = true;
+    }
+    /* biased exponent in [2, 0x7fe] */
+    ir_brcond(blk, IR_COND_GEU, ir_sub(blk, ir_extract(blk, r, 52, 11), ppc_c64(ctx, 2)),
+              ppc_c64(ctx, 0x7fe - 2 + 1), slow);
 
     if ((opc & PPC_FP_FMA) && (opc & PPC_FMA_NEG_R)) {
         r = ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64));
     }
     ppc_set_fpr(ctx, a->rt, r);
+    /* FPRF: +normal 0x04, -normal 0x08 (<< 12) */
+    fprf = ir_shl(blk, ppc_const(ctx, 0x4000), ir_trunc(blk, ir_extract(blk, r, 63, 1)));
+    ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, ir_and(blk, fpscr, ppc_const(ctx, ~PPC_FPSCR_FPRF)), fprf));
     ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, opc | PPC_FP_LAZY));
     if (uses_a) {
         ir_set(blk, PPC_OFF(fp_lazy_a), fa);
@@ -209,26 +241,22 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, IrTemp *args, uint3
     if (uses_c) {
         ir_set(blk, PPC_OFF(fp_lazy_c), fc);
     }
+    ppc_gen_cr1(ctx, a);
 }
 
-static bool ppc_fp_fast_ok(uint32_t opc)
+static bool ppc_fp_fast_ok(PpcDisas *ctx, uint32_t opc)
 {
-    return !(opc & PPC_FP_S) && ((opc & PPC_FP_FMA) || PPC_FP_OP(opc) <= PPC_FP_SQRT);
+    return !(opc & PPC_FP_S) && ((opc & PPC_FP_FMA) || PPC_FP_OP(opc) <= PPC_FP_SQRT) &&
+           ctx->n_fp_slow < PPC_MAX_FP_SLOW;
 }
 
 bool ppc_trans_farith(PpcDisas *ctx, const PpcArgs *a)
 {
-    IrTemp args[5] = {
-        ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb), ppc_get_fpr(ctx, a->rc), ppc_get_fpr(ctx, a->rt),
-        ppc_const(ctx, a->param),
-    };
-
-    if (ppc_fp_fast_ok(a->param)) {
-        ppc_gen_fp_fast(ctx, a, args, a->param);
+    if (ppc_fp_fast_ok(ctx, a->param)) {
+        ppc_gen_fp_fast(ctx, a, a->param);
     } else {
-        ppc_set_fpr(ctx, a->rt, ir_call(ctx->blk, &ir_helper_ppc_farith, 5, args));
+        ppc_gen_fp_helper(ctx, a, a->param);
     }
-    ppc_gen_cr1(ctx, a);
     return true;
 }
 
@@ -236,17 +264,12 @@ bool ppc_trans_farith(PpcDisas *ctx, const PpcArgs *a)
 bool ppc_trans_fmadd(PpcDisas *ctx, const PpcArgs *a)
 {
     uint32_t opc = a->param | PPC_FP_FMA;
-    IrTemp args[5] = {
-        ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb), ppc_get_fpr(ctx, a->rc), ppc_get_fpr(ctx, a->rt),
-        ppc_const(ctx, opc),
-    };
 
-    if (ppc_fp_fast_ok(opc)) {
-        ppc_gen_fp_fast(ctx, a, args, opc);
+    if (ppc_fp_fast_ok(ctx, opc)) {
+        ppc_gen_fp_fast(ctx, a, opc);
     } else {
-        ppc_set_fpr(ctx, a->rt, ir_call(ctx->blk, &ir_helper_ppc_farith, 5, args));
+        ppc_gen_fp_helper(ctx, a, opc);
     }
-    ppc_gen_cr1(ctx, a);
     return true;
 }
 
@@ -300,6 +323,7 @@ bool ppc_trans_mffs(PpcDisas *ctx, const PpcArgs *a)
 
 static void ppc_gen_fpscr_write(PpcDisas *ctx, IrTemp value, uint32_t mask, bool set_fx)
 {
+    ctx->fp_mode_ok = false;
     ir_call3(ctx->blk, &ir_helper_ppc_fpscr_write, value, ppc_const(ctx, mask), ppc_const(ctx, set_fx));
 }
 
@@ -347,6 +371,7 @@ bool ppc_trans_mtfsb(PpcDisas *ctx, const PpcArgs *a)
 
 bool ppc_trans_mcrfs(PpcDisas *ctx, const PpcArgs *a)
 {
+    ctx->fp_mode_ok = false;        /* may clear XX */
     ppc_set32(ctx, PPC_OFF_CR(a->crfd), ir_call1(ctx->blk, &ir_helper_ppc_mcrfs, ppc_const(ctx, (uint32_t)a->crfs)));
     return true;
 }
