@@ -237,6 +237,10 @@ static uint64_t ppc_run(const PpcFpOp *op, uint32_t rc, uint32_t *flags)
         r = ppc_d(ppc_u(r) | 1);        /* round to odd */
     }
     ppc_setcsr(PPC_MXCSR_CTRL | rc);
+    if ((ppc_u(r) & ~PPC_SIGN) == 0) {
+        /* An exact zero's sign depends on the mode (x + -x is -0 toward -inf): redo it in rc. */
+        r = ppc_host_op(op);
+    }
     float f = _mm_cvtss_f32(_mm_cvtsd_ss(_mm_setzero_ps(), _mm_set_sd(r)));
     __asm__ volatile("" : "+x"(f));
     *flags = (ppc_getcsr() & PPC_MXCSR_FLAGS) | (first & (PPC_MXCSR_ZE | PPC_MXCSR_PE));
@@ -464,8 +468,12 @@ uint64_t helper_ppc_farith(void *opaque, uint64_t a, uint64_t b, uint64_t c, uin
     }
     uint64_t r = ppc_fp_compute(cpu, &op, true);
     if (op.kind == PPC_K_DIV || op.kind == PPC_K_RE || op.kind == PPC_K_RSQRTE) {
-        /* The host's ZE became nothing above; a zero divisor is ZX with FR/FI clear. */
-        if (ppc_iszero(b)) {
+        /*
+         * The host's ZE became nothing above; a zero divisor is ZX with FR/FI clear,
+         * except for fdiv of an infinity, which is exact (Book I 4.4.2: the dividend
+         * must be finite and nonzero; 0/0 was VXZDZ above).
+         */
+        if (ppc_iszero(b) && !(op.kind == PPC_K_DIV && ppc_isinf(a))) {
             ppc_fp_raise(cpu, PPC_FPSCR_ZX);
             ppc_set_fr_fi(cpu, false, false);
         }
