@@ -307,11 +307,80 @@ static uint64_t ppc_fp_nan_result(PpcCpu *cpu, uint32_t exc, uint64_t result, ui
  * 2 or more (so no tininess question); it wrote FPRF itself.  So what ppc_fp_compute()
  * would still change is FI and FR (by the round-toward-zero rerun).
  */
+/*
+ * FI and FR of a round-to-nearest result r without changing MXCSR (each ldmxcsr costs
+ * more than the whole computation): err = exact - r by an error-free transformation,
+ * exact when no intermediate underflows, which a result exponent of at least -969
+ * (biased 54) and, for fdiv, operands as large guarantee (fsqrt: its operand).  FI = err != 0, FR = err
+ * opposite in sign to r (rounding went away from zero).  Returns false to fall back to
+ * reruns in two rounding modes (fused forms, small exponents).
+ */
+static bool ppc_lazy_error(const PpcFpOp *op, uint64_t *r_out, bool *fi, bool *fr)
+{
+    double x = op->x, y = op->y, r, err, bb;
+    bool flip = false;
+
+    PPC_FP_BARRIER(x);
+    PPC_FP_BARRIER(y);
+    switch (op->kind) {
+    case PPC_K_ADD:
+    case PPC_K_SUB:
+        if (op->kind == PPC_K_SUB) {
+            y = -y;
+        }
+        r = x + y;
+        PPC_FP_BARRIER(r);
+        bb = r - x;
+        PPC_FP_BARRIER(bb);
+        err = (x - (r - bb)) + (y - bb);        /* TwoSum: exact for any finite operands */
+        break;
+    case PPC_K_MUL:
+        r = x * y;
+        err = fma(x, y, -r);
+        if (((ppc_u(r) >> 52) & 0x7ff) < 54) {
+            return false;
+        }
+        break;
+    case PPC_K_DIV:
+        r = x / y;
+        err = fma(-r, y, x);                    /* x - r * y: exact / y has its sign ^ y's */
+        flip = ppc_neg(ppc_u(y));
+        if (((ppc_u(r) >> 52) & 0x7ff) < 54 || ((ppc_u(x) >> 52) & 0x7ff) < 54 ||
+            ((ppc_u(y) >> 52) & 0x7ff) < 54) {
+            return false;
+        }
+        break;
+    case PPC_K_SQRT:
+        r = _mm_cvtsd_f64(_mm_sqrt_sd(_mm_set_sd(x), _mm_set_sd(x)));
+        err = fma(-r, r, x);                    /* x - r * r, a multiple of ulp(x) * 2^-52 */
+        if (((ppc_u(x) >> 52) & 0x7ff) < 54) {
+            return false;
+        }
+        break;
+    default:
+        return false;
+    }
+    PPC_FP_BARRIER(err);
+    *r_out = ppc_u(r);
+    *fi = (ppc_u(err) & ~PPC_SIGN) != 0;
+    *fr = *fi && (ppc_neg(ppc_u(err)) ^ flip) != ppc_neg(ppc_u(r));
+    return true;
+}
+
+/*
+ * The FPSCR the pending operation leaves.  trans_fp.c defers only operations that ran
+ * with RN = round to nearest (a later mtfsfi may have changed RN since), raised
+ * nothing but inexact with XX already set, and gave a normal result of biased exponent
+ * 2 or more (so no tininess question); it wrote FPRF itself.  So what ppc_fp_compute()
+ * would still change is FI and FR.
+ */
 uint32_t ppc_get_fpscr(const PpcCpu *cpu)
 {
     uint32_t opc = cpu->fp_lazy_op, fpscr = cpu->fpscr, flags, rzflags;
     double a = ppc_d(cpu->fp_lazy_a), b = ppc_d(cpu->fp_lazy_b), c = ppc_d(cpu->fp_lazy_c);
     PpcFpOp op = { .kind = (PpcFpKind)PPC_FP_OP(opc), .x = a, .y = b };
+    uint64_t r;
+    bool fi, fr;
 
     if (opc == 0) {
         return fpscr;
@@ -327,11 +396,12 @@ uint32_t ppc_get_fpscr(const PpcCpu *cpu)
         op.x = b;
     }
     uint32_t saved = ppc_getcsr();
-    uint64_t r = ppc_run(&op, ppc_mxcsr_rc[0], &flags);
-    bool fi = (flags & PPC_MXCSR_PE) != 0;
-    bool fr = fi && (ppc_run(&op, PPC_MXCSR_RZ, &rzflags) & ~PPC_SIGN) != (r & ~PPC_SIGN);
-
-    ppc_setcsr(saved);
+    if ((saved & PPC_MXCSR_RZ) != 0 || !ppc_lazy_error(&op, &r, &fi, &fr)) {
+        r = ppc_run(&op, ppc_mxcsr_rc[0], &flags);
+        fi = (flags & PPC_MXCSR_PE) != 0;
+        fr = fi && (ppc_run(&op, PPC_MXCSR_RZ, &rzflags) & ~PPC_SIGN) != (r & ~PPC_SIGN);
+        ppc_setcsr(saved);
+    }
     fpscr &= ~(PPC_FPSCR_FR | PPC_FPSCR_FI);
     return fpscr | (fr ? PPC_FPSCR_FR : 0) | (fi ? PPC_FPSCR_FI : 0);
 }
