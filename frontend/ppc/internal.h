@@ -129,6 +129,7 @@ typedef struct PpcDisas {
     struct {
         uint32_t label, pc, opc;
         PpcArgs args;
+        void (*gen)(struct PpcDisas *ctx, const PpcArgs *a, uint32_t opc);     /* the helper call */
     } fp_slow[PPC_MAX_FP_SLOW];
     bool fp_mode_ok;
 } PpcDisas;

@@ -144,6 +144,7 @@ bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
  * RN/XX test is made once per block: only mtfsf*, mtfsb* and mcrfs change them.
  */
 #define PPC_SIGN64 (UINT64_C(1) << 63)
+#define PPC_EXP_INF64 UINT64_C(0x7ff0000000000000)
 
 /* The helper computing frT (and FPSCR) of an A-form instruction. */
 static void ppc_gen_fp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
@@ -157,6 +158,19 @@ static void ppc_gen_fp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     ppc_gen_cr1(ctx, a);
 }
 
+/* Queue the slow path of the instruction being lifted, at label (ppc_flush_fp_slow emits it). */
+static void ppc_defer_fp_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc,
+                              void (*gen)(PpcDisas *ctx, const PpcArgs *a, uint32_t opc), uint32_t label)
+{
+    g_assert(ctx->n_fp_slow < PPC_MAX_FP_SLOW);
+    ctx->fp_slow[ctx->n_fp_slow].label = label;
+    ctx->fp_slow[ctx->n_fp_slow].pc = ctx->pc;
+    ctx->fp_slow[ctx->n_fp_slow].opc = opc;
+    ctx->fp_slow[ctx->n_fp_slow].args = *a;
+    ctx->fp_slow[ctx->n_fp_slow].gen = gen;
+    ctx->n_fp_slow++;
+}
+
 /*
  * The slow paths: each reads its operands again (the state there is the one before the
  * instruction, so no temp crosses a label), calls the helper and leaves to the next
@@ -167,7 +181,7 @@ void ppc_flush_fp_slow(PpcDisas *ctx)
     for (unsigned i = 0; i < ctx->n_fp_slow; i++) {
         ir_label(ctx->blk, ctx->fp_slow[i].label);
         ir_insn_start(ctx->blk, ctx->fp_slow[i].pc, 4);
-        ppc_gen_fp_helper(ctx, &ctx->fp_slow[i].args, ctx->fp_slow[i].opc);
+        ctx->fp_slow[i].gen(ctx, &ctx->fp_slow[i].args, ctx->fp_slow[i].opc);
         ir_goto_block(ctx->blk, ctx->fp_slow[i].pc + 4);
     }
     ctx->n_fp_slow = 0;
@@ -182,11 +196,7 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     uint32_t slow = ir_label_new(blk);
     IrTemp r, fpscr, fprf;
 
-    ctx->fp_slow[ctx->n_fp_slow].label = slow;
-    ctx->fp_slow[ctx->n_fp_slow].pc = ctx->pc;
-    ctx->fp_slow[ctx->n_fp_slow].opc = opc;
-    ctx->fp_slow[ctx->n_fp_slow].args = *a;
-    ctx->n_fp_slow++;
+    ppc_defer_fp_slow(ctx, a, opc, ppc_gen_fp_helper, slow);
 
     if (opc & PPC_FP_FMA) {
         uses_c = true;
@@ -300,12 +310,53 @@ bool ppc_trans_fconv(PpcDisas *ctx, const PpcArgs *a)
     return true;
 }
 
-/* fcmpu (param 0) / fcmpo (1). */
-bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
+/* fcmpu (param 0) / fcmpo (1) by the helper. */
+static void ppc_gen_fcmp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 {
     IrTemp c = ir_call3(ctx->blk, &ir_helper_ppc_fcmp, ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb),
-                        ppc_const(ctx, a->param));
+                        ppc_const(ctx, opc));
 
+    ppc_set32(ctx, PPC_OFF_CR(a->crfd), c);
+}
+
+/* v as a signed integer that orders like the double it holds (+0 and -0 both 0); not for NaNs. */
+static IrTemp ppc_fp_order_key(PpcDisas *ctx, IrTemp v)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp mag = ir_and(blk, v, ppc_c64(ctx, ~PPC_SIGN64));
+
+    return ir_select(blk, IR_COND_LT, v, ppc_c64(ctx, 0), ir_neg(blk, mag), mag);
+}
+
+/*
+ * Without NaN operands a compare raises nothing: the CR field and FPSCR[FPCC] are
+ * FL/FG/FE from an integer compare of order keys.  A NaN operand (FU, VXSNAN, VXVC)
+ * takes the deferred slow path.  FR and FI are not touched, so a pending lazy
+ * operation stays pending.
+ */
+bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp x, y, kx, ky, c, fpscr;
+    uint32_t slow;
+
+    if (ctx->n_fp_slow >= PPC_MAX_FP_SLOW) {
+        ppc_gen_fcmp_helper(ctx, a, a->param);
+        return true;
+    }
+    slow = ir_label_new(blk);
+    ppc_defer_fp_slow(ctx, a, a->param, ppc_gen_fcmp_helper, slow);
+    x = ppc_get_fpr(ctx, a->ra);
+    y = ppc_get_fpr(ctx, a->rb);
+    ir_brcond(blk, IR_COND_GTU, ir_and(blk, x, ppc_c64(ctx, ~PPC_SIGN64)), ppc_c64(ctx, PPC_EXP_INF64), slow);
+    ir_brcond(blk, IR_COND_GTU, ir_and(blk, y, ppc_c64(ctx, ~PPC_SIGN64)), ppc_c64(ctx, PPC_EXP_INF64), slow);
+    kx = ppc_fp_order_key(ctx, x);
+    ky = ppc_fp_order_key(ctx, y);
+    c = ir_trunc(blk, ir_select(blk, IR_COND_LT, kx, ky, ppc_c64(ctx, 8),
+                                ir_select(blk, IR_COND_GT, kx, ky, ppc_c64(ctx, 4), ppc_c64(ctx, 2))));
+    fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
+    ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, ir_and(blk, fpscr, ppc_const(ctx, ~PPC_FPSCR_FPCC)),
+                                         ir_shl(blk, c, ppc_const(ctx, PPC_FPSCR_FPRF_SHIFT))));
     ppc_set32(ctx, PPC_OFF_CR(a->crfd), c);
     return true;
 }

@@ -6,7 +6,7 @@
  * out when FPSCR is read.  Everything else goes to exact helpers.  Two modes:
  *
  *   sweep   (compared with qemu-ppc) every A-form arithmetic instruction (double and
- *           single, fused forms), frsp, fctiw and fctiwz, over operands from zero
+ *           single, fused forms), frsp, fctiw, fctiwz, fcmpu and fcmpo, over operands from zero
  *           through denormals, the bottom of the normal range, ordinary and huge
  *           values to infinities and NaNs (quiet and signalling), in each rounding
  *           mode, from an FPSCR with no flags, with XX set, and with sticky flags set:
@@ -152,17 +152,33 @@ UN(op_frsp, "frsp")
 UN(op_fctiw, "fctiw")
 UN(op_fctiwz, "fctiwz")
 
+/* Compares: CR5 and FPSCR (FPCC, VXSNAN, VXVC); frT is not written. */
+#define CMP(name, insn)                                                                       \
+    static void name(double a, double b, double c, Outcome *o)                                \
+    {                                                                                         \
+        uint32_t cr;                                                                          \
+        (void)c;                                                                              \
+        __asm__ volatile(insn " 5,%1,%2\n\tmfcr %0" : "=r"(cr) : "d"(a), "d"(b));             \
+        o->r = o->r_rc = 0;                                                                   \
+        o->fpscr = o->fpscr_rc = get_fpscr();                                                 \
+        o->cr = (cr >> 8) & 0xf;                                                              \
+    }
+CMP(op_fcmpu, "fcmpu")
+CMP(op_fcmpo, "fcmpo")
+
 /*
  * The sweep's instructions and what of their FPSCR is compared with qemu-ppc: all but
  * FX and FR (see the top), and
  *   - for single-precision results not C, which with FPCC tells a single denormal
  *     from a normal: qemu 7.2 classifies the result as a double;
- *   - for fctiw/fctiwz not FPRF, which the ISA leaves undefined.
+ *   - for fctiw/fctiwz not FPRF, which the ISA leaves undefined;
+ *   - for fcmpo not C: the ISA sets only FPCC, qemu 7.2 sets C too for a NaN operand.
  * fnmadd and fnmsub are not in the sweep: qemu 7.2 negates before rounding in the
  * directed modes, where the ISA rounds first.  The exact mode checks them against
  * the ISA's definition instead (the fmadd/fmsub result negated).
  */
 #define NOT_QEMU_SINGLE 0x00010000u
+#define NOT_QEMU_C      0x00010000u
 #define NOT_QEMU_FCTIW  0x0001f000u
 
 static const struct {
@@ -177,7 +193,8 @@ static const struct {
     { "fmadd", op_fmadd, 3, 0 }, { "fmsub", op_fmsub, 3, 0 },
     { "fmadds", op_fmadds, 3, NOT_QEMU_SINGLE }, { "fmsubs", op_fmsubs, 3, NOT_QEMU_SINGLE },
     { "frsp", op_frsp, 1, NOT_QEMU_SINGLE }, { "fctiw", op_fctiw, 1, NOT_QEMU_FCTIW },
-    { "fctiwz", op_fctiwz, 1, NOT_QEMU_FCTIW },
+    { "fctiwz", op_fctiwz, 1, NOT_QEMU_FCTIW }, { "fcmpu", op_fcmpu, 2, 0 },
+    { "fcmpo", op_fcmpo, 2, NOT_QEMU_C },
 };
 
 /* fnmadd = -fmadd and fnmsub = -fmsub, except for NaN results (Book I 4.6.6.2). */
@@ -241,7 +258,9 @@ static void run_one(unsigned op, uint32_t start, double a, double b, double c, u
     set_fpscr(0);
     o.fpscr &= ~(QEMU_DIFFERS | ops[op].mask);
     o.fpscr_rc &= ~(QEMU_DIFFERS | ops[op].mask);
-    o.cr &= 0x7;                    /* CR1 = FX FEX VX OX: FX is bit 3 */
+    if (ops[op].fn != op_fcmpu && ops[op].fn != op_fcmpo) {
+        o.cr &= 0x7;                /* CR1 = FX FEX VX OX: FX is bit 3 */
+    }
     *h = mix(mix(mix(mix(mix(*h, o.r), o.fpscr), o.r_rc), o.fpscr_rc), o.cr);
     if (verbose) {
         printf("  %s %016llx %016llx %016llx fpscr %08x -> %016llx fpscr %08x, record form %016llx %08x cr1 %x\n",
