@@ -107,14 +107,14 @@ typedef struct PpcDisas {
         uint32_t label;
     } fwd[PPC_MAX_FWD];
     /*
-     * The last compare into a CR field (cmp*, record forms), so that a conditional
-     * branch right after it can test the compared values instead of the CR bit (the
-     * field is still written; dead-set elimination drops it if nothing reads it).
+     * The last compare into a CR field (cmp*, record forms), so that a later conditional
+     * branch can test the compared values instead of the CR bit (the field is still
+     * written; dead-set elimination drops it if nothing reads it).  Valid until a CR
+     * field is written again or a label is placed.
      */
     unsigned insn_index;    /* instructions lifted before this one in the block */
     struct {
         bool valid;
-        unsigned insn_index;
         int field;
         IrTemp a, b;
         bool is_signed;
