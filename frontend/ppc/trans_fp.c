@@ -372,10 +372,35 @@ bool ppc_trans_mffs(PpcDisas *ctx, const PpcArgs *a)
     return true;
 }
 
+/*
+ * Write the masked bits of value into FPSCR (helper_ppc_fpscr_write's rules).  Inline
+ * when no FX rule applies (mtfsf, mtfsfi) and the mask writes both FR and FI (a pending
+ * operation is dropped) or neither (it stays pending: it is worked out in round to
+ * nearest whatever RN becomes); otherwise the helper, which settles first.
+ */
 static void ppc_gen_fpscr_write(PpcDisas *ctx, IrTemp value, uint32_t mask, bool set_fx)
 {
+    IrBlock *blk = ctx->blk;
+    uint32_t frfi = PPC_FPSCR_FR | PPC_FPSCR_FI;
+    uint32_t en_bits = PPC_FPSCR_VE | PPC_FPSCR_OE | PPC_FPSCR_UE | PPC_FPSCR_ZE | PPC_FPSCR_XE;
+    IrTemp v, vx, fex;
+
     ctx->fp_mode_ok = false;
-    ir_call3(ctx->blk, &ir_helper_ppc_fpscr_write, value, ppc_const(ctx, mask), ppc_const(ctx, set_fx));
+    if (set_fx || ((mask & frfi) != 0 && (mask & frfi) != frfi)) {
+        ir_call3(blk, &ir_helper_ppc_fpscr_write, value, ppc_const(ctx, mask), ppc_const(ctx, set_fx));
+        return;
+    }
+    if (mask & frfi) {
+        ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, 0));
+    }
+    mask &= ~(PPC_FPSCR_FEX | PPC_FPSCR_VX);
+    v = ir_or(blk, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)), ppc_const(ctx, ~mask)),
+              ir_and(blk, value, ppc_const(ctx, mask)));
+    /* the summaries (ppc_fpscr_summary): VX = any VX*, FEX = an exception bit with its enable */
+    vx = ir_setcond(blk, IR_COND_TSTNE, v, ppc_const(ctx, PPC_FPSCR_VX_ALL));
+    v = ir_or(blk, ir_and(blk, v, ppc_const(ctx, ~(PPC_FPSCR_VX | PPC_FPSCR_FEX))), ir_shl(blk, vx, ppc_const(ctx, 29)));
+    fex = ir_setcond(blk, IR_COND_TSTNE, ir_shr(blk, v, ppc_const(ctx, 22)), ir_and(blk, v, ppc_const(ctx, en_bits)));
+    ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, v, ir_shl(blk, fex, ppc_const(ctx, 30))));
 }
 
 /* mtfsf FLM, frB (L=1: the whole FPSCR; W=1 names fields 8-15, which a 32-bit FPSCR lacks). */

@@ -406,6 +406,26 @@ static void exact_rounding(void)
     set_fpscr(0);
 }
 
+/* mtfsf and mtfsfi: FEX and VX are summaries, never written (Book I 4.6.10). */
+static void exact_moves(void)
+{
+    double r;
+
+    gc_group("mtfsf/mtfsfi summaries");
+    set_fpscr(XX | 0x08u);                      /* XE enabled with XX set: FEX */
+    CHECK_EQ(get_fpscr(), 0x40000000u | XX | 0x08u);
+    set_fpscr(0x01000000u | 0x40000000u);       /* VXSNAN: VX; FEX written as 1 is ignored */
+    CHECK_EQ(get_fpscr(), 0x20000000u | 0x01000000u);
+    __asm__ volatile("mtfsfi 6,8");             /* VE (bit 24) with VXSNAN: FEX */
+    CHECK_EQ(get_fpscr(), 0x60000000u | 0x01000000u | 0x80u);
+    __asm__ volatile("mtfsfi 1,0");             /* field 1 = UX ZX XX VXSNAN: no VX*, so no VX, FEX */
+    CHECK_EQ(get_fpscr(), 0x80u);
+    set_fpscr(XX);
+    __asm__ volatile("fdiv %0,%1,%2\n\tmtfsfi 4,0" : "=&d"(r) : "d"(one), "d"(three));   /* FPCC := 0 */
+    CHECK_EQ(get_fpscr(), XX | FI);
+    set_fpscr(0);
+}
+
 static void exact_lazy(void)
 {
     double r, s, f;
@@ -573,6 +593,7 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc > 1 && strcmp(argv[1], "exact") == 0) {
         exact_rounding();
+        exact_moves();
         exact_lazy();
         exact_signal_frame();
         exact_negated();
