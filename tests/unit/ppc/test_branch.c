@@ -319,6 +319,7 @@ Suite *ppc_branch_suite(void)
     Suite *s = suite_create("ppc_branch");
     TCase *tc = tcase_create("branches");
 
+    tcase_set_timeout(tc, 60);      /* test_compare_branch runs ~1500 small programs on both engines */
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_b_and_bl);
     tcase_add_test(tc, test_absolute);
