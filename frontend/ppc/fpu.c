@@ -361,6 +361,9 @@ static bool ppc_lazy_error(const PpcFpOp *op, uint64_t *r_out, bool *fi, bool *f
         return false;
     }
     PPC_FP_BARRIER(err);
+    if ((ppc_u(err) & ~PPC_SIGN) >= UINT64_C(0x7ff0000000000000)) {
+        return false;               /* an intermediate overflowed (TwoSum next to DBL_MAX) */
+    }
     *r_out = ppc_u(r);
     *fi = (ppc_u(err) & ~PPC_SIGN) != 0;
     *fr = *fi && (ppc_neg(ppc_u(err)) ^ flip) != ppc_neg(ppc_u(r));
