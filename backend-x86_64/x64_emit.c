@@ -5,36 +5,8 @@
  */
 #include "backend-x86_64/x64_emit.h"
 
-#include <cpuid.h>
 #include <glib.h>
 #include <string.h>
-
-X64Features x64_host;
-
-void x64_detect_features(void)
-{
-    unsigned a, b, c, d;
-    X64Features f = { 0 };
-
-    if (__get_cpuid(1, &a, &b, &c, &d)) {
-        f.popcnt = (c >> 23) & 1;
-        f.movbe = (c >> 22) & 1;
-        /* FMA needs the OS to save AVX state: OSXSAVE, then XCR0 bits 1 (SSE) and 2 (AVX). */
-        if (((c >> 12) & 1) && ((c >> 27) & 1) && ((c >> 28) & 1)) {
-            unsigned lo, hi;
-            __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-            f.fma = (lo & 6) == 6;
-        }
-    }
-    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
-        f.bmi1 = (b >> 3) & 1;
-        f.bmi2 = (b >> 8) & 1;
-    }
-    if (__get_cpuid(0x80000001, &a, &b, &c, &d)) {
-        f.lzcnt = (c >> 5) & 1;       /* ABM */
-    }
-    x64_host = f;
-}
 
 void x64_u16(X64Buf *b, uint16_t v)
 {

@@ -10,6 +10,7 @@
 #ifndef MIMIC_X64_EMIT_H
 #define MIMIC_X64_EMIT_H
 
+#include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -205,6 +206,9 @@ typedef struct X64Features {
     bool fma;               /* FMA3 with AVX state enabled by the OS (vfmadd213sd/ss) */
 } X64Features;
 extern X64Features x64_host;
+/* x64_features.c: cpuid into x64_host; then MIMIC_HOST_FEATURES=-movbe,-fma,... turns some off. */
 void x64_detect_features(void);
+bool x64_features_mask(X64Features *f, const char *spec, GError **error);
+bool x64_features_apply_env(GError **error);
 
 #endif

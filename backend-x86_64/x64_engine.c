@@ -76,6 +76,9 @@ static bool jit_init(ExecCtx *x, GError **error)
         x64_detect_features();
         g_once_init_leave(&features_once, 1);
     }
+    if (!x64_features_apply_env(error)) {
+        return false;
+    }
     size_t size = x->opts.code_cache_size ? x->opts.code_cache_size : X64_DEFAULT_CACHE;
     if (size < 65536) {
         size = 65536;

@@ -11,20 +11,21 @@
  *
  * FMA uses vfmadd213 with in0 in the vvvv operand: the instruction computes
  * vvvv * dst + r/m and takes NaNs in that order, which is the IR's in0, in1, in2.  A host
- * without FMA3 calls ir_eval_fp() instead (C's fma(), correctly rounded in software).
+ * without FMA3 (or with MIMIC_HOST_FEATURES=-fma) calls ir_eval_fp_noenv() instead (C's fma(),
+ * correctly rounded; the environment needs no saving, as for the inline ops).
  */
 #include "backend-x86_64/x64_internal.h"
 
 static uint64_t fma_fallback_d(uint64_t a, uint64_t b, uint64_t c)
 {
     IrInsn insn = { .op = IR_OP_FMA, .type = IR_I64, .nin = 3 };
-    return ir_eval_fp(&insn, a, b, c);
+    return ir_eval_fp_noenv(&insn, a, b, c);
 }
 
 static uint32_t fma_fallback_s(uint32_t a, uint32_t b, uint32_t c)
 {
     IrInsn insn = { .op = IR_OP_FMA, .type = IR_I32, .nin = 3 };
-    return (uint32_t)ir_eval_fp(&insn, a, b, c);
+    return (uint32_t)ir_eval_fp_noenv(&insn, a, b, c);
 }
 
 static IrHelper fma_helper_d = {

@@ -324,6 +324,9 @@ uint64_t ir_eval_pure(const IrInsn *insn, const uint64_t *in);
 /* The floating-point ops (ir_eval_fp.c; c only for FMA, b not for FSQRT).  Leaves the host
  * FP environment as it was. */
 uint64_t ir_eval_fp(const IrInsn *insn, uint64_t a, uint64_t b, uint64_t c);
+/* The same without saving and restoring the FP environment: for generated code's fallbacks,
+ * which run in the default environment and, like the inline SSE ops, leave flags behind. */
+uint64_t ir_eval_fp_noenv(const IrInsn *insn, uint64_t a, uint64_t b, uint64_t c);
 uint64_t ir_truncate(IrType type, uint64_t v);
 
 #endif

@@ -95,17 +95,21 @@ static uint32_t eval_s(IrOpcode op, uint32_t a, uint32_t b, uint32_t c)
     return out;
 }
 
+uint64_t ir_eval_fp_noenv(const IrInsn *insn, uint64_t a, uint64_t b, uint64_t c)
+{
+    if (insn->type == IR_I32) {
+        return eval_s((IrOpcode)insn->op, (uint32_t)a, (uint32_t)b, (uint32_t)c);
+    }
+    return eval_d((IrOpcode)insn->op, a, b, c);
+}
+
 uint64_t ir_eval_fp(const IrInsn *insn, uint64_t a, uint64_t b, uint64_t c)
 {
     fenv_t env;
     uint64_t r;
 
     fegetenv(&env);
-    if (insn->type == IR_I32) {
-        r = eval_s((IrOpcode)insn->op, (uint32_t)a, (uint32_t)b, (uint32_t)c);
-    } else {
-        r = eval_d((IrOpcode)insn->op, a, b, c);
-    }
+    r = ir_eval_fp_noenv(insn, a, b, c);
     fesetenv(&env);
     return r;
 }

@@ -16,6 +16,12 @@
  * pc, r0..r31, f0..f31, then the control registers.  CR and XER are kept split
  * (cpu.h), so the table lists their parts: cr0..cr7 and xer_so/xer_ov/xer_ca/xer_bc.
  */
+/* FPSCR with a pending lazy FR/FI/FPRF worked out (cpu.h, fp_lazy_op). */
+static uint64_t ppc_reg_fpscr(const GuestCpu *cpu)
+{
+    return ppc_get_fpscr((const PpcCpu *)cpu);
+}
+
 static const GuestReg ppc_regs[] = {
     { .name = "pc", .offset = offsetof(PpcCpu, common.pc), .size = 8, .kind = GUEST_REG_PC },
     PPC_GPR(0), PPC_GPR(1), PPC_GPR(2), PPC_GPR(3), PPC_GPR(4), PPC_GPR(5), PPC_GPR(6), PPC_GPR(7),
@@ -29,8 +35,9 @@ static const GuestReg ppc_regs[] = {
     PPC_CSR("cr0", cr[0]), PPC_CSR("cr1", cr[1]), PPC_CSR("cr2", cr[2]), PPC_CSR("cr3", cr[3]),
     PPC_CSR("cr4", cr[4]), PPC_CSR("cr5", cr[5]), PPC_CSR("cr6", cr[6]), PPC_CSR("cr7", cr[7]),
     PPC_CSR("xer_so", xer_so), PPC_CSR("xer_ov", xer_ov), PPC_CSR("xer_ca", xer_ca), PPC_CSR("xer_bc", xer_bc),
-    PPC_CSR("lr", lr), PPC_CSR("ctr", ctr), PPC_CSR("fpscr", fpscr), PPC_CSR("vrsave", vrsave),
-    PPC_CSR("msr", msr), PPC_CSR("srr0", srr0), PPC_CSR("srr1", srr1),
+    PPC_CSR("lr", lr), PPC_CSR("ctr", ctr),
+    { .name = "fpscr", .offset = offsetof(PpcCpu, fpscr), .size = 4, .kind = GUEST_REG_CSR, .get = ppc_reg_fpscr },
+    PPC_CSR("vrsave", vrsave), PPC_CSR("msr", msr), PPC_CSR("srr0", srr0), PPC_CSR("srr1", srr1),
 };
 
 uint32_t ppc_get_xer(const PpcCpu *cpu)

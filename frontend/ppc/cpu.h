@@ -72,6 +72,15 @@ typedef struct PpcCpu {
     /* lwarx reservation: address (~0 when none, never a valid aligned address) and value. */
     uint32_t res_addr;
     uint32_t res_val;
+    /*
+     * Lazy FPSCR[FR FI]: the inline fast path of double-precision arithmetic
+     * (trans_fp.c) only runs when the operation can raise nothing but inexact, which
+     * XX already holds, so FR, FI and FPRF are all it changes.  It writes FPRF and
+     * records the operation here instead of computing FR and FI; fp_lazy_op is 0 when
+     * fpscr is exact.  Readers of FPSCR go through ppc_get_fpscr() or ppc_fp_settle().
+     */
+    uint32_t fp_lazy_op;        /* 0, or helper_ppc_farith's opc | PPC_FP_LAZY */
+    uint64_t fp_lazy_a, fp_lazy_b, fp_lazy_c;   /* its frA, frB, frC */
 
     /* --- Supervisor state (Book III-E), used by the e500 board; user mode leaves it alone --- */
     uint32_t msr;
@@ -98,6 +107,10 @@ extern const GuestArch ppc32_arch;
 /* The architected XER value: SO (bit 32), OV (33), CA (34), byte count (57:63). */
 uint32_t ppc_get_xer(const PpcCpu *cpu);
 void ppc_set_xer(PpcCpu *cpu, uint32_t v);
+/* The exact FPSCR (a pending lazy FR/FI/FPRF worked out); settle also stores it. */
+uint32_t ppc_get_fpscr(const PpcCpu *cpu);
+void ppc_fp_settle(PpcCpu *cpu);
+void ppc_set_fpscr(PpcCpu *cpu, uint32_t v);
 /* The architected 32-bit CR from the eight fields. */
 uint32_t ppc_get_cr(const PpcCpu *cpu);
 void ppc_set_cr(PpcCpu *cpu, uint32_t v);

@@ -31,8 +31,11 @@
  * disabled-exception result (the exponent-adjusted result of an enabled overflow or
  * underflow is not produced).  FPSCR[NI] (non-IEEE mode) is ignored: results are IEEE.
  *
- * The common case of fadd/fsub/fmul/fdiv is lifted inline (trans_fp.c,
- * ppc_gen_fp_fast); these helpers are its slow path and must agree with it.
+ * The common case of the double-precision fadd/fsub/fmul/fdiv and fused forms is
+ * lifted inline (trans_fp.c, ppc_gen_fp_fast) with FR and FI left pending in
+ * PpcCpu.fp_lazy_*; these helpers are its slow path and must agree with it.  A helper
+ * that writes FR and FI drops a pending operation; one that reads them or keeps them
+ * settles it first (ppc_fp_settle).
  */
 #define _GNU_SOURCE
 #include <math.h>
@@ -234,6 +237,10 @@ static uint64_t ppc_run(const PpcFpOp *op, uint32_t rc, uint32_t *flags)
         r = ppc_d(ppc_u(r) | 1);        /* round to odd */
     }
     ppc_setcsr(PPC_MXCSR_CTRL | rc);
+    if ((ppc_u(r) & ~PPC_SIGN) == 0) {
+        /* An exact zero's sign depends on the mode (x + -x is -0 toward -inf): redo it in rc. */
+        r = ppc_host_op(op);
+    }
     float f = _mm_cvtss_f32(_mm_cvtsd_ss(_mm_setzero_ps(), _mm_set_sd(r)));
     __asm__ volatile("" : "+x"(f));
     *flags = (ppc_getcsr() & PPC_MXCSR_FLAGS) | (first & (PPC_MXCSR_ZE | PPC_MXCSR_PE));
@@ -291,16 +298,147 @@ static uint64_t ppc_fp_nan_result(PpcCpu *cpu, uint32_t exc, uint64_t result, ui
     return result;
 }
 
+/* --- The lazy FR/FI of the inline fast path (PpcCpu.fp_lazy_op) --- */
+
+/*
+ * The FPSCR the pending operation leaves.  trans_fp.c defers only operations that ran
+ * with RN = round to nearest (a later mtfsfi may have changed RN since), raised
+ * nothing but inexact with XX already set, and gave a normal result of biased exponent
+ * 2 or more (so no tininess question); it wrote FPRF itself.  So what ppc_fp_compute()
+ * would still change is FI and FR (by the round-toward-zero rerun).
+ */
+/*
+ * FI and FR of a round-to-nearest result r without changing MXCSR (each ldmxcsr costs
+ * more than the whole computation): err = exact - r by an error-free transformation,
+ * exact when no intermediate underflows, which a result exponent of at least -969
+ * (biased 54) and, for fdiv, operands as large guarantee (fsqrt: its operand).  FI = err != 0, FR = err
+ * opposite in sign to r (rounding went away from zero).  Returns false to fall back to
+ * reruns in two rounding modes (fused forms, small exponents).
+ */
+static bool ppc_lazy_error(const PpcFpOp *op, uint64_t *r_out, bool *fi, bool *fr)
+{
+    double x = op->x, y = op->y, r, err, bb;
+    bool flip = false;
+
+    PPC_FP_BARRIER(x);
+    PPC_FP_BARRIER(y);
+    switch (op->kind) {
+    case PPC_K_ADD:
+    case PPC_K_SUB:
+        if (op->kind == PPC_K_SUB) {
+            y = -y;
+        }
+        r = x + y;
+        PPC_FP_BARRIER(r);
+        bb = r - x;
+        PPC_FP_BARRIER(bb);
+        err = (x - (r - bb)) + (y - bb);        /* TwoSum: exact for any finite operands */
+        break;
+    case PPC_K_MUL:
+        r = x * y;
+        err = fma(x, y, -r);
+        if (((ppc_u(r) >> 52) & 0x7ff) < 54) {
+            return false;
+        }
+        break;
+    case PPC_K_DIV:
+        r = x / y;
+        err = fma(-r, y, x);                    /* x - r * y: exact / y has its sign ^ y's */
+        flip = ppc_neg(ppc_u(y));
+        if (((ppc_u(r) >> 52) & 0x7ff) < 54 || ((ppc_u(x) >> 52) & 0x7ff) < 54 ||
+            ((ppc_u(y) >> 52) & 0x7ff) < 54) {
+            return false;
+        }
+        break;
+    case PPC_K_SQRT:
+        r = _mm_cvtsd_f64(_mm_sqrt_sd(_mm_set_sd(x), _mm_set_sd(x)));
+        err = fma(-r, r, x);                    /* x - r * r, a multiple of ulp(x) * 2^-52 */
+        if (((ppc_u(x) >> 52) & 0x7ff) < 54) {
+            return false;
+        }
+        break;
+    default:
+        return false;
+    }
+    PPC_FP_BARRIER(err);
+    if ((ppc_u(err) & ~PPC_SIGN) >= UINT64_C(0x7ff0000000000000)) {
+        return false;               /* an intermediate overflowed (TwoSum next to DBL_MAX) */
+    }
+    *r_out = ppc_u(r);
+    *fi = (ppc_u(err) & ~PPC_SIGN) != 0;
+    *fr = *fi && (ppc_neg(ppc_u(err)) ^ flip) != ppc_neg(ppc_u(r));
+    return true;
+}
+
+/*
+ * The FPSCR the pending operation leaves.  trans_fp.c defers only operations that ran
+ * with RN = round to nearest (a later mtfsfi may have changed RN since), raised
+ * nothing but inexact with XX already set, and gave a normal result of biased exponent
+ * 2 or more (so no tininess question); it wrote FPRF itself.  So what ppc_fp_compute()
+ * would still change is FI and FR.
+ */
+uint32_t ppc_get_fpscr(const PpcCpu *cpu)
+{
+    uint32_t opc = cpu->fp_lazy_op, fpscr = cpu->fpscr, flags, rzflags;
+    double a = ppc_d(cpu->fp_lazy_a), b = ppc_d(cpu->fp_lazy_b), c = ppc_d(cpu->fp_lazy_c);
+    PpcFpOp op = { .kind = (PpcFpKind)PPC_FP_OP(opc), .x = a, .y = b };
+    uint64_t r;
+    bool fi, fr;
+
+    if (opc == 0) {
+        return fpscr;
+    }
+    g_assert(!(opc & PPC_FP_S));
+    if (opc & PPC_FP_FMA) {
+        op.kind = PPC_K_FMA;
+        op.y = c;
+        op.z = (opc & PPC_FMA_NEG_C) ? -b : b;
+    } else if (op.kind == PPC_K_MUL) {
+        op.y = c;
+    } else if (op.kind == PPC_K_SQRT) {
+        op.x = b;
+    }
+    uint32_t saved = ppc_getcsr();
+    if ((saved & PPC_MXCSR_RZ) != 0 || !ppc_lazy_error(&op, &r, &fi, &fr)) {
+        r = ppc_run(&op, ppc_mxcsr_rc[0], &flags);
+        fi = (flags & PPC_MXCSR_PE) != 0;
+        fr = fi && (ppc_run(&op, PPC_MXCSR_RZ, &rzflags) & ~PPC_SIGN) != (r & ~PPC_SIGN);
+        ppc_setcsr(saved);
+    }
+    fpscr &= ~(PPC_FPSCR_FR | PPC_FPSCR_FI);
+    return fpscr | (fr ? PPC_FPSCR_FR : 0) | (fi ? PPC_FPSCR_FI : 0);
+}
+
+void ppc_fp_settle(PpcCpu *cpu)
+{
+    if (cpu->fp_lazy_op != 0) {
+        cpu->fpscr = ppc_get_fpscr(cpu);
+        cpu->fp_lazy_op = 0;
+    }
+}
+
+void ppc_set_fpscr(PpcCpu *cpu, uint32_t v)
+{
+    cpu->fpscr = v;
+    cpu->fp_lazy_op = 0;
+}
+
+void helper_ppc_fp_settle(void *opaque)
+{
+    ppc_fp_settle(opaque);
+}
+
 uint64_t helper_ppc_farith(void *opaque, uint64_t a, uint64_t b, uint64_t c, uint64_t old, uint32_t opc)
 {
     PpcCpu *cpu = opaque;
     bool single = opc & PPC_FP_S;
-    bool is_fma = opc & 0x80;
+    bool is_fma = opc & PPC_FP_FMA;
     PpcFpOp op = { .kind = is_fma ? PPC_K_FMA : (PpcFpKind)PPC_FP_OP(opc), .single = single };
     uint64_t in[3];                 /* operands in NaN-priority order */
     unsigned n;
     uint32_t exc = 0;
 
+    cpu->fp_lazy_op = 0;            /* every way out below writes FR and FI */
     /* Roles and NaN priority (frA, frB, frC among the operands used). */
     switch (op.kind) {
     case PPC_K_MUL:
@@ -403,8 +541,12 @@ uint64_t helper_ppc_farith(void *opaque, uint64_t a, uint64_t b, uint64_t c, uin
     }
     uint64_t r = ppc_fp_compute(cpu, &op, true);
     if (op.kind == PPC_K_DIV || op.kind == PPC_K_RE || op.kind == PPC_K_RSQRTE) {
-        /* The host's ZE became nothing above; a zero divisor is ZX with FR/FI clear. */
-        if (ppc_iszero(b)) {
+        /*
+         * The host's ZE became nothing above; a zero divisor is ZX with FR/FI clear,
+         * except for fdiv of an infinity, which is exact (Book I 4.4.2: the dividend
+         * must be finite and nonzero; 0/0 was VXZDZ above).
+         */
+        if (ppc_iszero(b) && !(op.kind == PPC_K_DIV && ppc_isinf(a))) {
             ppc_fp_raise(cpu, PPC_FPSCR_ZX);
             ppc_set_fr_fi(cpu, false, false);
         }
@@ -472,6 +614,7 @@ uint64_t helper_ppc_fconv(void *opaque, uint64_t b, uint64_t old, uint32_t kind)
 {
     PpcCpu *cpu = opaque;
 
+    cpu->fp_lazy_op = 0;            /* every conversion writes FR and FI */
     switch (kind) {
     case PPC_FCONV_FRSP:
         return ppc_frsp(cpu, b, old);
@@ -521,10 +664,17 @@ uint32_t helper_ppc_fcmp(void *opaque, uint64_t a, uint64_t b, uint32_t ordered)
 void helper_ppc_fpscr_write(void *opaque, uint32_t value, uint32_t mask, uint32_t set_fx)
 {
     PpcCpu *cpu = opaque;
-    uint32_t old = cpu->fpscr;
+    uint32_t old;
     uint32_t exc_bits = PPC_FPSCR_OX | PPC_FPSCR_UX | PPC_FPSCR_ZX | PPC_FPSCR_XX | PPC_FPSCR_VX_ALL;
     uint32_t v;
 
+    /* A pending FR/FI matters only if one of them is kept. */
+    if ((mask & (PPC_FPSCR_FR | PPC_FPSCR_FI)) == (PPC_FPSCR_FR | PPC_FPSCR_FI)) {
+        cpu->fp_lazy_op = 0;
+    } else if (mask & (PPC_FPSCR_FR | PPC_FPSCR_FI)) {
+        ppc_fp_settle(cpu);
+    }
+    old = cpu->fpscr;
     mask &= ~(PPC_FPSCR_FEX | PPC_FPSCR_VX);
     v = (old & ~mask) | (value & mask);
     if (set_fx && (v & ~old & exc_bits)) {
@@ -538,10 +688,14 @@ uint32_t helper_ppc_mcrfs(void *opaque, uint32_t field)
 {
     PpcCpu *cpu = opaque;
     uint32_t shift = 28 - 4 * field;
-    uint32_t v = (cpu->fpscr >> shift) & 0xf;
     uint32_t clearable = PPC_FPSCR_FX | PPC_FPSCR_OX | PPC_FPSCR_UX | PPC_FPSCR_ZX | PPC_FPSCR_XX |
                          PPC_FPSCR_VX_ALL;
+    uint32_t v;
 
+    if (field == 3) {
+        ppc_fp_settle(cpu);         /* FR and FI are in field 3; clearing leaves them */
+    }
+    v = (cpu->fpscr >> shift) & 0xf;
     cpu->fpscr = ppc_fpscr_summary(cpu->fpscr & ~((0xfu << shift) & clearable));
     return v;
 }

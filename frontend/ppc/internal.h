@@ -84,6 +84,7 @@ typedef struct PpcArgs {
 } PpcArgs;
 
 #define PPC_MAX_FWD 4           /* forward branches pending at once */
+#define PPC_MAX_FP_SLOW 32      /* inline FP instructions per block with a deferred slow path */
 #define PPC_FWD_SPAN 32         /* longest forward branch kept inside the block, bytes */
 
 /* Lifting state of one block. */
@@ -106,18 +107,31 @@ typedef struct PpcDisas {
         uint32_t label;
     } fwd[PPC_MAX_FWD];
     /*
-     * The last compare into a CR field (cmp*, record forms), so that a conditional
-     * branch right after it can test the compared values instead of the CR bit (the
-     * field is still written; dead-set elimination drops it if nothing reads it).
+     * The last compare into a CR field (cmp*, record forms), so that a later conditional
+     * branch can test the compared values instead of the CR bit (the field is still
+     * written; dead-set elimination drops it if nothing reads it).  Valid until a CR
+     * field is written again or a label is placed.
      */
     unsigned insn_index;    /* instructions lifted before this one in the block */
     struct {
         bool valid;
-        unsigned insn_index;
         int field;
         IrTemp a, b;
         bool is_signed;
     } cmp;
+    /*
+     * Slow paths of inline FP instructions (trans_fp.c), placed after the block's last
+     * exit so the fast path runs straight through without merge points.  fp_mode_ok:
+     * an earlier inline FP instruction on every path here found FPSCR[RN] = 0 and XX
+     * set, and nothing since can have changed them (no label, mtfsf*, mtfsb*, mcrfs).
+     */
+    unsigned n_fp_slow;
+    struct {
+        uint32_t label, pc, opc;
+        PpcArgs args;
+        void (*gen)(struct PpcDisas *ctx, const PpcArgs *a, uint32_t opc);     /* the helper call */
+    } fp_slow[PPC_MAX_FP_SLOW];
+    bool fp_mode_ok;
 } PpcDisas;
 
 typedef bool PpcTransFn(PpcDisas *ctx, const PpcArgs *a);
@@ -130,6 +144,9 @@ typedef struct PpcInsnDesc {
     uint32_t param;
     PpcTransFn *trans;
 } PpcInsnDesc;
+
+/* trans_fp.c: emit the deferred slow paths of inline FP instructions (after the last exit). */
+void ppc_flush_fp_slow(PpcDisas *ctx);
 
 /* Find the row of an instruction word (NULL if none or a reserved bit is set); fills *a. */
 const PpcInsnDesc *ppc_decode(uint32_t insn, PpcArgs *a);
@@ -177,6 +194,8 @@ uint32_t ppc_reserved_mask(const PpcInsnDesc *d, unsigned opcd);
 #define PPC_FP_RSQRTE    6u
 #define PPC_FP_OP(p)     ((p) & 7u)
 #define PPC_FP_S         0x100u
+#define PPC_FP_FMA       0x80u              /* helper_ppc_farith: the fused forms */
+#define PPC_FP_LAZY      0x200u             /* PpcCpu.fp_lazy_op: an operation is pending */
 /* Fused multiply-add variants (trans_fmadd): frA * frC + frB, then these negations. */
 #define PPC_FMA_NEG_C    0x1u               /* subtract frB */
 #define PPC_FMA_NEG_R    0x2u               /* negate the rounded result */

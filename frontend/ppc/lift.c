@@ -29,6 +29,9 @@ IrTemp ppc_get32(PpcDisas *ctx, uint32_t off)
 
 void ppc_set32(PpcDisas *ctx, uint32_t off, IrTemp v)
 {
+    if (off >= PPC_OFF_CR(0) && off < PPC_OFF_CR(8)) {
+        ctx->cmp.valid = false;     /* a CR field no longer holds the last compare's result */
+    }
     ir_set(ctx->blk, off, v);
 }
 
@@ -68,7 +71,6 @@ void ppc_gen_compare(PpcDisas *ctx, int f, IrTemp a, IrTemp b, bool is_signed)
 
     ppc_set32(ctx, PPC_OFF_CR(f), ir_or(blk, lt_gt_eq, ppc_get32(ctx, PPC_OFF(xer_so))));
     ctx->cmp.valid = true;
-    ctx->cmp.insn_index = ctx->insn_index;
     ctx->cmp.field = f;
     ctx->cmp.a = a;
     ctx->cmp.b = b;
@@ -76,16 +78,19 @@ void ppc_gen_compare(PpcDisas *ctx, int f, IrTemp a, IrTemp b, bool is_signed)
 }
 
 /*
- * Compare + branch: when the previous instruction compared a and b into this CR
- * field (and no label lies between, so it is the only way here), LT/GT/EQ are the
- * comparison itself.  SO comes from XER and is always tested in the field.
+ * Compare + branch: when an earlier instruction of the block compared a and b into
+ * this CR field, no CR field was written since (ppc_set32 clears ctx->cmp) and no
+ * label lies between (so it is the only way here), LT/GT/EQ are the comparison of
+ * those IR values itself, whatever happened to the registers they came from since
+ * (compilers schedule instructions between a compare and its branch).  SO comes from
+ * XER and is always tested in the field.
  */
 /* The condition "CR bit bi is set" as (cond, x, y): the fused compare, or a test of the field. */
 static IrCond ppc_crbit_cond(PpcDisas *ctx, int bi, IrTemp *x, IrTemp *y)
 {
     int f = bi >> 2, bit = bi & 3;
 
-    if (ctx->cmp.valid && ctx->cmp.insn_index + 1 == ctx->insn_index && ctx->cmp.field == f && bit != 3) {
+    if (ctx->cmp.valid && ctx->cmp.field == f && bit != 3) {
         bool s = ctx->cmp.is_signed;
 
         *x = ctx->cmp.a;
@@ -212,6 +217,7 @@ static void ppc_place_fwd(PpcDisas *ctx, uint32_t pc)
         if (ctx->fwd[i].pc == pc) {
             ir_label(ctx->blk, ctx->fwd[i].label);
             ctx->cmp.valid = false;     /* reached from another path too */
+            ctx->fp_mode_ok = false;
         } else {
             ctx->fwd[n++] = ctx->fwd[i];
         }
@@ -264,4 +270,5 @@ void ppc_lift_block(GuestLiftCtx *lctx)
         }
     }
     ppc_flush_fwd(&ctx);
+    ppc_flush_fp_slow(&ctx);
 }

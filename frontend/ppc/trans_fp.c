@@ -4,7 +4,8 @@
  * FPSCR instructions.  FPRs hold binary64 bit patterns; lfs converts a single to
  * double (exact, no status change, Book I 4.6.2), stfs converts back by the
  * "DOUBLE to SINGLE" rule of 4.6.3 (truncation of an in-range value, no rounding).
- * Everything that rounds or touches FPSCR status calls fpu.c.
+ * Everything that rounds or touches FPSCR status calls fpu.c, except the fast path of
+ * double-precision arithmetic below, which leaves FR/FI/FPRF pending.
  *
  * Record forms (Rc=1) copy FPSCR[FX FEX VX OX] into CR1 (Book I 4.3).
  */
@@ -123,121 +124,162 @@ bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
 /* --- Arithmetic (Book I 4.6.6) --- */
 
 /*
- * The inline fast path of double-precision fadd, fsub, fmul and fdiv, in front of
- * the helper.  It applies when FPSCR[RN] is round-to-nearest and XX is already set,
- * and the operation's result is a normal number of magnitude at least 2^-969 (and,
- * for fdiv, the dividend too).  Then the operation raised at most inexact, which XX
- * already holds, so FX, XX, FEX and the VX/OX/UX/ZX bits stay as they are; what
- * changes is FI (inexact), FR and FPRF (+/- normal).  The IR FP ops round to
- * nearest; the exact error of the result decides FI and FR without the host flags:
- *   fadd/fsub: TwoSum, err = exact - r (exact for any finite operands);
- *   fmul: err = a * c - r by one FMA (exact above 2^-969: no underflow in err);
- *   fdiv: rem = a - r * b by one FMA (exact likewise), exact = r + rem / b.
- * FR is set when rounding increased the magnitude: err nonzero with the sign
- * opposite to r's (for fdiv, the sign of rem / b).  Otherwise the helper recomputes
- * the instruction from the original state and the block ends with an exit to the
- * next instruction, as on RISC-V (rv_gen_fp_inline).
+ * The inline fast path of the double-precision fadd, fsub, fmul, fdiv, fsqrt and the
+ * fused forms, in front of the helper.  It applies when FPSCR[RN] is round-to-nearest
+ * (the IR FP ops round to nearest), XX is already set, and the result is a normal
+ * number of biased exponent 2 or more.  Such a result means no operand was a NaN, no
+ * invalid operation, no division by zero, no overflow and no underflow (a result in
+ * the lowest normal binade could be tiny before rounding: Book I 4.4.4), so the
+ * instruction raised at most inexact, which XX already holds: FX, FEX and the other
+ * status bits stay as they are.  What it changes is FPRF (+ or - normal, written
+ * here), FI and FR.  Those two are left pending: the operation and its operands go to
+ * PpcCpu.fp_lazy_*, and whatever reads them next works them out (ppc_get_fpscr in
+ * fpu.c: mffs calls ppc_fp_settle, mcrfs and partial FPSCR writes settle, helpers that
+ * write FR and FI drop the record).  A following fast-path instruction simply replaces
+ * the record, and the optimizer drops the stores it overwrites within the block.  The
+ * record forms' CR1 (FX FEX VX OX) needs nothing pending.
+ * Otherwise the helper recomputes the instruction from the original state and the
+ * block ends with an exit to the next instruction, as on RISC-V (rv_gen_fp_inline);
+ * those slow paths are placed after the block's last exit (ppc_flush_fp_slow).  The
+ * RN/XX test is made once per block: only mtfsf*, mtfsb* and mcrfs change them.
  */
 #define PPC_SIGN64 (UINT64_C(1) << 63)
+#define PPC_EXP_INF64 UINT64_C(0x7ff0000000000000)
 
-static IrTemp ppc_sign_bit(PpcDisas *ctx, IrTemp v)
-{
-    return ir_trunc(ctx->blk, ir_extract(ctx->blk, v, 63, 1));
-}
-
-/* 1 when the biased exponent of v is in [54, 0x7fe]: normal, finite, at least 2^-969. */
-static IrTemp ppc_exp_ok(PpcDisas *ctx, IrTemp v)
-{
-    IrBlock *blk = ctx->blk;
-    IrTemp e = ir_sub(blk, ir_extract(blk, v, 52, 11), ppc_c64(ctx, 54));
-
-    return ir_trunc(blk, ir_setcond(blk, IR_COND_LTU, e, ppc_c64(ctx, 0x7fe - 54 + 1)));
-}
-
-static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, IrTemp *args)
-{
-    IrBlock *blk = ctx->blk;
-    unsigned op = PPC_FP_OP(a->param);
-    IrTemp x = args[0], y = op == PPC_FP_MUL ? args[2] : args[1];
-    IrTemp r, err, ok, err_sign, inexact, fr, fpscr, newf;
-    uint32_t fast = ir_label_new(blk);
-
-    switch (op) {
-    case PPC_FP_ADD:
-    case PPC_FP_SUB: {
-        IrTemp yy = op == PPC_FP_SUB ? ir_xor(blk, y, ppc_c64(ctx, PPC_SIGN64)) : y;
-        IrTemp bb;
-
-        r = ir_fadd(blk, x, yy);
-        bb = ir_fsub(blk, r, x);
-        err = ir_fadd(blk, ir_fsub(blk, x, ir_fsub(blk, r, bb)), ir_fsub(blk, yy, bb));
-        ok = ppc_exp_ok(ctx, r);
-        err_sign = ppc_sign_bit(ctx, err);
-        break;
-    }
-    case PPC_FP_MUL:
-        r = ir_fmul(blk, x, y);
-        err = ir_fma(blk, x, y, ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64)));
-        ok = ppc_exp_ok(ctx, r);
-        err_sign = ppc_sign_bit(ctx, err);
-        break;
-    default:        /* PPC_FP_DIV */
-        r = ir_fdiv(blk, x, y);
-        err = ir_fma(blk, ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64)), y, x);
-        ok = ir_and(blk, ir_and(blk, ppc_exp_ok(ctx, r), ppc_exp_ok(ctx, x)), ppc_exp_ok(ctx, y));
-        err_sign = ir_xor(blk, ppc_sign_bit(ctx, err), ppc_sign_bit(ctx, y));
-        break;
-    }
-    /* err may be -0.0 when exact: test the magnitude. */
-    inexact = ir_trunc(blk, ir_setcond(blk, IR_COND_TSTNE, err, ppc_c64(ctx, ~PPC_SIGN64)));
-    fr = ir_and(blk, inexact, ir_xor(blk, err_sign, ppc_sign_bit(ctx, r)));
-    fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
-    /* RN = 0 and XX set */
-    ok = ir_and(blk, ok, ir_setcond(blk, IR_COND_EQ, ir_and(blk, fpscr, ppc_const(ctx, PPC_FPSCR_XX | 3)),
-                                    ppc_const(ctx, PPC_FPSCR_XX)));
-    newf = ir_and(blk, fpscr, ppc_const(ctx, ~(PPC_FPSCR_FR | PPC_FPSCR_FI | PPC_FPSCR_FPRF)));
-    newf = ir_or(blk, newf, ir_shl(blk, inexact, ppc_const(ctx, 17)));
-    newf = ir_or(blk, newf, ir_shl(blk, fr, ppc_const(ctx, 18)));
-    /* FPRF: +normal 0x04, -normal 0x08 (<< 12) */
-    newf = ir_or(blk, newf, ir_shl(blk, ppc_const(ctx, 0x4000), ppc_sign_bit(ctx, r)));
-
-    ppc_set_fpr(ctx, a->rt, r);
-    ppc_set32(ctx, PPC_OFF(fpscr), newf);
-    ir_brcond(blk, IR_COND_NE, ok, ppc_const(ctx, 0), fast);
-    ppc_set32(ctx, PPC_OFF(fpscr), fpscr);
-    ppc_set_fpr(ctx, a->rt, ir_call(blk, &ir_helper_ppc_farith, 5, args));
-    ppc_gen_cr1(ctx, a);
-    ir_goto_block(blk, ctx->next_pc);
-    ir_label(blk, fast);
-}
-
-bool ppc_trans_farith(PpcDisas *ctx, const PpcArgs *a)
+/* The helper computing frT (and FPSCR) of an A-form instruction. */
+static void ppc_gen_fp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 {
     IrTemp args[5] = {
         ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb), ppc_get_fpr(ctx, a->rc), ppc_get_fpr(ctx, a->rt),
-        ppc_const(ctx, a->param),
-    };
-    unsigned op = PPC_FP_OP(a->param);
-
-    if (!(a->param & PPC_FP_S) && op <= PPC_FP_DIV) {
-        ppc_gen_fp_fast(ctx, a, args);
-    } else {
-        ppc_set_fpr(ctx, a->rt, ir_call(ctx->blk, &ir_helper_ppc_farith, 5, args));
-    }
-    ppc_gen_cr1(ctx, a);
-    return true;
-}
-
-/* The fused forms: frA * frC + frB (0x80 tells the helper), negations from the row. */
-bool ppc_trans_fmadd(PpcDisas *ctx, const PpcArgs *a)
-{
-    IrTemp args[5] = {
-        ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb), ppc_get_fpr(ctx, a->rc), ppc_get_fpr(ctx, a->rt),
-        ppc_const(ctx, a->param | 0x80),
+        ppc_const(ctx, opc),
     };
 
     ppc_set_fpr(ctx, a->rt, ir_call(ctx->blk, &ir_helper_ppc_farith, 5, args));
     ppc_gen_cr1(ctx, a);
+}
+
+/* Queue the slow path of the instruction being lifted, at label (ppc_flush_fp_slow emits it). */
+static void ppc_defer_fp_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc,
+                              void (*gen)(PpcDisas *ctx, const PpcArgs *a, uint32_t opc), uint32_t label)
+{
+    g_assert(ctx->n_fp_slow < PPC_MAX_FP_SLOW);
+    ctx->fp_slow[ctx->n_fp_slow].label = label;
+    ctx->fp_slow[ctx->n_fp_slow].pc = ctx->pc;
+    ctx->fp_slow[ctx->n_fp_slow].opc = opc;
+    ctx->fp_slow[ctx->n_fp_slow].args = *a;
+    ctx->fp_slow[ctx->n_fp_slow].gen = gen;
+    ctx->n_fp_slow++;
+}
+
+/*
+ * The slow paths: each reads its operands again (the state there is the one before the
+ * instruction, so no temp crosses a label), calls the helper and leaves to the next
+ * instruction.
+ */
+void ppc_flush_fp_slow(PpcDisas *ctx)
+{
+    for (unsigned i = 0; i < ctx->n_fp_slow; i++) {
+        ir_label(ctx->blk, ctx->fp_slow[i].label);
+        ir_insn_start(ctx->blk, ctx->fp_slow[i].pc, 4);
+        ctx->fp_slow[i].gen(ctx, &ctx->fp_slow[i].args, ctx->fp_slow[i].opc);
+        ir_goto_block(ctx->blk, ctx->fp_slow[i].pc + 4);
+    }
+    ctx->n_fp_slow = 0;
+}
+
+/* opc: helper_ppc_farith's (no PPC_FP_S); ctx->n_fp_slow < PPC_MAX_FP_SLOW. */
+static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp fa = ppc_get_fpr(ctx, a->ra), fb = ppc_get_fpr(ctx, a->rb), fc = ppc_get_fpr(ctx, a->rc);
+    bool uses_a = true, uses_b = true, uses_c = false;
+    uint32_t slow = ir_label_new(blk);
+    IrTemp r, fpscr, fprf;
+
+    ppc_defer_fp_slow(ctx, a, opc, ppc_gen_fp_helper, slow);
+
+    if (opc & PPC_FP_FMA) {
+        uses_c = true;
+        r = ir_fma(blk, fa, fc, (opc & PPC_FMA_NEG_C) ? ir_xor(blk, fb, ppc_c64(ctx, PPC_SIGN64)) : fb);
+    } else {
+        switch (PPC_FP_OP(opc)) {
+        case PPC_FP_ADD:
+            r = ir_fadd(blk, fa, fb);
+            break;
+        case PPC_FP_SUB:
+            r = ir_fsub(blk, fa, fb);
+            break;
+        case PPC_FP_MUL:
+            uses_b = false;
+            uses_c = true;
+            r = ir_fmul(blk, fa, fc);
+            break;
+        case PPC_FP_DIV:
+            r = ir_fdiv(blk, fa, fb);
+            break;
+        default:    /* PPC_FP_SQRT */
+            uses_a = false;
+            r = ir_fsqrt(blk, fb);
+            break;
+        }
+    }
+    fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
+    if (!ctx->fp_mode_ok) {
+        /* RN = 0 and XX set */
+        ir_brcond(blk, IR_COND_NE, ir_and(blk, fpscr, ppc_const(ctx, PPC_FPSCR_XX | 3)),
+                  ppc_const(ctx, PPC_FPSCR_XX), slow);
+        ctx->fp_mode_ok = true;
+    }
+    /* biased exponent in [2, 0x7fe] */
+    ir_brcond(blk, IR_COND_GEU, ir_sub(blk, ir_extract(blk, r, 52, 11), ppc_c64(ctx, 2)),
+              ppc_c64(ctx, 0x7fe - 2 + 1), slow);
+
+    if ((opc & PPC_FP_FMA) && (opc & PPC_FMA_NEG_R)) {
+        r = ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64));
+    }
+    ppc_set_fpr(ctx, a->rt, r);
+    /* FPRF: +normal 0x04, -normal 0x08 (<< 12) */
+    fprf = ir_shl(blk, ppc_const(ctx, 0x4000), ir_trunc(blk, ir_extract(blk, r, 63, 1)));
+    ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, ir_and(blk, fpscr, ppc_const(ctx, ~PPC_FPSCR_FPRF)), fprf));
+    ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, opc | PPC_FP_LAZY));
+    if (uses_a) {
+        ir_set(blk, PPC_OFF(fp_lazy_a), fa);
+    }
+    if (uses_b) {
+        ir_set(blk, PPC_OFF(fp_lazy_b), fb);
+    }
+    if (uses_c) {
+        ir_set(blk, PPC_OFF(fp_lazy_c), fc);
+    }
+    ppc_gen_cr1(ctx, a);
+}
+
+static bool ppc_fp_fast_ok(PpcDisas *ctx, uint32_t opc)
+{
+    return !(opc & PPC_FP_S) && ((opc & PPC_FP_FMA) || PPC_FP_OP(opc) <= PPC_FP_SQRT) &&
+           ctx->n_fp_slow < PPC_MAX_FP_SLOW;
+}
+
+bool ppc_trans_farith(PpcDisas *ctx, const PpcArgs *a)
+{
+    if (ppc_fp_fast_ok(ctx, a->param)) {
+        ppc_gen_fp_fast(ctx, a, a->param);
+    } else {
+        ppc_gen_fp_helper(ctx, a, a->param);
+    }
+    return true;
+}
+
+/* The fused forms: frA * frC + frB (PPC_FP_FMA tells the helper), negations from the row. */
+bool ppc_trans_fmadd(PpcDisas *ctx, const PpcArgs *a)
+{
+    uint32_t opc = a->param | PPC_FP_FMA;
+
+    if (ppc_fp_fast_ok(ctx, opc)) {
+        ppc_gen_fp_fast(ctx, a, opc);
+    } else {
+        ppc_gen_fp_helper(ctx, a, opc);
+    }
     return true;
 }
 
@@ -268,12 +310,53 @@ bool ppc_trans_fconv(PpcDisas *ctx, const PpcArgs *a)
     return true;
 }
 
-/* fcmpu (param 0) / fcmpo (1). */
-bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
+/* fcmpu (param 0) / fcmpo (1) by the helper. */
+static void ppc_gen_fcmp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 {
     IrTemp c = ir_call3(ctx->blk, &ir_helper_ppc_fcmp, ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb),
-                        ppc_const(ctx, a->param));
+                        ppc_const(ctx, opc));
 
+    ppc_set32(ctx, PPC_OFF_CR(a->crfd), c);
+}
+
+/* v as a signed integer that orders like the double it holds (+0 and -0 both 0); not for NaNs. */
+static IrTemp ppc_fp_order_key(PpcDisas *ctx, IrTemp v)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp mag = ir_and(blk, v, ppc_c64(ctx, ~PPC_SIGN64));
+
+    return ir_select(blk, IR_COND_LT, v, ppc_c64(ctx, 0), ir_neg(blk, mag), mag);
+}
+
+/*
+ * Without NaN operands a compare raises nothing: the CR field and FPSCR[FPCC] are
+ * FL/FG/FE from an integer compare of order keys.  A NaN operand (FU, VXSNAN, VXVC)
+ * takes the deferred slow path.  FR and FI are not touched, so a pending lazy
+ * operation stays pending.
+ */
+bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp x, y, kx, ky, c, fpscr;
+    uint32_t slow;
+
+    if (ctx->n_fp_slow >= PPC_MAX_FP_SLOW) {
+        ppc_gen_fcmp_helper(ctx, a, a->param);
+        return true;
+    }
+    slow = ir_label_new(blk);
+    ppc_defer_fp_slow(ctx, a, a->param, ppc_gen_fcmp_helper, slow);
+    x = ppc_get_fpr(ctx, a->ra);
+    y = ppc_get_fpr(ctx, a->rb);
+    ir_brcond(blk, IR_COND_GTU, ir_and(blk, x, ppc_c64(ctx, ~PPC_SIGN64)), ppc_c64(ctx, PPC_EXP_INF64), slow);
+    ir_brcond(blk, IR_COND_GTU, ir_and(blk, y, ppc_c64(ctx, ~PPC_SIGN64)), ppc_c64(ctx, PPC_EXP_INF64), slow);
+    kx = ppc_fp_order_key(ctx, x);
+    ky = ppc_fp_order_key(ctx, y);
+    c = ir_trunc(blk, ir_select(blk, IR_COND_LT, kx, ky, ppc_c64(ctx, 8),
+                                ir_select(blk, IR_COND_GT, kx, ky, ppc_c64(ctx, 4), ppc_c64(ctx, 2))));
+    fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
+    ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, ir_and(blk, fpscr, ppc_const(ctx, ~PPC_FPSCR_FPCC)),
+                                         ir_shl(blk, c, ppc_const(ctx, PPC_FPSCR_FPRF_SHIFT))));
     ppc_set32(ctx, PPC_OFF_CR(a->crfd), c);
     return true;
 }
@@ -283,14 +366,41 @@ bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
 /* mffs: FPSCR into the low word of frT; the high word is 0 (undefined in the ISA; as QEMU). */
 bool ppc_trans_mffs(PpcDisas *ctx, const PpcArgs *a)
 {
+    ir_call(ctx->blk, &ir_helper_ppc_fp_settle, 0, NULL);
     ppc_set_fpr(ctx, a->rt, ir_extu32(ctx->blk, ppc_get32(ctx, PPC_OFF(fpscr))));
     ppc_gen_cr1(ctx, a);
     return true;
 }
 
+/*
+ * Write the masked bits of value into FPSCR (helper_ppc_fpscr_write's rules).  Inline
+ * when no FX rule applies (mtfsf, mtfsfi) and the mask writes both FR and FI (a pending
+ * operation is dropped) or neither (it stays pending: it is worked out in round to
+ * nearest whatever RN becomes); otherwise the helper, which settles first.
+ */
 static void ppc_gen_fpscr_write(PpcDisas *ctx, IrTemp value, uint32_t mask, bool set_fx)
 {
-    ir_call3(ctx->blk, &ir_helper_ppc_fpscr_write, value, ppc_const(ctx, mask), ppc_const(ctx, set_fx));
+    IrBlock *blk = ctx->blk;
+    uint32_t frfi = PPC_FPSCR_FR | PPC_FPSCR_FI;
+    uint32_t en_bits = PPC_FPSCR_VE | PPC_FPSCR_OE | PPC_FPSCR_UE | PPC_FPSCR_ZE | PPC_FPSCR_XE;
+    IrTemp v, vx, fex;
+
+    ctx->fp_mode_ok = false;
+    if (set_fx || ((mask & frfi) != 0 && (mask & frfi) != frfi)) {
+        ir_call3(blk, &ir_helper_ppc_fpscr_write, value, ppc_const(ctx, mask), ppc_const(ctx, set_fx));
+        return;
+    }
+    if (mask & frfi) {
+        ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, 0));
+    }
+    mask &= ~(PPC_FPSCR_FEX | PPC_FPSCR_VX);
+    v = ir_or(blk, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)), ppc_const(ctx, ~mask)),
+              ir_and(blk, value, ppc_const(ctx, mask)));
+    /* the summaries (ppc_fpscr_summary): VX = any VX*, FEX = an exception bit with its enable */
+    vx = ir_setcond(blk, IR_COND_TSTNE, v, ppc_const(ctx, PPC_FPSCR_VX_ALL));
+    v = ir_or(blk, ir_and(blk, v, ppc_const(ctx, ~(PPC_FPSCR_VX | PPC_FPSCR_FEX))), ir_shl(blk, vx, ppc_const(ctx, 29)));
+    fex = ir_setcond(blk, IR_COND_TSTNE, ir_shr(blk, v, ppc_const(ctx, 22)), ir_and(blk, v, ppc_const(ctx, en_bits)));
+    ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, v, ir_shl(blk, fex, ppc_const(ctx, 30))));
 }
 
 /* mtfsf FLM, frB (L=1: the whole FPSCR; W=1 names fields 8-15, which a 32-bit FPSCR lacks). */
@@ -337,6 +447,7 @@ bool ppc_trans_mtfsb(PpcDisas *ctx, const PpcArgs *a)
 
 bool ppc_trans_mcrfs(PpcDisas *ctx, const PpcArgs *a)
 {
+    ctx->fp_mode_ok = false;        /* may clear XX */
     ppc_set32(ctx, PPC_OFF_CR(a->crfd), ir_call1(ctx->blk, &ir_helper_ppc_mcrfs, ppc_const(ctx, (uint32_t)a->crfs)));
     return true;
 }

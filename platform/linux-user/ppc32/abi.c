@@ -447,7 +447,7 @@ static bool ppc_emulate_illegal(UserProc *p, GuestCpu *cpu)
      * here: frT = FPSCR, nothing else changes.  Rc = 1 forms stay illegal.
      */
     if ((insn & 0xfc0007ffu) == 0xfc00048eu && (insn & 0x001ff800u) != 0) {
-        ppc->fpr[(insn >> 21) & 0x1f] = ppc->fpscr;
+        ppc->fpr[(insn >> 21) & 0x1f] = ppc_get_fpscr(ppc);
         cpu->pc += 4;
         return true;
     }

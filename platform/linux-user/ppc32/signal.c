@@ -41,7 +41,7 @@ static void save_regs(const PpcCpu *c, uint8_t *mc)
     for (int i = 0; i < 32; i++) {
         ppc_put64(f + 8 * i, c->fpr[i]);
     }
-    ppc_put64(f + 8 * 32, c->fpscr);
+    ppc_put64(f + 8 * 32, ppc_get_fpscr(c));
 }
 
 /* restore_user_regs(): everything but MSR, which user code cannot change. */
@@ -60,7 +60,7 @@ static void restore_regs(PpcCpu *c, const uint8_t *mc)
     for (int i = 0; i < 32; i++) {
         c->fpr[i] = ppc_get64(f + 8 * i);
     }
-    c->fpscr = (uint32_t)ppc_get64(f + 8 * 32);
+    ppc_set_fpscr(c, (uint32_t)ppc_get64(f + 8 * 32));
     c->res_addr = 0xffffffffu;      /* a reservation does not survive a signal return */
 }
 

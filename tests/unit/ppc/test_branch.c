@@ -141,7 +141,14 @@ START_TEST(test_compare_branch)
         for (unsigned kind = 0; kind < 3; kind++) {         /* cmpw cr3, cmplw cr3, add. (cr0) */
             for (int bit = 0; bit < 4; bit++) {
                 for (int sense = 0; sense < 2; sense++) {
-                    for (int far = 0; far < 2; far++) {
+                    for (int far = 0; far < 4 * 2; far++) {
+                        /*
+                         * far & 1: the target is beyond the block's forward-branch span;
+                         * far >> 1: what lies between the compare and the branch: nothing,
+                         * add r3,r3,r4 (a compared register changes), a compare into
+                         * another field, mcrf of CR7 (0b1010) into the tested field.
+                         */
+                        int gap = far >> 1;
                         int field = kind == 2 ? 0 : 3;
                         uint32_t x = cmp_values[v][0], y = cmp_values[v][1];
                         uint32_t first = kind == 0 ? ppct_x(31, 3 << 2, 3, 4, 0, 0)
@@ -152,9 +159,16 @@ START_TEST(test_compare_branch)
                         bool truth;
 
                         code[n++] = first;
-                        code[n++] = ppct_bc(sense ? 12 : 4, field * 4 + bit, far ? 44 : 8, 0, 0);
+                        if (gap == 1) {
+                            code[n++] = ADD(3, 3, 4);
+                        } else if (gap == 2) {
+                            code[n++] = ppct_x(31, (field == 0 ? 5 : 0) << 2, 4, 3, 0, 0);
+                        } else if (gap == 3) {
+                            code[n++] = ppct_x(19, field << 2, 7 << 2, 0, 0, 0);     /* mcrf field, 7 */
+                        }
+                        code[n++] = ppct_bc(sense ? 12 : 4, field * 4 + bit, (far & 1) ? 44 : 8, 0, 0);
                         code[n++] = PPCT_LI(10, 1);
-                        for (int i = 0; far && i < 9; i++) {
+                        for (int i = 0; (far & 1) && i < 9; i++) {
                             code[n++] = PPCT_ADDI(11, 11, 1);
                         }
                         code[n++] = PPCT_TRAP;
@@ -162,8 +176,11 @@ START_TEST(test_compare_branch)
                         R(3) = x;
                         R(4) = y;
                         m.cpu->xer_so = v & 1;
+                        m.cpu->cr[7] = 0xa;
                         ck_assert_int_eq(run_code(code, n), GUEST_EXIT_BREAKPOINT);
-                        if (bit == 3) {
+                        if (gap == 3) {
+                            truth = (0xau >> (3 - bit)) & 1;
+                        } else if (bit == 3) {
                             truth = v & 1;
                         } else if (kind == 2) {
                             int32_t r = (int32_t)(x + y);
@@ -302,6 +319,7 @@ Suite *ppc_branch_suite(void)
     Suite *s = suite_create("ppc_branch");
     TCase *tc = tcase_create("branches");
 
+    tcase_set_timeout(tc, 60);      /* test_compare_branch runs ~1500 small programs on both engines */
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_b_and_bl);
     tcase_add_test(tc, test_absolute);

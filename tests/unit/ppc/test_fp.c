@@ -70,6 +70,7 @@ static void run(const uint32_t *code, unsigned n)
 {
     ppct_load(&m, code, n);
     ck_assert_int_eq(ppct_run(&m), GUEST_EXIT_BREAKPOINT);
+    ppc_fp_settle(m.cpu);       /* FPSCR below is read directly: no pending FR/FI/FPRF */
 }
 
 #define RUN(...) do { const uint32_t code_[] = { __VA_ARGS__, PPCT_TRAP }; run(code_, G_N_ELEMENTS(code_)); } while (0)
@@ -332,67 +333,73 @@ START_TEST(test_fp_load_store)
 END_TEST
 
 /*
- * The inline fast path of fadd/fsub/fmul/fdiv (taken with RN = 0 and XX set) must give
- * what the helper gives: run many operand pairs through lifted code and compare frT
- * and FPSCR (including FR and FI) with direct calls of the helper.
+ * The inline fast path of the double-precision arithmetic and fused forms (taken with
+ * RN = 0 and XX set, FR/FI/FPRF left pending) must give what the helper gives: run
+ * many operand triples through lifted code and compare frT and FPSCR (including FR,
+ * FI and FPRF, read back by mffs) with direct calls of the helper.
  */
 #define FAST_N 400
 #define FAST_IN 0x3000u
-#define FAST_OUT 0x5000u
+#define FAST_OUT 0x7000u
 
 static uint64_t fast_operand(GRand *rng)
 {
     static const uint64_t special[] = {
         0, UINT64_C(0x8000000000000000), ONE, PINF, DNAN, UINT64_C(0x0010000000000000),
         UINT64_C(0x7fefffffffffffff), UINT64_C(0x000fffffffffffff), UINT64_C(0x0370000000000000),
+        UINT64_C(0x0020000000000000), UINT64_C(0x001fffffffffffff), UINT64_C(0x7ff4000000000000),
     };
     uint64_t mant = ((uint64_t)g_rand_int(rng) << 32 | g_rand_int(rng)) & UINT64_C(0x800fffffffffffff);
 
-    switch (g_rand_int_range(rng, 0, 8)) {
+    switch (g_rand_int_range(rng, 0, 9)) {
     case 0:
         return special[g_rand_int_range(rng, 0, G_N_ELEMENTS(special))];
     case 1:                     /* anywhere, including near under- and overflow */
         return mant | (uint64_t)g_rand_int_range(rng, 0, 0x7ff) << 52;
     case 2:                     /* short mantissas: exact results */
         return (mant & UINT64_C(0x800ff00000000000)) | (uint64_t)g_rand_int_range(rng, 0x3f0, 0x410) << 52;
+    case 3:                     /* results near the bottom of the normal range */
+        return mant | (uint64_t)g_rand_int_range(rng, 0x1f0, 0x210) << 52;
     default:
         return mant | (uint64_t)g_rand_int_range(rng, 0x3c0, 0x440) << 52;
     }
 }
 
-static void fast_path_case(unsigned xo, bool uses_c)
+/* One A-form (opcode 63, extended opcode xo) over FAST_N operand triples frA, frB, frC. */
+static void fast_path_case(unsigned xo, uint32_t opc)
 {
     GRand *rng = g_rand_new_with_seed(xo);
     uint32_t code[] = {
-        PPCT_LI(3, FAST_IN - 16), PPCT_LI(4, FAST_OUT - 16), PPCT_LI(5, FAST_N), PPCT_MTSPR(9, 5),
+        PPCT_LI(3, FAST_IN - 32), PPCT_LI(4, FAST_OUT - 16), PPCT_LI(5, FAST_N), PPCT_MTSPR(9, 5),
         LFD(0, 0, 0x2ff8),                          /* the FPSCR image at 0x2ff8 */
-        ppct_d(51, 1, 3, 16), LFD(2, 3, 8),         /* lfdu f1,16(r3); lfd f2,8(r3) */
+        ppct_d(51, 1, 3, 32), LFD(2, 3, 8), LFD(6, 3, 16),  /* lfdu f1,32(r3); frB f2, frC f6 */
         MTFSF(0xff, 0),
-        uses_c ? FA(63, xo, 3, 1, 0, 2, 0) : FA(63, xo, 3, 1, 2, 0, 0),
+        /* fields an instruction does not use must be 0 (reserved) */
+        FA(63, xo, 3, xo == 22 ? 0 : 1, xo == 25 ? 0 : 2, (opc & PPC_FP_FMA) || xo == 25 ? 6 : 0, 0),
         ppct_d(55, 3, 4, 16),                       /* stfdu f3,16(r4) */
         MFFS(4), STFD(4, 4, 8),
-        ppct_bc(16, 0, -28, 0, 0),                  /* bdnz back to the lfdu */
+        ppct_bc(16, 0, -32, 0, 0),                  /* bdnz back to the lfdu */
         PPCT_TRAP,
     };
-    uint64_t in[FAST_N][2];
+    uint64_t in[FAST_N][3];
     PpcCpu *ref = (PpcCpu *)guest_cpu_new(&ppc32_arch);
 
     ppct_wr64(&m, 0x2ff8, PPC_FPSCR_XX);
     for (unsigned i = 0; i < FAST_N; i++) {
-        in[i][0] = fast_operand(rng);
-        in[i][1] = fast_operand(rng);
-        ppct_wr64(&m, FAST_IN + 16 * i, in[i][0]);
-        ppct_wr64(&m, FAST_IN + 16 * i + 8, in[i][1]);
+        for (unsigned k = 0; k < 3; k++) {
+            in[i][k] = fast_operand(rng);
+            ppct_wr64(&m, FAST_IN + 32 * i + 8 * k, in[i][k]);
+        }
     }
     run(code, G_N_ELEMENTS(code));
     for (unsigned i = 0; i < FAST_N; i++) {
-        unsigned op = xo == 21 ? PPC_FP_ADD : xo == 20 ? PPC_FP_SUB : xo == 25 ? PPC_FP_MUL : PPC_FP_DIV;
         uint64_t want;
 
         ref->fpscr = PPC_FPSCR_XX;
-        want = helper_ppc_farith(ref, in[i][0], uses_c ? 0 : in[i][1], uses_c ? in[i][1] : 0, 0, op);
-        ck_assert_msg(ppct_rd64(&m, FAST_OUT + 16 * i) == want, "xo %u case %u: %016lx op %016lx: %016lx vs %016lx",
-                      xo, i, (unsigned long)in[i][0], (unsigned long)in[i][1],
+        want = helper_ppc_farith(ref, in[i][0], in[i][1], in[i][2], 0, opc);
+        ck_assert_msg(ppct_rd64(&m, FAST_OUT + 16 * i) == want,
+                      "xo %u case %u: %016lx %016lx %016lx: %016lx vs %016lx", xo, i, (unsigned long)in[i][0],
+                      (unsigned long)in[i][1], (unsigned long)in[i][2],
                       (unsigned long)ppct_rd64(&m, FAST_OUT + 16 * i), (unsigned long)want);
         ck_assert_msg(ppct_rd32(&m, FAST_OUT + 16 * i + 12) == ref->fpscr, "xo %u case %u: FPSCR %08x vs %08x",
                       xo, i, ppct_rd32(&m, FAST_OUT + 16 * i + 12), ref->fpscr);
@@ -403,10 +410,51 @@ static void fast_path_case(unsigned xo, bool uses_c)
 
 START_TEST(test_fast_path_matches_helper)
 {
-    fast_path_case(21, false);
-    fast_path_case(20, false);
-    fast_path_case(25, true);
-    fast_path_case(18, false);
+    fast_path_case(21, PPC_FP_ADD);
+    fast_path_case(20, PPC_FP_SUB);
+    fast_path_case(25, PPC_FP_MUL);
+    fast_path_case(18, PPC_FP_DIV);
+    fast_path_case(22, PPC_FP_SQRT);
+    fast_path_case(29, PPC_FP_FMA);
+    fast_path_case(28, PPC_FP_FMA | PPC_FMA_NEG_C);
+    fast_path_case(31, PPC_FP_FMA | PPC_FMA_NEG_R);
+    fast_path_case(30, PPC_FP_FMA | PPC_FMA_NEG_C | PPC_FMA_NEG_R);
+}
+END_TEST
+
+/*
+ * A pending FR/FI/FPRF must be worked out by whatever reads FPSCR next: the FP helpers
+ * (here fcmpu, which writes FPCC over it, and mtfsfi), mcrfs, and the register table.
+ */
+START_TEST(test_lazy_fpscr_readers)
+{
+    F(1) = ONE;
+    F(2) = bits(0x1p-60);
+    FPSCR = PPC_FPSCR_XX;
+    RUN(FADD(3, 1, 2));                         /* inexact, FI set, +normal */
+    ck_assert_uint_eq(FPSCR, PPC_FPSCR_XX | PPC_FPSCR_FI | 0x04u << PPC_FPSCR_FPRF_SHIFT);
+
+    FPSCR = PPC_FPSCR_XX;
+    RUN(FADD(3, 1, 2), FCMPU(7, 1, 1));         /* FPCC = equal, C from the add's FPRF (0) */
+    ck_assert_uint_eq(FPSCR, PPC_FPSCR_XX | PPC_FPSCR_FI | 0x02u << PPC_FPSCR_FPRF_SHIFT);
+
+    FPSCR = PPC_FPSCR_XX;
+    F(4) = bits(-3.0);
+    RUN(FMUL(3, 4, 4), FSUB(3, 1, 2), MCRFS(2, 3)); /* field 3: C FI FR VXVC of the fsub */
+    ck_assert_uint_eq(m.cpu->cr[2], 0x6);       /* 1 - 2^-60 rounds up to 1: FI and FR */
+
+    FPSCR = PPC_FPSCR_XX;
+    {
+        const uint32_t code[] = { FSUB(3, 1, 2), PPCT_TRAP };
+
+        ppct_load(&m, code, G_N_ELEMENTS(code));
+        ck_assert_int_eq(ppct_run(&m), GUEST_EXIT_BREAKPOINT);
+    }
+    ck_assert_uint_ne(m.cpu->fp_lazy_op, 0);   /* still pending: the register table works it out */
+    ck_assert_uint_eq(ppc_get_fpscr(m.cpu), PPC_FPSCR_XX | PPC_FPSCR_FI | PPC_FPSCR_FR | 0x04u << 12);
+    ppc_fp_settle(m.cpu);
+    ck_assert_uint_eq(m.cpu->fp_lazy_op, 0);
+    ck_assert_uint_eq(FPSCR, PPC_FPSCR_XX | PPC_FPSCR_FI | PPC_FPSCR_FR | 0x04u << 12);
 }
 END_TEST
 
@@ -433,6 +481,7 @@ Suite *ppc_fp_suite(void)
     tcase_add_test(tc, test_moves_and_fsel);
     tcase_add_test(tc, test_fp_load_store);
     tcase_add_test(tc, test_fast_path_matches_helper);
+    tcase_add_test(tc, test_lazy_fpscr_readers);
     suite_add_tcase(s, tc);
     return s;
 }
