@@ -203,6 +203,7 @@ struct ExecCtx {
     unsigned excl_waiting;          /* running CPUs the section still waits for */
 
     void *engine_data;              /* owned by the engine */
+    IrBlock *spare_ir;              /* reused by the next translation (under lock) unless an engine kept it */
     const IrHelper *trace_mem_helper;
     const IrHelper *trace_insn_helper;  /* --trace-last: called at every guest instruction */
     ExecTraceRanges *volatile trace_ranges; /* NULL: no --trace-range */

@@ -222,10 +222,10 @@ static void fold_insn(IrBlock *blk, FoldState *st, IrInsn *insn)
 void ir_opt_fold(IrBlock *blk)
 {
     FoldState st = {
-        .known = g_new0(bool, blk->n_temps),
-        .value = g_new0(uint64_t, blk->n_temps),
-        .sx32 = g_new0(bool, blk->n_temps),
-        .trunc_of = g_new0(IrTemp, blk->n_temps),
+        .known = ir_block_scratch(blk, 0, blk->n_temps * sizeof(bool)),
+        .value = ir_block_scratch(blk, 1, blk->n_temps * sizeof(uint64_t)),
+        .sx32 = ir_block_scratch(blk, 2, blk->n_temps * sizeof(bool)),
+        .trunc_of = ir_block_scratch(blk, 3, blk->n_temps * sizeof(IrTemp)),
     };
 
     for (uint32_t i = 0; i < blk->n_insns; i++) {
@@ -242,8 +242,4 @@ void ir_opt_fold(IrBlock *blk)
             st.trunc_of[insn->out] = insn->in[0];
         }
     }
-    g_free(st.known);
-    g_free(st.value);
-    g_free(st.sx32);
-    g_free(st.trunc_of);
 }
