@@ -7,9 +7,48 @@
 
 #include <cpuid.h>
 #include <glib.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 X64Features x64_host;
+
+/*
+ * MIMIC_HOST_FEATURES=-bmi2,-fma,...: act as if the host lacked these, so the fallback
+ * code paths can be run (and tested) on a host that has them.  Only removal is possible.
+ */
+static void mask_features(X64Features *f, const char *spec)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } names[] = {
+        { "lzcnt", offsetof(X64Features, lzcnt) }, { "bmi1", offsetof(X64Features, bmi1) },
+        { "bmi2", offsetof(X64Features, bmi2) }, { "popcnt", offsetof(X64Features, popcnt) },
+        { "movbe", offsetof(X64Features, movbe) }, { "fma", offsetof(X64Features, fma) },
+    };
+    g_auto(GStrv) items = g_strsplit(spec, ",", -1);
+
+    for (char **it = items; *it != NULL; it++) {
+        const char *item = g_strstrip(*it);
+        bool found = false;
+        if (*item == '\0') {
+            continue;
+        }
+        for (size_t i = 0; i < G_N_ELEMENTS(names) && item[0] == '-'; i++) {
+            if (strcmp(item + 1, names[i].name) == 0) {
+                *(bool *)((char *)f + names[i].off) = false;
+                found = true;
+            }
+        }
+        if (!found) {
+            fprintf(stderr, "mimic: MIMIC_HOST_FEATURES: '%s' is not -lzcnt, -bmi1, -bmi2, -popcnt, "
+                    "-movbe or -fma\n", item);
+            exit(1);
+        }
+    }
+}
 
 void x64_detect_features(void)
 {
@@ -32,6 +71,10 @@ void x64_detect_features(void)
     }
     if (__get_cpuid(0x80000001, &a, &b, &c, &d)) {
         f.lzcnt = (c >> 5) & 1;       /* ABM */
+    }
+    const char *spec = getenv("MIMIC_HOST_FEATURES");
+    if (spec != NULL) {
+        mask_features(&f, spec);
     }
     x64_host = f;
 }
@@ -373,6 +416,17 @@ void x64_shiftx(X64Buf *b, X64ShiftX op, unsigned sz, X64Reg dst, X64Reg src, X6
     x64_byte(b, (uint8_t)((sz == 8 ? 0x80 : 0) | ((~cnt & 15) << 3) | pp[op]));
     x64_byte(b, 0xf7);
     x64_byte(b, (uint8_t)(0xc0 | ((dst & 7) << 3) | (src & 7)));
+}
+
+void x64_rorx(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src, uint8_t imm)
+{
+    /* VEX.LZ.F2.0F3A.W{0,1} F0 /r ib: reg = dst, r/m = src (vvvv unused: 1111). */
+    x64_byte(b, 0xc4);
+    x64_byte(b, (uint8_t)(((dst & 8) ? 0 : 0x80) | 0x40 | ((src & 8) ? 0 : 0x20) | 0x03));
+    x64_byte(b, (uint8_t)((sz == 8 ? 0x80 : 0) | 0x78 | 3));
+    x64_byte(b, 0xf0);
+    x64_byte(b, (uint8_t)(0xc0 | ((dst & 7) << 3) | (src & 7)));
+    x64_byte(b, imm);
 }
 
 void x64_bswap(X64Buf *b, unsigned sz, X64Reg r)

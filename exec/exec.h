@@ -71,6 +71,14 @@ typedef struct ExecMemModel {
     uint8_t *base;
     unsigned addr_bits;
     /*
+     * User mode: bytes of inaccessible host memory right below base and right above
+     * base + 2^addr_bits (an access there faults into the platform's SIGSEGV path).  With
+     * enough of it the JIT checks only an access's base register against the range and
+     * folds a constant displacement into the host address (at least 4 MiB of guard);
+     * 0: every address is checked.
+     */
+    uint64_t guard_size;
+    /*
      * System mode: guest memory goes through the CPU's software TLB; lifted accesses
      * become calls of these helpers (softmmu/tlb.c), and blocks are keyed by (pc,
      * physical address, mode bits).  NULL in user mode.

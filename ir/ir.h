@@ -174,7 +174,7 @@ typedef struct IrTempInfo {
     uint8_t ndefs;          /* 0, 1 or 2 (= "more than one") */
 } IrTempInfo;
 
-#define IR_SCRATCH_SLOTS 4
+#define IR_SCRATCH_SLOTS 7
 
 typedef struct IrBlock {
     IrInsn *insns;
