@@ -6,6 +6,9 @@
 #include "backend-x86_64/x64_emit.h"
 
 #include <glib.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void x64_u16(X64Buf *b, uint16_t v)
@@ -345,6 +348,17 @@ void x64_shiftx(X64Buf *b, X64ShiftX op, unsigned sz, X64Reg dst, X64Reg src, X6
     x64_byte(b, (uint8_t)((sz == 8 ? 0x80 : 0) | ((~cnt & 15) << 3) | pp[op]));
     x64_byte(b, 0xf7);
     x64_byte(b, (uint8_t)(0xc0 | ((dst & 7) << 3) | (src & 7)));
+}
+
+void x64_rorx(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src, uint8_t imm)
+{
+    /* VEX.LZ.F2.0F3A.W{0,1} F0 /r ib: reg = dst, r/m = src (vvvv unused: 1111). */
+    x64_byte(b, 0xc4);
+    x64_byte(b, (uint8_t)(((dst & 8) ? 0 : 0x80) | 0x40 | ((src & 8) ? 0 : 0x20) | 0x03));
+    x64_byte(b, (uint8_t)((sz == 8 ? 0x80 : 0) | 0x78 | 3));
+    x64_byte(b, 0xf0);
+    x64_byte(b, (uint8_t)(0xc0 | ((dst & 7) << 3) | (src & 7)));
+    x64_byte(b, imm);
 }
 
 void x64_bswap(X64Buf *b, unsigned sz, X64Reg r)

@@ -389,6 +389,13 @@ static void gen_shift(X64Gen *g, const IrInsn *insn)
     if (x64_is_const(g, b)) {
         unsigned c = (unsigned)g->temps[b].cval & (sz * 8 - 1);
         X64Reg ra = x64_ra_use(g, a);
+        if (x64_host.bmi2 && c != 0 && (k == X64_ROL || k == X64_ROR) && !x64_ra_reusable(g, a)) {
+            /* Three-operand rotate: no copy of a source that stays live. */
+            X64Reg r = x64_ra_def(g, insn->out, X64_NOREG);
+            x64_rorx(&g->buf, sz, r, ra, (uint8_t)(k == X64_ROR ? c : sz * 8 - c));
+            x64_ra_def_done(g, insn->out);
+            return;
+        }
         X64Reg r = def_from(g, insn->out, a, ra, sz);
         if (c != 0) {
             x64_shift_ri(&g->buf, k, sz, r, (uint8_t)c);
@@ -822,6 +829,29 @@ static void plan_self_loop(X64Gen *g)
             g->n_carried++;
         }
     }
+    /*
+     * Then, while there is room, the slots it writes: otherwise the back edge stores each
+     * of them every trip, though the next trip overwrites it first.  Carried, they stay in
+     * registers and only the exits (side-exit stubs, the poll's stub) store them.
+     */
+    for (uint32_t i = 0; i < blk->n_insns && g->n_carried < G_N_ELEMENTS(g->carried_off); i++) {
+        const IrInsn *insn = &blk->insns[i];
+        if (insn->op != IR_OP_SET) {
+            continue;
+        }
+        int32_t off = (int32_t)insn->imm[0];
+        uint8_t size = (uint8_t)x64_tsz((IrType)insn->type);
+        bool skip = false;
+        for (unsigned k = 0; k < g->n_carried && !skip; k++) {
+            /* A slot written with two widths (or overlapping another) stays uncarried. */
+            skip = g->carried_off[k] < off + size && off < g->carried_off[k] + g->carried_size[k];
+        }
+        if (!skip) {
+            g->carried_off[g->n_carried] = off;
+            g->carried_size[g->n_carried] = size;
+            g->n_carried++;
+        }
+    }
 }
 
 /*
@@ -914,13 +944,37 @@ void x64_loop_back_edge(X64Gen *g)
     x64_patch_rel32(b, at, g->loop_body);
 }
 
+/*
+ * A conditional exit of the block.  Guest slots dirty in host registers are stored only
+ * on the taken side, in a cold stub that ends in the exit's chainable jump: the path that
+ * stays in the block (a loop going round, the common case of a guard) keeps them in
+ * registers and pays no stores.  With nothing dirty the jcc itself is the exit.
+ */
+static void side_exit(X64Gen *g, X64Cond cc, const IrInsn *ex)
+{
+    uint32_t slot = (uint32_t)ex->imm[1];
+    uint64_t target = (uint64_t)ex->imm[0];
+    uint32_t start;
+    uint32_t n_dirty = x64_capture_dirty(g, &start);
+
+    if (n_dirty == 0) {
+        g_array_set_size(g->dirty, start);
+        x64_align_rel32(g, 2);
+        x64_add_exit(g, slot, target, x64_jcc_rel32(&g->buf, cc));
+        return;
+    }
+    X64Cold c = { .kind = X64_COLD_SIDE_EXIT, .site = x64_jcc_rel32(&g->buf, cc), .slot = slot,
+                  .pc = target, .reg = -1, .dirty_start = start, .n_dirty = n_dirty };
+    g_array_append_val(g->cold, c);
+}
+
 static void gen_brcond_cmp(X64Gen *g, IrCond c, IrType ty, IrTemp a, IrTemp b, uint32_t label)
 {
     const IrInsn *ex = fused_exit(g, label);
     bool back_edge = ex != NULL && g->self_loop && (uint64_t)ex->imm[0] == g->blk->guest_pc;
     if (back_edge) {
         x64_loop_writeback(g);
-    } else if (ex != NULL || !x64_label_keeps_dirty(g, label)) {
+    } else if (ex == NULL && !x64_label_keeps_dirty(g, label)) {
         x64_ra_writeback(g);
     }
     if (x64_is_const(g, a) && x64_is_const(g, b)) {
@@ -944,9 +998,7 @@ static void gen_brcond_cmp(X64Gen *g, IrCond c, IrType ty, IrTemp a, IrTemp b, u
         x64_patch_rel32(&g->buf, skip, x64_offset(&g->buf));
         g->label_fused[label] = true;
     } else if (ex != NULL) {
-        x64_align_rel32(g, 2);
-        uint32_t at = x64_jcc_rel32(&g->buf, cc);
-        x64_add_exit(g, (uint32_t)ex->imm[1], (uint64_t)ex->imm[0], at);
+        side_exit(g, cc, ex);
         g->label_fused[label] = true;
     } else {
         branch_to_label(g, cc, label);
@@ -960,6 +1012,7 @@ static void gen_brcond_cmp(X64Gen *g, IrCond c, IrType ty, IrTemp a, IrTemp b, u
 static bool gen_label(X64Gen *g, uint32_t label, bool fallthrough)
 {
     X64LabelState *ls = &g->label_state[label];
+    g->check_epoch++;               /* another path may reach here without the checks above */
     if (ls->backward) {
         if (fallthrough) {
             x64_ra_writeback(g);
@@ -977,6 +1030,7 @@ static bool gen_label(X64Gen *g, uint32_t label, bool fallthrough)
 /* --- The pass --- */
 
 static void plan_lea(X64Gen *g);
+static void plan_addr(X64Gen *g);
 
 static void analyze(X64Gen *g)
 {
@@ -1051,6 +1105,7 @@ static void analyze(X64Gen *g)
         }
     }
     plan_lea(g);
+    plan_addr(g);
 }
 
 /* Fold x << k (k = 1..3) into the ADD that is its only reader: one lea instead of two ops. */
@@ -1079,6 +1134,73 @@ static void plan_lea(X64Gen *g)
         to->lea_shift = (uint8_t)k;
         to->lea_src = src;
         g->temps[src].last_use = MAX(g->temps[src].last_use, to->last_use);
+    }
+}
+
+/* Const value of temp t if a single-def CONST defines it. */
+static bool const_def(X64Gen *g, IrTemp t, int64_t *v)
+{
+    const X64TempInfo *ti = &g->temps[t];
+    if (ti->def_at == 0 || g->blk->temps[t].ndefs != 1 || g->blk->insns[ti->def_at - 1].op != IR_OP_CONST) {
+        return false;
+    }
+    *v = g->blk->insns[ti->def_at - 1].imm[0];
+    return true;
+}
+
+/*
+ * User mode: an address base + constant that only loads and stores read (the lifted
+ * `imm(rs1)`) is folded into their addressing mode, and their range check is on the base,
+ * once per straight-line region (guest_addr).  The displacement must stay well inside the
+ * guard zones around the guest range (ExecMemModel.guard_size).
+ */
+#define X64_ADDR_DISP_MAX (1 << 20)
+
+static void plan_addr(X64Gen *g)
+{
+    const IrBlock *blk = g->blk;
+    if (x64_softmmu(g) || g->x->mem.addr_bits >= 64 || g->x->mem.guard_size < 4 * X64_ADDR_DISP_MAX) {
+        /*
+         * No guards to catch base + disp out of range.  4x: after a base in
+         * [limit, limit + max) passed the cold recheck, other accesses through it reach
+         * base + disp < limit + 2 * max unchecked.
+         */
+        return;
+    }
+    for (uint32_t i = 0; i < blk->n_insns; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        int64_t disp, dummy;
+        if (insn->op != IR_OP_ADD || insn->type != IR_I64 || insn->out == IR_TEMP_NONE) {
+            continue;
+        }
+        X64TempInfo *to = &g->temps[insn->out];
+        IrTemp base = insn->in[0];
+        if (to->global || blk->temps[insn->out].ndefs != 1 || blk->temps[base].ndefs != 1 ||
+            g->temps[base].lea_defer || const_def(g, base, &dummy) ||
+            !const_def(g, insn->in[1], &disp) || disp <= -X64_ADDR_DISP_MAX || disp >= X64_ADDR_DISP_MAX) {
+            continue;
+        }
+        to->addr_defer = true;
+        to->addr_base = base;
+        to->addr_disp = (int32_t)disp;
+    }
+    /* Any other reader (a helper, a stored value, an atomic) needs the sum itself. */
+    for (uint32_t i = 0; i < blk->n_insns; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        for (unsigned k = 0; k < insn->nin; k++) {
+            IrTemp t = insn->in[k];
+            if (t != IR_TEMP_NONE && g->temps[t].addr_defer &&
+                !(k == 0 && (insn->op == IR_OP_LOAD || insn->op == IR_OP_STORE))) {
+                g->temps[t].addr_defer = false;
+            }
+        }
+    }
+    for (uint32_t t = 1; t < blk->n_temps; t++) {
+        X64TempInfo *ti = &g->temps[t];
+        if (ti->addr_defer) {
+            X64TempInfo *tb = &g->temps[ti->addr_base];
+            tb->last_use = MAX(tb->last_use, ti->last_use);
+        }
     }
 }
 
@@ -1216,6 +1338,9 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
         }
         switch (op) {
         case IR_OP_ADD:
+            if (g->temps[insn->out].addr_defer) {
+                break;                  /* folded into the accesses that read it */
+            }
             if (!gen_add_lea(g, insn)) {
                 gen_alu(g, insn, X64_ADD, true);
             }
@@ -1338,6 +1463,7 @@ static bool try_fuse_setcond(X64Gen *g, uint32_t i)
 
 bool x64_gen_block(X64Gen *g)
 {
+    g->check_epoch = 1;             /* temps start with checked_epoch 0 (analyze) */
     const IrBlock *blk = g->blk;
     X64Buf *b = &g->buf;
 

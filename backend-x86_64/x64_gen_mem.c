@@ -50,16 +50,49 @@ static void add_memfault(X64Gen *g, uint32_t site, X64Reg r, bool addr32, uint64
 }
 
 /*
+ * The range check of a 64-bit address register r (the base of an access at disp from it),
+ * once per value and straight-line region: later accesses through the same value skip it.
+ * A base below the limit keeps base + disp inside the guards around the guest range
+ * (ExecMemModel.guard_size), where a wrong access faults on the host and reaches the
+ * SIGSEGV path.  A base at or above the limit goes to a cold stub that checks the sum
+ * itself and resumes the access when that is in range.
+ */
+static void check_base(X64Gen *g, IrTemp t, X64Reg r, int32_t disp, GuestAccess acc)
+{
+    X64Buf *b = &g->buf;
+    X64TempInfo *ti = &g->temps[t];
+
+    if (g->blk->temps[t].ndefs == 1 && ti->checked_epoch == g->check_epoch) {
+        return;
+    }
+    x64_alu_rm(b, X64_CMP, 8, r, x64_limit_mem(g));
+    uint32_t site = x64_jcc_rel32(b, X64_CC_AE);
+    add_memfault(g, site, r, false, (uint64_t)g->rsp_adjust, acc);
+    X64Cold *c = &g_array_index(g->cold, X64Cold, g->cold->len - 1);
+    c->disp = disp;
+    c->resume = x64_offset(b);
+    ti->checked_epoch = g->check_epoch;
+}
+
+/*
  * The host operand for guest address temp a: [r15 + address], after checking that
  * the address is below 2^addr_bits.  Only the first byte is checked: the reserved guest
  * range is followed by an unmapped guard, so an access straddling the end faults on the
- * host and arrives through the SIGSEGV path instead.  May use r11.
+ * host and arrives through the SIGSEGV path instead.  A deferred base + disp (plan_addr)
+ * becomes [r15 + base + disp] with the check on base.  May use r11.
  */
 static X64Mem guest_addr(X64Gen *g, IrTemp a, GuestAccess acc)
 {
     unsigned bits = g->x->mem.addr_bits;
     bool a32 = ir_temp_type(g->blk, a) == IR_I32;
     X64Buf *b = &g->buf;
+
+    if (g->temps[a].addr_defer) {
+        IrTemp base = g->temps[a].addr_base;
+        X64Reg rb = x64_ra_use(g, base);
+        check_base(g, base, rb, g->temps[a].addr_disp, acc);
+        return x64_mem_idx(X64_MEM_REG, rb, 0, g->temps[a].addr_disp);
+    }
 
     if (x64_is_const(g, a)) {
         uint64_t v = x64_cval(g, a, a32 ? 4 : 8);
@@ -76,8 +109,7 @@ static X64Mem guest_addr(X64Gen *g, IrTemp a, GuestAccess acc)
     X64Reg r = x64_ra_use(g, a);
     if (!a32 && bits < 64) {
         /* One fused compare-and-branch against the limit kept in the frame. */
-        x64_alu_rm(b, X64_CMP, 8, r, x64_limit_mem(g));
-        add_memfault(g, x64_jcc_rel32(b, X64_CC_AE), r, false, 0, acc);
+        check_base(g, a, r, 0, acc);
     } else if (a32 && bits < 32) {
         x64_mov_rr(b, 4, X64_SCRATCH, r);
         if (bits == 0) {
@@ -656,6 +688,15 @@ void x64_emit_cold(X64Gen *g)
             x64_mov_mr(b, d->size, x64_mem(X64_CPU_REG, (int32_t)d->offset), (X64Reg)d->reg);
         }
         switch ((X64ColdKind)c->kind) {
+        case X64_COLD_SIDE_EXIT: {
+            /* The chainable jump lives here; its own unchained stub is added (and emitted) later. */
+            uint32_t slot = c->slot;
+            uint64_t target = c->pc;
+            x64_align_rel32(g, 1);
+            uint32_t site = x64_jmp_rel32(b);
+            x64_add_exit(g, slot, target, site);      /* may move g->cold: c is stale now */
+            continue;
+        }
         case X64_COLD_INTERRUPT:
             x64_store_imm64(g, pc, c->pc);
             x64_mov_mi(b, 4, x64_mem(X64_CPU_REG, offsetof(GuestCpu, exit_kind)), GUEST_EXIT_INTERRUPT);
@@ -669,7 +710,13 @@ void x64_emit_cold(X64Gen *g)
             break;
         case X64_COLD_MEMFAULT: {
             X64Mem aux = x64_mem(X64_CPU_REG, offsetof(GuestCpu, exit_aux));
-            if (c->reg >= 0) {
+            if (c->reg >= 0 && c->disp != 0) {
+                /* Only the base was checked: the access itself may still be in range. */
+                x64_lea(b, 8, X64_SCRATCH, x64_mem(c->reg, c->disp));
+                x64_alu_rm(b, X64_CMP, 8, X64_SCRATCH, x64_mem(X64_RSP, (int32_t)c->value));
+                x64_patch_rel32(b, x64_jcc_rel32(b, X64_CC_B), c->resume);
+                x64_mov_mr(b, 8, aux, X64_SCRATCH);
+            } else if (c->reg >= 0) {
                 x64_mov_rr(b, c->addr32 ? 4 : 8, X64_SCRATCH, (X64Reg)c->reg);
                 x64_mov_mr(b, 8, aux, X64_SCRATCH);
             } else {

@@ -58,6 +58,16 @@ typedef struct X64TempInfo {
     bool lea_pending;
     uint8_t lea_shift;
     IrTemp lea_src;
+    /*
+     * User mode: ADD(addr_base, constant addr_disp) read only as the address of loads and
+     * stores is never computed: each access checks addr_base and uses
+     * [mem + addr_base + addr_disp] (plan_addr, guest_addr).
+     */
+    bool addr_defer;
+    int32_t addr_disp;
+    IrTemp addr_base;
+    /* The address check of this value was emitted in the current straight-line region. */
+    uint32_t checked_epoch;
 } X64TempInfo;
 
 typedef struct X64RegInfo {
@@ -71,6 +81,7 @@ typedef enum X64ColdKind {
     X64_COLD_INTERRUPT,         /* block-entry poll saw exit_request */
     X64_COLD_EXIT,              /* unchained GOTO_BLOCK exit stub */
     X64_COLD_MEMFAULT,          /* address >= 2^addr_bits */
+    X64_COLD_SIDE_EXIT,         /* taken conditional exit: stores the dirty slots, then the exit's jump */
     X64_COLD_TLB_LOAD,          /* system mode: TLB miss of a load; calls the slow path, resumes */
     X64_COLD_TLB_STORE,         /* the same for a store */
 } X64ColdKind;
@@ -81,14 +92,15 @@ typedef struct X64Cold {
     bool addr32;                /* MEMFAULT: zero-extend the 32-bit address */
     uint8_t access;             /* MEMFAULT: GuestAccess */
     uint32_t site;              /* offset of the rel32 jumping here */
-    uint32_t slot;              /* EXIT: slot number */
+    uint32_t slot;              /* EXIT, SIDE_EXIT: slot number */
     uint64_t pc;                /* guest pc to leave in cpu->pc */
     uint64_t value;             /* MEMFAULT with const address: the address */
-    uint32_t dirty_start;       /* MEMFAULT: guest slots to store first, in X64Gen.dirty */
+    int32_t disp;               /* MEMFAULT on a checked base: the access's displacement */
+    uint32_t dirty_start;       /* MEMFAULT, SIDE_EXIT...: guest slots to store first, in X64Gen.dirty */
     uint32_t n_dirty;
     /* TLB_LOAD/TLB_STORE: where to go on, the IrMemOp, the loaded value's or stored value's
      * register (-1 for a constant store value, in `value`). */
-    uint32_t resume;
+    uint32_t resume;            /* also MEMFAULT with disp: the access, when base + disp is in range */
     uint32_t memop;
     int8_t val_reg;
 } X64Cold;
@@ -139,6 +151,7 @@ typedef struct X64Gen {
     GArray *dirty;              /* TbDirtySlot, referenced by pcmap and MEMFAULT cold entries */
     uint32_t *stub_off;         /* per exit slot: offset of its stub */
     bool probe_jmp_cache;       /* GOTO_PTR looks up cpu->jmp_cache inline */
+    uint32_t check_epoch;       /* bumped at every label: address checks before it no longer count */
     /*
      * Self-loop blocks (an exit back to the block's own pc) loop inside the block: the
      * back edge moves the loop-carried guest slots into fixed registers and jumps to

@@ -304,8 +304,12 @@ void x64_ra_def_done(X64Gen *g, IrTemp t)
 
 void x64_ra_end_insn(X64Gen *g, const IrInsn *insn)
 {
-    for (unsigned i = 0; i < insn->nin; i++) {
-        IrTemp t = insn->in[i];
+    for (unsigned i = 0; i <= insn->nin; i++) {
+        IrTemp t = i < insn->nin ? insn->in[i] : IR_TEMP_NONE;
+        if (i == insn->nin && insn->nin > 0 && insn->in[0] != IR_TEMP_NONE &&
+            g->temps[insn->in[0]].addr_defer) {
+            t = g->temps[insn->in[0]].addr_base;    /* read by the access in place of in[0] */
+        }
         if (t == IR_TEMP_NONE) {
             continue;
         }

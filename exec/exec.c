@@ -179,6 +179,8 @@ void exec_fini(ExecCtx *x)
         return;
     }
     free_blocks(x);
+    ir_block_free(x->spare_ir);
+    x->spare_ir = NULL;
     if (x->engine->fini != NULL) {
         x->engine->fini(x);
     }
@@ -497,7 +499,10 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key)
             return tb;
         }
     }
-    blk = ir_block_new();
+    /* The last translation's IR storage, unless its engine kept it (tb->ir). */
+    blk = x->spare_ir != NULL ? x->spare_ir : ir_block_new();
+    x->spare_ir = NULL;
+    ir_block_reset(blk);
     GuestLiftCtx ctx = {
         .blk = blk, .cpu = cpu, .pc = pc, .max_insns = x->opts.max_block_insns,
         .fetch = x->platform.fetch, .fetch_opaque = x->platform.opaque,
@@ -522,7 +527,9 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key)
     if (shown && (x->opts.trace & EXEC_TRACE_IR)) {
         trace_ir(x, blk, "lifted");
     }
-    ir_verify_or_die(blk, "lifting");
+    if (ir_verify_wanted()) {
+        ir_verify_or_die(blk, "lifting");
+    }
     if (!x->opts.no_opt) {
         ir_optimize(blk);
         if (shown && (x->opts.trace & EXEC_TRACE_IR)) {
@@ -553,7 +560,7 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key)
         flush_unlocked(x);
         TbBlock *other = g_hash_table_lookup(x->blocks, key);
         if (other != NULL) {
-            ir_block_free(blk);
+            x->spare_ir = blk;
             g_free(tb);
             return other;
         }
@@ -563,7 +570,7 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key)
         }
     }
     if (tb->ir != blk) {
-        ir_block_free(blk);
+        x->spare_ir = blk;
     }
     g_ptr_array_add(x->all_blocks, tb);
     g_hash_table_insert(x->blocks, &tb->key, tb);

@@ -71,6 +71,14 @@ typedef struct ExecMemModel {
     uint8_t *base;
     unsigned addr_bits;
     /*
+     * User mode: bytes of inaccessible host memory right below base and right above
+     * base + 2^addr_bits (an access there faults into the platform's SIGSEGV path).  With
+     * enough of it the JIT checks only an access's base register against the range and
+     * folds a constant displacement into the host address (at least 4 MiB of guard);
+     * 0: every address is checked.
+     */
+    uint64_t guard_size;
+    /*
      * System mode: guest memory goes through the CPU's software TLB; lifted accesses
      * become calls of these helpers (softmmu/tlb.c), and blocks are keyed by (pc,
      * physical address, mode bits).  NULL in user mode.
@@ -203,6 +211,7 @@ struct ExecCtx {
     unsigned excl_waiting;          /* running CPUs the section still waits for */
 
     void *engine_data;              /* owned by the engine */
+    IrBlock *spare_ir;              /* reused by the next translation (under lock) unless an engine kept it */
     const IrHelper *trace_mem_helper;
     const IrHelper *trace_insn_helper;  /* --trace-last: called at every guest instruction */
     ExecTraceRanges *volatile trace_ranges; /* NULL: no --trace-range */

@@ -408,7 +408,8 @@ void exec_print_stats(ExecCtx *x, FILE *out)
     fprintf(out, "  invalidations          %" G_GUINT64_FORMAT "\n", s->invalidations);
     fprintf(out, "  cache flushes          %" G_GUINT64_FORMAT "\n", s->cache_flushes);
     fprintf(out, "  host code bytes        %" G_GUINT64_FORMAT "\n", s->host_code_bytes);
-    fprintf(out, "  time translating       %.3f ms\n", s->translate_ns / 1e6);
+    fprintf(out, "  time translating       %.3f ms (%.2f us per block)\n", s->translate_ns / 1e6,
+            s->blocks_translated ? s->translate_ns / 1e3 / s->blocks_translated : 0.0);
 }
 
 void exec_at_exit(ExecCtx *x)

@@ -136,6 +136,24 @@ void ir_block_reset(IrBlock *blk)
     blk->guest_size = 0;
     blk->guest_insns = 0;
     blk->trace_count_insn = 0;
+    blk->trace_mem_helper = NULL;
+    blk->trace_insn_helper = NULL;
+    blk->mem_helpers = NULL;
+    blk->cur_pc = 0;
+}
+
+void *ir_block_scratch(IrBlock *blk, unsigned slot, size_t bytes)
+{
+    g_assert(slot < IR_SCRATCH_SLOTS);
+    if (blk->scratch_cap[slot] < bytes) {
+        /* Grow geometrically: the next, slightly longer block needs no new allocation. */
+        size_t cap = MAX(bytes, 2 * blk->scratch_cap[slot]);
+        g_free(blk->scratch[slot]);
+        blk->scratch[slot] = g_malloc(cap);
+        blk->scratch_cap[slot] = cap;
+    }
+    memset(blk->scratch[slot], 0, bytes);
+    return blk->scratch[slot];
 }
 
 void ir_block_free(IrBlock *blk)
@@ -145,6 +163,9 @@ void ir_block_free(IrBlock *blk)
     }
     g_free(blk->insns);
     g_free(blk->temps);
+    for (unsigned i = 0; i < IR_SCRATCH_SLOTS; i++) {
+        g_free(blk->scratch[i]);
+    }
     g_free(blk);
 }
 

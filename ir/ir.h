@@ -174,6 +174,8 @@ typedef struct IrTempInfo {
     uint8_t ndefs;          /* 0, 1 or 2 (= "more than one") */
 } IrTempInfo;
 
+#define IR_SCRATCH_SLOTS 7
+
 typedef struct IrBlock {
     IrInsn *insns;
     uint32_t n_insns, cap_insns;
@@ -205,11 +207,19 @@ typedef struct IrBlock {
     const IrHelper *trace_insn_helper;
     uint32_t trace_count_insn;
     uint64_t cur_pc;        /* pc of the last ir_insn_start, for the trace calls */
+    /*
+     * Per-temp work arrays of the optimizer passes (ir_block_scratch), kept with the block
+     * so that a block reused for the next translation (ir_block_reset) allocates nothing.
+     */
+    void *scratch[IR_SCRATCH_SLOTS];
+    size_t scratch_cap[IR_SCRATCH_SLOTS];
 } IrBlock;
 
 IrBlock *ir_block_new(void);
 void ir_block_free(IrBlock *blk);
 void ir_block_reset(IrBlock *blk);
+/* A zeroed buffer of at least bytes, owned by blk, valid until the next call for slot. */
+void *ir_block_scratch(IrBlock *blk, unsigned slot, size_t bytes);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IrBlock, ir_block_free)
 
 IrTemp ir_temp_new(IrBlock *blk, IrType type);
@@ -301,6 +311,8 @@ void ir_raise(IrBlock *blk, unsigned kind, int64_t code, IrTemp aux);   /* aux m
 bool ir_verify(const IrBlock *blk, GError **error);
 /* In debug builds and tests: verify after every pass and abort on failure. */
 void ir_verify_or_die(const IrBlock *blk, const char *after);
+/* Whether translation should verify its IR (env MIMIC_VERIFY_IR=1). */
+bool ir_verify_wanted(void);
 
 void ir_print_insn(const IrBlock *blk, const IrInsn *insn, GString *out);
 void ir_print(const IrBlock *blk, GString *out);

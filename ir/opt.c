@@ -1,7 +1,7 @@
 /*
  * The optimizer pipeline and instruction compaction.  Passes mark removed
  * instructions as NOP; compaction drops them at the end.  With verification on
- * (tests, MIMIC_VERIFY_IR=1) every pass is followed by ir_verify().
+ * (MIMIC_VERIFY_IR=1) lifting and every pass are followed by ir_verify().
  */
 #include <stdlib.h>
 
@@ -9,13 +9,22 @@
 
 static int verify_passes = -1;
 
-static void after(IrBlock *blk, const char *pass)
+/*
+ * The verifier costs about a tenth of translation time, so it runs only when asked:
+ * MIMIC_VERIFY_IR=1 (the unit tests call ir_verify() themselves).
+ */
+bool ir_verify_wanted(void)
 {
     if (verify_passes < 0) {
         const char *env = getenv("MIMIC_VERIFY_IR");
         verify_passes = env != NULL && env[0] == '1';
     }
-    if (verify_passes) {
+    return verify_passes;
+}
+
+static void after(IrBlock *blk, const char *pass)
+{
+    if (ir_verify_wanted()) {
         ir_verify_or_die(blk, pass);
     }
 }

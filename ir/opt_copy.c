@@ -15,23 +15,34 @@ typedef struct Known {
     IrTemp value;
 } Known;
 
-static void forget_overlap(GArray *known, uint32_t offset, unsigned size)
+/* The slots whose value a temp holds; at most one entry per instruction seen. */
+typedef struct KnownList {
+    Known *v;
+    uint32_t len;
+} KnownList;
+
+static void append(KnownList *known, uint32_t offset, uint8_t type, IrTemp value)
 {
-    for (guint i = 0; i < known->len;) {
-        Known *k = &g_array_index(known, Known, i);
+    known->v[known->len++] = (Known){ offset, type, value };
+}
+
+static void forget_overlap(KnownList *known, uint32_t offset, unsigned size)
+{
+    for (uint32_t i = 0; i < known->len;) {
+        Known *k = &known->v[i];
         unsigned ksize = k->type == IR_I32 ? 4 : 8;
         if (k->offset < offset + size && offset < k->offset + ksize) {
-            g_array_remove_index_fast(known, i);
+            *k = known->v[--known->len];
         } else {
             i++;
         }
     }
 }
 
-static IrTemp lookup(GArray *known, uint32_t offset, uint8_t type)
+static IrTemp lookup(const KnownList *known, uint32_t offset, uint8_t type)
 {
-    for (guint i = 0; i < known->len; i++) {
-        Known *k = &g_array_index(known, Known, i);
+    for (uint32_t i = 0; i < known->len; i++) {
+        const Known *k = &known->v[i];
         if (k->offset == offset && k->type == type) {
             return k->value;
         }
@@ -41,8 +52,9 @@ static IrTemp lookup(GArray *known, uint32_t offset, uint8_t type)
 
 void ir_opt_copy(IrBlock *blk)
 {
-    g_autofree IrTemp *repl = g_new0(IrTemp, blk->n_temps);
-    g_autoptr(GArray) known = g_array_new(FALSE, FALSE, sizeof(Known));
+    IrTemp *repl = ir_block_scratch(blk, 0, blk->n_temps * sizeof(IrTemp));
+    KnownList list = { ir_block_scratch(blk, 1, (blk->n_insns + 1) * sizeof(Known)), 0 };
+    KnownList *known = &list;
 
     for (uint32_t i = 0; i < blk->n_insns; i++) {
         IrInsn *insn = &blk->insns[i];
@@ -69,8 +81,7 @@ void ir_opt_copy(IrBlock *blk)
                     repl[insn->out] = v;
                 }
             } else if (blk->temps[insn->out].ndefs == 1) {
-                Known k = { (uint32_t)insn->imm[0], insn->type, insn->out };
-                g_array_append_val(known, k);
+                append(known, (uint32_t)insn->imm[0], insn->type, insn->out);
             }
             break;
         }
@@ -78,20 +89,19 @@ void ir_opt_copy(IrBlock *blk)
             uint32_t off = (uint32_t)insn->imm[0];
             forget_overlap(known, off, insn->type == IR_I32 ? 4 : 8);
             if (blk->temps[insn->in[0]].ndefs == 1) {
-                Known k = { off, insn->type, insn->in[0] };
-                g_array_append_val(known, k);
+                append(known, off, insn->type, insn->in[0]);
             }
             break;
         }
         case IR_OP_CALL: {
             const IrHelper *h = (const IrHelper *)(uintptr_t)insn->imm[0];
             if (h->flags & IR_CALL_WRITES_STATE) {
-                g_array_set_size(known, 0);
+                known->len = 0;
             }
             break;
         }
         case IR_OP_LABEL:
-            g_array_set_size(known, 0);
+            known->len = 0;
             break;
         case IR_OP_NOP:
         case IR_OP_CONST:

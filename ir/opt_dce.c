@@ -26,7 +26,7 @@ static bool removable(const IrInsn *insn)
 
 void ir_opt_dce(IrBlock *blk)
 {
-    g_autofree bool *live = g_new0(bool, blk->n_temps);
+    bool *live = ir_block_scratch(blk, 0, blk->n_temps * sizeof(bool));
 
     for (uint32_t i = blk->n_insns; i-- > 0;) {
         IrInsn *insn = &blk->insns[i];

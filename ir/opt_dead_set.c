@@ -11,10 +11,16 @@ typedef struct Slot {
     uint32_t size;
 } Slot;
 
-static bool covered(GArray *dead, uint32_t off, uint32_t size)
+/* The slots written later with nothing observing them in between; at most one per insn. */
+typedef struct SlotList {
+    Slot *v;
+    uint32_t len;
+} SlotList;
+
+static bool covered(const SlotList *dead, uint32_t off, uint32_t size)
 {
-    for (guint i = 0; i < dead->len; i++) {
-        Slot *s = &g_array_index(dead, Slot, i);
+    for (uint32_t i = 0; i < dead->len; i++) {
+        const Slot *s = &dead->v[i];
         if (s->offset <= off && off + size <= s->offset + s->size) {
             return true;
         }
@@ -22,12 +28,12 @@ static bool covered(GArray *dead, uint32_t off, uint32_t size)
     return false;
 }
 
-static void make_live(GArray *dead, uint32_t off, uint32_t size)
+static void make_live(SlotList *dead, uint32_t off, uint32_t size)
 {
-    for (guint i = 0; i < dead->len;) {
-        Slot *s = &g_array_index(dead, Slot, i);
+    for (uint32_t i = 0; i < dead->len;) {
+        Slot *s = &dead->v[i];
         if (s->offset < off + size && off < s->offset + s->size) {
-            g_array_remove_index_fast(dead, i);
+            *s = dead->v[--dead->len];
         } else {
             i++;
         }
@@ -36,7 +42,8 @@ static void make_live(GArray *dead, uint32_t off, uint32_t size)
 
 void ir_opt_dead_set(IrBlock *blk)
 {
-    g_autoptr(GArray) dead = g_array_new(FALSE, FALSE, sizeof(Slot));
+    SlotList list = { ir_block_scratch(blk, 0, (blk->n_insns + 1) * sizeof(Slot)), 0 };
+    SlotList *dead = &list;
 
     for (uint32_t i = blk->n_insns; i-- > 0;) {
         IrInsn *insn = &blk->insns[i];
@@ -48,18 +55,17 @@ void ir_opt_dead_set(IrBlock *blk)
                 insn->op = IR_OP_NOP;
                 insn->nin = 0;
             } else {
-                Slot s = { (uint32_t)insn->imm[0], size };
-                g_array_append_val(dead, s);
+                dead->v[dead->len++] = (Slot){ (uint32_t)insn->imm[0], size };
             }
         } else if (insn->op == IR_OP_GET) {
             make_live(dead, (uint32_t)insn->imm[0], size);
         } else if (insn->op == IR_OP_CALL) {
             const IrHelper *h = (const IrHelper *)(uintptr_t)insn->imm[0];
             if (h->flags & (IR_CALL_READS_STATE | IR_CALL_CAN_RAISE | IR_CALL_MEMORY)) {
-                g_array_set_size(dead, 0);
+                dead->len = 0;
             }
         } else if (info->flags & (IR_F_ENDS_BLOCK | IR_F_LABEL | IR_F_BRANCH | IR_F_CAN_FAULT)) {
-            g_array_set_size(dead, 0);
+            dead->len = 0;
         }
     }
 }

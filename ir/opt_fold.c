@@ -13,6 +13,9 @@ typedef struct FoldState {
     uint64_t *value;
     bool *sx32;             /* single-def i64 temp equal to the sign extension of its low 32 bits */
     IrTemp *trunc_of;       /* single-def i32 temp defined as TRUNC of this i64 temp, or NONE */
+    IrTemp *add_base;       /* single-def temp defined as ADD(add_base, constant add_const), or NONE */
+    uint64_t *add_const;
+    uint32_t *def_at;       /* single-def temp: index of its defining instruction + 1 (0: none yet) */
 } FoldState;
 
 static bool sx32_const(uint64_t v)
@@ -141,6 +144,43 @@ static bool fold_identity(IrBlock *blk, FoldState *st, IrInsn *insn, uint64_t b)
     }
 }
 
+/* The instruction defining single-def temp t, or NULL. */
+static const IrInsn *def_of(const IrBlock *blk, const FoldState *st, IrTemp t)
+{
+    return st->def_at[t] != 0 ? &blk->insns[st->def_at[t] - 1] : NULL;
+}
+
+/*
+ * x << c | x >> (width - c) (or with + or ^: the halves share no bits) is a rotate: one
+ * host instruction instead of three.  Rewrites insn into ROTL x, c (reusing the shift's
+ * constant temp); the shifts stay for DCE.
+ */
+static bool fold_rotate(const IrBlock *blk, const FoldState *st, IrInsn *insn)
+{
+    const IrInsn *l = def_of(blk, st, insn->in[0]);
+    const IrInsn *r = def_of(blk, st, insn->in[1]);
+    uint64_t cl, cr, width = insn->type == IR_I32 ? 32 : 64;
+
+    if (l == NULL || r == NULL) {
+        return false;
+    }
+    if (l->op == IR_OP_SHR) {
+        const IrInsn *t = l;
+        l = r;
+        r = t;
+    }
+    if (l->op != IR_OP_SHL || r->op != IR_OP_SHR || l->type != insn->type || r->type != insn->type ||
+        l->in[0] != r->in[0] || !is_const(blk, st, l->in[1], &cl) || !is_const(blk, st, r->in[1], &cr) ||
+        cl == 0 || cl >= width || cl + cr != width || blk->temps[l->in[0]].ndefs != 1) {
+        return false;
+    }
+    IrTemp x = l->in[0], c = l->in[1];
+    insn->op = IR_OP_ROTL;
+    insn->in[0] = x;
+    insn->in[1] = c;
+    return true;
+}
+
 /* Fold one instruction in place. */
 static void fold_insn(IrBlock *blk, FoldState *st, IrInsn *insn)
 {
@@ -207,7 +247,18 @@ static void fold_insn(IrBlock *blk, FoldState *st, IrInsn *insn)
             make_const(blk, st, insn, 0);
             return;
         }
+        if ((insn->op == IR_OP_OR || insn->op == IR_OP_XOR || insn->op == IR_OP_ADD) &&
+            fold_rotate(blk, st, insn)) {
+            return;
+        }
         if (is_const(blk, st, insn->in[1], &b)) {
+            /* (x + c) + -c: the post-increment then negative offset of lifted loops. */
+            IrTemp x = st->add_base[insn->in[0]];
+            if (insn->op == IR_OP_ADD && x != IR_TEMP_NONE &&
+                ir_truncate((IrType)insn->type, st->add_const[insn->in[0]] + b) == 0) {
+                make_mov(insn, x);
+                return;
+            }
             fold_identity(blk, st, insn, b);
         }
     }
@@ -222,10 +273,13 @@ static void fold_insn(IrBlock *blk, FoldState *st, IrInsn *insn)
 void ir_opt_fold(IrBlock *blk)
 {
     FoldState st = {
-        .known = g_new0(bool, blk->n_temps),
-        .value = g_new0(uint64_t, blk->n_temps),
-        .sx32 = g_new0(bool, blk->n_temps),
-        .trunc_of = g_new0(IrTemp, blk->n_temps),
+        .known = ir_block_scratch(blk, 0, blk->n_temps * sizeof(bool)),
+        .value = ir_block_scratch(blk, 1, blk->n_temps * sizeof(uint64_t)),
+        .sx32 = ir_block_scratch(blk, 2, blk->n_temps * sizeof(bool)),
+        .trunc_of = ir_block_scratch(blk, 3, blk->n_temps * sizeof(IrTemp)),
+        .add_base = ir_block_scratch(blk, 4, blk->n_temps * sizeof(IrTemp)),
+        .add_const = ir_block_scratch(blk, 5, blk->n_temps * sizeof(uint64_t)),
+        .def_at = ir_block_scratch(blk, 6, blk->n_temps * sizeof(uint32_t)),
     };
 
     for (uint32_t i = 0; i < blk->n_insns; i++) {
@@ -241,9 +295,12 @@ void ir_opt_fold(IrBlock *blk)
         } else if (insn->op == IR_OP_TRUNC && blk->temps[insn->in[0]].ndefs == 1) {
             st.trunc_of[insn->out] = insn->in[0];
         }
+        st.def_at[insn->out] = i + 1;
+        uint64_t c;
+        if (insn->op == IR_OP_ADD && blk->temps[insn->in[0]].ndefs == 1 &&
+            is_const(blk, &st, insn->in[1], &c)) {
+            st.add_base[insn->out] = insn->in[0];
+            st.add_const[insn->out] = c;
+        }
     }
-    g_free(st.known);
-    g_free(st.value);
-    g_free(st.sx32);
-    g_free(st.trunc_of);
 }

@@ -204,6 +204,24 @@ static void rv_flush_fwd(RvDisas *ctx)
     ctx->n_fwd = 0;
 }
 
+/*
+ * After an instruction that ends the block (a jump, a backward branch, a trap), the code
+ * that follows is reachable only through pending forward branches: lifting goes on at
+ * the nearest such target, so a loop whose exit test jumps over its back edge (strcmp:
+ * beqz out; beq loop; out: ...) stays one block and becomes a self loop.  Returns that
+ * pc, or 0 when nothing is pending.
+ */
+static uint64_t rv_next_fwd_target(const RvDisas *ctx)
+{
+    uint64_t next = 0;
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        if (next == 0 || ctx->fwd[i].pc < next) {
+            next = ctx->fwd[i].pc;
+        }
+    }
+    return next;
+}
+
 /* Place the labels of pending forward branches that target pc. */
 static void rv_place_fwd(RvDisas *ctx, uint64_t pc)
 {
@@ -213,6 +231,7 @@ static void rv_place_fwd(RvDisas *ctx, uint64_t pc)
             ir_label(ctx->blk, ctx->fwd[i].label);
             ctx->fp_fast_checked = false;       /* reached from a path that may not have checked */
             ctx->fs_dirty_done = false;
+            ctx->frm_checked = false;
         } else {
             ctx->fwd[n++] = ctx->fwd[i];
         }
@@ -264,10 +283,15 @@ void rv_lift_block(GuestLiftCtx *lctx)
         ir_insn_start(blk, pc, ctx.len);
         rv_lift_insn(&ctx);
         blk->guest_insns++;
-        blk->guest_size += ctx.len;
         pc = ctx.next_pc;
+        blk->guest_size = (uint32_t)(pc - lctx->pc);
         if (ctx.end_block) {
-            break;
+            uint64_t target = rv_next_fwd_target(&ctx);
+            if (target < pc) {
+                break;
+            }
+            ctx.end_block = false;
+            pc = target;
         }
     }
     rv_flush_fwd(&ctx);

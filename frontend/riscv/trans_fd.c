@@ -112,6 +112,51 @@ static IrTemp rv_fp_neg(RvDisas *ctx, IrTemp v, bool single)
     return ir_xor(blk, v, single ? ir_const_i32(blk, 0x80000000u) : rv_const(ctx, UINT64_C(1) << 63));
 }
 
+/* Nonzero unless the rounding mode is round-to-nearest-even and fflags holds NX. */
+static IrTemp rv_fp_env_bad(RvDisas *ctx)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp one = ir_const_i32(blk, 1);
+    IrTemp bad = ir_xor(blk, ir_and(blk, ir_get(blk, IR_I32, RV_OFF(fflags)), one), one);
+
+    return ir_or(blk, bad, ir_get(blk, IR_I32, RV_OFF(frm)));
+}
+
+/*
+ * A product (or quotient) of +-0 is an exact +-0 that raises nothing, in every rounding
+ * mode; matrix code multiplies by zero often, so it must not call the helper.  Emitted on
+ * the slow side of the range check, before the helper call: a zero result whose first
+ * nzero inputs include a zero leaves the block for the next instruction with rd already
+ * written (a zero result from nonzero inputs underflowed; x / inf, also exact, is rare
+ * enough for the helper).  These are side exits, not branches back to the fast path, so
+ * the fast label keeps its single incoming edge and the JIT keeps guest registers dirty
+ * in host registers across it.  Returns the labels of the exits, which
+ * rv_fp_exact_zero_exits() places after the helper's own exit.
+ */
+static void rv_fp_exact_zero(RvDisas *ctx, IrTemp v, const IrTemp *in, unsigned nzero,
+                             bool single, uint32_t *exits)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp one = single ? ir_const_i32(blk, 1) : rv_const(ctx, 1);
+    IrTemp zero = single ? ir_const_i32(blk, 0) : rv_const(ctx, 0);
+    uint32_t slow = ir_label_new(blk);
+
+    ir_brcond(blk, IR_COND_NE, ir_shl(blk, v, one), zero, slow);
+    for (unsigned i = 0; i < nzero; i++) {
+        exits[i] = ir_label_new(blk);
+        ir_brcond(blk, IR_COND_EQ, ir_shl(blk, in[i], one), zero, exits[i]);
+    }
+    ir_label(blk, slow);
+}
+
+static void rv_fp_exact_zero_exits(RvDisas *ctx, const uint32_t *exits, unsigned nzero)
+{
+    for (unsigned i = 0; i < nzero; i++) {
+        ir_label(ctx->blk, exits[i]);
+        ir_goto_block(ctx->blk, ctx->next_pc);
+    }
+}
+
 /* op is FADD..FSQRT or FMA (then neg says which form); h the helper for the same instruction. */
 static bool rv_gen_fp_inline(RvDisas *ctx, const RvArgs *a, IrOpcode op, unsigned neg, IrHelper *h,
                              bool single)
@@ -147,20 +192,27 @@ static bool rv_gen_fp_inline(RvDisas *ctx, const RvArgs *a, IrOpcode op, unsigne
              : nin == 2 ? ir_binop(blk, op, in[0], in[1])
              : ir_fma(blk, in[0], in[1], in[2]);
 
-    /* e = biased exponent - 1: below 0xfe (single) or 0x7fe (double) when normal. */
+    /*
+     * e = biased exponent - 1: below 0xfe (single) or 0x7fe (double) when normal.  Sums,
+     * differences and square roots keep every finite result: a tiny sum is exact (both
+     * operands are multiples of the smallest subnormal), so it raises neither underflow
+     * nor inexact, and a square root is never tiny.  There e is the exponent itself.
+     */
+    bool any_finite = op == IR_OP_FADD || op == IR_OP_FSUB || op == IR_OP_FSQRT;
+    uint64_t limit = (single ? 0xfe : 0x7fe) + any_finite;
     IrTemp r, e;
     if (single) {
-        e = ir_sub(blk, ir_extract(blk, v, 23, 8), ir_const_i32(blk, 1));
+        e = ir_extract(blk, v, 23, 8);
+        e = any_finite ? e : ir_sub(blk, e, ir_const_i32(blk, 1));
         r = ir_or(blk, ir_extu32(blk, v), rv_const(ctx, RV_BOX));
     } else {
-        e = ir_sub(blk, ir_extract(blk, v, 52, 11), rv_const(ctx, 1));
+        e = ir_extract(blk, v, 52, 11);
+        e = any_finite ? e : ir_sub(blk, e, rv_const(ctx, 1));
         r = v;
     }
     if (!ctx->fp_fast_checked) {
         /* (NX missing) | frm: nonzero pushes e out of range (frm < 8, shifted past it). */
-        IrTemp one = ir_const_i32(blk, 1);
-        IrTemp bad = ir_xor(blk, ir_and(blk, ir_get(blk, IR_I32, RV_OFF(fflags)), one), one);
-        bad = ir_or(blk, bad, ir_get(blk, IR_I32, RV_OFF(frm)));
+        IrTemp bad = rv_fp_env_bad(ctx);
         if (single) {
             e = ir_or(blk, e, ir_shl(blk, bad, ir_const_i32(blk, 8)));
         } else {
@@ -170,9 +222,15 @@ static bool rv_gen_fp_inline(RvDisas *ctx, const RvArgs *a, IrOpcode op, unsigne
     }
     uint32_t fast = ir_label_new(blk);
     rv_set_f(ctx, a->rd, r);
-    ir_brcond(blk, IR_COND_LTU, e, single ? ir_const_i32(blk, 0xfe) : rv_const(ctx, 0x7fe), fast);
+    ir_brcond(blk, IR_COND_LTU, e, single ? ir_const_i32(blk, limit) : rv_const(ctx, limit), fast);
+    unsigned nzero = op == IR_OP_FMUL ? 2 : op == IR_OP_FDIV ? 1 : 0;
+    uint32_t zero_exits[2];
+    if (nzero != 0) {
+        rv_fp_exact_zero(ctx, v, in, nzero, single, zero_exits);
+    }
     rv_set_f(ctx, a->rd, ir_call(blk, h, nin + 1, args));
     ir_goto_block(blk, ctx->next_pc);
+    rv_fp_exact_zero_exits(ctx, zero_exits, nzero);
     ir_label(blk, fast);
     return true;
 }

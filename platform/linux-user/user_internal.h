@@ -25,7 +25,11 @@
 #define USER_PAGE_SIZE  4096u
 #define USER_PAGE_MASK  (~(GuestAddr)(USER_PAGE_SIZE - 1))
 #define USER_PAGE_ALIGN(x) (((x) + USER_PAGE_SIZE - 1) & USER_PAGE_MASK)
-/* Unmapped host gap after the guest range: fixed-size kernel writes near the top stay inside. */
+/*
+ * Unmapped host gaps after and before the guest range: fixed-size kernel writes near the
+ * top stay inside, and the JIT's accesses at base + displacement (|displacement| < 1 MiB,
+ * range check on the base only) fault on the host instead of reaching other memory.
+ */
 #define USER_GUARD_SIZE (16u << 20)
 
 GQuark user_error_quark(void);

@@ -134,8 +134,9 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_)
         }
         return;
     }
-    if (p && addr >= (uintptr_t)p->mem.base &&
-        addr - (uintptr_t)p->mem.base < p->mem.size + USER_GUARD_SIZE) {
+    if (p && addr >= (uintptr_t)p->mem.base - USER_GUARD_SIZE &&
+        addr - ((uintptr_t)p->mem.base - USER_GUARD_SIZE) < p->mem.size + 2 * USER_GUARD_SIZE) {
+        /* In the guard below the range (base + a negative displacement) this wraps: a huge address. */
         GuestAddr gaddr = addr - (uintptr_t)p->mem.base;
         bool write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
         if (sig == SIGSEGV && write && gaddr < p->mem.size &&
@@ -434,7 +435,7 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
     cpu->mem_base = p->mem.base;
     abi->start(cpu, exe.interp ? interp.entry : exe.entry, sp);
 
-    ExecMemModel mem = { .base = p->mem.base, .addr_bits = p->mem.addr_bits };
+    ExecMemModel mem = { .base = p->mem.base, .addr_bits = p->mem.addr_bits, .guard_size = USER_GUARD_SIZE };
     ExecPlatform platform = {
         .opaque = p,
         .fetch = user_fetch,

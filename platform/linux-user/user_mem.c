@@ -1,6 +1,6 @@
 /*
- * The guest address space.  One host range of 2^addr_bits bytes (plus an unmapped
- * guard) is reserved PROT_NONE up front; guest address A lives at base + A, so a
+ * The guest address space.  One host range of 2^addr_bits bytes (plus unmapped
+ * guards on both sides) is reserved PROT_NONE up front; guest address A lives at base + A, so a
  * guest access can never reach host memory outside the range.  Mapping for the
  * guest means mmap(MAP_FIXED) inside the range, unmapping means putting PROT_NONE
  * reservation back.  The VMA list mirrors what the guest asked for (prot, name) and
@@ -26,20 +26,22 @@ bool user_mem_init(UserMem *m, unsigned addr_bits, GError **error)
     g_assert(addr_bits >= 20 && addr_bits <= 47);
     m->addr_bits = addr_bits;
     m->size = (uint64_t)1 << addr_bits;
-    void *base = mmap(NULL, m->size + USER_GUARD_SIZE, PROT_NONE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (base == MAP_FAILED) {
+    /* [guard | guest range | guard]: base is the guest range's start. */
+    uint8_t *resv = mmap(NULL, m->size + 2 * USER_GUARD_SIZE, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (resv == MAP_FAILED) {
         g_set_error(error, USER_ERROR, 0, "cannot reserve %" G_GUINT64_FORMAT " bytes of guest "
                     "address space: %s", m->size, g_strerror(errno));
         return false;
     }
+    uint8_t *base = resv + USER_GUARD_SIZE;
     m->base = base;
     uint64_t npages = m->size / USER_PAGE_SIZE;
     size_t bitmap_bytes = (npages + 7) / 8;
     void *bits = mmap(NULL, bitmap_bytes, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (bits == MAP_FAILED) {
-        munmap(base, m->size + USER_GUARD_SIZE);
+        munmap(resv, m->size + 2 * USER_GUARD_SIZE);
         g_set_error(error, USER_ERROR, 0, "cannot allocate the code-page bitmap: %s",
                     g_strerror(errno));
         return false;
@@ -48,7 +50,7 @@ bool user_mem_init(UserMem *m, unsigned addr_bits, GError **error)
     void *prot = mmap(NULL, npages, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (prot == MAP_FAILED) {
-        munmap(base, m->size + USER_GUARD_SIZE);
+        munmap(resv, m->size + 2 * USER_GUARD_SIZE);
         munmap(bits, bitmap_bytes);
         g_set_error(error, USER_ERROR, 0, "cannot allocate the page protection map: %s",
                     g_strerror(errno));
@@ -65,7 +67,7 @@ bool user_mem_init(UserMem *m, unsigned addr_bits, GError **error)
 void user_mem_fini(UserMem *m)
 {
     if (m->base) {
-        munmap(m->base, m->size + USER_GUARD_SIZE);
+        munmap(m->base - USER_GUARD_SIZE, m->size + 2 * USER_GUARD_SIZE);
         munmap(m->watched, (m->size / USER_PAGE_SIZE + 7) / 8);
         munmap(m->page_prot, m->size / USER_PAGE_SIZE);
         g_mutex_clear(&m->lock);

@@ -36,3 +36,27 @@ fault_store_insn:
     sw a4, 8(a0)
     ret
     .size fault_probe_store, . - fault_probe_store
+
+/*
+ * fault_probe_disp(base, seed): an access at a negative displacement from its base.
+ * mimic checks the base against the guest range and folds the displacement into the host
+ * address, so base + disp outside the range must still fault (through the guards around
+ * the range, or the cold path that rechecks the sum) and report base + disp.
+ */
+    .globl fault_probe_disp
+    .type fault_probe_disp, @function
+fault_probe_disp:
+    addi t0, a1, 0x111
+    .globl fault_disp_insn
+fault_disp_insn:
+    ld a4, -16(a0)
+    ret
+    .size fault_probe_disp, . - fault_probe_disp
+
+/* disp_read(base): the doubleword at base - 16, through the same addressing form. */
+    .globl disp_read
+    .type disp_read, @function
+disp_read:
+    ld a0, -16(a0)
+    ret
+    .size disp_read, . - disp_read

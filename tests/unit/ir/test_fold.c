@@ -51,6 +51,23 @@ static const struct {
       "set.i64 t4, 0x58\nset.i64 t5, 0x60\nset.i32 t7, 0x68\ngoto_block.i64 0x10, 0\n",
       "t4 = const.i64 0xff8\nt5 = const.i64 0x88776655\nt7 = const.i32 0x20\nset.i64 t4, 0x58\n"
       "set.i64 t5, 0x60\nset.i32 t7, 0x68\ngoto_block.i64 0x10, 0\n" },
+    /* x << 13 | x >> 51 is rotl x, 13 (the shifts die); also with the halves swapped, in i32 */
+    { "t1 = get.i64 0x50\nt2 = const.i64 13\nt3 = shl.i64 t1, t2\nt4 = const.i64 51\nt5 = shr.i64 t1, t4\n"
+      "t6 = or.i64 t3, t5\nset.i64 t6, 0x58\ngoto_block.i64 0x10, 0\n",
+      "t1 = get.i64 0x50\nt2 = const.i64 0xd\nt6 = rotl.i64 t1, t2\nset.i64 t6, 0x58\ngoto_block.i64 0x10, 0\n" },
+    { "t1 = get.i32 0x50\nt2 = const.i32 7\nt3 = shl.i32 t1, t2\nt4 = const.i32 25\nt5 = shr.i32 t1, t4\n"
+      "t6 = xor.i32 t5, t3\nset.i32 t6, 0x58\ngoto_block.i64 0x10, 0\n",
+      "t1 = get.i32 0x50\nt2 = const.i32 7\nt6 = rotl.i32 t1, t2\nset.i32 t6, 0x58\ngoto_block.i64 0x10, 0\n" },
+    /* counts not adding up to the width, or different sources: no rotate */
+    { "t1 = get.i64 0x50\nt2 = const.i64 13\nt3 = shl.i64 t1, t2\nt4 = const.i64 50\nt5 = shr.i64 t1, t4\n"
+      "t6 = or.i64 t3, t5\nset.i64 t6, 0x58\ngoto_block.i64 0x10, 0\n",
+      "t1 = get.i64 0x50\nt2 = const.i64 0xd\nt3 = shl.i64 t1, t2\nt4 = const.i64 0x32\nt5 = shr.i64 t1, t4\n"
+      "t6 = or.i64 t3, t5\nset.i64 t6, 0x58\ngoto_block.i64 0x10, 0\n" },
+    /* (x + 1) + -1 is x: the post-increment pointer read at offset -1 */
+    { "t1 = get.i64 0x50\nt2 = const.i64 1\nt3 = add.i64 t1, t2\nt4 = const.i64 -1\nt5 = add.i64 t3, t4\n"
+      "set.i64 t3, 0x50\nset.i64 t5, 0x58\ngoto_block.i64 0x10, 0\n",
+      "t1 = get.i64 0x50\nt2 = const.i64 1\nt3 = add.i64 t1, t2\nt5 = mov.i64 t1\n"
+      "set.i64 t3, 0x50\nset.i64 t5, 0x58\ngoto_block.i64 0x10, 0\n" },
     /* multi-def temps are never treated as constants */
     { "t1 = const.i64 1\nt1 = const.i64 2\nt2 = const.i64 1\nt3 = add.i64 t1, t2\nset.i64 t3, 0x58\n"
       "goto_block.i64 0x10, 0\n",

@@ -86,6 +86,8 @@
     X(shlx, "shlx rax, rbx, rcx", x64_shiftx(b, X64_SHLX, 8, X64_RAX, X64_RBX, X64_RCX)) \
     X(shrx, "shrx r9d, r10d, r11d", x64_shiftx(b, X64_SHRX, 4, X64_R9, X64_R10, X64_R11)) \
     X(sarx, "sarx r12, r13, rdx", x64_shiftx(b, X64_SARX, 8, X64_R12, X64_R13, X64_RDX)) \
+    X(rorx, "rorx r9, rbx, 0x13", x64_rorx(b, 8, X64_R9, X64_RBX, 19)) \
+    X(rorx32, "rorx eax, r12d, 7", x64_rorx(b, 4, X64_RAX, X64_R12, 7)) \
     X(bswap32, "bswap eax", x64_bswap(b, 4, X64_RAX)) \
     X(bswap64, "bswap r13", x64_bswap(b, 8, X64_R13)) \
     X(lzcnt, "lzcnt rax, rbx", x64_lzcnt(b, 8, X64_RAX, X64_RBX)) \
