@@ -46,7 +46,8 @@ static void x86_cpu_reset(X86Cpu *cpu, unsigned mode)
     cpu->eflags = X86_EFLAGS_FIXED | X86_IF;
     cpu->cc_op = X86_CC_EFLAGS;
     cpu->cc_src = 0;
-    cpu->fpu_control = 0x37f;
+    cpu->fpu.fcw = 0x37f;       /* FNINIT state: all registers empty */
+    cpu->fpu.ftw = 0xffff;
     cpu->mxcsr = 0x1f80;
     if (mode == 64) {
         cpu->cs = 0x33;

@@ -9,8 +9,9 @@
  * needs (flags.c).  eflags holds every other bit (DF, IF, bit 1...) and never the
  * arithmetic ones; x86_get_eflags() assembles the architected value.
  *
- * x87 and SSE storage is reserved here so the layout does not move when those
- * instructions are lifted; this first phase lifts none of them.
+ * x87 and SSE instructions run on the host's own units (hoststub.c), so their state
+ * is kept in the host's formats: the x87 as a 108-byte FNSAVE image, the xmm
+ * registers as 16 bytes each, MXCSR as the architected register.
  */
 #ifndef MIMIC_X86_CPU_H
 #define MIMIC_X86_CPU_H
@@ -65,6 +66,24 @@ typedef enum X86CcKind {
 #define X86_CC_OP(kind, sz_log2) ((uint32_t)(kind) * 4u + (uint32_t)(sz_log2))
 #define X86_CC_EFLAGS X86_CC_OP(X86_CCK_EFLAGS, 0)
 
+/*
+ * The x87 state as FNSAVE/FRSTOR store it in 32-bit protected mode (SDM Vol. 1
+ * 8.1.10, figure 8-9): frstor loads it into the host x87, fnsave stores it back.
+ * st[i] is ST(i) (stack order, not physical), 80 bits each.  fip/fdp hold the guest
+ * addresses of the last non-control x87 instruction and its operand.
+ */
+typedef struct X86FpuState {
+    uint16_t fcw, fcw_pad;
+    uint16_t fsw, fsw_pad;
+    uint16_t ftw, ftw_pad;      /* two bits per physical register; 3 = empty */
+    uint32_t fip;
+    uint16_t fcs, fop;          /* fop: the low 11 bits of the opcode */
+    uint32_t fdp;
+    uint16_t fds, fds_pad;
+    uint8_t st[8][10];
+} X86FpuState;
+G_STATIC_ASSERT(sizeof(X86FpuState) == 108);
+
 typedef struct X86Cpu {
     GuestCpu common;            /* must stay first: generic code converts X86Cpu * <-> GuestCpu * */
     uint64_t regs[16];          /* rax..r15; in 32-bit mode the upper halves stay 0 */
@@ -78,10 +97,12 @@ typedef struct X86Cpu {
     uint32_t cs, ds, es, ss, fs, gs;    /* selectors (low 16 bits); bases other than fs/gs are 0 */
     uint32_t mode;              /* 64 or 32 */
 
-    /* --- Reserved for x87 and SSE (not lifted yet) --- */
-    uint8_t st[8][16];          /* 80-bit registers, each in a 16-byte slot */
-    uint16_t fpu_control, fpu_status, fpu_tag;
-    uint32_t mxcsr;
+    /* --- x87 (and MMX, which aliases it): the FNSAVE image, see X86FpuState --- */
+    X86FpuState fpu;
+    uint64_t fpu_scratch[64];   /* memory operands of x87 instructions and fxsave/fxrstor images */
+
+    /* --- SSE --- */
+    uint32_t mxcsr;             /* guest MXCSR: modes, masks and sticky flags */
     uint8_t xmm[16][16] __attribute__((aligned(16)));
 } X86Cpu;
 

@@ -218,6 +218,75 @@ IrCond x86_gen_cc(X86Disas *ctx, unsigned cc, IrTemp *a, IrTemp *b);
 /* The lazy state is only in the CPU now (after a helper that wrote it, or a merge of paths). */
 void x86_cc_forget(X86Disas *ctx);
 
+/* --- SSE and x87 on the host's units (hoststub.c, sse.def, trans_sse.c, trans_x87.c) --- */
+typedef enum X86StubKind { X86_STUB_SSE, X86_STUB_X87 } X86StubKind;
+
+/* What an SSE stub loads and stores (layout fixed by the stub code in hoststub.c). */
+typedef struct X86SseFrame {
+    uint8_t xmm[3][16];         /* xmm0 (implicit operand), xmm1 (ModRM.reg), xmm2 (ModRM.rm) */
+    uint64_t rax, rcx, rdx;     /* rax, rdx implicit (pcmpestri); rcx = ModRM.reg, rdx = ModRM.rm GPRs */
+    uint64_t rflags;            /* out */
+    uint32_t mxcsr;             /* in: guest modes with every exception masked; out: + sticky flags */
+    uint32_t host_mxcsr;
+} X86SseFrame;
+
+/* What an x87 stub loads and stores; memory operands are at mem (disp32 from rdi). */
+#define X86_FPU_FRAME_MEM 144
+typedef struct X86FpuFrame {
+    uint64_t rax;
+    uint64_t rflags_in;         /* guest arithmetic flags (fcmovcc) | 0x202 */
+    uint64_t rflags;            /* out (fcomi) */
+    uint64_t pad;
+    X86FpuState image;          /* frstor / fnsave */
+    uint8_t pad2[4];
+    uint8_t mem[112];
+} X86FpuFrame;
+
+/* The stub running one re-encoded instruction (generated once per encoding). */
+void *x86_host_stub(X86StubKind kind, const uint8_t *insn, unsigned len);
+
+/* One SSE encoding run through a stub (sse.def). */
+#define X86_SSE_RG      0x001u  /* ModRM.reg is a GPR (else an xmm register) */
+#define X86_SSE_MG      0x002u  /* ModRM.rm is a GPR or integer memory (else xmm or memory) */
+#define X86_SSE_WREG    0x004u  /* writes the ModRM.reg operand */
+#define X86_SSE_WRM     0x008u  /* writes the ModRM.rm operand (xmm, GPR or memory) */
+#define X86_SSE_FLAGS   0x010u  /* sets the six arithmetic flags */
+#define X86_SSE_WX0     0x020u  /* writes xmm0 (pcmpestrm/pcmpistrm) */
+#define X86_SSE_WRCX    0x040u  /* writes ecx (pcmpestri/pcmpistri) */
+#define X86_SSE_NOMEM   0x080u  /* ModRM.rm must be a register */
+#define X86_SSE_OPSZ    0x100u  /* 66 selects the operand size too (crc32) */
+#define X86_SSE_IMM3    0x200u  /* only imm8 bits 2:0 count (cmpps...) */
+#define X86_SSE_INSPS   0x400u  /* insertps: from memory, imm8 bits 7:6 do not apply */
+#define X86_SSE_MEM_REXW 0xffu  /* msize: 8 with REX.W, else 4 */
+#define X86_SSE_MEM_OPSZ 0xfeu  /* msize: the operand size */
+
+typedef enum X86SsePrefix { X86_PFX_NP, X86_PFX_66, X86_PFX_F3, X86_PFX_F2 } X86SsePrefix;
+
+typedef struct X86SseOp {
+    const char *name;
+    uint8_t map;                /* X86Map */
+    uint8_t opcode;
+    int8_t ext;                 /* ModRM.reg for group rows, -1 otherwise */
+    uint8_t prefix;             /* X86SsePrefix */
+    uint16_t form;              /* X86_SSE_* */
+    uint8_t msize;              /* memory operand bytes */
+} X86SseOp;
+
+/* The row for this encoding, or NULL. */
+const X86SseOp *x86_sse_lookup(const X86Insn *in);
+/* The instruction's mandatory prefix (F2 beats F3 beats 66, the last F2/F3 wins). */
+X86SsePrefix x86_sse_prefix(const X86Insn *in);
+
+/* The MXCSR bits that may be set (the host's MXCSR_MASK; fxsave.c). */
+uint32_t x86_mxcsr_mask(void);
+/* Copy size bytes between the ModRM memory operand and X86Cpu.fpu_scratch (trans_x87.c). */
+void x86_x87_copy(X86Disas *ctx, unsigned size, bool store);
+
+/* xmm register i, 64-bit half h, as a state offset. */
+#define X86_OFF_XMM(i, h) ((uint32_t)offsetof(X86Cpu, xmm[0]) + 16u * (uint32_t)(i) + 8u * (uint32_t)(h))
+/* Scratch slot j (8 bytes) for x87 memory operands and fxsave images. */
+#define X86_OFF_FPU_SCRATCH(j) ((uint32_t)offsetof(X86Cpu, fpu_scratch[0]) + 8u * (uint32_t)(j))
+
 /* GuestArch hooks. */
 void x86_lift_block(GuestLiftCtx *lctx);
 unsigned x86_disas(GuestAddr pc, const uint8_t *bytes, size_t len, char *buf, size_t buflen);

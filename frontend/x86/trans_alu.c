@@ -463,7 +463,10 @@ bool x86_trans_movbe(X86Disas *ctx, const X86Insn *in)
 {
     unsigned size = in->opsz;
 
-    if (in->repne || in->rep) {
+    if (in->repne) {
+        return x86_trans_sse(ctx, in);      /* crc32 */
+    }
+    if (in->rep || in->mod == 3) {
         return false;
     }
     if (in->desc->param == 0) {
