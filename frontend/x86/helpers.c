@@ -175,10 +175,10 @@ void helper_x86_div64(void *opaque, uint64_t divisor, uint64_t is_signed)
 
 /*
  * CPUID (SDM Vol. 2 CPUID): a GenuineIntel part that reports only what this
- * frontend lifts: leaf 1 EDX has TSC, CX8 and CMOV; ECX has POPCNT and MOVBE (not CMPXCHG16B,
- * which needs a 128-bit compare-and-swap); leaf 7 nothing; extended leaf 0x80000001 LAHF/SAHF and ABM (lzcnt)
- * in ECX, SYSCALL and LM in EDX for x86-64.  No FPU, MMX or SSE bits yet: they
- * are set when x87/SSE are lifted.
+ * frontend lifts: leaf 1 EDX has FPU, TSC, CX8, CMOV, MMX, FXSR, SSE and SSE2; ECX
+ * has SSE3, SSSE3, SSE4.1, SSE4.2, MOVBE and POPCNT (not CMPXCHG16B, which needs a
+ * 128-bit compare-and-swap, nor OSXSAVE/AVX); leaf 7 nothing; extended leaf
+ * 0x80000001 LAHF/SAHF and ABM (lzcnt) in ECX, SYSCALL and LM in EDX for x86-64.
  */
 void helper_x86_cpuid(void *opaque)
 {
@@ -196,8 +196,8 @@ void helper_x86_cpuid(void *opaque)
         break;
     case 1:
         a = 0x000306a9u;        /* family 6 */
-        d = (1u << 4) | (1u << 8) | (1u << 15);
-        c = 1u << 23 | 1u << 22;      /* POPCNT, MOVBE */
+        d = 1u << 0 | 1u << 4 | 1u << 8 | 1u << 15 | 1u << 23 | 1u << 24 | 1u << 25 | 1u << 26;
+        c = 1u << 0 | 1u << 9 | 1u << 19 | 1u << 20 | 1u << 22 | 1u << 23;
         break;
     case 0x80000000u:
         a = 0x80000001u;

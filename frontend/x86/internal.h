@@ -257,6 +257,8 @@ void *x86_host_stub(X86StubKind kind, const uint8_t *insn, unsigned len);
 #define X86_SSE_OPSZ    0x100u  /* 66 selects the operand size too (crc32) */
 #define X86_SSE_IMM3    0x200u  /* only imm8 bits 2:0 count (cmpps...) */
 #define X86_SSE_INSPS   0x400u  /* insertps: from memory, imm8 bits 7:6 do not apply */
+#define X86_SSE_MMX     0x800u  /* operates on mm registers: runs in an x87 stub (trans_mmx.c) */
+#define X86_SSE_MEMONLY 0x1000u /* ModRM.rm must be memory */
 #define X86_SSE_MEM_REXW 0xffu  /* msize: 8 with REX.W, else 4 */
 #define X86_SSE_MEM_OPSZ 0xfeu  /* msize: the operand size */
 
@@ -276,6 +278,25 @@ typedef struct X86SseOp {
 const X86SseOp *x86_sse_lookup(const X86Insn *in);
 /* The instruction's mandatory prefix (F2 beats F3 beats 66, the last F2/F3 wins). */
 X86SsePrefix x86_sse_prefix(const X86Insn *in);
+
+/* info bits of helper_x86_x87 (trans_x87.c) */
+#define X86_X87_MSIZE      0x000000ffull    /* memory operand bytes */
+#define X86_X87_STORE      0x00000100ull    /* the memory operand is written */
+#define X86_X87_WAIT       0x00000200ull    /* a waiting instruction: checks for a pending #MF */
+#define X86_X87_CW_LOADED  0x00000400ull    /* loads the control word (fldcw, fldenv, frstor, fninit, fnsave) */
+#define X86_X87_CW_MASKALL 0x00000800ull    /* fnstenv: masks every exception after storing */
+#define X86_X87_ENV        0x00001000ull    /* stores an environment image (fnstenv, fnsave) */
+#define X86_X87_STCW       0x00002000ull    /* fnstcw */
+#define X86_X87_STSW       0x00004000ull    /* fnstsw m16 / ax */
+#define X86_X87_DATA       0x00008000ull    /* non-control: updates FIP, FOP and FDP */
+#define X86_X87_ENV16      0x00010000ull    /* 16-bit environment format (66 prefix) */
+#define X86_X87_RAX        0x00020000ull    /* returns rax (fnstsw ax, MMX GPR results) instead of the flags */
+#define X86_X87_RAX_IN     0x00040000ull    /* rax = the third argument (MMX GPR sources), not an address */
+#define X86_X87_FOP_SHIFT  20               /* 11 bits */
+#define X86_X87_PC_SHIFT   32
+/* Call an x87 stub for code (flushes the lazy flags first); arg: the data address or rax. */
+IrTemp x86_x87_call(X86Disas *ctx, const uint8_t *code, unsigned n, uint64_t info, IrTemp arg);
+bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
 
 /* The MXCSR bits that may be set (the host's MXCSR_MASK; fxsave.c). */
 uint32_t x86_mxcsr_mask(void);

@@ -118,6 +118,9 @@ bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
         x86_sse_warn(ctx, "this SSE/MMX encoding (mandatory prefix, MMX register form)");
         return false;
     }
+    if (op->form & X86_SSE_MMX) {
+        return x86_trans_mmx_row(ctx, in, op);
+    }
     form = op->form;
     if (mem && (form & X86_SSE_NOMEM)) {
         return false;

@@ -17,20 +17,6 @@
 
 #include "frontend/x86/internal.h"
 
-/* info bits of helper_x86_x87 */
-#define X86_X87_MSIZE      0x000000ffull    /* memory operand bytes */
-#define X86_X87_STORE      0x00000100ull    /* the memory operand is written */
-#define X86_X87_WAIT       0x00000200ull    /* a waiting instruction: checks for a pending #MF */
-#define X86_X87_CW_LOADED  0x00000400ull    /* loads the control word (fldcw, fldenv, frstor, fninit, fnsave) */
-#define X86_X87_CW_MASKALL 0x00000800ull    /* fnstenv: masks every exception after storing */
-#define X86_X87_ENV        0x00001000ull    /* stores an environment image (fnstenv, fnsave) */
-#define X86_X87_STCW       0x00002000ull    /* fnstcw */
-#define X86_X87_STSW       0x00004000ull    /* fnstsw m16 / ax */
-#define X86_X87_DATA       0x00008000ull    /* non-control: updates FIP, FOP and FDP */
-#define X86_X87_ENV16      0x00010000ull    /* 16-bit environment format (66 prefix) */
-#define X86_X87_RAX        0x00020000ull    /* returns rax (fnstsw ax) instead of the flags */
-#define X86_X87_FOP_SHIFT  18               /* 11 bits */
-#define X86_X87_PC_SHIFT   32
 
 /* Register forms (mod = 3) that exist, by opcode D8..DF and ModRM - 0xC0 (SDM Vol. 2 table A-10+). */
 static bool x86_x87_reg_valid(unsigned op, unsigned m)
@@ -95,7 +81,7 @@ void x86_x87_copy(X86Disas *ctx, unsigned size, bool store)
     }
 }
 
-static IrTemp x86_x87_call(X86Disas *ctx, const uint8_t *code, unsigned n, uint64_t info, IrTemp ea)
+IrTemp x86_x87_call(X86Disas *ctx, const uint8_t *code, unsigned n, uint64_t info, IrTemp ea)
 {
     IrTemp args[3];
 
@@ -255,7 +241,7 @@ uint64_t helper_x86_x87(void *opaque, uint64_t stub, uint64_t info, uint64_t ea)
     if (size && !(info & X86_X87_STORE)) {
         memcpy(f.mem, scratch, size);
     }
-    f.rax = cpu->regs[X86_RAX];
+    f.rax = (info & X86_X87_RAX_IN) ? ea : cpu->regs[X86_RAX];
     f.rflags_in = (x86_get_eflags(cpu) & X86_ARITH_FLAGS) | 0x202;
     ((void (*)(X86FpuFrame *))(uintptr_t)stub)(&f);
 
@@ -283,7 +269,7 @@ uint64_t helper_x86_x87(void *opaque, uint64_t stub, uint64_t info, uint64_t ea)
             if (cpu->fpu.fsw & 0x80) {
                 cpu->fpu.fop = (uint16_t)((info >> X86_X87_FOP_SHIFT) & 0x7ff);
             }
-            cpu->fpu.fdp = size ? (uint32_t)ea : 0;
+            cpu->fpu.fdp = size ? (uint32_t)ea : 0;     /* (x87 instructions never take RAX_IN) */
             cpu->fpu.fds = size ? (uint16_t)cpu->ds : 0;
         }
     }

@@ -6,6 +6,7 @@ Suite *x86_insn_suite(void);
 Suite *x86_decode_suite(void);
 Suite *x86_native_suite(void);
 Suite *x86_native_fp_suite(void);
+Suite *x86_fp_suite(void);
 
 int main(void)
 {
@@ -15,6 +16,7 @@ int main(void)
     srunner_add_suite(sr, x86_decode_suite());
     srunner_add_suite(sr, x86_native_suite());
     srunner_add_suite(sr, x86_native_fp_suite());
+    srunner_add_suite(sr, x86_fp_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

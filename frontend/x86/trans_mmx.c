@@ -1,0 +1,78 @@
+/*
+ * MMX (Intel SDM Vol. 1 ch. 9) and the SSE/SSSE3 instructions on mm registers
+ * (sse.def rows with X86_SSE_MMX).  The mm registers are the mantissas of the x87
+ * registers, so these run in an x87 stub (trans_x87.c): frstor of the guest state,
+ * the instruction with the guest's own mm register numbers, fnsave -- which also
+ * gives the x87 side effects hardware has (TOP = 0, every tag valid, exponent bits
+ * all ones on a write; #MF for a pending x87 exception).  A GPR operand goes through
+ * rax, a memory operand through the frame as for the x87.
+ */
+#include "frontend/x86/internal.h"
+
+bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
+{
+    unsigned form = op->form, msize;
+    bool mem = in->mod != 3;
+    uint64_t info = X86_X87_WAIT;
+    unsigned reg = in->reg & 7, rm = in->rm & 7;
+    uint8_t code[16];
+    unsigned n = 0;
+    IrTemp arg = IR_TEMP_NONE, ret;
+
+    if ((mem && (form & X86_SSE_NOMEM)) || (!mem && (form & X86_SSE_MEMONLY))) {
+        return false;
+    }
+    msize = op->msize == X86_SSE_MEM_REXW ? ((in->rex & 8) ? 8 : 4) : op->msize;
+    if (form & X86_SSE_RG) {
+        reg = X86_RAX;                          /* the GPR destination comes back in rax */
+        info |= X86_X87_RAX;
+    }
+    if ((form & X86_SSE_MG) && !mem) {
+        if (form & X86_SSE_WRM) {
+            info |= X86_X87_RAX;
+        } else {
+            arg = x86_get_reg(ctx, in->rm, 8);
+            info |= X86_X87_RAX_IN;
+        }
+        rm = X86_RAX;
+    }
+    if (in->rex & 8) {
+        code[n++] = 0x48;
+    }
+    code[n++] = 0x0f;
+    if (in->map == X86_MAP_0F38) {
+        code[n++] = 0x38;
+    } else if (in->map == X86_MAP_0F3A) {
+        code[n++] = 0x3a;
+    }
+    code[n++] = in->opcode;
+    if (op->ext >= 0) {
+        reg = (unsigned)op->ext;
+    }
+    if (mem) {
+        code[n++] = (uint8_t)(0x80 | reg << 3 | 7);     /* [rdi + disp32], the frame's memory */
+        code[n++] = X86_FPU_FRAME_MEM;
+        code[n++] = 0;
+        code[n++] = 0;
+        code[n++] = 0;
+        info |= msize | ((form & X86_SSE_WRM) ? X86_X87_STORE : 0);
+        if (!(form & X86_SSE_WRM)) {
+            x86_x87_copy(ctx, msize, false);
+        }
+    } else {
+        code[n++] = (uint8_t)(0xc0 | reg << 3 | rm);
+    }
+    if (in->desc->fmt == X86_FMT_M_IB) {
+        code[n++] = (uint8_t)in->imm;
+    }
+    ret = x86_x87_call(ctx, code, n, info, arg);
+    if (mem && (form & X86_SSE_WRM)) {
+        x86_x87_copy(ctx, msize, true);
+    }
+    if (form & X86_SSE_RG) {
+        x86_set_reg(ctx, in->reg, ctx->mode64 ? 8 : 4, ret);
+    } else if ((form & X86_SSE_MG) && (form & X86_SSE_WRM) && !mem) {
+        x86_set_reg(ctx, in->rm, ctx->mode64 ? 8 : 4, ret);
+    }
+    return true;
+}
