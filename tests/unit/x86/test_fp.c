@@ -5,6 +5,7 @@
  * under rounding control, #MF on fwait, the fxsave image layout, and CPUID bits.
  */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tests/unit/x86/x86_test.h"
@@ -228,6 +229,28 @@ START_TEST(test_fxsave)
 }
 END_TEST
 
+START_TEST(test_trace_regs)
+{
+    char text[8192];
+    size_t size;
+
+    m.trace_file = tmpfile();
+    m.trace = EXEC_TRACE_INSN | EXEC_TRACE_REGS;
+    set_xmm_d(0, 1.5, 0);
+    set_xmm_d(1, 2.25, 0);
+    RUN(0xf2, 0x0f, 0x58, 0xc1, 0xd9, 0xe8, 0xcc);      /* addsd xmm0, xmm1; fld1 */
+    exec_trace_flush();
+    rewind(m.trace_file);
+    size = fread(text, 1, sizeof(text) - 1, m.trace_file);
+    text[size] = 0;
+    fclose(m.trace_file);
+    m.trace_file = NULL;
+    ck_assert_msg(strstr(text, "regs xmm0.lo=0x400e000000000000 #") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "regs st0=0x8000000000000000 st0.se=0x3fff fsw=0x3800 ftw=0x3fff #") != NULL, "%s",
+                  text);
+}
+END_TEST
+
 START_TEST(test_unimplemented)
 {
     /* cvtpi2ps xmm0, mm1 (an MMX-register form): #UD */
@@ -264,6 +287,7 @@ Suite *x86_fp_suite(void)
     tcase_add_test(tc, test_x87_fpe);
     tcase_add_test(tc, test_mmx);
     tcase_add_test(tc, test_fxsave);
+    tcase_add_test(tc, test_trace_regs);
     tcase_add_test(tc, test_unimplemented);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(t32, setup32, teardown);
