@@ -19,6 +19,7 @@
  *     frstor [rdi+image]; push [rdi+rflags_in]; popfq; mov rax, [rdi+rax]
  *     <instruction>
  *     fnsave [rdi+image]; mov [rdi+rax], rax; pushfq; pop [rdi+rflags]; ret
+ * An integer SSE stub (X86_STUB_SSE_INT) is the same without the MXCSR switch.
  * fnsave leaves the host x87 initialised (the ABI state C code expects), and the
  * host MXCSR is restored by the stub itself, so C code never sees guest modes.
  */
@@ -64,6 +65,25 @@ static const uint8_t x86_sse_epi[] = {
     0x8f, 0x47, 0x48,                   /* pop qword [rdi+72] */
     0x0f, 0xae, 0x5f, 0x50,             /* stmxcsr [rdi+80] */
     0x0f, 0xae, 0x57, 0x54,             /* ldmxcsr [rdi+84] */
+    0xc3,
+};
+static const uint8_t x86_sse_int_pro[] = {
+    0xf3, 0x0f, 0x6f, 0x07,             /* movdqu xmm0, [rdi] */
+    0xf3, 0x0f, 0x6f, 0x4f, 0x10,       /* movdqu xmm1, [rdi+16] */
+    0xf3, 0x0f, 0x6f, 0x57, 0x20,       /* movdqu xmm2, [rdi+32] */
+    0x48, 0x8b, 0x47, 0x30,             /* mov rax, [rdi+48] */
+    0x48, 0x8b, 0x4f, 0x38,             /* mov rcx, [rdi+56] */
+    0x48, 0x8b, 0x57, 0x40,             /* mov rdx, [rdi+64] */
+};
+static const uint8_t x86_sse_int_epi[] = {
+    0xf3, 0x0f, 0x7f, 0x07,             /* movdqu [rdi], xmm0 */
+    0xf3, 0x0f, 0x7f, 0x4f, 0x10,       /* movdqu [rdi+16], xmm1 */
+    0xf3, 0x0f, 0x7f, 0x57, 0x20,       /* movdqu [rdi+32], xmm2 */
+    0x48, 0x89, 0x47, 0x30,             /* mov [rdi+48], rax */
+    0x48, 0x89, 0x4f, 0x38,             /* mov [rdi+56], rcx */
+    0x48, 0x89, 0x57, 0x40,             /* mov [rdi+64], rdx */
+    0x9c,                               /* pushfq */
+    0x8f, 0x47, 0x48,                   /* pop qword [rdi+72] */
     0xc3,
 };
 static const uint8_t x86_fpu_pro[] = {
@@ -118,10 +138,13 @@ void *x86_host_stub(X86StubKind kind, const uint8_t *insn, unsigned len)
     }
     code = g_hash_table_lookup(x86_stubs, k);
     if (!code) {
-        const uint8_t *pro = kind == X86_STUB_SSE ? x86_sse_pro : x86_fpu_pro;
-        const uint8_t *epi = kind == X86_STUB_SSE ? x86_sse_epi : x86_fpu_epi;
-        size_t npro = kind == X86_STUB_SSE ? sizeof(x86_sse_pro) : sizeof(x86_fpu_pro);
-        size_t nepi = kind == X86_STUB_SSE ? sizeof(x86_sse_epi) : sizeof(x86_fpu_epi);
+        static const struct { const uint8_t *pro, *epi; size_t npro, nepi; } parts[] = {
+            [X86_STUB_SSE] = { x86_sse_pro, x86_sse_epi, sizeof(x86_sse_pro), sizeof(x86_sse_epi) },
+            [X86_STUB_SSE_INT] = { x86_sse_int_pro, x86_sse_int_epi, sizeof(x86_sse_int_pro), sizeof(x86_sse_int_epi) },
+            [X86_STUB_X87] = { x86_fpu_pro, x86_fpu_epi, sizeof(x86_fpu_pro), sizeof(x86_fpu_epi) },
+        };
+        const uint8_t *pro = parts[kind].pro, *epi = parts[kind].epi;
+        size_t npro = parts[kind].npro, nepi = parts[kind].nepi;
 
         G_STATIC_ASSERT(sizeof(x86_sse_pro) + sizeof(x86_sse_epi) + 15 <= X86_STUB_MAX);
         code = x86_stub_alloc(npro + len + nepi);

@@ -219,7 +219,8 @@ IrCond x86_gen_cc(X86Disas *ctx, unsigned cc, IrTemp *a, IrTemp *b);
 void x86_cc_forget(X86Disas *ctx);
 
 /* --- SSE and x87 on the host's units (hoststub.c, sse.def, trans_sse.c, trans_x87.c) --- */
-typedef enum X86StubKind { X86_STUB_SSE, X86_STUB_X87 } X86StubKind;
+/* SSE_INT: an integer SSE instruction, which needs no MXCSR switch (the slowest part of a stub). */
+typedef enum X86StubKind { X86_STUB_SSE, X86_STUB_SSE_INT, X86_STUB_X87 } X86StubKind;
 
 /* What an SSE stub loads and stores (layout fixed by the stub code in hoststub.c). */
 typedef struct X86SseFrame {
@@ -259,6 +260,7 @@ void *x86_host_stub(X86StubKind kind, const uint8_t *insn, unsigned len);
 #define X86_SSE_INSPS   0x400u  /* insertps: from memory, imm8 bits 7:6 do not apply */
 #define X86_SSE_MMX     0x800u  /* operates on mm registers: runs in an x87 stub (trans_mmx.c) */
 #define X86_SSE_MEMONLY 0x1000u /* ModRM.rm must be memory */
+#define X86_SSE_FP      0x2000u /* floating point: runs under the guest's MXCSR */
 #define X86_SSE_MEM_REXW 0xffu  /* msize: 8 with REX.W, else 4 */
 #define X86_SSE_MEM_OPSZ 0xfeu  /* msize: the operand size */
 
@@ -296,6 +298,8 @@ X86SsePrefix x86_sse_prefix(const X86Insn *in);
 #define X86_X87_PC_SHIFT   32
 /* Call an x87 stub for code (flushes the lazy flags first); arg: the data address or rax. */
 IrTemp x86_x87_call(X86Disas *ctx, const uint8_t *code, unsigned n, uint64_t info, IrTemp arg);
+/* Lift the SSE logic ops, paddq and psubq to IR ops on the xmm halves (trans_ssemov.c); false if not one. */
+bool x86_sse_try_ir(X86Disas *ctx, const X86Insn *in);
 bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
 
 /* The MXCSR bits that may be set (the host's MXCSR_MASK; fxsave.c). */

@@ -111,6 +111,9 @@ bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
     bool mem = in->mod != 3;
     uint64_t desc;
 
+    if (x86_sse_try_ir(ctx, in)) {
+        return true;
+    }
     if (!op) {
         if (x86_trans_ssemov(ctx, in)) {
             return true;
@@ -146,7 +149,8 @@ bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
     }
     desc = (uint64_t)(op->ext >= 0 ? 0 : in->reg) | (uint64_t)in->rm << 8 | (uint64_t)form << 16 |
            (uint64_t)(mem ? 1 : 0) << 32;
-    args[0] = x86_const(ctx, (uint64_t)(uintptr_t)x86_host_stub(X86_STUB_SSE, code, n));
+    args[0] = x86_const(ctx, (uint64_t)(uintptr_t)x86_host_stub((form & X86_SSE_FP) ? X86_STUB_SSE : X86_STUB_SSE_INT,
+                                                                  code, n));
     args[1] = x86_const(ctx, desc);
     args[2] = lo;
     args[3] = hi;
@@ -194,7 +198,9 @@ uint64_t helper_x86_sse(void *opaque, uint64_t stub, uint64_t desc, uint64_t lo,
     f.rflags = 0;
     f.mxcsr = cpu->mxcsr | 0x1f80u;     /* the masked response; see the file comment */
     ((void (*)(X86SseFrame *))(uintptr_t)stub)(&f);
-    cpu->mxcsr |= f.mxcsr & 0x3fu;
+    if (form & X86_SSE_FP) {
+        cpu->mxcsr |= f.mxcsr & 0x3fu;
+    }
 
     if ((form & X86_SSE_WREG) && !(form & X86_SSE_RG)) {
         memcpy(cpu->xmm[reg], f.xmm[1], 16);

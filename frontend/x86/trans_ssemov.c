@@ -1,9 +1,10 @@
 /*
- * SSE data moves lifted to IR (Intel SDM Vol. 2 MOVAPS, MOVUPS, MOVDQA, MOVDQU,
- * MOVSS, MOVSD, MOVLPS/MOVHPS/MOVLPD/MOVHPD, MOVHLPS/MOVLHPS, MOVD/MOVQ, MOVNT*,
- * LDDQU, MOVNTDQA): the xmm registers as two 64-bit halves in the CPU state, so
- * the hottest SSE instructions cost a few loads and stores and no helper call.
- * Everything here is exact in IR; computations go to trans_sse.c.
+ * SSE instructions lifted to IR, the xmm registers as two 64-bit halves in the CPU
+ * state, so the hottest ones cost a few IR ops and no helper call: data moves (Intel
+ * SDM Vol. 2 MOVAPS, MOVUPS, MOVDQA, MOVDQU, MOVSS, MOVSD, MOVLPS/MOVHPS/MOVLPD/MOVHPD,
+ * MOVHLPS/MOVLHPS, MOVD/MOVQ, MOVNT*, LDDQU, MOVNTDQA), bitwise logic (PAND, PANDN,
+ * POR, PXOR, ANDPS/ANDNPS/ORPS/XORPS and the PD forms) and PADDQ/PSUBQ.  Everything
+ * here is exact in IR (none of it touches MXCSR); other computations go to trans_sse.c.
  * The SSE control instructions of group 15 (ldmxcsr, stmxcsr, fxsave, fxrstor) are
  * here too.
  */
@@ -137,6 +138,49 @@ static bool x86_mov_half_store(X86Disas *ctx, unsigned half)
         return false;
     }
     x86_st(ctx, 8, x86_gen_ea(ctx), x86_xget(ctx, ctx->in->reg, half));
+    return true;
+}
+
+/* Bitwise logic and 64-bit lane add/sub on (reg, r/m): IR op per half. */
+bool x86_sse_try_ir(X86Disas *ctx, const X86Insn *in)
+{
+    X86SsePrefix pfx = x86_sse_prefix(in);
+    IrBlock *blk = ctx->blk;
+    IrOpcode irop;
+    bool invert = false;
+    IrTemp lo, hi, d0, d1;
+
+    if (in->map != X86_MAP_0F) {
+        return false;
+    }
+    if (in->opcode >= 0x54 && in->opcode <= 0x57) {         /* andps andnps orps xorps (+pd) */
+        if (pfx != X86_PFX_NP && pfx != X86_PFX_66) {
+            return false;
+        }
+        irop = in->opcode == 0x56 ? IR_OP_OR : in->opcode == 0x57 ? IR_OP_XOR : IR_OP_AND;
+        invert = in->opcode == 0x55;
+    } else if (pfx == X86_PFX_66) {
+        switch (in->opcode) {
+        case 0xdb: irop = IR_OP_AND; break;
+        case 0xdf: irop = IR_OP_AND; invert = true; break;
+        case 0xeb: irop = IR_OP_OR; break;
+        case 0xef: irop = IR_OP_XOR; break;
+        case 0xd4: irop = IR_OP_ADD; break;
+        case 0xfb: irop = IR_OP_SUB; break;
+        default: return false;
+        }
+    } else {
+        return false;
+    }
+    x86_ld_rm128(ctx, &lo, &hi);
+    d0 = x86_xget(ctx, in->reg, 0);
+    d1 = x86_xget(ctx, in->reg, 1);
+    if (invert) {                                           /* andn: dst = ~dst & src */
+        d0 = ir_not(blk, d0);
+        d1 = ir_not(blk, d1);
+    }
+    x86_xset(ctx, in->reg, 0, ir_binop(blk, irop, d0, lo));
+    x86_xset(ctx, in->reg, 1, ir_binop(blk, irop, d1, hi));
     return true;
 }
 
