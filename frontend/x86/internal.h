@@ -298,6 +298,8 @@ X86SsePrefix x86_sse_prefix(const X86Insn *in);
 #define X86_X87_PC_SHIFT   32
 /* Call an x87 stub for code (flushes the lazy flags first); arg: the data address or rax. */
 IrTemp x86_x87_call(X86Disas *ctx, const uint8_t *code, unsigned n, uint64_t info, IrTemp arg);
+/* #GP (GUEST_EXIT_EXCEPTION 13) unless the ModRM memory operand is 16-byte aligned (trans_ssemov.c). */
+void x86_sse_check_align(X86Disas *ctx);
 /* Lift the SSE logic ops, paddq and psubq to IR ops on the xmm halves (trans_ssemov.c); false if not one. */
 bool x86_sse_try_ir(X86Disas *ctx, const X86Insn *in);
 bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);

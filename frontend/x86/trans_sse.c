@@ -6,9 +6,9 @@
  * faults are the engines' usual ones) and hands it to the helper; a GPR or memory
  * destination comes back as the helper's result and is written with IR.
  *
- * Not modelled: the #GP of a misaligned 16-byte operand of the aligned forms (the
- * load simply happens), and unmasked SIMD exceptions (MXCSR masks are honoured for
- * the sticky flags, but the operation always gets the masked response, no SIGFPE).
+ * A misaligned 16-byte memory operand is #GP (GUEST_EXIT_EXCEPTION 13).  Not
+ * modelled: unmasked SIMD exceptions (MXCSR masks are kept and the sticky flags
+ * set, but the operation always gets the masked response: no SIGFPE).
  */
 #include <string.h>
 
@@ -138,6 +138,10 @@ bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
                  : x86_get_reg(ctx, in->rm, (form & X86_SSE_OPSZ) ? msize : 8);    /* r/m8 only for crc32 */
     } else if (mem && !(form & X86_SSE_WRM)) {
         IrTemp ea = x86_gen_ea(ctx);
+
+        if (msize == 16 && !(in->map == X86_MAP_0F3A && in->opcode >= 0x60 && in->opcode <= 0x63)) {
+            x86_sse_check_align(ctx);           /* all but the string compares */
+        }
 
         lo = x86_ld(ctx, msize < 8 ? msize : 8, ea);
         if (msize == 16) {

@@ -29,6 +29,20 @@ static IrTemp x86_mem_at(X86Disas *ctx, unsigned off)
     return off ? ir_add(ctx->blk, ea, x86_const(ctx, off)) : ea;
 }
 
+/*
+ * Legacy SSE 16-byte memory operands must be 16-byte aligned except for the
+ * unaligned moves, lddqu and the string compares (SDM Vol. 1 11.4.1): #GP otherwise.
+ */
+void x86_sse_check_align(X86Disas *ctx)
+{
+    IrBlock *blk = ctx->blk;
+    uint32_t ok = ir_label_new(blk);
+
+    ir_brcond(blk, IR_COND_EQ, ir_and(blk, x86_gen_ea(ctx), x86_const(ctx, 15)), x86_const(ctx, 0), ok);
+    ir_raise(blk, GUEST_EXIT_EXCEPTION, 13, IR_TEMP_NONE);
+    ir_label(blk, ok);
+}
+
 /* The 128-bit r/m source (register or memory) as two halves. */
 static void x86_ld_rm128(X86Disas *ctx, IrTemp *lo, IrTemp *hi)
 {
@@ -53,12 +67,15 @@ static void x86_st_rm128(X86Disas *ctx, IrTemp lo, IrTemp hi)
 }
 
 /* Full 128-bit load into ModRM.reg: movups/movupd/movaps/movapd/movdqa/movdqu/lddqu/movntdqa. */
-static bool x86_mov_load(X86Disas *ctx, bool mem_only)
+static bool x86_mov_load(X86Disas *ctx, bool mem_only, bool aligned)
 {
     IrTemp lo, hi;
 
     if (mem_only && ctx->in->mod == 3) {
         return false;
+    }
+    if (aligned && ctx->in->mod != 3) {
+        x86_sse_check_align(ctx);
     }
     x86_ld_rm128(ctx, &lo, &hi);
     x86_xset(ctx, ctx->in->reg, 0, lo);
@@ -67,10 +84,13 @@ static bool x86_mov_load(X86Disas *ctx, bool mem_only)
 }
 
 /* Full 128-bit store from ModRM.reg: the 11/29/7F forms and movntps/movntpd/movntdq. */
-static bool x86_mov_store(X86Disas *ctx, bool mem_only)
+static bool x86_mov_store(X86Disas *ctx, bool mem_only, bool aligned)
 {
     if (mem_only && ctx->in->mod == 3) {
         return false;
+    }
+    if (aligned && ctx->in->mod != 3) {
+        x86_sse_check_align(ctx);
     }
     x86_st_rm128(ctx, x86_xget(ctx, ctx->in->reg, 0), x86_xget(ctx, ctx->in->reg, 1));
     return true;
@@ -172,6 +192,9 @@ bool x86_sse_try_ir(X86Disas *ctx, const X86Insn *in)
     } else {
         return false;
     }
+    if (in->mod != 3) {
+        x86_sse_check_align(ctx);
+    }
     x86_ld_rm128(ctx, &lo, &hi);
     d0 = x86_xget(ctx, in->reg, 0);
     d1 = x86_xget(ctx, in->reg, 1);
@@ -191,7 +214,7 @@ bool x86_trans_ssemov(X86Disas *ctx, const X86Insn *in)
     IrTemp lo, hi;
 
     if (in->map == X86_MAP_0F38) {
-        return in->opcode == 0x2a && pfx == X86_PFX_66 && x86_mov_load(ctx, true);     /* movntdqa */
+        return in->opcode == 0x2a && pfx == X86_PFX_66 && x86_mov_load(ctx, true, true);     /* movntdqa */
     }
     if (in->map != X86_MAP_0F) {
         return false;
@@ -201,12 +224,12 @@ bool x86_trans_ssemov(X86Disas *ctx, const X86Insn *in)
         if (pfx == X86_PFX_F3 || pfx == X86_PFX_F2) {
             return x86_mov_scalar_load(ctx, pfx == X86_PFX_F3 ? 4 : 8);
         }
-        return x86_mov_load(ctx, false);
+        return x86_mov_load(ctx, false, false);
     case 0x11:
         if (pfx == X86_PFX_F3 || pfx == X86_PFX_F2) {
             return x86_mov_scalar_store(ctx, pfx == X86_PFX_F3 ? 4 : 8);
         }
-        return x86_mov_store(ctx, false);
+        return x86_mov_store(ctx, false, false);
     case 0x12:
     case 0x16:
         return (pfx == X86_PFX_NP || pfx == X86_PFX_66) &&
@@ -215,19 +238,19 @@ bool x86_trans_ssemov(X86Disas *ctx, const X86Insn *in)
     case 0x17:
         return (pfx == X86_PFX_NP || pfx == X86_PFX_66) && x86_mov_half_store(ctx, in->opcode == 0x17);
     case 0x28:
-        return (pfx == X86_PFX_NP || pfx == X86_PFX_66) && x86_mov_load(ctx, false);
+        return (pfx == X86_PFX_NP || pfx == X86_PFX_66) && x86_mov_load(ctx, false, true);
     case 0x29:
-        return (pfx == X86_PFX_NP || pfx == X86_PFX_66) && x86_mov_store(ctx, false);
+        return (pfx == X86_PFX_NP || pfx == X86_PFX_66) && x86_mov_store(ctx, false, true);
     case 0x2b:
-        return (pfx == X86_PFX_NP || pfx == X86_PFX_66) && x86_mov_store(ctx, true);
+        return (pfx == X86_PFX_NP || pfx == X86_PFX_66) && x86_mov_store(ctx, true, true);
     case 0x6f:
-        return (pfx == X86_PFX_66 || pfx == X86_PFX_F3) && x86_mov_load(ctx, false);
+        return (pfx == X86_PFX_66 || pfx == X86_PFX_F3) && x86_mov_load(ctx, false, pfx == X86_PFX_66);
     case 0x7f:
-        return (pfx == X86_PFX_66 || pfx == X86_PFX_F3) && x86_mov_store(ctx, false);
+        return (pfx == X86_PFX_66 || pfx == X86_PFX_F3) && x86_mov_store(ctx, false, pfx == X86_PFX_66);
     case 0xe7:
-        return pfx == X86_PFX_66 && x86_mov_store(ctx, true);
+        return pfx == X86_PFX_66 && x86_mov_store(ctx, true, true);
     case 0xf0:
-        return pfx == X86_PFX_F2 && x86_mov_load(ctx, true);      /* lddqu */
+        return pfx == X86_PFX_F2 && x86_mov_load(ctx, true, false);       /* lddqu */
     case 0x6e:      /* movd/movq xmm, r/m32/64 */
         if (pfx != X86_PFX_66) {
             return false;

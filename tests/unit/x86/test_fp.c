@@ -251,6 +251,26 @@ START_TEST(test_trace_regs)
 }
 END_TEST
 
+START_TEST(test_sse_alignment)
+{
+    /* movups and pcmpistri take any address; movaps, pxor (IR) and paddb (stub) need 16-byte alignment */
+    static const uint8_t ok[] = { 0x0f, 0x10, MEMABS(0, X86T_DATA + 8), 0x66, 0x0f, 0x3a, 0x63, MEMABS(0, X86T_DATA + 8),
+                                  0x0c, 0x0f, 0x28, MEMABS(1, X86T_DATA + 16), 0xcc };
+    static const uint8_t bad[][10] = {
+        { 0x0f, 0x28, MEMABS(0, X86T_DATA + 8), 0xcc },
+        { 0x66, 0x0f, 0xef, MEMABS(0, X86T_DATA + 8), 0xcc },
+        { 0x66, 0x0f, 0xfc, MEMABS(0, X86T_DATA + 4), 0xcc },
+    };
+
+    ck_assert_int_eq(x86t_exec(&m, ok, sizeof(ok)), GUEST_EXIT_BREAKPOINT);
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        ck_assert_int_eq(x86t_exec(&m, bad[i], sizeof(bad[i])), GUEST_EXIT_EXCEPTION);
+        ck_assert_int_eq(m.cpu->common.exit_code, 13);
+        ck_assert_uint_eq(m.cpu->common.pc, X86T_CODE);
+    }
+}
+END_TEST
+
 START_TEST(test_unimplemented)
 {
     /* cvtpi2ps xmm0, mm1 (an MMX-register form): #UD */
@@ -288,6 +308,7 @@ Suite *x86_fp_suite(void)
     tcase_add_test(tc, test_mmx);
     tcase_add_test(tc, test_fxsave);
     tcase_add_test(tc, test_trace_regs);
+    tcase_add_test(tc, test_sse_alignment);
     tcase_add_test(tc, test_unimplemented);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(t32, setup32, teardown);
