@@ -2,7 +2,7 @@
  * SSE instructions lifted to IR, the xmm registers as two 64-bit halves in the CPU
  * state, so the hottest ones cost a few IR ops and no helper call: data moves (Intel
  * SDM Vol. 2 MOVAPS, MOVUPS, MOVDQA, MOVDQU, MOVSS, MOVSD, MOVLPS/MOVHPS/MOVLPD/MOVHPD,
- * MOVHLPS/MOVLHPS, MOVD/MOVQ, MOVNT*, LDDQU, MOVNTDQA), bitwise logic (PAND, PANDN,
+ * MOVHLPS/MOVLHPS, MOVD/MOVQ, MOVNT*, LDDQU, MOVNTDQA, MASKMOVDQU), bitwise logic (PAND, PANDN,
  * POR, PXOR, ANDPS/ANDNPS/ORPS/XORPS and the PD forms) and PADDQ/PSUBQ.  Everything
  * here is exact in IR (none of it touches MXCSR); other computations go to trans_sse.c.
  * The SSE control instructions of group 15 (ldmxcsr, stmxcsr, fxsave, fxrstor) are
@@ -207,6 +207,29 @@ bool x86_sse_try_ir(X86Disas *ctx, const X86Insn *in)
     return true;
 }
 
+/*
+ * MASKMOVDQU (SDM Vol. 2): byte i of ModRM.reg goes to DS:[rDI + i] when bit 7 of
+ * byte i of ModRM.rm is set; the other bytes are not accessed.
+ */
+static void x86_maskmovdqu(X86Disas *ctx)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp base = x86_gen_addr(ctx, x86_get_reg(ctx, X86_RDI, ctx->in->adsz), ctx->in->seg);
+
+    for (unsigned i = 0; i < 16; i++) {
+        uint32_t skip = ir_label_new(blk);
+        IrTemp mask = ir_extract(blk, x86_xget(ctx, ctx->in->rm, i / 8), (i % 8) * 8 + 7, 1);
+        IrTemp a = i ? ir_add(blk, base, x86_const(ctx, i)) : base;
+
+        if (ctx->in->adsz == 4) {
+            a = ir_zext(blk, a, 32);
+        }
+        ir_brcond(blk, IR_COND_EQ, mask, x86_const(ctx, 0), skip);
+        x86_st(ctx, 1, a, ir_extract(blk, x86_xget(ctx, ctx->in->reg, i / 8), (i % 8) * 8, 8));
+        ir_label(blk, skip);
+    }
+}
+
 bool x86_trans_ssemov(X86Disas *ctx, const X86Insn *in)
 {
     X86SsePrefix pfx = x86_sse_prefix(in);
@@ -282,6 +305,12 @@ bool x86_trans_ssemov(X86Disas *ctx, const X86Insn *in)
         hi = x86_const(ctx, 0);
         x86_xset(ctx, in->rm, 0, lo);
         x86_xset(ctx, in->rm, 1, hi);
+        return true;
+    case 0xf7:      /* maskmovdqu xmm, xmm: the bytes whose mask byte has bit 7 set, to [rDI] */
+        if (pfx != X86_PFX_66 || in->mod != 3) {
+            return false;
+        }
+        x86_maskmovdqu(ctx);
         return true;
     case 0xc3:      /* movnti m32/64, r32/64 */
         if (pfx != X86_PFX_NP || in->mod == 3) {

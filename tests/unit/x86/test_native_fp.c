@@ -224,6 +224,19 @@ static const FpMov fp_movs[] = {
 static void fp_gen_mov(FpGen *g)
 {
     const FpMov *mv = &fp_movs[frnd(g, G_N_ELEMENTS(fp_movs))];
+
+    if (frnd(g, 12) == 0) {         /* maskmovdqu to [rdi] in the window */
+        unsigned reg = fp_xmm(g), rm = fp_xmm(g);
+
+        fb(g, 0xbf);
+        f32le(g, fp_addr(g, 1, 16));
+        fb(g, 0x66);
+        fp_rex(g, reg, (int)rm, false);
+        fb(g, 0x0f);
+        fb(g, 0xf7);
+        fp_modrm(g, reg, (int)rm, 0);
+        return;
+    }
     bool mem = mv->kind == 1 || mv->kind == 3 || frnd(g, 3) == 0;
     unsigned reg = mv->kind == 3 ? fp_gpr(g) : fp_xmm(g);
     int rm = mem ? -1 : (int)(mv->kind == 2 ? fp_gpr(g) : fp_xmm(g));
