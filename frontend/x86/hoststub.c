@@ -19,7 +19,9 @@
  *     frstor [rdi+image]; push [rdi+rflags_in]; popfq; mov rax, [rdi+rax]
  *     <instruction>
  *     fnsave [rdi+image]; mov [rdi+rax], rax; pushfq; pop [rdi+rflags]; ret
- * An integer SSE stub (X86_STUB_SSE_INT) is the same without the MXCSR switch.
+ * An integer SSE stub (X86_STUB_SSE_INT) is the same without the MXCSR switch; an
+ * X86_STUB_X87_XMM stub (mm <-> xmm conversions) does both: frstor, MXCSR switch and
+ * xmm1/xmm2 from [rdi+256/272], the instruction, and the reverse.
  * fnsave leaves the host x87 initialised (the ABI state C code expects), and the
  * host MXCSR is restored by the stub itself, so C code never sees guest modes.
  */
@@ -43,6 +45,9 @@ G_STATIC_ASSERT(offsetof(X86FpuFrame, rflags_in) == 8);
 G_STATIC_ASSERT(offsetof(X86FpuFrame, rflags) == 16);
 G_STATIC_ASSERT(offsetof(X86FpuFrame, image) == 32);
 G_STATIC_ASSERT(offsetof(X86FpuFrame, mem) == X86_FPU_FRAME_MEM);
+G_STATIC_ASSERT(offsetof(X86FpuFrame, xmm) == 256);
+G_STATIC_ASSERT(offsetof(X86FpuFrame, mxcsr) == 288);
+G_STATIC_ASSERT(offsetof(X86FpuFrame, host_mxcsr) == 292);
 
 static const uint8_t x86_sse_pro[] = {
     0x0f, 0xae, 0x5f, 0x54,             /* stmxcsr [rdi+84] */
@@ -100,6 +105,22 @@ static const uint8_t x86_fpu_epi[] = {
     0xc3,
 };
 
+static const uint8_t x86_fpu_xmm_pro[] = {
+    0xdd, 0x67, 0x20,                               /* frstor [rdi+32] */
+    0x0f, 0xae, 0x9f, 0x24, 0x01, 0x00, 0x00,       /* stmxcsr [rdi+292] */
+    0x0f, 0xae, 0x97, 0x20, 0x01, 0x00, 0x00,       /* ldmxcsr [rdi+288] */
+    0xf3, 0x0f, 0x6f, 0x8f, 0x00, 0x01, 0x00, 0x00, /* movdqu xmm1, [rdi+256] */
+    0xf3, 0x0f, 0x6f, 0x97, 0x10, 0x01, 0x00, 0x00, /* movdqu xmm2, [rdi+272] */
+};
+static const uint8_t x86_fpu_xmm_epi[] = {
+    0xf3, 0x0f, 0x7f, 0x8f, 0x00, 0x01, 0x00, 0x00, /* movdqu [rdi+256], xmm1 */
+    0xf3, 0x0f, 0x7f, 0x97, 0x10, 0x01, 0x00, 0x00, /* movdqu [rdi+272], xmm2 */
+    0x0f, 0xae, 0x9f, 0x20, 0x01, 0x00, 0x00,       /* stmxcsr [rdi+288] */
+    0x0f, 0xae, 0x97, 0x24, 0x01, 0x00, 0x00,       /* ldmxcsr [rdi+292] */
+    0xdd, 0x77, 0x20,                               /* fnsave [rdi+32] */
+    0xc3,
+};
+
 static GMutex x86_stub_lock;
 static GHashTable *x86_stubs;           /* GBytes (kind, encoding) -> code */
 static uint8_t *x86_stub_arena;
@@ -142,6 +163,8 @@ void *x86_host_stub(X86StubKind kind, const uint8_t *insn, unsigned len)
             [X86_STUB_SSE] = { x86_sse_pro, x86_sse_epi, sizeof(x86_sse_pro), sizeof(x86_sse_epi) },
             [X86_STUB_SSE_INT] = { x86_sse_int_pro, x86_sse_int_epi, sizeof(x86_sse_int_pro), sizeof(x86_sse_int_epi) },
             [X86_STUB_X87] = { x86_fpu_pro, x86_fpu_epi, sizeof(x86_fpu_pro), sizeof(x86_fpu_epi) },
+            [X86_STUB_X87_XMM] = { x86_fpu_xmm_pro, x86_fpu_xmm_epi, sizeof(x86_fpu_xmm_pro),
+                                   sizeof(x86_fpu_xmm_epi) },
         };
         const uint8_t *pro = parts[kind].pro, *epi = parts[kind].epi;
         size_t npro = parts[kind].npro, nepi = parts[kind].nepi;

@@ -220,7 +220,8 @@ void x86_cc_forget(X86Disas *ctx);
 
 /* --- SSE and x87 on the host's units (hoststub.c, sse.def, trans_sse.c, trans_x87.c) --- */
 /* SSE_INT: an integer SSE instruction, which needs no MXCSR switch (the slowest part of a stub). */
-typedef enum X86StubKind { X86_STUB_SSE, X86_STUB_SSE_INT, X86_STUB_X87 } X86StubKind;
+/* X87_XMM: the x87 state and xmm1/xmm2 with MXCSR (cvtpi2ps, movq2dq... between mm and xmm). */
+typedef enum X86StubKind { X86_STUB_SSE, X86_STUB_SSE_INT, X86_STUB_X87, X86_STUB_X87_XMM } X86StubKind;
 
 /* What an SSE stub loads and stores (layout fixed by the stub code in hoststub.c). */
 typedef struct X86SseFrame {
@@ -241,6 +242,9 @@ typedef struct X86FpuFrame {
     X86FpuState image;          /* frstor / fnsave */
     uint8_t pad2[4];
     uint8_t mem[112];
+    /* X86_STUB_X87_XMM only: xmm1 (ModRM.reg) and xmm2 (ModRM.rm), MXCSR as in X86SseFrame */
+    uint8_t xmm[2][16];
+    uint32_t mxcsr, host_mxcsr;
 } X86FpuFrame;
 
 /* The stub running one re-encoded instruction (generated once per encoding). */
@@ -261,6 +265,8 @@ void *x86_host_stub(X86StubKind kind, const uint8_t *insn, unsigned len);
 #define X86_SSE_MMX     0x800u  /* operates on mm registers: runs in an x87 stub (trans_mmx.c) */
 #define X86_SSE_MEMONLY 0x1000u /* ModRM.rm must be memory */
 #define X86_SSE_FP      0x2000u /* floating point: runs under the guest's MXCSR */
+#define X86_SSE_MIX_XREG 0x4000u /* with X86_SSE_MMX: ModRM.reg is an xmm register (written), rm mm/memory */
+#define X86_SSE_MIX_XRM 0x8000u /* with X86_SSE_MMX: ModRM.reg is an mm register, rm xmm/memory */
 #define X86_SSE_MEM_REXW 0xffu  /* msize: 8 with REX.W, else 4 */
 #define X86_SSE_MEM_OPSZ 0xfeu  /* msize: the operand size */
 
@@ -294,10 +300,14 @@ X86SsePrefix x86_sse_prefix(const X86Insn *in);
 #define X86_X87_ENV16      0x00010000ull    /* 16-bit environment format (66 prefix) */
 #define X86_X87_RAX        0x00020000ull    /* returns rax (fnstsw ax, MMX GPR results) instead of the flags */
 #define X86_X87_RAX_IN     0x00040000ull    /* rax = the third argument (MMX GPR sources), not an address */
+#define X86_X87_XMM        0x00080000ull    /* X86_STUB_X87_XMM: xmm operands XREG, XRM */
+#define X86_X87_XMM_WREG   0x80000000ull    /* ... and the ModRM.reg xmm register is written */
 #define X86_X87_FOP_SHIFT  20               /* 11 bits */
-#define X86_X87_PC_SHIFT   32
+#define X86_X87_PC_SHIFT   32               /* with X86_X87_DATA: the guest pc (low 32 bits) */
+#define X86_X87_XREG_SHIFT 32               /* with X86_X87_XMM: ModRM.reg's xmm number */
+#define X86_X87_XRM_SHIFT  36               /* ... and ModRM.rm's */
 /* Call an x87 stub for code (flushes the lazy flags first); arg: the data address or rax. */
-IrTemp x86_x87_call(X86Disas *ctx, const uint8_t *code, unsigned n, uint64_t info, IrTemp arg);
+IrTemp x86_x87_call(X86Disas *ctx, X86StubKind kind, const uint8_t *code, unsigned n, uint64_t info, IrTemp arg);
 /* #GP (GUEST_EXIT_EXCEPTION 13) unless the ModRM memory operand is 16-byte aligned (trans_ssemov.c). */
 void x86_sse_check_align(X86Disas *ctx);
 /* Lift the SSE logic ops, paddq and psubq to IR ops on the xmm halves (trans_ssemov.c); false if not one. */

@@ -5,7 +5,9 @@
  * the instruction with the guest's own mm register numbers, fnsave -- which also
  * gives the x87 side effects hardware has (TOP = 0, every tag valid, exponent bits
  * all ones on a write; #MF for a pending x87 exception).  A GPR operand goes through
- * rax, a memory operand through the frame as for the x87.
+ * rax, a memory operand through the frame as for the x87.  The conversions between
+ * mm and xmm registers (cvtpi2ps, cvtps2pi, movq2dq...) use an X87_XMM stub, which
+ * has both register files and the guest MXCSR.
  */
 #include "frontend/x86/internal.h"
 
@@ -18,6 +20,7 @@ bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
     uint8_t code[16];
     unsigned n = 0;
     IrTemp arg = IR_TEMP_NONE, ret;
+    X86StubKind kind = X86_STUB_X87;
 
     if ((mem && (form & X86_SSE_NOMEM)) || (!mem && (form & X86_SSE_MEMONLY))) {
         return false;
@@ -35,6 +38,25 @@ bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
             info |= X86_X87_RAX_IN;
         }
         rm = X86_RAX;
+    }
+    if (form & (X86_SSE_MIX_XREG | X86_SSE_MIX_XRM)) {
+        /* Between mm and xmm: the xmm operand is xmm1 (reg) or xmm2 (rm) of an X87_XMM stub. */
+        static const uint8_t pfx_byte[] = { [X86_PFX_66] = 0x66, [X86_PFX_F3] = 0xf3, [X86_PFX_F2] = 0xf2 };
+
+        kind = X86_STUB_X87_XMM;
+        info |= X86_X87_XMM | (uint64_t)in->reg << X86_X87_XREG_SHIFT | (uint64_t)in->rm << X86_X87_XRM_SHIFT;
+        if (form & X86_SSE_MIX_XREG) {
+            reg = 1;
+            info |= X86_X87_XMM_WREG;
+        } else if (!mem) {
+            rm = 2;
+        }
+        if (op->prefix != X86_PFX_NP) {
+            code[n++] = pfx_byte[op->prefix];
+        }
+        if (mem && msize == 16) {
+            x86_sse_check_align(ctx);
+        }
     }
     if (in->rex & 8) {
         code[n++] = 0x48;
@@ -65,7 +87,7 @@ bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
     if (in->desc->fmt == X86_FMT_M_IB) {
         code[n++] = (uint8_t)in->imm;
     }
-    ret = x86_x87_call(ctx, code, n, info, arg);
+    ret = x86_x87_call(ctx, kind, code, n, info, arg);
     if (mem && (form & X86_SSE_WRM)) {
         x86_x87_copy(ctx, msize, true);
     }

@@ -81,13 +81,16 @@ void x86_x87_copy(X86Disas *ctx, unsigned size, bool store)
     }
 }
 
-IrTemp x86_x87_call(X86Disas *ctx, const uint8_t *code, unsigned n, uint64_t info, IrTemp ea)
+IrTemp x86_x87_call(X86Disas *ctx, X86StubKind kind, const uint8_t *code, unsigned n, uint64_t info, IrTemp ea)
 {
     IrTemp args[3];
 
     x86_cc_flush(ctx);
-    args[0] = x86_const(ctx, (uint64_t)(uintptr_t)x86_host_stub(X86_STUB_X87, code, n));
-    args[1] = x86_const(ctx, info | (uint64_t)(uint32_t)ctx->pc << X86_X87_PC_SHIFT);
+    if (info & X86_X87_DATA) {
+        info |= (uint64_t)(uint32_t)ctx->pc << X86_X87_PC_SHIFT;
+    }
+    args[0] = x86_const(ctx, (uint64_t)(uintptr_t)x86_host_stub(kind, code, n));
+    args[1] = x86_const(ctx, info);
     args[2] = ea ? ea : x86_const(ctx, 0);
     return ir_call(ctx->blk, &ir_helper_x86_x87, 3, args);
 }
@@ -116,7 +119,7 @@ bool x86_trans_x87(X86Disas *ctx, const X86Insn *in)
         }
         code[n++] = (uint8_t)op;
         code[n++] = in->modrm;
-        ret = x86_x87_call(ctx, code, n, info, IR_TEMP_NONE);
+        ret = x86_x87_call(ctx, X86_STUB_X87, code, n, info, IR_TEMP_NONE);
         if (info & X86_X87_RAX) {
             x86_set_reg(ctx, X86_RAX, 2, ret);
         } else if ((op == 0xdb || op == 0xdf) && (m >> 3) >= 5) {   /* fcomi, fucomi (p) */
@@ -172,7 +175,7 @@ bool x86_trans_x87(X86Disas *ctx, const X86Insn *in)
         code[n++] = 0;
         code[n++] = 0;
         code[n++] = 0;
-        x86_x87_call(ctx, code, n, info, ea);
+        x86_x87_call(ctx, X86_STUB_X87, code, n, info, ea);
         if (store) {
             x86_x87_copy(ctx, size, true);
         }
@@ -186,7 +189,7 @@ bool x86_trans_fwait(X86Disas *ctx, const X86Insn *in)
     static const uint8_t nop[] = { 0x90 };
 
     (void)in;
-    x86_x87_call(ctx, nop, 1, X86_X87_WAIT, IR_TEMP_NONE);
+    x86_x87_call(ctx, X86_STUB_X87, nop, 1, X86_X87_WAIT, IR_TEMP_NONE);
     return true;
 }
 
@@ -198,7 +201,7 @@ bool x86_trans_emms(X86Disas *ctx, const X86Insn *in)
     if (in->p66 || in->rep || in->repne) {
         return false;
     }
-    x86_x87_call(ctx, emms, 2, 0, IR_TEMP_NONE);
+    x86_x87_call(ctx, X86_STUB_X87, emms, 2, 0, IR_TEMP_NONE);
     return true;
 }
 
@@ -243,7 +246,18 @@ uint64_t helper_x86_x87(void *opaque, uint64_t stub, uint64_t info, uint64_t ea)
     }
     f.rax = (info & X86_X87_RAX_IN) ? ea : cpu->regs[X86_RAX];
     f.rflags_in = (x86_get_eflags(cpu) & X86_ARITH_FLAGS) | 0x202;
+    if (info & X86_X87_XMM) {
+        memcpy(f.xmm[0], cpu->xmm[(info >> X86_X87_XREG_SHIFT) & 15], 16);
+        memcpy(f.xmm[1], cpu->xmm[(info >> X86_X87_XRM_SHIFT) & 15], 16);
+        f.mxcsr = cpu->mxcsr | 0x1f80u;
+    }
     ((void (*)(X86FpuFrame *))(uintptr_t)stub)(&f);
+    if (info & X86_X87_XMM) {
+        if (info & X86_X87_XMM_WREG) {
+            memcpy(cpu->xmm[(info >> X86_X87_XREG_SHIFT) & 15], f.xmm[0], 16);
+        }
+        cpu->mxcsr |= f.mxcsr & 0x3fu;
+    }
 
     if (info & X86_X87_CW_LOADED) {
         fcw = f.image.fcw;

@@ -271,10 +271,23 @@ START_TEST(test_sse_alignment)
 }
 END_TEST
 
+START_TEST(test_mmx_xmm)
+{
+    /* movd mm1, eax; cvtpi2ps xmm2, mm1 (two int32 -> float, high half kept); cvttps2pi mm3, xmm2; movq2dq xmm4, mm3 */
+    REG(RAX) = 0xfffffffd;          /* -3 and 0 */
+    set_xmm_d(2, 0, -1.0);
+    RUN(0x0f, 0x6e, 0xc8, 0x0f, 0x2a, 0xd1, 0x0f, 0x2c, 0xda, 0xf3, 0x0f, 0xd6, 0xe3, 0xcc);
+    ck_assert_uint_eq(xmm_q(2, 0), 0x00000000c0400000ull);      /* 0.0f, -3.0f */
+    ck_assert_uint_eq(xmm_q(2, 1), 0xbff0000000000000ull);
+    ck_assert_uint_eq(xmm_q(4, 0), 0x00000000fffffffdull);
+    ck_assert_uint_eq(xmm_q(4, 1), 0);
+}
+END_TEST
+
 START_TEST(test_unimplemented)
 {
-    /* cvtpi2ps xmm0, mm1 (an MMX-register form): #UD */
-    static const uint8_t code[] = { 0x0f, 0x2a, 0xc1, 0xcc };
+    /* aesenc xmm0, xmm1 (AES is not lifted, and CPUID does not claim it): #UD */
+    static const uint8_t code[] = { 0x66, 0x0f, 0x38, 0xdc, 0xc1, 0xcc };
 
     ck_assert_int_eq(x86t_exec(&m, code, sizeof(code)), GUEST_EXIT_ILLEGAL);
 }
@@ -306,6 +319,7 @@ Suite *x86_fp_suite(void)
     tcase_add_test(tc, test_x87_rounding_control);
     tcase_add_test(tc, test_x87_fpe);
     tcase_add_test(tc, test_mmx);
+    tcase_add_test(tc, test_mmx_xmm);
     tcase_add_test(tc, test_fxsave);
     tcase_add_test(tc, test_trace_regs);
     tcase_add_test(tc, test_sse_alignment);

@@ -180,7 +180,8 @@ static void fp_gen_sse(FpGen *g)
     const FpRow *row = &fp_sse_rows[frnd(g, G_N_ELEMENTS(fp_sse_rows))];
     bool mem = (row->form & X86_SSE_MEMONLY) || (!(row->form & X86_SSE_NOMEM) && frnd(g, 3) == 0);
     bool mmx = row->form & X86_SSE_MMX;
-    unsigned vec = mmx ? frnd(g, 8) : fp_xmm(g), vec2 = mmx ? frnd(g, 8) : fp_xmm(g);
+    unsigned vec = mmx && !(row->form & X86_SSE_MIX_XREG) ? frnd(g, 8) : fp_xmm(g);
+    unsigned vec2 = mmx && !(row->form & X86_SSE_MIX_XRM) ? frnd(g, 8) : fp_xmm(g);
     unsigned reg = row->ext >= 0 ? (unsigned)row->ext : (row->form & X86_SSE_RG) ? fp_gpr(g) : vec;
     int rm = mem ? -1 : (int)((row->form & X86_SSE_MG) ? fp_gpr(g) : vec2);
 
