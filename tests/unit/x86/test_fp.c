@@ -68,9 +68,9 @@ START_TEST(test_cpuid_features)
     RUN(0xb8, 1, 0, 0, 0, 0x0f, 0xa2, 0xcc);        /* mov eax, 1; cpuid */
     /* EDX: FPU TSC CX8 CMOV MMX FXSR SSE SSE2 */
     ck_assert_uint_eq(REG(RDX) & 0x07808111u, 0x07808111u);
-    /* ECX: SSE3 SSSE3 SSE4.1 SSE4.2 MOVBE POPCNT; no CX16, OSXSAVE, AVX */
-    ck_assert_uint_eq(REG(RCX) & 0x00d80201u, 0x00d80201u);
-    ck_assert_uint_eq(REG(RCX) & (1u << 13 | 1u << 27 | 1u << 28), 0);
+    /* ECX: SSE3 SSSE3 CX16 SSE4.1 SSE4.2 MOVBE POPCNT; no OSXSAVE, AVX */
+    ck_assert_uint_eq(REG(RCX) & 0x00d82201u, 0x00d82201u);
+    ck_assert_uint_eq(REG(RCX) & (1u << 27 | 1u << 28), 0);
 }
 END_TEST
 
@@ -284,6 +284,31 @@ START_TEST(test_mmx_xmm)
 }
 END_TEST
 
+START_TEST(test_cmpxchg16b)
+{
+    /* lock cmpxchg16b [DATA] */
+    static const uint8_t code[] = { 0xf0, 0x48, 0x0f, 0xc7, MEMABS(1, X86T_DATA), 0xcc };
+    static const uint8_t bad[] = { 0xf0, 0x48, 0x0f, 0xc7, MEMABS(1, X86T_DATA + 8), 0xcc };
+    uint64_t mem[2] = { 0x1111, 0x2222 };
+
+    memcpy(m.mem + X86T_DATA, mem, 16);
+    REG(RAX) = 0x1111;
+    REG(RDX) = 0x2222;
+    REG(RBX) = 0xaaaa;
+    REG(RCX) = 0xbbbb;
+    ck_assert_int_eq(x86t_exec(&m, code, sizeof(code)), GUEST_EXIT_BREAKPOINT);
+    ck_assert_uint_eq(mem_q(X86T_DATA), 0xaaaa);
+    ck_assert_uint_eq(mem_q(X86T_DATA + 8), 0xbbbb);
+    ck_assert_uint_eq(x86t_flags(&m) & X86_ZF, X86_ZF);
+    /* Again: now unequal, rdx:rax get the memory */
+    ck_assert_int_eq(x86t_exec(&m, code, sizeof(code)), GUEST_EXIT_BREAKPOINT);
+    ck_assert_uint_eq(REG(RAX), 0xaaaa);
+    ck_assert_uint_eq(REG(RDX), 0xbbbb);
+    ck_assert_uint_eq(x86t_flags(&m) & X86_ZF, 0);
+    ck_assert_int_eq(x86t_exec(&m, bad, sizeof(bad)), GUEST_EXIT_EXCEPTION);
+}
+END_TEST
+
 START_TEST(test_unimplemented)
 {
     /* aesenc xmm0, xmm1 (AES is not lifted, and CPUID does not claim it): #UD */
@@ -323,6 +348,7 @@ Suite *x86_fp_suite(void)
     tcase_add_test(tc, test_fxsave);
     tcase_add_test(tc, test_trace_regs);
     tcase_add_test(tc, test_sse_alignment);
+    tcase_add_test(tc, test_cmpxchg16b);
     tcase_add_test(tc, test_unimplemented);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(t32, setup32, teardown);

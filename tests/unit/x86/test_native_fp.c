@@ -278,7 +278,7 @@ static void fp_gen_control(FpGen *g)
 {
     uint32_t a = fp_addr(g, 16, 512);
 
-    switch (frnd(g, g->mode64 ? 6 : 5)) {
+    switch (frnd(g, g->mode64 ? 7 : 5)) {
     case 0:     /* ldmxcsr */
         fp_store_imm32(g, a, fp_rand_mxcsr(g));
         fb(g, 0x0f); fb(g, 0xae); fp_modrm(g, 2, -1, a);
@@ -318,6 +318,13 @@ static void fp_gen_control(FpGen *g)
         }
         break;
     }
+    case 5:     /* lock cmpxchg16b, with rdx:rax loaded from the operand half the time (64-bit) */
+        if (frnd(g, 2)) {
+            fb(g, 0x48); fb(g, 0x8b); fp_modrm(g, 0, -1, a);
+            fb(g, 0x48); fb(g, 0x8b); fp_modrm(g, 2, -1, a + 8);
+        }
+        fb(g, 0xf0); fb(g, 0x48); fb(g, 0x0f); fb(g, 0xc7); fp_modrm(g, 1, -1, a);
+        break;
     default:    /* fxsave / fxrstor (64-bit: the native image has xmm8-15) */
         if (frnd(g, 2)) {
             fb(g, 0x48);
