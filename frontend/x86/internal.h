@@ -306,6 +306,8 @@ X86SsePrefix x86_sse_prefix(const X86Insn *in);
 #define X86_X87_PC_SHIFT   32               /* with X86_X87_DATA: the guest pc (low 32 bits) */
 #define X86_X87_XREG_SHIFT 32               /* with X86_X87_XMM: ModRM.reg's xmm number */
 #define X86_X87_XRM_SHIFT  36               /* ... and ModRM.rm's */
+/* Fault now if the ModRM memory operand (size bytes) cannot be written (trans_x87.c). */
+void x86_x87_probe_store(X86Disas *ctx, unsigned size);
 /* Call an x87 stub for code (flushes the lazy flags first); arg: the data address or rax. */
 IrTemp x86_x87_call(X86Disas *ctx, X86StubKind kind, const uint8_t *code, unsigned n, uint64_t info, IrTemp arg);
 /* #GP (GUEST_EXIT_EXCEPTION 13) unless the ModRM memory operand is 16-byte aligned (trans_ssemov.c). */

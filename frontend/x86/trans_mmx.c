@@ -80,6 +80,8 @@ bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
         info |= msize | ((form & X86_SSE_WRM) ? X86_X87_STORE : 0);
         if (!(form & X86_SSE_WRM)) {
             x86_x87_copy(ctx, msize, false);
+        } else {
+            x86_x87_probe_store(ctx, msize);
         }
     } else {
         code[n++] = (uint8_t)(0xc0 | reg << 3 | rm);

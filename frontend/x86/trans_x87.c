@@ -11,7 +11,8 @@
  * recomputed from them, so fnstsw/fnstenv show what hardware shows, and the next
  * waiting x87 instruction (or fwait) with ES set leaves with GUEST_EXIT_FPE, as the
  * #MF of real hardware.  The operation itself has the masked response.
- * Known gap: a store that faults does so after the x87 state changed (fstp pops).
+ * A store's destination is probed before the stub runs, so a faulting fstp leaves the
+ * stack as it was.
  */
 #include <string.h>
 
@@ -78,6 +79,22 @@ void x86_x87_copy(X86Disas *ctx, unsigned size, bool store)
             ir_set(blk, slot, x86_zext(ctx, x86_ld(ctx, n, a), 8));
         }
         off += n;
+    }
+}
+
+/*
+ * Before an x87/MMX instruction that stores size bytes changes the x87 state: make the
+ * destination fault now if it is going to (its first and last byte, which covers both
+ * pages of an image that crosses one), with atomic ORs of 0 that leave memory as it is.
+ */
+void x86_x87_probe_store(X86Disas *ctx, unsigned size)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp ea = x86_gen_ea(ctx);
+
+    ir_atomic_rmw(blk, IR_ATOMIC_OR, IR_MEM_8, ea, x86_const(ctx, 0));
+    if (size > 1) {
+        ir_atomic_rmw(blk, IR_ATOMIC_OR, IR_MEM_8, ir_add(blk, ea, x86_const(ctx, size - 1)), x86_const(ctx, 0));
     }
 }
 
@@ -165,6 +182,8 @@ bool x86_trans_x87(X86Disas *ctx, const X86Insn *in)
         ea = x86_gen_ea(ctx);
         if (!store) {
             x86_x87_copy(ctx, size, false);
+        } else {
+            x86_x87_probe_store(ctx, size);
         }
         if (in->p66 && env) {
             code[n++] = 0x66;

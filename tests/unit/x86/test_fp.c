@@ -309,6 +309,18 @@ START_TEST(test_cmpxchg16b)
 }
 END_TEST
 
+START_TEST(test_x87_store_fault)
+{
+    /* fld1; fstp qword [beyond memory]: the fault leaves ST(0) = 1.0 on the stack (TOP = 7) */
+    static const uint8_t code[] = { 0xd9, 0xe8, 0xdd, MEMABS(3, X86T_MEM_SIZE - 4), 0xcc };
+
+    ck_assert_int_eq(x86t_exec(&m, code, sizeof(code)), GUEST_EXIT_MEM_FAULT);
+    ck_assert_uint_eq(m.cpu->common.pc, X86T_CODE + 2);
+    ck_assert_uint_eq(m.cpu->fpu.fsw & 0x3800, 0x3800);
+    ck_assert_uint_eq(m.cpu->fpu.ftw, 0x3fff);
+}
+END_TEST
+
 START_TEST(test_unimplemented)
 {
     /* aesenc xmm0, xmm1 (AES is not lifted, and CPUID does not claim it): #UD */
@@ -349,6 +361,7 @@ Suite *x86_fp_suite(void)
     tcase_add_test(tc, test_trace_regs);
     tcase_add_test(tc, test_sse_alignment);
     tcase_add_test(tc, test_cmpxchg16b);
+    tcase_add_test(tc, test_x87_store_fault);
     tcase_add_test(tc, test_unimplemented);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(t32, setup32, teardown);
