@@ -16,6 +16,7 @@
 #ifndef MIMIC_X86_CPU_H
 #define MIMIC_X86_CPU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -128,6 +129,14 @@ extern const GuestArch i386_arch;
  *                          aux = the pc
  *   GUEST_EXIT_MEM_FAULT / FETCH_FAULT as the engines report them
  */
+
+/*
+ * The 512-byte FXSAVE image of the x87/MMX/SSE state (SDM Vol. 1 table 10-2; rexw:
+ * the FXSAVE64 pointer format), e.g. for signal frames, and loading one back (false:
+ * MXCSR has bits the CPU does not accept, #GP).  Outside 64-bit mode only xmm0-7.
+ */
+void x86_fxsave_image(const X86Cpu *cpu, uint8_t *img, bool rexw);
+bool x86_fxrstor_image(X86Cpu *cpu, const uint8_t *img, bool rexw);
 
 /* The six arithmetic flags of a lazy-flag record (SDM Vol. 1 3.4.3.1); flags.c. */
 uint32_t x86_cc_compute(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src2);

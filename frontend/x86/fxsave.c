@@ -84,18 +84,13 @@ static unsigned x86_fpu_tag_of(const uint8_t *r)
     return (mant >> 63) ? 0 : 2;
 }
 
-void helper_x86_fxsave(void *opaque, uint64_t rexw, uint64_t ea)
+void x86_fxsave_image(const X86Cpu *cpu, uint8_t *b, bool rexw)
 {
-    X86Cpu *cpu = opaque;
-    uint8_t *b = (uint8_t *)cpu->fpu_scratch;
     const X86FpuState *s = &cpu->fpu;
     uint8_t abridged = 0;
     uint32_t mask = x86_mxcsr_mask();
 
-    if (ea & 15) {
-        guest_cpu_exit(&cpu->common, GUEST_EXIT_EXCEPTION, 13, 0);
-    }
-    memset(b, 0, sizeof(cpu->fpu_scratch));
+    memset(b, 0, 512);
     for (unsigned i = 0; i < 8; i++) {
         if (((s->ftw >> (2 * i)) & 3) != 3) {
             abridged |= (uint8_t)(1u << i);
@@ -119,17 +114,15 @@ void helper_x86_fxsave(void *opaque, uint64_t rexw, uint64_t ea)
     memcpy(b + 160, cpu->xmm, (x86_fx_size(cpu->mode == 64) - 160));
 }
 
-void helper_x86_fxrstor(void *opaque, uint64_t rexw, uint64_t ea)
+bool x86_fxrstor_image(X86Cpu *cpu, const uint8_t *b, bool rexw)
 {
-    X86Cpu *cpu = opaque;
-    const uint8_t *b = (const uint8_t *)cpu->fpu_scratch;
     X86FpuState *s = &cpu->fpu;
     uint32_t mxcsr;
     unsigned top;
 
     memcpy(&mxcsr, b + 24, 4);
-    if ((ea & 15) || (mxcsr & ~x86_mxcsr_mask())) {
-        guest_cpu_exit(&cpu->common, GUEST_EXIT_EXCEPTION, 13, 0);
+    if (mxcsr & ~x86_mxcsr_mask()) {
+        return false;
     }
     memcpy(&s->fcw, b + 0, 2);
     memcpy(&s->fsw, b + 2, 2);
@@ -163,4 +156,24 @@ void helper_x86_fxrstor(void *opaque, uint64_t rexw, uint64_t ea)
     }
     cpu->mxcsr = mxcsr;
     memcpy(cpu->xmm, b + 160, (x86_fx_size(cpu->mode == 64) - 160));
+    return true;
+}
+
+void helper_x86_fxsave(void *opaque, uint64_t rexw, uint64_t ea)
+{
+    X86Cpu *cpu = opaque;
+
+    if (ea & 15) {
+        guest_cpu_exit(&cpu->common, GUEST_EXIT_EXCEPTION, 13, 0);
+    }
+    x86_fxsave_image(cpu, (uint8_t *)cpu->fpu_scratch, rexw);
+}
+
+void helper_x86_fxrstor(void *opaque, uint64_t rexw, uint64_t ea)
+{
+    X86Cpu *cpu = opaque;
+
+    if ((ea & 15) || !x86_fxrstor_image(cpu, (const uint8_t *)cpu->fpu_scratch, rexw)) {
+        guest_cpu_exit(&cpu->common, GUEST_EXIT_EXCEPTION, 13, 0);
+    }
 }
