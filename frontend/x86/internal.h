@@ -282,6 +282,10 @@ typedef struct X86SseOp {
     uint8_t msize;              /* memory operand bytes */
 } X86SseOp;
 
+/* Instruction-set extensions beyond x86-64's SSE2 that the host must have to run a row. */
+typedef enum X86Isa { X86_ISA_BASE, X86_ISA_SSE3, X86_ISA_SSSE3, X86_ISA_SSE41, X86_ISA_SSE42 } X86Isa;
+bool x86_host_has(X86Isa isa);
+
 /* The row for this encoding, or NULL. */
 const X86SseOp *x86_sse_lookup(const X86Insn *in);
 /* The instruction's mandatory prefix (F2 beats F3 beats 66, the last F2/F3 wins). */

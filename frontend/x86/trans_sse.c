@@ -48,6 +48,32 @@ const X86SseOp *x86_sse_lookup(const X86Insn *in)
     return NULL;
 }
 
+/*
+ * The extension a row belongs to (SDM Vol. 2 appendix A opcode tables), so that a
+ * host without it reports #UD for it rather than crashing in the stub; CPUID hides
+ * what the host lacks the same way (x86_host_has).  SSE and SSE2 are part of x86-64.
+ */
+static X86Isa x86_sse_isa(const X86SseOp *op)
+{
+    if (op->map == X86_MAP_0F38) {
+        if (op->opcode <= 0x0b || (op->opcode >= 0x1c && op->opcode <= 0x1e)) {
+            return X86_ISA_SSSE3;
+        }
+        return op->opcode == 0x37 || op->opcode >= 0xf0 ? X86_ISA_SSE42 : X86_ISA_SSE41;
+    }
+    if (op->map == X86_MAP_0F3A) {
+        if (op->opcode == 0x0f) {
+            return X86_ISA_SSSE3;
+        }
+        return op->opcode >= 0x60 ? X86_ISA_SSE42 : X86_ISA_SSE41;
+    }
+    if ((op->opcode == 0x7c || op->opcode == 0x7d || op->opcode == 0xd0) ||
+        ((op->opcode == 0x12 || op->opcode == 0x16) && (op->prefix == X86_PFX_F3 || op->prefix == X86_PFX_F2))) {
+        return X86_ISA_SSE3;
+    }
+    return X86_ISA_BASE;
+}
+
 static unsigned x86_sse_msize(const X86SseOp *op, const X86Insn *in)
 {
     switch (op->msize) {
@@ -119,6 +145,10 @@ bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
             return true;
         }
         x86_sse_warn(ctx, "this SSE/MMX encoding (mandatory prefix, MMX register form)");
+        return false;
+    }
+    if (!x86_host_has(x86_sse_isa(op))) {
+        x86_sse_warn(ctx, "an SSE3/SSSE3/SSE4 instruction the host CPU lacks");
         return false;
     }
     if (op->form & X86_SSE_MMX) {

@@ -154,6 +154,9 @@ bool x86_trans_x87(X86Disas *ctx, const X86Insn *in)
         if (size == 0) {
             return false;
         }
+        if (r == 1 && (op == 0xdb || op == 0xdd || op == 0xdf) && !x86_host_has(X86_ISA_SSE3)) {
+            return false;                   /* fisttp is SSE3 and runs on the host */
+        }
         if (op == 0xd9 && (r == 4 || r == 6)) {           /* fldenv, fnstenv */
             env = true;
         } else if (op == 0xdd && (r == 4 || r == 6)) {    /* frstor, fnsave */
