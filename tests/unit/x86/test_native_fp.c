@@ -291,15 +291,21 @@ static void fp_gen_control(FpGen *g)
         fb(g, 0xd9); fp_modrm(g, 5, -1, a);
         fb(g, 0xd9); fp_modrm(g, 7, -1, a + 8);
         break;
-    case 3:     /* fnstenv / fldenv, fnsave / frstor (pointers zeroed in between) */
+    case 3:     /* fnstenv / fldenv, fnsave / frstor, 32- or 16-bit format (pointers zeroed in between) */
     {
-        bool save = frnd(g, 2);
+        bool save = frnd(g, 2), e16 = frnd(g, 4) == 0;
 
+        if (e16) {
+            fb(g, 0x66);
+        }
         fb(g, save ? 0xdd : 0xd9); fp_modrm(g, 6, -1, a);
-        for (unsigned off = 12; off < 28; off += 4) {
+        for (unsigned off = e16 ? 6 : 12; off < (e16 ? 14u : 28u); off += 4) {
             fp_store_imm32(g, a + off, 0);
         }
         if (frnd(g, 4)) {
+            if (e16) {
+                fb(g, 0x66);
+            }
             fb(g, save ? 0xdd : 0xd9); fp_modrm(g, 4, -1, a);
         }
         break;
