@@ -11,6 +11,38 @@
  */
 #include "frontend/x86/internal.h"
 
+/*
+ * MASKMOVQ mm1, mm2 (SDM Vol. 2): the bytes of mm1 whose mask byte in mm2 has bit 7
+ * set go to DS:[rDI + i].  An x87 stub does what any MMX instruction does to the x87
+ * state (movd eax, mm1 reads without writing); after it TOP is 0, so mm i is the
+ * mantissa of ST(i) in the image, and IR stores the bytes.
+ */
+static bool x86_gen_maskmovq(X86Disas *ctx, const X86Insn *in)
+{
+    IrBlock *blk = ctx->blk;
+    const uint8_t code[] = { 0x0f, 0x7e, (uint8_t)(0xc0 | (in->reg & 7) << 3) };
+    IrTemp base = x86_gen_addr(ctx, x86_get_reg(ctx, X86_RDI, in->adsz), in->seg), v, mask;
+
+    if (in->mod != 3) {
+        return false;
+    }
+    x86_x87_call(ctx, X86_STUB_X87, code, sizeof(code), X86_X87_WAIT, IR_TEMP_NONE);
+    v = ir_get(blk, IR_I64, (uint32_t)offsetof(X86Cpu, fpu.st[in->reg & 7]));
+    mask = ir_get(blk, IR_I64, (uint32_t)offsetof(X86Cpu, fpu.st[in->rm & 7]));
+    for (unsigned i = 0; i < 8; i++) {
+        uint32_t skip = ir_label_new(blk);
+        IrTemp a = i ? ir_add(blk, base, x86_const(ctx, i)) : base;
+
+        if (in->adsz == 4) {
+            a = ir_zext(blk, a, 32);
+        }
+        ir_brcond(blk, IR_COND_EQ, ir_extract(blk, mask, 8 * i + 7, 1), x86_const(ctx, 0), skip);
+        x86_st(ctx, 1, a, ir_extract(blk, v, 8 * i, 8));
+        ir_label(blk, skip);
+    }
+    return true;
+}
+
 bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
 {
     unsigned form = op->form, msize;
@@ -24,6 +56,9 @@ bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
 
     if ((mem && (form & X86_SSE_NOMEM)) || (!mem && (form & X86_SSE_MEMONLY))) {
         return false;
+    }
+    if (in->map == X86_MAP_0F && in->opcode == 0xf7) {
+        return x86_gen_maskmovq(ctx, in);
     }
     msize = op->msize == X86_SSE_MEM_REXW ? ((in->rex & 8) ? 8 : 4) : op->msize;
     if (form & X86_SSE_RG) {

@@ -177,7 +177,11 @@ static const uint8_t fp_pfx[] = { 0, 0x66, 0xf3, 0xf2 };
 
 static void fp_gen_sse(FpGen *g)
 {
-    const FpRow *row = &fp_sse_rows[frnd(g, G_N_ELEMENTS(fp_sse_rows))];
+    const FpRow *row;
+
+    do {
+        row = &fp_sse_rows[frnd(g, G_N_ELEMENTS(fp_sse_rows))];
+    } while (row->map == X86_MAP_0F && row->opcode == 0xf7);       /* maskmovq: fp_gen_mov sets rdi */
     bool mem = (row->form & X86_SSE_MEMONLY) || (!(row->form & X86_SSE_NOMEM) && frnd(g, 3) == 0);
     bool mmx = row->form & X86_SSE_MMX;
     unsigned vec = mmx && !(row->form & X86_SSE_MIX_XREG) ? frnd(g, 8) : fp_xmm(g);
@@ -226,12 +230,15 @@ static void fp_gen_mov(FpGen *g)
 {
     const FpMov *mv = &fp_movs[frnd(g, G_N_ELEMENTS(fp_movs))];
 
-    if (frnd(g, 12) == 0) {         /* maskmovdqu to [rdi] in the window */
-        unsigned reg = fp_xmm(g), rm = fp_xmm(g);
+    if (frnd(g, 12) == 0) {         /* maskmovdqu / maskmovq to [rdi] in the window */
+        bool q = frnd(g, 2);
+        unsigned reg = q ? frnd(g, 8) : fp_xmm(g), rm = q ? frnd(g, 8) : fp_xmm(g);
 
         fb(g, 0xbf);
         f32le(g, fp_addr(g, 1, 16));
-        fb(g, 0x66);
+        if (!q) {
+            fb(g, 0x66);
+        }
         fp_rex(g, reg, (int)rm, false);
         fb(g, 0x0f);
         fb(g, 0xf7);
