@@ -144,7 +144,7 @@ bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
         if (x86_trans_ssemov(ctx, in)) {
             return true;
         }
-        x86_sse_warn(ctx, "this SSE/MMX encoding (mandatory prefix, MMX register form)");
+        x86_sse_warn(ctx, "an SSE/MMX opcode with this mandatory prefix (not lifted)");
         return false;
     }
     if (!x86_host_has(x86_sse_isa(op))) {
