@@ -318,6 +318,8 @@ IrTemp x86_x87_call(X86Disas *ctx, X86StubKind kind, const uint8_t *code, unsign
 void x86_sse_check_align(X86Disas *ctx);
 /* Lift the SSE logic ops, paddq and psubq to IR ops on the xmm halves (trans_ssemov.c); false if not one. */
 bool x86_sse_try_ir(X86Disas *ctx, const X86Insn *in);
+/* paddb/w/d, psubb/w/d, pcmpeqb/w/d, pmovmskb as 64-bit IR ops (trans_sse_swar.c); false if not one. */
+bool x86_sse_try_swar(X86Disas *ctx, const X86Insn *in);
 bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
 
 /* The MXCSR bits that may be set (the host's MXCSR_MASK; fxsave.c). */

@@ -137,7 +137,7 @@ bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
     bool mem = in->mod != 3;
     uint64_t desc;
 
-    if (x86_sse_try_ir(ctx, in)) {
+    if (x86_sse_try_ir(ctx, in) || x86_sse_try_swar(ctx, in)) {
         return true;
     }
     if (!op) {
