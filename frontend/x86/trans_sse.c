@@ -6,9 +6,12 @@
  * faults are the engines' usual ones) and hands it to the helper; a GPR or memory
  * destination comes back as the helper's result and is written with IR.
  *
- * A misaligned 16-byte memory operand is #GP (GUEST_EXIT_EXCEPTION 13).  Not
- * modelled: unmasked SIMD exceptions (MXCSR masks are kept and the sticky flags
- * set, but the operation always gets the masked response: no SIGFPE).
+ * A misaligned 16-byte memory operand is #GP (GUEST_EXIT_EXCEPTION 13).  The stub
+ * always runs with exceptions masked; an exception the guest has unmasked then
+ * becomes #XM (GUEST_EXIT_FPE code 19) with the destination untouched, as on
+ * hardware.  Approximation: an unmasked UE is only seen for inexact tiny results (the
+ * masked definition), and the mm<->xmm conversions (trans_mmx.c) always get the
+ * masked response.
  */
 #include <string.h>
 
@@ -230,10 +233,20 @@ uint64_t helper_x86_sse(void *opaque, uint64_t stub, uint64_t desc, uint64_t lo,
     f.rcx = (form & X86_SSE_RG) ? hi : cpu->regs[X86_RCX];
     f.rdx = (form & X86_SSE_MG) ? lo : cpu->regs[X86_RDX];
     f.rflags = 0;
-    f.mxcsr = cpu->mxcsr | 0x1f80u;     /* the masked response; see the file comment */
+    f.mxcsr = (cpu->mxcsr | 0x1f80u) & ~0x3fu;      /* masked, and only this operation's flags */
     ((void (*)(X86SseFrame *))(uintptr_t)stub)(&f);
     if (form & X86_SSE_FP) {
-        cpu->mxcsr |= f.mxcsr & 0x3fu;
+        uint32_t raised = f.mxcsr & 0x3fu;
+
+        if (raised & ~(cpu->mxcsr >> 7) & 0x3fu) {
+            /*
+             * An unmasked exception: #XM before anything is written.  A pre-computation
+             * one (IE, DE, ZE) leaves only those flags; otherwise all that were raised.
+             */
+            cpu->mxcsr |= (raised & 0x7u) ? raised & 0x7u : raised;
+            guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 19, 0);
+        }
+        cpu->mxcsr |= raised;
     }
 
     if ((form & X86_SSE_WREG) && !(form & X86_SSE_RG)) {

@@ -127,6 +127,35 @@ START_TEST(test_sse_rounding)
 }
 END_TEST
 
+START_TEST(test_sse_unmasked)
+{
+    /* ZE unmasked: divss 1/0 is #XM, xmm2 keeps 1.0, ZE is set (as a native SIGFPE context shows) */
+    set_xmm_f(2, 1.0f);
+    set_xmm_f(3, 0.0f);
+    m.cpu->mxcsr = 0x1d80;
+    {
+        static const uint8_t code[] = { 0xf3, 0x0f, 0x5e, 0xd3, 0xcc };
+
+        ck_assert_int_eq(x86t_exec(&m, code, sizeof(code)), GUEST_EXIT_FPE);
+        ck_assert_int_eq(m.cpu->common.exit_code, 19);
+        ck_assert_uint_eq(m.cpu->common.pc, X86T_CODE);
+        ck_assert_uint_eq(xmm_q(2, 0), 0x3f800000u);
+        ck_assert_uint_eq(m.cpu->mxcsr, 0x1d84);
+    }
+    /* PE unmasked: cvtsd2si of 2.5 is #XM with PE, rax untouched */
+    set_xmm_d(0, 2.5, 0);
+    m.cpu->mxcsr = 0x0f80;
+    REG(RAX) = 77;
+    {
+        static const uint8_t code[] = { 0xf2, 0x48, 0x0f, 0x2d, 0xc0, 0xcc };
+
+        ck_assert_int_eq(x86t_exec(&m, code, sizeof(code)), GUEST_EXIT_FPE);
+        ck_assert_uint_eq(REG(RAX), 77);
+        ck_assert_uint_eq(m.cpu->mxcsr, 0x0fa0);
+    }
+}
+END_TEST
+
 START_TEST(test_x87_basic)
 {
     /* fld1; fld1; faddp; fistp dword [DATA]; fldpi; fstp qword [DATA+8]; fld1; fadd st0, st0;
@@ -352,6 +381,7 @@ Suite *x86_fp_suite(void)
     tcase_add_test(tc, test_cpuid_features);
     tcase_add_test(tc, test_sse_scalar);
     tcase_add_test(tc, test_sse_rounding);
+    tcase_add_test(tc, test_sse_unmasked);
     tcase_add_test(tc, test_x87_basic);
     tcase_add_test(tc, test_x87_rounding_control);
     tcase_add_test(tc, test_x87_fpe);
