@@ -23,6 +23,52 @@ static uint64_t x86_reg_eflags(const GuestCpu *cpu)
 #define X86_EFLAGS(sz) { .name = "eflags", .offset = offsetof(X86Cpu, eflags), .size = sz, \
                          .kind = GUEST_REG_CSR, .get = x86_reg_eflags }
 
+/*
+ * x87 and SSE registers for traces: each ST(i) as its 64-bit mantissa ("st0") and
+ * its sign and exponent ("st0.se"), the 16-bit control, status and tag words, MXCSR,
+ * and each xmm register as two 64-bit halves.
+ */
+#define X86_ST_SE(i) \
+    static uint64_t x86_reg_st##i##_se(const GuestCpu *cpu) \
+    { \
+        const uint8_t *r = ((const X86Cpu *)cpu)->fpu.st[i]; \
+        return (uint64_t)r[8] | (uint64_t)r[9] << 8; \
+    }
+X86_ST_SE(0) X86_ST_SE(1) X86_ST_SE(2) X86_ST_SE(3) X86_ST_SE(4) X86_ST_SE(5) X86_ST_SE(6) X86_ST_SE(7)
+#undef X86_ST_SE
+
+static uint64_t x86_reg_fcw(const GuestCpu *cpu)
+{
+    return ((const X86Cpu *)cpu)->fpu.fcw;
+}
+
+static uint64_t x86_reg_fsw(const GuestCpu *cpu)
+{
+    return ((const X86Cpu *)cpu)->fpu.fsw;
+}
+
+static uint64_t x86_reg_ftw(const GuestCpu *cpu)
+{
+    return ((const X86Cpu *)cpu)->fpu.ftw;
+}
+
+#define X86_ST(i) \
+    { .name = "st" #i, .offset = offsetof(X86Cpu, fpu.st[i]), .size = 8, .kind = GUEST_REG_FPR }, \
+    { .name = "st" #i ".se", .offset = offsetof(X86Cpu, fpu.st[i]), .size = 8, .kind = GUEST_REG_FPR, \
+      .get = x86_reg_st##i##_se }
+#define X86_FPU_REGS \
+    X86_ST(0), X86_ST(1), X86_ST(2), X86_ST(3), X86_ST(4), X86_ST(5), X86_ST(6), X86_ST(7), \
+    { .name = "fcw", .offset = offsetof(X86Cpu, fpu.fcw), .size = 4, .kind = GUEST_REG_CSR, .get = x86_reg_fcw }, \
+    { .name = "fsw", .offset = offsetof(X86Cpu, fpu.fsw), .size = 4, .kind = GUEST_REG_CSR, .get = x86_reg_fsw }, \
+    { .name = "ftw", .offset = offsetof(X86Cpu, fpu.ftw), .size = 4, .kind = GUEST_REG_CSR, .get = x86_reg_ftw }, \
+    X86_CSR("mxcsr", mxcsr, 4)
+#define X86_XMM(i) \
+    { .name = "xmm" #i ".lo", .offset = offsetof(X86Cpu, xmm[i]), .size = 8, .kind = GUEST_REG_FPR }, \
+    { .name = "xmm" #i ".hi", .offset = offsetof(X86Cpu, xmm[i]) + 8, .size = 8, .kind = GUEST_REG_FPR }
+#define X86_XMM0_7 X86_XMM(0), X86_XMM(1), X86_XMM(2), X86_XMM(3), X86_XMM(4), X86_XMM(5), X86_XMM(6), X86_XMM(7)
+#define X86_XMM8_15 X86_XMM(8), X86_XMM(9), X86_XMM(10), X86_XMM(11), X86_XMM(12), X86_XMM(13), X86_XMM(14), \
+                    X86_XMM(15)
+
 static const GuestReg x86_64_regs[] = {
     { .name = "rip", .offset = offsetof(X86Cpu, common.pc), .size = 8, .kind = GUEST_REG_PC },
     X86_R64("rax", 0), X86_R64("rcx", 1), X86_R64("rdx", 2), X86_R64("rbx", 3),
@@ -30,6 +76,7 @@ static const GuestReg x86_64_regs[] = {
     X86_R64("r8", 8), X86_R64("r9", 9), X86_R64("r10", 10), X86_R64("r11", 11),
     X86_R64("r12", 12), X86_R64("r13", 13), X86_R64("r14", 14), X86_R64("r15", 15),
     X86_EFLAGS(8), X86_CSR("fs_base", fs_base, 8), X86_CSR("gs_base", gs_base, 8),
+    X86_FPU_REGS, X86_XMM0_7, X86_XMM8_15,
 };
 
 static const GuestReg i386_regs[] = {
@@ -37,6 +84,7 @@ static const GuestReg i386_regs[] = {
     X86_R32("eax", 0), X86_R32("ecx", 1), X86_R32("edx", 2), X86_R32("ebx", 3),
     X86_R32("esp", 4), X86_R32("ebp", 5), X86_R32("esi", 6), X86_R32("edi", 7),
     X86_EFLAGS(4), X86_CSR("fs_base", fs_base, 4), X86_CSR("gs_base", gs_base, 4),
+    X86_FPU_REGS, X86_XMM0_7,
 };
 
 /* Reset as Linux starts a process: flags 0x202 (IF), flat selectors, x87/SSE defaults. */
@@ -46,7 +94,8 @@ static void x86_cpu_reset(X86Cpu *cpu, unsigned mode)
     cpu->eflags = X86_EFLAGS_FIXED | X86_IF;
     cpu->cc_op = X86_CC_EFLAGS;
     cpu->cc_src = 0;
-    cpu->fpu_control = 0x37f;
+    cpu->fpu.fcw = 0x37f;       /* FNINIT state: all registers empty */
+    cpu->fpu.ftw = 0xffff;
     cpu->mxcsr = 0x1f80;
     if (mode == 64) {
         cpu->cs = 0x33;

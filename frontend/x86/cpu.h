@@ -9,12 +9,14 @@
  * needs (flags.c).  eflags holds every other bit (DF, IF, bit 1...) and never the
  * arithmetic ones; x86_get_eflags() assembles the architected value.
  *
- * x87 and SSE storage is reserved here so the layout does not move when those
- * instructions are lifted; this first phase lifts none of them.
+ * x87 and SSE instructions run on the host's own units (hoststub.c), so their state
+ * is kept in the host's formats: the x87 as a 108-byte FNSAVE image, the xmm
+ * registers as 16 bytes each, MXCSR as the architected register.
  */
 #ifndef MIMIC_X86_CPU_H
 #define MIMIC_X86_CPU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,6 +67,24 @@ typedef enum X86CcKind {
 #define X86_CC_OP(kind, sz_log2) ((uint32_t)(kind) * 4u + (uint32_t)(sz_log2))
 #define X86_CC_EFLAGS X86_CC_OP(X86_CCK_EFLAGS, 0)
 
+/*
+ * The x87 state as FNSAVE/FRSTOR store it in 32-bit protected mode (SDM Vol. 1
+ * 8.1.10, figure 8-9): frstor loads it into the host x87, fnsave stores it back.
+ * st[i] is ST(i) (stack order, not physical), 80 bits each.  fip/fdp hold the guest
+ * addresses of the last non-control x87 instruction and its operand.
+ */
+typedef struct X86FpuState {
+    uint16_t fcw, fcw_pad;
+    uint16_t fsw, fsw_pad;
+    uint16_t ftw, ftw_pad;      /* two bits per physical register; 3 = empty */
+    uint32_t fip;
+    uint16_t fcs, fop;          /* fop: the low 11 bits of the opcode */
+    uint32_t fdp;
+    uint16_t fds, fds_pad;
+    uint8_t st[8][10];
+} X86FpuState;
+G_STATIC_ASSERT(sizeof(X86FpuState) == 108);
+
 typedef struct X86Cpu {
     GuestCpu common;            /* must stay first: generic code converts X86Cpu * <-> GuestCpu * */
     uint64_t regs[16];          /* rax..r15; in 32-bit mode the upper halves stay 0 */
@@ -78,10 +98,12 @@ typedef struct X86Cpu {
     uint32_t cs, ds, es, ss, fs, gs;    /* selectors (low 16 bits); bases other than fs/gs are 0 */
     uint32_t mode;              /* 64 or 32 */
 
-    /* --- Reserved for x87 and SSE (not lifted yet) --- */
-    uint8_t st[8][16];          /* 80-bit registers, each in a 16-byte slot */
-    uint16_t fpu_control, fpu_status, fpu_tag;
-    uint32_t mxcsr;
+    /* --- x87 (and MMX, which aliases it): the FNSAVE image, see X86FpuState --- */
+    X86FpuState fpu;
+    uint64_t fpu_scratch[64];   /* memory operands of x87 instructions and fxsave/fxrstor images */
+
+    /* --- SSE --- */
+    uint32_t mxcsr;             /* guest MXCSR: modes, masks and sticky flags */
     uint8_t xmm[16][16] __attribute__((aligned(16)));
 } X86Cpu;
 
@@ -98,12 +120,24 @@ extern const GuestArch i386_arch;
  *                          without prefixes: resume at pc + 2)
  *   GUEST_EXIT_BREAKPOINT  int3 / int 3, code 3 (Linux reports the pc after it)
  *   GUEST_EXIT_EXCEPTION   int n for other n, code n (#GP in user mode)
- *   GUEST_EXIT_FPE         #DE from div/idiv, code 0
+ *   GUEST_EXIT_FPE         #DE from div/idiv, code 0; #MF (a pending unmasked x87
+ *                          exception at a waiting x87/MMX instruction), code 16;
+ *                          #XM (an unmasked SSE exception), code 19
+ *   GUEST_EXIT_EXCEPTION   also #GP, code 13: a misaligned SSE 16-byte operand or
+ *                          fxsave area, reserved MXCSR bits
  *   GUEST_EXIT_ILLEGAL     unknown or unlifted encodings, ud2, and privileged
  *                          instructions (hlt, cli, sti, in/out...; #GP in user mode);
  *                          aux = the pc
  *   GUEST_EXIT_MEM_FAULT / FETCH_FAULT as the engines report them
  */
+
+/*
+ * The 512-byte FXSAVE image of the x87/MMX/SSE state (SDM Vol. 1 table 10-2; rexw:
+ * the FXSAVE64 pointer format), e.g. for signal frames, and loading one back (false:
+ * MXCSR has bits the CPU does not accept, #GP).  Outside 64-bit mode only xmm0-7.
+ */
+void x86_fxsave_image(const X86Cpu *cpu, uint8_t *img, bool rexw);
+bool x86_fxrstor_image(X86Cpu *cpu, const uint8_t *img, bool rexw);
 
 /* The six arithmetic flags of a lazy-flag record (SDM Vol. 1 3.4.3.1); flags.c. */
 uint32_t x86_cc_compute(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src2);

@@ -173,12 +173,31 @@ void helper_x86_div64(void *opaque, uint64_t divisor, uint64_t is_signed)
     }
 }
 
+/* Host support for the SSE extensions (the guest's run on the host's units). */
+bool x86_host_has(X86Isa isa)
+{
+    switch (isa) {
+    case X86_ISA_BASE:
+        return true;
+    case X86_ISA_SSE3:
+        return __builtin_cpu_supports("sse3");
+    case X86_ISA_SSSE3:
+        return __builtin_cpu_supports("ssse3");
+    case X86_ISA_SSE41:
+        return __builtin_cpu_supports("sse4.1");
+    case X86_ISA_SSE42:
+        return __builtin_cpu_supports("sse4.2") && __builtin_cpu_supports("popcnt");
+    }
+    return false;
+}
+
 /*
  * CPUID (SDM Vol. 2 CPUID): a GenuineIntel part that reports only what this
- * frontend lifts: leaf 1 EDX has TSC, CX8 and CMOV; ECX has POPCNT and MOVBE (not CMPXCHG16B,
- * which needs a 128-bit compare-and-swap); leaf 7 nothing; extended leaf 0x80000001 LAHF/SAHF and ABM (lzcnt)
- * in ECX, SYSCALL and LM in EDX for x86-64.  No FPU, MMX or SSE bits yet: they
- * are set when x87/SSE are lifted.
+ * frontend lifts: leaf 1 EDX has FPU, TSC, CX8, CMOV, MMX, FXSR, SSE and SSE2; ECX
+ * has SSE3, SSSE3, CX16, SSE4.1, SSE4.2, MOVBE and POPCNT (not OSXSAVE/AVX; the SSE
+ * extensions only when the host has them, since they run on it); leaf 7
+ * nothing; extended leaf
+ * 0x80000001 LAHF/SAHF and ABM (lzcnt) in ECX, SYSCALL and LM in EDX for x86-64.
  */
 void helper_x86_cpuid(void *opaque)
 {
@@ -196,8 +215,10 @@ void helper_x86_cpuid(void *opaque)
         break;
     case 1:
         a = 0x000306a9u;        /* family 6 */
-        d = (1u << 4) | (1u << 8) | (1u << 15);
-        c = 1u << 23 | 1u << 22;      /* POPCNT, MOVBE */
+        d = 1u << 0 | 1u << 4 | 1u << 8 | 1u << 15 | 1u << 23 | 1u << 24 | 1u << 25 | 1u << 26;
+        c = 1u << 13 | 1u << 22 | 1u << 23;
+        c |= (x86_host_has(X86_ISA_SSE3) ? 1u << 0 : 0) | (x86_host_has(X86_ISA_SSSE3) ? 1u << 9 : 0) |
+             (x86_host_has(X86_ISA_SSE41) ? 1u << 19 : 0) | (x86_host_has(X86_ISA_SSE42) ? 1u << 20 : 0);
         break;
     case 0x80000000u:
         a = 0x80000001u;
@@ -213,6 +234,27 @@ void helper_x86_cpuid(void *opaque)
     cpu->regs[X86_RBX] = b;
     cpu->regs[X86_RCX] = c;
     cpu->regs[X86_RDX] = d;
+}
+
+/*
+ * The compare-and-swap of CMPXCHG16B (trans_alu.c) on the host: RDX:RAX against the
+ * 16 bytes at addr; equal: RCX:RBX stored, else RDX:RAX loaded.  The lifter has
+ * checked the alignment and that both halves are writable.  Returns ZF.
+ */
+uint64_t helper_x86_cmpxchg16b(void *opaque, uint64_t addr)
+{
+    X86Cpu *cpu = opaque;
+    unsigned __int128 *p = (unsigned __int128 *)(cpu->common.mem_base + addr);
+    uint64_t lo = cpu->regs[X86_RAX], hi = cpu->regs[X86_RDX];
+    bool ok;
+
+    __asm__ volatile("lock cmpxchg16b %2"
+                     : "+a"(lo), "+d"(hi), "+m"(*p), "=@ccz"(ok)
+                     : "b"(cpu->regs[X86_RBX]), "c"(cpu->regs[X86_RCX])
+                     : "memory");
+    cpu->regs[X86_RAX] = lo;
+    cpu->regs[X86_RDX] = hi;
+    return ok;
 }
 
 /* RDTSC: a 1 GHz count of CLOCK_MONOTONIC (user mode has no writable TSC). */

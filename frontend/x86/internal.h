@@ -218,6 +218,120 @@ IrCond x86_gen_cc(X86Disas *ctx, unsigned cc, IrTemp *a, IrTemp *b);
 /* The lazy state is only in the CPU now (after a helper that wrote it, or a merge of paths). */
 void x86_cc_forget(X86Disas *ctx);
 
+/* --- SSE and x87 on the host's units (hoststub.c, sse.def, trans_sse.c, trans_x87.c) --- */
+/* SSE_INT: an integer SSE instruction, which needs no MXCSR switch (the slowest part of a stub). */
+/* X87_XMM: the x87 state and xmm1/xmm2 with MXCSR (cvtpi2ps, movq2dq... between mm and xmm). */
+typedef enum X86StubKind { X86_STUB_SSE, X86_STUB_SSE_INT, X86_STUB_X87, X86_STUB_X87_XMM } X86StubKind;
+
+/* What an SSE stub loads and stores (layout fixed by the stub code in hoststub.c). */
+typedef struct X86SseFrame {
+    uint8_t xmm[3][16];         /* xmm0 (implicit operand), xmm1 (ModRM.reg), xmm2 (ModRM.rm) */
+    uint64_t rax, rcx, rdx;     /* rax, rdx implicit (pcmpestri); rcx = ModRM.reg, rdx = ModRM.rm GPRs */
+    uint64_t rflags;            /* out */
+    uint32_t mxcsr;             /* in: guest modes with every exception masked; out: + sticky flags */
+    uint32_t host_mxcsr;
+} X86SseFrame;
+
+/* What an x87 stub loads and stores; memory operands are at mem (disp32 from rdi). */
+#define X86_FPU_FRAME_MEM 144
+typedef struct X86FpuFrame {
+    uint64_t rax;
+    uint64_t rflags_in;         /* guest arithmetic flags (fcmovcc) | 0x202 */
+    uint64_t rflags;            /* out (fcomi) */
+    uint64_t pad;
+    X86FpuState image;          /* frstor / fnsave */
+    uint8_t pad2[4];
+    uint8_t mem[112];
+    /* X86_STUB_X87_XMM only: xmm1 (ModRM.reg) and xmm2 (ModRM.rm), MXCSR as in X86SseFrame */
+    uint8_t xmm[2][16];
+    uint32_t mxcsr, host_mxcsr;
+} X86FpuFrame;
+
+/* The stub running one re-encoded instruction (generated once per encoding). */
+void *x86_host_stub(X86StubKind kind, const uint8_t *insn, unsigned len);
+
+/* One SSE encoding run through a stub (sse.def). */
+#define X86_SSE_RG      0x001u  /* ModRM.reg is a GPR (else an xmm register) */
+#define X86_SSE_MG      0x002u  /* ModRM.rm is a GPR or integer memory (else xmm or memory) */
+#define X86_SSE_WREG    0x004u  /* writes the ModRM.reg operand */
+#define X86_SSE_WRM     0x008u  /* writes the ModRM.rm operand (xmm, GPR or memory) */
+#define X86_SSE_FLAGS   0x010u  /* sets the six arithmetic flags */
+#define X86_SSE_WX0     0x020u  /* writes xmm0 (pcmpestrm/pcmpistrm) */
+#define X86_SSE_WRCX    0x040u  /* writes ecx (pcmpestri/pcmpistri) */
+#define X86_SSE_NOMEM   0x080u  /* ModRM.rm must be a register */
+#define X86_SSE_OPSZ    0x100u  /* 66 selects the operand size too (crc32) */
+#define X86_SSE_IMM3    0x200u  /* only imm8 bits 2:0 count (cmpps...) */
+#define X86_SSE_INSPS   0x400u  /* insertps: from memory, imm8 bits 7:6 do not apply */
+#define X86_SSE_MMX     0x800u  /* operates on mm registers: runs in an x87 stub (trans_mmx.c) */
+#define X86_SSE_MEMONLY 0x1000u /* ModRM.rm must be memory */
+#define X86_SSE_FP      0x2000u /* floating point: runs under the guest's MXCSR */
+#define X86_SSE_MIX_XREG 0x4000u /* with X86_SSE_MMX: ModRM.reg is an xmm register (written), rm mm/memory */
+#define X86_SSE_MIX_XRM 0x8000u /* with X86_SSE_MMX: ModRM.reg is an mm register, rm xmm/memory */
+#define X86_SSE_MEM_REXW 0xffu  /* msize: 8 with REX.W, else 4 */
+#define X86_SSE_MEM_OPSZ 0xfeu  /* msize: the operand size */
+
+typedef enum X86SsePrefix { X86_PFX_NP, X86_PFX_66, X86_PFX_F3, X86_PFX_F2 } X86SsePrefix;
+
+typedef struct X86SseOp {
+    const char *name;
+    uint8_t map;                /* X86Map */
+    uint8_t opcode;
+    int8_t ext;                 /* ModRM.reg for group rows, -1 otherwise */
+    uint8_t prefix;             /* X86SsePrefix */
+    uint16_t form;              /* X86_SSE_* */
+    uint8_t msize;              /* memory operand bytes */
+} X86SseOp;
+
+/* Instruction-set extensions beyond x86-64's SSE2 that the host must have to run a row. */
+typedef enum X86Isa { X86_ISA_BASE, X86_ISA_SSE3, X86_ISA_SSSE3, X86_ISA_SSE41, X86_ISA_SSE42 } X86Isa;
+bool x86_host_has(X86Isa isa);
+
+/* The row for this encoding, or NULL. */
+const X86SseOp *x86_sse_lookup(const X86Insn *in);
+/* The instruction's mandatory prefix (F2 beats F3 beats 66, the last F2/F3 wins). */
+X86SsePrefix x86_sse_prefix(const X86Insn *in);
+
+/* info bits of helper_x86_x87 (trans_x87.c) */
+#define X86_X87_MSIZE      0x000000ffull    /* memory operand bytes */
+#define X86_X87_STORE      0x00000100ull    /* the memory operand is written */
+#define X86_X87_WAIT       0x00000200ull    /* a waiting instruction: checks for a pending #MF */
+#define X86_X87_CW_LOADED  0x00000400ull    /* loads the control word (fldcw, fldenv, frstor, fninit, fnsave) */
+#define X86_X87_CW_MASKALL 0x00000800ull    /* fnstenv: masks every exception after storing */
+#define X86_X87_ENV        0x00001000ull    /* stores an environment image (fnstenv, fnsave) */
+#define X86_X87_STCW       0x00002000ull    /* fnstcw */
+#define X86_X87_STSW       0x00004000ull    /* fnstsw m16 / ax */
+#define X86_X87_DATA       0x00008000ull    /* non-control: updates FIP, FOP and FDP */
+#define X86_X87_ENV16      0x00010000ull    /* 16-bit environment format (66 prefix) */
+#define X86_X87_RAX        0x00020000ull    /* returns rax (fnstsw ax, MMX GPR results) instead of the flags */
+#define X86_X87_RAX_IN     0x00040000ull    /* rax = the third argument (MMX GPR sources), not an address */
+#define X86_X87_XMM        0x00080000ull    /* X86_STUB_X87_XMM: xmm operands XREG, XRM */
+#define X86_X87_XMM_WREG   0x80000000ull    /* ... and the ModRM.reg xmm register is written */
+#define X86_X87_FOP_SHIFT  20               /* 11 bits */
+#define X86_X87_PC_SHIFT   32               /* with X86_X87_DATA: the guest pc (low 32 bits) */
+#define X86_X87_XREG_SHIFT 32               /* with X86_X87_XMM: ModRM.reg's xmm number */
+#define X86_X87_XRM_SHIFT  36               /* ... and ModRM.rm's */
+/* Fault now if the ModRM memory operand (size bytes) cannot be written (trans_x87.c). */
+void x86_x87_probe_store(X86Disas *ctx, unsigned size);
+/* Call an x87 stub for code (flushes the lazy flags first); arg: the data address or rax. */
+IrTemp x86_x87_call(X86Disas *ctx, X86StubKind kind, const uint8_t *code, unsigned n, uint64_t info, IrTemp arg);
+/* #GP (GUEST_EXIT_EXCEPTION 13) unless the ModRM memory operand is 16-byte aligned (trans_ssemov.c). */
+void x86_sse_check_align(X86Disas *ctx);
+/* Lift the SSE logic ops, paddq and psubq to IR ops on the xmm halves (trans_ssemov.c); false if not one. */
+bool x86_sse_try_ir(X86Disas *ctx, const X86Insn *in);
+/* paddb/w/d, psubb/w/d, pcmpeqb/w/d, pmovmskb as 64-bit IR ops (trans_sse_swar.c); false if not one. */
+bool x86_sse_try_swar(X86Disas *ctx, const X86Insn *in);
+bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
+
+/* The MXCSR bits that may be set (the host's MXCSR_MASK; fxsave.c). */
+uint32_t x86_mxcsr_mask(void);
+/* Copy size bytes between the ModRM memory operand and X86Cpu.fpu_scratch (trans_x87.c). */
+void x86_x87_copy(X86Disas *ctx, unsigned size, bool store);
+
+/* xmm register i, 64-bit half h, as a state offset. */
+#define X86_OFF_XMM(i, h) ((uint32_t)offsetof(X86Cpu, xmm[0]) + 16u * (uint32_t)(i) + 8u * (uint32_t)(h))
+/* Scratch slot j (8 bytes) for x87 memory operands and fxsave images. */
+#define X86_OFF_FPU_SCRATCH(j) ((uint32_t)offsetof(X86Cpu, fpu_scratch[0]) + 8u * (uint32_t)(j))
+
 /* GuestArch hooks. */
 void x86_lift_block(GuestLiftCtx *lctx);
 unsigned x86_disas(GuestAddr pc, const uint8_t *bytes, size_t len, char *buf, size_t buflen);

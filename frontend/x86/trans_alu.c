@@ -430,9 +430,28 @@ bool x86_trans_cmpxchg(X86Disas *ctx, const X86Insn *in)
 }
 
 /*
+ * CMPXCHG16B m128 (REX.W 0F C7 /1): #GP unless 16-byte aligned.  The IR first
+ * touches both halves with atomic ORs of 0 (so a page that is missing or read-only
+ * faults like any store, before anything changes); the helper then runs the host's
+ * lock cmpxchg16b on the guest memory, atomic against other guest threads' atomics.
+ */
+static bool x86_gen_cmpxchg16b(X86Disas *ctx)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp ea = x86_gen_ea(ctx), zf;
+
+    x86_sse_check_align(ctx);
+    ir_atomic_rmw(blk, IR_ATOMIC_OR, IR_MEM_64, ea, x86_const(ctx, 0));
+    ir_atomic_rmw(blk, IR_ATOMIC_OR, IR_MEM_64, ir_add(blk, ea, x86_const(ctx, 8)), x86_const(ctx, 0));
+    zf = ir_call1(blk, &ir_helper_x86_cmpxchg16b, ea);
+    x86_cc_set_flags(ctx, ir_or(blk, ir_and(blk, x86_gen_arith_flags(ctx), x86_const(ctx, ~(uint64_t)X86_ZF)),
+                                ir_shl(blk, zf, x86_const(ctx, 6))));
+    return true;
+}
+
+/*
  * CMPXCHG8B / CMPXCHG16B (REX.W): compare edx:eax with m64 (rdx:rax with m128).
- * The 16-byte form needs a 128-bit compare-and-swap the IR does not have: it is not
- * lifted yet (illegal, warned once), and cpuid does not report CX16.
+ * The 16-byte form needs a 128-bit compare-and-swap the IR does not have: a helper.
  */
 bool x86_trans_cmpxchg8b(X86Disas *ctx, const X86Insn *in)
 {
@@ -440,8 +459,7 @@ bool x86_trans_cmpxchg8b(X86Disas *ctx, const X86Insn *in)
     IrTemp exp, nv, old, eq;
 
     if (in->opsz == 8) {
-        guest_warn_unimplemented(ctx->mode64 ? &x86_64_arch : &i386_arch, "cmpxchg16b");
-        return false;
+        return x86_gen_cmpxchg16b(ctx);
     }
     exp = ir_or(blk, x86_get_reg(ctx, X86_RAX, 4), ir_shl(blk, x86_get_reg(ctx, X86_RDX, 4), x86_const(ctx, 32)));
     nv = ir_or(blk, x86_get_reg(ctx, X86_RBX, 4), ir_shl(blk, x86_get_reg(ctx, X86_RCX, 4), x86_const(ctx, 32)));
@@ -463,7 +481,10 @@ bool x86_trans_movbe(X86Disas *ctx, const X86Insn *in)
 {
     unsigned size = in->opsz;
 
-    if (in->repne || in->rep) {
+    if (in->repne) {
+        return x86_trans_sse(ctx, in);      /* crc32 */
+    }
+    if (in->rep || in->mod == 3) {
         return false;
     }
     if (in->desc->param == 0) {

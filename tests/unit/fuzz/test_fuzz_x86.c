@@ -3,8 +3,9 @@
  * PowerPC one: instructions built from the decoder's own map and group rows (random
  * prefixes, ModRM, SIB, displacement and immediate bytes, so every row is exercised)
  * mixed with fully random bytes are lifted and run for one block under the
- * interpreter and under the JIT from the same random state.  The host must never
- * crash and both must end alike.  rdtsc reads the host clock and is left out.
+ * interpreter and under the JIT from the same random state (GPRs, flags, xmm and
+ * MXCSR).  The host must never crash and both must end alike in every register of
+ * the guest's table (x87, MMX, SSE included).  rdtsc reads the host clock and is left out.
  */
 #include <check.h>
 #include <setjmp.h>
@@ -129,6 +130,11 @@ static unsigned xfuzz_insn(GRand *rng, bool mode64, uint8_t *p)
             }
             if (r->map != X86_MAP_1) {
                 b[i++] = 0x0f;
+                if (r->map == X86_MAP_0F38) {
+                    b[i++] = 0x38;
+                } else if (r->map == X86_MAP_0F3A) {
+                    b[i++] = 0x3a;
+                }
             }
             b[i++] = (uint8_t)r->op;
             for (unsigned j = i; j < sizeof(b); j++) {
@@ -177,6 +183,15 @@ static void xfuzz_init_state(GRand *rng, X86Cpu *cpu, uint8_t *mem)
     x86_set_eflags(cpu, (g_rand_int(rng) & (X86_ARITH_FLAGS | X86_DF)) | X86_IF);
     cpu->fs_base = g_rand_boolean(rng) ? 0 : (uint64_t)g_rand_int_range(rng, 0, XFUZZ_MEM_SIZE / 2);
     cpu->gs_base = 0;
+    /* SSE state: random registers, random rounding/FTZ/DAZ and sticky flags (exceptions masked). */
+    for (unsigned i = 0; i < 16; i++) {
+        for (unsigned j = 0; j < 16; j += 4) {
+            uint32_t v = g_rand_int(rng);
+
+            memcpy(&cpu->xmm[i][j], &v, 4);
+        }
+    }
+    cpu->mxcsr = 0x1f80u | (g_rand_int(rng) & 0xe07fu);
     cpu->common.pc = XFUZZ_CODE;
     for (unsigned i = 0; i < XFUZZ_MEM_SIZE / 4; i++) {
         ((uint32_t *)mem)[i] = g_rand_int(rng);

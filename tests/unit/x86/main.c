@@ -1,10 +1,12 @@
-/* Runs every x86 frontend suite: instructions with expected values, decoder vs capstone, native differential. */
+/* Runs every x86 frontend suite: instructions with expected values, decoder vs capstone, native differential (integer, SSE, x87). */
 #include <check.h>
 #include <stdlib.h>
 
 Suite *x86_insn_suite(void);
 Suite *x86_decode_suite(void);
 Suite *x86_native_suite(void);
+Suite *x86_native_fp_suite(void);
+Suite *x86_fp_suite(void);
 
 int main(void)
 {
@@ -13,6 +15,8 @@ int main(void)
 
     srunner_add_suite(sr, x86_decode_suite());
     srunner_add_suite(sr, x86_native_suite());
+    srunner_add_suite(sr, x86_native_fp_suite());
+    srunner_add_suite(sr, x86_fp_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

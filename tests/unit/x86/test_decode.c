@@ -54,7 +54,9 @@ static void x86t_check_bytes(X86tDecCheck *c, const uint8_t *b, size_t n)
 static void x86t_row(const X86OpDesc *d, X86Map map, unsigned op, int reg, void *opaque)
 {
     X86tDecCheck *c = opaque;
-    static const uint8_t prefixes[][2] = { { 0 }, { 0x66 }, { 0x67 }, { 0x48 }, { 0x41 }, { 0xf3 }, { 0x64 } };
+    /* Plain, then the SSE mandatory prefixes with and without REX.W. */
+    static const uint8_t prefixes[][2] = { { 0 }, { 0x66 }, { 0x67 }, { 0x48 }, { 0x41 }, { 0xf3 }, { 0x64 },
+                                           { 0xf2 }, { 0x66, 0x48 }, { 0xf3, 0x4c }, { 0xf2, 0x49 } };
 
     (void)d;
     for (unsigned p = 0; p < G_N_ELEMENTS(prefixes); p++) {
@@ -62,11 +64,14 @@ static void x86t_row(const X86OpDesc *d, X86Map map, unsigned op, int reg, void 
             uint8_t b[24];
             size_t i = 0;
 
-            if (prefixes[p][0]) {
-                if ((prefixes[p][0] & 0xf0) == 0x40 && !c->mode64) {
-                    continue;
-                }
-                b[i++] = prefixes[p][0];
+            if (!c->mode64 && ((prefixes[p][0] & 0xf0) == 0x40 || (prefixes[p][1] & 0xf0) == 0x40)) {
+                continue;
+            }
+            if (p >= 7 && map == X86_MAP_1) {
+                break;          /* the SSE prefix forms are for the 0F maps */
+            }
+            for (unsigned k = 0; k < 2 && prefixes[p][k]; k++) {
+                b[i++] = prefixes[p][k];
             }
             if (map != X86_MAP_1) {
                 b[i++] = 0x0f;

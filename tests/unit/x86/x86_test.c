@@ -101,6 +101,9 @@ static void x86t_compare(const char *what, const X86Cpu *a, const X86Cpu *b, con
                       (unsigned long)b->regs[i]);
     }
     ck_assert_msg(fa == fb, "%s: eflags 0x%lx vs 0x%lx", what, (unsigned long)fa, (unsigned long)fb);
+    ck_assert_msg(memcmp(a->xmm, b->xmm, sizeof(a->xmm)) == 0, "%s: xmm registers differ", what);
+    ck_assert_msg(a->mxcsr == b->mxcsr, "%s: mxcsr 0x%x vs 0x%x", what, a->mxcsr, b->mxcsr);
+    ck_assert_msg(memcmp(&a->fpu, &b->fpu, sizeof(a->fpu)) == 0, "%s: x87 state differs", what);
     ck_assert_msg(memcmp(ma, mb, X86T_MEM_SIZE) == 0, "%s: memory differs", what);
 }
 
