@@ -48,6 +48,9 @@ static void x86_cpu_reset(X86Cpu *cpu, unsigned mode)
     cpu->cc_src = 0;
     cpu->fpu_control = 0x37f;
     cpu->mxcsr = 0x1f80;
+    for (int i = 0; i < X86_TLS_ENTRIES; i++) {
+        cpu->tls[i].flags = X86_DESC_EMPTY;
+    }
     if (mode == 64) {
         cpu->cs = 0x33;
         cpu->ss = 0x2b;

@@ -506,3 +506,20 @@ bool x86_trans_mov_from_seg(X86Disas *ctx, const X86Insn *in)
     }
     return true;
 }
+
+/*
+ * MOV Sreg, r/m16 (SDM Vol. 2 MOV): the selector is checked and the segment's base
+ * loaded by a helper (only FS and GS have a base in user mode: glibc's i386 TLS is a
+ * set_thread_area descriptor loaded into GS).  CS cannot be loaded (#UD).
+ */
+bool x86_trans_mov_to_seg(X86Disas *ctx, const X86Insn *in)
+{
+    unsigned sreg = (in->modrm >> 3) & 7;
+
+    if (sreg > 5 || sreg == X86_SEG_CS) {
+        return false;
+    }
+    IrTemp sel = x86_ld_rm(ctx, 2);
+    ir_call2(ctx->blk, &ir_helper_x86_load_seg, x86_const(ctx, sreg), sel);
+    return true;
+}

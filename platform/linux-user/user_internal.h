@@ -196,6 +196,8 @@ typedef struct UserArchAbi {
     GuestAddr et_dyn_base;          /* ELF_ET_DYN_BASE */
     uint64_t hwcap;
     uint64_t hwcap2;
+    /* AT_HWCAP computed at load time instead of hwcap (x86: the guest's CPUID), or NULL. */
+    uint64_t (*hwcap_fn)(void);
     unsigned word_size;             /* 4 or 8: pointers in argv, auxv, iovec ... */
     unsigned syscall_insn_len;      /* pc advance after a syscall */
 
@@ -261,6 +263,8 @@ typedef struct UserArchAbi {
 const UserArchAbi *user_abi_for_arch(const GuestArch *arch);
 extern const UserArchAbi user_abi_riscv64;
 extern const UserArchAbi user_abi_ppc32;
+extern const UserArchAbi user_abi_i386;
+extern const UserArchAbi user_abi_x86_64;
 
 /* --- Guest-order integers (byte order from the guest description) --- */
 
@@ -474,6 +478,15 @@ extern const UserSyscallRow user_sys_signal_rows[];
 extern const UserSyscallRow user_sys_net_rows[];
 extern const UserSyscallRow user_sys_misc_rows[];
 extern const UserSyscallRow user_sys_thread_rows[];
+
+/*
+ * Shared handlers whose structs are laid out alike on every little-endian ABI with
+ * 64-bit time (termios, pollfd with a __kernel_timespec, futex words with one): 32-bit
+ * ports reuse them in their own rows for the *_time64 calls.
+ */
+int64_t user_sys_ioctl(UserProc *p, const uint64_t a[6]);
+int64_t user_sys_ppoll(UserProc *p, const uint64_t a[6]);
+int64_t user_sys_futex(UserProc *p, const uint64_t a[6]);
 
 const char *user_syscall_name(int generic_nr);
 /* Handle the syscall the calling thread's cpu stopped at: result in registers and pc advanced. */

@@ -29,7 +29,7 @@ static int64_t sys_uname(UserProc *p, const uint64_t a[6])
  * futex: the word is guest memory, which is host memory at base + address, so
  * the host futex works on it directly (waits, timeouts, wakes across fork).
  */
-static int64_t sys_futex(UserProc *p, const uint64_t a[6])
+int64_t user_sys_futex(UserProc *p, const uint64_t a[6])
 {
     int op = (int)a[1];
     int cmd = op & FUTEX_CMD_MASK;
@@ -191,7 +191,7 @@ const UserSyscallRow user_sys_misc_rows[] = {
     { USER_NR_timer_getoverrun, NULL, SYS_timer_getoverrun, "i" },
     { USER_NR_timer_delete, NULL, SYS_timer_delete, "i" },
     { USER_NR_getrandom, sys_getrandom },
-    { USER_NR_futex, sys_futex, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
+    { USER_NR_futex, user_sys_futex, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
     { USER_NR_prctl, sys_prctl },
     /* Every guest thread is a host thread of this process: the host's barrier is the guest's. */
     { USER_NR_membarrier, NULL, SYS_membarrier, "iii" },
