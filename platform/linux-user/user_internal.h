@@ -480,13 +480,14 @@ extern const UserSyscallRow user_sys_misc_rows[];
 extern const UserSyscallRow user_sys_thread_rows[];
 
 /*
- * Shared handlers whose structs are laid out alike on every little-endian ABI with
- * 64-bit time (termios, pollfd with a __kernel_timespec, futex words with one): 32-bit
- * ports reuse them in their own rows for the *_time64 calls.
+ * ioctl: the requests whose structs are laid out alike on every little-endian x86-like
+ * ABI (termios, winsize, ints), which 32-bit x86 reuses in its own row.
  */
 int64_t user_sys_ioctl(UserProc *p, const uint64_t a[6]);
-int64_t user_sys_ppoll(UserProc *p, const uint64_t a[6]);
-int64_t user_sys_futex(UserProc *p, const uint64_t a[6]);
+/* futex with the timeout of a waiting operation already in host form (NULL: none). */
+int64_t user_futex(UserProc *p, const uint64_t a[6], const struct timespec *timeout);
+/* Does futex operation op wait (and so read a timeout from a[3])? */
+bool user_futex_waits(int op);
 
 const char *user_syscall_name(int generic_nr);
 /* Handle the syscall the calling thread's cpu stopped at: result in registers and pc advanced. */

@@ -269,7 +269,7 @@ static int64_t read_sigmask(UserProc *p, GuestAddr addr, uint64_t size, uint64_t
     return user_copy_from(&p->mem, mask, addr, 8) < 0 ? -EFAULT : 0;
 }
 
-int64_t user_sys_ppoll(UserProc *p, const uint64_t a[6])
+static int64_t sys_ppoll(UserProc *p, const uint64_t a[6])
 {
     void *fds, *ts;
     if (a[1] > 1u << 20) {
@@ -473,7 +473,7 @@ const UserSyscallRow user_sys_file_rows[] = {
     { USER_NR_copy_file_range, NULL, SYS_copy_file_range, "ipipii", USER_SYS_BLOCKING | USER_SYS_LAYOUT64 },
     { USER_NR_splice, NULL, SYS_splice, "ipipii", USER_SYS_BLOCKING | USER_SYS_LAYOUT64 },
     { USER_NR_tee, NULL, SYS_tee, "iiii", USER_SYS_BLOCKING },
-    { USER_NR_ppoll, user_sys_ppoll, .flags = USER_SYS_LAYOUT64 | USER_SYS_BLOCKING },
+    { USER_NR_ppoll, sys_ppoll, .flags = USER_SYS_LAYOUT64 | USER_SYS_BLOCKING },
     { USER_NR_pselect6, sys_pselect6, .flags = USER_SYS_LAYOUT64 | USER_SYS_BLOCKING },
     { USER_NR_epoll_create1, NULL, SYS_epoll_create1, "i" },
     { USER_NR_epoll_ctl, sys_epoll_ctl },

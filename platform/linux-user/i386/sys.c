@@ -367,25 +367,115 @@ int64_t i386_sys_sendfile32(UserProc *p, const uint64_t a[6])
     return r;
 }
 
-/*
- * pselect6_time64(n, in, out, ex, ts, sig): fd_set bits are the same bytes with 32-bit
- * longs on a little-endian port; the last argument is { u32 sigset pointer; u32 size }.
- */
-static int64_t sys_pselect6_time64(UserProc *p, const uint64_t a[6])
+/* A timeout for the host: old_timespec32 or __kernel_timespec at addr (0: none, *out = NULL). */
+static int get_timeout(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts, struct timespec **out)
 {
-    void *sets[3], *ts;
+    *out = NULL;
+    if (!addr) {
+        return 0;
+    }
+    if (t64) {
+        uint8_t b[16];
+        if (user_copy_from(&p->mem, b, addr, 16) < 0) {
+            return -EFAULT;
+        }
+        ts->tv_sec = (int64_t)x86_get64(b);
+        ts->tv_nsec = (int32_t)x86_get32(b + 8);    /* get_timespec64(): the upper half is ignored */
+    } else if (get_ts32(p, addr, ts) < 0) {
+        return -EFAULT;
+    }
+    *out = ts;
+    return 0;
+}
+
+/* The remaining time the kernel writes back into a ppoll/pselect6 timeout. */
+static int put_timeout(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts)
+{
+    if (t64) {
+        uint8_t b[16];
+        x86_put64(b, (uint64_t)ts->tv_sec);
+        x86_put64(b + 8, (uint64_t)ts->tv_nsec);
+        return user_copy_to(&p->mem, addr, b, 16) < 0 ? -EFAULT : 0;
+    }
+    return put_pair32(p, addr, ts->tv_sec, ts->tv_nsec);
+}
+
+/* ppoll(fds, n, ts, sigmask, size): struct pollfd is the same everywhere. */
+static int64_t ppoll_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    void *fds;
+    struct timespec ts, *pts;
+    if ((uint32_t)a[1] > 1u << 20) {
+        return -EINVAL;
+    }
+    if (user_arg_wbuf(p, a[0], a[1] * 8, &fds) < 0 || get_timeout(p, a[2], t64, &ts, &pts) < 0) {
+        return -EFAULT;
+    }
+    bool with_mask = a[3] != 0;
+    if (with_mask) {
+        uint64_t mask;
+        if (a[4] != 8) {
+            return -EINVAL;
+        }
+        if (user_read_sigset(p, a[3], &mask) < 0) {
+            return -EFAULT;
+        }
+        user_signal_temp_mask(p, mask);
+    }
+    int64_t r = user_safe_syscall6(p, SYS_ppoll, fds, (uint32_t)a[1], pts, NULL, 8, 0);
+    if (with_mask) {
+        user_signal_temp_mask_done(p);
+    }
+    if (pts && put_timeout(p, a[2], t64, pts) < 0) {
+        return -EFAULT;
+    }
+    return r;
+}
+
+static int64_t sys_ppoll(UserProc *p, const uint64_t a[6])
+{
+    return ppoll_common(p, a, false);
+}
+
+static int64_t sys_ppoll_time64(UserProc *p, const uint64_t a[6])
+{
+    return ppoll_common(p, a, true);
+}
+
+/*
+ * pselect6(n, in, out, ex, ts, sig): fd_set bits are the same bytes with 32-bit longs on
+ * a little-endian port; the last argument is { u32 sigset pointer; u32 size }.
+ */
+static int64_t pselect_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    void *sets[3];
+    struct timespec ts, *pts;
     int n = (int)a[0];
     if (n < 0) {
         return -EINVAL;
     }
-    size_t setsize = ((size_t)MIN(n, 1 << 20) + 63) / 64 * 8;
+    size_t setsize = ((size_t)MIN(n, 1 << 20) + 31) / 32 * 4;
     for (int i = 0; i < 3; i++) {
         if (user_arg_wbuf(p, a[1 + i], setsize, &sets[i]) < 0) {
             return -EFAULT;
         }
     }
-    if (user_arg_wbuf(p, a[4], 16, &ts) < 0) {
+    if (get_timeout(p, a[4], t64, &ts, &pts) < 0) {
         return -EFAULT;
+    }
+    /*
+     * The host kernel reads and writes whole 64-bit words, 4 bytes past a guest set of
+     * 32-bit words: it gets a copy of each set.
+     */
+    size_t hsize = ((size_t)MIN(n, 1 << 20) + 63) / 64 * 8;
+    g_autofree uint8_t *hsets = g_malloc0(3 * hsize + 8);
+    void *hp[3];
+    for (int i = 0; i < 3; i++) {
+        hp[i] = NULL;
+        if (sets[i]) {
+            memcpy(hsets + i * hsize, sets[i], setsize);
+            hp[i] = hsets + i * hsize;
+        }
     }
     bool with_mask = false;
     if (a[5]) {
@@ -405,11 +495,89 @@ static int64_t sys_pselect6_time64(UserProc *p, const uint64_t a[6])
             with_mask = true;
         }
     }
-    int64_t r = user_safe_syscall6(p, SYS_pselect6, n, sets[0], sets[1], sets[2], ts, NULL);
+    int64_t r = user_safe_syscall6(p, SYS_pselect6, n, hp[0], hp[1], hp[2], pts, NULL);
     if (with_mask) {
         user_signal_temp_mask_done(p);
     }
+    if (r >= 0) {
+        for (int i = 0; i < 3; i++) {
+            if (sets[i]) {
+                memcpy(sets[i], hp[i], setsize);
+            }
+        }
+    }
+    if (pts && put_timeout(p, a[4], t64, pts) < 0) {
+        return -EFAULT;
+    }
     return r;
+}
+
+static int64_t sys_pselect6(UserProc *p, const uint64_t a[6])
+{
+    return pselect_common(p, a, false);
+}
+
+static int64_t sys_pselect6_time64(UserProc *p, const uint64_t a[6])
+{
+    return pselect_common(p, a, true);
+}
+
+/* futex and futex_time64: the timeout of a waiting operation in its 32- or 64-bit form. */
+static int64_t futex_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    struct timespec ts, *pts = NULL;
+    if (user_futex_waits((int)a[1]) && get_timeout(p, a[3], t64, &ts, &pts) < 0) {
+        return -EFAULT;
+    }
+    return user_futex(p, a, pts);
+}
+
+static int64_t sys_futex(UserProc *p, const uint64_t a[6])
+{
+    return futex_common(p, a, false);
+}
+
+static int64_t sys_futex_time64(UserProc *p, const uint64_t a[6])
+{
+    return futex_common(p, a, true);
+}
+
+/*
+ * rt_sigqueueinfo(pid, sig, info) / rt_tgsigqueueinfo(tgid, tid, sig, info): the guest's
+ * compat_siginfo has its union at offset 12 and a 32-bit sigval; the host's at 16.
+ */
+static int get_host_siginfo(UserProc *p, GuestAddr addr, siginfo_t *si)
+{
+    uint8_t b[128];
+    if (user_copy_from(&p->mem, b, addr, sizeof(b)) < 0) {
+        return -EFAULT;
+    }
+    memset(si, 0, sizeof(*si));
+    si->si_signo = (int)x86_get32(b);
+    si->si_errno = (int)x86_get32(b + 4);
+    si->si_code = (int)x86_get32(b + 8);
+    si->si_pid = (pid_t)x86_get32(b + 12);
+    si->si_uid = x86_get32(b + 16);
+    si->si_value.sival_ptr = (void *)(uintptr_t)x86_get32(b + 20);
+    return 0;
+}
+
+static int64_t sys_rt_sigqueueinfo(UserProc *p, const uint64_t a[6])
+{
+    siginfo_t si;
+    if (get_host_siginfo(p, a[2], &si) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_rt_sigqueueinfo, (pid_t)a[0], (int)a[1], &si));
+}
+
+static int64_t sys_rt_tgsigqueueinfo(UserProc *p, const uint64_t a[6])
+{
+    siginfo_t si;
+    if (get_host_siginfo(p, a[3], &si) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_rt_tgsigqueueinfo, (pid_t)a[0], (pid_t)a[1], (int)a[2], &si));
 }
 
 /* --- Processes: struct rusage with old_timeval32 and 32-bit longs (72 bytes) --- */
@@ -552,9 +720,14 @@ const UserSyscallRow i386_sys_rows[] = {
     { USER_NR_clock_getres_time64, NULL, SYS_clock_getres, "ip" },
     { USER_NR_clock_nanosleep_time64, NULL, SYS_clock_nanosleep, "iipp", USER_SYS_BLOCKING },
     { USER_NR_utimensat_time64, NULL, SYS_utimensat, "ispi" },
-    { USER_NR_ppoll_time64, user_sys_ppoll, .flags = USER_SYS_BLOCKING },
+    { USER_NR_ppoll, sys_ppoll, .flags = USER_SYS_BLOCKING },
+    { USER_NR_ppoll_time64, sys_ppoll_time64, .flags = USER_SYS_BLOCKING },
+    { USER_NR_pselect6, sys_pselect6, .flags = USER_SYS_BLOCKING },
     { USER_NR_pselect6_time64, sys_pselect6_time64, .flags = USER_SYS_BLOCKING },
-    { USER_NR_futex_time64, user_sys_futex, .flags = USER_SYS_RESTART },
+    { USER_NR_futex, sys_futex, .flags = USER_SYS_RESTART },
+    { USER_NR_futex_time64, sys_futex_time64, .flags = USER_SYS_RESTART },
+    { USER_NR_rt_sigqueueinfo, sys_rt_sigqueueinfo },
+    { USER_NR_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo },
     { USER_NR_rt_sigtimedwait, sys_rt_sigtimedwait, .flags = USER_SYS_RESTART },
     { USER_NR_rt_sigtimedwait_time64, sys_rt_sigtimedwait_time64, .flags = USER_SYS_RESTART },
     /* Files. */
