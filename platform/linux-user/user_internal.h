@@ -223,6 +223,8 @@ typedef struct UserArchAbi {
     /* ARCH_DLINFO: auxv pairs placed before the common ones; n_auxv_arch pairs. */
     const uint64_t *auxv_arch;
     unsigned n_auxv_arch;
+    /* GUEST_EXIT_EXCEPTION as this port's kernel reports it (x86: #GP is SIGSEGV); NULL: SIGILL. */
+    void (*raise_exception)(UserProc *p, GuestCpu *cpu);
     /* An illegal instruction the kernel emulates for user code (ppc's mfspr PVR): true = done. */
     bool (*emulate_illegal)(UserProc *p, GuestCpu *cpu);
 

@@ -219,6 +219,11 @@ G_NORETURN void user_loop(UserProc *p, UserThread *t)
             user_signal_raise_sync(p, SIGILL, ILL_ILLOPC, cpu->pc);
             break;
         case GUEST_EXIT_EXCEPTION:
+            if (p->abi->raise_exception) {
+                p->abi->raise_exception(p, cpu);
+                break;
+            }
+            /* fall through */
         case GUEST_EXIT_HALT:
             /* wfi and other privileged instructions are illegal in user mode. */
             user_signal_raise_sync(p, SIGILL, ILL_ILLOPC, cpu->pc);

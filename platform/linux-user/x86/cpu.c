@@ -4,6 +4,7 @@
  * (arch/x86/kernel/cpu/proc.c, show_cpuinfo).  Both come from the guest CPU's own
  * CPUID, so they name exactly the instructions the frontend lifts.
  */
+#include <signal.h>
 #include <string.h>
 
 #include "frontend/x86/internal.h"
@@ -91,4 +92,42 @@ void x86_user_cpuinfo(GString *out, unsigned ncpus, unsigned mode)
                                i, ncpus, i, flags->str);
     }
     g_string_free(flags, TRUE);
+}
+
+void x86_raise_exception(UserProc *p, GuestCpu *cpu)
+{
+    (void)cpu;
+    user_signal_raise_sync(p, SIGSEGV, SI_KERNEL, 0);
+}
+
+/*
+ * An instruction the frontend does not run, as Linux reports it (arch/x86/kernel/traps.c):
+ * privileged ones (hlt, cli/sti, port I/O) fault with #GP in user mode, a SIGSEGV with
+ * SI_KERNEL; anything else is #UD, a SIGILL with ILL_ILLOPN at the instruction.  Never
+ * "emulated": the signal is raised here, so true is always returned.
+ */
+bool x86_emulate_illegal(UserProc *p, GuestCpu *cpu)
+{
+    uint8_t b[16];
+    unsigned i = 0, n = 0;
+    while (n < sizeof(b) && user_copy_from(&p->mem, b + n, cpu->pc + n, 1) == 0) {
+        n++;
+    }
+    /* Skip the legacy prefixes (and REX in 64-bit mode) to the opcode. */
+    while (i < n && (b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf0 || b[i] == 0xf2 || b[i] == 0xf3 ||
+                     b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e || b[i] == 0x26 || b[i] == 0x64 ||
+                     b[i] == 0x65 || (((X86Cpu *)cpu)->mode == 64 && (b[i] & 0xf0) == 0x40))) {
+        i++;
+    }
+    if (i < n) {
+        uint8_t op = b[i];
+        bool privileged = op == 0xf4 || op == 0xfa || op == 0xfb || (op >= 0xe4 && op <= 0xe7) ||
+                          (op >= 0xec && op <= 0xef) || (op >= 0x6c && op <= 0x6f);
+        if (privileged) {
+            user_signal_raise_sync(p, SIGSEGV, SI_KERNEL, 0);
+            return true;
+        }
+    }
+    user_signal_raise_sync(p, SIGILL, ILL_ILLOPN, cpu->pc);
+    return true;
 }

@@ -58,6 +58,14 @@ int64_t x86_get_thread_area(UserProc *p, X86Cpu *cpu, GuestAddr addr);
 /* The fs and gs bases again after a descriptor changed under a loaded selector. */
 void x86_reload_seg_bases(X86Cpu *cpu);
 
+/*
+ * cpu.c: the frontend's GUEST_EXIT_EXCEPTION (#GP from a selector load, int n other than
+ * 0x80 and 3) as Linux delivers a general-protection fault: SIGSEGV, SI_KERNEL, address 0.
+ */
+void x86_raise_exception(UserProc *p, GuestCpu *cpu);
+/* cpu.c: GUEST_EXIT_ILLEGAL as Linux reports it: #UD (SIGILL, ILL_ILLOPN) or #GP for privileged ones. */
+bool x86_emulate_illegal(UserProc *p, GuestCpu *cpu);
+
 /* poll(fds, n, timeout_ms): the same on both ABIs (struct pollfd has no pointers or longs). */
 int64_t x86_sys_poll(UserProc *p, const uint64_t a[6]);
 
