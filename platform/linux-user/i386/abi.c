@@ -235,6 +235,9 @@ static bool i386_arch_syscall(UserProc *p, uint64_t nr, const uint64_t a[6], int
     case I386_NR_socketcall:
         *ret = i386_sys_socketcall(p, a);
         return true;
+    case I386_NR_ipc:
+        *ret = i386_sys_ipc(p, a);
+        return true;
     case I386_NR__llseek:
         *ret = i386_llseek(p, a);
         return true;
@@ -295,7 +298,7 @@ static const uint8_t i386_sigreturn_code[] = {
     0xb8, 0xad, 0x00, 0x00, 0x00, 0xcd, 0x80,
 };
 
-static const UserSyscallRow *const i386_rows[] = { i386_sys_rows, NULL };
+static const UserSyscallRow *const i386_rows[] = { i386_sys_rows, i386_ipc_rows, NULL };
 
 const UserArchAbi user_abi_i386 = {
     .name = "i386",

@@ -12,6 +12,7 @@
  *   fcntl64    F_SETLK64/F_GETLK64 with the packed struct flock64, seen from a child
  *   limits     ugetrlimit and prlimit64, sysinfo, times, time, gettimeofday and clock_gettime
  *              in their 32-bit forms against clock_gettime64, statfs64 / fstatfs64
+ *   sysvipc    semaphores and message queues through glibc's ipc() multiplexer (32-bit mtype)
  *   auxv       AT_HWCAP is CPUID leaf 1 EDX, AT_PLATFORM is "i686"
  *   segv_sel   loading a selector that names no descriptor raises SIGSEGV (#GP)
  * Expected values are the kernel's documented behaviour; the test runs natively and under
@@ -26,7 +27,10 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
@@ -362,6 +366,42 @@ static void test_limits(void)
     close(fd);
 }
 
+static void test_sysvipc(void)
+{
+    gc_group("sysvipc");
+    int sem = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
+    CHECK(sem >= 0);
+    CHECK_EQ(semctl(sem, 0, SETVAL, 5), 0);
+    CHECK_EQ(semctl(sem, 1, SETVAL, 9), 0);
+    struct sembuf ops[2] = { { 0, -2, 0 }, { 1, 3, 0 } };
+    CHECK_EQ(semop(sem, ops, 2), 0);
+    CHECK_EQ(semctl(sem, 0, GETVAL), 3);
+    unsigned short vals[2] = { 0, 0 };
+    CHECK_EQ(semctl(sem, 0, GETALL, vals), 0);
+    CHECK_EQ(vals[0], 3);
+    CHECK_EQ(vals[1], 12);
+    struct sembuf would_block = { 0, -4, IPC_NOWAIT };
+    CHECK_EQ(semop(sem, &would_block, 1), -1);
+    CHECK_EQ(errno, EAGAIN);
+    CHECK_EQ(semctl(sem, 0, IPC_RMID), 0);
+
+    int q = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+    CHECK(q >= 0);
+    struct { long mtype; char text[16]; } m = { 7, "seven" }, n = { 3, "three" }, r;
+    CHECK_EQ(msgsnd(q, &m, 6, 0), 0);
+    CHECK_EQ(msgsnd(q, &n, 6, 0), 0);
+    memset(&r, 0, sizeof(r));
+    CHECK_EQ(msgrcv(q, &r, sizeof(r.text), 3, 0), 6);     /* by type: the second one */
+    CHECK_EQ(r.mtype, 3);
+    CHECK_STR(r.text, "three");
+    CHECK_EQ(msgrcv(q, &r, sizeof(r.text), 0, 0), 6);
+    CHECK_EQ(r.mtype, 7);
+    CHECK_STR(r.text, "seven");
+    CHECK_EQ(msgrcv(q, &r, sizeof(r.text), 0, IPC_NOWAIT), -1);
+    CHECK_EQ(errno, ENOMSG);
+    CHECK_EQ(msgctl(q, IPC_RMID, NULL), 0);
+}
+
 /*
  * The auxiliary vector as the kernel wrote it (after envp's NULL): glibc's getauxval
  * answers AT_HWCAP with its own HWCAP_X86_* bits on x86.
@@ -429,6 +469,7 @@ int main(int argc, char **argv, char **envp)
     test_socketcall();
     test_fcntl64();
     test_limits();
+    test_sysvipc();
     test_auxv(envp);
     test_segv_sel();
     return gc_finish();
