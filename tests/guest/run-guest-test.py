@@ -39,7 +39,12 @@ ARCHES = {
     "ppc": {"sysroot": "/usr/powerpc-linux-gnu", "qemu": "qemu-ppc"},
     # x86 guests also run natively on the host (the kernel's IA32 emulation for i386): a
     # second oracle next to qemu.  x86-64 guests use the host's libraries: no -L.
-    "i386": {"sysroot": "/usr/i686-linux-gnu", "qemu": "qemu-i386", "native": True},
+    # qemu-i386 lets the sysroot's ld.so read the host's /etc/ld.so.cache, whose i386 entries
+    # name the host's /lib32 libc, another glibc build than that ld.so (fork then loops in
+    # reclaim_stacks); mimic never shows a sysroot guest the host's cache.  LD_LIBRARY_PATH
+    # makes qemu's guest take the sysroot's libraries too.
+    "i386": {"sysroot": "/usr/i686-linux-gnu", "qemu": "qemu-i386", "native": True,
+             "qemu_args": ["-E", "LD_LIBRARY_PATH=/lib"]},
     "x86_64": {"sysroot": None, "qemu": "qemu-x86_64", "native": True},
 }
 
@@ -148,7 +153,7 @@ def main():
             if qemu is None:
                 qemu_missing = True     # a skip, once the other runs have had their say
                 continue
-            cmd = [qemu] + guest_path_dirs + [program] + args.args
+            cmd = [qemu] + guest_path_dirs + arch.get("qemu_args", []) + [program] + args.args
             runs.append(run_one("qemu", cmd, stdin_data, env, args.timeout))
         elif engine == "native":
             if not arch.get("native"):
