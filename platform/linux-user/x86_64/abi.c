@@ -17,6 +17,7 @@
 #include <asm/prctl.h>
 #include <elf.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -29,6 +30,8 @@
 #define X64_STACK_SIZE  (8u << 20)
 #define X64_MMAP_TOP    (X64_STACK_TOP - X64_STACK_SIZE - (128u << 20))
 #define X64_AT_FDCWD    ((uint64_t)(int64_t)-100)
+/* Not a syscall number: what x64_get_syscall reports for int $0x80. */
+#define X64_NR_INT80    ((uint64_t)1 << 32)
 
 static const uint64_t x64_auxv_arch[] = {
     /* AT_MINSIGSTKSZ: the largest frame signal.c builds. */
@@ -39,8 +42,8 @@ static void x64_get_syscall(const GuestCpu *cpu, uint64_t *nr, uint64_t args[6])
 {
     const X86Cpu *c = (const X86Cpu *)cpu;
     static const int order[6] = { X86_RDI, X86_RSI, X86_RDX, X86_R10, X86_R8, X86_R9 };
-    /* int $0x80 in a 64-bit process is the i386 ABI, which this port does not offer. */
-    *nr = cpu->exit_code == 0 ? c->regs[X86_RAX] : ~(uint64_t)0;
+    /* int $0x80 in a 64-bit process is the i386 ABI: x64_arch_syscall refuses it. */
+    *nr = cpu->exit_code == 0 ? c->regs[X86_RAX] : X64_NR_INT80;
     for (int i = 0; i < 6; i++) {
         args[i] = c->regs[order[i]];
     }
@@ -178,7 +181,14 @@ static int64_t x64_select(UserProc *p, const uint64_t a[6])
 static bool x64_arch_syscall(UserProc *p, uint64_t nr, const uint64_t a[6], int64_t *ret)
 {
     X86Cpu *c = (X86Cpu *)user_self->cpu;
+    static volatile int warned_int80;
     switch (nr) {
+    case X64_NR_INT80:
+        if (!__atomic_exchange_n(&warned_int80, 1, __ATOMIC_RELAXED)) {
+            fprintf(stderr, "mimic: unsupported: int $0x80 (the i386 syscall ABI) in an x86-64 process\n");
+        }
+        *ret = -ENOSYS;
+        return true;
     case X64_NR_arch_prctl:
         *ret = x64_arch_prctl(p, c, a);
         return true;
