@@ -674,6 +674,42 @@ static int64_t sys_setgroups(UserProc *p, const uint64_t a[6])
     return user_ret(syscall(SYS_setgroups, n, h));
 }
 
+/*
+ * sched_getaffinity / sched_setaffinity(pid, len, mask): a bitmap of 32-bit longs, the same
+ * bytes as the host's 64-bit ones.  The host kernel wants a multiple of 8 bytes: a
+ * rounded-up copy goes to it, and at most len bytes come back.
+ */
+static int64_t sys_sched_getaffinity(UserProc *p, const uint64_t a[6])
+{
+    uint32_t len = (uint32_t)a[1];
+    if (len & 3) {
+        return -EINVAL;
+    }
+    g_autofree uint8_t *mask = g_try_malloc0(((size_t)len + 7) & ~(size_t)7);
+    if (!mask) {
+        return -ENOMEM;
+    }
+    long r = syscall(SYS_sched_getaffinity, (pid_t)a[0], ((size_t)len + 7) & ~(size_t)7, mask);
+    if (r < 0) {
+        return user_errno();
+    }
+    r = MIN((uint32_t)r, len);
+    return user_copy_to(&p->mem, a[2], mask, r) < 0 ? -EFAULT : r;
+}
+
+static int64_t sys_sched_setaffinity(UserProc *p, const uint64_t a[6])
+{
+    uint32_t len = (uint32_t)a[1];
+    g_autofree uint8_t *mask = g_try_malloc0(len + 8);
+    if (!mask) {
+        return -ENOMEM;
+    }
+    if (user_copy_from(&p->mem, mask, a[2], len) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_sched_setaffinity, (pid_t)a[0], (size_t)((len + 7) & ~7u), mask));
+}
+
 /* rt_sigtimedwait with an old_timespec32 or a __kernel_timespec timeout. */
 static int64_t sigtimedwait_common(UserProc *p, const uint64_t a[6], bool t64)
 {
@@ -754,8 +790,8 @@ const UserSyscallRow i386_sys_rows[] = {
     { USER_NR_setgroups, sys_setgroups },
     { USER_NR_capget, NULL, SYS_capget, "pp" },
     { USER_NR_capset, NULL, SYS_capset, "pp" },
-    { USER_NR_sched_getaffinity, NULL, SYS_sched_getaffinity, "iiw" },
-    { USER_NR_sched_setaffinity, NULL, SYS_sched_setaffinity, "iir" },
+    { USER_NR_sched_getaffinity, sys_sched_getaffinity },
+    { USER_NR_sched_setaffinity, sys_sched_setaffinity },
     /* Sockets: sockaddr and socklen_t are the same bytes (setsockopt's timeval is not: SO_*TIMEO_OLD). */
     { USER_NR_socketpair, NULL, SYS_socketpair, "iiip" },
     { USER_NR_bind, NULL, SYS_bind, "iri" },
