@@ -298,7 +298,8 @@ static const uint8_t i386_sigreturn_code[] = {
     0xb8, 0xad, 0x00, 0x00, 0x00, 0xcd, 0x80,
 };
 
-static const UserSyscallRow *const i386_rows[] = { i386_sys_rows, i386_ipc_rows, NULL };
+static const UserSyscallRow *const i386_rows[] = { i386_sys_rows, i386_ipc_rows, i386_msg_rows,
+                                                     NULL };
 
 const UserArchAbi user_abi_i386 = {
     .name = "i386",

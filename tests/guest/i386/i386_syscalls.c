@@ -9,6 +9,7 @@
  *   stat64     stat64/lstat64/fstat64/fstatat64 in the packed struct stat64
  *   mmap       old mmap (the argument block) and mmap2 (the offset in pages)
  *   socketcall the multiplexer: socketpair, send, recv, shutdown
+ *   msg        sendmsg/recvmsg: two iovecs and a file descriptor passed with SCM_RIGHTS
  *   fcntl64    F_SETLK64/F_GETLK64 with the packed struct flock64, seen from a child
  *   limits     ugetrlimit and prlimit64, sysinfo, times, time, gettimeofday and clock_gettime
  *              in their 32-bit forms against clock_gettime64, statfs64 / fstatfs64
@@ -33,6 +34,7 @@
 #include <sys/sem.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -283,6 +285,57 @@ static void test_socketcall(void)
     close(sv[1]);
 }
 
+static void test_msg(void)
+{
+    gc_group("msg");
+    int sv[2], pfd[2];
+    CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    CHECK_EQ(pipe(pfd), 0);
+    char a[] = "hello ", b[] = "world";
+    struct iovec iov[2] = { { a, 6 }, { b, 5 } };
+    union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } ctl;
+    memset(&ctl, 0, sizeof(ctl));
+    struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf,
+                        .msg_controllen = sizeof(ctl.buf) };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &pfd[1], sizeof(int));
+    CHECK_EQ(sendmsg(sv[0], &m, 0), 11);
+
+    char r1[4] = { 0 }, r2[16] = { 0 };
+    struct iovec riov[2] = { { r1, 3 }, { r2, sizeof(r2) - 1 } };
+    union { struct cmsghdr h; char buf[64]; } rctl;
+    memset(&rctl, 0, sizeof(rctl));
+    struct msghdr rm = { .msg_iov = riov, .msg_iovlen = 2, .msg_control = rctl.buf,
+                         .msg_controllen = sizeof(rctl.buf) };
+    CHECK_EQ(recvmsg(sv[1], &rm, 0), 11);
+    CHECK_STR(r1, "hel");
+    CHECK_STR(r2, "lo world");
+    CHECK_EQ(rm.msg_controllen, CMSG_SPACE(sizeof(int)));
+    CHECK_EQ(rm.msg_flags, 0);
+    struct cmsghdr *rc = CMSG_FIRSTHDR(&rm);
+    CHECK(rc != NULL);
+    if (rc) {
+        CHECK_EQ(rc->cmsg_level, SOL_SOCKET);
+        CHECK_EQ(rc->cmsg_type, SCM_RIGHTS);
+        CHECK_EQ(rc->cmsg_len, CMSG_LEN(sizeof(int)));
+        int fd;
+        memcpy(&fd, CMSG_DATA(rc), sizeof(int));
+        CHECK(fd != pfd[1]);
+        CHECK_EQ(write(fd, "x", 1), 1);     /* the passed descriptor is the pipe's write end */
+        char got = 0;
+        CHECK_EQ(read(pfd[0], &got, 1), 1);
+        CHECK_EQ(got, 'x');
+        close(fd);
+    }
+    close(sv[0]);
+    close(sv[1]);
+    close(pfd[0]);
+    close(pfd[1]);
+}
+
 /* struct flock64 as i386 lays it out: packed, 24 bytes. */
 struct flock64_i386 {
     short l_type, l_whence;
@@ -467,6 +520,7 @@ int main(int argc, char **argv, char **envp)
     test_stat64();
     test_mmap();
     test_socketcall();
+    test_msg();
     test_fcntl64();
     test_limits();
     test_sysvipc();
