@@ -67,8 +67,8 @@ typedef enum X86CcKind {
 
 /*
  * A GDT TLS entry as set_thread_area leaves it (arch/x86/kernel/tls.c): base, limit and
- * the flag bits of struct user_desc's bitfield word (X86_DESC_*); flags 0 and base 0
- * with X86_DESC_EMPTY set means the entry is cleared and a load of it faults.
+ * the flag bits of struct user_desc's bitfield word (X86_DESC_*); X86_DESC_EMPTY means
+ * the entry is cleared, and a selector load naming it faults.
  */
 typedef struct X86SegDesc {
     uint32_t base;

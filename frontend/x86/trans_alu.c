@@ -484,7 +484,7 @@ bool x86_trans_xlat(X86Disas *ctx, const X86Insn *in)
     return true;
 }
 
-/* MOV r/m16, Sreg: the selector (user mode keeps them for reads only); reg 6 and 7 are #UD. */
+/* MOV r/m16, Sreg: the selector (loads are x86_trans_mov_to_seg's); reg 6 and 7 are #UD. */
 bool x86_trans_mov_from_seg(X86Disas *ctx, const X86Insn *in)
 {
     static const uint32_t offs[6] = { X86_OFF(es), X86_OFF(cs), X86_OFF(ss), X86_OFF(ds), X86_OFF(fs),
