@@ -3,7 +3,9 @@
 # Build: compiler, CMake, Ninja and the libraries named in docs/ARCHITECTURE.md.
 # Tests: Debian's cross compilers (guest programs are compiled at test time), libgomp for
 # the riscv64 OpenMP guest test, PowerPC binutils (the ppc unit tests' qemu-ppc comparison
-# program) and the powerpc-linux-gnu cross compilers and sysroot (the ppc guest tests), device-tree-compiler, opensbi and u-boot-qemu (board tests decode the tree and
+# program) and the powerpc-linux-gnu cross compilers and sysroot (the ppc guest tests), the
+# i686-linux-gnu ones (the i386 guest tests) with libc6-i386 to run those natively as a second
+# oracle, device-tree-compiler, opensbi and u-boot-qemu (board tests decode the tree and
 # boot real firmware), qemu-user as the reference the guest tests compare against, and
 # qemu-system-misc (qemu-system-riscv64) as the reference the bare-metal tests compare against.
 set -eu
@@ -17,4 +19,5 @@ $SUDO apt-get install -y -q --no-install-recommends \
     gcc-riscv64-linux-gnu g++-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu \
     libgomp1-riscv64-cross opensbi u-boot-qemu binutils-powerpc-linux-gnu \
     gcc-powerpc-linux-gnu g++-powerpc-linux-gnu libc6-dev-powerpc-cross \
+    gcc-i686-linux-gnu g++-i686-linux-gnu libc6-dev-i386-cross libc6-i386 \
     qemu-user qemu-system-misc

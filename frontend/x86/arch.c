@@ -97,6 +97,9 @@ static void x86_cpu_reset(X86Cpu *cpu, unsigned mode)
     cpu->fpu.fcw = 0x37f;       /* FNINIT state: all registers empty */
     cpu->fpu.ftw = 0xffff;
     cpu->mxcsr = 0x1f80;
+    for (int i = 0; i < X86_TLS_ENTRIES; i++) {
+        cpu->tls[i].flags = X86_DESC_EMPTY;
+    }
     if (mode == 64) {
         cpu->cs = 0x33;
         cpu->ss = 0x2b;

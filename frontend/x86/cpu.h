@@ -85,6 +85,29 @@ typedef struct X86FpuState {
 } X86FpuState;
 G_STATIC_ASSERT(sizeof(X86FpuState) == 108);
 
+/*
+ * A GDT TLS entry as set_thread_area leaves it (arch/x86/kernel/tls.c): base, limit and
+ * the flag bits of struct user_desc's bitfield word (X86_DESC_*); X86_DESC_EMPTY means
+ * the entry is cleared, and a selector load naming it faults.
+ */
+typedef struct X86SegDesc {
+    uint32_t base;
+    uint32_t limit;
+    uint32_t flags;
+} X86SegDesc;
+/* GDT_ENTRY_TLS_MIN on a 64-bit kernel: the first TLS selector is 12 * 8 + 3 = 0x63. */
+#define X86_TLS_FIRST     12
+#define X86_TLS_ENTRIES   3
+/* struct user_desc flag bits (include/uapi/asm/ldt.h), in the order of its bitfield. */
+#define X86_DESC_SEG_32BIT      (1u << 0)
+#define X86_DESC_CONTENTS_SHIFT 1
+#define X86_DESC_READ_EXEC_ONLY (1u << 3)
+#define X86_DESC_LIMIT_IN_PAGES (1u << 4)
+#define X86_DESC_NOT_PRESENT    (1u << 5)
+#define X86_DESC_USEABLE        (1u << 6)
+#define X86_DESC_LM             (1u << 7)
+#define X86_DESC_EMPTY          (1u << 31)      /* ours: no descriptor (cleared) */
+
 typedef struct X86Cpu {
     GuestCpu common;            /* must stay first: generic code converts X86Cpu * <-> GuestCpu * */
     uint64_t regs[16];          /* rax..r15; in 32-bit mode the upper halves stay 0 */
@@ -97,6 +120,8 @@ typedef struct X86Cpu {
     uint64_t gs_base;
     uint32_t cs, ds, es, ss, fs, gs;    /* selectors (low 16 bits); bases other than fs/gs are 0 */
     uint32_t mode;              /* 64 or 32 */
+    /* Descriptors a user-mode selector load may name: the GDT's TLS entries (set_thread_area). */
+    X86SegDesc tls[X86_TLS_ENTRIES];
 
     /* --- x87 (and MMX, which aliases it): the FNSAVE image, see X86FpuState --- */
     X86FpuState fpu;
@@ -129,6 +154,7 @@ extern const GuestArch i386_arch;
  *                          instructions (hlt, cli, sti, in/out...; #GP in user mode);
  *                          aux = the pc
  *   GUEST_EXIT_MEM_FAULT / FETCH_FAULT as the engines report them
+ *   GUEST_EXIT_EXCEPTION   code 13 (#GP): a segment load naming no usable descriptor
  */
 
 /*

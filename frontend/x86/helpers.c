@@ -266,3 +266,49 @@ uint64_t helper_x86_rdtsc(void *opaque)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
+
+/*
+ * A selector load in user mode (SDM Vol. 3 5.5 and 5.10; Linux's GDT for user code):
+ * the null selector (not for SS), the user code and data selectors of a 64-bit
+ * kernel (base 0), or one of the TLS entries set_thread_area filled, whose base
+ * then applies to FS or GS.  Anything else (LDT selectors: there is no modify_ldt)
+ * is #GP, which Linux delivers as SIGSEGV.
+ */
+#define X86_USER32_CS 0x23
+#define X86_USER_DS   0x2b
+#define X86_USER_CS   0x33
+
+void helper_x86_load_seg(void *opaque, uint64_t sreg, uint64_t sel)
+{
+    X86Cpu *cpu = opaque;
+    uint32_t base = 0;
+    unsigned idx = (sel & 0xffff) >> 3;
+
+    sel &= 0xffff;
+    if ((sel & ~3u) == 0) {
+        if (sreg == X86_SEG_SS) {
+            guest_cpu_exit(&cpu->common, GUEST_EXIT_EXCEPTION, 13, 0);
+        }
+    } else if ((sel & 7) != 3) {
+        /* An LDT selector or one with RPL != 3. */
+        guest_cpu_exit(&cpu->common, GUEST_EXIT_EXCEPTION, 13, 0);
+    } else if (idx >= X86_TLS_FIRST && idx < X86_TLS_FIRST + X86_TLS_ENTRIES) {
+        const X86SegDesc *d = &cpu->tls[idx - X86_TLS_FIRST];
+        if (d->flags & (X86_DESC_EMPTY | X86_DESC_NOT_PRESENT) || sreg == X86_SEG_SS) {
+            guest_cpu_exit(&cpu->common, GUEST_EXIT_EXCEPTION, 13, 0);
+        }
+        base = d->base;
+    } else if (sel == X86_USER_DS || ((sel == X86_USER32_CS || sel == X86_USER_CS) && sreg != X86_SEG_SS)) {
+        base = 0;
+    } else {
+        guest_cpu_exit(&cpu->common, GUEST_EXIT_EXCEPTION, 13, 0);
+    }
+    switch (sreg) {
+    case X86_SEG_ES: cpu->es = sel; break;
+    case X86_SEG_SS: cpu->ss = sel; break;
+    case X86_SEG_DS: cpu->ds = sel; break;
+    case X86_SEG_FS: cpu->fs = sel; cpu->fs_base = base; break;
+    case X86_SEG_GS: cpu->gs = sel; cpu->gs_base = base; break;
+    default: g_assert_not_reached();
+    }
+}

@@ -505,7 +505,7 @@ bool x86_trans_xlat(X86Disas *ctx, const X86Insn *in)
     return true;
 }
 
-/* MOV r/m16, Sreg: the selector (user mode keeps them for reads only); reg 6 and 7 are #UD. */
+/* MOV r/m16, Sreg: the selector (loads are x86_trans_mov_to_seg's); reg 6 and 7 are #UD. */
 bool x86_trans_mov_from_seg(X86Disas *ctx, const X86Insn *in)
 {
     static const uint32_t offs[6] = { X86_OFF(es), X86_OFF(cs), X86_OFF(ss), X86_OFF(ds), X86_OFF(fs),
@@ -525,5 +525,22 @@ bool x86_trans_mov_from_seg(X86Disas *ctx, const X86Insn *in)
     } else {
         x86_st_rm(ctx, 2, v);
     }
+    return true;
+}
+
+/*
+ * MOV Sreg, r/m16 (SDM Vol. 2 MOV): the selector is checked and the segment's base
+ * loaded by a helper (only FS and GS have a base in user mode: glibc's i386 TLS is a
+ * set_thread_area descriptor loaded into GS).  CS cannot be loaded (#UD).
+ */
+bool x86_trans_mov_to_seg(X86Disas *ctx, const X86Insn *in)
+{
+    unsigned sreg = (in->modrm >> 3) & 7;
+
+    if (sreg > 5 || sreg == X86_SEG_CS) {
+        return false;
+    }
+    IrTemp sel = x86_ld_rm(ctx, 2);
+    ir_call2(ctx->blk, &ir_helper_x86_load_seg, x86_const(ctx, sreg), sel);
     return true;
 }

@@ -412,7 +412,7 @@ GuestAddr user_stack_setup(UserMem *m, const UserArchAbi *abi, int argc, char **
     for (unsigned i = 0; i < abi->n_auxv_arch; i++) {
         AUX(abi->auxv_arch[2 * i], abi->auxv_arch[2 * i + 1]);
     }
-    AUX(AT_HWCAP, abi->hwcap);
+    AUX(AT_HWCAP, abi->hwcap_fn ? abi->hwcap_fn() : abi->hwcap);
     AUX(AT_PAGESZ, USER_PAGE_SIZE);
     AUX(AT_CLKTCK, 100);
     AUX(AT_PHDR, info->exe->phdr);

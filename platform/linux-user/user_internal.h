@@ -203,6 +203,8 @@ typedef struct UserArchAbi {
     GuestAddr et_dyn_base;          /* ELF_ET_DYN_BASE */
     uint64_t hwcap;
     uint64_t hwcap2;
+    /* AT_HWCAP computed at load time instead of hwcap (x86: the guest's CPUID), or NULL. */
+    uint64_t (*hwcap_fn)(void);
     unsigned word_size;             /* 4 or 8: pointers in argv, auxv, iovec ... */
     unsigned syscall_insn_len;      /* pc advance after a syscall */
 
@@ -228,6 +230,8 @@ typedef struct UserArchAbi {
     /* ARCH_DLINFO: auxv pairs placed before the common ones; n_auxv_arch pairs. */
     const uint64_t *auxv_arch;
     unsigned n_auxv_arch;
+    /* GUEST_EXIT_EXCEPTION as this port's kernel reports it (x86: #GP is SIGSEGV); NULL: SIGILL. */
+    void (*raise_exception)(UserProc *p, GuestCpu *cpu);
     /* An illegal instruction the kernel emulates for user code (ppc's mfspr PVR): true = done. */
     bool (*emulate_illegal)(UserProc *p, GuestCpu *cpu);
 
@@ -268,6 +272,8 @@ typedef struct UserArchAbi {
 const UserArchAbi *user_abi_for_arch(const GuestArch *arch);
 extern const UserArchAbi user_abi_riscv64;
 extern const UserArchAbi user_abi_ppc32;
+extern const UserArchAbi user_abi_i386;
+extern const UserArchAbi user_abi_x86_64;
 
 /* --- Guest-order integers (byte order from the guest description) --- */
 
@@ -486,6 +492,16 @@ extern const UserSyscallRow user_sys_ipc_rows[];
  * address or -errno; 0 or -errno. */
 int64_t user_shmat(UserProc *p, int id, GuestAddr addr, int flags);
 int64_t user_shmdt(UserProc *p, GuestAddr addr);
+
+/*
+ * ioctl: the requests whose structs are laid out alike on every little-endian x86-like
+ * ABI (termios, winsize, ints), which 32-bit x86 reuses in its own row.
+ */
+int64_t user_sys_ioctl(UserProc *p, const uint64_t a[6]);
+/* futex with the timeout of a waiting operation already in host form (NULL: none). */
+int64_t user_futex(UserProc *p, const uint64_t a[6], const struct timespec *timeout);
+/* Does futex operation op wait (and so read a timeout from a[3])? */
+bool user_futex_waits(int op);
 
 const char *user_syscall_name(int generic_nr);
 /* Handle the syscall the calling thread's cpu stopped at: result in registers and pc advanced. */

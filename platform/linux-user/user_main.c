@@ -33,7 +33,8 @@ static __thread volatile sig_atomic_t fault_was_bus;
 
 const UserArchAbi *user_abi_for_arch(const GuestArch *arch)
 {
-    static const UserArchAbi *const abis[] = { &user_abi_riscv64, &user_abi_ppc32 };
+    static const UserArchAbi *const abis[] = { &user_abi_riscv64, &user_abi_ppc32, &user_abi_i386,
+                                                &user_abi_x86_64 };
     for (size_t i = 0; i < G_N_ELEMENTS(abis); i++) {
         if (abis[i]->elf_machine == arch->elf_machine && abis[i]->word_size == arch->word_size) {
             return abis[i];
@@ -219,6 +220,11 @@ G_NORETURN void user_loop(UserProc *p, UserThread *t)
             user_signal_raise_sync(p, SIGILL, ILL_ILLOPC, cpu->pc);
             break;
         case GUEST_EXIT_EXCEPTION:
+            if (p->abi->raise_exception) {
+                p->abi->raise_exception(p, cpu);
+                break;
+            }
+            /* fall through */
         case GUEST_EXIT_HALT:
             /* wfi and other privileged instructions are illegal in user mode. */
             user_signal_raise_sync(p, SIGILL, ILL_ILLOPC, cpu->pc);

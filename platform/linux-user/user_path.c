@@ -2,7 +2,10 @@
  * Guest path redirection, like qemu-user's -L: an absolute guest path that
  * exists under the sysroot means the sysroot's file (the dynamic loader, libc,
  * /etc files the sysroot carries); anything else is the host's.  The kernel's
- * virtual trees (/proc, /dev, /sys) and "/" itself are never redirected.
+ * virtual trees (/proc, /dev, /sys) and "/" itself are never redirected.  The
+ * loader's cache is the exception: /etc/ld.so.cache is the sysroot's or none, since
+ * the host's lists the host's libraries, which for a guest the host runs too (i386
+ * on x86-64: /lib32) are another build than the sysroot's ld.so expects.
  */
 #include <string.h>
 #include <sys/stat.h>
@@ -31,7 +34,7 @@ char *user_path_redirect(const char *sysroot, const char *path)
     }
     char *full = g_build_filename(sysroot, path, NULL);
     struct stat st;
-    if (lstat(full, &st) == 0) {
+    if (lstat(full, &st) == 0 || strcmp(path, "/etc/ld.so.cache") == 0) {
         return full;
     }
     g_free(full);

@@ -207,7 +207,7 @@ static int64_t sys_fcntl(UserProc *p, const uint64_t a[6])
     }
 }
 
-static int64_t sys_ioctl(UserProc *p, const uint64_t a[6])
+int64_t user_sys_ioctl(UserProc *p, const uint64_t a[6])
 {
     unsigned long req = a[1];
     size_t size;
@@ -463,7 +463,7 @@ const UserSyscallRow user_sys_file_rows[] = {
     { USER_NR_umask, NULL, SYS_umask, "i" },
     { USER_NR_flock, NULL, SYS_flock, "ii", USER_SYS_RESTART },
     { USER_NR_fcntl, sys_fcntl, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
-    { USER_NR_ioctl, sys_ioctl, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
+    { USER_NR_ioctl, user_sys_ioctl, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
     { USER_NR_dup, NULL, SYS_dup, "i" },
     { USER_NR_dup3, NULL, SYS_dup3, "iii" },
     { USER_NR_pipe2, NULL, SYS_pipe2, "pi", USER_SYS_LAYOUT64 },

@@ -31,6 +31,14 @@ ARCHES = {
             "libc_pkg": "libc6-dev-powerpc-cross", "gomp_pkg": "libgomp1-powerpc-cross",
             # 64-bit inode numbers overflow a 32-bit readdir on the host's file systems.
             "flags": ["-D_FILE_OFFSET_BITS=64", "-D_TIME_BITS=64"]},
+    # 32-bit x86: large-file and time64 calls as current i386 distributions build them.
+    "i386": {"cc": "i686-linux-gnu-gcc", "cxx": "i686-linux-gnu-g++",
+             "sysroot": "/usr/i686-linux-gnu", "pkg": "i686-linux-gnu",
+             "libc_pkg": "libc6-dev-i386-cross", "gomp_pkg": "libgomp1-i386-cross",
+             "flags": ["-D_FILE_OFFSET_BITS=64", "-D_TIME_BITS=64"]},
+    # x86-64 guests are the host's own toolchain and libraries.
+    "x86_64": {"cc": "gcc", "cxx": "g++", "sysroot": "/usr", "pkg": "x86-64-linux-gnu",
+               "libc_pkg": "libc6-dev", "gomp_pkg": "libgomp1", "flags": ["-m64"]},
 }
 VARIANT_FLAGS = {
     "static": ["-O2", "-static"],

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Run one guest program under every engine and compare the outcomes.
 
-usage: run-guest-test.py [--mimic PATH] [--arch riscv64|ppc] [--expect-exit N] [--stdin FILE]
+usage: run-guest-test.py [--mimic PATH] [--arch riscv64|ppc|i386|x86_64] [--expect-exit N] [--stdin FILE]
                          [--env K=V]... -- PROGRAM [ARGS...]
 
 Runs PROGRAM under `mimic run --engine=interp`, `mimic run --engine=jit` and the arch's qemu
-(`qemu-riscv64 -L /usr/riscv64-linux-gnu`, `qemu-ppc -L /usr/powerpc-linux-gnu`: the oracle). Each run gets a fresh empty
+(`qemu-riscv64 -L /usr/riscv64-linux-gnu`, `qemu-ppc -L /usr/powerpc-linux-gnu`: the oracle), and
+for x86 guests natively on the host as well (a second oracle). Each run gets a fresh empty
 working directory, the same stdin and environment. The test passes when every run exits with
 the expected status (a death by signal N counts as 128+N, like a shell) and all stdouts are
 identical; otherwise it prints what differed (a unified diff against the first run) and fails.
@@ -36,6 +37,15 @@ SKIP_STATUS = 77        # ctest SKIP_RETURN_CODE
 ARCHES = {
     "riscv64": {"sysroot": "/usr/riscv64-linux-gnu", "qemu": "qemu-riscv64"},
     "ppc": {"sysroot": "/usr/powerpc-linux-gnu", "qemu": "qemu-ppc"},
+    # x86 guests also run natively on the host (the kernel's IA32 emulation for i386): a
+    # second oracle next to qemu.  x86-64 guests use the host's libraries: no -L.
+    # qemu-i386 lets the sysroot's ld.so read the host's /etc/ld.so.cache, whose i386 entries
+    # name the host's /lib32 libc, another glibc build than that ld.so (fork then loops in
+    # reclaim_stacks); mimic never shows a sysroot guest the host's cache.  LD_LIBRARY_PATH
+    # makes qemu's guest take the sysroot's libraries too.
+    "i386": {"sysroot": "/usr/i686-linux-gnu", "qemu": "qemu-i386", "native": True,
+             "qemu_args": ["-E", "LD_LIBRARY_PATH=/lib"]},
+    "x86_64": {"sysroot": None, "qemu": "qemu-x86_64", "native": True},
 }
 
 
@@ -57,6 +67,10 @@ def run_one(label, cmd, stdin_data, env, timeout):
         except subprocess.TimeoutExpired as e:
             return {"label": label, "cmd": cmd, "status": "timeout",
                     "stdout": e.stdout or b"", "stderr": e.stderr or b""}
+        except OSError as e:
+            # Like a shell: the program could not be executed at all.
+            return {"label": label, "cmd": cmd, "status": 126, "stdout": b"",
+                    "stderr": str(e).encode()}
     return {"label": label, "cmd": cmd, "status": status_of(proc.returncode),
             "stdout": proc.stdout, "stderr": proc.stderr}
 
@@ -85,11 +99,13 @@ def main():
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--skip-qemu", metavar="REASON",
                     help="do not use qemu as a reference for this test (a known qemu bug)")
+    ap.add_argument("--skip-native", metavar="REASON",
+                    help="do not compare with the native run (x86: behaviour that depends on the host CPU)")
     ap.add_argument("program")
     ap.add_argument("args", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     arch = ARCHES[args.arch]
-    guest_path_dirs = ["-L", arch["sysroot"]]
+    guest_path_dirs = ["-L", arch["sysroot"]] if arch["sysroot"] else []
     qemu_name = arch["qemu"]
 
     # CMake lists cannot hold an empty string: the test definitions write @EMPTY@ instead.
@@ -103,7 +119,8 @@ def main():
             sys.exit(SKIP_STATUS)
     if not os.path.exists(program):
         sys.exit(f"FAIL: guest program {program} does not exist (did guest_build_{args.arch} run?)")
-    engines = os.environ.get("MIMIC_GUEST_ENGINES", "interp,jit,qemu").split(",")
+    default_engines = "interp,jit,qemu,native" if arch.get("native") else "interp,jit,qemu"
+    engines = os.environ.get("MIMIC_GUEST_ENGINES", default_engines).split(",")
     engines = [e.strip() for e in engines if e.strip()]
 
     env = dict(os.environ)
@@ -136,8 +153,19 @@ def main():
             if qemu is None:
                 qemu_missing = True     # a skip, once the other runs have had their say
                 continue
-            cmd = [qemu] + guest_path_dirs + [program] + args.args
+            cmd = [qemu] + guest_path_dirs + arch.get("qemu_args", []) + [program] + args.args
             runs.append(run_one("qemu", cmd, stdin_data, env, args.timeout))
+        elif engine == "native":
+            if not arch.get("native"):
+                continue
+            if args.skip_native:
+                print(f"note: not comparing with the native run: {args.skip_native}")
+                continue
+            runs.append(run_one("native", [program] + args.args, stdin_data, env, args.timeout))
+            if runs[-1]["status"] == 126 or b"Exec format error" in runs[-1]["stderr"]:
+                # The host kernel cannot run it (no IA32 emulation): qemu stays the oracle.
+                print("note: the host cannot run this program natively")
+                runs.pop()
         else:
             sys.exit(f"FAIL: unknown engine '{engine}' in MIMIC_GUEST_ENGINES")
     if not runs:

@@ -33,6 +33,9 @@ static void run_code_on_page(void)
 #if defined(__powerpc__)
     page[0] = 0x38600000u | (uint32_t)generation;               /* li r3, generation */
     page[1] = 0x4e800020u;                                      /* blr */
+#elif defined(__i386__) || defined(__x86_64__)
+    page[0] = 0xb8u | (uint32_t)generation << 8;                /* mov $generation, %eax */
+    page[1] = 0xc300u;                                          /* imm32 high byte 0; ret */
 #else
     page[0] = (uint32_t)generation << 20 | 10 << 7 | 0x13;     /* addi a0, zero, generation */
     page[1] = 0x00008067;                                       /* ret */

@@ -1,0 +1,808 @@
+/*
+ * i386 rows for the syscalls whose structs differ from the host's: 32-bit longs and
+ * the 32-bit time_t of the calls older than their *_time64 forms.  The byte order is
+ * the host's, so the *_time64 calls and those whose structs hold only ints and
+ * 64-bit fields (statx, linux_dirent64, rlimit64, pollfd, sockaddr) pass through.
+ * Rows are in the generic numbering (abi.c maps the i386 numbers) and replace the
+ * shared rows of the same number.  Layouts: arch/x86/include/uapi/asm/ and
+ * include/uapi/asm-generic/ as a 32-bit x86 port sees them (compat_* in the kernel).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "platform/linux-user/i386/i386_user.h"
+
+/* --- Time: struct old_timespec32 / old_timeval32 {s32, s32} --- */
+
+static int get_ts32(UserProc *p, GuestAddr addr, struct timespec *ts)
+{
+    uint8_t b[8];
+    if (user_copy_from(&p->mem, b, addr, 8) < 0) {
+        return -EFAULT;
+    }
+    ts->tv_sec = (int32_t)x86_get32(b);
+    ts->tv_nsec = (int32_t)x86_get32(b + 4);
+    return 0;
+}
+
+static int put_pair32(UserProc *p, GuestAddr addr, int64_t a, int64_t b)
+{
+    uint8_t buf[8];
+    x86_put32(buf, (uint32_t)a);
+    x86_put32(buf + 4, (uint32_t)b);
+    return user_copy_to(&p->mem, addr, buf, 8) < 0 ? -EFAULT : 0;
+}
+
+static int64_t clock_get32(UserProc *p, const uint64_t a[6], bool res)
+{
+    struct timespec ts;
+    if ((res ? clock_getres : clock_gettime)((clockid_t)(int32_t)a[0], &ts) < 0) {
+        return user_errno();
+    }
+    return a[1] ? put_pair32(p, a[1], ts.tv_sec, ts.tv_nsec) : 0;
+}
+
+static int64_t sys_clock_gettime(UserProc *p, const uint64_t a[6])
+{
+    return clock_get32(p, a, false);
+}
+
+static int64_t sys_clock_getres(UserProc *p, const uint64_t a[6])
+{
+    return clock_get32(p, a, true);
+}
+
+/* clock_nanosleep(clock, flags, req, rem) and nanosleep(req, rem) with 32-bit timespecs. */
+static int64_t sleep32(UserProc *p, int clock, int flags, GuestAddr req, GuestAddr rem)
+{
+    struct timespec in, out = { 0, 0 };
+    if (get_ts32(p, req, &in) < 0) {
+        return -EFAULT;
+    }
+    int64_t r = user_safe_syscall6(p, SYS_clock_nanosleep, clock, flags, &in, &out, 0, 0);
+    if (r == -EINTR && rem && !(flags & TIMER_ABSTIME) && put_pair32(p, rem, out.tv_sec, out.tv_nsec) < 0) {
+        return -EFAULT;
+    }
+    return r;
+}
+
+static int64_t sys_clock_nanosleep(UserProc *p, const uint64_t a[6])
+{
+    return sleep32(p, (int)a[0], (int)a[1], a[2], a[3]);
+}
+
+static int64_t sys_nanosleep(UserProc *p, const uint64_t a[6])
+{
+    return sleep32(p, CLOCK_MONOTONIC, 0, a[0], a[1]);
+}
+
+static int64_t sys_gettimeofday(UserProc *p, const uint64_t a[6])
+{
+    struct timeval tv;
+    struct timezone tz;
+    if (gettimeofday(&tv, &tz) < 0) {
+        return user_errno();
+    }
+    if (a[0] && put_pair32(p, a[0], tv.tv_sec, tv.tv_usec) < 0) {
+        return -EFAULT;
+    }
+    if (a[1] && put_pair32(p, a[1], tz.tz_minuteswest, tz.tz_dsttime) < 0) {
+        return -EFAULT;
+    }
+    return 0;
+}
+
+/* time(tloc): a 32-bit time_t (kernel/time/time.c, compat). */
+int64_t i386_sys_time(UserProc *p, const uint64_t a[6])
+{
+    time_t t = time(NULL);
+    if (a[0] && user_write_uint(p, a[0], 4, (uint32_t)t) < 0) {
+        return -EFAULT;
+    }
+    return (int32_t)t;
+}
+
+/* struct itimerval of two old_timeval32. */
+static int64_t sys_getitimer(UserProc *p, const uint64_t a[6])
+{
+    struct itimerval v;
+    if (getitimer((int)a[0], &v) < 0) {
+        return user_errno();
+    }
+    if (put_pair32(p, a[1], v.it_interval.tv_sec, v.it_interval.tv_usec) < 0 ||
+        put_pair32(p, a[1] + 8, v.it_value.tv_sec, v.it_value.tv_usec) < 0) {
+        return -EFAULT;
+    }
+    return 0;
+}
+
+static int64_t sys_setitimer(UserProc *p, const uint64_t a[6])
+{
+    struct itimerval v, old;
+    struct timespec i, n;
+    if (get_ts32(p, a[1], &i) < 0 || get_ts32(p, a[1] + 8, &n) < 0) {
+        return -EFAULT;
+    }
+    v.it_interval.tv_sec = i.tv_sec;
+    v.it_interval.tv_usec = i.tv_nsec;
+    v.it_value.tv_sec = n.tv_sec;
+    v.it_value.tv_usec = n.tv_nsec;
+    if (setitimer((int)a[0], &v, &old) < 0) {
+        return user_errno();
+    }
+    if (a[2] && (put_pair32(p, a[2], old.it_interval.tv_sec, old.it_interval.tv_usec) < 0 ||
+                 put_pair32(p, a[2] + 8, old.it_value.tv_sec, old.it_value.tv_usec) < 0)) {
+        return -EFAULT;
+    }
+    return 0;
+}
+
+/* utimensat(dirfd, path, times[2] as old_timespec32, flags). */
+static int64_t sys_utimensat(UserProc *p, const uint64_t a[6])
+{
+    struct timespec ts[2];
+    int err = 0;
+    g_autofree char *path = NULL;
+    if (a[1]) {
+        path = user_arg_path(p, a[1], &err);
+        if (!path) {
+            return err;
+        }
+    }
+    if (a[2] && (get_ts32(p, a[2], &ts[0]) < 0 || get_ts32(p, a[2] + 8, &ts[1]) < 0)) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_utimensat, (int)a[0], path, a[2] ? ts : NULL, (int)a[3]));
+}
+
+/* struct tms: four 32-bit clock_t; the return value is a clock_t too. */
+static int64_t sys_times(UserProc *p, const uint64_t a[6])
+{
+    struct tms t;
+    clock_t r = times(&t);
+    if (a[0]) {
+        uint8_t b[16];
+        x86_put32(b, (uint32_t)t.tms_utime);
+        x86_put32(b + 4, (uint32_t)t.tms_stime);
+        x86_put32(b + 8, (uint32_t)t.tms_cutime);
+        x86_put32(b + 12, (uint32_t)t.tms_cstime);
+        if (user_copy_to(&p->mem, a[0], b, sizeof(b)) < 0) {
+            return -EFAULT;
+        }
+    }
+    return (int32_t)r;
+}
+
+/* struct sysinfo with 32-bit longs (64 bytes); mem_unit scales values that overflow (do_sysinfo). */
+static int64_t sys_sysinfo(UserProc *p, const uint64_t a[6])
+{
+    struct sysinfo si;
+    if (sysinfo(&si) < 0) {
+        return user_errno();
+    }
+    unsigned shift = 0;
+    uint64_t unit = si.mem_unit;
+    while ((si.totalram * unit >> shift) > 0xffffffffu || (si.totalswap * unit >> shift) > 0xffffffffu ||
+           (si.totalhigh * unit >> shift) > 0xffffffffu) {
+        shift++;
+    }
+    uint8_t b[64];
+    memset(b, 0, sizeof(b));
+    x86_put32(b, (uint32_t)si.uptime);
+    for (int i = 0; i < 3; i++) {
+        x86_put32(b + 4 + 4 * i, (uint32_t)si.loads[i]);
+    }
+#define MEM(off, v) x86_put32(b + (off), (uint32_t)(((uint64_t)(v) * unit) >> shift))
+    MEM(16, si.totalram);
+    MEM(20, si.freeram);
+    MEM(24, si.sharedram);
+    MEM(28, si.bufferram);
+    MEM(32, si.totalswap);
+    MEM(36, si.freeswap);
+    x86_put16(b + 40, si.procs);
+    MEM(44, si.totalhigh);
+    MEM(48, si.freehigh);
+#undef MEM
+    x86_put32(b + 52, 1u << shift);
+    return user_copy_to(&p->mem, a[0], b, sizeof(b)) < 0 ? -EFAULT : 0;
+}
+
+/* --- Files --- */
+
+/* statfs64(path, size, buf) / fstatfs64(fd, size, buf): struct statfs64, packed, 84 bytes. */
+static int64_t statfs64_common(UserProc *p, const uint64_t a[6], bool by_fd)
+{
+    struct statfs s;
+    int r;
+    if (a[1] != 84) {
+        return -EINVAL;
+    }
+    if (by_fd) {
+        r = fstatfs((int)a[0], &s);
+    } else {
+        int err = 0;
+        g_autofree char *path = user_arg_path(p, a[0], &err);
+        if (!path) {
+            return err;
+        }
+        r = statfs(path, &s);
+    }
+    if (r < 0) {
+        return user_errno();
+    }
+    uint8_t b[84];
+    memset(b, 0, sizeof(b));
+    x86_put32(b, (uint32_t)s.f_type);
+    x86_put32(b + 4, (uint32_t)s.f_bsize);
+    x86_put64(b + 8, s.f_blocks);
+    x86_put64(b + 16, s.f_bfree);
+    x86_put64(b + 24, s.f_bavail);
+    x86_put64(b + 32, s.f_files);
+    x86_put64(b + 40, s.f_ffree);
+    memcpy(b + 48, &s.f_fsid, 8);
+    x86_put32(b + 56, (uint32_t)s.f_namelen);
+    x86_put32(b + 60, (uint32_t)s.f_frsize);
+    x86_put32(b + 64, (uint32_t)s.f_flags);
+    return user_copy_to(&p->mem, a[2], b, sizeof(b)) < 0 ? -EFAULT : 0;
+}
+
+static int64_t sys_statfs64(UserProc *p, const uint64_t a[6])
+{
+    return statfs64_common(p, a, false);
+}
+
+static int64_t sys_fstatfs64(UserProc *p, const uint64_t a[6])
+{
+    return statfs64_common(p, a, true);
+}
+
+/*
+ * fcntl and fcntl64: F_GETLK/F_SETLK/F_SETLKW (5-7) take struct flock with 32-bit
+ * offsets (16 bytes), the *64 forms (12-14) and the OFD locks struct flock64,
+ * packed on i386 (24 bytes).  Other commands take integers.
+ */
+#define I386_F_GETLK64  12
+#define I386_F_SETLK64  13
+#define I386_F_SETLKW64 14
+
+static int64_t sys_fcntl(UserProc *p, const uint64_t a[6])
+{
+    int cmd = (int)a[1], hcmd;
+    bool is64;
+    switch (cmd) {
+    case F_GETLK: case F_SETLK: case F_SETLKW:
+        hcmd = cmd;
+        is64 = false;
+        break;
+    case I386_F_GETLK64: case I386_F_SETLK64: case I386_F_SETLKW64:
+        hcmd = F_GETLK + (cmd - I386_F_GETLK64);
+        is64 = true;
+        break;
+    case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
+        hcmd = cmd;
+        is64 = true;
+        break;
+    case F_GETOWN_EX: case F_SETOWN_EX: {
+        void *h;        /* struct f_owner_ex {int, int}: the same everywhere */
+        if (user_arg_wbuf(p, a[2], 8, &h) < 0) {
+            return -EFAULT;
+        }
+        return user_ret(syscall(SYS_fcntl, (int)a[0], cmd, h));
+    }
+    default:
+        return user_ret(syscall(SYS_fcntl, (int)a[0], cmd, (long)(uint32_t)a[2]));
+    }
+    uint8_t b[24];
+    size_t size = is64 ? 24 : 16;
+    if (user_copy_from(&p->mem, b, a[2], size) < 0) {
+        return -EFAULT;
+    }
+    struct flock fl;
+    memset(&fl, 0, sizeof(fl));
+    fl.l_type = (int16_t)x86_get16(b);
+    fl.l_whence = (int16_t)x86_get16(b + 2);
+    if (is64) {
+        fl.l_start = (int64_t)x86_get64(b + 4);
+        fl.l_len = (int64_t)x86_get64(b + 12);
+        fl.l_pid = (int32_t)x86_get32(b + 20);
+    } else {
+        fl.l_start = (int32_t)x86_get32(b + 4);
+        fl.l_len = (int32_t)x86_get32(b + 8);
+        fl.l_pid = (int32_t)x86_get32(b + 12);
+    }
+    int64_t r;
+    if (hcmd == F_SETLKW || hcmd == F_OFD_SETLKW) {
+        r = user_safe_syscall3(p, SYS_fcntl, (int)a[0], hcmd, &fl);
+    } else {
+        r = user_ret(syscall(SYS_fcntl, (int)a[0], hcmd, &fl));
+    }
+    if (r < 0 || (hcmd != F_GETLK && hcmd != F_OFD_GETLK)) {
+        return r;
+    }
+    x86_put16(b, fl.l_type);
+    x86_put16(b + 2, fl.l_whence);
+    if (is64) {
+        x86_put64(b + 4, fl.l_start);
+        x86_put64(b + 12, fl.l_len);
+        x86_put32(b + 20, fl.l_pid);
+    } else {
+        if (fl.l_start != (int32_t)fl.l_start || fl.l_len != (int32_t)fl.l_len) {
+            return -EOVERFLOW;
+        }
+        x86_put32(b + 4, (uint32_t)fl.l_start);
+        x86_put32(b + 8, (uint32_t)fl.l_len);
+        x86_put32(b + 12, fl.l_pid);
+    }
+    return user_copy_to(&p->mem, a[2], b, size) < 0 ? -EFAULT : r;
+}
+
+/* sendfile(out, in, off_t *off (32-bit), count): i386's 187, not the sendfile64 the map sends to the host. */
+int64_t i386_sys_sendfile32(UserProc *p, const uint64_t a[6])
+{
+    off_t off = 0;
+    uint64_t v;
+    if (a[2]) {
+        if (user_read_uint(p, a[2], 4, &v) < 0) {
+            return -EFAULT;
+        }
+        off = (int32_t)v;
+    }
+    int64_t r = user_safe_syscall6(p, SYS_sendfile, (int)a[0], (int)a[1], a[2] ? &off : NULL,
+                                   (size_t)(uint32_t)a[3], 0, 0);
+    if (a[2] && r >= 0 && user_write_uint(p, a[2], 4, (uint32_t)off) < 0) {
+        return -EFAULT;
+    }
+    return r;
+}
+
+/* A timeout for the host: old_timespec32 or __kernel_timespec at addr (0: none, *out = NULL). */
+static int get_timeout(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts, struct timespec **out)
+{
+    *out = NULL;
+    if (!addr) {
+        return 0;
+    }
+    if (t64) {
+        uint8_t b[16];
+        if (user_copy_from(&p->mem, b, addr, 16) < 0) {
+            return -EFAULT;
+        }
+        ts->tv_sec = (int64_t)x86_get64(b);
+        ts->tv_nsec = (int32_t)x86_get32(b + 8);    /* get_timespec64(): the upper half is ignored */
+    } else if (get_ts32(p, addr, ts) < 0) {
+        return -EFAULT;
+    }
+    *out = ts;
+    return 0;
+}
+
+/* The remaining time the kernel writes back into a ppoll/pselect6 timeout. */
+static int put_timeout(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts)
+{
+    if (t64) {
+        uint8_t b[16];
+        x86_put64(b, (uint64_t)ts->tv_sec);
+        x86_put64(b + 8, (uint64_t)ts->tv_nsec);
+        return user_copy_to(&p->mem, addr, b, 16) < 0 ? -EFAULT : 0;
+    }
+    return put_pair32(p, addr, ts->tv_sec, ts->tv_nsec);
+}
+
+/* ppoll(fds, n, ts, sigmask, size): struct pollfd is the same everywhere. */
+static int64_t ppoll_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    void *fds;
+    struct timespec ts, *pts;
+    if ((uint32_t)a[1] > 1u << 20) {
+        return -EINVAL;
+    }
+    if (user_arg_wbuf(p, a[0], a[1] * 8, &fds) < 0 || get_timeout(p, a[2], t64, &ts, &pts) < 0) {
+        return -EFAULT;
+    }
+    bool with_mask = a[3] != 0;
+    if (with_mask) {
+        uint64_t mask;
+        if (a[4] != 8) {
+            return -EINVAL;
+        }
+        if (user_read_sigset(p, a[3], &mask) < 0) {
+            return -EFAULT;
+        }
+        user_signal_temp_mask(p, mask);
+    }
+    int64_t r = user_safe_syscall6(p, SYS_ppoll, fds, (uint32_t)a[1], pts, NULL, 8, 0);
+    if (with_mask) {
+        user_signal_temp_mask_done(p);
+    }
+    if (pts && put_timeout(p, a[2], t64, pts) < 0) {
+        return -EFAULT;
+    }
+    return r;
+}
+
+static int64_t sys_ppoll(UserProc *p, const uint64_t a[6])
+{
+    return ppoll_common(p, a, false);
+}
+
+static int64_t sys_ppoll_time64(UserProc *p, const uint64_t a[6])
+{
+    return ppoll_common(p, a, true);
+}
+
+/*
+ * pselect6(n, in, out, ex, ts, sig): fd_set bits are the same bytes with 32-bit longs on
+ * a little-endian port; the last argument is { u32 sigset pointer; u32 size }.
+ */
+static int64_t pselect_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    void *sets[3];
+    struct timespec ts, *pts;
+    int n = (int)a[0];
+    if (n < 0) {
+        return -EINVAL;
+    }
+    size_t setsize = ((size_t)MIN(n, 1 << 20) + 31) / 32 * 4;
+    for (int i = 0; i < 3; i++) {
+        if (user_arg_wbuf(p, a[1 + i], setsize, &sets[i]) < 0) {
+            return -EFAULT;
+        }
+    }
+    if (get_timeout(p, a[4], t64, &ts, &pts) < 0) {
+        return -EFAULT;
+    }
+    /*
+     * The host kernel reads and writes whole 64-bit words, 4 bytes past a guest set of
+     * 32-bit words: it gets a copy of each set.
+     */
+    size_t hsize = ((size_t)MIN(n, 1 << 20) + 63) / 64 * 8;
+    g_autofree uint8_t *hsets = g_malloc0(3 * hsize + 8);
+    void *hp[3];
+    for (int i = 0; i < 3; i++) {
+        hp[i] = NULL;
+        if (sets[i]) {
+            memcpy(hsets + i * hsize, sets[i], setsize);
+            hp[i] = hsets + i * hsize;
+        }
+    }
+    bool with_mask = false;
+    if (a[5]) {
+        uint8_t pair[8];
+        if (user_copy_from(&p->mem, pair, a[5], sizeof(pair)) < 0) {
+            return -EFAULT;
+        }
+        if (x86_get32(pair)) {
+            uint64_t mask;
+            if (x86_get32(pair + 4) != 8) {
+                return -EINVAL;
+            }
+            if (user_read_sigset(p, x86_get32(pair), &mask) < 0) {
+                return -EFAULT;
+            }
+            user_signal_temp_mask(p, mask);
+            with_mask = true;
+        }
+    }
+    int64_t r = user_safe_syscall6(p, SYS_pselect6, n, hp[0], hp[1], hp[2], pts, NULL);
+    if (with_mask) {
+        user_signal_temp_mask_done(p);
+    }
+    if (r >= 0) {
+        for (int i = 0; i < 3; i++) {
+            if (sets[i]) {
+                memcpy(sets[i], hp[i], setsize);
+            }
+        }
+    }
+    if (pts && put_timeout(p, a[4], t64, pts) < 0) {
+        return -EFAULT;
+    }
+    return r;
+}
+
+static int64_t sys_pselect6(UserProc *p, const uint64_t a[6])
+{
+    return pselect_common(p, a, false);
+}
+
+static int64_t sys_pselect6_time64(UserProc *p, const uint64_t a[6])
+{
+    return pselect_common(p, a, true);
+}
+
+/* futex and futex_time64: the timeout of a waiting operation in its 32- or 64-bit form. */
+static int64_t futex_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    struct timespec ts, *pts = NULL;
+    if (user_futex_waits((int)a[1]) && get_timeout(p, a[3], t64, &ts, &pts) < 0) {
+        return -EFAULT;
+    }
+    return user_futex(p, a, pts);
+}
+
+static int64_t sys_futex(UserProc *p, const uint64_t a[6])
+{
+    return futex_common(p, a, false);
+}
+
+static int64_t sys_futex_time64(UserProc *p, const uint64_t a[6])
+{
+    return futex_common(p, a, true);
+}
+
+/*
+ * rt_sigqueueinfo(pid, sig, info) / rt_tgsigqueueinfo(tgid, tid, sig, info): the guest's
+ * compat_siginfo has its union at offset 12 and a 32-bit sigval; the host's at 16.
+ */
+static int get_host_siginfo(UserProc *p, GuestAddr addr, siginfo_t *si)
+{
+    uint8_t b[128];
+    if (user_copy_from(&p->mem, b, addr, sizeof(b)) < 0) {
+        return -EFAULT;
+    }
+    memset(si, 0, sizeof(*si));
+    si->si_signo = (int)x86_get32(b);
+    si->si_errno = (int)x86_get32(b + 4);
+    si->si_code = (int)x86_get32(b + 8);
+    si->si_pid = (pid_t)x86_get32(b + 12);
+    si->si_uid = x86_get32(b + 16);
+    si->si_value.sival_ptr = (void *)(uintptr_t)x86_get32(b + 20);
+    return 0;
+}
+
+static int64_t sys_rt_sigqueueinfo(UserProc *p, const uint64_t a[6])
+{
+    siginfo_t si;
+    if (get_host_siginfo(p, a[2], &si) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_rt_sigqueueinfo, (pid_t)a[0], (int)a[1], &si));
+}
+
+static int64_t sys_rt_tgsigqueueinfo(UserProc *p, const uint64_t a[6])
+{
+    siginfo_t si;
+    if (get_host_siginfo(p, a[3], &si) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_rt_tgsigqueueinfo, (pid_t)a[0], (pid_t)a[1], (int)a[2], &si));
+}
+
+/* --- Processes: struct rusage with old_timeval32 and 32-bit longs (72 bytes) --- */
+
+static int put_rusage(UserProc *p, GuestAddr addr, const struct rusage *ru)
+{
+    uint8_t b[72];
+    x86_put32(b, (uint32_t)ru->ru_utime.tv_sec);
+    x86_put32(b + 4, (uint32_t)ru->ru_utime.tv_usec);
+    x86_put32(b + 8, (uint32_t)ru->ru_stime.tv_sec);
+    x86_put32(b + 12, (uint32_t)ru->ru_stime.tv_usec);
+    const long *rest = &ru->ru_maxrss;
+    for (int i = 0; i < 14; i++) {
+        x86_put32(b + 16 + 4 * i, (uint32_t)rest[i]);
+    }
+    return user_copy_to(&p->mem, addr, b, sizeof(b)) < 0 ? -EFAULT : 0;
+}
+
+static int64_t sys_wait4(UserProc *p, const uint64_t a[6])
+{
+    int status;
+    struct rusage ru;
+    int64_t r = user_safe_syscall6(p, SYS_wait4, (int)a[0], a[1] ? &status : NULL, (int)a[2],
+                                   a[3] ? &ru : NULL, 0, 0);
+    if (r > 0) {
+        if (a[1] && user_write_uint(p, a[1], 4, (uint32_t)status) < 0) {
+            return -EFAULT;
+        }
+        if (a[3] && put_rusage(p, a[3], &ru) < 0) {
+            return -EFAULT;
+        }
+    }
+    return r;
+}
+
+static int64_t sys_getrusage(UserProc *p, const uint64_t a[6])
+{
+    struct rusage ru;
+    if (getrusage((int)a[0], &ru) < 0) {
+        return user_errno();
+    }
+    return put_rusage(p, a[1], &ru);
+}
+
+/* ugetrlimit / setrlimit: struct rlimit of two 32-bit longs; infinity is ~0 (COMPAT_RLIM_INFINITY). */
+static int64_t sys_getrlimit(UserProc *p, const uint64_t a[6])
+{
+    struct rlimit rl;
+    if (getrlimit((int)a[0], &rl) < 0) {
+        return user_errno();
+    }
+    uint64_t cur = rl.rlim_cur > 0xffffffffu ? 0xffffffffu : rl.rlim_cur;
+    uint64_t max = rl.rlim_max > 0xffffffffu ? 0xffffffffu : rl.rlim_max;
+    return put_pair32(p, a[1], (int64_t)cur, (int64_t)max);
+}
+
+static int64_t sys_setrlimit(UserProc *p, const uint64_t a[6])
+{
+    uint8_t b[8];
+    if (user_copy_from(&p->mem, b, a[1], 8) < 0) {
+        return -EFAULT;
+    }
+    uint32_t cur = x86_get32(b), max = x86_get32(b + 4);
+    struct rlimit rl = {
+        .rlim_cur = cur == 0xffffffffu ? RLIM_INFINITY : cur,
+        .rlim_max = max == 0xffffffffu ? RLIM_INFINITY : max,
+    };
+    return user_ret(setrlimit((int)a[0], &rl));
+}
+
+static int64_t sys_getgroups(UserProc *p, const uint64_t a[6])
+{
+    int n = (int)a[0];
+    void *h;
+    if (n < 0 || n > 65536) {
+        return -EINVAL;
+    }
+    if (user_arg_wbuf(p, a[1], (uint64_t)n * 4, &h) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_getgroups, n, h));
+}
+
+static int64_t sys_setgroups(UserProc *p, const uint64_t a[6])
+{
+    int n = (int)a[0];
+    void *h;
+    if (n < 0 || n > 65536) {
+        return -EINVAL;
+    }
+    if (user_arg_ptr(p, a[1], (uint64_t)n * 4, &h) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_setgroups, n, h));
+}
+
+/*
+ * sched_getaffinity / sched_setaffinity(pid, len, mask): a bitmap of 32-bit longs, the same
+ * bytes as the host's 64-bit ones.  The host kernel wants a multiple of 8 bytes: a
+ * rounded-up copy goes to it, and at most len bytes come back.
+ */
+static int64_t sys_sched_getaffinity(UserProc *p, const uint64_t a[6])
+{
+    uint32_t len = (uint32_t)a[1];
+    if (len & 3) {
+        return -EINVAL;
+    }
+    g_autofree uint8_t *mask = g_try_malloc0(((size_t)len + 7) & ~(size_t)7);
+    if (!mask) {
+        return -ENOMEM;
+    }
+    long r = syscall(SYS_sched_getaffinity, (pid_t)a[0], ((size_t)len + 7) & ~(size_t)7, mask);
+    if (r < 0) {
+        return user_errno();
+    }
+    r = MIN((uint32_t)r, len);
+    return user_copy_to(&p->mem, a[2], mask, r) < 0 ? -EFAULT : r;
+}
+
+static int64_t sys_sched_setaffinity(UserProc *p, const uint64_t a[6])
+{
+    uint32_t len = (uint32_t)a[1];
+    g_autofree uint8_t *mask = g_try_malloc0(len + 8);
+    if (!mask) {
+        return -ENOMEM;
+    }
+    if (user_copy_from(&p->mem, mask, a[2], len) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_sched_setaffinity, (pid_t)a[0], (size_t)((len + 7) & ~7u), mask));
+}
+
+/* rt_sigtimedwait with an old_timespec32 or a __kernel_timespec timeout. */
+static int64_t sigtimedwait_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    struct timespec ts;
+    if (a[2]) {
+        if (t64) {
+            uint8_t b[16];
+            if (user_copy_from(&p->mem, b, a[2], 16) < 0) {
+                return -EFAULT;
+            }
+            ts.tv_sec = (int64_t)x86_get64(b);
+            ts.tv_nsec = (int32_t)x86_get32(b + 8);
+        } else if (get_ts32(p, a[2], &ts) < 0) {
+            return -EFAULT;
+        }
+    }
+    return user_sigtimedwait(p, a, a[2] ? &ts : NULL);
+}
+
+static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
+{
+    return sigtimedwait_common(p, a, false);
+}
+
+static int64_t sys_rt_sigtimedwait_time64(UserProc *p, const uint64_t a[6])
+{
+    return sigtimedwait_common(p, a, true);
+}
+
+const UserSyscallRow i386_sys_rows[] = {
+    { USER_NR_clock_gettime, sys_clock_gettime },
+    { USER_NR_clock_getres, sys_clock_getres },
+    { USER_NR_clock_nanosleep, sys_clock_nanosleep, .flags = USER_SYS_BLOCKING },
+    { USER_NR_nanosleep, sys_nanosleep, .flags = USER_SYS_BLOCKING },
+    { USER_NR_gettimeofday, sys_gettimeofday },
+    { USER_NR_getitimer, sys_getitimer },
+    { USER_NR_setitimer, sys_setitimer },
+    { USER_NR_utimensat, sys_utimensat },
+    { USER_NR_times, sys_times },
+    { USER_NR_sysinfo, sys_sysinfo },
+    /* 64-bit time: struct __kernel_timespec is the host's timespec. */
+    { USER_NR_clock_gettime64, NULL, SYS_clock_gettime, "ip" },
+    { USER_NR_clock_settime64, NULL, SYS_clock_settime, "ip" },
+    { USER_NR_clock_getres_time64, NULL, SYS_clock_getres, "ip" },
+    { USER_NR_clock_nanosleep_time64, NULL, SYS_clock_nanosleep, "iipp", USER_SYS_BLOCKING },
+    { USER_NR_utimensat_time64, NULL, SYS_utimensat, "ispi" },
+    { USER_NR_ppoll, sys_ppoll, .flags = USER_SYS_BLOCKING },
+    { USER_NR_ppoll_time64, sys_ppoll_time64, .flags = USER_SYS_BLOCKING },
+    { USER_NR_pselect6, sys_pselect6, .flags = USER_SYS_BLOCKING },
+    { USER_NR_pselect6_time64, sys_pselect6_time64, .flags = USER_SYS_BLOCKING },
+    { USER_NR_futex, sys_futex, .flags = USER_SYS_RESTART },
+    { USER_NR_futex_time64, sys_futex_time64, .flags = USER_SYS_RESTART },
+    { USER_NR_rt_sigqueueinfo, sys_rt_sigqueueinfo },
+    { USER_NR_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo },
+    { USER_NR_rt_sigtimedwait, sys_rt_sigtimedwait, .flags = USER_SYS_RESTART },
+    { USER_NR_rt_sigtimedwait_time64, sys_rt_sigtimedwait_time64, .flags = USER_SYS_RESTART },
+    /* Files. */
+    { USER_NR_statx, NULL, SYS_statx, "isiip" },
+    { USER_NR_statfs, sys_statfs64 },
+    { USER_NR_fstatfs, sys_fstatfs64 },
+    { USER_NR_fcntl, sys_fcntl, .flags = USER_SYS_RESTART },
+    { USER_NR_ioctl, user_sys_ioctl, .flags = USER_SYS_RESTART },
+    { USER_NR_pipe2, NULL, SYS_pipe2, "pi" },
+    { USER_NR_getdents64, NULL, SYS_getdents64, "iwi" },
+    { USER_NR_sendfile, NULL, SYS_sendfile, "iipi", USER_SYS_BLOCKING },
+    { USER_NR_copy_file_range, NULL, SYS_copy_file_range, "ipipii", USER_SYS_BLOCKING },
+    { USER_NR_splice, NULL, SYS_splice, "ipipii", USER_SYS_BLOCKING },
+    { USER_NR_signalfd4, NULL, SYS_signalfd4, "ipii" },
+    /* Processes. */
+    { USER_NR_wait4, sys_wait4, .flags = USER_SYS_RESTART },
+    { USER_NR_getrusage, sys_getrusage },
+    { USER_NR_getrlimit, sys_getrlimit },
+    { USER_NR_setrlimit, sys_setrlimit },
+    { USER_NR_prlimit64, NULL, SYS_prlimit64, "iipp" },
+    { USER_NR_getresuid, NULL, SYS_getresuid, "ppp" },
+    { USER_NR_getresgid, NULL, SYS_getresgid, "ppp" },
+    { USER_NR_getgroups, sys_getgroups },
+    { USER_NR_setgroups, sys_setgroups },
+    { USER_NR_capget, NULL, SYS_capget, "pp" },
+    { USER_NR_capset, NULL, SYS_capset, "pp" },
+    { USER_NR_sched_getaffinity, sys_sched_getaffinity },
+    { USER_NR_sched_setaffinity, sys_sched_setaffinity },
+    /* Sockets: sockaddr and socklen_t are the same bytes (setsockopt's timeval is not: SO_*TIMEO_OLD). */
+    { USER_NR_socketpair, NULL, SYS_socketpair, "iiip" },
+    { USER_NR_bind, NULL, SYS_bind, "iri" },
+    { USER_NR_connect, NULL, SYS_connect, "iri", USER_SYS_RESTART },
+    { USER_NR_accept, NULL, SYS_accept, "ipp", USER_SYS_RESTART },
+    { USER_NR_accept4, NULL, SYS_accept4, "ippi", USER_SYS_RESTART },
+    { USER_NR_getsockname, NULL, SYS_getsockname, "ipp" },
+    { USER_NR_getpeername, NULL, SYS_getpeername, "ipp" },
+    { USER_NR_sendto, NULL, SYS_sendto, "iriiri", USER_SYS_RESTART },
+    { USER_NR_recvfrom, NULL, SYS_recvfrom, "iwiipp", USER_SYS_RESTART },
+    { USER_NR_setsockopt, NULL, SYS_setsockopt, "iiiri" },
+    { USER_NR_getsockopt, NULL, SYS_getsockopt, "iiipp" },
+    { -1 },
+};
