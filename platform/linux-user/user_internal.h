@@ -386,6 +386,7 @@ struct UserProc {
     GPtrArray *threads;         /* live UserThread */
     bool leader_exited;         /* the first thread called exit while others ran on */
     int leader_status;
+    GuestAddr initial_sp;       /* argc, argv, envp, auxv as loaded (the gdb stub reads auxv there) */
 };
 
 /* --seed: len bytes from the seeded generator (p->seeded_random must be set). */
@@ -570,6 +571,8 @@ G_NORETURN void user_thread_exit(UserProc *p, int status);
 G_NORETURN void user_process_exit(UserProc *p, int status);
 /* Run the guest on the calling thread until it exits (never returns). */
 G_NORETURN void user_loop(UserProc *p, UserThread *t);
+/* -g: wait for gdb (user_gdb.c) with the process stopped before cpu's first instruction. */
+bool user_gdb_start(UserProc *p, GuestCpu *cpu, GError **error);
 /* Around a host fork: take every lock of ours, release in both, fix the child's thread list. */
 void user_fork_prepare(UserProc *p);
 void user_fork_parent(UserProc *p);

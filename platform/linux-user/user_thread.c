@@ -57,6 +57,13 @@ G_NORETURN void user_thread_run_leader(UserProc *p, GuestCpu *cpu)
     user_thread_host_setup(t);
     thread_register(p, t);
     exec_cpu_register(&p->exec, cpu);
+    if (p->opts.gdb != NULL) {
+        g_autoptr(GError) error = NULL;
+        if (!user_gdb_start(p, cpu, &error)) {
+            fprintf(stderr, "mimic: %s\n", error->message);
+            _exit(1);
+        }
+    }
     user_host_setmask(t->sig.blocked);
     user_loop(p, t);
 }
@@ -262,6 +269,7 @@ G_NORETURN void user_process_exit(UserProc *p, int status)
     if (p->exec_ready) {
         exec_at_exit(&p->exec);
         exec_trace_end(EXEC_TRACE_END_EXIT, status & 0xff, NULL);
+        exec_debug_ended(&p->exec, false, status & 0xff);
     }
     fflush(NULL);
     _exit(status & 0xff);

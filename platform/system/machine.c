@@ -174,6 +174,9 @@ static void machine_exit(Machine *m, unsigned hart)
         }
         break;
     }
+    case GUEST_EXIT_DEBUG:
+        exec_debug_stop(&m->exec, cpu, (ExecStopKind)cpu->exit_code, 0);
+        break;
     case GUEST_EXIT_COUNT:
         g_assert_not_reached();
     }
@@ -197,6 +200,10 @@ static void machine_exit(Machine *m, unsigned hart)
     if (req & (GUEST_REQ_STOP | GUEST_REQ_SIGNAL | GUEST_REQ_CODE_DIRTY)) {
         __atomic_fetch_and(&cpu->exit_request, ~(GUEST_REQ_STOP | GUEST_REQ_SIGNAL | GUEST_REQ_CODE_DIRTY),
                            __ATOMIC_SEQ_CST);
+    }
+    if ((req & GUEST_REQ_STOP) && m->exec.debug.debugger != NULL) {
+        /* Time slices share this bit with gdb's requests: the stub ignores the ones not its own. */
+        exec_debug_stop(&m->exec, cpu, EXEC_STOP_REQUEST, 0);
     }
 }
 
