@@ -58,6 +58,7 @@ struct GdbServer {
 
     ExecDebugger dbg;
     GdbTarget proxy;            /* what the dispatcher calls: opaque = this server */
+    GuestCpu *initial_cpu;      /* the thread the first stop names */
 };
 
 static GdbCpuState *cpu_state(GuestCpu *cpu)
@@ -539,14 +540,54 @@ static gpointer server_main(gpointer data)
     return NULL;
 }
 
+/* gdb connected: attach; stop everything unless it already is (the first '?' answers). */
+static bool server_connect(GdbServer *s)
+{
+    s->fd = gdb_transport_accept(&s->tr);
+    if (s->fd < 0) {
+        fprintf(stderr, "mimic: gdb stub: accept: %s\n", g_strerror(errno));
+        return false;
+    }
+    bool stopped;
+    g_mutex_lock(&s->lock);
+    stopped = s->stopped;
+    g_mutex_unlock(&s->lock);
+    if (!stopped) {
+        exec_start_exclusive(s->x);
+    }
+    g_mutex_lock(&s->lock);
+    s->stopped = true;
+    s->attached = true;
+    g_autoptr(GString) first = g_string_new(NULL);
+    gdb_stop_reply(&s->sess, first, SIGTRAP,
+                   s->target.thread_id(s->target.opaque, s->initial_cpu), GDB_STOP_SIGNAL, 0, 0);
+    g_mutex_unlock(&s->lock);
+    exec_debug_attach(s->x, &s->dbg);
+    return true;
+}
+
+static gpointer server_thread(gpointer data)
+{
+    GdbServer *s = data;
+    if (server_connect(s)) {
+        server_main(s);
+    } else if (s->stopped) {
+        /* Nobody will ever resume the guest: let it run alone. */
+        s->stopped = false;
+        exec_end_exclusive(s->x);
+    }
+    return NULL;
+}
+
 GdbServer *gdb_server_start(ExecCtx *x, const GdbTarget *target, GuestCpu *initial_cpu, const char *spec,
-                            GError **error)
+                            bool start_stopped, GError **error)
 {
     GdbServer *s = g_new0(GdbServer, 1);
 
     s->x = x;
     s->target = *target;
-    s->target.opaque = target->opaque;
+    s->initial_cpu = initial_cpu;
+    s->fd = -1;
     if (!gdb_transport_listen(&s->tr, spec, error)) {
         g_free(s);
         return NULL;
@@ -557,14 +598,7 @@ GdbServer *gdb_server_start(ExecCtx *x, const GdbTarget *target, GuestCpu *initi
         g_free(s);
         return NULL;
     }
-    fprintf(stderr, "mimic: waiting for gdb on %s\n", s->tr.where);
-    s->fd = gdb_transport_accept(&s->tr);
-    if (s->fd < 0) {
-        g_set_error(error, IR_MIMIC_ERROR, 0, "gdb stub: accept: %s", g_strerror(errno));
-        gdb_transport_close(&s->tr);
-        g_free(s);
-        return NULL;
-    }
+    fprintf(stderr, "mimic: %s gdb on %s\n", start_stopped ? "waiting for" : "listening for", s->tr.where);
     g_mutex_init(&s->lock);
     g_cond_init(&s->cond);
     g_mutex_init(&s->send_lock);
@@ -582,14 +616,11 @@ GdbServer *gdb_server_start(ExecCtx *x, const GdbTarget *target, GuestCpu *initi
     };
     gdb_session_init(&s->sess, &s->proxy);
     s->dbg = (ExecDebugger){ .opaque = s, .stop = stop_hook, .watch_access = watch_hook, .ended = ended_hook };
-    s->attached = true;
-    /* Stopped from the start: no CPU may run its first instruction before gdb says so. */
-    exec_start_exclusive(x);
-    s->stopped = true;
-    exec_debug_attach(x, &s->dbg);
-    g_autoptr(GString) first = g_string_new(NULL);
-    gdb_stop_reply(&s->sess, first, SIGTRAP, target->thread_id(target->opaque, initial_cpu),
-                   GDB_STOP_SIGNAL, 0, 0);
-    g_thread_unref(g_thread_new("gdb-stub", server_main, s));
+    if (start_stopped) {
+        /* No CPU may run its first instruction before gdb says so. */
+        exec_start_exclusive(x);
+        s->stopped = true;
+    }
+    g_thread_unref(g_thread_new("gdb-stub", server_thread, s));
     return s;
 }

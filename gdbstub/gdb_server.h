@@ -20,12 +20,13 @@
 typedef struct GdbServer GdbServer;
 
 /*
- * Listen on spec, say where on stderr, wait for gdb to connect, and attach to x with every
- * CPU stopped before its next (the first) instruction; initial_cpu is the one gdb is told
- * stopped.  target supplies the platform's parts (thread_id, memory, files); the server
- * fills in the rest.  NULL + error if it cannot listen.
+ * Listen on spec, say where on stderr, and serve gdb from a thread of its own.
+ * start_stopped: no CPU runs until gdb connects and resumes (mimic run -g, boot -S);
+ * else the guest runs and is stopped when gdb connects.  initial_cpu is the thread the
+ * first stop names.  target supplies the platform's parts (thread_id, memory, files); the
+ * server fills in the rest.  NULL + error if it cannot listen.
  */
 GdbServer *gdb_server_start(ExecCtx *x, const GdbTarget *target, GuestCpu *initial_cpu, const char *spec,
-                            GError **error);
+                            bool start_stopped, GError **error);
 
 #endif

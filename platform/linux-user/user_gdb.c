@@ -126,5 +126,5 @@ bool user_gdb_start(UserProc *p, GuestCpu *cpu, GError **error)
         g_set_error(error, USER_ERROR, 0, "no gdb stub for %s guests yet", p->arch->name);
         return false;
     }
-    return gdb_server_start(&p->exec, &t, cpu, p->opts.gdb, error) != NULL;
+    return gdb_server_start(&p->exec, &t, cpu, p->opts.gdb, true, error) != NULL;
 }

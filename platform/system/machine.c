@@ -14,6 +14,7 @@
 
 #include "platform/devices/clint.h"
 #include "platform/system/machine.h"
+#include "platform/system/machine_gdb.h"
 #include "softmmu/tlb.h"
 
 #define MACHINE_SLICE_US 4000
@@ -38,6 +39,7 @@ typedef struct Machine {
     volatile int current;               /* hart running now (the kick thread's target) */
     volatile int stop_kicks;
     GThread *kicker;
+    MachineGdb gdb;
 } Machine;
 
 /* --- Board <-> CPU wiring --- */
@@ -465,6 +467,12 @@ int machine_run(const MachineOptions *o, GError **error)
         m->cpus[hart] = cpu;
     }
     board_set_cpu_irq_handler(m->board, machine_cpu_irq, m);
+    if (o->gdb != NULL) {
+        m->gdb = (MachineGdb){ .x = &m->exec, .cpus = m->cpus, .nr_cpus = m->nr_cpus, .as = &m->board->mem };
+        if (!machine_gdb_start(&m->gdb, o->gdb, o->gdb_wait, error)) {
+            return -1;
+        }
+    }
     dev_clock_start_thread(&m->board->clock);
     m->kicker = g_thread_new("mimic-kick", machine_kicker, m);
     int status = machine_loop(m);
@@ -473,5 +481,6 @@ int machine_run(const MachineOptions *o, GError **error)
         g_thread_join(m->kicker);
     }
     exec_at_exit(&m->exec);
+    exec_debug_ended(&m->exec, false, status);
     return status;
 }
