@@ -29,6 +29,23 @@ void exec_debug_detach(ExecCtx *x)
     g_mutex_unlock(&x->lock);
 }
 
+void exec_debug_forget(ExecCtx *x)
+{
+    bool had;
+
+    g_mutex_lock(&x->lock);
+    x->debug.debugger = NULL;
+    had = x->debug.watching || (x->debug.breakpoints != NULL && x->debug.breakpoints->len > 0);
+    if (x->debug.breakpoints != NULL) {
+        g_array_set_size(x->debug.breakpoints, 0);
+    }
+    x->debug.watching = false;
+    g_mutex_unlock(&x->lock);
+    if (had) {
+        exec_flush(x);
+    }
+}
+
 /* Index of the first breakpoint >= pc. */
 static guint bp_lower_bound(GArray *bps, GuestAddr pc)
 {

@@ -69,6 +69,9 @@ GuestAddr exec_debug_breakpoint_after(struct ExecCtx *x, GuestAddr pc);
 /* Watchpoints exist: relift everything with the access check (caller exclusive). */
 void exec_debug_set_watching(struct ExecCtx *x, bool on);
 
+/* A forked child: no debugger, no breakpoints or watching (drops the blocks that had them). */
+void exec_debug_forget(struct ExecCtx *x);
+
 /* Drop every block while the caller already runs exclusive (no other CPU in exec_run). */
 void exec_flush_held(struct ExecCtx *x);
 

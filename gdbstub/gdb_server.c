@@ -61,6 +61,13 @@ struct GdbServer {
     GuestCpu *initial_cpu;      /* the thread the first stop names */
 };
 
+/* MIMIC_GDB_DEBUG=1: log stops and resumes on stderr. */
+static int gdb_debug_log = -1;
+#define GDB_LOG(...) do { \
+    if (gdb_debug_log < 0) { gdb_debug_log = g_getenv("MIMIC_GDB_DEBUG") != NULL; } \
+    if (gdb_debug_log) { fprintf(stderr, "gdbstub: " __VA_ARGS__); } \
+} while (0)
+
 static GdbCpuState *cpu_state(GuestCpu *cpu)
 {
     if (cpu->debug == NULL) {
@@ -208,6 +215,9 @@ static int stop_hook(void *opaque, GuestCpu *cpu, const ExecStop *why)
         return ev.sig;
     }
     bool report = ev.kind != EXEC_STOP_REQUEST || st->watch_hit;
+    GDB_LOG("stop hook tid %ld kind %d sig %d report %d held %d stopped %d pending %d pc %lx\n",
+            (long)s->target.thread_id(s->target.opaque, cpu), ev.kind, ev.sig, report, st->held, s->stopped,
+            s->stop_pending, (unsigned long)cpu->pc);
     if (ev.kind == EXEC_STOP_REQUEST && !report && !st->held && !s->stopped && !s->stop_pending) {
         g_mutex_unlock(&s->lock);
         return 0;               /* a request that is no longer wanted */
@@ -233,6 +243,8 @@ static int stop_hook(void *opaque, GuestCpu *cpu, const ExecStop *why)
     int sig = st->deliver_sig;
     st->deliver_sig = 0;
     bool attached = s->attached;
+    GDB_LOG("stop hook tid %ld returns, step %d\n", (long)s->target.thread_id(s->target.opaque, cpu),
+            cpu->debug_step);
     g_mutex_unlock(&s->lock);
     if (!attached) {
         return ev.kind == EXEC_STOP_SIGNAL ? ev.sig : 0;
@@ -331,6 +343,7 @@ static void stop_all(GdbServer *s)
                                                                                          : ids[0]);
         }
     }
+    GDB_LOG("stop_all pending %d\n", cpu != NULL && why.kind != EXEC_STOP_REQUEST);
     if (cpu != NULL) {
         reply_for(s, cpu, &why, reply);
     } else {
@@ -363,6 +376,8 @@ static void resume(GdbServer *s)
         cpu->debug_step = act != NULL && act->action == 's';
         cpu->debug_stepped = 0;
         st->deliver_sig = act != NULL ? act->sig : 0;
+        GDB_LOG("resume tid %ld action %c held %d step %d\n", (long)tid, act ? act->action : '-', st->held,
+                cpu->debug_step);
         if (st->held) {
             __atomic_fetch_or(&cpu->exit_request, GUEST_REQ_STOP, __ATOMIC_SEQ_CST);
         } else if (st->has_event && pending == NULL) {
@@ -441,9 +456,8 @@ static ReadResult read_event(GdbServer *s, bool running)
         }
         if (running && (pf[1].revents & POLLIN)) {
             char buf[64];
-            if (read(s->wake[0], buf, sizeof(buf)) < 0) {
-                /* Nothing to drain after all. */
-            }
+            ssize_t got = read(s->wake[0], buf, sizeof(buf));
+            GDB_LOG("wake (%zd bytes)\n", got);
             return READ_WAKE;
         }
         if (!(pf[0].revents & (POLLIN | POLLHUP | POLLERR))) {
@@ -474,11 +488,13 @@ static ReadResult read_event(GdbServer *s, bool running)
             }
             break;
         case GDB_RX_INTERRUPT:
+            GDB_LOG("interrupt\n");
             if (running) {
                 return READ_INTERRUPT;
             }
             break;
         case GDB_RX_PACKET:
+            GDB_LOG("packet %.40s\n", s->rx.payload->str);
             if (!s->sess.no_ack) {
                 gdb_transport_send(s->fd, "+", 1);
             }

@@ -4,7 +4,8 @@
 # Tests: Debian's cross compilers (guest programs are compiled at test time), libgomp for
 # the riscv64 OpenMP guest test, PowerPC binutils (the ppc unit tests' qemu-ppc comparison
 # program) and the powerpc-linux-gnu cross compilers and sysroot (the ppc guest tests), device-tree-compiler, opensbi and u-boot-qemu (board tests decode the tree and
-# boot real firmware), and qemu-user as the reference the guest tests compare against.
+# boot real firmware), qemu-user as the reference the guest tests compare against, and
+# gdb-multiarch (the gdb stub tests drive it in batch mode).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 SUDO=
@@ -16,4 +17,4 @@ $SUDO apt-get install -y -q --no-install-recommends \
     gcc-riscv64-linux-gnu g++-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu \
     libgomp1-riscv64-cross opensbi u-boot-qemu binutils-powerpc-linux-gnu \
     gcc-powerpc-linux-gnu g++-powerpc-linux-gnu libc6-dev-powerpc-cross \
-    qemu-user
+    qemu-user gdb-multiarch

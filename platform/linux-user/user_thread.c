@@ -126,6 +126,9 @@ int64_t user_thread_clone(UserProc *p, uint64_t flags, GuestAddr newsp, GuestAdd
     cpu->jmp_cache = NULL;
     cpu->running = 0;
     cpu->excl_waiter = false;
+    cpu->debug = NULL;                          /* the debugger's record is per thread */
+    cpu->debug_step = 0;
+    cpu->debug_stepped = 0;
     cpu->pc += abi->syscall_insn_len;            /* the child returns from the ecall */
     abi->clone_child(cpu, newsp, (flags & CLONE_SETTLS) != 0, tls);
 
@@ -357,6 +360,10 @@ void user_fork_child(UserProc *p)
     x->excl_pending = 0;
     x->excl_waiting = 0;
     fork_release(p, true);
+    /* gdb debugs the parent: the child runs free of its breakpoints and its connection. */
+    exec_debug_forget(x);
+    self->cpu->debug = NULL;
+    self->cpu->debug_step = 0;
 }
 
 /* --- Syscalls that name threads --- */
