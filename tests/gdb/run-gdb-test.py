@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Run one gdb-multiarch script against mimic's gdb stub and check what gdb printed.
 
-usage: run-gdb-test.py --mimic PATH --engine ENGINE --src DIR --work DIR SCRIPT.gdb
+usage: run-gdb-test.py --mimic PATH --engine ENGINE [--arch riscv64|ppc32] --src DIR --work DIR SCRIPT.gdb
 
 The script's header comments say what to build and what to expect:
-  # build: static|dynamic PROGRAM.c    a riscv64 Linux program (riscv64-linux-gnu-gcc -g -O0)
+  # build: static|dynamic PROGRAM.c    a Linux program (riscv64-linux-gnu-gcc -g -O0, or
+                                       powerpc-linux-gnu-gcc with --arch ppc32)
   # build: virt PROGRAM.c              a bare-metal program for the virt board (-bios none)
   # status: N                          mimic's exit status
   # stdout: REGEX                      a line the guest must print (user mode)
@@ -23,7 +24,8 @@ import sys
 import time
 
 SKIP = 77
-CC = "riscv64-linux-gnu-gcc"
+COMPILERS = {"riscv64": "riscv64-linux-gnu-gcc", "ppc32": "powerpc-linux-gnu-gcc"}
+CC = COMPILERS["riscv64"]
 GDB = "gdb-multiarch"
 
 
@@ -84,15 +86,18 @@ def main():
     ap.add_argument("--src", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--timeout", type=float, default=240)
+    ap.add_argument("--arch", default="riscv64", choices=sorted(COMPILERS))
     ap.add_argument("script")
     a = ap.parse_args()
-    for tool, pkg in ((GDB, "gdb-multiarch"), (CC, "gcc-riscv64-linux-gnu")):
+    global CC
+    CC = COMPILERS[a.arch]
+    for tool, pkg in ((GDB, "gdb-multiarch"), (CC, "gcc-" + CC[:-4])):
         if shutil.which(tool) is None:
             print(f"SKIP: {tool} not installed (apt-get install {pkg})")
             sys.exit(SKIP)
     script = os.path.join(a.src, a.script)
     build, want_status, want_stdout, expects = parse(script)
-    name = os.path.splitext(a.script)[0] + "-" + a.engine
+    name = os.path.splitext(a.script)[0] + "-" + a.arch + "-" + a.engine
     work = os.path.join(a.work, name)
     os.makedirs(work, exist_ok=True)
     prog = compile_program(a.src, work, build[0], build[1])
