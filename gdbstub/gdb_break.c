@@ -58,6 +58,18 @@ bool gdb_breaks_remove_bp(GdbBreaks *b, int type, GuestAddr addr, bool *pc_chang
     return true;
 }
 
+int gdb_breaks_type_at(const GdbBreaks *b, GuestAddr addr)
+{
+    int type = -1;
+    for (guint i = 0; i < b->bps->len; i++) {
+        const GdbBp *bp = &g_array_index(b->bps, GdbBp, i);
+        if (bp->addr == addr && (type < 0 || bp->type == GDB_BP_SW)) {
+            type = bp->type;
+        }
+    }
+    return type;
+}
+
 bool gdb_breaks_add_watch(GdbBreaks *b, int type, GuestAddr addr, uint64_t len)
 {
     if (b->n_watch >= GDB_MAX_WATCH || len == 0) {

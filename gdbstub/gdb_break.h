@@ -48,6 +48,8 @@ void gdb_breaks_free(GdbBreaks *b);
  */
 bool gdb_breaks_add_bp(GdbBreaks *b, int type, GuestAddr addr, bool *pc_changed);
 bool gdb_breaks_remove_bp(GdbBreaks *b, int type, GuestAddr addr, bool *pc_changed);
+/* The kind of breakpoint at addr: GDB_BP_SW if gdb inserted one there, else GDB_BP_HW, else -1. */
+int gdb_breaks_type_at(const GdbBreaks *b, GuestAddr addr);
 /* Z/z for a watchpoint: false when full / not found or len is 0. */
 bool gdb_breaks_add_watch(GdbBreaks *b, int type, GuestAddr addr, uint64_t len);
 bool gdb_breaks_remove_watch(GdbBreaks *b, int type, GuestAddr addr, uint64_t len);

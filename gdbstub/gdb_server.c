@@ -308,7 +308,10 @@ static void reply_for(GdbServer *s, GuestCpu *cpu, const ExecStop *why, GString 
     }
     switch (why->kind) {
     case EXEC_STOP_BREAK:
-        gdb_stop_reply(&s->sess, out, SIGTRAP, tid, GDB_STOP_SWBREAK, 0, 0);
+        /* Z1 and Z0 work alike; gdb wants to hear which kind it inserted there. */
+        gdb_stop_reply(&s->sess, out, SIGTRAP, tid,
+                       gdb_breaks_type_at(&s->sess.breaks, cpu->pc) == GDB_BP_HW ? GDB_STOP_HWBREAK
+                                                                                  : GDB_STOP_SWBREAK, 0, 0);
         break;
     case EXEC_STOP_STEP:
         gdb_stop_reply(&s->sess, out, SIGTRAP, tid, GDB_STOP_SIGNAL, 0, 0);

@@ -1,5 +1,6 @@
 # System mode: attach at reset of the virt board (-S), step through the reset ROM at
-# 0x1000 into the program, read CSRs and the privilege level, stop in a function, then
+# 0x1000 into the program, read CSRs and the privilege level, stop in a function (a
+# hardware breakpoint, Z1), then
 # detach and let the board power off with the program's own status.
 # build: virt virt_count.c
 # status: 0
@@ -21,7 +22,7 @@ print $priv
 # expect: ^\$3 = 3$
 print/x $mstatus
 # expect: ^\$4 = 0x[0-9a-f]+$
-break step
+hbreak step
 continue
 # expect: Breakpoint 1, step \(x=1\) at .*virt_count\.c
 finish
