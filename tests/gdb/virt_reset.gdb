@@ -1,7 +1,7 @@
 # System mode: attach at reset of the virt board (-S), step through the reset ROM at
 # 0x1000 into the program, read CSRs and the privilege level, stop in a function (a
-# hardware breakpoint, Z1), then
-# detach and let the board power off with the program's own status.
+# hardware breakpoint, Z1), watch a global by its virtual address (first write: 0 -> 1),
+# then detach and let the board power off with the program's own status.
 # build: virt virt_count.c
 # status: 0
 set pagination off
@@ -27,6 +27,11 @@ continue
 # expect: Breakpoint 1, step \(x=1\) at .*virt_count\.c
 finish
 # expect: Value returned is \$\d+ = 4
+delete
+watch counter
+continue
+# expect: ^Old value = 0$
+# expect: ^New value = 1$
 delete
 detach
 # expect: \[Inferior 1 \(Remote target\) detached\]
