@@ -528,6 +528,18 @@ static void cmd_xfer(GdbSession *s, const char *pkt, GString *reply)
         xfer_window(reply, d, n, off, len);
         return;
     }
+    if (strcmp(parts[1], "siginfo") == 0 && s->t->siginfo != NULL) {
+        GuestCpu *cpu = cpu_for(s, s->g_tid);
+        g_autoptr(GBytes) b = cpu != NULL ? s->t->siginfo(s->t->opaque, cpu) : NULL;
+        if (b == NULL) {
+            g_string_assign(reply, "E01");
+            return;
+        }
+        gsize n;
+        const uint8_t *d = g_bytes_get_data(b, &n);
+        xfer_window(reply, d, n, off, len);
+        return;
+    }
     if (strcmp(parts[1], "exec-file") == 0 && s->t->exec_file != NULL) {
         g_autofree char *path = s->t->exec_file(s->t->opaque);
         xfer_window(reply, (const uint8_t *)path, strlen(path), off, len);
@@ -579,6 +591,9 @@ static void cmd_query(GdbSession *s, const char *pkt, size_t len, GString *reply
                         "QStartNoAckMode+;QPassSignals+", GDB_MAX_PACKET);
         if (s->t->auxv != NULL) {
             g_string_append(reply, ";qXfer:auxv:read+;qXfer:exec-file:read+");
+        }
+        if (s->t->siginfo != NULL) {
+            g_string_append(reply, ";qXfer:siginfo:read+");
         }
     } else if (startswith(pkt, len, "qXfer:")) {
         cmd_xfer(s, pkt, reply);

@@ -197,6 +197,12 @@ static char *p_host_path(void *opaque, const char *path)
     return s->target.host_path(s->target.opaque, path);
 }
 
+static GBytes *p_siginfo(void *opaque, GuestCpu *cpu)
+{
+    GdbServer *s = opaque;
+    return s->target.siginfo(s->target.opaque, cpu);
+}
+
 /* --- Hooks called by guest threads --- */
 
 static int stop_hook(void *opaque, GuestCpu *cpu, const ExecStop *why)
@@ -632,6 +638,7 @@ GdbServer *gdb_server_start(ExecCtx *x, const GdbTarget *target, GuestCpu *initi
         .auxv = target->auxv ? p_auxv : NULL,
         .exec_file = target->exec_file ? p_exec_file : NULL,
         .host_path = target->host_path ? p_host_path : NULL,
+        .siginfo = target->siginfo ? p_siginfo : NULL,
     };
     gdb_session_init(&s->sess, &s->proxy);
     s->dbg = (ExecDebugger){ .opaque = s, .stop = stop_hook, .watch_access = watch_hook, .ended = ended_hook };

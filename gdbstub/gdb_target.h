@@ -35,6 +35,8 @@ typedef struct GdbTarget {
     GBytes *(*auxv)(void *opaque);
     char *(*exec_file)(void *opaque);
     char *(*host_path)(void *opaque, const char *guest_path);
+    /* The siginfo of the signal cpu stopped for, as the guest would see it (NULL: none). */
+    GBytes *(*siginfo)(void *opaque, GuestCpu *cpu);
     int pid;
 } GdbTarget;
 

@@ -93,6 +93,16 @@ static GBytes *gdb_auxv(void *opaque)
     return g_bytes_new_take(data, q - start);
 }
 
+/* The siginfo the thread's pending signal will be delivered with (guest layout). */
+static GBytes *gdb_siginfo(void *opaque, GuestCpu *cpu)
+{
+    const UserThread *t = cpu->platform;
+    if (t == NULL || t->sig.debug_sig <= 0 || t->sig.debug_sig > USER_NSIG) {
+        return NULL;
+    }
+    return g_bytes_new(t->sig.info[t->sig.debug_sig].bytes, sizeof(t->sig.info[0].bytes));
+}
+
 static char *gdb_exec_file(void *opaque)
 {
     UserProc *p = opaque;
@@ -121,6 +131,7 @@ bool user_gdb_start(UserProc *p, GuestCpu *cpu, GError **error)
         .auxv = gdb_auxv,
         .exec_file = gdb_exec_file,
         .host_path = gdb_host_path,
+        .siginfo = gdb_siginfo,
     };
     if (p->arch->gdb == NULL) {
         g_set_error(error, USER_ERROR, 0, "no gdb stub for %s guests yet", p->arch->name);

@@ -344,6 +344,7 @@ typedef struct UserSignals {
     /* rt_sigsuspend and friends: the mask to restore once a handler has been set up. */
     bool have_saved_mask;
     uint64_t saved_mask;
+    int debug_sig;                              /* the signal gdb was last shown (qXfer:siginfo) */
 } UserSignals;
 
 /*

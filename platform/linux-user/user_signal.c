@@ -308,7 +308,9 @@ static bool deliver_one(UserProc *p, int sig, bool sync)
 
     if (p->exec.debug.debugger != NULL) {
         /* As under a native gdb, the debugger sees the signal first and says what to deliver. */
+        s->debug_sig = sig;
         int give = exec_debug_stop(&p->exec, user_self->cpu, EXEC_STOP_SIGNAL, sig);
+        s->debug_sig = 0;
         if (give <= 0 || give > USER_NSIG) {
             return false;
         }

@@ -1,6 +1,7 @@
 # Threads: a breakpoint in a worker thread, the thread list, switching threads; then a
 # signal stops in gdb before the program sees it, and `signal 0` discards it, so the
-# handler never runs (hits=0).  Worker sums: sum(i * id, i < 1000) = 499500 * id.
+# handler never runs (hits=0); gdb reads the signal's siginfo (SIGUSR1 = 10).
+# Worker sums: sum(i * id, i < 1000) = 499500 * id.
 # build: dynamic threads.c
 # status: 0
 # stdout: ^worker 0: 499500$
@@ -23,5 +24,7 @@ delete
 catch signal SIGUSR1
 continue
 # expect: Catchpoint 2 \(signal SIGUSR1\)
+print $_siginfo.si_signo
+# expect: ^\$2 = 10$
 signal 0
 # expect: exited normally
