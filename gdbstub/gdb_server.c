@@ -137,17 +137,6 @@ static GuestCpu *cpu_of(void *opaque, int64_t tid)
     return found;
 }
 
-static GPtrArray *all_cpus(GdbServer *s)
-{
-    GPtrArray *a = g_ptr_array_new();
-    g_mutex_lock(&s->x->lock);
-    for (guint i = 0; i < s->x->cpus->len; i++) {
-        g_ptr_array_add(a, g_ptr_array_index(s->x->cpus, i));
-    }
-    g_mutex_unlock(&s->x->lock);
-    return a;
-}
-
 static void bp_insert(void *opaque, GuestAddr pc)
 {
     GdbServer *s = opaque;
@@ -365,11 +354,13 @@ static void stop_all(GdbServer *s)
 /* Apply gdb's resume actions and let the CPUs go (or report a stop that was waiting). */
 static void resume(GdbServer *s)
 {
-    g_autoptr(GPtrArray) cpus = all_cpus(s);
     g_autoptr(GString) reply = g_string_new(NULL);
     GuestCpu *pending = NULL;
 
     g_mutex_lock(&s->lock);
+    /* Under the CPU list's lock: a thread ending in a syscall cannot free its CPU meanwhile. */
+    g_mutex_lock(&s->x->lock);
+    GPtrArray *cpus = s->x->cpus;
     for (guint i = 0; i < cpus->len; i++) {
         GuestCpu *cpu = g_ptr_array_index(cpus, i);
         GdbCpuState *st = cpu_state(cpu);
@@ -393,6 +384,7 @@ static void resume(GdbServer *s)
             pending = cpu;
         }
     }
+    g_mutex_unlock(&s->x->lock);
     if (pending != NULL) {
         /* Another thread stopped while the last stop was reported: report it now. */
         GdbCpuState *st = cpu_state(pending);
@@ -416,10 +408,11 @@ static void detach(GdbServer *s)
         stop_all(s);            /* breakpoints change only with every CPU stopped */
     }
     gdb_session_remove_all(&s->sess);
-    g_autoptr(GPtrArray) cpus = all_cpus(s);
     exec_debug_detach(s->x);
     g_mutex_lock(&s->lock);
     s->attached = false;
+    g_mutex_lock(&s->x->lock);
+    GPtrArray *cpus = s->x->cpus;
     for (guint i = 0; i < cpus->len; i++) {
         GuestCpu *cpu = g_ptr_array_index(cpus, i);
         GdbCpuState *st = cpu_state(cpu);
@@ -428,6 +421,7 @@ static void detach(GdbServer *s)
         cpu->debug_step = 0;
         cpu->debug_stepped = 0;
     }
+    g_mutex_unlock(&s->x->lock);
     s->stopped = false;
     s->resume_gen++;
     g_cond_broadcast(&s->cond);
