@@ -2,6 +2,7 @@
 # and the program runs to its normal end.  Values are the program's own arithmetic:
 # square(0) = 0, square(1) = 1.
 # build: static count.c
+# qemu: compare
 # status: 0
 # stdout: ^total=30 counter=5$
 set pagination off

@@ -2,6 +2,7 @@
 # a register write: square is called with 10 instead of 0, so the total becomes
 # 100 + 1 + 4 + 9 + 16 = 130 and the program exits with 3.
 # build: static count.c
+# qemu: compare
 # status: 3
 # stdout: ^total=130 counter=5$
 set pagination off

@@ -11,6 +11,11 @@ The script's header comments say what to build and what to expect:
   # stdout: REGEX                      a line the guest must print (user mode)
 and after a command:
   # expect: REGEX                      a line gdb must print, in this order
+  # qemu: compare                      also run the script against qemu-user's gdb stub
+                                       (qemu-riscv64 -g / qemu-ppc -g) and require the same
+                                       values: every "$N = ...", "Value returned", "Old/New
+                                       value", breakpoint-hit and frame line, with hex
+                                       addresses masked (stack and load addresses differ)
 The expected values are worked out by hand from the program's source (each script says
 how), never copied from a run.  mimic listens on a Unix socket in the work directory, so
 tests never collide on a TCP port.  No gdb-multiarch or cross compiler: skip (77).
@@ -30,9 +35,12 @@ GDB = "gdb-multiarch"
 
 
 def parse(script):
-    build, status, stdout, expects = None, None, [], []
+    build, status, stdout, expects, qemu = None, None, [], [], False
     for line in open(script):
         line = line.rstrip("\n")
+        if re.match(r"#\s*qemu:\s*compare", line):
+            qemu = True
+            continue
         m = re.match(r"#\s*(build|status|stdout|expect):\s*(.*)$", line)
         if not m:
             continue
@@ -45,7 +53,7 @@ def parse(script):
             stdout.append(val)
         else:
             expects.append(val)
-    return build, status, stdout, expects
+    return build, status, stdout, expects, qemu
 
 
 def compile_program(src, work, kind, prog):
@@ -79,6 +87,53 @@ def check_in_order(text, patterns, what):
     return None
 
 
+QEMU = {"riscv64": "qemu-riscv64", "ppc32": "qemu-ppc"}
+VALUE_LINE = re.compile(r"^(\$\d+ = |Value returned|Old value|New value|Breakpoint \d+, |#\d+ |\d+\t)")
+
+
+def values(text):
+    """The lines that carry values, addresses masked."""
+    out = []
+    for line in text.splitlines():
+        if VALUE_LINE.match(line):
+            out.append(re.sub(r"0x[0-9a-f]+", "0x?", line))
+    return out
+
+
+def compare_with_qemu(arch, script_text, prog, work, timeout, gdb_out):
+    """Run the same script against qemu-user's stub; None if the values agree."""
+    import socket
+    qemu = QEMU[arch]
+    if shutil.which(qemu) is None:
+        print(f"note: {qemu} not installed: no qemu comparison")
+        return None
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    text = re.sub(r"target remote \S+", f"target remote 127.0.0.1:{port}", script_text)
+    path = os.path.join(work, "script-qemu.gdb")
+    open(path, "w").write(text)
+    q = subprocess.Popen([qemu, "-g", str(port), prog], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    time.sleep(0.3)
+    try:
+        g = subprocess.run([GDB, "-nx", "-batch", "-x", path, prog], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+        q.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        q.kill()
+        return "qemu run timed out"
+    ours, theirs = values(gdb_out), values(g.stdout)
+    if ours != theirs:
+        return "values differ from qemu's:\n  mimic: " + "\n  mimic: ".join(ours) + \
+               "\n  qemu:  " + "\n  qemu:  ".join(theirs)
+    if not ours:
+        return "no value lines to compare with qemu"
+    print(f"qemu agrees on {len(ours)} value lines")
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mimic", required=True)
@@ -96,7 +151,7 @@ def main():
             print(f"SKIP: {tool} not installed (apt-get install {pkg})")
             sys.exit(SKIP)
     script = os.path.join(a.src, a.script)
-    build, want_status, want_stdout, expects = parse(script)
+    build, want_status, want_stdout, expects, qemu = parse(script)
     name = os.path.splitext(a.script)[0] + "-" + a.arch + "-" + a.engine
     work = os.path.join(a.work, name)
     os.makedirs(work, exist_ok=True)
@@ -142,6 +197,10 @@ def main():
         problems.append(p)
     if want_status is not None and guest.returncode != want_status:
         problems.append(f"mimic exit status {guest.returncode}, expected {want_status}")
+    if qemu and not problems:
+        p = compare_with_qemu(a.arch, text, prog, work, a.timeout, gdb_out)
+        if p:
+            problems.append(p)
     if problems:
         print("--- gdb output ---\n" + gdb_out)
         print("--- guest stdout ---\n" + out)
