@@ -602,11 +602,9 @@ static void cmd_query(GdbSession *s, const char *pkt, size_t len, GString *reply
     } else if (strcmp(pkt, "qsThreadInfo") == 0) {
         g_string_assign(reply, "l");
     } else if (strcmp(pkt, "qC") == 0) {
-        GuestCpu *cpu = cpu_for(s, 0);
-        int64_t ids[MAX_THREADS];
-        unsigned n = s->t->list_threads(s->t->opaque, ids, MAX_THREADS);
+        int64_t ids[1];
+        unsigned n = s->t->list_threads(s->t->opaque, ids, 1);
         int64_t tid = s->default_tid > 0 ? s->default_tid : (n ? ids[0] : 1);
-        (void)cpu;
         g_string_printf(reply, "QC%" G_GINT64_MODIFIER "x", tid);
     } else if (strcmp(pkt, "qAttached") == 0 || startswith(pkt, len, "qAttached:")) {
         g_string_assign(reply, "0");    /* we started the guest: quitting gdb kills it */
