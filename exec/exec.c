@@ -339,6 +339,13 @@ static void flush_locked(ExecCtx *x)
     }
 }
 
+void exec_flush_held(ExecCtx *x)
+{
+    g_mutex_lock(&x->lock);
+    flush_locked(x);
+    g_mutex_unlock(&x->lock);
+}
+
 void exec_flush(ExecCtx *x)
 {
     GuestCpu *self = exec_thread.ctx == x ? exec_thread.cpu : NULL;
@@ -499,6 +506,8 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key)
             return tb;
         }
     }
+    bool stepping = (key->flags & EXEC_KEY_STEP) != 0;
+    traced = traced || stepping;
     /* The last translation's IR storage, unless its engine kept it (tb->ir). */
     blk = x->spare_ir != NULL ? x->spare_ir : ir_block_new();
     x->spare_ir = NULL;
@@ -519,7 +528,26 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key)
     blk->trace_insn_helper = x->trace_insn_helper;
     blk->mem_helpers = x->mem.mem_helpers;
     blk->guest_pc = pc;
-    x->arch->lift_block(&ctx);
+    /* Debugger: stepping and watching lift one instruction per block; breakpoints end blocks. */
+    GuestAddr bp_next = exec_debug_breakpoint_after(x, pc);
+    if (bp_next != 0 && (ctx.stop_pc == 0 || bp_next < ctx.stop_pc)) {
+        ctx.stop_pc = bp_next;
+    }
+    if (stepping || x->debug.watching) {
+        ctx.max_insns = 1;
+    }
+    if (x->debug.watching) {
+        blk->trace_mem_helper = &exec_debug_watch_helper;
+    }
+    if (exec_debug_breakpoint_at(x, pc)) {
+        /* The breakpoint's block: stop before the instruction, every time it is entered. */
+        ir_insn_start(blk, pc, 2);
+        ir_raise(blk, GUEST_EXIT_DEBUG, EXEC_STOP_BREAK, IR_TEMP_NONE);
+        blk->guest_size = 1;
+        blk->guest_insns = 0;
+    } else {
+        x->arch->lift_block(&ctx);
+    }
     if (blk->trace_count_insn != 0) {
         g_assert(blk->insns[blk->trace_count_insn].op == IR_OP_CONST);
         blk->insns[blk->trace_count_insn].imm[0] = blk->guest_insns;
@@ -623,6 +651,28 @@ TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
     return tb;
 }
 
+/*
+ * The one-instruction block at pc for a single step: its own key (EXEC_KEY_STEP), never in
+ * a jump cache and never chained (traced), so the exec loop sees its end.
+ */
+static TbBlock *find_step_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
+{
+    TbKey key;
+    TbBlock *tb;
+
+    if (!key_of(x, cpu, pc, &key)) {
+        return NULL;
+    }
+    key.flags |= EXEC_KEY_STEP;
+    g_mutex_lock(&x->lock);
+    tb = g_hash_table_lookup(x->blocks, &key);
+    if (tb == NULL) {
+        tb = translate_locked(x, cpu, &key);
+    }
+    g_mutex_unlock(&x->lock);
+    return tb;
+}
+
 void exec_cpu_flush_jmp_cache(GuestCpu *cpu)
 {
     memset(cpu->jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
@@ -649,6 +699,7 @@ static const char *const exit_names[GUEST_EXIT_COUNT] = {
     [GUEST_EXIT_EXCEPTION] = "exception", [GUEST_EXIT_FPE] = "fpe", [GUEST_EXIT_HALT] = "halt",
     [GUEST_EXIT_INTERRUPT] = "interrupt", [GUEST_EXIT_SYNC_CODE] = "sync-code",
     [GUEST_EXIT_SYNC_MODE] = "sync-mode", [GUEST_EXIT_TLB_FLUSH] = "tlb-flush",
+    [GUEST_EXIT_DEBUG] = "debug",
 };
 
 const char *exec_exit_name(unsigned kind)
@@ -672,6 +723,12 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
         TbBlock *tb;
         uint32_t req = cpu->exit_request;
 
+        if (cpu->debug_step && cpu->debug_stepped) {
+            /* The step's instruction has run (and its syscall or trap been handled). */
+            cpu->exit_kind = GUEST_EXIT_DEBUG;
+            cpu->exit_code = EXEC_STOP_STEP;
+            return;
+        }
         if (req != 0) {
             if (req == GUEST_REQ_EXCLUSIVE) {
                 /* Only a flush wants us out: step aside, then carry on. */
@@ -682,8 +739,11 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
             cpu->exit_kind = GUEST_EXIT_INTERRUPT;
             return;
         }
-        tb = exec_find_block(x, cpu, cpu->pc);
+        tb = cpu->debug_step ? find_step_block(x, cpu, cpu->pc) : exec_find_block(x, cpu, cpu->pc);
         if (tb == NULL) {
+            if (cpu->debug_step) {
+                cpu->debug_stepped = 1;     /* the fetch fault is the step's outcome */
+            }
             return;             /* fetch fault: the platform's code_paddr set the exit */
         }
         /*
@@ -734,6 +794,10 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
         from = NULL;
         from_generation = __atomic_load_n(&x->generation, __ATOMIC_RELAXED);
         x->engine->run(x, cpu, tb, &from, &slot);
+        if (cpu->debug_step && cpu->exit_kind != GUEST_EXIT_DEBUG && cpu->exit_kind != GUEST_EXIT_INTERRUPT) {
+            cpu->debug_stepped = 1;
+            from = NULL;
+        }
         if (diff_regs) {
             exec_trace_regs_diff(x, cpu, snap);
         }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "exec/exec_debug.h"
 #include "exec/tb.h"
 #include "frontend/guest.h"
 #include "ir/ir.h"
@@ -218,6 +219,7 @@ struct ExecCtx {
     bool count_insns;               /* keep GuestCpu.insns_executed (--stats, traces) */
     bool trace_any;                 /* any trace output at all (the trace writer is open) */
     bool trace_flush_often;         /* flush before each guest syscall: keeps the order with its output */
+    ExecDebug debug;                /* breakpoints, watching and the attached debugger (exec_debug.c) */
 };
 
 /* Set up a context; false + error for an unknown engine or one that cannot start. */

@@ -52,6 +52,9 @@ typedef struct TbPcMap {
 } TbPcMap;
 
 /* What identifies a block: the same code in the same CPU mode.  User mode: phys == pc, flags 0. */
+/* TbKey.flags bit of a debugger's single-step block (one instruction, never chained). */
+#define EXEC_KEY_STEP (1u << 31)
+
 typedef struct TbKey {
     GuestAddr pc;
     uint64_t phys;              /* physical address of pc (system mode) */

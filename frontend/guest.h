@@ -43,6 +43,12 @@ typedef enum GuestExitKind {
      */
     GUEST_EXIT_SYNC_MODE,
     GUEST_EXIT_TLB_FLUSH,
+    /*
+     * A debugger wants this CPU stopped (gdb stub): a breakpoint at pc (the instruction has
+     * not run), or a single step that has completed (pc = the next instruction).
+     * code = ExecStopKind (exec/exec_debug.h).
+     */
+    GUEST_EXIT_DEBUG,
     GUEST_EXIT_COUNT
 } GuestExitKind;
 
@@ -130,6 +136,14 @@ typedef struct GuestCpu {
     /* Set while the CPU is inside exec_run(); read by a thread that wants to run alone. */
     volatile uint32_t running;
     bool excl_waiter;           /* an exclusive section is waiting for this CPU to step out */
+    /*
+     * Debugger (exec/exec_debug.c): debug_step makes the exec loop run one-instruction
+     * blocks that are never chained and stop after one has run (debug_stepped).  debug is
+     * the stub's own per-CPU record.  All three are only touched while the CPU is stopped.
+     */
+    uint32_t debug_step;
+    uint32_t debug_stepped;
+    void *debug;
 } GuestCpu;
 
 /* One entry of a guest's register table, used by traces, the gdb stub and tests. */
@@ -234,7 +248,33 @@ typedef struct GuestArch {
      * as objdump does for RISC-V and PowerPC; false: the bytes in memory order (x86).
      */
     bool insn_as_word;
+    /* How gdb numbers and describes the registers (NULL: no gdb stub for this guest). */
+    const struct GuestGdb *gdb;
 } GuestArch;
+
+/*
+ * One register as gdb's remote protocol sees it.  The value is the GuestArch.regs entry
+ * named `state` (its offset and size), or, for a register the state keeps in pieces
+ * (RISC-V fcsr = frm and fflags), get/set.
+ */
+typedef struct GuestGdbReg {
+    const char *name;           /* gdb's name, as its target description expects it */
+    const char *state;          /* GuestArch.regs name, or NULL with get/set */
+    uint32_t regnum;            /* gdb's number (p/P packets) */
+    uint8_t bits;
+    const char *type;           /* target description type: "int", "code_ptr", "ieee_double"... */
+    const char *feature;        /* "org.gnu.gdb.riscv.cpu" */
+    bool system_only;           /* described only when the CPU runs a whole board (CSRs) */
+    uint64_t (*get)(const struct GuestCpu *cpu);
+    void (*set)(struct GuestCpu *cpu, uint64_t value);
+} GuestGdbReg;
+
+typedef struct GuestGdb {
+    const char *arch;           /* <architecture>: "riscv:rv64" */
+    const GuestGdbReg *regs;    /* sorted by feature, features in this order */
+    unsigned n_regs;
+    unsigned n_g_regs;          /* the first n are the 'g' packet, in regnum order from 0 */
+} GuestGdb;
 
 /* Frontends linked into this build, and lookup by ELF machine or name. */
 const GuestArch *guest_arch_by_elf(uint16_t machine);

@@ -6,8 +6,9 @@
 # program) and the powerpc-linux-gnu cross compilers and sysroot (the ppc guest tests), the
 # i686-linux-gnu ones (the i386 guest tests) with libc6-i386 to run those natively as a second
 # oracle, device-tree-compiler, opensbi and u-boot-qemu (board tests decode the tree and
-# boot real firmware), qemu-user as the reference the guest tests compare against, and
-# qemu-system-misc (qemu-system-riscv64) as the reference the bare-metal tests compare against.
+# boot real firmware), qemu-user as the reference the guest tests compare against,
+# qemu-system-misc (qemu-system-riscv64) as the reference the bare-metal tests compare against,
+# and gdb-multiarch (the gdb stub tests drive it in batch mode).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 SUDO=
@@ -20,4 +21,4 @@ $SUDO apt-get install -y -q --no-install-recommends \
     libgomp1-riscv64-cross opensbi u-boot-qemu binutils-powerpc-linux-gnu \
     gcc-powerpc-linux-gnu g++-powerpc-linux-gnu libc6-dev-powerpc-cross \
     gcc-i686-linux-gnu g++-i686-linux-gnu libc6-dev-i386-cross libc6-i386 \
-    qemu-user qemu-system-misc
+    qemu-user qemu-system-misc gdb-multiarch

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "exec/exec.h"
+#include "gdbstub/gdb_transport.h"
 #include "platform/linux-user/user.h"
 #include "tools/mimic_cmd.h"
 
@@ -57,6 +58,7 @@ typedef struct RunArgs {
     gboolean version;
     char *seed;
     char *stack_top;
+    char *gdb;
 } RunArgs;
 
 static GOptionContext *run_context(RunArgs *a)
@@ -99,6 +101,9 @@ static GOptionContext *run_context(RunArgs *a)
           "JIT code cache size in MiB (default 64); a full cache is flushed", "MIB" },
         { "no-opt", 0, 0, G_OPTION_ARG_NONE, &a->no_opt,
           "Do not optimize the IR (debugging)", NULL },
+        { "gdb", 'g', 0, G_OPTION_ARG_STRING, &a->gdb,
+          "Wait for gdb on TCP PORT (or tcp::PORT, HOST:PORT, a Unix socket PATH) before the "
+          "first instruction", "PORT" },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &a->version, "Show the version", NULL },
         { NULL },
     };
@@ -122,6 +127,7 @@ static GOptionContext *run_context(RunArgs *a)
         "  mimic run --trace=insn,regs --trace-range=main ./hello     one function\n"
         "  mimic run --trace-last=50 --trace-file=crash.log ./app     the last 50 insns\n"
         "  mimic run --trace-watch=counter ./app                      who writes 'counter'\n"
+        "  mimic run -g 1234 ./app        then: gdb-multiarch ./app -ex 'target remote :1234'\n"
         "\n"
         "Exit status: the guest's own; a guest killed by signal N ends mimic with the same\n"
         "signal (shells report 128+N).  Errors in the command line or in PROGRAM print one\n"
@@ -229,6 +235,10 @@ static int cmd_run(int argc, char **argv)
     opts.exec.max_block_insns = (unsigned)a.max_block_insns;
     opts.exec.code_cache_size = (size_t)a.code_cache_mib << 20;
     opts.sysroot = a.sysroot;
+    if (a.gdb != NULL && !gdb_transport_spec_ok(a.gdb)) {
+        return die_usage("-g needs a port or a socket path, not '%s'", a.gdb);
+    }
+    opts.gdb = a.gdb;
     if (a.seed != NULL) {
         char *end;
         errno = 0;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gdbstub/gdb_transport.h"
 #include "platform/system/machine.h"
 #include "tools/mimic_cmd.h"
 
@@ -30,6 +31,9 @@ static const char boot_usage[] =
     "  -drive file=IMG,format=raw[,readonly=on]   a virtio-blk disk\n"
     "  -device virtio-rng  a virtio entropy device\n"
     "  -nographic          accepted for QEMU compatibility (always so)\n"
+    "  -gdb tcp::PORT      serve gdb on PORT (or HOST:PORT, a Unix socket path)\n"
+    "  -s                  the same as -gdb tcp::1234\n"
+    "  -S                  do not start the harts until gdb resumes them\n"
     "  --engine=jit|interp execution engine\n"
     "  --trace=LIST --trace-file=FILE --stats   as for mimic run\n";
 
@@ -67,6 +71,12 @@ int mimic_cmd_boot(int argc, char **argv)
             return 0;
         } else if (OPT("-nographic")) {
             takes = false;
+        } else if (OPT("-s")) {
+            o.gdb = "tcp::1234";
+            takes = false;
+        } else if (OPT("-S")) {
+            o.gdb_wait = true;
+            takes = false;
         } else if (OPT("--stats")) {
             o.exec.stats = true;
             takes = false;
@@ -97,6 +107,12 @@ int mimic_cmd_boot(int argc, char **argv)
                 return 2;
             }
             o.harts = (unsigned)n;
+        } else if (OPT("-gdb")) {
+            if (!gdb_transport_spec_ok(v)) {
+                fprintf(stderr, "mimic: boot: -gdb needs tcp::PORT or a socket path, not '%s'\n", v);
+                return 2;
+            }
+            o.gdb = v;
         } else if (OPT("-bios")) {
             o.bios = v;
         } else if (OPT("-kernel")) {
@@ -140,6 +156,10 @@ int mimic_cmd_boot(int argc, char **argv)
             fprintf(stderr, "mimic: cannot open trace file '%s': %s\n", trace_file, g_strerror(errno));
             return 1;
         }
+    }
+    if (o.gdb_wait && o.gdb == NULL) {
+        fprintf(stderr, "mimic: boot: -S needs -s or -gdb (nothing could start the harts)\n");
+        return 2;
     }
     int status = machine_run(&o, &error);
     if (status < 0) {

@@ -150,4 +150,5 @@ const GuestArch ppc32_arch = {
     .cpu_init = ppc_cpu_init,
     .lift_block = ppc_lift_block,
     .disas = ppc_disas,
+    .gdb = &ppc_gdb,
 };

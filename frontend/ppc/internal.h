@@ -306,4 +306,7 @@ unsigned ppc_disas(GuestAddr pc, const uint8_t *bytes, size_t len, char *buf, si
 #define IR_HELPER_DEF "frontend/ppc/helpers.def"
 #include "ir/ir_helper_gen.h"
 
+/* gdb's register numbering and target description features (gdb.c). */
+extern const GuestGdb ppc_gdb;
+
 #endif

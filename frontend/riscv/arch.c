@@ -87,4 +87,5 @@ const GuestArch rv64_arch = {
     .sys_mode_name = rv_sys_mode_name,
     .sys_mmu_idx_count = RV_MMU_IDX_COUNT,
     .insn_as_word = true,
+    .gdb = &rv_gdb,
 };

@@ -264,4 +264,7 @@ const char *rv_csr_name(uint32_t csr);
 #define IR_HELPER_DEF "frontend/riscv/helpers.def"
 #include "ir/ir_helper_gen.h"
 
+/* gdb's register numbering and target description features (gdb.c). */
+extern const GuestGdb rv_gdb;
+
 #endif

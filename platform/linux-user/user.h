@@ -21,6 +21,8 @@ typedef struct UserOptions {
      * out where qemu-user does, so traces of both can be compared register by register.
      */
     uint64_t stack_top;
+    /* -g PORT or socket path: wait for gdb before the first instruction (NULL: no stub). */
+    const char *gdb;
 } UserOptions;
 
 /* Load PROGRAM and run it to the end.  Returns the process exit status (0..255); fatal guest signals terminate the host process with the same signal (so a shell sees 128+N: 139 for SIGSEGV), with core dumps disabled like qemu-user.  Returns -1 and sets *error (one line, e.g. "'foo': not an ELF file", "'foo': ELF for PowerPC (machine 20) is not supported by this build", "'foo': truncated ELF", "'foo': interpreter /lib/ld-linux-riscv64-lp64d.so.1 not found (use -L DIR or MIMIC_LD_PREFIX to give the guest sysroot)", "'foo': No such file or directory") on bad input, before running anything. */

@@ -357,6 +357,7 @@ typedef struct UserSignals {
     /* rt_sigsuspend and friends: the mask to restore once a handler has been set up. */
     bool have_saved_mask;
     uint64_t saved_mask;
+    int debug_sig;                              /* the signal gdb was last shown (qXfer:siginfo) */
 } UserSignals;
 
 /*
@@ -399,6 +400,7 @@ struct UserProc {
     GPtrArray *threads;         /* live UserThread */
     bool leader_exited;         /* the first thread called exit while others ran on */
     int leader_status;
+    GuestAddr initial_sp;       /* argc, argv, envp, auxv as loaded (the gdb stub reads auxv there) */
 };
 
 /* --seed: len bytes from the seeded generator (p->seeded_random must be set). */
@@ -598,6 +600,8 @@ G_NORETURN void user_thread_exit(UserProc *p, int status);
 G_NORETURN void user_process_exit(UserProc *p, int status);
 /* Run the guest on the calling thread until it exits (never returns). */
 G_NORETURN void user_loop(UserProc *p, UserThread *t);
+/* -g: wait for gdb (user_gdb.c) with the process stopped before cpu's first instruction. */
+bool user_gdb_start(UserProc *p, GuestCpu *cpu, GError **error);
 /* Around a host fork: take every lock of ours, release in both, fix the child's thread list. */
 void user_fork_prepare(UserProc *p);
 void user_fork_parent(UserProc *p);

@@ -232,6 +232,9 @@ G_NORETURN void user_loop(UserProc *p, UserThread *t)
         case GUEST_EXIT_BREAKPOINT:
             user_signal_raise_sync(p, SIGTRAP, TRAP_BRKPT, cpu->pc);
             break;
+        case GUEST_EXIT_DEBUG:
+            exec_debug_stop(&p->exec, cpu, (ExecStopKind)cpu->exit_code, 0);
+            break;
         case GUEST_EXIT_MEM_FAULT:
         case GUEST_EXIT_FETCH_FAULT:
             raise_fault(p, cpu);
@@ -254,7 +257,9 @@ G_NORETURN void user_loop(UserProc *p, UserThread *t)
             user_flush_dirty(p);
         }
         if (req & GUEST_REQ_STOP) {
+            /* The debugger wants this thread stopped (held, or after a watchpoint hit). */
             __atomic_fetch_and(&cpu->exit_request, ~GUEST_REQ_STOP, __ATOMIC_SEQ_CST);
+            exec_debug_stop(&p->exec, cpu, EXEC_STOP_REQUEST, 0);
         }
         if ((req & GUEST_REQ_SIGNAL) || user_signal_pending(p)) {
             user_signal_deliver(p);
@@ -437,6 +442,7 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
         goto fail;
     }
 
+    p->initial_sp = sp;
     GuestCpu *cpu = guest_cpu_new(arch);
     cpu->mem_base = p->mem.base;
     abi->start(cpu, exe.interp ? interp.entry : exe.entry, sp);

@@ -256,6 +256,9 @@ G_NORETURN void user_signal_die(int sig)
 {
     struct rlimit none = { 0, 0 };
     trace_death(sig);
+    if (user_proc != NULL && user_proc->exec_ready) {
+        exec_debug_ended(&user_proc->exec, true, sig);
+    }
     setrlimit(RLIMIT_CORE, &none);
     host_sigaction(sig, HOST_SIG_DFL, 0);
     uint64_t unblock = SIGBIT(sig);
@@ -302,6 +305,23 @@ static bool deliver_one(UserProc *p, int sig, bool sync)
 {
     UserSignals *s = &user_self->sig;
     UserSigAction copy;
+
+    if (p->exec.debug.debugger != NULL) {
+        /* As under a native gdb, the debugger sees the signal first and says what to deliver. */
+        s->debug_sig = sig;
+        int give = exec_debug_stop(&p->exec, user_self->cpu, EXEC_STOP_SIGNAL, sig);
+        s->debug_sig = 0;
+        if (give <= 0 || give > USER_NSIG) {
+            return false;
+        }
+        if (give != sig) {
+            UserSigInfo *si = &s->info[give];
+            memset(si, 0, sizeof(*si));
+            user_put_uint(user_guest_be(p), si->bytes, 4, (uint32_t)give);
+            sig = give;
+            sync = false;
+        }
+    }
 
     g_mutex_lock(&p->sig_lock);
     UserSigAction *act = &p->sigaction[sig];

@@ -57,6 +57,13 @@ G_NORETURN void user_thread_run_leader(UserProc *p, GuestCpu *cpu)
     user_thread_host_setup(t);
     thread_register(p, t);
     exec_cpu_register(&p->exec, cpu);
+    if (p->opts.gdb != NULL) {
+        g_autoptr(GError) error = NULL;
+        if (!user_gdb_start(p, cpu, &error)) {
+            fprintf(stderr, "mimic: %s\n", error->message);
+            _exit(1);
+        }
+    }
     user_host_setmask(t->sig.blocked);
     user_loop(p, t);
 }
@@ -119,6 +126,9 @@ int64_t user_thread_clone(UserProc *p, uint64_t flags, GuestAddr newsp, GuestAdd
     cpu->jmp_cache = NULL;
     cpu->running = 0;
     cpu->excl_waiter = false;
+    cpu->debug = NULL;                          /* the debugger's record is per thread */
+    cpu->debug_step = 0;
+    cpu->debug_stepped = 0;
     cpu->pc += abi->syscall_insn_len;            /* the child returns from the ecall */
     abi->clone_child(cpu, newsp, (flags & CLONE_SETTLS) != 0, tls);
 
@@ -262,6 +272,7 @@ G_NORETURN void user_process_exit(UserProc *p, int status)
     if (p->exec_ready) {
         exec_at_exit(&p->exec);
         exec_trace_end(EXEC_TRACE_END_EXIT, status & 0xff, NULL);
+        exec_debug_ended(&p->exec, false, status & 0xff);
     }
     fflush(NULL);
     _exit(status & 0xff);
@@ -349,6 +360,10 @@ void user_fork_child(UserProc *p)
     x->excl_pending = 0;
     x->excl_waiting = 0;
     fork_release(p, true);
+    /* gdb debugs the parent: the child runs free of its breakpoints and its connection. */
+    exec_debug_forget(x);
+    self->cpu->debug = NULL;
+    self->cpu->debug_step = 0;
 }
 
 /* --- Syscalls that name threads --- */

@@ -14,6 +14,7 @@
 
 #include "platform/devices/clint.h"
 #include "platform/system/machine.h"
+#include "platform/system/machine_gdb.h"
 #include "softmmu/tlb.h"
 
 #define MACHINE_SLICE_US 4000
@@ -38,6 +39,7 @@ typedef struct Machine {
     volatile int current;               /* hart running now (the kick thread's target) */
     volatile int stop_kicks;
     GThread *kicker;
+    MachineGdb gdb;
 } Machine;
 
 /* --- Board <-> CPU wiring --- */
@@ -174,6 +176,9 @@ static void machine_exit(Machine *m, unsigned hart)
         }
         break;
     }
+    case GUEST_EXIT_DEBUG:
+        exec_debug_stop(&m->exec, cpu, (ExecStopKind)cpu->exit_code, 0);
+        break;
     case GUEST_EXIT_COUNT:
         g_assert_not_reached();
     }
@@ -198,6 +203,10 @@ static void machine_exit(Machine *m, unsigned hart)
     if (req & (GUEST_REQ_STOP | GUEST_REQ_SIGNAL | GUEST_REQ_CODE_DIRTY)) {
         __atomic_fetch_and(&cpu->exit_request, ~(GUEST_REQ_STOP | GUEST_REQ_SIGNAL | GUEST_REQ_CODE_DIRTY),
                            __ATOMIC_SEQ_CST);
+    }
+    if ((req & GUEST_REQ_STOP) && m->exec.debug.debugger != NULL) {
+        /* Time slices share this bit with gdb's requests: the stub ignores the ones not its own. */
+        exec_debug_stop(&m->exec, cpu, EXEC_STOP_REQUEST, 0);
     }
 }
 
@@ -459,6 +468,12 @@ int machine_run(const MachineOptions *o, GError **error)
         m->cpus[hart] = cpu;
     }
     board_set_cpu_irq_handler(m->board, machine_cpu_irq, m);
+    if (o->gdb != NULL) {
+        m->gdb = (MachineGdb){ .x = &m->exec, .cpus = m->cpus, .nr_cpus = m->nr_cpus, .as = &m->board->mem };
+        if (!machine_gdb_start(&m->gdb, o->gdb, o->gdb_wait, error)) {
+            return -1;
+        }
+    }
     dev_clock_start_thread(&m->board->clock);
     m->kicker = g_thread_new("mimic-kick", machine_kicker, m);
     int status = machine_loop(m);
@@ -467,5 +482,6 @@ int machine_run(const MachineOptions *o, GError **error)
         g_thread_join(m->kicker);
     }
     exec_at_exit(&m->exec);
+    exec_debug_ended(&m->exec, false, status);
     return status;
 }

@@ -32,6 +32,8 @@ typedef struct MachineOptions {
     bool virtio_rng;
     ExecOptions exec;
     bool serial_stdio;          /* the serial port on stdin/stdout (raw terminal) */
+    const char *gdb;            /* -gdb tcp::PORT / -s: serve gdb (NULL: no stub) */
+    bool gdb_wait;              /* -S: no hart runs before gdb resumes */
 } MachineOptions;
 
 /*
