@@ -267,13 +267,16 @@ typedef struct GuestGdbReg {
     bool system_only;           /* described only when the CPU runs a whole board (CSRs) */
     uint64_t (*get)(const struct GuestCpu *cpu);
     void (*set)(struct GuestCpu *cpu, uint64_t value);
+    /* Registers wider than 64 bits (x87 st0-7, xmm): bits / 8 bytes in target order. */
+    void (*get_bytes)(const struct GuestCpu *cpu, uint8_t *out);
+    void (*set_bytes)(struct GuestCpu *cpu, const uint8_t *in);
 } GuestGdbReg;
 
 typedef struct GuestGdb {
     const char *arch;           /* <architecture>: "riscv:rv64" */
     const GuestGdbReg *regs;    /* sorted by feature, features in this order */
     unsigned n_regs;
-    unsigned n_g_regs;          /* the first n are the 'g' packet, in regnum order from 0 */
+    unsigned n_g_regs;          /* the first n are the 'g' packet, in regnum order from 0; none wider than 64 bits */
 } GuestGdb;
 
 /* Frontends linked into this build, and lookup by ELF machine or name. */

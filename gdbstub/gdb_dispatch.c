@@ -138,8 +138,17 @@ static void reg_set(const GdbTarget *t, GuestCpu *cpu, const GuestGdbReg *r, uin
     }
 }
 
+#define GDB_REG_MAX_BYTES 16
+
 static void put_reg(const GdbTarget *t, GString *out, GuestCpu *cpu, const GuestGdbReg *r)
 {
+    if (r->get_bytes != NULL) {
+        uint8_t wide[GDB_REG_MAX_BYTES];
+        g_assert(r->bits / 8 <= sizeof(wide));
+        r->get_bytes(cpu, wide);
+        gdb_hex_encode(out, wide, r->bits / 8);
+        return;
+    }
     uint64_t v = reg_get(t, cpu, r);
     unsigned n = r->bits / 8;
     uint8_t b[8];
@@ -238,6 +247,18 @@ static void cmd_write_reg(GdbSession *s, const char *args, GString *reply)
     }
     args++;
     const GuestGdbReg *r = n > UINT32_MAX ? NULL : gdb_tdesc_reg(s->t->arch->gdb, s->t->system, (uint32_t)n);
+    if (r != NULL && r->get_bytes != NULL) {
+        /* A wide register: its bytes as they are (no setter: read-only). */
+        uint8_t wide[GDB_REG_MAX_BYTES];
+        unsigned bytes = r->bits / 8;
+        if (strlen(args) < 2 * bytes || !gdb_hex_decode(args, bytes, wide) || r->set_bytes == NULL) {
+            g_string_assign(reply, "E01");
+            return;
+        }
+        r->set_bytes(cpu, wide);
+        g_string_assign(reply, "OK");
+        return;
+    }
     if (r == NULL || !get_reg_value(s->t, r, args, strlen(args), &v)) {
         g_string_assign(reply, "E01");
         return;

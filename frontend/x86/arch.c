@@ -123,6 +123,7 @@ static void i386_cpu_init(GuestCpu *cpu)
 
 const GuestArch x86_64_arch = {
     .name = "x86_64",
+    .gdb = &x86_64_gdb,
     .elf_machine = EM_X86_64,
     .elf_class = ELFCLASS64,
     .word_size = 8,
@@ -138,6 +139,7 @@ const GuestArch x86_64_arch = {
 
 const GuestArch i386_arch = {
     .name = "i386",
+    .gdb = &i386_gdb,
     .elf_machine = EM_386,
     .elf_class = ELFCLASS32,
     .word_size = 4,

@@ -341,4 +341,8 @@ unsigned x86_disas32(GuestAddr pc, const uint8_t *bytes, size_t len, char *buf, 
 #define IR_HELPER_DEF "frontend/x86/helpers.def"
 #include "ir/ir_helper_gen.h"
 
+/* gdb.c: how gdb sees the CPU (gdb's amd64 and i386 target descriptions). */
+extern const GuestGdb x86_64_gdb;
+extern const GuestGdb i386_gdb;
+
 #endif

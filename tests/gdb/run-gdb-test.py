@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Run one gdb-multiarch script against mimic's gdb stub and check what gdb printed.
 
-usage: run-gdb-test.py --mimic PATH --engine ENGINE [--arch riscv64|ppc32] --src DIR --work DIR SCRIPT.gdb
+usage: run-gdb-test.py --mimic PATH --engine ENGINE [--arch riscv64|ppc32|i386|x86_64] --src DIR --work DIR
+                      SCRIPT.gdb
 
 The script's header comments say what to build and what to expect:
   # build: static|dynamic PROGRAM.c    a Linux program (riscv64-linux-gnu-gcc -g -O0, or
@@ -29,7 +30,8 @@ import sys
 import time
 
 SKIP = 77
-COMPILERS = {"riscv64": "riscv64-linux-gnu-gcc", "ppc32": "powerpc-linux-gnu-gcc"}
+COMPILERS = {"riscv64": "riscv64-linux-gnu-gcc", "ppc32": "powerpc-linux-gnu-gcc",
+             "i386": "i686-linux-gnu-gcc", "x86_64": "gcc"}
 CC = COMPILERS["riscv64"]
 GDB = "gdb-multiarch"
 
@@ -87,7 +89,7 @@ def check_in_order(text, patterns, what):
     return None
 
 
-QEMU = {"riscv64": "qemu-riscv64", "ppc32": "qemu-ppc"}
+QEMU = {"riscv64": "qemu-riscv64", "ppc32": "qemu-ppc", "i386": "qemu-i386", "x86_64": "qemu-x86_64"}
 VALUE_LINE = re.compile(r"^(\$\d+ = |Value returned|Old value|New value|Breakpoint \d+, |#\d+ |\d+\t)")
 
 
