@@ -5,8 +5,9 @@
  * holds the general registers in gdb's order (amd64: rax rbx rcx rdx rsi rdi rbp rsp
  * r8..r15; i386: eax ecx edx ebx esp ebp esi edi), the pc, eflags, the six selectors,
  * the x87 stack st0-st7 (80 bits, ST(i) order) and its control words; the SSE feature the
- * xmm registers and mxcsr.  The 'g' packet holds the registers up to gs; the rest go
- * through p/P.
+ * xmm registers and mxcsr; the Linux feature orig_rax/orig_eax, without which gdb does
+ * not use its Linux support (shared libraries, PIE).  The 'g' packet holds the registers
+ * up to gs; the rest go through p/P.
  */
 #include <string.h>
 
@@ -63,6 +64,12 @@ FIELD_FNS(fiseg, c->fpu.fcs) FIELD_FNS(fioff, c->fpu.fip) FIELD_FNS(foseg, c->fp
 FIELD_FNS(fooff, c->fpu.fdp) FIELD_FNS(fop, c->fpu.fop) FIELD_FNS(mxcsr, c->mxcsr)
 FIELD_FNS(fs_base, c->fs_base) FIELD_FNS(gs_base, c->gs_base)
 
+/* The syscall number the kernel would restart; never inside one when gdb looks: -1. */
+static uint64_t orig_get(const GuestCpu *cpu)
+{
+    return ((const X86Cpu *)cpu)->mode == 64 ? UINT64_MAX : UINT32_MAX;
+}
+
 #define ST_FNS(i) \
     static void st_get_##i(const GuestCpu *cpu, uint8_t *out) \
     { \
@@ -89,6 +96,8 @@ XMM_FNS(8) XMM_FNS(9) XMM_FNS(10) XMM_FNS(11) XMM_FNS(12) XMM_FNS(13) XMM_FNS(14
 #define CORE "org.gnu.gdb.i386.core"
 #define SSE "org.gnu.gdb.i386.sse"
 #define SEGS "org.gnu.gdb.i386.segments"
+/* Without this feature gdb does not take the target for Linux: no shared libraries, no PIE. */
+#define LINUX "org.gnu.gdb.i386.linux"
 #define GPR(n, i, w, ty) { .name = n, .regnum = (i), .bits = (w), .type = ty, .feature = CORE, \
                            .get = gpr_get_##i, .set = gpr_set_##i }
 #define RO(n, num, w, ty, feat) { .name = #n, .regnum = (num), .bits = (w), .type = ty, .feature = feat, \
@@ -121,7 +130,8 @@ static const GuestGdbReg amd64_regs[] = {
     XMM(0, 40), XMM(1, 40), XMM(2, 40), XMM(3, 40), XMM(4, 40), XMM(5, 40), XMM(6, 40), XMM(7, 40),
     XMM(8, 40), XMM(9, 40), XMM(10, 40), XMM(11, 40), XMM(12, 40), XMM(13, 40), XMM(14, 40), XMM(15, 40),
     RO(mxcsr, 56, 32, "int", SSE),
-    RO(fs_base, 57, 64, "int", SEGS), RO(gs_base, 58, 64, "int", SEGS),
+    { .name = "orig_rax", .regnum = 57, .bits = 64, .type = "int", .feature = LINUX, .get = orig_get },
+    RO(fs_base, 58, 64, "int", SEGS), RO(gs_base, 59, 64, "int", SEGS),
 };
 
 static const GuestGdbReg i386_regs[] = {
@@ -136,6 +146,7 @@ static const GuestGdbReg i386_regs[] = {
     X87(16),
     XMM(0, 32), XMM(1, 32), XMM(2, 32), XMM(3, 32), XMM(4, 32), XMM(5, 32), XMM(6, 32), XMM(7, 32),
     RO(mxcsr, 40, 32, "int", SSE),
+    { .name = "orig_eax", .regnum = 41, .bits = 32, .type = "int", .feature = LINUX, .get = orig_get },
 };
 
 const GuestGdb x86_64_gdb = {

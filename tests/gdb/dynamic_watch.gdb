@@ -11,8 +11,8 @@ break main
 continue
 # expect: Breakpoint 1, main \(argc=1, argv=0x[0-9a-f]+\) at .*count\.c:13
 info sharedlibrary
-# expect: 0x[0-9a-f]+\s+0x[0-9a-f]+\s+Yes.*target:/lib/ld[-.a-z0-9]*\.so\.\d
-# expect: 0x[0-9a-f]+\s+0x[0-9a-f]+\s+Yes.*target:/lib/libc\.so\.6
+# expect: 0x[0-9a-f]+\s+0x[0-9a-f]+\s+Yes.*target:/lib[0-9a-z_/-]*/ld[-.a-z0-9_]*\.so\.\d
+# expect: 0x[0-9a-f]+\s+0x[0-9a-f]+\s+Yes.*target:/lib[0-9a-z_/-]*/libc\.so\.6
 watch counter
 # expect: Hardware watchpoint 2: counter
 continue
