@@ -118,6 +118,8 @@ bool user_mem_check(const UserMem *m, GuestAddr addr, uint64_t len, int prot);
 /* Lowest free hole of len bytes at or above hint (0: top-down below mmap_top); 0 = none. */
 GuestAddr user_mem_find_free(const UserMem *m, uint64_t len, GuestAddr hint, uint64_t align);
 bool user_mem_is_free(const UserMem *m, GuestAddr addr, uint64_t len);
+/* Does any VMA in the range allow exec (so translations may exist)?  Under UserMem.lock. */
+bool user_mem_range_has_exec(const UserMem *m, GuestAddr addr, uint64_t len);
 /* The caller has put a mapping at [addr, addr+len) on the host itself (shmat): record it. */
 void user_mem_record(UserMem *m, GuestAddr addr, uint64_t len, int prot, uint32_t vflags, const char *name);
 
@@ -580,6 +582,13 @@ int64_t user_sigtimedwait(UserProc *p, const uint64_t a[6], const struct timespe
 /* Terminate the host process with sig as default action (core dumps disabled). */
 G_NORETURN void user_signal_die(int sig);
 bool user_signal_on_altstack(const UserProc *p, GuestAddr sp);
+/*
+ * sigreturn's restore_altstack(): the stack_t saved in the frame (decoded by the ABI)
+ * becomes the thread's again; ignored while running on the altstack (the kernel's EPERM)
+ * and for a size below the minimum.
+ */
+void user_signal_restore_altstack(const UserProc *p, GuestAddr frame, GuestAddr ss_sp, int ss_flags,
+                                  uint64_t ss_size);
 
 /* Per-thread signal state of a new thread, starting with mask `blocked`. */
 void user_signal_thread_init(UserThread *t, uint64_t blocked);

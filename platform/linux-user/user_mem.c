@@ -468,6 +468,17 @@ int user_mem_map(UserMem *m, GuestAddr addr, uint64_t len, int prot, uint32_t vf
     return 0;
 }
 
+bool user_mem_range_has_exec(const UserMem *m, GuestAddr addr, uint64_t len)
+{
+    for (guint i = 0; i < m->vmas->len; i++) {
+        const UserVma *v = vma_at(m, i);
+        if (v->start < addr + len && v->end > addr && (v->prot & PROT_EXEC)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void user_mem_record(UserMem *m, GuestAddr addr, uint64_t len, int prot, uint32_t vflags, const char *name)
 {
     len = USER_PAGE_ALIGN(len);

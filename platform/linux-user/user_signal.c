@@ -212,6 +212,23 @@ bool user_signal_on_altstack(const UserProc *p, GuestAddr sp)
     return sp > s->altstack_sp && sp - s->altstack_sp <= s->altstack_size;
 }
 
+void user_signal_restore_altstack(const UserProc *p, GuestAddr frame, GuestAddr ss_sp, int ss_flags,
+                                  uint64_t ss_size)
+{
+    if (user_signal_on_altstack(p, frame)) {
+        return;
+    }
+    if (ss_flags & SS_DISABLE) {
+        user_self->sig.altstack_flags = SS_DISABLE;
+        user_self->sig.altstack_sp = 0;
+        user_self->sig.altstack_size = 0;
+    } else if (ss_size >= USER_MINSIGSTKSZ) {
+        user_self->sig.altstack_flags = 0;
+        user_self->sig.altstack_sp = ss_sp;
+        user_self->sig.altstack_size = ss_size;
+    }
+}
+
 /* The guest pc and fault address (si_addr) of signal sig on this thread, for trace lines. */
 static void signal_where(int sig, uint64_t *pc, uint64_t *addr)
 {

@@ -162,17 +162,6 @@ static int64_t sys_semctl(UserProc *p, const uint64_t a[6])
 
 static GHashTable *shm_attached;    /* guest address -> length; under UserMem.lock */
 
-static bool range_has_exec(UserMem *m, GuestAddr addr, uint64_t len)
-{
-    for (guint i = 0; i < m->vmas->len; i++) {
-        const UserVma *v = &g_array_index(m->vmas, UserVma, i);
-        if (v->start < addr + len && v->end > addr && (v->prot & PROT_EXEC)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static int64_t do_shmat(UserProc *p, const uint64_t a[6])
 {
     UserMem *m = &p->mem;
@@ -203,7 +192,7 @@ static int64_t do_shmat(UserProc *p, const uint64_t a[6])
             return -ENOMEM;
         }
     }
-    bool had_exec = range_has_exec(m, addr, len);
+    bool had_exec = user_mem_range_has_exec(m, addr, len);
     if (shmat(id, user_g2h(m, addr), (flags & SHM_RDONLY) | SHM_REMAP) == (void *)-1) {
         return user_errno();
     }
@@ -240,7 +229,7 @@ static int64_t do_shmdt(UserProc *p, const uint64_t a[6])
         return -EINVAL;         /* unmapped (or replaced) since: nothing attached there now */
     }
     uint64_t n = MIN(GPOINTER_TO_SIZE(len), v->end - addr);
-    bool had_exec = range_has_exec(m, addr, n);
+    bool had_exec = user_mem_range_has_exec(m, addr, n);
     /* Mapping the reservation back over the attachment detaches it on the host. */
     int r = user_mem_unmap(m, addr, n);
     if (r == 0 && had_exec) {

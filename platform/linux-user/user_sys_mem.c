@@ -18,18 +18,6 @@
 
 #include "platform/linux-user/user_internal.h"
 
-/* Does any VMA in the range allow exec (so translations may exist)? */
-static bool range_has_exec(UserProc *p, GuestAddr addr, uint64_t len)
-{
-    UserMem *m = &p->mem;
-    for (guint i = 0; i < m->vmas->len; i++) {
-        const UserVma *v = &g_array_index(m->vmas, UserVma, i);
-        if (v->start < addr + len && v->end > addr && (v->prot & PROT_EXEC)) {
-            return true;
-        }
-    }
-    return false;
-}
 
 /*
  * Tracing: the guest mapped file fd at addr (file offset off) executable -- ld.so loading
@@ -136,7 +124,7 @@ static int64_t do_mmap(UserProc *p, const uint64_t a[6])
             return -ENOMEM;
         }
     }
-    bool had_exec = range_has_exec(p, addr, len);
+    bool had_exec = user_mem_range_has_exec(&p->mem, addr, len);
     int host_flags = flags & (MAP_TYPE | MAP_NORESERVE | MAP_POPULATE | MAP_LOCKED |
                               MAP_NONBLOCK | MAP_SYNC);
     uint32_t vflags = (fd < 0 ? USER_VMA_ANON : 0) | (type != MAP_PRIVATE ? USER_VMA_SHARED : 0);
@@ -163,7 +151,7 @@ static int64_t do_munmap(UserProc *p, const uint64_t a[6])
     if ((addr & ~USER_PAGE_MASK) || len == 0 || !user_mem_in_range(&p->mem, addr, len)) {
         return -EINVAL;
     }
-    bool had_exec = range_has_exec(p, addr, len);
+    bool had_exec = user_mem_range_has_exec(&p->mem, addr, len);
     int r = user_mem_unmap(&p->mem, addr, len);
     if (r == 0 && had_exec) {
         user_invalidate(p, addr, len);
@@ -195,7 +183,7 @@ static int64_t do_mprotect(UserProc *p, const uint64_t a[6])
         addr = v->start;
     }
     prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
-    bool had_exec = range_has_exec(p, addr, len);
+    bool had_exec = user_mem_range_has_exec(&p->mem, addr, len);
     int r = user_mem_protect(&p->mem, addr, len, prot);
     if (r == 0 && had_exec && !(prot & PROT_EXEC)) {
         user_invalidate(p, addr, len);
@@ -236,7 +224,7 @@ static int64_t do_mremap(UserProc *p, const uint64_t a[6])
     if (!v || v->end < old + old_len) {
         return -EFAULT;     /* the range must lie in one mapping */
     }
-    bool had_exec = range_has_exec(p, old, old_len);
+    bool had_exec = user_mem_range_has_exec(&p->mem, old, old_len);
 
     if (!(flags & MREMAP_FIXED)) {
         if (new_len <= old_len) {
@@ -271,7 +259,7 @@ static int64_t do_mremap(UserProc *p, const uint64_t a[6])
             (dest < old + old_len && old < dest + new_len)) {
             return -EINVAL;
         }
-        if (range_has_exec(p, dest, new_len)) {
+        if (user_mem_range_has_exec(&p->mem, dest, new_len)) {
             user_invalidate(p, dest, new_len);
         }
     }

@@ -205,21 +205,8 @@ bool i386_restore_rt_frame(UserProc *p)
     if (!restore_sigcontext(p, uc + UC_MCONTEXT)) {
         return false;
     }
-    /* restore_altstack(): ignored while running on the altstack, like the kernel's EPERM. */
-    if (!user_signal_on_altstack(p, frame)) {
-        GuestAddr ss_sp = x86_get32(uc + UC_STACK);
-        int ss_flags = (int)x86_get32(uc + UC_STACK + 4);
-        uint64_t ss_size = x86_get32(uc + UC_STACK + 8);
-        if (ss_flags & SS_DISABLE) {
-            user_self->sig.altstack_flags = SS_DISABLE;
-            user_self->sig.altstack_sp = 0;
-            user_self->sig.altstack_size = 0;
-        } else if (ss_size >= USER_MINSIGSTKSZ) {
-            user_self->sig.altstack_flags = 0;
-            user_self->sig.altstack_sp = ss_sp;
-            user_self->sig.altstack_size = ss_size;
-        }
-    }
+    user_signal_restore_altstack(p, frame, x86_get32(uc + UC_STACK), (int)x86_get32(uc + UC_STACK + 4),
+                                 x86_get32(uc + UC_STACK + 8));
     return true;
 }
 

@@ -133,25 +133,6 @@ bool ppc_setup_frame(UserProc *p, int sig, const UserSigInfo *info, const UserSi
     return true;
 }
 
-/* restore_altstack() from a guest stack_t; ignored while running on the altstack. */
-static void restore_altstack(UserProc *p, const uint8_t *ss, GuestAddr frame)
-{
-    if (user_signal_on_altstack(p, frame)) {
-        return;
-    }
-    uint32_t ss_sp = ppc_get32(ss), ss_size = ppc_get32(ss + 8);
-    int ss_flags = (int)ppc_get32(ss + 4);
-    if (ss_flags & SS_DISABLE) {
-        user_self->sig.altstack_flags = SS_DISABLE;
-        user_self->sig.altstack_sp = 0;
-        user_self->sig.altstack_size = 0;
-    } else if (ss_size >= MINSIGSTKSZ) {
-        user_self->sig.altstack_flags = 0;
-        user_self->sig.altstack_sp = ss_sp;
-        user_self->sig.altstack_size = ss_size;
-    }
-}
-
 /* sys_rt_sigreturn(): the frame is at r1 + __SIGNAL_FRAMESIZE + 16. */
 bool ppc_restore_rt_frame(UserProc *p)
 {
@@ -169,7 +150,8 @@ bool ppc_restore_rt_frame(UserProc *p)
     }
     user_signal_set_mask(p, user_get_sigset(p, uc + PPC_UC_SIGMASK));
     restore_regs(c, mc);
-    restore_altstack(p, uc + PPC_UC_STACK, frame);
+    const uint8_t *ss = uc + PPC_UC_STACK;
+    user_signal_restore_altstack(p, frame, ppc_get32(ss), (int)ppc_get32(ss + 4), ppc_get32(ss + 8));
     return true;
 }
 

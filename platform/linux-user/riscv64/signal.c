@@ -113,20 +113,7 @@ bool rv_restore_frame(UserProc *p)
     rv->res_addr = ~(uint64_t)0;
 
     user_signal_set_mask(p, get64(uc + RV_UC_SIGMASK));
-    /* restore_altstack(): ignored while running on the altstack, like the kernel's EPERM. */
-    if (!user_signal_on_altstack(p, frame)) {
-        GuestAddr ss_sp = get64(uc + RV_UC_STACK);
-        int ss_flags = (int)get32(uc + RV_UC_STACK + 8);
-        uint64_t ss_size = get64(uc + RV_UC_STACK + 16);
-        if (ss_flags & SS_DISABLE) {
-            user_self->sig.altstack_flags = SS_DISABLE;
-            user_self->sig.altstack_sp = 0;
-            user_self->sig.altstack_size = 0;
-        } else if (ss_size >= MINSIGSTKSZ) {
-            user_self->sig.altstack_flags = 0;
-            user_self->sig.altstack_sp = ss_sp;
-            user_self->sig.altstack_size = ss_size;
-        }
-    }
+    user_signal_restore_altstack(p, frame, get64(uc + RV_UC_STACK), (int)get32(uc + RV_UC_STACK + 8),
+                                 get64(uc + RV_UC_STACK + 16));
     return true;
 }

@@ -127,19 +127,7 @@ bool x64_restore_frame(UserProc *p)
     user_self->cpu->pc = x86_get64(sc + 8 * SC_IP);
     uint64_t fl = (x86_get_eflags(c) & ~(uint64_t)FIX_EFLAGS) | (x86_get64(sc + 8 * SC_FLAGS) & FIX_EFLAGS);
     x86_set_eflags(c, fl);
-    if (!user_signal_on_altstack(p, frame)) {
-        GuestAddr ss_sp = x86_get64(uc + UC_STACK);
-        int ss_flags = (int)x86_get32(uc + UC_STACK + 8);
-        uint64_t ss_size = x86_get64(uc + UC_STACK + 16);
-        if (ss_flags & SS_DISABLE) {
-            user_self->sig.altstack_flags = SS_DISABLE;
-            user_self->sig.altstack_sp = 0;
-            user_self->sig.altstack_size = 0;
-        } else if (ss_size >= USER_MINSIGSTKSZ) {
-            user_self->sig.altstack_flags = 0;
-            user_self->sig.altstack_sp = ss_sp;
-            user_self->sig.altstack_size = ss_size;
-        }
-    }
+    user_signal_restore_altstack(p, frame, x86_get64(uc + UC_STACK), (int)x86_get32(uc + UC_STACK + 8),
+                                 x86_get64(uc + UC_STACK + 16));
     return true;
 }
