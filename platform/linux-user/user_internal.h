@@ -492,6 +492,15 @@ extern const UserSyscallRow user_sys_net_rows[];
 extern const UserSyscallRow user_sys_misc_rows[];
 extern const UserSyscallRow user_sys_thread_rows[];
 extern const UserSyscallRow user_sys_ipc_rows[];
+
+/* user_compat32.c: the kernel's compat layouts shared by the 32-bit ABIs (ppc32, i386), in
+ * the guest's byte order: old_timespec32 or (t64) __kernel_timespec, compat_rusage; the
+ * rows for POSIX timers, timerfd_settime/gettime and waitid. */
+struct rusage;
+int user32_get_ts(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts);
+int user32_put_ts(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts);
+int user32_put_rusage(UserProc *p, GuestAddr addr, const struct rusage *ru);
+extern const UserSyscallRow user32_time_rows[];
 /* System V shared memory in the guest's address space (layout-free, any ABI): the guest
  * address or -errno; 0 or -errno. */
 int64_t user_shmat(UserProc *p, int id, GuestAddr addr, int flags);

@@ -253,6 +253,8 @@ static bool i386_arch_syscall(UserProc *p, uint64_t nr, const uint64_t a[6], int
     case I386_NR_poll:
         *ret = x86_sys_poll(p, a);
         return true;
+    case I386_NR_dup2:
+        return x86_dup2_same(a, ret);
     case I386_NR_alarm:
         /* The host process's timer: its SIGALRM reaches the guest like any other. */
         *ret = alarm((unsigned)a[0]);
@@ -299,7 +301,7 @@ static const uint8_t i386_sigreturn_code[] = {
 };
 
 static const UserSyscallRow *const i386_rows[] = { i386_sys_rows, i386_ipc_rows, i386_msg_rows,
-                                                     NULL };
+                                                     user32_time_rows, NULL };
 
 const UserArchAbi user_abi_i386 = {
     .name = "i386",

@@ -26,17 +26,6 @@
 
 /* --- Time: struct old_timespec32 / old_timeval32 {s32, s32} --- */
 
-static int get_ts32(UserProc *p, GuestAddr addr, struct timespec *ts)
-{
-    uint8_t b[8];
-    if (user_copy_from(&p->mem, b, addr, 8) < 0) {
-        return -EFAULT;
-    }
-    ts->tv_sec = (int32_t)x86_get32(b);
-    ts->tv_nsec = (int32_t)x86_get32(b + 4);
-    return 0;
-}
-
 static int put_pair32(UserProc *p, GuestAddr addr, int64_t a, int64_t b)
 {
     uint8_t buf[8];
@@ -68,7 +57,7 @@ static int64_t sys_clock_getres(UserProc *p, const uint64_t a[6])
 static int64_t sleep32(UserProc *p, int clock, int flags, GuestAddr req, GuestAddr rem)
 {
     struct timespec in, out = { 0, 0 };
-    if (get_ts32(p, req, &in) < 0) {
+    if (user32_get_ts(p, req, false, &in) < 0) {
         return -EFAULT;
     }
     int64_t r = user_safe_syscall6(p, SYS_clock_nanosleep, clock, flags, &in, &out, 0, 0);
@@ -132,7 +121,7 @@ static int64_t sys_setitimer(UserProc *p, const uint64_t a[6])
 {
     struct itimerval v, old;
     struct timespec i, n;
-    if (get_ts32(p, a[1], &i) < 0 || get_ts32(p, a[1] + 8, &n) < 0) {
+    if (user32_get_ts(p, a[1], false, &i) < 0 || user32_get_ts(p, a[1] + 8, false, &n) < 0) {
         return -EFAULT;
     }
     v.it_interval.tv_sec = i.tv_sec;
@@ -161,7 +150,7 @@ static int64_t sys_utimensat(UserProc *p, const uint64_t a[6])
             return err;
         }
     }
-    if (a[2] && (get_ts32(p, a[2], &ts[0]) < 0 || get_ts32(p, a[2] + 8, &ts[1]) < 0)) {
+    if (a[2] && (user32_get_ts(p, a[2], false, &ts[0]) < 0 || user32_get_ts(p, a[2] + 8, false, &ts[1]) < 0)) {
         return -EFAULT;
     }
     return user_ret(syscall(SYS_utimensat, (int)a[0], path, a[2] ? ts : NULL, (int)a[3]));
@@ -381,7 +370,7 @@ static int get_timeout(UserProc *p, GuestAddr addr, bool t64, struct timespec *t
         }
         ts->tv_sec = (int64_t)x86_get64(b);
         ts->tv_nsec = (int32_t)x86_get32(b + 8);    /* get_timespec64(): the upper half is ignored */
-    } else if (get_ts32(p, addr, ts) < 0) {
+    } else if (user32_get_ts(p, addr, false, ts) < 0) {
         return -EFAULT;
     }
     *out = ts;
@@ -580,21 +569,7 @@ static int64_t sys_rt_tgsigqueueinfo(UserProc *p, const uint64_t a[6])
     return user_ret(syscall(SYS_rt_tgsigqueueinfo, (pid_t)a[0], (pid_t)a[1], (int)a[2], &si));
 }
 
-/* --- Processes: struct rusage with old_timeval32 and 32-bit longs (72 bytes) --- */
-
-static int put_rusage(UserProc *p, GuestAddr addr, const struct rusage *ru)
-{
-    uint8_t b[72];
-    x86_put32(b, (uint32_t)ru->ru_utime.tv_sec);
-    x86_put32(b + 4, (uint32_t)ru->ru_utime.tv_usec);
-    x86_put32(b + 8, (uint32_t)ru->ru_stime.tv_sec);
-    x86_put32(b + 12, (uint32_t)ru->ru_stime.tv_usec);
-    const long *rest = &ru->ru_maxrss;
-    for (int i = 0; i < 14; i++) {
-        x86_put32(b + 16 + 4 * i, (uint32_t)rest[i]);
-    }
-    return user_copy_to(&p->mem, addr, b, sizeof(b)) < 0 ? -EFAULT : 0;
-}
+/* --- Processes: struct rusage is user_compat32.c's --- */
 
 static int64_t sys_wait4(UserProc *p, const uint64_t a[6])
 {
@@ -606,7 +581,7 @@ static int64_t sys_wait4(UserProc *p, const uint64_t a[6])
         if (a[1] && user_write_uint(p, a[1], 4, (uint32_t)status) < 0) {
             return -EFAULT;
         }
-        if (a[3] && put_rusage(p, a[3], &ru) < 0) {
+        if (a[3] && user32_put_rusage(p, a[3], &ru) < 0) {
             return -EFAULT;
         }
     }
@@ -619,7 +594,7 @@ static int64_t sys_getrusage(UserProc *p, const uint64_t a[6])
     if (getrusage((int)a[0], &ru) < 0) {
         return user_errno();
     }
-    return put_rusage(p, a[1], &ru);
+    return user32_put_rusage(p, a[1], &ru);
 }
 
 /* ugetrlimit / setrlimit: struct rlimit of two 32-bit longs; infinity is ~0 (COMPAT_RLIM_INFINITY). */
@@ -722,7 +697,7 @@ static int64_t sigtimedwait_common(UserProc *p, const uint64_t a[6], bool t64)
             }
             ts.tv_sec = (int64_t)x86_get64(b);
             ts.tv_nsec = (int32_t)x86_get32(b + 8);
-        } else if (get_ts32(p, a[2], &ts) < 0) {
+        } else if (user32_get_ts(p, a[2], false, &ts) < 0) {
             return -EFAULT;
         }
     }

@@ -262,7 +262,7 @@ static int64_t ppc_semtimedop(UserProc *p, int id, GuestAddr sops, uint32_t nsop
         ops[i].sem_flg = (short)user_get_uint(true, g + 6 * i + 4, 2);
     }
     struct timespec ts;
-    if (timeout && ppc_get_ts(p, timeout, t64, &ts) < 0) {
+    if (timeout && user32_get_ts(p, timeout, t64, &ts) < 0) {
         return -EFAULT;
     }
     return user_safe_syscall6(p, SYS_semtimedop, id, ops, nsops, timeout ? &ts : NULL, 0, 0);

@@ -31,43 +31,13 @@
 /* --- Time --- */
 
 /* struct old_timespec32 {i32, i32} or struct __kernel_timespec {i64, i64}. */
-int ppc_get_ts(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts)
-{
-    uint8_t b[16];
-    if (user_copy_from(&p->mem, b, addr, t64 ? 16 : 8) < 0) {
-        return -EFAULT;
-    }
-    if (t64) {
-        ts->tv_sec = (int64_t)ppc_get64(b);
-        /* The kernel ignores the upper half of tv_nsec for 32-bit tasks (get_timespec64). */
-        ts->tv_nsec = (int32_t)ppc_get32(b + 12);
-    } else {
-        ts->tv_sec = (int32_t)ppc_get32(b);
-        ts->tv_nsec = (int32_t)ppc_get32(b + 4);
-    }
-    return 0;
-}
-
-int ppc_put_ts(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts)
-{
-    uint8_t b[16];
-    if (t64) {
-        ppc_put64(b, (uint64_t)ts->tv_sec);
-        ppc_put64(b + 8, (uint64_t)ts->tv_nsec);
-    } else {
-        ppc_put32(b, (uint32_t)ts->tv_sec);
-        ppc_put32(b + 4, (uint32_t)ts->tv_nsec);
-    }
-    return user_copy_to(&p->mem, addr, b, t64 ? 16 : 8) < 0 ? -EFAULT : 0;
-}
-
 static int64_t clock_get(UserProc *p, const uint64_t a[6], bool t64, bool res)
 {
     struct timespec ts;
     if ((res ? clock_getres : clock_gettime)((clockid_t)(int32_t)a[0], &ts) < 0) {
         return user_errno();
     }
-    return a[1] ? ppc_put_ts(p, a[1], t64, &ts) : 0;
+    return a[1] ? user32_put_ts(p, a[1], t64, &ts) : 0;
 }
 
 static int64_t sys_clock_gettime(UserProc *p, const uint64_t a[6])
@@ -95,11 +65,11 @@ static int64_t sleep_common(UserProc *p, int clock, int flags, GuestAddr req, Gu
                             bool t64)
 {
     struct timespec r, left = { 0, 0 };
-    if (ppc_get_ts(p, req, t64, &r) < 0) {
+    if (user32_get_ts(p, req, t64, &r) < 0) {
         return -EFAULT;
     }
     int64_t ret = user_safe_syscall6(p, SYS_clock_nanosleep, clock, flags, &r, &left, 0, 0);
-    if (ret == -EINTR && rem && !(flags & TIMER_ABSTIME) && ppc_put_ts(p, rem, t64, &left) < 0) {
+    if (ret == -EINTR && rem && !(flags & TIMER_ABSTIME) && user32_put_ts(p, rem, t64, &left) < 0) {
         return -EFAULT;
     }
     return ret;
@@ -198,7 +168,7 @@ static int64_t utimens_common(UserProc *p, const uint64_t a[6], bool t64)
     int err = 0;
     if (a[2]) {
         unsigned sz = t64 ? 16 : 8;
-        if (ppc_get_ts(p, a[2], t64, &ts[0]) < 0 || ppc_get_ts(p, a[2] + sz, t64, &ts[1]) < 0) {
+        if (user32_get_ts(p, a[2], t64, &ts[0]) < 0 || user32_get_ts(p, a[2] + sz, t64, &ts[1]) < 0) {
             return -EFAULT;
         }
     }
@@ -651,12 +621,12 @@ static int64_t poll_core(UserProc *p, const uint64_t a[6], struct timespec *ts, 
 static int64_t ppoll_common(UserProc *p, const uint64_t a[6], bool t64)
 {
     struct timespec ts;
-    if (a[2] && ppc_get_ts(p, a[2], t64, &ts) < 0) {
+    if (a[2] && user32_get_ts(p, a[2], t64, &ts) < 0) {
         return -EFAULT;
     }
     int64_t r = poll_core(p, a, a[2] ? &ts : NULL, a[3] != 0);
     if (a[2] && (r >= 0 || r == -EINTR)) {
-        ppc_put_ts(p, a[2], t64, &ts);
+        user32_put_ts(p, a[2], t64, &ts);
     }
     return r;
 }
@@ -752,7 +722,7 @@ static int64_t pselect_common(UserProc *p, const uint64_t a[6], bool t64)
         }
     }
     struct timespec ts;
-    if (a[4] && ppc_get_ts(p, a[4], t64, &ts) < 0) {
+    if (a[4] && user32_get_ts(p, a[4], t64, &ts) < 0) {
         r = -EFAULT;
         goto out;
     }
@@ -798,7 +768,7 @@ static int64_t pselect_common(UserProc *p, const uint64_t a[6], bool t64)
         }
     }
     if (a[4] && (r >= 0 || r == -EINTR)) {
-        ppc_put_ts(p, a[4], t64, &ts);
+        user32_put_ts(p, a[4], t64, &ts);
     }
 out:
     for (int i = 0; i < 3; i++) {
@@ -821,7 +791,7 @@ static int64_t sys_pselect6_time64(UserProc *p, const uint64_t a[6])
 static int64_t sigtimedwait_common(UserProc *p, const uint64_t a[6], bool t64)
 {
     struct timespec ts;
-    if (a[2] && ppc_get_ts(p, a[2], t64, &ts) < 0) {
+    if (a[2] && user32_get_ts(p, a[2], t64, &ts) < 0) {
         return -EFAULT;
     }
     return user_sigtimedwait(p, a, a[2] ? &ts : NULL);
@@ -880,18 +850,6 @@ static int64_t sys_rt_tgsigqueueinfo(UserProc *p, const uint64_t a[6])
 /* --- Processes and limits --- */
 
 /* struct rusage with 32-bit longs: two old_timeval32 and 14 longs, 72 bytes. */
-static void put_rusage(uint8_t *b, const struct rusage *ru)
-{
-    ppc_put32(b, (uint32_t)ru->ru_utime.tv_sec);
-    ppc_put32(b + 4, (uint32_t)ru->ru_utime.tv_usec);
-    ppc_put32(b + 8, (uint32_t)ru->ru_stime.tv_sec);
-    ppc_put32(b + 12, (uint32_t)ru->ru_stime.tv_usec);
-    const long *rest = &ru->ru_maxrss;
-    for (int i = 0; i < 14; i++) {
-        ppc_put32(b + 16 + 4 * i, (uint32_t)rest[i]);
-    }
-}
-
 static int64_t sys_wait4(UserProc *p, const uint64_t a[6])
 {
     int status = 0;
@@ -902,39 +860,7 @@ static int64_t sys_wait4(UserProc *p, const uint64_t a[6])
         if (a[1] && user_write_uint(p, a[1], 4, (uint32_t)status) < 0) {
             return -EFAULT;
         }
-        if (a[3]) {
-            uint8_t b[72];
-            put_rusage(b, &ru);
-            if (user_copy_to(&p->mem, a[3], b, sizeof(b)) < 0) {
-                return -EFAULT;
-            }
-        }
-    }
-    return r;
-}
-
-/* waitid(idtype, id, siginfo *, options, struct rusage *): both out in ppc layout. */
-static int64_t sys_waitid(UserProc *p, const uint64_t a[6])
-{
-    siginfo_t si;
-    struct rusage ru;
-    memset(&si, 0, sizeof(si));
-    int64_t r = user_safe_syscall6(p, SYS_waitid, (int)a[0], (pid_t)a[1], &si, (int)a[3],
-                                   a[4] ? &ru : NULL, 0);
-    if (r < 0) {
-        return r;
-    }
-    if (a[2]) {
-        UserSigInfo g;
-        user_siginfo_from_host(p, &g, &si);
-        if (user_copy_to(&p->mem, a[2], g.bytes, sizeof(g.bytes)) < 0) {
-            return -EFAULT;
-        }
-    }
-    if (a[4]) {
-        uint8_t b[72];
-        put_rusage(b, &ru);
-        if (user_copy_to(&p->mem, a[4], b, sizeof(b)) < 0) {
+        if (a[3] && user32_put_rusage(p, a[3], &ru) < 0) {
             return -EFAULT;
         }
     }
@@ -947,9 +873,7 @@ static int64_t sys_getrusage(UserProc *p, const uint64_t a[6])
     if (getrusage((int)a[0], &ru) < 0) {
         return user_errno();
     }
-    uint8_t b[72];
-    put_rusage(b, &ru);
-    return user_copy_to(&p->mem, a[1], b, sizeof(b)) < 0 ? -EFAULT : 0;
+    return user32_put_rusage(p, a[1], &ru);
 }
 
 /* ugetrlimit / setrlimit: struct rlimit of two 32-bit longs, ~0 = RLIM_INFINITY. */
@@ -1162,7 +1086,7 @@ static int64_t futex_common(UserProc *p, const uint64_t a[6], bool t64)
     switch (cmd) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET:
-        if (a[3] && ppc_get_ts(p, a[3], t64, &ts) < 0) {
+        if (a[3] && user32_get_ts(p, a[3], t64, &ts) < 0) {
             return -EFAULT;
         }
         return user_safe_syscall6(p, SYS_futex, uaddr, op, GUINT32_TO_BE(val),
@@ -1227,7 +1151,6 @@ const UserSyscallRow ppc_sys_rows[] = {
     { USER_NR_rt_sigqueueinfo, sys_rt_sigqueueinfo },
     { USER_NR_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo },
     { USER_NR_wait4, sys_wait4, .flags = USER_SYS_RESTART },
-    { USER_NR_waitid, sys_waitid, .flags = USER_SYS_RESTART },
     { USER_NR_getrusage, sys_getrusage },
     { USER_NR_getrlimit, sys_getrlimit },
     { USER_NR_setrlimit, sys_setrlimit },
