@@ -236,7 +236,7 @@ static bool i386_arch_syscall(UserProc *p, uint64_t nr, const uint64_t a[6], int
         *ret = i386_sys_socketcall(p, a);
         return true;
     case I386_NR_ipc:
-        *ret = i386_sys_ipc(p, a);
+        *ret = user32_sys_ipc(p, a);
         return true;
     case I386_NR__llseek:
         *ret = i386_llseek(p, a);
@@ -300,7 +300,7 @@ static const uint8_t i386_sigreturn_code[] = {
     0xb8, 0xad, 0x00, 0x00, 0x00, 0xcd, 0x80,
 };
 
-static const UserSyscallRow *const i386_rows[] = { i386_sys_rows, i386_ipc_rows, i386_msg_rows,
+static const UserSyscallRow *const i386_rows[] = { i386_sys_rows, user32_ipc_rows, i386_msg_rows,
                                                      user32_time_rows, NULL };
 
 const UserArchAbi user_abi_i386 = {
@@ -323,6 +323,7 @@ const UserArchAbi user_abi_i386 = {
     .nr_to_generic = NULL,
     .map_syscall = i386_map_syscall,
     .layout_generic64 = false,
+    .ipc32 = &user_ipc32_i386,
     .rows = i386_rows,
     .auxv_arch = i386_auxv_arch,
     .n_auxv_arch = G_N_ELEMENTS(i386_auxv_arch) / 2,

@@ -66,9 +66,6 @@ void ppc_fd_dup_kind(int64_t oldfd, int64_t newfd);
 /* sys.c: poll(fds, nfds, ms); sendfile with a 4- or 8-byte offset. */
 int64_t ppc_poll(UserProc *p, const uint64_t a[6]);
 int64_t ppc_sendfile(UserProc *p, const uint64_t a[6], unsigned off_size);
-/* ipc.c: System V IPC, the ipc() multiplexer and the direct calls. */
-extern const UserSyscallRow ppc_ipc_rows[];
-int64_t ppc_sys_ipc(UserProc *p, const uint64_t a[6]);
 /* termios.c: a terminal ioctl request (TCGETS, TCSETS*, TCFLSH...); false if req is none. */
 bool ppc_ioctl_termios(UserProc *p, int fd, uint32_t req, GuestAddr addr, int64_t *ret);
 
