@@ -5,7 +5,9 @@
  * struct __kernel_timespec (clocks, sleeps, utimensat), old_timeval32 (gettimeofday,
  * itimers), struct tms and struct sysinfo of 32-bit longs; struct rusage (wait4, getrusage,
  * waitid's) and rlimit; POSIX timers (struct sigevent, struct itimerspec) and
- * timerfd_settime/gettime; waitid with its siginfo.
+ * timerfd_settime/gettime; waitid with its siginfo; rt_sigqueueinfo's siginfo in,
+ * rt_sigtimedwait's timeout; getgroups' gid array and sched_getaffinity's mask of 32-bit
+ * words.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -477,7 +479,119 @@ static int64_t sys_setrlimit(UserProc *p, const uint64_t a[6])
     return user_ret(setrlimit((int)a[0], &rl));
 }
 
-const UserSyscallRow user32_time_rows[] = {
+/* --- Signals (siginfo in, timed waits) and process attributes --- */
+
+/*
+ * rt_sigqueueinfo(tgid, sig, info) and rt_tgsigqueueinfo(tgid, tid, sig, info): the guest
+ * siginfo back into the host layout -- signo, errno, code and the first three ints of the
+ * union (pid, uid, sigval), the inverse of user_siginfo_from_host().
+ */
+static int get_host_siginfo(UserProc *p, GuestAddr addr, siginfo_t *si)
+{
+    uint8_t g[128];
+    uint8_t *h = (uint8_t *)si;
+    if (user_copy_from(&p->mem, g, addr, sizeof(g)) < 0) {
+        return -EFAULT;
+    }
+    memset(si, 0, sizeof(*si));
+    for (int i = 0; i < 3; i++) {
+        uint32_t v = get32(p, g + 4 * i);
+        memcpy(h + 4 * i, &v, 4);
+        v = get32(p, g + 12 + 4 * i);
+        memcpy(h + 16 + 4 * i, &v, 4);
+    }
+    return 0;
+}
+
+static int64_t sys_rt_sigqueueinfo(UserProc *p, const uint64_t a[6])
+{
+    siginfo_t si;
+    if (get_host_siginfo(p, a[2], &si) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_rt_sigqueueinfo, (pid_t)a[0], (int)a[1], &si));
+}
+
+static int64_t sys_rt_tgsigqueueinfo(UserProc *p, const uint64_t a[6])
+{
+    siginfo_t si;
+    if (get_host_siginfo(p, a[3], &si) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_rt_tgsigqueueinfo, (pid_t)a[0], (pid_t)a[1], (int)a[2], &si));
+}
+
+/* rt_sigtimedwait with an old_timespec32 or (rt_sigtimedwait_time64) a 64-bit one. */
+static int64_t sigtimedwait_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    struct timespec ts;
+    if (a[2] && user32_get_ts(p, a[2], t64, &ts) < 0) {
+        return -EFAULT;
+    }
+    return user_sigtimedwait(p, a, a[2] ? &ts : NULL);
+}
+
+static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
+{
+    return sigtimedwait_common(p, a, false);
+}
+
+static int64_t sys_rt_sigtimedwait_time64(UserProc *p, const uint64_t a[6])
+{
+    return sigtimedwait_common(p, a, true);
+}
+
+/* sched_getaffinity(pid, len, mask): unsigned long words, 32-bit big-endian here. */
+static int64_t sys_sched_getaffinity(UserProc *p, const uint64_t a[6])
+{
+    uint64_t len = (uint32_t)a[1];
+    if (len > 1u << 16 || (len & 3)) {
+        return -EINVAL;
+    }
+    g_autofree uint8_t *b = g_malloc0(len + 8);
+    /* The host wants a multiple of 8 bytes; the kernel returns the bytes it wrote. */
+    long r = syscall(SYS_sched_getaffinity, (pid_t)a[0], (len + 7) & ~(uint64_t)7, b);
+    if (r < 0) {
+        return user_errno();
+    }
+    uint64_t n = MIN((uint64_t)r, len);
+    for (uint64_t i = 0; i + 4 <= n; i += 4) {
+        uint32_t w;
+        memcpy(&w, b + i, 4);
+        put32(p, b + i, w);
+    }
+    if (user_copy_to(&p->mem, a[2], b, n) < 0) {
+        return -EFAULT;
+    }
+    return (int64_t)n;
+}
+
+static int64_t sys_getgroups(UserProc *p, const uint64_t a[6])
+{
+    int n = (int)a[0];
+    if (n < 0 || n > 65536) {
+        return -EINVAL;
+    }
+    g_autofree gid_t *g = g_new0(gid_t, n + 1);
+    int r = getgroups(n, g);
+    if (r < 0) {
+        return user_errno();
+    }
+    for (int i = 0; n && i < r; i++) {
+        if (user_write_uint(p, a[1] + 4 * i, 4, g[i]) < 0) {
+            return -EFAULT;
+        }
+    }
+    return r;
+}
+
+const UserSyscallRow user32_rows[] = {
+    { USER_NR_rt_sigtimedwait, sys_rt_sigtimedwait, .flags = USER_SYS_RESTART },
+    { USER_NR_rt_sigtimedwait_time64, sys_rt_sigtimedwait_time64, .flags = USER_SYS_RESTART },
+    { USER_NR_rt_sigqueueinfo, sys_rt_sigqueueinfo },
+    { USER_NR_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo },
+    { USER_NR_sched_getaffinity, sys_sched_getaffinity },
+    { USER_NR_getgroups, sys_getgroups },
     { USER_NR_clock_gettime, sys_clock_gettime },
     { USER_NR_clock_gettime64, sys_clock_gettime64 },
     { USER_NR_clock_getres, sys_clock_getres },

@@ -497,12 +497,13 @@ extern const UserSyscallRow user_sys_ipc_rows[];
 
 /* user_compat32.c: the kernel's compat layouts shared by the 32-bit ABIs (ppc32, i386), in
  * the guest's byte order: old_timespec32 or (t64) __kernel_timespec, compat_rusage; the
- * rows for POSIX timers, timerfd_settime/gettime and waitid. */
+ * rows for the calls whose compat structs differ only in byte order (clocks, timers,
+ * waits, rlimits, sysinfo, siginfo in, groups, affinity). */
 struct rusage;
 int user32_get_ts(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts);
 int user32_put_ts(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts);
 int user32_put_rusage(UserProc *p, GuestAddr addr, const struct rusage *ru);
-extern const UserSyscallRow user32_time_rows[];
+extern const UserSyscallRow user32_rows[];
 /* user_compat32_ipc.c: System V IPC through ipc() and the direct calls, with the ABI's
  * *id64_ds layouts (UserArchAbi.ipc32). */
 typedef struct UserIpc32Layout UserIpc32Layout;

@@ -301,7 +301,7 @@ static const uint8_t i386_sigreturn_code[] = {
 };
 
 static const UserSyscallRow *const i386_rows[] = { i386_sys_rows, user32_ipc_rows, i386_msg_rows,
-                                                     user32_time_rows, NULL };
+                                                     user32_rows, NULL };
 
 const UserArchAbi user_abi_i386 = {
     .name = "i386",

@@ -367,58 +367,7 @@ static int64_t sys_futex_time64(UserProc *p, const uint64_t a[6])
     return futex_common(p, a, true);
 }
 
-/*
- * rt_sigqueueinfo(pid, sig, info) / rt_tgsigqueueinfo(tgid, tid, sig, info): the guest's
- * compat_siginfo has its union at offset 12 and a 32-bit sigval; the host's at 16.
- */
-static int get_host_siginfo(UserProc *p, GuestAddr addr, siginfo_t *si)
-{
-    uint8_t b[128];
-    if (user_copy_from(&p->mem, b, addr, sizeof(b)) < 0) {
-        return -EFAULT;
-    }
-    memset(si, 0, sizeof(*si));
-    si->si_signo = (int)x86_get32(b);
-    si->si_errno = (int)x86_get32(b + 4);
-    si->si_code = (int)x86_get32(b + 8);
-    si->si_pid = (pid_t)x86_get32(b + 12);
-    si->si_uid = x86_get32(b + 16);
-    si->si_value.sival_ptr = (void *)(uintptr_t)x86_get32(b + 20);
-    return 0;
-}
-
-static int64_t sys_rt_sigqueueinfo(UserProc *p, const uint64_t a[6])
-{
-    siginfo_t si;
-    if (get_host_siginfo(p, a[2], &si) < 0) {
-        return -EFAULT;
-    }
-    return user_ret(syscall(SYS_rt_sigqueueinfo, (pid_t)a[0], (int)a[1], &si));
-}
-
-static int64_t sys_rt_tgsigqueueinfo(UserProc *p, const uint64_t a[6])
-{
-    siginfo_t si;
-    if (get_host_siginfo(p, a[3], &si) < 0) {
-        return -EFAULT;
-    }
-    return user_ret(syscall(SYS_rt_tgsigqueueinfo, (pid_t)a[0], (pid_t)a[1], (int)a[2], &si));
-}
-
 /* --- Processes: wait4, rusage and rlimit are user_compat32.c's --- */
-
-static int64_t sys_getgroups(UserProc *p, const uint64_t a[6])
-{
-    int n = (int)a[0];
-    void *h;
-    if (n < 0 || n > 65536) {
-        return -EINVAL;
-    }
-    if (user_arg_wbuf(p, a[1], (uint64_t)n * 4, &h) < 0) {
-        return -EFAULT;
-    }
-    return user_ret(syscall(SYS_getgroups, n, h));
-}
 
 static int64_t sys_setgroups(UserProc *p, const uint64_t a[6])
 {
@@ -431,29 +380,6 @@ static int64_t sys_setgroups(UserProc *p, const uint64_t a[6])
         return -EFAULT;
     }
     return user_ret(syscall(SYS_setgroups, n, h));
-}
-
-/*
- * sched_getaffinity / sched_setaffinity(pid, len, mask): a bitmap of 32-bit longs, the same
- * bytes as the host's 64-bit ones.  The host kernel wants a multiple of 8 bytes: a
- * rounded-up copy goes to it, and at most len bytes come back.
- */
-static int64_t sys_sched_getaffinity(UserProc *p, const uint64_t a[6])
-{
-    uint32_t len = (uint32_t)a[1];
-    if (len & 3) {
-        return -EINVAL;
-    }
-    g_autofree uint8_t *mask = g_try_malloc0(((size_t)len + 7) & ~(size_t)7);
-    if (!mask) {
-        return -ENOMEM;
-    }
-    long r = syscall(SYS_sched_getaffinity, (pid_t)a[0], ((size_t)len + 7) & ~(size_t)7, mask);
-    if (r < 0) {
-        return user_errno();
-    }
-    r = MIN((uint32_t)r, len);
-    return user_copy_to(&p->mem, a[2], mask, r) < 0 ? -EFAULT : r;
 }
 
 static int64_t sys_sched_setaffinity(UserProc *p, const uint64_t a[6])
@@ -469,35 +395,6 @@ static int64_t sys_sched_setaffinity(UserProc *p, const uint64_t a[6])
     return user_ret(syscall(SYS_sched_setaffinity, (pid_t)a[0], (size_t)((len + 7) & ~7u), mask));
 }
 
-/* rt_sigtimedwait with an old_timespec32 or a __kernel_timespec timeout. */
-static int64_t sigtimedwait_common(UserProc *p, const uint64_t a[6], bool t64)
-{
-    struct timespec ts;
-    if (a[2]) {
-        if (t64) {
-            uint8_t b[16];
-            if (user_copy_from(&p->mem, b, a[2], 16) < 0) {
-                return -EFAULT;
-            }
-            ts.tv_sec = (int64_t)x86_get64(b);
-            ts.tv_nsec = (int32_t)x86_get32(b + 8);
-        } else if (user32_get_ts(p, a[2], false, &ts) < 0) {
-            return -EFAULT;
-        }
-    }
-    return user_sigtimedwait(p, a, a[2] ? &ts : NULL);
-}
-
-static int64_t sys_rt_sigtimedwait(UserProc *p, const uint64_t a[6])
-{
-    return sigtimedwait_common(p, a, false);
-}
-
-static int64_t sys_rt_sigtimedwait_time64(UserProc *p, const uint64_t a[6])
-{
-    return sigtimedwait_common(p, a, true);
-}
-
 const UserSyscallRow i386_sys_rows[] = {
     /* 64-bit time: struct __kernel_timespec is the host's timespec. */
     { USER_NR_clock_settime64, NULL, SYS_clock_settime, "ip" },
@@ -507,10 +404,6 @@ const UserSyscallRow i386_sys_rows[] = {
     { USER_NR_pselect6_time64, sys_pselect6_time64, .flags = USER_SYS_BLOCKING },
     { USER_NR_futex, sys_futex, .flags = USER_SYS_RESTART },
     { USER_NR_futex_time64, sys_futex_time64, .flags = USER_SYS_RESTART },
-    { USER_NR_rt_sigqueueinfo, sys_rt_sigqueueinfo },
-    { USER_NR_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo },
-    { USER_NR_rt_sigtimedwait, sys_rt_sigtimedwait, .flags = USER_SYS_RESTART },
-    { USER_NR_rt_sigtimedwait_time64, sys_rt_sigtimedwait_time64, .flags = USER_SYS_RESTART },
     /* Files. */
     { USER_NR_statx, NULL, SYS_statx, "isiip" },
     { USER_NR_statfs, sys_statfs64 },
@@ -527,11 +420,9 @@ const UserSyscallRow i386_sys_rows[] = {
     { USER_NR_prlimit64, NULL, SYS_prlimit64, "iipp" },
     { USER_NR_getresuid, NULL, SYS_getresuid, "ppp" },
     { USER_NR_getresgid, NULL, SYS_getresgid, "ppp" },
-    { USER_NR_getgroups, sys_getgroups },
     { USER_NR_setgroups, sys_setgroups },
     { USER_NR_capget, NULL, SYS_capget, "pp" },
     { USER_NR_capset, NULL, SYS_capset, "pp" },
-    { USER_NR_sched_getaffinity, sys_sched_getaffinity },
     { USER_NR_sched_setaffinity, sys_sched_setaffinity },
     /* Sockets: sockaddr and socklen_t are the same bytes (setsockopt's timeval is not: SO_*TIMEO_OLD). */
     { USER_NR_socketpair, NULL, SYS_socketpair, "iiip" },
