@@ -145,9 +145,29 @@ void x86_cc_flush(X86Disas *ctx)
     }
     ctx->cc_pending = false;
     ir_set(blk, X86_OFF(cc_op), x86_const(ctx, ctx->cc_op));
-    ir_set(blk, X86_OFF(cc_dst), ctx->cc_dst);
-    ir_set(blk, X86_OFF(cc_src), ctx->cc_src);
-    ir_set(blk, X86_OFF(cc_src2), ctx->cc_src2);
+    /*
+     * Only the slots x86_cc_compute reads for this kind: a logic result or a loaded
+     * EFLAGS image (the commonest producers) costs two stores instead of four; the
+     * stale slots are never read for this cc_op.
+     */
+    switch ((X86CcKind)(ctx->cc_op / 4)) {
+    case X86_CCK_EFLAGS:
+        ir_set(blk, X86_OFF(cc_src), ctx->cc_src);
+        return;
+    case X86_CCK_LOGIC:
+        ir_set(blk, X86_OFF(cc_dst), ctx->cc_dst);
+        return;
+    case X86_CCK_SAR:
+    case X86_CCK_MUL:
+        ir_set(blk, X86_OFF(cc_dst), ctx->cc_dst);
+        ir_set(blk, X86_OFF(cc_src), ctx->cc_src);
+        return;
+    default:
+        ir_set(blk, X86_OFF(cc_dst), ctx->cc_dst);
+        ir_set(blk, X86_OFF(cc_src), ctx->cc_src);
+        ir_set(blk, X86_OFF(cc_src2), ctx->cc_src2);
+        return;
+    }
 }
 
 void x86_cc_set_flags(X86Disas *ctx, IrTemp flags)

@@ -7,7 +7,10 @@
  *
  * Block ends: a branch, an exit (syscall, int3, illegal...), before an instruction on
  * the next 4 KiB page, after max_insns instructions, or before an instruction that
- * cannot be fetched.
+ * cannot be fetched.  A short forward jcc does not end it: lifting goes on with the
+ * fall-through path and the taken edge jumps to a label placed before the target
+ * (after an instruction that does end the block, lifting resumes at the nearest such
+ * target), so if-then constructs and loops that exit forward stay one block.
  */
 #include <string.h>
 
@@ -267,6 +270,62 @@ static void x86_lift_insn(X86Disas *ctx, const X86Insn *in, const GuestArch *arc
     }
 }
 
+/* Forward branches whose target was not reached: their labels become exits to the target. */
+static void x86_flush_fwd(X86Disas *ctx)
+{
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        ir_label(ctx->blk, ctx->fwd[i].label);
+        x86_gen_goto(ctx, ctx->fwd[i].pc);
+    }
+    ctx->n_fwd = 0;
+}
+
+/*
+ * After an instruction that ends the block, the code that follows is reachable only
+ * through pending forward branches: lifting goes on at the nearest target.  Returns
+ * that pc, or 0 when nothing is pending.
+ */
+static uint64_t x86_next_fwd_target(const X86Disas *ctx)
+{
+    uint64_t next = 0;
+
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        if (next == 0 || ctx->fwd[i].pc < next) {
+            next = ctx->fwd[i].pc;
+        }
+    }
+    return next;
+}
+
+/*
+ * Place the labels of pending forward branches that target pc (a target inside an
+ * instruction, as in "je 1f; lock; 1: cmpxchg", is never placed and exits instead).
+ * The paths joining there may hold different lazy flags: both have them in the state
+ * slots, and readers after the label load them.
+ */
+static void x86_place_fwd(X86Disas *ctx, uint64_t pc, bool reachable)
+{
+    unsigned n = 0;
+    bool placed = false;
+
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        if (ctx->fwd[i].pc == pc) {
+            if (!placed && reachable) {
+                x86_cc_flush(ctx);
+            }
+            ir_label(ctx->blk, ctx->fwd[i].label);
+            placed = true;
+        } else {
+            ctx->fwd[n++] = ctx->fwd[i];
+        }
+    }
+    ctx->n_fwd = n;
+    if (placed) {
+        ctx->cc_pending = false;
+        x86_cc_forget(ctx);
+    }
+}
+
 void x86_lift_block(GuestLiftCtx *lctx)
 {
     IrBlock *blk = lctx->blk;
@@ -277,10 +336,13 @@ void x86_lift_block(GuestLiftCtx *lctx)
     uint64_t page = pc & X86_PAGE_MASK;
 
     ctx.mode64 = ((const X86Cpu *)lctx->cpu)->mode == 64;
+    /* One-instruction blocks (insn tracing) stay simple; traces that count steps need every insn to run. */
+    ctx.fwd_ok = max > 1 && !lctx->straight_line;
+    ctx.page = page;
     blk->guest_pc = pc;
     blk->guest_size = 0;
     blk->guest_insns = 0;
-    for (;;) {
+    for (bool reachable = true;;) {
         uint8_t b[16];
         unsigned got = 0, len;
         X86Insn in;
@@ -317,18 +379,28 @@ void x86_lift_block(GuestLiftCtx *lctx)
             guest_warn_unimplemented(arch, "an opcode the decoder does not know");
             ir_raise(blk, GUEST_EXIT_ILLEGAL, 0, ir_const_i64(blk, pc));
             blk->guest_insns++;
-            blk->guest_size += 1;
+            blk->guest_size = (uint32_t)(pc + 1 - lctx->pc);
             break;
         }
+        x86_place_fwd(&ctx, pc, reachable);
+        reachable = true;
         ctx.pc = pc;
         ctx.next_pc = pc + len;
         ir_insn_start(blk, pc, len);
         x86_lift_insn(&ctx, &in, arch);
         blk->guest_insns++;
-        blk->guest_size += len;
+        blk->guest_size = (uint32_t)(ctx.next_pc - lctx->pc);
         pc = ctx.mode64 ? ctx.next_pc : (uint32_t)ctx.next_pc;
         if (ctx.end_block) {
-            break;
+            uint64_t target = x86_next_fwd_target(&ctx);
+
+            if (target < pc) {
+                break;
+            }
+            ctx.end_block = false;
+            reachable = false;
+            pc = target;
         }
     }
+    x86_flush_fwd(&ctx);
 }

@@ -62,11 +62,25 @@ bool x86_trans_jcc(X86Disas *ctx, const X86Insn *in)
     uint32_t taken = ir_label_new(blk);
     IrTemp a, b;
     IrCond c = x86_gen_cc(ctx, in->desc->param, &a, &b);
+    uint64_t target = x86_rel_target(ctx, in);
 
     ir_brcond(blk, c, a, b, taken);
+    /*
+     * A short forward jcc on the same page (an if-then, a loop's early exit): lifting
+     * goes on with the fall-through path and lift.c places the label before the target,
+     * so the construct stays one block (often a self loop the JIT keeps in registers).
+     * The flags are already in their state slots for the taken path.
+     */
+    if (ctx->fwd_ok && target > ctx->pc && target - ctx->next_pc <= X86_FWD_SPAN && ctx->n_fwd < X86_MAX_FWD &&
+        (target & ~(uint64_t)0xfff) == ctx->page && !ctx->cc_pending) {
+        ctx->fwd[ctx->n_fwd].pc = target;
+        ctx->fwd[ctx->n_fwd].label = taken;
+        ctx->n_fwd++;
+        return true;
+    }
     x86_gen_goto(ctx, ctx->next_pc);
     ir_label(blk, taken);
-    x86_gen_goto(ctx, x86_rel_target(ctx, in));
+    x86_gen_goto(ctx, target);
     ctx->end_block = true;
     return true;
 }
