@@ -49,6 +49,8 @@ void ir_optimize(IrBlock *blk)
     after(blk, "copy");
     ir_opt_fold(blk);
     after(blk, "fold (2)");
+    ir_opt_zext(blk);
+    after(blk, "zext");
     ir_opt_dead_set(blk);
     after(blk, "dead-set");
     ir_opt_dce(blk);
