@@ -519,8 +519,8 @@ static int gen_insn(X86tGen *g)
         gen_imm32(g, X86T_WIN + 0x800 + gen_rnd(g, 0x100));
         gen_b(g, 0xbf);                     /* mov edi, ... */
         gen_imm32(g, X86T_WIN + 0x800 + gen_rnd(g, 0x100));
-        gen_b(g, 0xb9);                     /* mov ecx, count */
-        gen_imm32(g, gen_rnd(g, 9));
+        gen_b(g, 0xb9);                     /* mov ecx, count: 0..19 crosses the lifter's 8 per block run */
+        gen_imm32(g, gen_rnd(g, 20));
         if (back) {
             gen_b(g, 0xfd);
         }
