@@ -113,8 +113,7 @@ void x86_for_each_row(void (*fn)(const X86OpDesc *d, X86Map map, unsigned op, in
 /* --- Lifting state of one block --- */
 #define X86_CC_DYNAMIC 0xffffffffu
 
-#define X86_MAX_FWD 4           /* pending forward branches per block */
-#define X86_FWD_SPAN 64         /* the farthest target (bytes past the jcc) kept in the block */
+#define X86_MAX_FWD 8           /* pending jcc targets per block */
 
 typedef struct X86Disas {
     IrBlock *blk;
@@ -134,12 +133,13 @@ typedef struct X86Disas {
     bool cc_defer;              /* x86_cc_set records only; x86_cc_flush stores (locked RMW retries) */
     bool cc_pending;
     /*
-     * Short forward jcc stay inside the block (an if-then): the taken edge branches to a
-     * label that lift.c places before the target instruction, or, if lifting stops
-     * first, to an exit to the target.  Lazy flags are unknown after such a label.
+     * A jcc does not end the block (unless it jumps to the block's start): the taken
+     * edge branches to a label that lift.c places before the target instruction, or,
+     * if lifting never gets there, to an exit to the target.  Lazy flags are unknown
+     * after such a label.
      */
     bool fwd_ok;                /* lifting may continue past a conditional branch */
-    uint64_t page;              /* page of the block's first instruction */
+    uint64_t block_pc;          /* the block's first instruction */
     unsigned n_fwd;
     struct {
         uint64_t pc;

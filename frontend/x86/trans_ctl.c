@@ -66,13 +66,15 @@ bool x86_trans_jcc(X86Disas *ctx, const X86Insn *in)
 
     ir_brcond(blk, c, a, b, taken);
     /*
-     * A short forward jcc on the same page (an if-then, a loop's early exit): lifting
-     * goes on with the fall-through path and lift.c places the label before the target,
-     * so the construct stays one block (often a self loop the JIT keeps in registers).
-     * The flags are already in their state slots for the taken path.
+     * Lifting goes on with the fall-through path.  A forward target (an if-then, a
+     * loop's early exit) gets its label placed before the target instruction by lift.c
+     * if lifting reaches it, so the construct stays one block (often a self loop the
+     * JIT keeps in registers); any other target (backward, far, another page) becomes a
+     * side exit at the end of the block.  A jump back to the block's start still ends
+     * the block: that is the loop the JIT chains to itself.  The flags are already in
+     * their state slots for the taken path.
      */
-    if (ctx->fwd_ok && target > ctx->pc && target - ctx->next_pc <= X86_FWD_SPAN && ctx->n_fwd < X86_MAX_FWD &&
-        (target & ~(uint64_t)0xfff) == ctx->page && !ctx->cc_pending) {
+    if (ctx->fwd_ok && target != ctx->block_pc && ctx->n_fwd < X86_MAX_FWD && !ctx->cc_pending) {
         ctx->fwd[ctx->n_fwd].pc = target;
         ctx->fwd[ctx->n_fwd].label = taken;
         ctx->n_fwd++;
