@@ -3,12 +3,13 @@
  * reference), and the instructions that move flags as a whole: pushf/popf,
  * lahf/sahf, clc/stc/cmc, cld/std.
  *
- * A producer stores (cc_op, cc_dst, cc_src, cc_src2) in state slots (meanings per
- * kind in cpu.h); dead-set elimination drops the stores a later producer overwrites
- * before anything reads them.  A reader computes just the flag it asks for: from the
+ * A producer stores cc_op and those of (cc_dst, cc_src, cc_src2) its kind uses in
+ * state slots (meanings per kind in cpu.h); dead-set elimination drops the stores a
+ * later producer overwrites before anything reads them.  A reader computes just the flag it asks for: from the
  * producer's temps when the producer is in the same block (X86Disas.cc_op known),
  * where compare + jcc/setcc/cmovcc become one IR comparison of the compared values,
- * or through the pure helper x86_cc_compute() on the stored slots otherwise.  AF and
+ * or through the pure helper x86_cc_compute() on the stored slots otherwise (at block
+ * entry and after a label where paths join).  AF and
  * PF are exact; flags the SDM leaves undefined get the value the formulas below give.
  */
 #include "frontend/x86/internal.h"
