@@ -31,6 +31,12 @@ uint32_t x86_cc_compute(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src
     uint32_t cf = 0, af = 0, of = 0;
     uint32_t f;
 
+    /* These kinds do not store their result (x86_cc_flush): it follows from the operands. */
+    if (kind == X86_CCK_ADD || kind == X86_CCK_SUB || kind == X86_CCK_INC || kind == X86_CCK_DEC) {
+        uint64_t b = kind == X86_CCK_ADD || kind == X86_CCK_SUB ? s : 1;
+
+        d = (kind == X86_CCK_ADD || kind == X86_CCK_INC ? a + b : a - b) & m;
+    }
     switch (kind) {
     case X86_CCK_EFLAGS:
         return (uint32_t)src & X86_ARITH_FLAGS;
@@ -148,7 +154,7 @@ void x86_cc_flush(X86Disas *ctx)
     ir_set(blk, X86_OFF(cc_op), x86_const(ctx, ctx->cc_op));
     /*
      * Only the slots x86_cc_compute reads for this kind: a logic result or a loaded
-     * EFLAGS image (the commonest producers) costs two stores instead of four; the
+     * EFLAGS image costs two stores instead of four, add/sub/cmp/inc/dec three; the
      * stale slots are never read for this cc_op.
      */
     switch ((X86CcKind)(ctx->cc_op / 4)) {
@@ -162,6 +168,14 @@ void x86_cc_flush(X86Disas *ctx)
     case X86_CCK_MUL:
         ir_set(blk, X86_OFF(cc_dst), ctx->cc_dst);
         ir_set(blk, X86_OFF(cc_src), ctx->cc_src);
+        return;
+    case X86_CCK_ADD:
+    case X86_CCK_SUB:
+    case X86_CCK_INC:
+    case X86_CCK_DEC:
+        /* The result is src2 +/- src (or 1): x86_cc_compute recomputes it. */
+        ir_set(blk, X86_OFF(cc_src), ctx->cc_src);
+        ir_set(blk, X86_OFF(cc_src2), ctx->cc_src2);
         return;
     default:
         ir_set(blk, X86_OFF(cc_dst), ctx->cc_dst);

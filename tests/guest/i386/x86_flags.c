@@ -163,9 +163,13 @@ static void producers(void)
     }
 }
 
-/* jcc on each condition, taken or not, with a join after (the flags read after it). */
+/*
+ * jcc on each condition, taken or not, with a join after: the flags read there (all of
+ * them through pushf, CF through adc) come from the state the compare left, not from
+ * the compare's values in the translator.
+ */
 #define JCC(cc)                                                                                \
-    "mov $1, %[r]\n\tj" cc " 1f\n\tmov $0, %[r]\n1:\n\tadc $0, %[r]\n\t"
+    "mov $1, %[r]\n\tj" cc " 1f\n\tmov $0, %[r]\n1:\n\tpushf\n\tpop %[f]\n\tadc $0, %[r]\n\t"
 
 static void jumps(void)
 {
@@ -176,9 +180,10 @@ static void jumps(void)
     for (unsigned i = 0; i < 6; i++) {
         for (unsigned j = 0; j < 6; j++) {
             uint32_t r[16], a = vals[i], b = vals[j];
+            ureg f[16];
 
 #define ONE(k, cc)                                                                             \
-            __asm__("cmp %[b], %[a]\n\t" JCC(cc) : [r] "=&r"(r[k]) : [a] "r"(a), [b] "r"(b) : "cc")
+            __asm__("cmp %[b], %[a]\n\t" JCC(cc) : [r] "=&r"(r[k]), [f] "=&r"(f[k]) : [a] "r"(a), [b] "r"(b) : "cc")
             ONE(0, "o"); ONE(1, "no"); ONE(2, "b"); ONE(3, "ae"); ONE(4, "e"); ONE(5, "ne");
             ONE(6, "be"); ONE(7, "a"); ONE(8, "s"); ONE(9, "ns"); ONE(10, "p"); ONE(11, "np");
             ONE(12, "l"); ONE(13, "ge"); ONE(14, "le"); ONE(15, "g");
@@ -186,8 +191,11 @@ static void jumps(void)
             printf("jcc %08x-%08x:", a, b);
             for (unsigned k = 0; k < 16; k++) {
                 printf(" %s%u", names[k], r[k]);
+                if (f[k] != f[0]) {
+                    printf("(flags %03lx)", f[k] & 0x8d5);
+                }
             }
-            printf("\n");
+            printf(" flags %03lx\n", f[0] & 0x8d5);
         }
     }
 }
