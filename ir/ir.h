@@ -326,6 +326,7 @@ void ir_opt_copy(IrBlock *blk);          /* copy propagation */
 void ir_opt_fold_copy(IrBlock *blk);     /* both in one walk (what ir_optimize runs) */
 void ir_opt_dce(IrBlock *blk);           /* dead temps and pure ops */
 void ir_opt_dead_set(IrBlock *blk);      /* guest-state stores overwritten before any read or exit */
+void ir_opt_zext(IrBlock *blk);          /* zero extensions of values already zero-extended */
 void ir_opt_compact(IrBlock *blk);       /* drop removed instructions (op NOP markers) */
 void ir_optimize(IrBlock *blk);          /* all passes in order */
 

@@ -45,6 +45,8 @@ void ir_optimize(IrBlock *blk)
 {
     ir_opt_fold_copy(blk);
     after(blk, "fold+copy");
+    ir_opt_zext(blk);
+    after(blk, "zext");
     ir_opt_dead_set(blk);
     after(blk, "dead-set");
     ir_opt_dce(blk);

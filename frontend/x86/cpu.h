@@ -51,13 +51,13 @@ enum {
  */
 typedef enum X86CcKind {
     X86_CCK_EFLAGS = 0,     /* cc_src = the flags themselves (size irrelevant) */
-    X86_CCK_ADD,            /* dst = a + b; src = b; src2 = a */
+    X86_CCK_ADD,            /* dst = a + b (not stored: recomputed); src = b; src2 = a */
     X86_CCK_ADC,            /* dst = a + b + c; src = b; src2 = a (c = dst - a - b) */
-    X86_CCK_SUB,            /* dst = a - b; src = b; src2 = a */
+    X86_CCK_SUB,            /* dst = a - b (not stored: recomputed); src = b; src2 = a */
     X86_CCK_SBB,            /* dst = a - b - c; src = b; src2 = a */
     X86_CCK_LOGIC,          /* dst = result; CF = OF = AF = 0 */
-    X86_CCK_INC,            /* dst = a + 1; src = old CF; src2 = a */
-    X86_CCK_DEC,            /* dst = a - 1; src = old CF; src2 = a */
+    X86_CCK_INC,            /* dst = a + 1 (not stored); src = old CF; src2 = a */
+    X86_CCK_DEC,            /* dst = a - 1 (not stored); src = old CF; src2 = a */
     X86_CCK_SHL,            /* dst = result; src = a << (count - 1); src2 = a */
     X86_CCK_SHR,            /* dst = result; src = a >> (count - 1); src2 = a */
     X86_CCK_SAR,            /* dst = result; src = a >> (count - 1) (arithmetic) */

@@ -3,12 +3,13 @@
  * reference), and the instructions that move flags as a whole: pushf/popf,
  * lahf/sahf, clc/stc/cmc, cld/std.
  *
- * A producer stores (cc_op, cc_dst, cc_src, cc_src2) in state slots (meanings per
- * kind in cpu.h); dead-set elimination drops the stores a later producer overwrites
- * before anything reads them.  A reader computes just the flag it asks for: from the
+ * A producer stores cc_op and those of (cc_dst, cc_src, cc_src2) its kind uses in
+ * state slots (meanings per kind in cpu.h); dead-set elimination drops the stores a
+ * later producer overwrites before anything reads them.  A reader computes just the flag it asks for: from the
  * producer's temps when the producer is in the same block (X86Disas.cc_op known),
  * where compare + jcc/setcc/cmovcc become one IR comparison of the compared values,
- * or through the pure helper x86_cc_compute() on the stored slots otherwise.  AF and
+ * or through the pure helper x86_cc_compute() on the stored slots otherwise (at block
+ * entry and after a label where paths join).  AF and
  * PF are exact; flags the SDM leaves undefined get the value the formulas below give.
  */
 #include "frontend/x86/internal.h"
@@ -30,6 +31,12 @@ uint32_t x86_cc_compute(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src
     uint32_t cf = 0, af = 0, of = 0;
     uint32_t f;
 
+    /* These kinds do not store their result (x86_cc_flush): it follows from the operands. */
+    if (kind == X86_CCK_ADD || kind == X86_CCK_SUB || kind == X86_CCK_INC || kind == X86_CCK_DEC) {
+        uint64_t b = kind == X86_CCK_ADD || kind == X86_CCK_SUB ? s : 1;
+
+        d = (kind == X86_CCK_ADD || kind == X86_CCK_INC ? a + b : a - b) & m;
+    }
     switch (kind) {
     case X86_CCK_EFLAGS:
         return (uint32_t)src & X86_ARITH_FLAGS;
@@ -145,9 +152,37 @@ void x86_cc_flush(X86Disas *ctx)
     }
     ctx->cc_pending = false;
     ir_set(blk, X86_OFF(cc_op), x86_const(ctx, ctx->cc_op));
-    ir_set(blk, X86_OFF(cc_dst), ctx->cc_dst);
-    ir_set(blk, X86_OFF(cc_src), ctx->cc_src);
-    ir_set(blk, X86_OFF(cc_src2), ctx->cc_src2);
+    /*
+     * Only the slots x86_cc_compute reads for this kind: a logic result or a loaded
+     * EFLAGS image costs two stores instead of four, add/sub/cmp/inc/dec three; the
+     * stale slots are never read for this cc_op.
+     */
+    switch ((X86CcKind)(ctx->cc_op / 4)) {
+    case X86_CCK_EFLAGS:
+        ir_set(blk, X86_OFF(cc_src), ctx->cc_src);
+        return;
+    case X86_CCK_LOGIC:
+        ir_set(blk, X86_OFF(cc_dst), ctx->cc_dst);
+        return;
+    case X86_CCK_SAR:
+    case X86_CCK_MUL:
+        ir_set(blk, X86_OFF(cc_dst), ctx->cc_dst);
+        ir_set(blk, X86_OFF(cc_src), ctx->cc_src);
+        return;
+    case X86_CCK_ADD:
+    case X86_CCK_SUB:
+    case X86_CCK_INC:
+    case X86_CCK_DEC:
+        /* The result is src2 +/- src (or 1): x86_cc_compute recomputes it. */
+        ir_set(blk, X86_OFF(cc_src), ctx->cc_src);
+        ir_set(blk, X86_OFF(cc_src2), ctx->cc_src2);
+        return;
+    default:
+        ir_set(blk, X86_OFF(cc_dst), ctx->cc_dst);
+        ir_set(blk, X86_OFF(cc_src), ctx->cc_src);
+        ir_set(blk, X86_OFF(cc_src2), ctx->cc_src2);
+        return;
+    }
 }
 
 void x86_cc_set_flags(X86Disas *ctx, IrTemp flags)

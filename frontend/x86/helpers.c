@@ -84,9 +84,9 @@ uint64_t helper_x86_rotate(void *opaque, uint64_t v, uint64_t count, uint64_t op
 }
 
 /*
- * SHLD/SHRD (SDM Vol. 2): count masked to 5 (6) bits; 0 changes nothing.  CF is the
- * last bit shifted out of the destination, OF (count 1) a sign change, SF ZF PF from
- * the result, AF cleared.  A 16-bit count above 16 is undefined: the bits come from
+ * SHLD/SHRD of 16-bit operands (SDM Vol. 2): count masked to 5 bits; 0 changes
+ * nothing.  CF is the last bit shifted out of the destination, OF (count 1) a sign
+ * change, SF ZF PF from the result, AF cleared.  A 16-bit count above 16 is undefined: the bits come from
  * the 32-bit concatenation, as on Intel parts.
  */
 uint64_t helper_x86_shld(void *opaque, uint64_t dst, uint64_t src, uint64_t arg)
@@ -126,8 +126,8 @@ uint64_t helper_x86_shld(void *opaque, uint64_t dst, uint64_t src, uint64_t arg)
     }
     f = x86_cc_compute(X86_CC_OP(X86_CCK_LOGIC, (arg >> 16) & 3), r, 0, 0);
     f |= cf ? X86_CF : 0;
-    if (((r ^ dst) >> (bits - 1)) & 1) {
-        f |= X86_OF;
+    if ((right ? (r ^ (r << 1)) >> (bits - 1) : cf ^ (r >> (bits - 1))) & 1) {
+        f |= X86_OF;       /* the inline 32/64-bit forms' (and the host's) rule, see trans_shift.c */
     }
     cpu->cc_op = X86_CC_EFLAGS;
     cpu->cc_src = f;

@@ -113,6 +113,8 @@ void x86_for_each_row(void (*fn)(const X86OpDesc *d, X86Map map, unsigned op, in
 /* --- Lifting state of one block --- */
 #define X86_CC_DYNAMIC 0xffffffffu
 
+#define X86_MAX_FWD 8           /* pending jcc targets per block */
+
 typedef struct X86Disas {
     IrBlock *blk;
     const X86Insn *in;
@@ -130,6 +132,19 @@ typedef struct X86Disas {
     IrTemp cc_dst, cc_src, cc_src2;
     bool cc_defer;              /* x86_cc_set records only; x86_cc_flush stores (locked RMW retries) */
     bool cc_pending;
+    /*
+     * A jcc does not end the block (unless it jumps to the block's start): the taken
+     * edge branches to a label that lift.c places before the target instruction, or,
+     * if lifting never gets there, to an exit to the target.  Lazy flags are unknown
+     * after such a label.
+     */
+    bool fwd_ok;                /* lifting may continue past a conditional branch */
+    uint64_t block_pc;          /* the block's first instruction */
+    unsigned n_fwd;
+    struct {
+        uint64_t pc;
+        uint32_t label;
+    } fwd[X86_MAX_FWD];
 } X86Disas;
 
 /* Every trans_ function; defined in trans_<group>.c. */

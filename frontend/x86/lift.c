@@ -7,7 +7,11 @@
  *
  * Block ends: a branch, an exit (syscall, int3, illegal...), before an instruction on
  * the next 4 KiB page, after max_insns instructions, or before an instruction that
- * cannot be fetched.
+ * cannot be fetched.  A jcc does not end it (unless it jumps back to the block's
+ * start): lifting goes on with the fall-through path and the taken edge jumps to a
+ * label placed before the target if lifting reaches it (after an instruction that
+ * does end the block, lifting resumes at the nearest target just ahead), else to a
+ * side exit, so if-then constructs and loops that exit forward stay one block.
  */
 #include <string.h>
 
@@ -15,6 +19,7 @@
 
 #define X86_DEFAULT_MAX_INSNS 256
 #define X86_PAGE_MASK (~(uint64_t)0xfff)
+#define X86_RESUME_SPAN 64
 
 /* --- Values --- */
 
@@ -267,6 +272,64 @@ static void x86_lift_insn(X86Disas *ctx, const X86Insn *in, const GuestArch *arc
     }
 }
 
+/* Forward branches whose target was not reached: their labels become exits to the target. */
+static void x86_flush_fwd(X86Disas *ctx)
+{
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        ir_label(ctx->blk, ctx->fwd[i].label);
+        x86_gen_goto(ctx, ctx->fwd[i].pc);
+    }
+    ctx->n_fwd = 0;
+}
+
+/*
+ * After an instruction that ends the block, the code that follows is reachable only
+ * through pending jcc targets: lifting goes on at the nearest one ahead, if it is
+ * close (X86_RESUME_SPAN: not a whole page of code reached by one rare branch).
+ * Returns that pc, or 0.
+ */
+static uint64_t x86_next_fwd_target(const X86Disas *ctx, uint64_t pc)
+{
+    uint64_t next = 0;
+
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        if (ctx->fwd[i].pc >= pc && ctx->fwd[i].pc - pc <= X86_RESUME_SPAN &&
+            (next == 0 || ctx->fwd[i].pc < next)) {
+            next = ctx->fwd[i].pc;
+        }
+    }
+    return next;
+}
+
+/*
+ * Place the labels of pending forward branches that target pc (a target inside an
+ * instruction, as in "je 1f; lock; 1: cmpxchg", is never placed and exits instead).
+ * The paths joining there may hold different lazy flags: both have them in the state
+ * slots, and readers after the label load them.
+ */
+static void x86_place_fwd(X86Disas *ctx, uint64_t pc, bool reachable)
+{
+    unsigned n = 0;
+    bool placed = false;
+
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        if (ctx->fwd[i].pc == pc) {
+            if (!placed && reachable) {
+                x86_cc_flush(ctx);
+            }
+            ir_label(ctx->blk, ctx->fwd[i].label);
+            placed = true;
+        } else {
+            ctx->fwd[n++] = ctx->fwd[i];
+        }
+    }
+    ctx->n_fwd = n;
+    if (placed) {
+        ctx->cc_pending = false;
+        x86_cc_forget(ctx);
+    }
+}
+
 void x86_lift_block(GuestLiftCtx *lctx)
 {
     IrBlock *blk = lctx->blk;
@@ -277,17 +340,23 @@ void x86_lift_block(GuestLiftCtx *lctx)
     uint64_t page = pc & X86_PAGE_MASK;
 
     ctx.mode64 = ((const X86Cpu *)lctx->cpu)->mode == 64;
+    /* One-instruction blocks (insn tracing) stay simple; traces that count steps need every insn to run. */
+    ctx.fwd_ok = max > 1 && !lctx->straight_line;
+    ctx.block_pc = pc;
     blk->guest_pc = pc;
     blk->guest_size = 0;
     blk->guest_insns = 0;
-    for (;;) {
+    for (bool reachable = true;;) {
         uint8_t b[16];
         unsigned got = 0, len;
         X86Insn in;
 
+        /* Where lifting stops, the path falling through (if any) exits to pc. */
         if (blk->guest_insns > 0 &&
             (blk->guest_insns >= max || (pc & X86_PAGE_MASK) != page || pc == lctx->stop_pc)) {
-            x86_gen_goto(&ctx, pc);
+            if (reachable) {
+                x86_gen_goto(&ctx, pc);
+            }
             break;
         }
         /*
@@ -303,11 +372,17 @@ void x86_lift_block(GuestLiftCtx *lctx)
             got++;
         }
         len = got ? x86_decode(b, 15, ctx.mode64, pc, &in) : 0;
-        if (got == 0 || len > got) {
-            if (blk->guest_insns > 0) {
+        /*
+         * An instruction that cannot be fetched or decoded after others (perhaps never
+         * run: past a jcc) starts a block of its own, which reports it if it runs.
+         */
+        if (blk->guest_insns > 0 && (got == 0 || len > got || len == 0)) {
+            if (reachable) {
                 x86_gen_goto(&ctx, pc);
-                break;
             }
+            break;
+        }
+        if (got == 0 || len > got) {
             ir_insn_start(blk, pc, 1);
             ir_raise(blk, GUEST_EXIT_FETCH_FAULT, GUEST_ACCESS_EXEC, ir_const_i64(blk, pc + got));
             break;
@@ -317,18 +392,28 @@ void x86_lift_block(GuestLiftCtx *lctx)
             guest_warn_unimplemented(arch, "an opcode the decoder does not know");
             ir_raise(blk, GUEST_EXIT_ILLEGAL, 0, ir_const_i64(blk, pc));
             blk->guest_insns++;
-            blk->guest_size += 1;
+            blk->guest_size = (uint32_t)(pc + 1 - lctx->pc);
             break;
         }
+        x86_place_fwd(&ctx, pc, reachable);
+        reachable = true;
         ctx.pc = pc;
         ctx.next_pc = pc + len;
         ir_insn_start(blk, pc, len);
         x86_lift_insn(&ctx, &in, arch);
         blk->guest_insns++;
-        blk->guest_size += len;
+        blk->guest_size = (uint32_t)(ctx.next_pc - lctx->pc);
         pc = ctx.mode64 ? ctx.next_pc : (uint32_t)ctx.next_pc;
         if (ctx.end_block) {
-            break;
+            uint64_t target = x86_next_fwd_target(&ctx, pc);
+
+            if (target == 0) {
+                break;
+            }
+            ctx.end_block = false;
+            reachable = false;
+            pc = target;
         }
     }
+    x86_flush_fwd(&ctx);
 }

@@ -114,7 +114,8 @@ bool x86_trans_alu(X86Disas *ctx, const X86Insn *in)
 
     if (form == X86_ALU_GE) {
         a = x86_get_reg(ctx, in->reg, size);
-        b = x86_ld_rm(ctx, size);
+        /* Both operands one register (xor eax,eax; sub; cmp; test...): one temp, so x^x folds to 0. */
+        b = in->mod == 3 && in->rm == in->reg ? a : x86_ld_rm(ctx, size);
         r = x86_alu_compute(ctx, op, size, a, b);
         if (op != X86_ALU_CMP) {
             x86_set_reg(ctx, in->reg, size, r);
@@ -130,6 +131,13 @@ bool x86_trans_alu(X86Disas *ctx, const X86Insn *in)
         return true;
     }
     b = form == X86_ALU_EI ? x86_imm(ctx, size) : x86_get_reg(ctx, in->reg, size);
+    if (form == X86_ALU_EG && in->mod == 3 && in->rm == in->reg && !in->lock) {
+        r = x86_alu_compute(ctx, op, size, b, b);
+        if (op != X86_ALU_CMP) {
+            x86_set_reg(ctx, in->reg, size, r);
+        }
+        return true;
+    }
     if (in->lock) {
         IrAtomicOp aop;
         IrTemp old, v = b;
@@ -167,8 +175,8 @@ bool x86_trans_test(X86Disas *ctx, const X86Insn *in)
 
     switch (in->desc->param) {
     case 0:
-        a = x86_ld_rm(ctx, size);
         b = x86_get_reg(ctx, in->reg, size);
+        a = in->mod == 3 && in->rm == in->reg ? b : x86_ld_rm(ctx, size);
         break;
     case 1:
         a = x86_get_reg(ctx, X86_RAX, size);

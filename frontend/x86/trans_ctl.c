@@ -62,11 +62,27 @@ bool x86_trans_jcc(X86Disas *ctx, const X86Insn *in)
     uint32_t taken = ir_label_new(blk);
     IrTemp a, b;
     IrCond c = x86_gen_cc(ctx, in->desc->param, &a, &b);
+    uint64_t target = x86_rel_target(ctx, in);
 
     ir_brcond(blk, c, a, b, taken);
+    /*
+     * Lifting goes on with the fall-through path.  A forward target (an if-then, a
+     * loop's early exit) gets its label placed before the target instruction by lift.c
+     * if lifting reaches it, so the construct stays one block (often a self loop the
+     * JIT keeps in registers); any other target (backward, far, another page) becomes a
+     * side exit at the end of the block.  A jump back to the block's start still ends
+     * the block: that is the loop the JIT chains to itself.  The flags are already in
+     * their state slots for the taken path.
+     */
+    if (ctx->fwd_ok && target != ctx->block_pc && ctx->n_fwd < X86_MAX_FWD && !ctx->cc_pending) {
+        ctx->fwd[ctx->n_fwd].pc = target;
+        ctx->fwd[ctx->n_fwd].label = taken;
+        ctx->n_fwd++;
+        return true;
+    }
     x86_gen_goto(ctx, ctx->next_pc);
     ir_label(blk, taken);
-    x86_gen_goto(ctx, x86_rel_target(ctx, in));
+    x86_gen_goto(ctx, target);
     ctx->end_block = true;
     return true;
 }

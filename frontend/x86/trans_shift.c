@@ -2,8 +2,9 @@
  * Shifts and rotates (Intel SDM Vol. 2 SAL/SAR/SHL/SHR, RCL/RCR/ROL/ROR, SHLD,
  * SHRD).  The count is masked to 5 bits (6 for 64-bit operands); a zero count
  * leaves the flags alone, so with a count from CL the flag stores sit behind a
- * branch.  SHL/SHR/SAR are inline (X86_CCK_SHL/SHR/SAR keep the last bit shifted
- * out); rotates and double shifts go to helpers that update the lazy flags.
+ * branch.  SHL/SHR/SAR and 32/64-bit SHLD/SHRD are inline (X86_CCK_SHL/SHR/SAR keep
+ * the last bit shifted out); rotates and 16-bit double shifts go to helpers that
+ * update the lazy flags.
  */
 #include "frontend/x86/internal.h"
 
@@ -90,16 +91,63 @@ bool x86_trans_shift(X86Disas *ctx, const X86Insn *in)
     }
 }
 
+/*
+ * SHLD/SHRD of 32/64-bit operands, inline.  Flags as the host CPU (AMD, and Bochs)
+ * produces them: CF is the last bit shifted out of the destination; OF (defined for
+ * count 1 only) is CF ^ MSB(result) for SHLD and MSB(result) ^ MSB-1(result) for
+ * SHRD; SF ZF PF from the result, AF 0.  SHLD is then exactly the SHL kind with
+ * src = dst << (count - 1), SHRD the SHR kind with src = dst >> (count - 1) and
+ * src2 = result ^ (result << 1), so readers compute single flags inline.
+ */
+static void x86_shld_inline(X86Disas *ctx, const X86Insn *in, bool right, IrTemp count, uint64_t cc, bool is_const)
+{
+    IrBlock *blk = ctx->blk;
+    unsigned size = in->opsz;
+    IrTemp d = x86_ld_rm(ctx, size), s = x86_get_reg(ctx, in->reg, size);
+    IrTemp r, src, src2, cm1 = ir_sub(blk, count, x86_const(ctx, 1));
+
+    if (size == 4) {
+        /* The 64-bit concatenation shifted as a whole: count 0 gives dst back. */
+        IrTemp w = right ? ir_or(blk, ir_shl(blk, s, x86_const(ctx, 32)), d)
+                         : ir_or(blk, ir_shl(blk, d, x86_const(ctx, 32)), s);
+
+        r = right ? x86_zext(ctx, ir_shr(blk, w, count), 4) : ir_shr(blk, ir_shl(blk, w, count), x86_const(ctx, 32));
+    } else {
+        /* s >> 1 >> (63 - count) is s >> (64 - count) but 0 for count 0 (IR counts wrap). */
+        IrTemp inv = ir_xor(blk, count, x86_const(ctx, 63)), one = x86_const(ctx, 1);
+
+        r = right ? ir_or(blk, ir_shr(blk, d, count), ir_shl(blk, ir_shl(blk, s, one), inv))
+                  : ir_or(blk, ir_shl(blk, d, count), ir_shr(blk, ir_shr(blk, s, one), inv));
+    }
+    x86_st_rm(ctx, size, r);
+    if (right) {
+        src = ir_shr(blk, d, cm1);
+        src2 = ir_xor(blk, r, ir_shl(blk, r, x86_const(ctx, 1)));
+        x86_shift_flags(ctx, X86_CCK_SHR, size, count, cc, is_const, r, src, src2);
+    } else {
+        src = ir_shl(blk, d, cm1);
+        x86_shift_flags(ctx, X86_CCK_SHL, size, count, cc, is_const, r, src, d);
+    }
+}
+
 /* SHLD (param 0 imm8, 1 CL), SHRD (2 imm8, 3 CL). */
 bool x86_trans_shld(X86Disas *ctx, const X86Insn *in)
 {
     IrBlock *blk = ctx->blk;
     unsigned p = in->desc->param, size = in->opsz;
     unsigned lg = size == 2 ? 1 : size == 4 ? 2 : 3;
-    IrTemp count = x86_shift_count(ctx, in, (p & 1) ? X86_SH_CL : X86_SH_IB);
-    IrTemp d = x86_ld_rm(ctx, size), s = x86_get_reg(ctx, in->reg, size), r;
-    IrTemp arg = ir_or(blk, count, x86_const(ctx, (uint64_t)((p >> 1) << 8 | lg << 16)));
+    bool is_const = !(p & 1);
+    IrTemp count = x86_shift_count(ctx, in, is_const ? X86_SH_IB : X86_SH_CL);
+    IrTemp d, s, r, arg;
 
+    if (size != 2) {
+        x86_shld_inline(ctx, in, p >> 1, count, (uint64_t)in->imm & (size == 8 ? 63 : 31), is_const);
+        return true;
+    }
+    /* 16-bit counts above 16 reach into a second copy of dst: the helper does that. */
+    d = x86_ld_rm(ctx, size);
+    s = x86_get_reg(ctx, in->reg, size);
+    arg = ir_or(blk, count, x86_const(ctx, (uint64_t)((p >> 1) << 8 | lg << 16)));
     x86_cc_flush(ctx);
     r = ir_call3(blk, &ir_helper_x86_shld, d, s, arg);
     x86_cc_forget(ctx);

@@ -152,12 +152,32 @@ START_TEST(test_fold_copy_one_walk)
 }
 END_TEST
 
+/* A ZEXT 32 of a value with no bits above 32 goes (chains of them, an AND 0xff of a
+ * byte load, a shift right by 32); one of a value that may have high bits stays. */
+START_TEST(test_zext_redundant)
+{
+    g_autoptr(IrBlock) blk = parse("t1 = get.i64 0x50\nt2 = zext.i64 t1, 0x20\nt3 = zext.i64 t2, 0x20\n"
+                                   "t4 = const.i64 1\nt5 = add.i64 t3, t4\nt6 = zext.i64 t5, 0x20\n"
+                                   "set.i64 t6, 0x58\nt7 = load.i64 t2, u8le\nt8 = const.i64 0xff\n"
+                                   "t9 = and.i64 t7, t8\nt10 = const.i64 0x20\nt11 = shr.i64 t1, t10\n"
+                                   "t12 = zext.i64 t11, 0x20\nt13 = xor.i64 t9, t12\nt14 = zext.i64 t13, 0x20\n"
+                                   "set.i64 t14, 0x60\ngoto_block.i64 0, 0\n");
+    ir_opt_zext(blk);
+    ir_opt_dce(blk);
+    ir_opt_compact(blk);
+    expect(blk, "t1 = get.i64 0x50\nt2 = zext.i64 t1, 0x20\nt4 = const.i64 1\nt5 = add.i64 t2, t4\n"
+                "t6 = zext.i64 t5, 0x20\nset.i64 t6, 0x58\nt7 = load.i64 t2, u8le\nt10 = const.i64 0x20\n"
+                "t11 = shr.i64 t1, t10\nt13 = xor.i64 t7, t11\nset.i64 t13, 0x60\ngoto_block.i64 0, 0\n");
+}
+END_TEST
+
 Suite *ir_passes_suite(void)
 {
     Suite *s = suite_create("ir_passes");
     TCase *tc = tcase_create("passes");
 
     tcase_add_test(tc, test_copy_forwards_get);
+    tcase_add_test(tc, test_zext_redundant);
     tcase_add_test(tc, test_copy_stops_at_state_call);
     tcase_add_test(tc, test_dead_set);
     tcase_add_test(tc, test_dead_set_kept_before_fault);

@@ -343,21 +343,21 @@ static int gen_insn(X86tGen *g)
         gen_b(g, ops[gen_rnd(g, G_N_ELEMENTS(ops))]);
         return 0;
     }
-    case 18:    /* shld / shrd by imm and cl (32/64-bit only) */
+    case 18:    /* shld / shrd by imm and cl (32/64-bit only); counts 0..63 test the masking */
     {
         unsigned reg = gen_reg(g), rm = gen_reg(g);
         bool cl = gen_rnd(g, 2);
 
         if (cl) {
             gen_b(g, 0xb1);
-            gen_b(g, (uint8_t)(1 + gen_rnd(g, 31)));
+            gen_b(g, (uint8_t)gen_rnd(g, 64));
         }
         gen_prefix(g, false, reg, rm, false);
         gen_b(g, 0x0f);
         gen_b(g, (uint8_t)((gen_rnd(g, 2) ? 0xa4 : 0xac) + cl));
         gen_modrm_reg(g, reg, rm);
         if (!cl) {
-            gen_b(g, (uint8_t)(1 + gen_rnd(g, 31)));
+            gen_b(g, (uint8_t)gen_rnd(g, 64));
         }
         return X86T_DEF_CF;
     }
@@ -519,8 +519,8 @@ static int gen_insn(X86tGen *g)
         gen_imm32(g, X86T_WIN + 0x800 + gen_rnd(g, 0x100));
         gen_b(g, 0xbf);                     /* mov edi, ... */
         gen_imm32(g, X86T_WIN + 0x800 + gen_rnd(g, 0x100));
-        gen_b(g, 0xb9);                     /* mov ecx, count */
-        gen_imm32(g, gen_rnd(g, 9));
+        gen_b(g, 0xb9);                     /* mov ecx, count: 0..19 crosses the lifter's 8 per block run */
+        gen_imm32(g, gen_rnd(g, 20));
         if (back) {
             gen_b(g, 0xfd);
         }
