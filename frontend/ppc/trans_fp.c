@@ -127,17 +127,19 @@ bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
  * The inline fast path of the double-precision fadd, fsub, fmul, fdiv, fsqrt and the
  * fused forms, in front of the helper.  It applies when FPSCR[RN] is round-to-nearest
  * (the IR FP ops round to nearest), XX is already set, and the result is a normal
- * number of biased exponent 2 or more.  Such a result means no operand was a NaN, no
- * invalid operation, no division by zero, no overflow and no underflow (a result in
- * the lowest normal binade could be tiny before rounding: Book I 4.4.4), so the
- * instruction raised at most inexact, which XX already holds: FX, FEX and the other
- * status bits stay as they are.  What it changes is FPRF (+ or - normal, written
- * here), FI and FR.  Those two are left pending: the operation and its operands go to
- * PpcCpu.fp_lazy_*, and whatever reads them next works them out (ppc_get_fpscr in
- * fpu.c: mffs calls ppc_fp_settle, mcrfs and partial FPSCR writes settle, helpers that
- * write FR and FI drop the record).  A following fast-path instruction simply replaces
- * the record, and the optimizer drops the stores it overwrites within the block.  The
- * record forms' CR1 (FX FEX VX OX) needs nothing pending.
+ * number of biased exponent 2 or more, or (fadd, fsub) a zero, which a sum only is
+ * exactly.  Such a result means no operand was a NaN, no invalid operation, no
+ * division by zero, no overflow and no underflow (a result in the lowest normal binade
+ * could be tiny before rounding: Book I 4.4.4), so the instruction raised at most
+ * inexact, which XX already holds: FX, FEX and the other status bits stay as they are.
+ * What it changes is FPRF (the result's class), FI and FR.  All three are left
+ * pending: the operation and its operands go to PpcCpu.fp_lazy_*, and whatever reads
+ * them next works them out (ppc_get_fpscr in fpu.c: mffs calls ppc_fp_settle, mcrfs and
+ * partial FPSCR writes settle, so do the helpers, since an enabled exception leaves
+ * FPRF as it was).  So the fast path writes no FPSCR bit at all.  A following
+ * fast-path instruction simply replaces the record, and the optimizer drops the stores
+ * it overwrites within the block.  The record forms' CR1 (FX FEX VX OX) needs nothing
+ * pending.
  * Otherwise the helper recomputes the instruction from the original state and the
  * block ends with an exit to the next instruction, as on RISC-V (rv_gen_fp_inline);
  * those slow paths are placed after the block's last exit (ppc_flush_fp_slow).  The
@@ -194,7 +196,7 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     IrTemp fa = ppc_get_fpr(ctx, a->ra), fb = ppc_get_fpr(ctx, a->rb), fc = ppc_get_fpr(ctx, a->rc);
     bool uses_a = true, uses_b = true, uses_c = false;
     uint32_t slow = ir_label_new(blk);
-    IrTemp r, fpscr, fprf;
+    IrTemp r, exp;
 
     ppc_defer_fp_slow(ctx, a, opc, ppc_gen_fp_helper, slow);
 
@@ -223,25 +225,29 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
             break;
         }
     }
-    fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
     if (!ctx->fp_mode_ok) {
         /* RN = 0 and XX set */
-        ir_brcond(blk, IR_COND_NE, ir_and(blk, fpscr, ppc_const(ctx, PPC_FPSCR_XX | 3)),
+        ir_brcond(blk, IR_COND_NE, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)), ppc_const(ctx, PPC_FPSCR_XX | 3)),
                   ppc_const(ctx, PPC_FPSCR_XX), slow);
         ctx->fp_mode_ok = true;
     }
     /* biased exponent in [2, 0x7fe] */
-    ir_brcond(blk, IR_COND_GEU, ir_sub(blk, ir_extract(blk, r, 52, 11), ppc_c64(ctx, 2)),
-              ppc_c64(ctx, 0x7fe - 2 + 1), slow);
+    exp = ir_extract(blk, r, 52, 11);
+    if (!(opc & PPC_FP_FMA) && PPC_FP_OP(opc) <= PPC_FP_SUB) {
+        /*
+         * A zero sum is exact (a nonzero exact sum of doubles is at least 2^-1074), so it
+         * raised nothing either: let it pass as if its exponent were 2.
+         */
+        exp = ir_select(blk, IR_COND_EQ, ir_shl(blk, r, ppc_c64(ctx, 1)), ppc_c64(ctx, 0), ppc_c64(ctx, 2), exp);
+    }
+    ir_brcond(blk, IR_COND_GEU, ir_sub(blk, exp, ppc_c64(ctx, 2)), ppc_c64(ctx, 0x7fe - 2 + 1), slow);
 
     if ((opc & PPC_FP_FMA) && (opc & PPC_FMA_NEG_R)) {
         r = ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64));
     }
     ppc_set_fpr(ctx, a->rt, r);
-    /* FPRF: +normal 0x04, -normal 0x08 (<< 12) */
-    fprf = ir_shl(blk, ppc_const(ctx, 0x4000), ir_trunc(blk, ir_extract(blk, r, 63, 1)));
-    ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, ir_and(blk, fpscr, ppc_const(ctx, ~PPC_FPSCR_FPRF)), fprf));
-    ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, opc | PPC_FP_LAZY));
+    /* FR, FI and FPRF (the class of r) all pending */
+    ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, opc | PPC_FP_LAZY | PPC_FP_LAZY_FPRF));
     if (uses_a) {
         ir_set(blk, PPC_OFF(fp_lazy_a), fa);
     }
@@ -331,13 +337,13 @@ static IrTemp ppc_fp_order_key(PpcDisas *ctx, IrTemp v)
 /*
  * Without NaN operands a compare raises nothing: the CR field and FPSCR[FPCC] are
  * FL/FG/FE from an integer compare of order keys.  A NaN operand (FU, VXSNAN, VXVC)
- * takes the deferred slow path.  FR and FI are not touched, so a pending lazy
- * operation stays pending.
+ * takes the deferred slow path.  FR, FI and FPRF's C are not touched, so a pending
+ * lazy operation stays pending for them (PPC_FP_LAZY_FPRF becomes PPC_FP_LAZY_C).
  */
 bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp x, y, kx, ky, c, fpscr;
+    IrTemp x, y, kx, ky, c, fpscr, lazy;
     uint32_t slow;
 
     if (ctx->n_fp_slow >= PPC_MAX_FP_SLOW) {
@@ -357,6 +363,11 @@ bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
     fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
     ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, ir_and(blk, fpscr, ppc_const(ctx, ~PPC_FPSCR_FPCC)),
                                          ir_shl(blk, c, ppc_const(ctx, PPC_FPSCR_FPRF_SHIFT))));
+    /* a pending FPRF becomes a pending C: FPCC is now this compare's */
+    lazy = ppc_get32(ctx, PPC_OFF(fp_lazy_op));
+    ppc_set32(ctx, PPC_OFF(fp_lazy_op),
+              ir_or(blk, ir_and(blk, lazy, ppc_const(ctx, ~PPC_FP_LAZY_FPRF)),
+                    ir_shr(blk, ir_and(blk, lazy, ppc_const(ctx, PPC_FP_LAZY_FPRF)), ppc_const(ctx, 1))));
     ppc_set32(ctx, PPC_OFF_CR(a->crfd), c);
     return true;
 }
@@ -374,23 +385,23 @@ bool ppc_trans_mffs(PpcDisas *ctx, const PpcArgs *a)
 
 /*
  * Write the masked bits of value into FPSCR (helper_ppc_fpscr_write's rules).  Inline
- * when no FX rule applies (mtfsf, mtfsfi) and the mask writes both FR and FI (a pending
- * operation is dropped) or neither (it stays pending: it is worked out in round to
+ * when no FX rule applies (mtfsf, mtfsfi) and the mask writes all of FR, FI and FPRF (a
+ * pending operation is dropped) or none (it stays pending: it is worked out in round to
  * nearest whatever RN becomes); otherwise the helper, which settles first.
  */
 static void ppc_gen_fpscr_write(PpcDisas *ctx, IrTemp value, uint32_t mask, bool set_fx)
 {
     IrBlock *blk = ctx->blk;
-    uint32_t frfi = PPC_FPSCR_FR | PPC_FPSCR_FI;
+    uint32_t lazy = PPC_FPSCR_LAZY_BITS;
     uint32_t en_bits = PPC_FPSCR_VE | PPC_FPSCR_OE | PPC_FPSCR_UE | PPC_FPSCR_ZE | PPC_FPSCR_XE;
     IrTemp v, vx, fex;
 
     ctx->fp_mode_ok = false;
-    if (set_fx || ((mask & frfi) != 0 && (mask & frfi) != frfi)) {
+    if (set_fx || ((mask & lazy) != 0 && (mask & lazy) != lazy)) {
         ir_call3(blk, &ir_helper_ppc_fpscr_write, value, ppc_const(ctx, mask), ppc_const(ctx, set_fx));
         return;
     }
-    if (mask & frfi) {
+    if (mask & lazy) {
         ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, 0));
     }
     mask &= ~(PPC_FPSCR_FEX | PPC_FPSCR_VX);
