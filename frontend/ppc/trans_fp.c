@@ -183,10 +183,42 @@ void ppc_flush_fp_slow(PpcDisas *ctx)
     for (unsigned i = 0; i < ctx->n_fp_slow; i++) {
         ir_label(ctx->blk, ctx->fp_slow[i].label);
         ir_insn_start(ctx->blk, ctx->fp_slow[i].pc, 4);
+        ctx->pc = ctx->fp_slow[i].pc;
         ctx->fp_slow[i].gen(ctx, &ctx->fp_slow[i].args, ctx->fp_slow[i].opc);
         ir_goto_block(ctx->blk, ctx->fp_slow[i].pc + 4);
     }
     ctx->n_fp_slow = 0;
+}
+
+/*
+ * The slow path of fmul: a product of a zero operand (and a finite other one) is an exact
+ * zero, which raises nothing, so it takes the fast path's way out (result and pending
+ * record) instead of the helper.  Checked here, off the fast path, since only code that
+ * multiplies by zero often (sparse data) needs it; the RN/XX test is repeated as the
+ * slow path is also where a block's failed mode test lands.
+ */
+static void ppc_gen_fmul_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
+{
+    IrBlock *blk = ctx->blk;
+    uint32_t helper = ir_label_new(blk);
+    IrTemp fa = ppc_get_fpr(ctx, a->ra), fc = ppc_get_fpr(ctx, a->rc);
+    IrTemp r = ir_fmul(blk, fa, fc), zero = ppc_c64(ctx, 0), one = ppc_c64(ctx, 1);
+    IrTemp za, zc;
+
+    ir_brcond(blk, IR_COND_NE, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)), ppc_const(ctx, PPC_FPSCR_XX | 3)),
+              ppc_const(ctx, PPC_FPSCR_XX), helper);
+    ir_brcond(blk, IR_COND_NE, ir_shl(blk, r, one), zero, helper);      /* not +-0 (0 * inf is a NaN) */
+    za = ir_setcond(blk, IR_COND_EQ, ir_shl(blk, fa, one), zero);
+    zc = ir_setcond(blk, IR_COND_EQ, ir_shl(blk, fc, one), zero);
+    ir_brcond(blk, IR_COND_EQ, ir_or(blk, za, zc), zero, helper);       /* underflow of nonzero operands */
+    ppc_set_fpr(ctx, a->rt, r);
+    ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, opc | PPC_FP_LAZY | PPC_FP_LAZY_FPRF));
+    ir_set(blk, PPC_OFF(fp_lazy_a), fa);
+    ir_set(blk, PPC_OFF(fp_lazy_c), fc);
+    ppc_gen_cr1(ctx, a);
+    ir_goto_block(blk, ctx->pc + 4);
+    ir_label(blk, helper);
+    ppc_gen_fp_helper(ctx, a, opc);
 }
 
 /* opc: helper_ppc_farith's (no PPC_FP_S); ctx->n_fp_slow < PPC_MAX_FP_SLOW. */
@@ -198,7 +230,8 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     uint32_t slow = ir_label_new(blk);
     IrTemp r, exp;
 
-    ppc_defer_fp_slow(ctx, a, opc, ppc_gen_fp_helper, slow);
+    ppc_defer_fp_slow(ctx, a, opc, PPC_FP_OP(opc) == PPC_FP_MUL && !(opc & PPC_FP_FMA) ? ppc_gen_fmul_slow
+                                                                                         : ppc_gen_fp_helper, slow);
 
     if (opc & PPC_FP_FMA) {
         uses_c = true;

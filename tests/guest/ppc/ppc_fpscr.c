@@ -507,7 +507,7 @@ static void exact_lazy(void)
 static void exact_lazy_fprf(void)
 {
     double r, f;
-    double mzero = -0.0, mone = -1.0;
+    double mzero = -0.0, mone = -1.0, zero = 0.0, inf = __builtin_inf(), small = 0x1p-600;
     uint32_t cr;
 
     gc_group("FPRF read after inline operations");
@@ -524,6 +524,24 @@ static void exact_lazy_fprf(void)
     set_fpscr(XX);
     __asm__ volatile("fadd %1,%2,%3\n\tfsub %1,%2,%2\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(one), "d"(tiny));
     CHECK_EQ((uint32_t)u_of(f), XX | PZERO);
+
+    /* Products: of a zero (exact, +0 and -0), of a zero and an infinity (VXIMZ), and one too small (UX). */
+    set_fpscr(XX);
+    __asm__ volatile("fmul %1,%2,%3\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(zero), "d"(three));
+    CHECK_EQ((uint32_t)u_of(f), XX | PZERO);
+    CHECK_EQ(u_of(r), 0);
+    set_fpscr(XX);
+    __asm__ volatile("fmul %1,%2,%3\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(mone), "d"(zero));
+    CHECK_EQ((uint32_t)u_of(f), XX | NZERO);
+    CHECK_EQ(u_of(r), 0x8000000000000000ull);
+    set_fpscr(XX);
+    __asm__ volatile("fmul %1,%2,%3\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(zero), "d"(inf));
+    CHECK_EQ((uint32_t)u_of(f), FX | 0x20000000u | XX | 0x00100000u | 0x11000u);  /* VX VXIMZ, quiet NaN */
+    CHECK_EQ(u_of(r), 0x7ff8000000000000ull);
+    set_fpscr(XX);
+    __asm__ volatile("fmul %1,%2,%2\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(small));
+    CHECK_EQ((uint32_t)u_of(f), FX | UX | XX | FI | PZERO);
+    CHECK_EQ(u_of(r), 0);
 
     /* fnmadd: -(1/3 * 3 + 2^-60) rounds 1 - 2^-54 + 2^-60 up to 1, then negates: -normal, FR FI. */
     set_fpscr(XX);
