@@ -399,8 +399,14 @@ uint32_t ppc_get_fpscr(const PpcCpu *cpu)
     } else if (op.kind == PPC_K_SQRT) {
         op.x = b;
     }
-    uint32_t saved = ppc_getcsr();
-    if ((saved & PPC_MXCSR_RZ) != 0 || !ppc_lazy_error(&op, &r, &fi, &fr)) {
+    /*
+     * MXCSR is round-to-nearest here (generated code and C run with the host default;
+     * only ppc_run changes it, and puts it back), so it is not read unless the reruns
+     * need it: stmxcsr alone cost as much as the rest of this function.
+     */
+    if (!ppc_lazy_error(&op, &r, &fi, &fr)) {
+        uint32_t saved = ppc_getcsr();
+
         r = ppc_run(&op, ppc_mxcsr_rc[0], &flags);
         fi = (flags & PPC_MXCSR_PE) != 0;
         fr = fi && (ppc_run(&op, PPC_MXCSR_RZ, &rzflags) & ~PPC_SIGN) != (r & ~PPC_SIGN);

@@ -16,6 +16,10 @@ static IrTemp ppc_c64(PpcDisas *ctx, uint64_t v)
     return ir_const_i64(ctx->blk, v);
 }
 
+static void ppc_defer_fp_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc,
+                              void (*gen)(PpcDisas *ctx, const PpcArgs *a, uint32_t opc), uint32_t label);
+static void ppc_gen_fload_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc);
+
 /* CR1 = FPSCR[0:3] after an FP instruction with Rc = 1. */
 static void ppc_gen_cr1(PpcDisas *ctx, const PpcArgs *a)
 {
@@ -41,9 +45,28 @@ static IrTemp ppc_gen_d_to_s(PpcDisas *ctx, IrTemp d)
     return ir_trunc(ctx->blk, ir_call1(ctx->blk, &ir_helper_ppc_stfs_cvt, d));
 }
 
+/*
+ * The same inline, by moving bits, for every single but a denormal (which needs
+ * normalizing): sign, exponent rebiased by 1023 - 127 (0x7ff for infinities and NaNs,
+ * 0 for zeros), fraction << 29.  A denormal branches to slow (-1: none allowed).
+ */
+static IrTemp ppc_gen_s_to_d_inline(PpcDisas *ctx, IrTemp s, uint32_t slow)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp mag = ir_extu32(blk, ir_and(blk, s, ppc_const(ctx, 0x7fffffffu)));
+    IrTemp bias, d;
+
+    ir_brcond(blk, IR_COND_LTU, ir_sub(blk, mag, ppc_c64(ctx, 1)), ppc_c64(ctx, 0x7fffffu), slow);
+    bias = ir_select(blk, IR_COND_GEU, mag, ppc_c64(ctx, 0x7f800000u), ppc_c64(ctx, UINT64_C(0x7000000000000000)),
+                     ppc_c64(ctx, UINT64_C(0x3800000000000000)));
+    bias = ir_select(blk, IR_COND_EQ, mag, ppc_c64(ctx, 0), ppc_c64(ctx, 0), bias);
+    d = ir_add(blk, ir_shl(blk, mag, ppc_c64(ctx, 29)), bias);
+    return ir_or(blk, d, ir_shl(blk, ir_extu32(blk, ir_and(blk, s, ppc_const(ctx, 0x80000000u))), ppc_c64(ctx, 32)));
+}
+
 /* --- Loads and stores (Book I 4.6.2-4.6.3) --- */
 
-bool ppc_trans_fload(PpcDisas *ctx, const PpcArgs *a)
+static bool ppc_gen_fload(PpcDisas *ctx, const PpcArgs *a, bool inline_ok)
 {
     bool update = a->param & PPC_LS_UPDATE;
     bool single = a->param & PPC_LS_SINGLE;
@@ -53,7 +76,12 @@ bool ppc_trans_fload(PpcDisas *ctx, const PpcArgs *a)
         return false;
     }
     ea = ppc_gen_ea(ctx, a);
-    if (single) {
+    if (single && inline_ok) {
+        uint32_t slow = ir_label_new(ctx->blk);
+
+        ppc_defer_fp_slow(ctx, a, 0, ppc_gen_fload_slow, slow);
+        v = ppc_gen_s_to_d_inline(ctx, ir_load(ctx->blk, IR_I32, IR_MEM_32 | IR_MEM_BE, ea), slow);
+    } else if (single) {
         v = ppc_gen_s_to_d(ctx, ir_load(ctx->blk, IR_I32, IR_MEM_32 | IR_MEM_BE, ea));
     } else {
         v = ir_load(ctx->blk, IR_I64, IR_MEM_64 | IR_MEM_BE, ea);
@@ -63,6 +91,18 @@ bool ppc_trans_fload(PpcDisas *ctx, const PpcArgs *a)
     }
     ppc_set_fpr(ctx, a->rt, v);
     return true;
+}
+
+/* lfs of a denormal: the whole instruction again from the state before it, by the helper. */
+static void ppc_gen_fload_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
+{
+    (void)opc;
+    ppc_gen_fload(ctx, a, false);
+}
+
+bool ppc_trans_fload(PpcDisas *ctx, const PpcArgs *a)
+{
+    return ppc_gen_fload(ctx, a, ctx->n_fp_slow < PPC_MAX_FP_SLOW);
 }
 
 bool ppc_trans_fstore(PpcDisas *ctx, const PpcArgs *a)
