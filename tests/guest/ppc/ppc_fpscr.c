@@ -2,8 +2,9 @@
  * ppc_fpscr.c - the edges of mimic's inline floating-point path, instruction by
  * instruction (Power ISA 2.06 Book I chapter 4).  mimic runs double-precision
  * arithmetic and the fused forms on the host when FPSCR[RN] is round-to-nearest, XX
- * is already set and the result is a normal number; it leaves FR and FI to be worked
- * out when FPSCR is read.  Everything else goes to exact helpers.  Two modes:
+ * is already set and the result is a normal number (or an exact zero); it leaves FR, FI
+ * and FPRF to be worked out when FPSCR is read.  Everything else goes to exact helpers.
+ * Two modes:
  *
  *   sweep   (compared with qemu-ppc) every A-form arithmetic instruction (double and
  *           single, fused forms), frsp, fctiw, fctiwz, fcmpu and fcmpo, over operands from zero
@@ -18,7 +19,8 @@
  *           FR, FI and FX after operations that round up, round down and are exact,
  *           and after runs of inline operations read back every way the guest can:
  *           mffs, mcrfs of field 3, mtfsfi changing RN first, mtfsb0/mtfsb1, mtfsf of
- *           some fields, fcmpu (writes FPCC), a record form and a signal frame.
+ *           some fields, fcmpu (writes FPCC), a record form and a signal frame; FPRF
+ *           of each class the inline path produces, read the same ways.
  *
  * "sweep verbose" prints one line per operand set instead of checksums.
  */
