@@ -167,8 +167,8 @@ bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
  * The inline fast path of the double-precision fadd, fsub, fmul, fdiv, fsqrt and the
  * fused forms, in front of the helper.  It applies when FPSCR[RN] is round-to-nearest
  * (the IR FP ops round to nearest), XX is already set, and the result is a normal
- * number of biased exponent 2 or more, or (fadd, fsub) a zero, which a sum only is
- * exactly.  Such a result means no operand was a NaN, no invalid operation, no
+ * number of biased exponent 2 or more, or an exact zero (fadd, fsub, fmul: see
+ * ppc_gen_zero_slow, which lets those out of the slow path).  Such a result means no operand was a NaN, no invalid operation, no
  * division by zero, no overflow and no underflow (a result in the lowest normal binade
  * could be tiny before rounding: Book I 4.4.4), so the instruction raised at most
  * inexact, which XX already holds: FX, FEX and the other status bits stay as they are.
@@ -231,30 +231,37 @@ void ppc_flush_fp_slow(PpcDisas *ctx)
 }
 
 /*
- * The slow path of fmul: a product of a zero operand (and a finite other one) is an exact
- * zero, which raises nothing, so it takes the fast path's way out (result and pending
- * record) instead of the helper.  Checked here, off the fast path, since only code that
- * multiplies by zero often (sparse data) needs it; the RN/XX test is repeated as the
- * slow path is also where a block's failed mode test lands.
+ * The slow path of fadd, fsub and fmul: an exact zero raises nothing, so it takes the
+ * fast path's way out (result and pending record) instead of the helper.  A zero sum is
+ * always exact (a nonzero exact sum of doubles is at least 2^-1074); a zero product is
+ * when an operand is zero (0 * inf is a NaN; nonzero operands underflowed).  Checked
+ * here, off the fast path, since only code that adds or multiplies zeros often (sparse
+ * data) needs it; the RN/XX test is repeated as the slow path is also where a block's
+ * failed mode test lands.
  */
-static void ppc_gen_fmul_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
+static void ppc_gen_zero_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 {
     IrBlock *blk = ctx->blk;
     uint32_t helper = ir_label_new(blk);
-    IrTemp fa = ppc_get_fpr(ctx, a->ra), fc = ppc_get_fpr(ctx, a->rc);
-    IrTemp r = ir_fmul(blk, fa, fc), zero = ppc_c64(ctx, 0), one = ppc_c64(ctx, 1);
-    IrTemp za, zc;
+    bool mul = PPC_FP_OP(opc) == PPC_FP_MUL;
+    IrTemp fa = ppc_get_fpr(ctx, a->ra), fy = ppc_get_fpr(ctx, mul ? a->rc : a->rb);
+    IrTemp zero = ppc_c64(ctx, 0), one = ppc_c64(ctx, 1);
+    IrTemp r;
 
+    r = mul ? ir_fmul(blk, fa, fy) : PPC_FP_OP(opc) == PPC_FP_ADD ? ir_fadd(blk, fa, fy) : ir_fsub(blk, fa, fy);
     ir_brcond(blk, IR_COND_NE, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)), ppc_const(ctx, PPC_FPSCR_XX | 3)),
               ppc_const(ctx, PPC_FPSCR_XX), helper);
-    ir_brcond(blk, IR_COND_NE, ir_shl(blk, r, one), zero, helper);      /* not +-0 (0 * inf is a NaN) */
-    za = ir_setcond(blk, IR_COND_EQ, ir_shl(blk, fa, one), zero);
-    zc = ir_setcond(blk, IR_COND_EQ, ir_shl(blk, fc, one), zero);
-    ir_brcond(blk, IR_COND_EQ, ir_or(blk, za, zc), zero, helper);       /* underflow of nonzero operands */
+    ir_brcond(blk, IR_COND_NE, ir_shl(blk, r, one), zero, helper);      /* not +-0 */
+    if (mul) {
+        IrTemp za = ir_setcond(blk, IR_COND_EQ, ir_shl(blk, fa, one), zero);
+        IrTemp zc = ir_setcond(blk, IR_COND_EQ, ir_shl(blk, fy, one), zero);
+
+        ir_brcond(blk, IR_COND_EQ, ir_or(blk, za, zc), zero, helper);   /* underflow */
+    }
     ppc_set_fpr(ctx, a->rt, r);
     ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, opc | PPC_FP_LAZY | PPC_FP_LAZY_FPRF));
     ir_set(blk, PPC_OFF(fp_lazy_a), fa);
-    ir_set(blk, PPC_OFF(fp_lazy_c), fc);
+    ir_set(blk, mul ? PPC_OFF(fp_lazy_c) : PPC_OFF(fp_lazy_b), fy);
     ppc_gen_cr1(ctx, a);
     ir_goto_block(blk, ctx->pc + 4);
     ir_label(blk, helper);
@@ -268,9 +275,9 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     IrTemp fa = ppc_get_fpr(ctx, a->ra), fb = ppc_get_fpr(ctx, a->rb), fc = ppc_get_fpr(ctx, a->rc);
     bool uses_a = true, uses_b = true, uses_c = false;
     uint32_t slow = ir_label_new(blk);
-    IrTemp r, exp;
+    IrTemp r;
 
-    ppc_defer_fp_slow(ctx, a, opc, PPC_FP_OP(opc) == PPC_FP_MUL && !(opc & PPC_FP_FMA) ? ppc_gen_fmul_slow
+    ppc_defer_fp_slow(ctx, a, opc, PPC_FP_OP(opc) <= PPC_FP_MUL && !(opc & PPC_FP_FMA) ? ppc_gen_zero_slow
                                                                                          : ppc_gen_fp_helper, slow);
 
     if (opc & PPC_FP_FMA) {
@@ -304,16 +311,9 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
                   ppc_const(ctx, PPC_FPSCR_XX), slow);
         ctx->fp_mode_ok = true;
     }
-    /* biased exponent in [2, 0x7fe] */
-    exp = ir_extract(blk, r, 52, 11);
-    if (!(opc & PPC_FP_FMA) && PPC_FP_OP(opc) <= PPC_FP_SUB) {
-        /*
-         * A zero sum is exact (a nonzero exact sum of doubles is at least 2^-1074), so it
-         * raised nothing either: let it pass as if its exponent were 2.
-         */
-        exp = ir_select(blk, IR_COND_EQ, ir_shl(blk, r, ppc_c64(ctx, 1)), ppc_c64(ctx, 0), ppc_c64(ctx, 2), exp);
-    }
-    ir_brcond(blk, IR_COND_GEU, ir_sub(blk, exp, ppc_c64(ctx, 2)), ppc_c64(ctx, 0x7fe - 2 + 1), slow);
+    /* biased exponent in [2, 0x7fe] (exact zeros: ppc_gen_zero_slow) */
+    ir_brcond(blk, IR_COND_GEU, ir_sub(blk, ir_extract(blk, r, 52, 11), ppc_c64(ctx, 2)),
+              ppc_c64(ctx, 0x7fe - 2 + 1), slow);
 
     if ((opc & PPC_FP_FMA) && (opc & PPC_FMA_NEG_R)) {
         r = ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64));
