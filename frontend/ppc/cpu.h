@@ -73,13 +73,13 @@ typedef struct PpcCpu {
     uint32_t res_addr;
     uint32_t res_val;
     /*
-     * Lazy FPSCR[FR FI]: the inline fast path of double-precision arithmetic
+     * Lazy FPSCR[FR FI FPRF]: the inline fast path of double-precision arithmetic
      * (trans_fp.c) only runs when the operation can raise nothing but inexact, which
-     * XX already holds, so FR, FI and FPRF are all it changes.  It writes FPRF and
-     * records the operation here instead of computing FR and FI; fp_lazy_op is 0 when
-     * fpscr is exact.  Readers of FPSCR go through ppc_get_fpscr() or ppc_fp_settle().
+     * XX already holds, so FR, FI and FPRF are all it changes.  It records the
+     * operation here instead of computing them; fp_lazy_op is 0 when fpscr is exact.
+     * Readers of FPSCR go through ppc_get_fpscr() or ppc_fp_settle().
      */
-    uint32_t fp_lazy_op;        /* 0, or helper_ppc_farith's opc | PPC_FP_LAZY */
+    uint32_t fp_lazy_op;        /* 0, or helper_ppc_farith's opc | PPC_FP_LAZY | PPC_FP_LAZY_FPRF or _C */
     uint64_t fp_lazy_a, fp_lazy_b, fp_lazy_c;   /* its frA, frB, frC */
 
     /* --- Supervisor state (Book III-E), used by the e500 board; user mode leaves it alone --- */

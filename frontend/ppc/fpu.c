@@ -374,8 +374,9 @@ static bool ppc_lazy_error(const PpcFpOp *op, uint64_t *r_out, bool *fi, bool *f
  * The FPSCR the pending operation leaves.  trans_fp.c defers only operations that ran
  * with RN = round to nearest (a later mtfsfi may have changed RN since), raised
  * nothing but inexact with XX already set, and gave a normal result of biased exponent
- * 2 or more (so no tininess question); it wrote FPRF itself.  So what ppc_fp_compute()
- * would still change is FI and FR.
+ * 2 or more, or an exact zero (so no tininess question).  So what ppc_fp_compute()
+ * would still change is FI, FR and FPRF (the class of the result; an inline fcmp since
+ * may have written FPCC, leaving only C: PPC_FP_LAZY_C).
  */
 uint32_t ppc_get_fpscr(const PpcCpu *cpu)
 {
@@ -398,15 +399,32 @@ uint32_t ppc_get_fpscr(const PpcCpu *cpu)
     } else if (op.kind == PPC_K_SQRT) {
         op.x = b;
     }
-    uint32_t saved = ppc_getcsr();
-    if ((saved & PPC_MXCSR_RZ) != 0 || !ppc_lazy_error(&op, &r, &fi, &fr)) {
+    /*
+     * MXCSR is round-to-nearest here (generated code and C run with the host default;
+     * only ppc_run changes it, and puts it back), so it is not read unless the reruns
+     * need it: stmxcsr alone cost as much as the rest of this function.
+     */
+    if (!ppc_lazy_error(&op, &r, &fi, &fr)) {
+        uint32_t saved = ppc_getcsr();
+
         r = ppc_run(&op, ppc_mxcsr_rc[0], &flags);
         fi = (flags & PPC_MXCSR_PE) != 0;
         fr = fi && (ppc_run(&op, PPC_MXCSR_RZ, &rzflags) & ~PPC_SIGN) != (r & ~PPC_SIGN);
         ppc_setcsr(saved);
     }
     fpscr &= ~(PPC_FPSCR_FR | PPC_FPSCR_FI);
-    return fpscr | (fr ? PPC_FPSCR_FR : 0) | (fi ? PPC_FPSCR_FI : 0);
+    fpscr |= (fr ? PPC_FPSCR_FR : 0) | (fi ? PPC_FPSCR_FI : 0);
+    if ((opc & PPC_FP_FMA) && (opc & PPC_FMA_NEG_R)) {
+        r ^= PPC_SIGN;
+    }
+    if (opc & PPC_FP_LAZY_FPRF) {
+        fpscr = (fpscr & ~PPC_FPSCR_FPRF) | ppc_class_d(r) << PPC_FPSCR_FPRF_SHIFT;
+    } else if (opc & PPC_FP_LAZY_C) {
+        uint32_t c = PPC_FPSCR_FPRF & ~PPC_FPSCR_FPCC;
+
+        fpscr = (fpscr & ~c) | ((ppc_class_d(r) << PPC_FPSCR_FPRF_SHIFT) & c);
+    }
+    return fpscr;
 }
 
 void ppc_fp_settle(PpcCpu *cpu)
@@ -438,7 +456,8 @@ uint64_t helper_ppc_farith(void *opaque, uint64_t a, uint64_t b, uint64_t c, uin
     unsigned n;
     uint32_t exc = 0;
 
-    cpu->fp_lazy_op = 0;            /* every way out below writes FR and FI */
+    /* every way out below writes FR and FI, but an enabled exception leaves FPRF */
+    ppc_fp_settle(cpu);
     /* Roles and NaN priority (frA, frB, frC among the operands used). */
     switch (op.kind) {
     case PPC_K_MUL:
@@ -614,7 +633,7 @@ uint64_t helper_ppc_fconv(void *opaque, uint64_t b, uint64_t old, uint32_t kind)
 {
     PpcCpu *cpu = opaque;
 
-    cpu->fp_lazy_op = 0;            /* every conversion writes FR and FI */
+    ppc_fp_settle(cpu);             /* an invalid conversion leaves FPRF */
     switch (kind) {
     case PPC_FCONV_FRSP:
         return ppc_frsp(cpu, b, old);
@@ -633,6 +652,7 @@ uint32_t helper_ppc_fcmp(void *opaque, uint64_t a, uint64_t b, uint32_t ordered)
     PpcCpu *cpu = opaque;
     uint32_t c, exc = 0;
 
+    ppc_fp_settle(cpu);             /* FPRF's C stays as the pending operation left it */
     if (ppc_isnan(a) || ppc_isnan(b)) {
         c = 1;
         if (ppc_issnan(a) || ppc_issnan(b)) {
@@ -668,10 +688,10 @@ void helper_ppc_fpscr_write(void *opaque, uint32_t value, uint32_t mask, uint32_
     uint32_t exc_bits = PPC_FPSCR_OX | PPC_FPSCR_UX | PPC_FPSCR_ZX | PPC_FPSCR_XX | PPC_FPSCR_VX_ALL;
     uint32_t v;
 
-    /* A pending FR/FI matters only if one of them is kept. */
-    if ((mask & (PPC_FPSCR_FR | PPC_FPSCR_FI)) == (PPC_FPSCR_FR | PPC_FPSCR_FI)) {
+    /* A pending FR/FI/FPRF matters only if one of them is kept. */
+    if ((mask & PPC_FPSCR_LAZY_BITS) == PPC_FPSCR_LAZY_BITS) {
         cpu->fp_lazy_op = 0;
-    } else if (mask & (PPC_FPSCR_FR | PPC_FPSCR_FI)) {
+    } else if (mask & PPC_FPSCR_LAZY_BITS) {
         ppc_fp_settle(cpu);
     }
     old = cpu->fpscr;
@@ -692,8 +712,8 @@ uint32_t helper_ppc_mcrfs(void *opaque, uint32_t field)
                          PPC_FPSCR_VX_ALL;
     uint32_t v;
 
-    if (field == 3) {
-        ppc_fp_settle(cpu);         /* FR and FI are in field 3; clearing leaves them */
+    if (field == 3 || field == 4) {
+        ppc_fp_settle(cpu);         /* FR, FI, C (field 3) and FPCC (4) may be pending */
     }
     v = (cpu->fpscr >> shift) & 0xf;
     cpu->fpscr = ppc_fpscr_summary(cpu->fpscr & ~((0xfu << shift) & clearable));

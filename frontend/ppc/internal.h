@@ -196,6 +196,13 @@ uint32_t ppc_reserved_mask(const PpcInsnDesc *d, unsigned opcd);
 #define PPC_FP_S         0x100u
 #define PPC_FP_FMA       0x80u              /* helper_ppc_farith: the fused forms */
 #define PPC_FP_LAZY      0x200u             /* PpcCpu.fp_lazy_op: an operation is pending */
+/*
+ * Also in fp_lazy_op: what of FPRF is pending with FR and FI.  The fast path leaves all
+ * of FPRF (C and FPCC); an inline fcmp then writes FPCC, leaving only C pending.
+ * LAZY_FPRF is LAZY_C << 1 so the compare turns one into the other with a shift.
+ */
+#define PPC_FP_LAZY_C    0x400u
+#define PPC_FP_LAZY_FPRF 0x800u
 /* Fused multiply-add variants (trans_fmadd): frA * frC + frB, then these negations. */
 #define PPC_FMA_NEG_C    0x1u               /* subtract frB */
 #define PPC_FMA_NEG_R    0x2u               /* negate the rounded result */
@@ -273,6 +280,7 @@ void ppc_gen_goto(PpcDisas *ctx, uint32_t pc);
 #define PPC_FPSCR_VXVC    (1u << 19)
 #define PPC_FPSCR_FR      (1u << 18)
 #define PPC_FPSCR_FI      (1u << 17)
+#define PPC_FPSCR_LAZY_BITS (PPC_FPSCR_FR | PPC_FPSCR_FI | PPC_FPSCR_FPRF)   /* what fp_lazy_op may hold back */
 #define PPC_FPSCR_FPRF_SHIFT 12             /* FPRF: C (bit 16) and FPCC (15:12) */
 #define PPC_FPSCR_FPRF    (0x1fu << 12)
 #define PPC_FPSCR_FPCC    (0xfu << 12)

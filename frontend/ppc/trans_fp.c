@@ -16,6 +16,10 @@ static IrTemp ppc_c64(PpcDisas *ctx, uint64_t v)
     return ir_const_i64(ctx->blk, v);
 }
 
+static void ppc_defer_fp_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc,
+                              void (*gen)(PpcDisas *ctx, const PpcArgs *a, uint32_t opc), uint32_t label);
+static void ppc_gen_fload_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc);
+
 /* CR1 = FPSCR[0:3] after an FP instruction with Rc = 1. */
 static void ppc_gen_cr1(PpcDisas *ctx, const PpcArgs *a)
 {
@@ -41,9 +45,28 @@ static IrTemp ppc_gen_d_to_s(PpcDisas *ctx, IrTemp d)
     return ir_trunc(ctx->blk, ir_call1(ctx->blk, &ir_helper_ppc_stfs_cvt, d));
 }
 
+/*
+ * The same inline, by moving bits, for every single but a denormal (which needs
+ * normalizing): sign, exponent rebiased by 1023 - 127 (0x7ff for infinities and NaNs,
+ * 0 for zeros), fraction << 29.  A denormal branches to slow (-1: none allowed).
+ */
+static IrTemp ppc_gen_s_to_d_inline(PpcDisas *ctx, IrTemp s, uint32_t slow)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp mag = ir_extu32(blk, ir_and(blk, s, ppc_const(ctx, 0x7fffffffu)));
+    IrTemp bias, d;
+
+    ir_brcond(blk, IR_COND_LTU, ir_sub(blk, mag, ppc_c64(ctx, 1)), ppc_c64(ctx, 0x7fffffu), slow);
+    bias = ir_select(blk, IR_COND_GEU, mag, ppc_c64(ctx, 0x7f800000u), ppc_c64(ctx, UINT64_C(0x7000000000000000)),
+                     ppc_c64(ctx, UINT64_C(0x3800000000000000)));
+    bias = ir_select(blk, IR_COND_EQ, mag, ppc_c64(ctx, 0), ppc_c64(ctx, 0), bias);
+    d = ir_add(blk, ir_shl(blk, mag, ppc_c64(ctx, 29)), bias);
+    return ir_or(blk, d, ir_shl(blk, ir_extu32(blk, ir_and(blk, s, ppc_const(ctx, 0x80000000u))), ppc_c64(ctx, 32)));
+}
+
 /* --- Loads and stores (Book I 4.6.2-4.6.3) --- */
 
-bool ppc_trans_fload(PpcDisas *ctx, const PpcArgs *a)
+static bool ppc_gen_fload(PpcDisas *ctx, const PpcArgs *a, bool inline_ok)
 {
     bool update = a->param & PPC_LS_UPDATE;
     bool single = a->param & PPC_LS_SINGLE;
@@ -53,7 +76,12 @@ bool ppc_trans_fload(PpcDisas *ctx, const PpcArgs *a)
         return false;
     }
     ea = ppc_gen_ea(ctx, a);
-    if (single) {
+    if (single && inline_ok) {
+        uint32_t slow = ir_label_new(ctx->blk);
+
+        ppc_defer_fp_slow(ctx, a, 0, ppc_gen_fload_slow, slow);
+        v = ppc_gen_s_to_d_inline(ctx, ir_load(ctx->blk, IR_I32, IR_MEM_32 | IR_MEM_BE, ea), slow);
+    } else if (single) {
         v = ppc_gen_s_to_d(ctx, ir_load(ctx->blk, IR_I32, IR_MEM_32 | IR_MEM_BE, ea));
     } else {
         v = ir_load(ctx->blk, IR_I64, IR_MEM_64 | IR_MEM_BE, ea);
@@ -63,6 +91,18 @@ bool ppc_trans_fload(PpcDisas *ctx, const PpcArgs *a)
     }
     ppc_set_fpr(ctx, a->rt, v);
     return true;
+}
+
+/* lfs of a denormal: the whole instruction again from the state before it, by the helper. */
+static void ppc_gen_fload_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
+{
+    (void)opc;
+    ppc_gen_fload(ctx, a, false);
+}
+
+bool ppc_trans_fload(PpcDisas *ctx, const PpcArgs *a)
+{
+    return ppc_gen_fload(ctx, a, ctx->n_fp_slow < PPC_MAX_FP_SLOW);
 }
 
 bool ppc_trans_fstore(PpcDisas *ctx, const PpcArgs *a)
@@ -127,17 +167,19 @@ bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
  * The inline fast path of the double-precision fadd, fsub, fmul, fdiv, fsqrt and the
  * fused forms, in front of the helper.  It applies when FPSCR[RN] is round-to-nearest
  * (the IR FP ops round to nearest), XX is already set, and the result is a normal
- * number of biased exponent 2 or more.  Such a result means no operand was a NaN, no
- * invalid operation, no division by zero, no overflow and no underflow (a result in
- * the lowest normal binade could be tiny before rounding: Book I 4.4.4), so the
- * instruction raised at most inexact, which XX already holds: FX, FEX and the other
- * status bits stay as they are.  What it changes is FPRF (+ or - normal, written
- * here), FI and FR.  Those two are left pending: the operation and its operands go to
- * PpcCpu.fp_lazy_*, and whatever reads them next works them out (ppc_get_fpscr in
- * fpu.c: mffs calls ppc_fp_settle, mcrfs and partial FPSCR writes settle, helpers that
- * write FR and FI drop the record).  A following fast-path instruction simply replaces
- * the record, and the optimizer drops the stores it overwrites within the block.  The
- * record forms' CR1 (FX FEX VX OX) needs nothing pending.
+ * number of biased exponent 2 or more, or an exact zero (fadd, fsub, fmul: see
+ * ppc_gen_zero_slow, which lets those out of the slow path).  Such a result means no operand was a NaN, no invalid operation, no
+ * division by zero, no overflow and no underflow (a result in the lowest normal binade
+ * could be tiny before rounding: Book I 4.4.4), so the instruction raised at most
+ * inexact, which XX already holds: FX, FEX and the other status bits stay as they are.
+ * What it changes is FPRF (the result's class), FI and FR.  All three are left
+ * pending: the operation and its operands go to PpcCpu.fp_lazy_*, and whatever reads
+ * them next works them out (ppc_get_fpscr in fpu.c: mffs calls ppc_fp_settle, mcrfs and
+ * partial FPSCR writes settle, so do the helpers, since an enabled exception leaves
+ * FPRF as it was).  So the fast path writes no FPSCR bit at all.  A following
+ * fast-path instruction simply replaces the record, and the optimizer drops the stores
+ * it overwrites within the block.  The record forms' CR1 (FX FEX VX OX) needs nothing
+ * pending.
  * Otherwise the helper recomputes the instruction from the original state and the
  * block ends with an exit to the next instruction, as on RISC-V (rv_gen_fp_inline);
  * those slow paths are placed after the block's last exit (ppc_flush_fp_slow).  The
@@ -181,10 +223,49 @@ void ppc_flush_fp_slow(PpcDisas *ctx)
     for (unsigned i = 0; i < ctx->n_fp_slow; i++) {
         ir_label(ctx->blk, ctx->fp_slow[i].label);
         ir_insn_start(ctx->blk, ctx->fp_slow[i].pc, 4);
+        ctx->pc = ctx->fp_slow[i].pc;
         ctx->fp_slow[i].gen(ctx, &ctx->fp_slow[i].args, ctx->fp_slow[i].opc);
         ir_goto_block(ctx->blk, ctx->fp_slow[i].pc + 4);
     }
     ctx->n_fp_slow = 0;
+}
+
+/*
+ * The slow path of fadd, fsub and fmul: an exact zero raises nothing, so it takes the
+ * fast path's way out (result and pending record) instead of the helper.  A zero sum is
+ * always exact (a nonzero exact sum of doubles is at least 2^-1074); a zero product is
+ * when an operand is zero (0 * inf is a NaN; nonzero operands underflowed).  Checked
+ * here, off the fast path, since only code that adds or multiplies zeros often (sparse
+ * data) needs it; the RN/XX test is repeated as the slow path is also where a block's
+ * failed mode test lands.
+ */
+static void ppc_gen_zero_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
+{
+    IrBlock *blk = ctx->blk;
+    uint32_t helper = ir_label_new(blk);
+    bool mul = PPC_FP_OP(opc) == PPC_FP_MUL;
+    IrTemp fa = ppc_get_fpr(ctx, a->ra), fy = ppc_get_fpr(ctx, mul ? a->rc : a->rb);
+    IrTemp zero = ppc_c64(ctx, 0), one = ppc_c64(ctx, 1);
+    IrTemp r;
+
+    r = mul ? ir_fmul(blk, fa, fy) : PPC_FP_OP(opc) == PPC_FP_ADD ? ir_fadd(blk, fa, fy) : ir_fsub(blk, fa, fy);
+    ir_brcond(blk, IR_COND_NE, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)), ppc_const(ctx, PPC_FPSCR_XX | 3)),
+              ppc_const(ctx, PPC_FPSCR_XX), helper);
+    ir_brcond(blk, IR_COND_NE, ir_shl(blk, r, one), zero, helper);      /* not +-0 */
+    if (mul) {
+        IrTemp za = ir_setcond(blk, IR_COND_EQ, ir_shl(blk, fa, one), zero);
+        IrTemp zc = ir_setcond(blk, IR_COND_EQ, ir_shl(blk, fy, one), zero);
+
+        ir_brcond(blk, IR_COND_EQ, ir_or(blk, za, zc), zero, helper);   /* underflow */
+    }
+    ppc_set_fpr(ctx, a->rt, r);
+    ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, opc | PPC_FP_LAZY | PPC_FP_LAZY_FPRF));
+    ir_set(blk, PPC_OFF(fp_lazy_a), fa);
+    ir_set(blk, mul ? PPC_OFF(fp_lazy_c) : PPC_OFF(fp_lazy_b), fy);
+    ppc_gen_cr1(ctx, a);
+    ir_goto_block(blk, ctx->pc + 4);
+    ir_label(blk, helper);
+    ppc_gen_fp_helper(ctx, a, opc);
 }
 
 /* opc: helper_ppc_farith's (no PPC_FP_S); ctx->n_fp_slow < PPC_MAX_FP_SLOW. */
@@ -194,9 +275,10 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     IrTemp fa = ppc_get_fpr(ctx, a->ra), fb = ppc_get_fpr(ctx, a->rb), fc = ppc_get_fpr(ctx, a->rc);
     bool uses_a = true, uses_b = true, uses_c = false;
     uint32_t slow = ir_label_new(blk);
-    IrTemp r, fpscr, fprf;
+    IrTemp r;
 
-    ppc_defer_fp_slow(ctx, a, opc, ppc_gen_fp_helper, slow);
+    ppc_defer_fp_slow(ctx, a, opc, PPC_FP_OP(opc) <= PPC_FP_MUL && !(opc & PPC_FP_FMA) ? ppc_gen_zero_slow
+                                                                                         : ppc_gen_fp_helper, slow);
 
     if (opc & PPC_FP_FMA) {
         uses_c = true;
@@ -223,14 +305,13 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
             break;
         }
     }
-    fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
     if (!ctx->fp_mode_ok) {
         /* RN = 0 and XX set */
-        ir_brcond(blk, IR_COND_NE, ir_and(blk, fpscr, ppc_const(ctx, PPC_FPSCR_XX | 3)),
+        ir_brcond(blk, IR_COND_NE, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)), ppc_const(ctx, PPC_FPSCR_XX | 3)),
                   ppc_const(ctx, PPC_FPSCR_XX), slow);
         ctx->fp_mode_ok = true;
     }
-    /* biased exponent in [2, 0x7fe] */
+    /* biased exponent in [2, 0x7fe] (exact zeros: ppc_gen_zero_slow) */
     ir_brcond(blk, IR_COND_GEU, ir_sub(blk, ir_extract(blk, r, 52, 11), ppc_c64(ctx, 2)),
               ppc_c64(ctx, 0x7fe - 2 + 1), slow);
 
@@ -238,10 +319,8 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
         r = ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64));
     }
     ppc_set_fpr(ctx, a->rt, r);
-    /* FPRF: +normal 0x04, -normal 0x08 (<< 12) */
-    fprf = ir_shl(blk, ppc_const(ctx, 0x4000), ir_trunc(blk, ir_extract(blk, r, 63, 1)));
-    ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, ir_and(blk, fpscr, ppc_const(ctx, ~PPC_FPSCR_FPRF)), fprf));
-    ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, opc | PPC_FP_LAZY));
+    /* FR, FI and FPRF (the class of r) all pending */
+    ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, opc | PPC_FP_LAZY | PPC_FP_LAZY_FPRF));
     if (uses_a) {
         ir_set(blk, PPC_OFF(fp_lazy_a), fa);
     }
@@ -331,13 +410,13 @@ static IrTemp ppc_fp_order_key(PpcDisas *ctx, IrTemp v)
 /*
  * Without NaN operands a compare raises nothing: the CR field and FPSCR[FPCC] are
  * FL/FG/FE from an integer compare of order keys.  A NaN operand (FU, VXSNAN, VXVC)
- * takes the deferred slow path.  FR and FI are not touched, so a pending lazy
- * operation stays pending.
+ * takes the deferred slow path.  FR, FI and FPRF's C are not touched, so a pending
+ * lazy operation stays pending for them (PPC_FP_LAZY_FPRF becomes PPC_FP_LAZY_C).
  */
 bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp x, y, kx, ky, c, fpscr;
+    IrTemp x, y, kx, ky, c, fpscr, lazy;
     uint32_t slow;
 
     if (ctx->n_fp_slow >= PPC_MAX_FP_SLOW) {
@@ -357,6 +436,11 @@ bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
     fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
     ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, ir_and(blk, fpscr, ppc_const(ctx, ~PPC_FPSCR_FPCC)),
                                          ir_shl(blk, c, ppc_const(ctx, PPC_FPSCR_FPRF_SHIFT))));
+    /* a pending FPRF becomes a pending C: FPCC is now this compare's */
+    lazy = ppc_get32(ctx, PPC_OFF(fp_lazy_op));
+    ppc_set32(ctx, PPC_OFF(fp_lazy_op),
+              ir_or(blk, ir_and(blk, lazy, ppc_const(ctx, ~PPC_FP_LAZY_FPRF)),
+                    ir_shr(blk, ir_and(blk, lazy, ppc_const(ctx, PPC_FP_LAZY_FPRF)), ppc_const(ctx, 1))));
     ppc_set32(ctx, PPC_OFF_CR(a->crfd), c);
     return true;
 }
@@ -374,23 +458,23 @@ bool ppc_trans_mffs(PpcDisas *ctx, const PpcArgs *a)
 
 /*
  * Write the masked bits of value into FPSCR (helper_ppc_fpscr_write's rules).  Inline
- * when no FX rule applies (mtfsf, mtfsfi) and the mask writes both FR and FI (a pending
- * operation is dropped) or neither (it stays pending: it is worked out in round to
+ * when no FX rule applies (mtfsf, mtfsfi) and the mask writes all of FR, FI and FPRF (a
+ * pending operation is dropped) or none (it stays pending: it is worked out in round to
  * nearest whatever RN becomes); otherwise the helper, which settles first.
  */
 static void ppc_gen_fpscr_write(PpcDisas *ctx, IrTemp value, uint32_t mask, bool set_fx)
 {
     IrBlock *blk = ctx->blk;
-    uint32_t frfi = PPC_FPSCR_FR | PPC_FPSCR_FI;
+    uint32_t lazy = PPC_FPSCR_LAZY_BITS;
     uint32_t en_bits = PPC_FPSCR_VE | PPC_FPSCR_OE | PPC_FPSCR_UE | PPC_FPSCR_ZE | PPC_FPSCR_XE;
     IrTemp v, vx, fex;
 
     ctx->fp_mode_ok = false;
-    if (set_fx || ((mask & frfi) != 0 && (mask & frfi) != frfi)) {
+    if (set_fx || ((mask & lazy) != 0 && (mask & lazy) != lazy)) {
         ir_call3(blk, &ir_helper_ppc_fpscr_write, value, ppc_const(ctx, mask), ppc_const(ctx, set_fx));
         return;
     }
-    if (mask & frfi) {
+    if (mask & lazy) {
         ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, 0));
     }
     mask &= ~(PPC_FPSCR_FEX | PPC_FPSCR_VX);

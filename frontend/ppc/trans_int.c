@@ -217,8 +217,14 @@ bool ppc_trans_logic(PpcDisas *ctx, const PpcArgs *a)
 {
     IrTemp x = ppc_get_gpr(ctx, a->rt);
     IrTemp y = a->rb == a->rt ? x : ppc_get_gpr(ctx, a->rb);
+    PpcLogic op = (PpcLogic)a->param;
 
-    ppc_finish(ctx, a, a->ra, ppc_logic(ctx->blk, (PpcLogic)a->param, x, y));
+    /* mr (or rA,rS,rS), and its and form: a plain copy, not an op the host must execute */
+    if (a->rb == a->rt && (op == PPC_LOGIC_OR || op == PPC_LOGIC_AND)) {
+        ppc_finish(ctx, a, a->ra, x);
+        return true;
+    }
+    ppc_finish(ctx, a, a->ra, ppc_logic(ctx->blk, op, x, y));
     return true;
 }
 
@@ -242,14 +248,17 @@ bool ppc_trans_cntlzw(PpcDisas *ctx, const PpcArgs *a)
 
 /* --- Shifts (Book I 3.3.13.2): counts are rB[26:31]; 32..63 shift everything out --- */
 
+/*
+ * As a 64-bit shift of the zero-extended word: the IR takes the count modulo 64, which is
+ * rB[26:31], and a count of 32..63 leaves nothing in the low word, so no test is needed.
+ */
 static bool ppc_gen_shift(PpcDisas *ctx, const PpcArgs *a, IrOpcode op)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp n = ppc_get_gpr(ctx, a->rb);
-    IrTemp shifted = ir_binop(blk, op, ppc_get_gpr(ctx, a->rt), n);
-    IrTemp r = ir_select(blk, IR_COND_TSTNE, n, ppc_const(ctx, 0x20), ppc_const(ctx, 0), shifted);
+    IrTemp n = ir_extu32(blk, ppc_get_gpr(ctx, a->rb));
+    IrTemp shifted = ir_binop(blk, op, ir_extu32(blk, ppc_get_gpr(ctx, a->rt)), n);
 
-    ppc_finish(ctx, a, a->ra, r);
+    ppc_finish(ctx, a, a->ra, ir_trunc(blk, shifted));
     return true;
 }
 

@@ -2,8 +2,9 @@
  * ppc_fpscr.c - the edges of mimic's inline floating-point path, instruction by
  * instruction (Power ISA 2.06 Book I chapter 4).  mimic runs double-precision
  * arithmetic and the fused forms on the host when FPSCR[RN] is round-to-nearest, XX
- * is already set and the result is a normal number; it leaves FR and FI to be worked
- * out when FPSCR is read.  Everything else goes to exact helpers.  Two modes:
+ * is already set and the result is a normal number (or an exact zero); it leaves FR, FI
+ * and FPRF to be worked out when FPSCR is read.  Everything else goes to exact helpers.
+ * Two modes:
  *
  *   sweep   (compared with qemu-ppc) every A-form arithmetic instruction (double and
  *           single, fused forms), frsp, fctiw, fctiwz, fcmpu and fcmpo, over operands from zero
@@ -18,7 +19,8 @@
  *           FR, FI and FX after operations that round up, round down and are exact,
  *           and after runs of inline operations read back every way the guest can:
  *           mffs, mcrfs of field 3, mtfsfi changing RN first, mtfsb0/mtfsb1, mtfsf of
- *           some fields, fcmpu (writes FPCC), a record form and a signal frame.
+ *           some fields, fcmpu (writes FPCC), a record form and a signal frame; FPRF
+ *           of each class the inline path produces, read the same ways.
  *
  * "sweep verbose" prints one line per operand set instead of checksums.
  */
@@ -319,6 +321,9 @@ static void sweep(void)
 #define FI 0x00020000u
 #define PNORM 0x00004000u       /* FPRF +normal */
 #define NNORM 0x00008000u       /* FPRF -normal */
+#define PZERO 0x00002000u       /* FPRF +zero */
+#define NZERO 0x00012000u       /* FPRF -zero (C and FE) */
+#define C_BIT 0x00010000u       /* FPRF's class descriptor */
 
 static volatile double one = 1.0, tiny = 0x1p-60, three = 3.0, third = 0x1.5555555555555p-2;
 
@@ -497,6 +502,96 @@ static void exact_lazy(void)
 }
 
 /*
+ * FPRF is worked out when read, like FR and FI: after every class the inline path
+ * produces (+ and - normal, + and - zero of an exact sum), through every reader, and
+ * with compares in between (FPCC theirs, C still the operation's).
+ */
+static void exact_lazy_fprf(void)
+{
+    double r, f;
+    double mzero = -0.0, mone = -1.0, zero = 0.0, inf = __builtin_inf(), small = 0x1p-600;
+    uint32_t cr;
+
+    gc_group("FPRF read after inline operations");
+    /* 1 - 1 = +0 exactly (round to nearest), -0 + -0 = -0: FPRF 0x02 and 0x12, no FI. */
+    set_fpscr(XX);
+    __asm__ volatile("fsub %1,%2,%2\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(one));
+    CHECK_EQ((uint32_t)u_of(f), XX | PZERO);
+    CHECK_EQ(u_of(r), 0);
+    set_fpscr(XX);
+    __asm__ volatile("fadd %1,%2,%2\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(mzero));
+    CHECK_EQ((uint32_t)u_of(f), XX | NZERO);
+    CHECK_EQ(u_of(r), 0x8000000000000000ull);
+    /* an inexact sum, then an exact zero one: FI cleared, FPRF +zero */
+    set_fpscr(XX);
+    __asm__ volatile("fadd %1,%2,%3\n\tfsub %1,%2,%2\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(one), "d"(tiny));
+    CHECK_EQ((uint32_t)u_of(f), XX | PZERO);
+
+    /* Products: of a zero (exact, +0 and -0), of a zero and an infinity (VXIMZ), and one too small (UX). */
+    set_fpscr(XX);
+    __asm__ volatile("fmul %1,%2,%3\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(zero), "d"(three));
+    CHECK_EQ((uint32_t)u_of(f), XX | PZERO);
+    CHECK_EQ(u_of(r), 0);
+    set_fpscr(XX);
+    __asm__ volatile("fmul %1,%2,%3\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(mone), "d"(zero));
+    CHECK_EQ((uint32_t)u_of(f), XX | NZERO);
+    CHECK_EQ(u_of(r), 0x8000000000000000ull);
+    set_fpscr(XX);
+    __asm__ volatile("fmul %1,%2,%3\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(zero), "d"(inf));
+    CHECK_EQ((uint32_t)u_of(f), FX | 0x20000000u | XX | 0x00100000u | 0x11000u);  /* VX VXIMZ, quiet NaN */
+    CHECK_EQ(u_of(r), 0x7ff8000000000000ull);
+    set_fpscr(XX);
+    __asm__ volatile("fmul %1,%2,%2\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(small));
+    CHECK_EQ((uint32_t)u_of(f), FX | UX | XX | FI | PZERO);
+    CHECK_EQ(u_of(r), 0);
+
+    /* fnmadd: -(1/3 * 3 + 2^-60) rounds 1 - 2^-54 + 2^-60 up to 1, then negates: -normal, FR FI. */
+    set_fpscr(XX);
+    __asm__ volatile("fnmadd %1,%2,%3,%4\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(third), "d"(three), "d"(tiny));
+    CHECK_EQ((uint32_t)u_of(f), XX | FR | FI | NNORM);
+    CHECK_EQ(u_of(r), 0xbff0000000000000ull);
+
+    /* mcrfs of field 4 (FPCC) after a negative product: FL (0x8). */
+    set_fpscr(XX);
+    __asm__ volatile("fmul %1,%2,%3\n\tmcrfs 2,4\n\tmfcr %0" : "=r"(cr), "=&d"(r) : "d"(mone), "d"(three));
+    CHECK_EQ((cr >> 20) & 0xf, 0x8);
+    CHECK_EQ(get_fpscr(), XX | NNORM);
+    /* ... and after a zero sum: FE (0x2) */
+    set_fpscr(XX);
+    __asm__ volatile("fsub %1,%2,%2\n\tmcrfs 2,4\n\tmfcr %0" : "=r"(cr), "=&d"(r) : "d"(three));
+    CHECK_EQ((cr >> 20) & 0xf, 0x2);
+
+    /* fcmpu after -0 + -0: FPCC the compare's (1 > 2^-60: FG), C the sum's (1). */
+    set_fpscr(XX);
+    __asm__ volatile("fadd %1,%2,%2\n\tfcmpu 5,%3,%4\n\tmffs %0"
+                     : "=&d"(f), "=&d"(r) : "d"(mzero), "d"(one), "d"(tiny));
+    CHECK_EQ((uint32_t)u_of(f), XX | C_BIT | 0x4000u);
+    /* two compares after a negative product: the last one's FPCC (FL), C 0 */
+    set_fpscr(XX);
+    __asm__ volatile("fmul %1,%2,%3\n\tfcmpu 5,%3,%3\n\tfcmpu 6,%4,%3\n\tmffs %0"
+                     : "=&d"(f), "=&d"(r) : "d"(mone), "d"(three), "d"(tiny));
+    CHECK_EQ((uint32_t)u_of(f), XX | 0x8000u);
+    /* mcrfs of field 3 after -0 + -0 and a compare: C (the low bit of the field) */
+    set_fpscr(XX);
+    __asm__ volatile("fadd %1,%2,%2\n\tfcmpu 5,%3,%3\n\tmcrfs 2,3\n\tmfcr %0"
+                     : "=r"(cr), "=&d"(r) : "d"(mzero), "d"(one));
+    CHECK_EQ((cr >> 20) & 0xf, 0x1);
+    CHECK_EQ(get_fpscr(), XX | C_BIT | 0x2000u);           /* mcrfs clears exception bits only */
+
+    /* Partial writes of FPRF settle it first: mtfsb0 C, mtfsfi of field 4 (FPCC) only. */
+    set_fpscr(XX);
+    __asm__ volatile("fadd %1,%2,%2\n\tmtfsb0 15\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(mzero));
+    CHECK_EQ((uint32_t)u_of(f), XX | PZERO);
+    set_fpscr(XX);
+    __asm__ volatile("fadd %1,%2,%2\n\tmtfsfi 4,0\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(mzero));
+    CHECK_EQ((uint32_t)u_of(f), XX | C_BIT);
+    set_fpscr(XX);
+    __asm__ volatile("fmul %1,%2,%3\n\tmtfsb1 19\n\tmffs %0" : "=&d"(f), "=&d"(r) : "d"(mone), "d"(three));
+    CHECK_EQ((uint32_t)u_of(f), XX | NNORM | 0x1000u);     /* FU set, no exception bit: no FX */
+    set_fpscr(0);
+}
+
+/*
  * fnmadd/fnmsub (double and single) against the ISA's definition, over every operand
  * triple, rounding mode and starting FPSCR of the sweep: the fmadd/fmsub result with
  * its sign flipped (a NaN unchanged), the same FPSCR but for FPRF's sign (+x <-> -x).
@@ -595,6 +690,7 @@ int main(int argc, char **argv)
         exact_rounding();
         exact_moves();
         exact_lazy();
+        exact_lazy_fprf();
         exact_signal_frame();
         exact_negated();
         return gc_finish();

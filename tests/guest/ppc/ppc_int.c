@@ -149,6 +149,42 @@ static void test_rotate(void)
     CHECK_EQ(r, 0xffff8000u);
 }
 
+/*
+ * slw, srw and sraw over every count 0..127 (only rB[26:31] counts: 32..63 shift
+ * everything out, 64..127 are 0..63 again) and values with the top bit set and clear,
+ * against the ISA's definition written out; mr and "and rA,rS,rS" are copies.
+ */
+static void test_shift_counts(void)
+{
+    static const uint32_t values[] = { 0x00000001u, 0x80000000u, 0x9abcdef1u, 0x7fffffffu, 0xffffffffu };
+    uint32_t r, ca, bad = 0;
+
+    gc_group("shift counts");
+    for (unsigned i = 0; i < sizeof values / sizeof values[0]; i++) {
+        uint32_t x = values[i];
+
+        for (uint32_t n = 0; n < 128; n++) {
+            uint32_t c = n & 63, want_l = c < 32 ? x << c : 0, want_r = c < 32 ? x >> c : 0;
+            uint32_t want_a = c < 32 ? (uint32_t)((int32_t)x >> c) : ((int32_t)x < 0 ? 0xffffffffu : 0);
+            uint32_t want_ca = (int32_t)x < 0 && (c < 32 ? (x & ((1u << c) - 1)) != 0 : 1);
+
+            __asm__ volatile("slw %0,%1,%2" : "=r"(r) : "r"(x), "r"(n));
+            bad += r != want_l;
+            __asm__ volatile("srw %0,%1,%2" : "=r"(r) : "r"(x), "r"(n));
+            bad += r != want_r;
+            __asm__ volatile("sraw %0,%2,%3\n\tmfxer %1" : "=r"(r), "=r"(ca) : "r"(x), "r"(n));
+            bad += r != want_a || ((ca >> 29) & 1) != want_ca;
+        }
+    }
+    CHECK_EQ(bad, 0);
+    __asm__ volatile("mr. %0,%1" : "=r"(r) : "r"(0x80000000u) : "cr0");
+    CHECK_EQ(r, 0x80000000u);
+    __asm__ volatile("and %0,%1,%1" : "=r"(r) : "r"(0x12345678u));
+    CHECK_EQ(r, 0x12345678u);
+    __asm__ volatile("mr. %0,%1\n\tmfcr %0" : "=r"(r) : "r"(0u) : "cr0");
+    CHECK_EQ(r >> 28, 0x2);                                 /* EQ (SO clear) */
+}
+
 static void test_muldiv(void)
 {
     uint32_t r;
@@ -194,6 +230,7 @@ int main(void)
     test_overflow();
     test_compare();
     test_rotate();
+    test_shift_counts();
     test_muldiv();
     test_memory();
     return gc_finish();
