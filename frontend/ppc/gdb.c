@@ -17,6 +17,17 @@ static void ppc_gdb_set_cr(GuestCpu *cpu, uint64_t v)
     ppc_set_cr((PpcCpu *)cpu, (uint32_t)v);
 }
 
+/* FPSCR with its pending FR/FI/FPRF worked out; a write drops what is pending. */
+static uint64_t ppc_gdb_fpscr(const GuestCpu *cpu)
+{
+    return ppc_get_fpscr((const PpcCpu *)cpu);
+}
+
+static void ppc_gdb_set_fpscr(GuestCpu *cpu, uint64_t v)
+{
+    ppc_set_fpscr((PpcCpu *)cpu, (uint32_t)v);
+}
+
 static uint64_t ppc_gdb_xer(const GuestCpu *cpu)
 {
     return ppc_get_xer((const PpcCpu *)cpu);
@@ -50,7 +61,8 @@ static const GuestGdbReg ppc_gdb_regs[] = {
     F(8), F(9), F(10), F(11), F(12), F(13), F(14), F(15),
     F(16), F(17), F(18), F(19), F(20), F(21), F(22), F(23),
     F(24), F(25), F(26), F(27), F(28), F(29), F(30), F(31),
-    { .name = "fpscr", .state = "fpscr", .regnum = 70, .bits = 32, .type = "int", .feature = FPU },
+    { .name = "fpscr", .state = "fpscr", .regnum = 70, .bits = 32, .type = "int", .feature = FPU,
+      .get = ppc_gdb_fpscr, .set = ppc_gdb_set_fpscr },
 };
 
 const GuestGdb ppc_gdb = {
