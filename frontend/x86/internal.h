@@ -320,6 +320,16 @@ void x86_sse_check_align(X86Disas *ctx);
 bool x86_sse_try_ir(X86Disas *ctx, const X86Insn *in);
 /* paddb/w/d, psubb/w/d, pcmpeqb/w/d, pmovmskb as 64-bit IR ops (trans_sse_swar.c); false if not one. */
 bool x86_sse_try_swar(X86Disas *ctx, const X86Insn *in);
+/*
+ * add/sub/mul/div/sqrt sd, ss and pd inline when the guest MXCSR and operands allow,
+ * with the stub as the slow path (trans_sse_fast.c); false if not one of them.
+ */
+bool x86_sse_try_fast(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
+/* An sse.def row through its host stub (trans_sse.c). */
+bool x86_sse_gen_stub(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
+bool x86_sse_gen_stub_flags(X86Disas *ctx, const X86Insn *in, const X86SseOp *op, IrTemp *flags);
+/* unpcklps/pd, unpckhps/pd, punpcklqdq/hqdq as moves of xmm halves (trans_sse_unpck.c). */
+bool x86_sse_try_unpck(X86Disas *ctx, const X86Insn *in);
 bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
 
 /* The MXCSR bits that may be set (the host's MXCSR_MASK; fxsave.c). */

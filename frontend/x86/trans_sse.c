@@ -132,15 +132,9 @@ static void x86_sse_warn(X86Disas *ctx, const char *what)
 
 bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
 {
-    IrBlock *blk = ctx->blk;
     const X86SseOp *op = x86_sse_lookup(in);
-    uint8_t code[16];
-    unsigned n, msize, form;
-    IrTemp lo, hi, args[4], ret;
-    bool mem = in->mod != 3;
-    uint64_t desc;
 
-    if (x86_sse_try_ir(ctx, in) || x86_sse_try_swar(ctx, in)) {
+    if (x86_sse_try_ir(ctx, in) || x86_sse_try_swar(ctx, in) || x86_sse_try_unpck(ctx, in)) {
         return true;
     }
     if (!op) {
@@ -157,6 +151,28 @@ bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
     if (op->form & X86_SSE_MMX) {
         return x86_trans_mmx_row(ctx, in, op);
     }
+    if (x86_sse_try_fast(ctx, in, op)) {
+        return true;
+    }
+    return x86_sse_gen_stub(ctx, in, op);
+}
+
+/* The row's instruction through its host stub (helper_x86_sse). */
+bool x86_sse_gen_stub(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
+{
+    return x86_sse_gen_stub_flags(ctx, in, op, NULL);
+}
+
+/* As x86_sse_gen_stub; with flags non-NULL a compare's flags go there instead of the lazy flags. */
+bool x86_sse_gen_stub_flags(X86Disas *ctx, const X86Insn *in, const X86SseOp *op, IrTemp *flags)
+{
+    IrBlock *blk = ctx->blk;
+    uint8_t code[16];
+    unsigned n, msize, form;
+    IrTemp lo, hi, args[4], ret;
+    bool mem = in->mod != 3;
+    uint64_t desc;
+
     form = op->form;
     if (mem && (form & X86_SSE_NOMEM)) {
         return false;
@@ -193,7 +209,9 @@ bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
     args[3] = hi;
     ret = ir_call(blk, &ir_helper_x86_sse, 4, args);
 
-    if (form & X86_SSE_FLAGS) {
+    if ((form & X86_SSE_FLAGS) && flags) {
+        *flags = ret;
+    } else if (form & X86_SSE_FLAGS) {
         x86_cc_set_flags(ctx, ret);
     }
     if ((form & X86_SSE_RG) && (form & X86_SSE_WREG)) {
