@@ -160,12 +160,6 @@ bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
 /* The row's instruction through its host stub (helper_x86_sse). */
 bool x86_sse_gen_stub(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
 {
-    return x86_sse_gen_stub_flags(ctx, in, op, NULL);
-}
-
-/* As x86_sse_gen_stub; with flags non-NULL a compare's flags go there instead of the lazy flags. */
-bool x86_sse_gen_stub_flags(X86Disas *ctx, const X86Insn *in, const X86SseOp *op, IrTemp *flags)
-{
     IrBlock *blk = ctx->blk;
     uint8_t code[16];
     unsigned n, msize, form;
@@ -209,9 +203,7 @@ bool x86_sse_gen_stub_flags(X86Disas *ctx, const X86Insn *in, const X86SseOp *op
     args[3] = hi;
     ret = ir_call(blk, &ir_helper_x86_sse, 4, args);
 
-    if ((form & X86_SSE_FLAGS) && flags) {
-        *flags = ret;
-    } else if (form & X86_SSE_FLAGS) {
+    if (form & X86_SSE_FLAGS) {
         x86_cc_set_flags(ctx, ret);
     }
     if ((form & X86_SSE_RG) && (form & X86_SSE_WREG)) {
@@ -262,7 +254,7 @@ uint64_t helper_x86_sse(void *opaque, uint64_t stub, uint64_t desc, uint64_t lo,
              * one (IE, DE, ZE) leaves only those flags; otherwise all that were raised.
              */
             cpu->mxcsr |= (raised & 0x7u) ? raised & 0x7u : raised;
-            guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 19, 0);
+            guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 19, x86_fpe_si_code(cpu->mxcsr & ~(cpu->mxcsr >> 7)));
         }
         cpu->mxcsr |= raised;
     }

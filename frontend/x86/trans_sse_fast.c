@@ -22,6 +22,19 @@
  */
 #include "frontend/x86/internal.h"
 
+/*
+ * The slow path: the stub, then on to the next instruction in a new block, so that
+ * the fast path runs on without a join (whose register shuffling would cost more than
+ * the checks).
+ */
+static void x86_sse_gen_slow(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
+{
+    bool ok = x86_sse_gen_stub(ctx, in, op);
+
+    g_assert(ok);       /* these rows have every form the caller lets through */
+    x86_gen_goto(ctx, ctx->next_pc);
+}
+
 /* IEEE layout of one lane: exponent bits; x2 below is the value shifted to drop the sign. */
 typedef struct X86FastFmt {
     unsigned bytes;             /* 4 (single) or 8 (double) */
@@ -103,8 +116,8 @@ static bool x86_sse_try_fast_cmp(X86Disas *ctx, const X86Insn *in, const X86SseO
     X86FastFmt f = { .bytes = pfx == X86_PFX_66 ? 8 : 4, .ebits = pfx == X86_PFX_66 ? 11 : 8 };
     uint64_t lim = UINT64_C(1) << (64 - f.ebits), emax = (UINT64_C(1) << f.ebits) - 1;
     uint64_t sign = UINT64_C(1) << (f.bytes * 8 - 1);
-    IrTemp x[2], key[2], slow, flags, stub_flags;
-    uint32_t fast, done;
+    IrTemp x[2], key[2], slow, flags;
+    uint32_t fast;
 
     x[0] = ir_get(blk, IR_I64, X86_OFF_XMM(in->reg, 0));
     x[1] = in->mod != 3 ? x86_ld(ctx, f.bytes, x86_gen_ea(ctx)) : ir_get(blk, IR_I64, X86_OFF_XMM(in->rm, 0));
@@ -122,19 +135,12 @@ static bool x86_sse_try_fast_cmp(X86Disas *ctx, const X86Insn *in, const X86SseO
         key[i] = ir_select(blk, IR_COND_NE, ir_and(blk, x[i], x86_const(ctx, sign)), x86_const(ctx, 0),
                            ir_neg(blk, m), m);
     }
-    flags = ir_temp_new(blk, IR_I64);
     fast = ir_label_new(blk);
-    done = ir_label_new(blk);
     ir_brcond(blk, IR_COND_EQ, slow, x86_const(ctx, 0), fast);
-    if (!x86_sse_gen_stub_flags(ctx, in, op, &stub_flags)) {
-        return false;
-    }
-    ir_mov_to(blk, flags, stub_flags);
-    ir_br(blk, done);
+    x86_sse_gen_slow(ctx, in, op);
     ir_label(blk, fast);
-    ir_mov_to(blk, flags, ir_or(blk, ir_setcond(blk, IR_COND_LT, key[0], key[1]),
-                                ir_shl(blk, ir_setcond(blk, IR_COND_EQ, key[0], key[1]), x86_const(ctx, 6))));
-    ir_label(blk, done);
+    flags = ir_or(blk, ir_setcond(blk, IR_COND_LT, key[0], key[1]),
+                  ir_shl(blk, ir_setcond(blk, IR_COND_EQ, key[0], key[1]), x86_const(ctx, 6)));
     x86_cc_set_flags(ctx, flags);
     return true;
 }
@@ -147,10 +153,11 @@ bool x86_sse_try_fast(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
     bool packed = pfx == X86_PFX_66, mem = in->mod != 3;
     unsigned lanes = packed ? 2 : 1;
     IrTemp src[2], res[2], slow, mxcsr;
-    uint32_t fast, done;
+    uint32_t fast;
     IrOpcode irop;
 
-    if (in->map != X86_MAP_0F) {
+    /* A traced block must run whole once entered: no exit in the middle of it. */
+    if (in->map != X86_MAP_0F || ctx->lctx->straight_line) {
         return false;
     }
     if ((in->opcode == 0x2e || in->opcode == 0x2f) && (pfx == X86_PFX_NP || pfx == X86_PFX_66)) {
@@ -198,12 +205,8 @@ bool x86_sse_try_fast(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
     }
 
     fast = ir_label_new(blk);
-    done = ir_label_new(blk);
     ir_brcond(blk, IR_COND_EQ, slow, x86_const(ctx, 0), fast);
-    if (!x86_sse_gen_stub(ctx, in, op)) {
-        return false;
-    }
-    ir_br(blk, done);
+    x86_sse_gen_slow(ctx, in, op);
     ir_label(blk, fast);
     if (f.bytes == 4) {
         IrTemp lo = ir_get(blk, IR_I64, X86_OFF_XMM(in->reg, 0));
@@ -214,6 +217,5 @@ bool x86_sse_try_fast(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
             ir_set(blk, X86_OFF_XMM(in->reg, i), res[i]);
         }
     }
-    ir_label(blk, done);
     return true;
 }
