@@ -155,6 +155,7 @@ bool i386_setup_frame(UserProc *p, int sig, const UserSigInfo *info, const UserS
     c->cs = 0x23;
     /* The handler starts with DF and TF clear (the ABI's direction flag). */
     c->eflags &= ~(uint64_t)(X86_DF | X86_TF);
+    x86_fpu_clear_for_handler(c);
     user_self->cpu->pc = act->handler;
     return true;
 }
