@@ -48,6 +48,7 @@ typedef struct X86X87SegInsn {
 typedef struct X86X87Seg {
     void *fused;                /* every instruction, operand k at mem[16 * k] */
     uint64_t n;
+    uint64_t reads_flags;       /* an fcmov: the stub needs the guest's arithmetic flags */
     X86X87SegInsn insn[X86_X87_SEG_MAX];
 } X86X87Seg;
 
@@ -271,6 +272,9 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
             continue;
         }
         seg.insn[k].info = x86_x87_seg_info(ii, pcs[i]);
+        if ((ii->opcode == 0xda || ii->opcode == 0xdb) && ii->mod == 3 && ((ii->modrm >> 3) & 7) <= 3) {
+            seg.reads_flags = 1;
+        }
         seg.insn[k].pc = pcs[i];
         len1 = x86_x87_seg_encode(ii, X86_FPU_FRAME_MEM, one);
         seg.insn[k].stub = x86_host_stub(X86_STUB_X87, one, len1);
@@ -362,7 +366,7 @@ uint64_t helper_x86_x87_seg(void *opaque, uint64_t segp, uint64_t ea)
         guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 16, x86_fpe_si_code(old.fsw & ~old.fcw));  /* #MF, first */
     }
     f.rax = cpu->regs[X86_RAX];
-    f.rflags_in = (x86_get_eflags(cpu) & X86_ARITH_FLAGS) | 0x202;
+    f.rflags_in = s->reads_flags ? (x86_get_eflags(cpu) & X86_ARITH_FLAGS) | 0x202 : 0x202;
     f.rflags = 0;
     f.image = old;
     f.image.fcw |= 0x3f;
