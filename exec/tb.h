@@ -62,7 +62,12 @@ typedef struct TbKey {
 } TbKey;
 
 struct TbBlock {
+    /*
+     * The inline jump-cache probe reads pc, then jumps through host_code (and in system
+     * mode compares flags): kept together at the start so one cache line serves the probe.
+     */
     GuestAddr pc;
+    uint8_t *host_code;         /* JIT: entry point in the code cache */
     uint32_t flags;             /* mode bits; part of the lookup key (0 in user mode) */
     TbKey key;                  /* the block table's key (pc and flags repeated) */
     uint32_t guest_size;        /* bytes of guest code */
@@ -74,7 +79,6 @@ struct TbBlock {
     char *trace_text;           /* traced insn blocks: "<word> <disassembly> <sym>", made once */
 
     IrBlock *ir;                /* interpreter: the optimized IR; JIT: NULL after emission */
-    uint8_t *host_code;         /* JIT: entry point in the code cache */
     uint32_t host_size;
     TbPcMap *pcmap;             /* JIT: sorted by host_offset */
     uint32_t n_pcmap;
@@ -84,6 +88,8 @@ struct TbBlock {
     uint32_t n_exits;
     TbExit exits[];
 };
+/* malloc aligns to 16: pc and host_code share a cache line. */
+G_STATIC_ASSERT(offsetof(TbBlock, pc) == 0 && offsetof(TbBlock, host_code) == 8);
 
 /*
  * Jump cache, probed inline by generated code: entry tb_jmp_hash(pc) holds the last

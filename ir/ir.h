@@ -174,7 +174,7 @@ typedef struct IrTempInfo {
     uint8_t ndefs;          /* 0, 1 or 2 (= "more than one") */
 } IrTempInfo;
 
-#define IR_SCRATCH_SLOTS 7
+#define IR_SCRATCH_SLOTS 9
 
 typedef struct IrBlock {
     IrInsn *insns;
@@ -323,6 +323,7 @@ IrBlock *ir_parse(const char *text, GError **error);
 
 void ir_opt_fold(IrBlock *blk);          /* constant folding and propagation, algebraic identities */
 void ir_opt_copy(IrBlock *blk);          /* copy propagation */
+void ir_opt_fold_copy(IrBlock *blk);     /* both in one walk (what ir_optimize runs) */
 void ir_opt_dce(IrBlock *blk);           /* dead temps and pure ops */
 void ir_opt_dead_set(IrBlock *blk);      /* guest-state stores overwritten before any read or exit */
 void ir_opt_compact(IrBlock *blk);       /* drop removed instructions (op NOP markers) */

@@ -43,12 +43,8 @@ void ir_opt_compact(IrBlock *blk)
 
 void ir_optimize(IrBlock *blk)
 {
-    ir_opt_fold(blk);
-    after(blk, "fold");
-    ir_opt_copy(blk);
-    after(blk, "copy");
-    ir_opt_fold(blk);
-    after(blk, "fold (2)");
+    ir_opt_fold_copy(blk);
+    after(blk, "fold+copy");
     ir_opt_dead_set(blk);
     after(blk, "dead-set");
     ir_opt_dce(blk);

@@ -5,8 +5,13 @@
  * Constants are moved to the second operand of commutative ops so the JIT can
  * use immediate forms.  It also drops sign extensions from 32 bits of values that
  * are already sign-extended (RISC-V W instructions chained through lw/sext.w/xor...).
+ *
+ * ir_opt_fold_copy() does copy propagation (opt_copy.c) in the same forward walk: each
+ * instruction's inputs are replaced and a GET of a known slot forwarded before it is
+ * folded, and a MOV folding leaves behind is propagated from then on.  One walk sees
+ * what fold, copy and fold again saw, at the cost of one.
  */
-#include "ir/ir.h"
+#include "ir/opt_copy.h"
 
 typedef struct FoldState {
     bool *known;
@@ -270,7 +275,7 @@ static void fold_insn(IrBlock *blk, FoldState *st, IrInsn *insn)
     }
 }
 
-void ir_opt_fold(IrBlock *blk)
+static void fold_block(IrBlock *blk, IrCopyState *copy)
 {
     FoldState st = {
         .known = ir_block_scratch(blk, 0, blk->n_temps * sizeof(bool)),
@@ -285,7 +290,13 @@ void ir_opt_fold(IrBlock *blk)
     for (uint32_t i = 0; i < blk->n_insns; i++) {
         IrInsn *insn = &blk->insns[i];
 
+        if (copy != NULL) {
+            ir_copy_insn(blk, copy, insn);
+        }
         fold_insn(blk, &st, insn);
+        if (copy != NULL && insn->op == IR_OP_MOV) {
+            ir_copy_note_mov(blk, copy, insn);
+        }
         if (insn->out == IR_TEMP_NONE || ir_op_info[insn->op].nout == 0 ||
             blk->temps[insn->out].ndefs != 1) {
             continue;
@@ -303,4 +314,18 @@ void ir_opt_fold(IrBlock *blk)
             st.add_const[insn->out] = c;
         }
     }
+}
+
+void ir_opt_fold(IrBlock *blk)
+{
+    fold_block(blk, NULL);
+}
+
+void ir_opt_fold_copy(IrBlock *blk)
+{
+    IrCopyState copy;
+
+    /* Slots 0-6 are the fold state's. */
+    ir_copy_begin(blk, &copy, 7, 8);
+    fold_block(blk, &copy);
 }

@@ -9,7 +9,7 @@
  *
  * Add, subtract, multiply, divide, square root and the fused multiply-adds have an
  * inline fast path (the IR floating-point ops) in front of the helper; see
- * rv_gen_fp_inline.
+ * rv_gen_fp_inline.  Compares without NaN operands are integer compares (rv_gen_fcmp).
  */
 #include "frontend/riscv/internal.h"
 
@@ -266,6 +266,42 @@ static bool rv_gen_fpnr(RvDisas *ctx, const RvArgs *a, IrHelper *h, bool to_x)
     return true;
 }
 
+/*
+ * feq, flt and fle without NaN operands raise nothing and compare like integers: the order
+ * key of an IEEE bit pattern is its magnitude, negated when the sign bit is set (so both
+ * zeros have key 0), and keys compare as signed integers the way the numbers do.  The
+ * result goes to rd before one branch to the fast label; a NaN operand (for a single also
+ * an improperly NaN-boxed one, which reads as the canonical NaN) takes the helper, which
+ * raises NV as the instruction requires, and the block ends after it (the shape of
+ * rv_gen_fp_inline).
+ */
+static bool rv_gen_fcmp(RvDisas *ctx, const RvArgs *a, IrHelper *h, IrCond cond, bool single)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp args[2] = { rv_get_f(ctx, a->rs1), rv_get_f(ctx, a->rs2) };
+    IrTemp key[2], nan = IR_TEMP_NONE;
+
+    for (unsigned i = 0; i < 2; i++) {
+        IrTemp v = single ? ir_trunc(blk, rv_unbox_s(ctx, args[i])) : args[i];
+        IrTemp mag = ir_and(blk, v, single ? ir_const_i32(blk, 0x7fffffff) : rv_const(ctx, INT64_MAX));
+        IrTemp sign = ir_sar(blk, v, single ? ir_const_i32(blk, 31) : rv_const(ctx, 63));
+        key[i] = ir_sub(blk, ir_xor(blk, mag, sign), sign);
+        IrTemp is_nan = ir_setcond(blk, IR_COND_GTU, mag, single ? ir_const_i32(blk, 0x7f800000)
+                                                                 : rv_const(ctx, UINT64_C(0x7ff0000000000000)));
+        nan = i == 0 ? is_nan : ir_or(blk, nan, is_nan);
+    }
+    IrTemp r = ir_setcond(blk, cond, key[0], key[1]);
+    IrTemp zero = single ? ir_const_i32(blk, 0) : rv_const(ctx, 0);
+    uint32_t fast = ir_label_new(blk);
+
+    rv_set_x(ctx, a->rd, single ? ir_extu32(blk, r) : r);
+    ir_brcond(blk, IR_COND_EQ, nan, zero, fast);
+    rv_set_x(ctx, a->rd, ir_call2(blk, h, args[0], args[1]));
+    ir_goto_block(blk, ctx->next_pc);
+    ir_label(blk, fast);
+    return true;
+}
+
 #define RV_FP_BOTH(MACRO) MACRO(s) MACRO(d)
 
 #define RV_T_FPI(P, name, OP, NEG) \
@@ -291,15 +327,15 @@ static bool rv_gen_fpnr(RvDisas *ctx, const RvArgs *a, IrHelper *h, bool to_x)
     } \
     bool trans_feq_##P(RvDisas *ctx, const RvArgs *a) \
     { \
-        return rv_gen_fpnr(ctx, a, &ir_helper_rv_feq_##P, true); \
+        return rv_gen_fcmp(ctx, a, &ir_helper_rv_feq_##P, IR_COND_EQ, RV_FP_SINGLE_##P); \
     } \
     bool trans_flt_##P(RvDisas *ctx, const RvArgs *a) \
     { \
-        return rv_gen_fpnr(ctx, a, &ir_helper_rv_flt_##P, true); \
+        return rv_gen_fcmp(ctx, a, &ir_helper_rv_flt_##P, IR_COND_LT, RV_FP_SINGLE_##P); \
     } \
     bool trans_fle_##P(RvDisas *ctx, const RvArgs *a) \
     { \
-        return rv_gen_fpnr(ctx, a, &ir_helper_rv_fle_##P, true); \
+        return rv_gen_fcmp(ctx, a, &ir_helper_rv_fle_##P, IR_COND_LE, RV_FP_SINGLE_##P); \
     } \
     bool trans_fclass_##P(RvDisas *ctx, const RvArgs *a) \
     { \

@@ -227,6 +227,8 @@ typedef struct UserArchAbi {
      * give their own rows (below) or get ENOSYS for them.
      */
     bool layout_generic64;
+    /* 32-bit ABIs: where the System V *id64_ds fields sit (user_compat32_ipc.c). */
+    const struct UserIpc32Layout *ipc32;
     /* Row tables of this ABI (generic numbering), NULL-terminated, tried before the shared ones. */
     const UserSyscallRow *const *rows;
     /* ARCH_DLINFO: auxv pairs placed before the common ones; n_auxv_arch pairs. */
@@ -492,6 +494,21 @@ extern const UserSyscallRow user_sys_net_rows[];
 extern const UserSyscallRow user_sys_misc_rows[];
 extern const UserSyscallRow user_sys_thread_rows[];
 extern const UserSyscallRow user_sys_ipc_rows[];
+
+/* user_compat32.c: the kernel's compat layouts shared by the 32-bit ABIs (ppc32, i386), in
+ * the guest's byte order: old_timespec32 or (t64) __kernel_timespec, compat_rusage; the
+ * rows for POSIX timers, timerfd_settime/gettime and waitid. */
+struct rusage;
+int user32_get_ts(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts);
+int user32_put_ts(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts);
+int user32_put_rusage(UserProc *p, GuestAddr addr, const struct rusage *ru);
+extern const UserSyscallRow user32_time_rows[];
+/* user_compat32_ipc.c: System V IPC through ipc() and the direct calls, with the ABI's
+ * *id64_ds layouts (UserArchAbi.ipc32). */
+typedef struct UserIpc32Layout UserIpc32Layout;
+extern const UserIpc32Layout user_ipc32_ppc, user_ipc32_i386;
+int64_t user32_sys_ipc(UserProc *p, const uint64_t a[6]);
+extern const UserSyscallRow user32_ipc_rows[];
 /* System V shared memory in the guest's address space (layout-free, any ABI): the guest
  * address or -errno; 0 or -errno. */
 int64_t user_shmat(UserProc *p, int id, GuestAddr addr, int flags);

@@ -506,7 +506,11 @@ static char *self_exe(void)
 }
 
 /* Is the file at path an ELF this build runs as a guest? */
-static bool is_guest_elf(const uint8_t *head, size_t n)
+/* Whether an exec'd ELF runs under mimic.  Guest ELFs do; the host's own x86-64 programs
+ * (the /bin/sh a riscv64 or i386 program spawns) run natively, except when the guest is
+ * x86-64 itself: then they are its own code, and traces, --seed and the address-space
+ * layout must carry over to them as to every other guest. */
+static bool is_guest_elf(const UserProc *p, const uint8_t *head, size_t n)
 {
     uint16_t machine;
     unsigned elf_class;
@@ -514,7 +518,10 @@ static bool is_guest_elf(const uint8_t *head, size_t n)
         return false;
     }
     const GuestArch *arch = guest_arch_by_elf(machine);
-    return arch && user_abi_for_arch(arch) && machine != EM_X86_64;
+    if (!arch || !user_abi_for_arch(arch)) {
+        return false;
+    }
+    return machine != EM_X86_64 || p->arch->elf_machine == EM_X86_64;
 }
 
 static ssize_t read_head(const char *path, uint8_t *buf, size_t size)
@@ -585,7 +592,7 @@ int64_t user_execve(UserProc *p, const char *gpath, char **argv, char **envp)
         return user_errno();
     }
     const char *argv0 = argv[0] ? argv[0] : "";
-    if (is_guest_elf(head, n)) {
+    if (is_guest_elf(p, head, n)) {
         return exec_under_mimic(p, path, argv0, argv[0] ? argv + 1 : argv, envp);
     }
     if (n > 2 && head[0] == '#' && head[1] == '!') {
@@ -604,7 +611,7 @@ int64_t user_execve(UserProc *p, const char *gpath, char **argv, char **envp)
         g_autofree char *interp = user_path_redirect(p->sysroot, line);
         uint8_t ihead[256];
         ssize_t in = read_head(interp, ihead, sizeof(ihead));
-        if (in > 0 && is_guest_elf(ihead, in)) {
+        if (in > 0 && is_guest_elf(p, ihead, in)) {
             GPtrArray *args = g_ptr_array_new();
             if (*arg) {
                 g_ptr_array_add(args, arg);

@@ -305,6 +305,31 @@ def boot_errors():
           r.returncode == 0 and "virt" in r.stdout and "spike" in r.stdout and "ns16550a" in r.stdout, r.stdout)
 
 
+def exec_policy():
+    """Which exec'd programs run under mimic: an x86-64 guest's children are x86-64 guests
+    too; a riscv64 guest's host /bin/sh runs natively.  MIMIC_STRACE=1 tells them apart: it
+    is inherited, and only a child running under mimic logs its syscalls."""
+    src = ('#include <unistd.h>\n#include <stdio.h>\nint main(void) { fflush(stdout); '
+           'execl("/bin/sh", "sh", "-c", "echo from-sh; exit 3", (char *)0); return 1; }\n')
+    env = dict(os.environ, MIMIC_STRACE="1")
+    rv = compile_guest("exec-sh", src, ["-static"])
+    r = run([MIMIC, "run", rv], env=env)
+    after = r.stderr.split("execve(", 1)[-1]
+    check("exec from riscv64: host sh runs natively", r.returncode == 3 and r.stdout == "from-sh\n"
+          and "mimic-strace: write(" not in after, repr((r.returncode, r.stdout, r.stderr[-300:])))
+    if shutil.which("gcc") is None:
+        skip("exec from x86-64", "host gcc not installed")
+        return
+    path = os.path.join(WORK, "exec-sh-x64")
+    with open(path + ".c", "w") as f:
+        f.write(src)
+    subprocess.run(["gcc", "-O1", "-o", path, path + ".c"], check=True)
+    r = run([MIMIC, "run", path], env=env)
+    after = r.stderr.split("execve(", 1)[-1]
+    check("exec from x86-64: sh runs under mimic", r.returncode == 3 and r.stdout == "from-sh\n"
+          and "mimic-strace: write(" in after, repr((r.returncode, r.stdout, r.stderr[-300:])))
+
+
 def main():
     # Every check needs a guest program: without the cross tools nothing here can run.
     missing = [t for t in (CC, NM) if shutil.which(t) is None]
@@ -320,6 +345,7 @@ def main():
     loop = compile_guest("loop-static", loop_src, ["-static"])
 
     boot_errors()
+    exec_policy()
 
     # Bad input: one line, non-zero exit.
     notelf = os.path.join(WORK, "not-elf")

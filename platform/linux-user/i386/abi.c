@@ -236,7 +236,7 @@ static bool i386_arch_syscall(UserProc *p, uint64_t nr, const uint64_t a[6], int
         *ret = i386_sys_socketcall(p, a);
         return true;
     case I386_NR_ipc:
-        *ret = i386_sys_ipc(p, a);
+        *ret = user32_sys_ipc(p, a);
         return true;
     case I386_NR__llseek:
         *ret = i386_llseek(p, a);
@@ -253,6 +253,8 @@ static bool i386_arch_syscall(UserProc *p, uint64_t nr, const uint64_t a[6], int
     case I386_NR_poll:
         *ret = x86_sys_poll(p, a);
         return true;
+    case I386_NR_dup2:
+        return x86_dup2_same(a, ret);
     case I386_NR_alarm:
         /* The host process's timer: its SIGALRM reaches the guest like any other. */
         *ret = alarm((unsigned)a[0]);
@@ -298,8 +300,8 @@ static const uint8_t i386_sigreturn_code[] = {
     0xb8, 0xad, 0x00, 0x00, 0x00, 0xcd, 0x80,
 };
 
-static const UserSyscallRow *const i386_rows[] = { i386_sys_rows, i386_ipc_rows, i386_msg_rows,
-                                                     NULL };
+static const UserSyscallRow *const i386_rows[] = { i386_sys_rows, user32_ipc_rows, i386_msg_rows,
+                                                     user32_time_rows, NULL };
 
 const UserArchAbi user_abi_i386 = {
     .name = "i386",
@@ -321,6 +323,7 @@ const UserArchAbi user_abi_i386 = {
     .nr_to_generic = NULL,
     .map_syscall = i386_map_syscall,
     .layout_generic64 = false,
+    .ipc32 = &user_ipc32_i386,
     .rows = i386_rows,
     .auxv_arch = i386_auxv_arch,
     .n_auxv_arch = G_N_ELEMENTS(i386_auxv_arch) / 2,

@@ -27,9 +27,6 @@ extern const UserSyscallRow i386_sys_rows[];
 /* sys.c: i386-only calls whose structs need converting. */
 int64_t i386_sys_sendfile32(UserProc *p, const uint64_t a[6]);
 int64_t i386_sys_time(UserProc *p, const uint64_t a[6]);
-/* ipc.c: the ipc() multiplexer, and rows for the direct System V IPC calls. */
-int64_t i386_sys_ipc(UserProc *p, const uint64_t a[6]);
-extern const UserSyscallRow i386_ipc_rows[];
 /* msg.c: sendmsg/recvmsg with the 32-bit msghdr and control messages. */
 extern const UserSyscallRow i386_msg_rows[];
 /* net.c: socketcall(call, args) */

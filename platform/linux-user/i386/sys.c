@@ -24,18 +24,7 @@
 
 #include "platform/linux-user/i386/i386_user.h"
 
-/* --- Time: struct old_timespec32 / old_timeval32 {s32, s32} --- */
-
-static int get_ts32(UserProc *p, GuestAddr addr, struct timespec *ts)
-{
-    uint8_t b[8];
-    if (user_copy_from(&p->mem, b, addr, 8) < 0) {
-        return -EFAULT;
-    }
-    ts->tv_sec = (int32_t)x86_get32(b);
-    ts->tv_nsec = (int32_t)x86_get32(b + 4);
-    return 0;
-}
+/* --- Time: struct old_timespec32 {s32, s32}; clocks, sleeps and itimers are user_compat32.c's --- */
 
 static int put_pair32(UserProc *p, GuestAddr addr, int64_t a, int64_t b)
 {
@@ -43,65 +32,6 @@ static int put_pair32(UserProc *p, GuestAddr addr, int64_t a, int64_t b)
     x86_put32(buf, (uint32_t)a);
     x86_put32(buf + 4, (uint32_t)b);
     return user_copy_to(&p->mem, addr, buf, 8) < 0 ? -EFAULT : 0;
-}
-
-static int64_t clock_get32(UserProc *p, const uint64_t a[6], bool res)
-{
-    struct timespec ts;
-    if ((res ? clock_getres : clock_gettime)((clockid_t)(int32_t)a[0], &ts) < 0) {
-        return user_errno();
-    }
-    return a[1] ? put_pair32(p, a[1], ts.tv_sec, ts.tv_nsec) : 0;
-}
-
-static int64_t sys_clock_gettime(UserProc *p, const uint64_t a[6])
-{
-    return clock_get32(p, a, false);
-}
-
-static int64_t sys_clock_getres(UserProc *p, const uint64_t a[6])
-{
-    return clock_get32(p, a, true);
-}
-
-/* clock_nanosleep(clock, flags, req, rem) and nanosleep(req, rem) with 32-bit timespecs. */
-static int64_t sleep32(UserProc *p, int clock, int flags, GuestAddr req, GuestAddr rem)
-{
-    struct timespec in, out = { 0, 0 };
-    if (get_ts32(p, req, &in) < 0) {
-        return -EFAULT;
-    }
-    int64_t r = user_safe_syscall6(p, SYS_clock_nanosleep, clock, flags, &in, &out, 0, 0);
-    if (r == -EINTR && rem && !(flags & TIMER_ABSTIME) && put_pair32(p, rem, out.tv_sec, out.tv_nsec) < 0) {
-        return -EFAULT;
-    }
-    return r;
-}
-
-static int64_t sys_clock_nanosleep(UserProc *p, const uint64_t a[6])
-{
-    return sleep32(p, (int)a[0], (int)a[1], a[2], a[3]);
-}
-
-static int64_t sys_nanosleep(UserProc *p, const uint64_t a[6])
-{
-    return sleep32(p, CLOCK_MONOTONIC, 0, a[0], a[1]);
-}
-
-static int64_t sys_gettimeofday(UserProc *p, const uint64_t a[6])
-{
-    struct timeval tv;
-    struct timezone tz;
-    if (gettimeofday(&tv, &tz) < 0) {
-        return user_errno();
-    }
-    if (a[0] && put_pair32(p, a[0], tv.tv_sec, tv.tv_usec) < 0) {
-        return -EFAULT;
-    }
-    if (a[1] && put_pair32(p, a[1], tz.tz_minuteswest, tz.tz_dsttime) < 0) {
-        return -EFAULT;
-    }
-    return 0;
 }
 
 /* time(tloc): a 32-bit time_t (kernel/time/time.c, compat). */
@@ -112,111 +42,6 @@ int64_t i386_sys_time(UserProc *p, const uint64_t a[6])
         return -EFAULT;
     }
     return (int32_t)t;
-}
-
-/* struct itimerval of two old_timeval32. */
-static int64_t sys_getitimer(UserProc *p, const uint64_t a[6])
-{
-    struct itimerval v;
-    if (getitimer((int)a[0], &v) < 0) {
-        return user_errno();
-    }
-    if (put_pair32(p, a[1], v.it_interval.tv_sec, v.it_interval.tv_usec) < 0 ||
-        put_pair32(p, a[1] + 8, v.it_value.tv_sec, v.it_value.tv_usec) < 0) {
-        return -EFAULT;
-    }
-    return 0;
-}
-
-static int64_t sys_setitimer(UserProc *p, const uint64_t a[6])
-{
-    struct itimerval v, old;
-    struct timespec i, n;
-    if (get_ts32(p, a[1], &i) < 0 || get_ts32(p, a[1] + 8, &n) < 0) {
-        return -EFAULT;
-    }
-    v.it_interval.tv_sec = i.tv_sec;
-    v.it_interval.tv_usec = i.tv_nsec;
-    v.it_value.tv_sec = n.tv_sec;
-    v.it_value.tv_usec = n.tv_nsec;
-    if (setitimer((int)a[0], &v, &old) < 0) {
-        return user_errno();
-    }
-    if (a[2] && (put_pair32(p, a[2], old.it_interval.tv_sec, old.it_interval.tv_usec) < 0 ||
-                 put_pair32(p, a[2] + 8, old.it_value.tv_sec, old.it_value.tv_usec) < 0)) {
-        return -EFAULT;
-    }
-    return 0;
-}
-
-/* utimensat(dirfd, path, times[2] as old_timespec32, flags). */
-static int64_t sys_utimensat(UserProc *p, const uint64_t a[6])
-{
-    struct timespec ts[2];
-    int err = 0;
-    g_autofree char *path = NULL;
-    if (a[1]) {
-        path = user_arg_path(p, a[1], &err);
-        if (!path) {
-            return err;
-        }
-    }
-    if (a[2] && (get_ts32(p, a[2], &ts[0]) < 0 || get_ts32(p, a[2] + 8, &ts[1]) < 0)) {
-        return -EFAULT;
-    }
-    return user_ret(syscall(SYS_utimensat, (int)a[0], path, a[2] ? ts : NULL, (int)a[3]));
-}
-
-/* struct tms: four 32-bit clock_t; the return value is a clock_t too. */
-static int64_t sys_times(UserProc *p, const uint64_t a[6])
-{
-    struct tms t;
-    clock_t r = times(&t);
-    if (a[0]) {
-        uint8_t b[16];
-        x86_put32(b, (uint32_t)t.tms_utime);
-        x86_put32(b + 4, (uint32_t)t.tms_stime);
-        x86_put32(b + 8, (uint32_t)t.tms_cutime);
-        x86_put32(b + 12, (uint32_t)t.tms_cstime);
-        if (user_copy_to(&p->mem, a[0], b, sizeof(b)) < 0) {
-            return -EFAULT;
-        }
-    }
-    return (int32_t)r;
-}
-
-/* struct sysinfo with 32-bit longs (64 bytes); mem_unit scales values that overflow (do_sysinfo). */
-static int64_t sys_sysinfo(UserProc *p, const uint64_t a[6])
-{
-    struct sysinfo si;
-    if (sysinfo(&si) < 0) {
-        return user_errno();
-    }
-    unsigned shift = 0;
-    uint64_t unit = si.mem_unit;
-    while ((si.totalram * unit >> shift) > 0xffffffffu || (si.totalswap * unit >> shift) > 0xffffffffu ||
-           (si.totalhigh * unit >> shift) > 0xffffffffu) {
-        shift++;
-    }
-    uint8_t b[64];
-    memset(b, 0, sizeof(b));
-    x86_put32(b, (uint32_t)si.uptime);
-    for (int i = 0; i < 3; i++) {
-        x86_put32(b + 4 + 4 * i, (uint32_t)si.loads[i]);
-    }
-#define MEM(off, v) x86_put32(b + (off), (uint32_t)(((uint64_t)(v) * unit) >> shift))
-    MEM(16, si.totalram);
-    MEM(20, si.freeram);
-    MEM(24, si.sharedram);
-    MEM(28, si.bufferram);
-    MEM(32, si.totalswap);
-    MEM(36, si.freeswap);
-    x86_put16(b + 40, si.procs);
-    MEM(44, si.totalhigh);
-    MEM(48, si.freehigh);
-#undef MEM
-    x86_put32(b + 52, 1u << shift);
-    return user_copy_to(&p->mem, a[0], b, sizeof(b)) < 0 ? -EFAULT : 0;
 }
 
 /* --- Files --- */
@@ -381,7 +206,7 @@ static int get_timeout(UserProc *p, GuestAddr addr, bool t64, struct timespec *t
         }
         ts->tv_sec = (int64_t)x86_get64(b);
         ts->tv_nsec = (int32_t)x86_get32(b + 8);    /* get_timespec64(): the upper half is ignored */
-    } else if (get_ts32(p, addr, ts) < 0) {
+    } else if (user32_get_ts(p, addr, false, ts) < 0) {
         return -EFAULT;
     }
     *out = ts;
@@ -580,73 +405,7 @@ static int64_t sys_rt_tgsigqueueinfo(UserProc *p, const uint64_t a[6])
     return user_ret(syscall(SYS_rt_tgsigqueueinfo, (pid_t)a[0], (pid_t)a[1], (int)a[2], &si));
 }
 
-/* --- Processes: struct rusage with old_timeval32 and 32-bit longs (72 bytes) --- */
-
-static int put_rusage(UserProc *p, GuestAddr addr, const struct rusage *ru)
-{
-    uint8_t b[72];
-    x86_put32(b, (uint32_t)ru->ru_utime.tv_sec);
-    x86_put32(b + 4, (uint32_t)ru->ru_utime.tv_usec);
-    x86_put32(b + 8, (uint32_t)ru->ru_stime.tv_sec);
-    x86_put32(b + 12, (uint32_t)ru->ru_stime.tv_usec);
-    const long *rest = &ru->ru_maxrss;
-    for (int i = 0; i < 14; i++) {
-        x86_put32(b + 16 + 4 * i, (uint32_t)rest[i]);
-    }
-    return user_copy_to(&p->mem, addr, b, sizeof(b)) < 0 ? -EFAULT : 0;
-}
-
-static int64_t sys_wait4(UserProc *p, const uint64_t a[6])
-{
-    int status;
-    struct rusage ru;
-    int64_t r = user_safe_syscall6(p, SYS_wait4, (int)a[0], a[1] ? &status : NULL, (int)a[2],
-                                   a[3] ? &ru : NULL, 0, 0);
-    if (r > 0) {
-        if (a[1] && user_write_uint(p, a[1], 4, (uint32_t)status) < 0) {
-            return -EFAULT;
-        }
-        if (a[3] && put_rusage(p, a[3], &ru) < 0) {
-            return -EFAULT;
-        }
-    }
-    return r;
-}
-
-static int64_t sys_getrusage(UserProc *p, const uint64_t a[6])
-{
-    struct rusage ru;
-    if (getrusage((int)a[0], &ru) < 0) {
-        return user_errno();
-    }
-    return put_rusage(p, a[1], &ru);
-}
-
-/* ugetrlimit / setrlimit: struct rlimit of two 32-bit longs; infinity is ~0 (COMPAT_RLIM_INFINITY). */
-static int64_t sys_getrlimit(UserProc *p, const uint64_t a[6])
-{
-    struct rlimit rl;
-    if (getrlimit((int)a[0], &rl) < 0) {
-        return user_errno();
-    }
-    uint64_t cur = rl.rlim_cur > 0xffffffffu ? 0xffffffffu : rl.rlim_cur;
-    uint64_t max = rl.rlim_max > 0xffffffffu ? 0xffffffffu : rl.rlim_max;
-    return put_pair32(p, a[1], (int64_t)cur, (int64_t)max);
-}
-
-static int64_t sys_setrlimit(UserProc *p, const uint64_t a[6])
-{
-    uint8_t b[8];
-    if (user_copy_from(&p->mem, b, a[1], 8) < 0) {
-        return -EFAULT;
-    }
-    uint32_t cur = x86_get32(b), max = x86_get32(b + 4);
-    struct rlimit rl = {
-        .rlim_cur = cur == 0xffffffffu ? RLIM_INFINITY : cur,
-        .rlim_max = max == 0xffffffffu ? RLIM_INFINITY : max,
-    };
-    return user_ret(setrlimit((int)a[0], &rl));
-}
+/* --- Processes: wait4, rusage and rlimit are user_compat32.c's --- */
 
 static int64_t sys_getgroups(UserProc *p, const uint64_t a[6])
 {
@@ -722,7 +481,7 @@ static int64_t sigtimedwait_common(UserProc *p, const uint64_t a[6], bool t64)
             }
             ts.tv_sec = (int64_t)x86_get64(b);
             ts.tv_nsec = (int32_t)x86_get32(b + 8);
-        } else if (get_ts32(p, a[2], &ts) < 0) {
+        } else if (user32_get_ts(p, a[2], false, &ts) < 0) {
             return -EFAULT;
         }
     }
@@ -740,22 +499,8 @@ static int64_t sys_rt_sigtimedwait_time64(UserProc *p, const uint64_t a[6])
 }
 
 const UserSyscallRow i386_sys_rows[] = {
-    { USER_NR_clock_gettime, sys_clock_gettime },
-    { USER_NR_clock_getres, sys_clock_getres },
-    { USER_NR_clock_nanosleep, sys_clock_nanosleep, .flags = USER_SYS_BLOCKING },
-    { USER_NR_nanosleep, sys_nanosleep, .flags = USER_SYS_BLOCKING },
-    { USER_NR_gettimeofday, sys_gettimeofday },
-    { USER_NR_getitimer, sys_getitimer },
-    { USER_NR_setitimer, sys_setitimer },
-    { USER_NR_utimensat, sys_utimensat },
-    { USER_NR_times, sys_times },
-    { USER_NR_sysinfo, sys_sysinfo },
     /* 64-bit time: struct __kernel_timespec is the host's timespec. */
-    { USER_NR_clock_gettime64, NULL, SYS_clock_gettime, "ip" },
     { USER_NR_clock_settime64, NULL, SYS_clock_settime, "ip" },
-    { USER_NR_clock_getres_time64, NULL, SYS_clock_getres, "ip" },
-    { USER_NR_clock_nanosleep_time64, NULL, SYS_clock_nanosleep, "iipp", USER_SYS_BLOCKING },
-    { USER_NR_utimensat_time64, NULL, SYS_utimensat, "ispi" },
     { USER_NR_ppoll, sys_ppoll, .flags = USER_SYS_BLOCKING },
     { USER_NR_ppoll_time64, sys_ppoll_time64, .flags = USER_SYS_BLOCKING },
     { USER_NR_pselect6, sys_pselect6, .flags = USER_SYS_BLOCKING },
@@ -779,10 +524,6 @@ const UserSyscallRow i386_sys_rows[] = {
     { USER_NR_splice, NULL, SYS_splice, "ipipii", USER_SYS_BLOCKING },
     { USER_NR_signalfd4, NULL, SYS_signalfd4, "ipii" },
     /* Processes. */
-    { USER_NR_wait4, sys_wait4, .flags = USER_SYS_RESTART },
-    { USER_NR_getrusage, sys_getrusage },
-    { USER_NR_getrlimit, sys_getrlimit },
-    { USER_NR_setrlimit, sys_setrlimit },
     { USER_NR_prlimit64, NULL, SYS_prlimit64, "iipp" },
     { USER_NR_getresuid, NULL, SYS_getresuid, "ppp" },
     { USER_NR_getresgid, NULL, SYS_getresgid, "ppp" },

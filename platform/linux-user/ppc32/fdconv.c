@@ -4,8 +4,7 @@
  * 32-bit fields before each name).  A ppc kernel hands them over big-endian; the host
  * gives them little-endian.  The kind of each such descriptor is noted when it is
  * created and its data converted in read() and write(); close, dup, dup2/dup3 and
- * fcntl(F_DUPFD) keep the table true.  Also here: timerfd_settime/gettime (their
- * struct itimerspec is timer.c's).
+ * fcntl(F_DUPFD) keep the table true.  (timerfd_settime/gettime are user_compat32.c's.)
  *
  * Not covered: readv/writev and sendfile on such descriptors, and descriptors passed in
  * from another process (SCM_RIGHTS) -- all unusual for these kinds.
@@ -157,26 +156,6 @@ static int64_t sys_inotify_init1(UserProc *p, const uint64_t a[6])
                 FD_INOTIFY);
 }
 
-static int64_t sys_timerfd_settime(UserProc *p, const uint64_t a[6])
-{
-    return ppc_settime(p, a, false, SYS_timerfd_settime);
-}
-
-static int64_t sys_timerfd_settime64(UserProc *p, const uint64_t a[6])
-{
-    return ppc_settime(p, a, true, SYS_timerfd_settime);
-}
-
-static int64_t sys_timerfd_gettime(UserProc *p, const uint64_t a[6])
-{
-    return ppc_gettime(p, a, false, SYS_timerfd_gettime);
-}
-
-static int64_t sys_timerfd_gettime64(UserProc *p, const uint64_t a[6])
-{
-    return ppc_gettime(p, a, true, SYS_timerfd_gettime);
-}
-
 const UserSyscallRow ppc_fd_rows[] = {
     { USER_NR_read, sys_read, .flags = USER_SYS_RESTART },
     { USER_NR_write, sys_write, .flags = USER_SYS_RESTART },
@@ -186,9 +165,5 @@ const UserSyscallRow ppc_fd_rows[] = {
     { USER_NR_eventfd2, sys_eventfd2 },
     { USER_NR_timerfd_create, sys_timerfd_create },
     { USER_NR_inotify_init1, sys_inotify_init1 },
-    { USER_NR_timerfd_settime, sys_timerfd_settime },
-    { USER_NR_timerfd_gettime, sys_timerfd_gettime },
-    { USER_NR_timerfd_settime64, sys_timerfd_settime64 },
-    { USER_NR_timerfd_gettime64, sys_timerfd_gettime64 },
     { -1 },
 };

@@ -60,22 +60,12 @@ void ppc_swap_sockaddr(uint8_t *b, uint32_t len, bool to_host);
 /* msg.c: sendmsg/recvmsg, struct msghdr and control messages. */
 int64_t ppc_sys_sendmsg(UserProc *p, const uint64_t a[6]);
 int64_t ppc_sys_recvmsg(UserProc *p, const uint64_t a[6]);
-/* sys.c: struct old_timespec32 or (t64) struct __kernel_timespec, big-endian. */
-int ppc_get_ts(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts);
-int ppc_put_ts(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts);
 /* fdconv.c: eventfd/timerfd/inotify data in guest order; read, write, close, dup* rows. */
 extern const UserSyscallRow ppc_fd_rows[];
 void ppc_fd_dup_kind(int64_t oldfd, int64_t newfd);
 /* sys.c: poll(fds, nfds, ms); sendfile with a 4- or 8-byte offset. */
 int64_t ppc_poll(UserProc *p, const uint64_t a[6]);
 int64_t ppc_sendfile(UserProc *p, const uint64_t a[6], unsigned off_size);
-/* ipc.c: System V IPC, the ipc() multiplexer and the direct calls. */
-extern const UserSyscallRow ppc_ipc_rows[];
-int64_t ppc_sys_ipc(UserProc *p, const uint64_t a[6]);
-/* timer.c: POSIX timers; settime/gettime on 32-bit (or t64) itimerspecs, for timerfd too. */
-extern const UserSyscallRow ppc_timer_rows[];
-int64_t ppc_settime(UserProc *p, const uint64_t a[6], bool t64, long host_nr);
-int64_t ppc_gettime(UserProc *p, const uint64_t a[6], bool t64, long host_nr);
 /* termios.c: a terminal ioctl request (TCGETS, TCSETS*, TCFLSH...); false if req is none. */
 bool ppc_ioctl_termios(UserProc *p, int fd, uint32_t req, GuestAddr addr, int64_t *ret);
 

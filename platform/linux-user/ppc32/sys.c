@@ -30,251 +30,6 @@
 
 /* --- Time --- */
 
-/* struct old_timespec32 {i32, i32} or struct __kernel_timespec {i64, i64}. */
-int ppc_get_ts(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts)
-{
-    uint8_t b[16];
-    if (user_copy_from(&p->mem, b, addr, t64 ? 16 : 8) < 0) {
-        return -EFAULT;
-    }
-    if (t64) {
-        ts->tv_sec = (int64_t)ppc_get64(b);
-        /* The kernel ignores the upper half of tv_nsec for 32-bit tasks (get_timespec64). */
-        ts->tv_nsec = (int32_t)ppc_get32(b + 12);
-    } else {
-        ts->tv_sec = (int32_t)ppc_get32(b);
-        ts->tv_nsec = (int32_t)ppc_get32(b + 4);
-    }
-    return 0;
-}
-
-int ppc_put_ts(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts)
-{
-    uint8_t b[16];
-    if (t64) {
-        ppc_put64(b, (uint64_t)ts->tv_sec);
-        ppc_put64(b + 8, (uint64_t)ts->tv_nsec);
-    } else {
-        ppc_put32(b, (uint32_t)ts->tv_sec);
-        ppc_put32(b + 4, (uint32_t)ts->tv_nsec);
-    }
-    return user_copy_to(&p->mem, addr, b, t64 ? 16 : 8) < 0 ? -EFAULT : 0;
-}
-
-static int64_t clock_get(UserProc *p, const uint64_t a[6], bool t64, bool res)
-{
-    struct timespec ts;
-    if ((res ? clock_getres : clock_gettime)((clockid_t)(int32_t)a[0], &ts) < 0) {
-        return user_errno();
-    }
-    return a[1] ? ppc_put_ts(p, a[1], t64, &ts) : 0;
-}
-
-static int64_t sys_clock_gettime(UserProc *p, const uint64_t a[6])
-{
-    return clock_get(p, a, false, false);
-}
-
-static int64_t sys_clock_gettime64(UserProc *p, const uint64_t a[6])
-{
-    return clock_get(p, a, true, false);
-}
-
-static int64_t sys_clock_getres(UserProc *p, const uint64_t a[6])
-{
-    return clock_get(p, a, false, true);
-}
-
-static int64_t sys_clock_getres_time64(UserProc *p, const uint64_t a[6])
-{
-    return clock_get(p, a, true, true);
-}
-
-/* clock_nanosleep(clock, flags, req, rem) and nanosleep(req, rem). */
-static int64_t sleep_common(UserProc *p, int clock, int flags, GuestAddr req, GuestAddr rem,
-                            bool t64)
-{
-    struct timespec r, left = { 0, 0 };
-    if (ppc_get_ts(p, req, t64, &r) < 0) {
-        return -EFAULT;
-    }
-    int64_t ret = user_safe_syscall6(p, SYS_clock_nanosleep, clock, flags, &r, &left, 0, 0);
-    if (ret == -EINTR && rem && !(flags & TIMER_ABSTIME) && ppc_put_ts(p, rem, t64, &left) < 0) {
-        return -EFAULT;
-    }
-    return ret;
-}
-
-static int64_t sys_clock_nanosleep(UserProc *p, const uint64_t a[6])
-{
-    return sleep_common(p, (int)a[0], (int)a[1], a[2], a[3], false);
-}
-
-static int64_t sys_clock_nanosleep_time64(UserProc *p, const uint64_t a[6])
-{
-    return sleep_common(p, (int)a[0], (int)a[1], a[2], a[3], true);
-}
-
-static int64_t sys_nanosleep(UserProc *p, const uint64_t a[6])
-{
-    return sleep_common(p, CLOCK_REALTIME, 0, a[0], a[1], false);
-}
-
-/* struct old_timeval32 {i32, i32}, struct timezone {int, int}. */
-static int64_t sys_gettimeofday(UserProc *p, const uint64_t a[6])
-{
-    struct timeval tv;
-    struct timezone tz;
-    if (gettimeofday(&tv, &tz) < 0) {
-        return user_errno();
-    }
-    uint8_t b[8];
-    if (a[0]) {
-        ppc_put32(b, (uint32_t)tv.tv_sec);
-        ppc_put32(b + 4, (uint32_t)tv.tv_usec);
-        if (user_copy_to(&p->mem, a[0], b, 8) < 0) {
-            return -EFAULT;
-        }
-    }
-    if (a[1]) {
-        ppc_put32(b, (uint32_t)tz.tz_minuteswest);
-        ppc_put32(b + 4, (uint32_t)tz.tz_dsttime);
-        if (user_copy_to(&p->mem, a[1], b, 8) < 0) {
-            return -EFAULT;
-        }
-    }
-    return 0;
-}
-
-/* struct itimerval of two old_timeval32 (kernel/time/itimer.c, the compat forms). */
-static int get_itv(UserProc *p, GuestAddr addr, struct itimerval *v)
-{
-    uint8_t b[16];
-    if (user_copy_from(&p->mem, b, addr, 16) < 0) {
-        return -EFAULT;
-    }
-    v->it_interval.tv_sec = (int32_t)ppc_get32(b);
-    v->it_interval.tv_usec = (int32_t)ppc_get32(b + 4);
-    v->it_value.tv_sec = (int32_t)ppc_get32(b + 8);
-    v->it_value.tv_usec = (int32_t)ppc_get32(b + 12);
-    return 0;
-}
-
-static int put_itv(UserProc *p, GuestAddr addr, const struct itimerval *v)
-{
-    uint8_t b[16];
-    ppc_put32(b, (uint32_t)v->it_interval.tv_sec);
-    ppc_put32(b + 4, (uint32_t)v->it_interval.tv_usec);
-    ppc_put32(b + 8, (uint32_t)v->it_value.tv_sec);
-    ppc_put32(b + 12, (uint32_t)v->it_value.tv_usec);
-    return user_copy_to(&p->mem, addr, b, 16) < 0 ? -EFAULT : 0;
-}
-
-static int64_t sys_getitimer(UserProc *p, const uint64_t a[6])
-{
-    struct itimerval v;
-    if (syscall(SYS_getitimer, (int)a[0], &v) < 0) {
-        return user_errno();
-    }
-    return put_itv(p, a[1], &v);
-}
-
-static int64_t sys_setitimer(UserProc *p, const uint64_t a[6])
-{
-    struct itimerval nv, ov;
-    if (a[1] && get_itv(p, a[1], &nv) < 0) {
-        return -EFAULT;
-    }
-    if (syscall(SYS_setitimer, (int)a[0], a[1] ? &nv : NULL, &ov) < 0) {
-        return user_errno();
-    }
-    return a[2] ? put_itv(p, a[2], &ov) : 0;
-}
-
-/* utimensat(dirfd, path, const struct timespec times[2], flags). */
-static int64_t utimens_common(UserProc *p, const uint64_t a[6], bool t64)
-{
-    struct timespec ts[2];
-    int err = 0;
-    if (a[2]) {
-        unsigned sz = t64 ? 16 : 8;
-        if (ppc_get_ts(p, a[2], t64, &ts[0]) < 0 || ppc_get_ts(p, a[2] + sz, t64, &ts[1]) < 0) {
-            return -EFAULT;
-        }
-    }
-    g_autofree char *path = NULL;
-    if (a[1]) {
-        path = user_arg_path(p, a[1], &err);
-        if (!path) {
-            return err;
-        }
-    }
-    return user_ret(syscall(SYS_utimensat, (int)a[0], path, a[2] ? ts : NULL, (int)a[3]));
-}
-
-static int64_t sys_utimensat(UserProc *p, const uint64_t a[6])
-{
-    return utimens_common(p, a, false);
-}
-
-static int64_t sys_utimensat_time64(UserProc *p, const uint64_t a[6])
-{
-    return utimens_common(p, a, true);
-}
-
-/* struct tms: four clock_t (32-bit longs); the return value is a clock_t too. */
-static int64_t sys_times(UserProc *p, const uint64_t a[6])
-{
-    struct tms t;
-    clock_t r = times(&t);
-    if (r == (clock_t)-1) {
-        return user_errno();
-    }
-    if (a[0]) {
-        uint8_t b[16];
-        ppc_put32(b, (uint32_t)t.tms_utime);
-        ppc_put32(b + 4, (uint32_t)t.tms_stime);
-        ppc_put32(b + 8, (uint32_t)t.tms_cutime);
-        ppc_put32(b + 12, (uint32_t)t.tms_cstime);
-        if (user_copy_to(&p->mem, a[0], b, 16) < 0) {
-            return -EFAULT;
-        }
-    }
-    /* Not an error however large: keep it clear of the -4095..-1 error range. */
-    return (uint32_t)r & 0x7fffffff;
-}
-
-/* struct sysinfo with 32-bit longs (include/uapi/linux/sysinfo.h): 64 bytes. */
-static int64_t sys_sysinfo(UserProc *p, const uint64_t a[6])
-{
-    struct sysinfo si;
-    if (sysinfo(&si) < 0) {
-        return user_errno();
-    }
-    /* Counts that do not fit in 32 bits are reported in larger units, as the kernel does. */
-    uint64_t mem_unit = si.mem_unit ? si.mem_unit : 1;
-    uint64_t unit = mem_unit;
-    uint64_t vals[6] = { si.totalram, si.freeram, si.sharedram, si.bufferram, si.totalswap,
-                         si.freeswap };
-    while (MAX(si.totalram, si.totalswap) * mem_unit / unit > 0xffffffffu && unit < (1u << 30)) {
-        unit <<= 1;
-    }
-    uint8_t b[64];
-    memset(b, 0, sizeof(b));
-    ppc_put32(b, (uint32_t)si.uptime);
-    for (int i = 0; i < 3; i++) {
-        ppc_put32(b + 4 + 4 * i, (uint32_t)si.loads[i]);
-    }
-    for (int i = 0; i < 6; i++) {
-        ppc_put32(b + 16 + 4 * i, (uint32_t)(vals[i] * mem_unit / unit));
-    }
-    ppc_put16(b + 40, si.procs);
-    ppc_put32(b + 44, (uint32_t)(si.totalhigh * mem_unit / unit));
-    ppc_put32(b + 48, (uint32_t)(si.freehigh * mem_unit / unit));
-    ppc_put32(b + 52, (uint32_t)unit);
-    return user_copy_to(&p->mem, a[0], b, sizeof(b)) < 0 ? -EFAULT : 0;
-}
-
 /* --- Files --- */
 
 /* statx: the same fields everywhere, in guest byte order (include/uapi/linux/stat.h). */
@@ -651,12 +406,12 @@ static int64_t poll_core(UserProc *p, const uint64_t a[6], struct timespec *ts, 
 static int64_t ppoll_common(UserProc *p, const uint64_t a[6], bool t64)
 {
     struct timespec ts;
-    if (a[2] && ppc_get_ts(p, a[2], t64, &ts) < 0) {
+    if (a[2] && user32_get_ts(p, a[2], t64, &ts) < 0) {
         return -EFAULT;
     }
     int64_t r = poll_core(p, a, a[2] ? &ts : NULL, a[3] != 0);
     if (a[2] && (r >= 0 || r == -EINTR)) {
-        ppc_put_ts(p, a[2], t64, &ts);
+        user32_put_ts(p, a[2], t64, &ts);
     }
     return r;
 }
@@ -752,7 +507,7 @@ static int64_t pselect_common(UserProc *p, const uint64_t a[6], bool t64)
         }
     }
     struct timespec ts;
-    if (a[4] && ppc_get_ts(p, a[4], t64, &ts) < 0) {
+    if (a[4] && user32_get_ts(p, a[4], t64, &ts) < 0) {
         r = -EFAULT;
         goto out;
     }
@@ -798,7 +553,7 @@ static int64_t pselect_common(UserProc *p, const uint64_t a[6], bool t64)
         }
     }
     if (a[4] && (r >= 0 || r == -EINTR)) {
-        ppc_put_ts(p, a[4], t64, &ts);
+        user32_put_ts(p, a[4], t64, &ts);
     }
 out:
     for (int i = 0; i < 3; i++) {
@@ -821,7 +576,7 @@ static int64_t sys_pselect6_time64(UserProc *p, const uint64_t a[6])
 static int64_t sigtimedwait_common(UserProc *p, const uint64_t a[6], bool t64)
 {
     struct timespec ts;
-    if (a[2] && ppc_get_ts(p, a[2], t64, &ts) < 0) {
+    if (a[2] && user32_get_ts(p, a[2], t64, &ts) < 0) {
         return -EFAULT;
     }
     return user_sigtimedwait(p, a, a[2] ? &ts : NULL);
@@ -880,111 +635,6 @@ static int64_t sys_rt_tgsigqueueinfo(UserProc *p, const uint64_t a[6])
 /* --- Processes and limits --- */
 
 /* struct rusage with 32-bit longs: two old_timeval32 and 14 longs, 72 bytes. */
-static void put_rusage(uint8_t *b, const struct rusage *ru)
-{
-    ppc_put32(b, (uint32_t)ru->ru_utime.tv_sec);
-    ppc_put32(b + 4, (uint32_t)ru->ru_utime.tv_usec);
-    ppc_put32(b + 8, (uint32_t)ru->ru_stime.tv_sec);
-    ppc_put32(b + 12, (uint32_t)ru->ru_stime.tv_usec);
-    const long *rest = &ru->ru_maxrss;
-    for (int i = 0; i < 14; i++) {
-        ppc_put32(b + 16 + 4 * i, (uint32_t)rest[i]);
-    }
-}
-
-static int64_t sys_wait4(UserProc *p, const uint64_t a[6])
-{
-    int status = 0;
-    struct rusage ru;
-    int64_t r = user_safe_syscall6(p, SYS_wait4, (pid_t)a[0], a[1] ? &status : NULL, (int)a[2],
-                                   a[3] ? &ru : NULL, 0, 0);
-    if (r > 0) {
-        if (a[1] && user_write_uint(p, a[1], 4, (uint32_t)status) < 0) {
-            return -EFAULT;
-        }
-        if (a[3]) {
-            uint8_t b[72];
-            put_rusage(b, &ru);
-            if (user_copy_to(&p->mem, a[3], b, sizeof(b)) < 0) {
-                return -EFAULT;
-            }
-        }
-    }
-    return r;
-}
-
-/* waitid(idtype, id, siginfo *, options, struct rusage *): both out in ppc layout. */
-static int64_t sys_waitid(UserProc *p, const uint64_t a[6])
-{
-    siginfo_t si;
-    struct rusage ru;
-    memset(&si, 0, sizeof(si));
-    int64_t r = user_safe_syscall6(p, SYS_waitid, (int)a[0], (pid_t)a[1], &si, (int)a[3],
-                                   a[4] ? &ru : NULL, 0);
-    if (r < 0) {
-        return r;
-    }
-    if (a[2]) {
-        UserSigInfo g;
-        user_siginfo_from_host(p, &g, &si);
-        if (user_copy_to(&p->mem, a[2], g.bytes, sizeof(g.bytes)) < 0) {
-            return -EFAULT;
-        }
-    }
-    if (a[4]) {
-        uint8_t b[72];
-        put_rusage(b, &ru);
-        if (user_copy_to(&p->mem, a[4], b, sizeof(b)) < 0) {
-            return -EFAULT;
-        }
-    }
-    return r;
-}
-
-static int64_t sys_getrusage(UserProc *p, const uint64_t a[6])
-{
-    struct rusage ru;
-    if (getrusage((int)a[0], &ru) < 0) {
-        return user_errno();
-    }
-    uint8_t b[72];
-    put_rusage(b, &ru);
-    return user_copy_to(&p->mem, a[1], b, sizeof(b)) < 0 ? -EFAULT : 0;
-}
-
-/* ugetrlimit / setrlimit: struct rlimit of two 32-bit longs, ~0 = RLIM_INFINITY. */
-static uint32_t rlim32(rlim_t v)
-{
-    return v >= 0xffffffffu ? 0xffffffffu : (uint32_t)v;
-}
-
-static rlim_t rlim_from32(uint32_t v)
-{
-    return v == 0xffffffffu ? RLIM_INFINITY : v;
-}
-
-static int64_t sys_getrlimit(UserProc *p, const uint64_t a[6])
-{
-    struct rlimit rl;
-    if (getrlimit((int)a[0], &rl) < 0) {
-        return user_errno();
-    }
-    uint8_t b[8];
-    ppc_put32(b, rlim32(rl.rlim_cur));
-    ppc_put32(b + 4, rlim32(rl.rlim_max));
-    return user_copy_to(&p->mem, a[1], b, 8) < 0 ? -EFAULT : 0;
-}
-
-static int64_t sys_setrlimit(UserProc *p, const uint64_t a[6])
-{
-    uint8_t b[8];
-    if (user_copy_from(&p->mem, b, a[1], 8) < 0) {
-        return -EFAULT;
-    }
-    struct rlimit rl = { rlim_from32(ppc_get32(b)), rlim_from32(ppc_get32(b + 4)) };
-    return user_ret(setrlimit((int)a[0], &rl));
-}
-
 /* prlimit64(pid, resource, new, old): struct rlimit64 of two u64. */
 static int64_t sys_prlimit64(UserProc *p, const uint64_t a[6])
 {
@@ -1162,7 +812,7 @@ static int64_t futex_common(UserProc *p, const uint64_t a[6], bool t64)
     switch (cmd) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET:
-        if (a[3] && ppc_get_ts(p, a[3], t64, &ts) < 0) {
+        if (a[3] && user32_get_ts(p, a[3], t64, &ts) < 0) {
             return -EFAULT;
         }
         return user_safe_syscall6(p, SYS_futex, uaddr, op, GUINT32_TO_BE(val),
@@ -1196,20 +846,6 @@ static int64_t sys_futex_time64(UserProc *p, const uint64_t a[6])
 }
 
 const UserSyscallRow ppc_sys_rows[] = {
-    { USER_NR_clock_gettime, sys_clock_gettime },
-    { USER_NR_clock_gettime64, sys_clock_gettime64 },
-    { USER_NR_clock_getres, sys_clock_getres },
-    { USER_NR_clock_getres_time64, sys_clock_getres_time64 },
-    { USER_NR_clock_nanosleep, sys_clock_nanosleep, .flags = USER_SYS_BLOCKING },
-    { USER_NR_clock_nanosleep_time64, sys_clock_nanosleep_time64, .flags = USER_SYS_BLOCKING },
-    { USER_NR_nanosleep, sys_nanosleep, .flags = USER_SYS_BLOCKING },
-    { USER_NR_gettimeofday, sys_gettimeofday },
-    { USER_NR_getitimer, sys_getitimer },
-    { USER_NR_setitimer, sys_setitimer },
-    { USER_NR_utimensat, sys_utimensat },
-    { USER_NR_utimensat_time64, sys_utimensat_time64 },
-    { USER_NR_times, sys_times },
-    { USER_NR_sysinfo, sys_sysinfo },
     { USER_NR_statx, sys_statx },
     { USER_NR_statfs, sys_statfs },
     { USER_NR_fstatfs, sys_fstatfs },
@@ -1226,11 +862,6 @@ const UserSyscallRow ppc_sys_rows[] = {
     { USER_NR_rt_sigtimedwait_time64, sys_rt_sigtimedwait_time64, .flags = USER_SYS_RESTART },
     { USER_NR_rt_sigqueueinfo, sys_rt_sigqueueinfo },
     { USER_NR_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo },
-    { USER_NR_wait4, sys_wait4, .flags = USER_SYS_RESTART },
-    { USER_NR_waitid, sys_waitid, .flags = USER_SYS_RESTART },
-    { USER_NR_getrusage, sys_getrusage },
-    { USER_NR_getrlimit, sys_getrlimit },
-    { USER_NR_setrlimit, sys_setrlimit },
     { USER_NR_prlimit64, sys_prlimit64 },
     { USER_NR_getresuid, sys_getresuid },
     { USER_NR_getresgid, sys_getresgid },

@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "platform/linux-user/x86/x86_user.h"
 
@@ -67,11 +69,7 @@ int x86_legacy_rewrite(const X86SyscallMap *m, uint64_t a[6], uint64_t at_fdcwd)
         a[1] = 0;
         break;
     case X86_LEGACY_DUP2:
-        if ((uint32_t)a[0] == (uint32_t)a[1]) {
-            /* dup2(fd, fd) checks fd and returns it; fcntl(F_GETFD) does the check. */
-            a[1] = F_GETFD;
-            return USER_NR_fcntl;
-        }
+        /* The equal case never gets here: x86_dup2_same() answers it. */
         a[2] = 0;
         break;
     case X86_LEGACY_FORK:
@@ -109,4 +107,17 @@ int x86_legacy_rewrite(const X86SyscallMap *m, uint64_t a[6], uint64_t at_fdcwd)
         break;
     }
     return m->generic;
+}
+
+bool x86_dup2_same(const uint64_t a[6], int64_t *ret)
+{
+    if ((uint32_t)a[0] != (uint32_t)a[1]) {
+        return false;       /* dup3(old, new, 0) through the map */
+    }
+    /* dup2(fd, fd) returns fd if it is open; dup3 would refuse equal numbers. */
+    *ret = user_ret(syscall(SYS_fcntl, (int)a[0], F_GETFD));
+    if (*ret >= 0) {
+        *ret = (int32_t)a[1];
+    }
+    return true;
 }

@@ -27,7 +27,7 @@ typedef enum X86Legacy {
     X86_LEGACY_STAT,            /* stat(path, buf) -> newfstatat(cwd, path, buf, 0) */
     X86_LEGACY_LSTAT,           /* ... AT_SYMLINK_NOFOLLOW */
     X86_LEGACY_PIPE,            /* pipe(fds) -> pipe2(fds, 0) */
-    X86_LEGACY_DUP2,            /* dup2(a, b) -> dup3(a, b, 0), or fcntl(a, F_GETFD) when a == b */
+    X86_LEGACY_DUP2,            /* dup2(a, b) -> dup3(a, b, 0); a == b is x86_dup2_same()'s */
     X86_LEGACY_FORK,            /* fork() -> clone(SIGCHLD, 0 ...) */
     X86_LEGACY_VFORK,           /* vfork() -> clone(CLONE_VM|CLONE_VFORK|SIGCHLD, 0 ...) */
     X86_LEGACY_WAITPID,         /* waitpid(pid, st, opt) -> wait4(pid, st, opt, NULL) */
@@ -47,6 +47,8 @@ typedef struct X86SyscallMap {
 
 /* Rewrite a[] for the generic call; returns the generic number (dup2(a, a) becomes fcntl). */
 int x86_legacy_rewrite(const X86SyscallMap *m, uint64_t a[6], uint64_t at_fdcwd);
+/* dup2(fd, fd), which the arch_syscall hooks answer before the map's dup3 rewrite. */
+bool x86_dup2_same(const uint64_t a[6], int64_t *ret);
 
 /* cpu.c: CPUID leaf 1 EDX of the guest CPU (AT_HWCAP), and /proc/cpuinfo from its CPUID. */
 uint32_t x86_user_hwcap(unsigned mode);

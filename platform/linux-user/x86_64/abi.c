@@ -195,6 +195,8 @@ static bool x64_arch_syscall(UserProc *p, uint64_t nr, const uint64_t a[6], int6
     case X64_NR_poll:
         *ret = x86_sys_poll(p, a);
         return true;
+    case X64_NR_dup2:
+        return x86_dup2_same(a, ret);
     case X64_NR_select:
         *ret = x64_select(p, a);
         return true;

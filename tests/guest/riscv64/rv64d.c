@@ -198,6 +198,24 @@ static const FpCase compare[] = {
     { OP_LE, RNE, P2, P1, 0, 0, 0 },
     { OP_LE, RNE, P1, QNAN, 0, 0, NV },
     { OP_LE, RNE, M2, M1, 0, 1, 0 },
+    /* Ordering across signs, zeros, infinities and subnormals (the inline integer path). */
+    { OP_LT, RNE, M2, M1, 0, 1, 0 },
+    { OP_LT, RNE, M1, M2, 0, 0, 0 },
+    { OP_LT, RNE, M1, PZ, 0, 1, 0 },
+    { OP_LT, RNE, PZ, MZ, 0, 0, 0 },
+    { OP_LE, RNE, PZ, MZ, 0, 1, 0 },
+    { OP_LT, RNE, MINF, NMAXF, 0, 1, 0 },
+    { OP_LT, RNE, MAXF, PINF, 0, 1, 0 },
+    { OP_LT, RNE, PINF, PINF, 0, 0, 0 },
+    { OP_LE, RNE, MINF, MINF, 0, 1, 0 },
+    { OP_LT, RNE, MINS, MINN, 0, 1, 0 },
+    { OP_LT, RNE, MZ, MINS, 0, 1, 0 },
+    { OP_LE, RNE, M1, M1, 0, 1, 0 },
+    { OP_EQ, RNE, M1, M1, 0, 1, 0 },
+    { OP_EQ, RNE, M1, P1, 0, 0, 0 },
+    { OP_EQ, RNE, P1, QNAN, 0, 0, 0 },
+    { OP_EQ, RNE, NSNAN, NSNAN, 0, 0, NV },
+    { OP_LE, RNE, NQNAN, M1, 0, 0, NV },
 };
 
 static const FpCase classify[] = {

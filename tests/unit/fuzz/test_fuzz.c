@@ -102,6 +102,8 @@ static uint32_t rand_word(GRand *rng)
         0x02b57553, /* fadd.d fa0,fa0,fa1 (dyn rm) */ 0xc0051553, /* fcvt.w.s a0,fa0,rtz */
         0x00351073, /* fsflags? csrrw */ 0x00000013, /* nop */
         0xfe058ee3, /* beqz a1,-4 */     0x0000100f, /* fence.i */
+        0xa2b51553, /* flt.d a0,fa0,fa1 */ 0xa0b52553, /* feq.s a0,fa0,fa1 */
+        0xa2a58653, /* fle.d a2,fa1,fa0 */
     };
     uint32_t w;
 

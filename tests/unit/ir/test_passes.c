@@ -124,6 +124,34 @@ START_TEST(test_pipeline_lui_addi)
 }
 END_TEST
 
+/*
+ * ir_opt_fold_copy in one walk: a fold that leaves a MOV (x + 0) is propagated to later
+ * uses, forwarded GETs are folded (5 + 5, x - x), as fold + copy + fold would do.
+ */
+START_TEST(test_fold_copy_one_walk)
+{
+    const char *src = "t1 = get.i64 0x50\nt2 = const.i64 0\nt3 = add.i64 t1, t2\nset.i64 t3, 0x58\n"
+                      "t4 = get.i64 0x58\nt5 = const.i64 5\nset.i64 t5, 0x60\nt6 = get.i64 0x60\n"
+                      "t7 = add.i64 t6, t5\nt8 = sub.i64 t4, t1\nt9 = add.i64 t7, t8\n"
+                      "set.i64 t9, 0x68\ngoto_block.i64 0, 0\n";
+    const char *want = "t1 = get.i64 0x50\nset.i64 t1, 0x58\nt5 = const.i64 5\nset.i64 t5, 0x60\n"
+                       "t9 = const.i64 0xa\nset.i64 t9, 0x68\ngoto_block.i64 0, 0\n";
+    g_autoptr(IrBlock) one = parse(src);
+    ir_opt_fold_copy(one);
+    ir_opt_dce(one);
+    ir_opt_compact(one);
+    expect(one, want);
+
+    g_autoptr(IrBlock) three = parse(src);
+    ir_opt_fold(three);
+    ir_opt_copy(three);
+    ir_opt_fold(three);
+    ir_opt_dce(three);
+    ir_opt_compact(three);
+    expect(three, want);
+}
+END_TEST
+
 Suite *ir_passes_suite(void)
 {
     Suite *s = suite_create("ir_passes");
@@ -136,6 +164,7 @@ Suite *ir_passes_suite(void)
     tcase_add_test(tc, test_dead_set_partial_overlap);
     tcase_add_test(tc, test_dce_chains_and_pure_calls);
     tcase_add_test(tc, test_pipeline_lui_addi);
+    tcase_add_test(tc, test_fold_copy_one_walk);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,5 +1,5 @@
 /*
- * ppc_fdconv.c - descriptors whose data the kernel writes as integers: eventfd counters
+ * fdconv.c - descriptors whose data the kernel writes as integers: eventfd counters
  * (plain and EFD_SEMAPHORE, through dup and F_DUPFD copies), timerfd expirations with
  * timerfd_settime/gettime, inotify events; and dup2/dup3 with equal descriptors.
  */

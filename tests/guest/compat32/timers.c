@@ -1,6 +1,6 @@
 /*
- * ppc_timers.c - POSIX timers (SIGEV_SIGNAL with a sigval, SIGEV_THREAD, timer_gettime,
- * overruns), and the ppc system calls glibc still uses where asm-generic has none:
+ * timers.c - POSIX timers (SIGEV_SIGNAL with a sigval, SIGEV_THREAD, timer_gettime,
+ * overruns), and the calls glibc still uses on ppc32 and i386 where asm-generic has none:
  * poll (readiness and its millisecond timeout), sendfile with a 32-bit offset, pause.
  */
 #define _GNU_SOURCE
@@ -90,7 +90,7 @@ static void test_poll_sendfile_pause(void)
     int p[2];
     CHECK_EQ(pipe(p), 0);
     struct pollfd pf[2] = { { p[0], POLLIN, 0 }, { p[1], POLLOUT, 0 } };
-    /* poll itself, not ppoll: the ppc syscall glibc's poll() makes. */
+    /* poll itself, not ppoll: the syscall glibc's poll() makes on ppc32. */
     CHECK_EQ(syscall(SYS_poll, pf, 2, 30), 1);
     CHECK_EQ(pf[0].revents, 0);
     CHECK_EQ(pf[1].revents, POLLOUT);
@@ -102,7 +102,7 @@ static void test_poll_sendfile_pause(void)
     int fd = mkstemp(path);
     CHECK(fd >= 0);
     CHECK_EQ(write(fd, "0123456789", 10), 10);
-    long off = 3;       /* the 32-bit off_t of the ppc sendfile syscall */
+    long off = 3;       /* the 32-bit off_t of the old sendfile syscall */
     CHECK_EQ(syscall(SYS_sendfile, p[1], fd, &off, 4), 4);
     CHECK_EQ(off, 7);
     char buf[8] = { 0 };
