@@ -29,7 +29,7 @@ typedef enum GuestExitKind {
     GUEST_EXIT_FETCH_FAULT,     /* instruction fetch fault; aux = address */
     GUEST_EXIT_MISALIGNED,      /* alignment fault (atomics); aux = address, code = GuestAccess */
     GUEST_EXIT_EXCEPTION,       /* any other guest exception; code = guest cause (system mode: aux = its tval) */
-    GUEST_EXIT_FPE,             /* arithmetic trap (x86 #DE); code = guest cause */
+    GUEST_EXIT_FPE,             /* arithmetic trap (x86 #DE); code = guest cause, aux = POSIX si_code or 0 */
     GUEST_EXIT_HALT,            /* wfi / hlt; system mode: when woken, resume at pc + code */
     GUEST_EXIT_INTERRUPT,       /* exit_request was seen at a block entry */
     GUEST_EXIT_SYNC_CODE,       /* fence.i / isync: re-look-up after a code change */

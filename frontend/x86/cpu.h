@@ -147,7 +147,8 @@ extern const GuestArch i386_arch;
  *   GUEST_EXIT_EXCEPTION   int n for other n, code n (#GP in user mode)
  *   GUEST_EXIT_FPE         #DE from div/idiv, code 0; #MF (a pending unmasked x87
  *                          exception at a waiting x87/MMX instruction), code 16;
- *                          #XM (an unmasked SSE exception), code 19
+ *                          #XM (an unmasked SSE exception), code 19; aux = the
+ *                          SIGFPE si_code for #MF/#XM (x86_fpe_si_code), 0 for #DE
  *   GUEST_EXIT_EXCEPTION   also #GP, code 13: a misaligned SSE 16-byte operand or
  *                          fxsave area, reserved MXCSR bits
  *   GUEST_EXIT_ILLEGAL     unknown or unlifted encodings, ud2, and privileged

@@ -31,7 +31,6 @@
 #include "frontend/x86/internal.h"
 
 #define X86_STUB_ARENA (64u * 1024u)
-#define X86_STUB_MAX   160u
 
 G_STATIC_ASSERT(offsetof(X86SseFrame, xmm) == 0);
 G_STATIC_ASSERT(offsetof(X86SseFrame, rax) == 48);
@@ -144,11 +143,11 @@ static uint8_t *x86_stub_alloc(size_t n)
 
 void *x86_host_stub(X86StubKind kind, const uint8_t *insn, unsigned len)
 {
-    uint8_t key[1 + 16];
+    g_autofree uint8_t *key = g_malloc(1 + len);
     g_autoptr(GBytes) k = NULL;
     uint8_t *code;
 
-    g_assert(len <= 15);
+    g_assert(len <= X86_STUB_CODE_MAX);
     key[0] = (uint8_t)kind;
     memcpy(key + 1, insn, len);
     k = g_bytes_new(key, 1 + len);
@@ -169,7 +168,6 @@ void *x86_host_stub(X86StubKind kind, const uint8_t *insn, unsigned len)
         const uint8_t *pro = parts[kind].pro, *epi = parts[kind].epi;
         size_t npro = parts[kind].npro, nepi = parts[kind].nepi;
 
-        G_STATIC_ASSERT(sizeof(x86_sse_pro) + sizeof(x86_sse_epi) + 15 <= X86_STUB_MAX);
         code = x86_stub_alloc(npro + len + nepi);
         memcpy(code, pro, npro);
         memcpy(code + npro, insn, len);

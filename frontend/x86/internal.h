@@ -111,12 +111,16 @@ void x86_for_each_row(void (*fn)(const X86OpDesc *d, X86Map map, unsigned op, in
                       void *opaque);
 
 /* --- Lifting state of one block --- */
+#define X86_DEFAULT_MAX_INSNS 256
+#define X86_PAGE_MASK (~(uint64_t)0xfff)       /* a block stays within one page */
+
 #define X86_CC_DYNAMIC 0xffffffffu
 
 #define X86_MAX_FWD 8           /* pending jcc targets per block */
 
 typedef struct X86Disas {
     IrBlock *blk;
+    GuestLiftCtx *lctx;         /* fetch, limits and whether the block must be straight-line */
     const X86Insn *in;
     bool mode64;
     uint64_t pc;                /* the instruction being lifted */
@@ -262,7 +266,11 @@ typedef struct X86FpuFrame {
     uint32_t mxcsr, host_mxcsr;
 } X86FpuFrame;
 
-/* The stub running one re-encoded instruction (generated once per encoding). */
+/*
+ * The stub running one re-encoded instruction (generated once per encoding); for
+ * X86_STUB_X87 also a run of them (trans_x87_seg.c), up to X86_STUB_CODE_MAX bytes.
+ */
+#define X86_STUB_CODE_MAX 256u
 void *x86_host_stub(X86StubKind kind, const uint8_t *insn, unsigned len);
 
 /* One SSE encoding run through a stub (sse.def). */
@@ -325,6 +333,38 @@ X86SsePrefix x86_sse_prefix(const X86Insn *in);
 #define X86_X87_PC_SHIFT   32               /* with X86_X87_DATA: the guest pc (low 32 bits) */
 #define X86_X87_XREG_SHIFT 32               /* with X86_X87_XMM: ModRM.reg's xmm number */
 #define X86_X87_XRM_SHIFT  36               /* ... and ModRM.rm's */
+/*
+ * A run of x87 arithmetic run in one stub (trans_x87_seg.c).  Memory operands of
+ * instruction k are in X86Cpu.fpu_scratch at byte 16 * k, its data address at byte
+ * X86_X87_SEG_EA + 8 * k.
+ */
+#define X86_X87_SEG_MAX 16
+#define X86_X87_SEG_EA  (16 * X86_X87_SEG_MAX)
+typedef struct X86FpuSegFrame {
+    uint64_t rax;
+    uint64_t rflags_in;
+    uint64_t rflags;
+    uint64_t pad;
+    X86FpuState image;
+    uint8_t pad2[4];
+    uint8_t mem[16 * X86_X87_SEG_MAX];
+} X86FpuSegFrame;
+/* Lift the x87 instruction in and the ones after it as one stub call; false: lift it alone. */
+bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in);
+/*
+ * The POSIX si_code of SIGFPE for #MF / #XM from the unmasked exception flags that are
+ * set (x87 status & ~control, or MXCSR flags & ~masks), in Linux's order of precedence
+ * (fpu__exception_code()); the GUEST_EXIT_FPE aux.
+ */
+uint64_t x86_fpe_si_code(uint32_t unmasked);
+/* Store the x87 state a stub left (image) as the guest's, after instruction info (trans_x87.c). */
+void x86_x87_commit(X86Cpu *cpu, const X86FpuState *old, const X86FpuState *image, uint64_t info, uint64_t ea);
+/* Memory operand bytes and whether it is written, for an x87 memory form; size 0: none. */
+unsigned x86_x87_mem_size(unsigned op, unsigned reg, bool *store);
+/* Whether an x87 register form (op D8..DF, ModRM - 0xC0) exists. */
+bool x86_x87_reg_valid(unsigned op, unsigned m);
+/* x86_x87_copy through the scratch bytes at offset off. */
+void x86_x87_copy_at(X86Disas *ctx, unsigned size, bool store, unsigned off);
 /* Fault now if the ModRM memory operand (size bytes) cannot be written (trans_x87.c). */
 void x86_x87_probe_store(X86Disas *ctx, unsigned size);
 /* Call an x87 stub for code (flushes the lazy flags first); arg: the data address or rax. */
@@ -335,6 +375,15 @@ void x86_sse_check_align(X86Disas *ctx);
 bool x86_sse_try_ir(X86Disas *ctx, const X86Insn *in);
 /* paddb/w/d, psubb/w/d, pcmpeqb/w/d, pmovmskb as 64-bit IR ops (trans_sse_swar.c); false if not one. */
 bool x86_sse_try_swar(X86Disas *ctx, const X86Insn *in);
+/*
+ * add/sub/mul/div/sqrt sd, ss and pd inline when the guest MXCSR and operands allow,
+ * with the stub as the slow path (trans_sse_fast.c); false if not one of them.
+ */
+bool x86_sse_try_fast(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
+/* An sse.def row through its host stub (trans_sse.c). */
+bool x86_sse_gen_stub(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
+/* unpcklps/pd, unpckhps/pd, punpcklqdq/hqdq as moves of xmm halves (trans_sse_unpck.c). */
+bool x86_sse_try_unpck(X86Disas *ctx, const X86Insn *in);
 bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
 
 /* The MXCSR bits that may be set (the host's MXCSR_MASK; fxsave.c). */

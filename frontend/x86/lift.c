@@ -17,8 +17,6 @@
 
 #include "frontend/x86/internal.h"
 
-#define X86_DEFAULT_MAX_INSNS 256
-#define X86_PAGE_MASK (~(uint64_t)0xfff)
 #define X86_RESUME_SPAN 64
 
 /* --- Values --- */
@@ -335,7 +333,7 @@ void x86_lift_block(GuestLiftCtx *lctx)
     IrBlock *blk = lctx->blk;
     const GuestArch *arch = lctx->cpu->arch;
     unsigned max = lctx->max_insns ? lctx->max_insns : X86_DEFAULT_MAX_INSNS;
-    X86Disas ctx = { .blk = blk, .cc_op = X86_CC_DYNAMIC };
+    X86Disas ctx = { .blk = blk, .lctx = lctx, .cc_op = X86_CC_DYNAMIC };
     uint64_t pc = lctx->pc;
     uint64_t page = pc & X86_PAGE_MASK;
 

@@ -132,15 +132,9 @@ static void x86_sse_warn(X86Disas *ctx, const char *what)
 
 bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
 {
-    IrBlock *blk = ctx->blk;
     const X86SseOp *op = x86_sse_lookup(in);
-    uint8_t code[16];
-    unsigned n, msize, form;
-    IrTemp lo, hi, args[4], ret;
-    bool mem = in->mod != 3;
-    uint64_t desc;
 
-    if (x86_sse_try_ir(ctx, in) || x86_sse_try_swar(ctx, in)) {
+    if (x86_sse_try_ir(ctx, in) || x86_sse_try_swar(ctx, in) || x86_sse_try_unpck(ctx, in)) {
         return true;
     }
     if (!op) {
@@ -157,6 +151,22 @@ bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
     if (op->form & X86_SSE_MMX) {
         return x86_trans_mmx_row(ctx, in, op);
     }
+    if (x86_sse_try_fast(ctx, in, op)) {
+        return true;
+    }
+    return x86_sse_gen_stub(ctx, in, op);
+}
+
+/* The row's instruction through its host stub (helper_x86_sse). */
+bool x86_sse_gen_stub(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
+{
+    IrBlock *blk = ctx->blk;
+    uint8_t code[16];
+    unsigned n, msize, form;
+    IrTemp lo, hi, args[4], ret;
+    bool mem = in->mod != 3;
+    uint64_t desc;
+
     form = op->form;
     if (mem && (form & X86_SSE_NOMEM)) {
         return false;
@@ -244,7 +254,7 @@ uint64_t helper_x86_sse(void *opaque, uint64_t stub, uint64_t desc, uint64_t lo,
              * one (IE, DE, ZE) leaves only those flags; otherwise all that were raised.
              */
             cpu->mxcsr |= (raised & 0x7u) ? raised & 0x7u : raised;
-            guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 19, 0);
+            guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 19, x86_fpe_si_code(cpu->mxcsr & ~(cpu->mxcsr >> 7)));
         }
         cpu->mxcsr |= raised;
     }

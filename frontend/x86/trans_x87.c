@@ -20,7 +20,7 @@
 
 
 /* Register forms (mod = 3) that exist, by opcode D8..DF and ModRM - 0xC0 (SDM Vol. 2 table A-10+). */
-static bool x86_x87_reg_valid(unsigned op, unsigned m)
+bool x86_x87_reg_valid(unsigned op, unsigned m)
 {
     unsigned hi = m >> 3;
 
@@ -62,7 +62,18 @@ static const struct { uint8_t size; bool store; } x86_x87_mem[8][8] = {
     [7] = { {2}, {2, true}, {2, true}, {2, true}, {10}, {8}, {10, true}, {8, true} },    /* DF */
 };
 
+unsigned x86_x87_mem_size(unsigned op, unsigned reg, bool *store)
+{
+    *store = x86_x87_mem[op - 0xd8][reg].store;
+    return x86_x87_mem[op - 0xd8][reg].size;
+}
+
 void x86_x87_copy(X86Disas *ctx, unsigned size, bool store)
+{
+    x86_x87_copy_at(ctx, size, store, 0);
+}
+
+void x86_x87_copy_at(X86Disas *ctx, unsigned size, bool store, unsigned base)
 {
     IrBlock *blk = ctx->blk;
     IrTemp ea = x86_gen_ea(ctx);
@@ -71,7 +82,7 @@ void x86_x87_copy(X86Disas *ctx, unsigned size, bool store)
     while (off < size) {
         unsigned n = size - off >= 8 ? 8 : size - off >= 4 ? 4 : size - off >= 2 ? 2 : 1;
         IrTemp a = off ? ir_add(blk, ea, x86_const(ctx, off)) : ea;
-        uint32_t slot = (uint32_t)offsetof(X86Cpu, fpu_scratch[0]) + off;
+        uint32_t slot = (uint32_t)offsetof(X86Cpu, fpu_scratch[0]) + base + off;
 
         if (store) {
             x86_st(ctx, n, a, ir_get(blk, IR_I64, slot));
@@ -121,6 +132,9 @@ bool x86_trans_x87(X86Disas *ctx, const X86Insn *in)
     IrTemp ret;
 
     info |= (uint64_t)(((op & 7) << 8) | in->modrm) << X86_X87_FOP_SHIFT;
+    if (x86_x87_try_seg(ctx, in)) {
+        return true;
+    }
     if (in->mod == 3) {
         unsigned m = in->modrm - 0xc0;
 
@@ -237,6 +251,23 @@ static void x86_put32(uint8_t *p, uint32_t v)
     memcpy(p, &v, 4);
 }
 
+uint64_t x86_fpe_si_code(uint32_t unmasked)
+{
+    if (unmasked & 0x01) {
+        return 7;       /* FPE_FLTINV */
+    }
+    if (unmasked & 0x04) {
+        return 3;       /* FPE_FLTDIV */
+    }
+    if (unmasked & 0x08) {
+        return 4;       /* FPE_FLTOVF */
+    }
+    if (unmasked & 0x12) {
+        return 5;       /* FPE_FLTUND */
+    }
+    return (unmasked & 0x20) ? 6 : 0;   /* FPE_FLTRES */
+}
+
 /* ES and B (status bits 7 and 15): some exception flag set whose mask is clear. */
 static uint16_t x86_fsw_with_es(uint16_t fsw, uint16_t fcw)
 {
@@ -247,6 +278,41 @@ static uint16_t x86_fsw_with_es(uint16_t fsw, uint16_t fcw)
     return fsw;
 }
 
+void x86_x87_commit(X86Cpu *cpu, const X86FpuState *old, const X86FpuState *image, uint64_t info, uint64_t ea)
+{
+    unsigned size = info & X86_X87_MSIZE;
+    uint16_t fcw;
+
+    if (info & X86_X87_CW_LOADED) {
+        fcw = image->fcw;
+    } else if (info & X86_X87_CW_MASKALL) {
+        fcw = old->fcw | 0x3f;
+    } else {
+        fcw = old->fcw;
+    }
+    cpu->fpu = *image;
+    cpu->fpu.fcw = fcw;
+    cpu->fpu.fsw = x86_fsw_with_es(image->fsw, fcw);
+    if (!(info & X86_X87_CW_LOADED)) {
+        /* The host's instruction and data pointers are its own: keep or set the guest's. */
+        cpu->fpu.fip = old->fip;
+        cpu->fpu.fcs = old->fcs;
+        cpu->fpu.fop = old->fop;
+        cpu->fpu.fdp = old->fdp;
+        cpu->fpu.fds = old->fds;
+        if (info & X86_X87_DATA) {
+            cpu->fpu.fip = (uint32_t)(info >> X86_X87_PC_SHIFT);
+            cpu->fpu.fcs = (uint16_t)cpu->cs;
+            /* FOP "compatibility mode" off, as on current parts: kept for unmasked exceptions only. */
+            if (cpu->fpu.fsw & 0x80) {
+                cpu->fpu.fop = (uint16_t)((info >> X86_X87_FOP_SHIFT) & 0x7ff);
+            }
+            cpu->fpu.fdp = size ? (uint32_t)ea : 0;     /* (x87 instructions never take RAX_IN) */
+            cpu->fpu.fds = size ? (uint16_t)cpu->ds : 0;
+        }
+    }
+}
+
 uint64_t helper_x86_x87(void *opaque, uint64_t stub, uint64_t info, uint64_t ea)
 {
     X86Cpu *cpu = opaque;
@@ -254,10 +320,9 @@ uint64_t helper_x86_x87(void *opaque, uint64_t stub, uint64_t info, uint64_t ea)
     unsigned size = info & X86_X87_MSIZE;
     uint8_t *scratch = (uint8_t *)cpu->fpu_scratch;
     X86FpuFrame f;
-    uint16_t fcw;
 
     if ((info & X86_X87_WAIT) && (old.fsw & 0x80)) {
-        guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 16, 0);
+        guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 16, x86_fpe_si_code(old.fsw & ~old.fcw));
     }
     memset(&f, 0, sizeof(f));
     f.image = old;
@@ -281,34 +346,7 @@ uint64_t helper_x86_x87(void *opaque, uint64_t stub, uint64_t info, uint64_t ea)
         cpu->mxcsr |= f.mxcsr & 0x3fu;
     }
 
-    if (info & X86_X87_CW_LOADED) {
-        fcw = f.image.fcw;
-    } else if (info & X86_X87_CW_MASKALL) {
-        fcw = old.fcw | 0x3f;
-    } else {
-        fcw = old.fcw;
-    }
-    cpu->fpu = f.image;
-    cpu->fpu.fcw = fcw;
-    cpu->fpu.fsw = x86_fsw_with_es(f.image.fsw, fcw);
-    if (!(info & X86_X87_CW_LOADED)) {
-        /* The host's instruction and data pointers are its own: keep or set the guest's. */
-        cpu->fpu.fip = old.fip;
-        cpu->fpu.fcs = old.fcs;
-        cpu->fpu.fop = old.fop;
-        cpu->fpu.fdp = old.fdp;
-        cpu->fpu.fds = old.fds;
-        if (info & X86_X87_DATA) {
-            cpu->fpu.fip = (uint32_t)(info >> X86_X87_PC_SHIFT);
-            cpu->fpu.fcs = (uint16_t)cpu->cs;
-            /* FOP "compatibility mode" off, as on current parts: kept for unmasked exceptions only. */
-            if (cpu->fpu.fsw & 0x80) {
-                cpu->fpu.fop = (uint16_t)((info >> X86_X87_FOP_SHIFT) & 0x7ff);
-            }
-            cpu->fpu.fdp = size ? (uint32_t)ea : 0;     /* (x87 instructions never take RAX_IN) */
-            cpu->fpu.fds = size ? (uint16_t)cpu->ds : 0;
-        }
-    }
+    x86_x87_commit(cpu, &old, &f.image, info, ea);
     /* What the stored images say: the guest's control and status words, not the masked ones. */
     if (info & X86_X87_STCW) {
         x86_put16(f.mem, old.fcw);

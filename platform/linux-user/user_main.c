@@ -243,7 +243,8 @@ G_NORETURN void user_loop(UserProc *p, UserThread *t)
             user_signal_raise_sync(p, SIGBUS, BUS_ADRALN, cpu->exit_aux);
             break;
         case GUEST_EXIT_FPE:
-            user_signal_raise_sync(p, SIGFPE, FPE_INTDIV, cpu->pc);
+            /* aux: the POSIX si_code when the frontend knows it (x86 #MF/#XM), else 0 */
+            user_signal_raise_sync(p, SIGFPE, cpu->exit_aux ? (int)cpu->exit_aux : FPE_INTDIV, cpu->pc);
             break;
         case GUEST_EXIT_SYNC_MODE:
         case GUEST_EXIT_TLB_FLUSH:

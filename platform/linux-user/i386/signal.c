@@ -155,8 +155,33 @@ bool i386_setup_frame(UserProc *p, int sig, const UserSigInfo *info, const UserS
     c->cs = 0x23;
     /* The handler starts with DF and TF clear (the ABI's direction flag). */
     c->eflags &= ~(uint64_t)(X86_DF | X86_TF);
+    x86_fpu_clear_for_handler(c);
     user_self->cpu->pc = act->handler;
     return true;
+}
+
+/*
+ * The legacy header wins over the FXSAVE image (__fpu_restore_sig() for ia32 frames
+ * converts it back with convert_to_fxsr()): a handler that changes the control or
+ * status word there -- to mask an exception and clear its flag after #MF, say -- gets
+ * them.  Of the tag word only empty / not empty counts, as in the FXSAVE format.
+ */
+static void get_fpstate_env(X86Cpu *c, const uint8_t *env)
+{
+    X86FpuState *f = &c->fpu;
+    uint32_t fcs = x86_get32(env + 16);
+
+    f->fcw = (uint16_t)x86_get32(env + 0);
+    f->fsw = (uint16_t)x86_get32(env + 4);
+    f->ftw = (uint16_t)x86_get32(env + 8);
+    f->fip = x86_get32(env + 12);
+    f->fcs = (uint16_t)fcs;
+    f->fop = (uint16_t)(fcs >> 16) & 0x7ff;
+    f->fdp = x86_get32(env + 20);
+    f->fds = (uint16_t)x86_get32(env + 24);
+    for (int i = 0; i < 8; i++) {
+        memcpy(f->st[i], env + 28 + 10 * i, 10);
+    }
 }
 
 /* ia32_restore_sigcontext(): registers, segments, the FIX_EFLAGS bits and the FP state. */
@@ -182,11 +207,12 @@ static bool restore_sigcontext(UserProc *p, const uint8_t *sc)
     uint64_t fl = (x86_get_eflags(c) & ~(uint64_t)FIX_EFLAGS) | (w[SC_FLAGS] & FIX_EFLAGS);
     x86_set_eflags(c, fl);
     if (w[SC_FPSTATE]) {
-        uint8_t fx[X86_FXSAVE_SIZE];
+        uint8_t fx[X86_FXSAVE_SIZE], env[FREGS_SIZE];
         if (user_copy_from(&p->mem, fx, (GuestAddr)w[SC_FPSTATE] + FREGS_SIZE, sizeof(fx)) < 0 ||
-            !x86_fxsave_get(c, fx)) {
+            user_copy_from(&p->mem, env, (GuestAddr)w[SC_FPSTATE], sizeof(env)) < 0 || !x86_fxsave_get(c, fx)) {
             return false;
         }
+        get_fpstate_env(c, env);
     }
     return true;
 }

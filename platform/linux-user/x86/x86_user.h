@@ -75,6 +75,11 @@ int64_t x86_sys_poll(UserProc *p, const uint64_t a[6]);
 #define X86_FXSAVE_SIZE 512
 void x86_fxsave_put(const X86Cpu *cpu, uint8_t *fx);
 bool x86_fxsave_get(X86Cpu *cpu, const uint8_t *fx);
+/*
+ * A signal handler starts from the initial FPU state (fpu__clear_user_states() after the
+ * frame is written): x87 as after fninit, registers and xmm zero, MXCSR 0x1f80.
+ */
+void x86_fpu_clear_for_handler(X86Cpu *cpu);
 
 /* fs (sreg 4) or gs (5) written back by sigreturn, base from its TLS entry; false if unusable. */
 bool x86_restore_seg(X86Cpu *cpu, int sreg, uint32_t sel);

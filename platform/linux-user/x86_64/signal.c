@@ -98,6 +98,7 @@ bool x64_setup_frame(UserProc *p, int sig, const UserSigInfo *info, const UserSi
     c->regs[X86_RAX] = 0;
     c->regs[X86_RSP] = frame;
     c->eflags &= ~(uint64_t)(X86_DF | X86_TF);
+    x86_fpu_clear_for_handler(c);
     user_self->cpu->pc = act->handler;
     return true;
 }

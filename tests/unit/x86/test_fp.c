@@ -340,13 +340,32 @@ END_TEST
 
 START_TEST(test_x87_store_fault)
 {
-    /* fld1; fstp qword [beyond memory]: the fault leaves ST(0) = 1.0 on the stack (TOP = 7) */
+    /*
+     * fld1; nop; fstp qword [beyond memory]: the fstp, alone, faults before changing
+     * anything: ST(0) = 1.0 stays on the stack (TOP = 7), pc at the fstp.
+     */
+    static const uint8_t code[] = { 0xd9, 0xe8, 0x90, 0xdd, MEMABS(3, X86T_MEM_SIZE - 4), 0xcc };
+
+    ck_assert_int_eq(x86t_exec(&m, code, sizeof(code)), GUEST_EXIT_MEM_FAULT);
+    ck_assert_uint_eq(m.cpu->common.pc, X86T_CODE + 3);
+    ck_assert_uint_eq(m.cpu->fpu.fsw & 0x3800, 0x3800);
+    ck_assert_uint_eq(m.cpu->fpu.ftw, 0x3fff);
+}
+END_TEST
+
+START_TEST(test_x87_run_store_fault)
+{
+    /*
+     * fld1; fstp qword [beyond memory] run as one x87 run (trans_x87_seg.c): the fault
+     * is taken before any of it, at its first instruction, with the x87 state as
+     * before the run (empty, TOP = 0), so that resuming there runs all of it again.
+     */
     static const uint8_t code[] = { 0xd9, 0xe8, 0xdd, MEMABS(3, X86T_MEM_SIZE - 4), 0xcc };
 
     ck_assert_int_eq(x86t_exec(&m, code, sizeof(code)), GUEST_EXIT_MEM_FAULT);
-    ck_assert_uint_eq(m.cpu->common.pc, X86T_CODE + 2);
-    ck_assert_uint_eq(m.cpu->fpu.fsw & 0x3800, 0x3800);
-    ck_assert_uint_eq(m.cpu->fpu.ftw, 0x3fff);
+    ck_assert_uint_eq(m.cpu->common.pc, X86T_CODE);
+    ck_assert_uint_eq(m.cpu->fpu.fsw & 0x3800, 0);
+    ck_assert_uint_eq(m.cpu->fpu.ftw, 0xffff);
 }
 END_TEST
 
@@ -392,6 +411,7 @@ Suite *x86_fp_suite(void)
     tcase_add_test(tc, test_sse_alignment);
     tcase_add_test(tc, test_cmpxchg16b);
     tcase_add_test(tc, test_x87_store_fault);
+    tcase_add_test(tc, test_x87_run_store_fault);
     tcase_add_test(tc, test_unimplemented);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(t32, setup32, teardown);

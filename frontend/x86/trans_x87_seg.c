@@ -1,0 +1,384 @@
+/*
+ * Runs of x87 arithmetic in one stub.  An x87 instruction alone costs a stub call
+ * whose frstor and fnsave take far longer than the instruction; compiled x87 code
+ * (gcc -m32 for double) has long runs of them back to back (fld, fmul, faddp, fxch,
+ * fstp...), so consecutive x87 instructions of a block are lifted together: one stub
+ * holds all of them between a single frstor and fnsave (hoststub.c), each memory
+ * operand at its own 16-byte slot of the frame.
+ *
+ * What may join a run (x86_x87_seg_kind): the data instructions -- arithmetic, loads,
+ * stores, compares, fxch, constants, transcendentals -- but not the control ones
+ * (fldcw, fnstcw, fnstsw, fldenv/fnstenv, frstor/fnsave, fninit, fnclex, fwait), which
+ * keep their own stubs.  A store or an fcomi/fucomi ends a run (its memory write or
+ * flags come after the stub), so a later instruction never needs what an earlier one
+ * wrote to memory.  Besides x87 instructions, a run may hold plain moves and lea
+ * (x86_seg_int_move; compilers put address loads between x87 instructions) whose
+ * destination no instruction before them in the run reads: nothing in a run then
+ * writes a register the run reads before, so running it again from its start
+ * recomputes the same values.
+ *
+ * Precision kept:
+ *   - loads are read and stores probed (x86_x87_probe_store) before the stub, all
+ *     under the run's first instruction (the block has one INSN_START for the run): a
+ *     fault there leaves the x87 state as it was before the run and the guest resumes
+ *     at its first instruction, re-running all of it (the signal's pc is that first
+ *     instruction rather than the faulting one);
+ *   - #MF: the stub runs with every exception masked as the single stubs do.  When an
+ *     exception the guest left unmasked comes up anywhere in the run, the run is done
+ *     again one instruction at a time with the single stubs (replay), from the state
+ *     before it; the instruction after the one that raised it is where #MF is taken,
+ *     so the helper stops there and the block continues at that instruction's pc
+ *     (whose own helper call raises #MF);
+ *   - FIP/FDP/FOP come out as after the run's last instruction.
+ * A traced block (GuestLiftCtx.straight_line) or single-stepping lifts one at a time.
+ */
+#include <string.h>
+
+#include "frontend/x86/internal.h"
+
+#define X86_SEG_RESUME (UINT64_C(1) << 63)
+#define X86_SEG_INSNS_MAX 32    /* x87 instructions and the moves between them */
+
+typedef struct X86X87SegInsn {
+    void *stub;                 /* the instruction alone (X86_STUB_X87, operand at mem[0]) */
+    uint64_t info;              /* as for helper_x86_x87, pc included */
+    uint64_t pc;
+} X86X87SegInsn;
+
+typedef struct X86X87Seg {
+    void *fused;                /* every instruction, operand k at mem[16 * k] */
+    uint64_t n;
+    uint64_t reads_flags;       /* an fcmov: the stub needs the guest's arithmetic flags */
+    X86X87SegInsn insn[X86_X87_SEG_MAX];
+} X86X87Seg;
+
+typedef enum X86SegKind { X86_SEG_NO, X86_SEG_JOIN, X86_SEG_LAST } X86SegKind;
+
+/* Whether in can be part of a run, and whether it must end it. */
+static X86SegKind x86_x87_seg_kind(const X86Insn *in)
+{
+    unsigned op = in->opcode, r = (in->modrm >> 3) & 7;
+    bool store;
+    unsigned size;
+
+    if (in->addr16 || in->map != X86_MAP_1 || op < 0xd8 || op > 0xdf || in->desc->trans != x86_trans_x87) {
+        return X86_SEG_NO;
+    }
+    if (in->mod == 3) {
+        unsigned m = in->modrm - 0xc0;
+
+        if (!x86_x87_reg_valid(op, m) || (op == 0xdb && (m == 0x22 || m == 0x23)) || (op == 0xdf && m == 0x20)) {
+            return X86_SEG_NO;              /* fnclex, fninit, fnstsw ax */
+        }
+        if ((op == 0xdb || op == 0xdf) && (m >> 3) >= 5) {
+            return X86_SEG_LAST;            /* fcomi, fucomi (p): the flags */
+        }
+        return X86_SEG_JOIN;
+    }
+    size = x86_x87_mem_size(op, r, &store);
+    if (size == 0 || size > 10 || (op == 0xd9 && (r == 5 || r == 7)) || (op == 0xdd && r == 7)) {
+        return X86_SEG_NO;                  /* environments, fldcw, fnstcw, fnstsw */
+    }
+    if (r == 1 && (op == 0xdb || op == 0xdd || op == 0xdf) && !x86_host_has(X86_ISA_SSE3)) {
+        return X86_SEG_NO;                  /* fisttp: the single path refuses it */
+    }
+    return store ? X86_SEG_LAST : X86_SEG_JOIN;
+}
+
+/* Registers an address reads (ModRM memory forms). */
+static uint32_t x86_seg_addr_regs(const X86Insn *in)
+{
+    uint32_t m = 0;
+
+    if (in->base >= 0) {
+        m |= 1u << in->base;
+    }
+    if (in->index >= 0) {
+        m |= 1u << in->index;
+    }
+    return m;
+}
+
+/*
+ * An integer move that may sit inside a run: mov r, r/m (8B), mov r/m, r between
+ * registers (89) and lea (8D), without prefixes that change their meaning.  Sets the
+ * registers it reads and the one it writes.  It runs in place (its own IR, before the
+ * stub), which is right because x87 instructions neither read nor write general
+ * registers; x86_x87_try_seg checks that running it again from the start of the run
+ * (after a fault) gives the same result.
+ */
+static bool x86_seg_int_move(const X86Insn *in, uint32_t *reads, uint32_t *writes)
+{
+    if (in->map != X86_MAP_1 || in->p66 || in->lock || in->rep || in->repne || in->addr16 || in->rip_rel ||
+        (in->seg != X86_SEG_NONE && in->seg != X86_SEG_DS && in->seg != X86_SEG_SS)) {
+        return false;
+    }
+    switch (in->opcode) {
+    case 0x8b:
+    case 0x8d:
+        if (in->opcode == 0x8d && in->mod == 3) {
+            return false;
+        }
+        *reads = in->mod == 3 ? 1u << in->rm : x86_seg_addr_regs(in);
+        *writes = 1u << in->reg;
+        return true;
+    case 0x89:
+        if (in->mod != 3) {
+            return false;
+        }
+        *reads = 1u << in->reg;
+        *writes = 1u << in->rm;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The stub encoding of in with its memory operand (if any) at frame offset disp. */
+static unsigned x86_x87_seg_encode(const X86Insn *in, unsigned disp, uint8_t *b)
+{
+    unsigned r = (in->modrm >> 3) & 7;
+
+    b[0] = in->opcode;
+    if (in->mod == 3) {
+        b[1] = in->modrm;
+        return 2;
+    }
+    b[1] = (uint8_t)(0x80 | r << 3 | 7);    /* [rdi + disp32] */
+    memcpy(b + 2, &(uint32_t){ disp }, 4);
+    return 6;
+}
+
+static uint64_t x86_x87_seg_info(const X86Insn *in, uint64_t pc)
+{
+    uint64_t info = X86_X87_WAIT | X86_X87_DATA;
+    bool store = false;
+
+    info |= (uint64_t)(((in->opcode & 7) << 8) | in->modrm) << X86_X87_FOP_SHIFT;
+    info |= (uint64_t)(uint32_t)pc << X86_X87_PC_SHIFT;
+    if (in->mod != 3) {
+        info |= x86_x87_mem_size(in->opcode, (in->modrm >> 3) & 7, &store);
+        info |= store ? X86_X87_STORE : 0;
+    }
+    return info;
+}
+
+/* Descriptors live as long as the code that names them: interned, never freed. */
+static const X86X87Seg *x86_x87_seg_intern(const X86X87Seg *s)
+{
+    static GMutex lock;
+    static GHashTable *segs;
+    g_autoptr(GBytes) k = g_bytes_new(s, offsetof(X86X87Seg, insn) + s->n * sizeof(s->insn[0]));
+    const X86X87Seg *r;
+
+    g_mutex_lock(&lock);
+    if (!segs) {
+        segs = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+    }
+    r = g_hash_table_lookup(segs, k);
+    if (!r) {
+        X86X87Seg *copy = g_new0(X86X87Seg, 1);
+
+        memcpy(copy, s, g_bytes_get_size(k));
+        g_hash_table_insert(segs, g_steal_pointer(&k), copy);
+        r = copy;
+    }
+    g_mutex_unlock(&lock);
+    return r;
+}
+
+bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
+{
+    GuestLiftCtx *lctx = ctx->lctx;
+    IrBlock *blk = ctx->blk;
+    unsigned max = lctx->max_insns ? lctx->max_insns : X86_DEFAULT_MAX_INSNS;
+    X86Insn ins[X86_SEG_INSNS_MAX];
+    bool is_x87[X86_SEG_INSNS_MAX];
+    uint64_t pcs[X86_SEG_INSNS_MAX + 1];
+    IrTemp ea_last = IR_TEMP_NONE;
+    uint8_t code[X86_STUB_CODE_MAX];
+    X86X87Seg seg;
+    unsigned n = 1, nx87 = 1, ncode = 0, last = 0;
+    uint32_t reads = in->mod == 3 ? 0 : x86_seg_addr_regs(in);
+    X86SegKind kind = x86_x87_seg_kind(in);
+    IrTemp args[2], ret;
+    uint32_t ok;
+
+    if (kind != X86_SEG_JOIN || lctx->straight_line || max <= 1) {
+        return false;
+    }
+    ins[0] = *in;
+    is_x87[0] = true;
+    pcs[0] = ctx->pc;
+    pcs[1] = ctx->next_pc;
+    /* The following instructions, within the block's limits (lift.c). */
+    while (n < X86_SEG_INSNS_MAX && nx87 < X86_X87_SEG_MAX && blk->guest_insns + n < max) {
+        uint64_t pc = pcs[n];
+        uint8_t b[16] = { 0 };
+        uint32_t r, w;
+        unsigned len;
+
+        if ((pc & X86_PAGE_MASK) != (blk->guest_pc & X86_PAGE_MASK) || pc == lctx->stop_pc ||
+            !lctx->fetch(lctx->fetch_opaque, pc, b, 15)) {
+            break;
+        }
+        len = x86_decode(b, 15, ctx->mode64, pc, &ins[n]);
+        if (len == 0) {
+            break;
+        }
+        pcs[n + 1] = ctx->mode64 ? pc + len : (uint32_t)(pc + len);
+        kind = x86_x87_seg_kind(&ins[n]);
+        if (kind != X86_SEG_NO) {
+            is_x87[n] = true;
+            reads |= ins[n].mod == 3 ? 0 : x86_seg_addr_regs(&ins[n]);
+            last = n++;
+            nx87++;
+            if (kind == X86_SEG_LAST) {
+                break;
+            }
+            continue;
+        }
+        /* A move whose destination nothing before it in the run (itself included) reads. */
+        if (!x86_seg_int_move(&ins[n], &r, &w) || ((reads | r) & w)) {
+            break;
+        }
+        reads |= r;
+        is_x87[n++] = false;
+    }
+    n = last + 1;           /* moves after the last x87 instruction are lifted as usual */
+    if (nx87 == 1) {
+        return false;
+    }
+
+    /*
+     * In program order: moves as they are, x87 operands read and stores probed at each
+     * instruction's own address and registers; then the stub.
+     */
+    memset(&seg, 0, sizeof(seg));
+    x86_cc_flush(ctx);
+    for (unsigned i = 0; i < n; i++) {
+        const X86Insn *ii = &ins[i];
+        unsigned k = seg.n, len1;
+        uint8_t one[8];
+
+        ctx->in = ii;
+        ctx->ea = IR_TEMP_NONE;
+        ctx->pc = pcs[i];
+        ctx->next_pc = pcs[i + 1];
+        if (!is_x87[i]) {
+            bool done = ii->desc->trans(ctx, ii);
+
+            g_assert(done && !ctx->end_block);
+            continue;
+        }
+        seg.insn[k].info = x86_x87_seg_info(ii, pcs[i]);
+        if ((ii->opcode == 0xda || ii->opcode == 0xdb) && ii->mod == 3 && ((ii->modrm >> 3) & 7) <= 3) {
+            seg.reads_flags = 1;
+        }
+        seg.insn[k].pc = pcs[i];
+        len1 = x86_x87_seg_encode(ii, X86_FPU_FRAME_MEM, one);
+        seg.insn[k].stub = x86_host_stub(X86_STUB_X87, one, len1);
+        ncode += x86_x87_seg_encode(ii, X86_FPU_FRAME_MEM + 16 * k, code + ncode);
+        ea_last = IR_TEMP_NONE;
+        if (ii->mod != 3) {
+            unsigned size = seg.insn[k].info & X86_X87_MSIZE;
+
+            ea_last = x86_gen_ea(ctx);
+            if (seg.insn[k].info & X86_X87_STORE) {
+                x86_x87_probe_store(ctx, size);
+            } else {
+                x86_x87_copy_at(ctx, size, false, 16 * k);
+            }
+            ir_set(blk, X86_OFF_FPU_SCRATCH(X86_X87_SEG_EA / 8 + k), ea_last);
+        }
+        seg.n++;
+    }
+    seg.fused = x86_host_stub(X86_STUB_X87, code, ncode);
+
+    args[0] = x86_const(ctx, (uint64_t)(uintptr_t)x86_x87_seg_intern(&seg));
+    args[1] = ea_last ? ea_last : x86_const(ctx, 0);
+    ret = ir_call(blk, &ir_helper_x86_x87_seg, 2, args);
+
+    /* An unmasked exception within the run: go on at the instruction that takes #MF. */
+    ok = ir_label_new(blk);
+    ir_brcond(blk, IR_COND_EQ, ir_and(blk, ret, x86_const(ctx, X86_SEG_RESUME)), x86_const(ctx, 0), ok);
+    x86_gen_goto_ptr(ctx, ir_and(blk, ret, x86_const(ctx, ~X86_SEG_RESUME)));
+    ir_label(blk, ok);
+
+    kind = x86_x87_seg_kind(&ins[n - 1]);
+    if (kind == X86_SEG_LAST && ins[n - 1].mod == 3) {
+        x86_cc_set_flags(ctx, ret);
+    } else if (kind == X86_SEG_LAST) {
+        ctx->in = &ins[n - 1];
+        ctx->ea = ea_last;
+        x86_x87_copy_at(ctx, seg.insn[seg.n - 1].info & X86_X87_MSIZE, true, 16 * (unsigned)(seg.n - 1));
+    }
+
+    /* The lift loop counts the first instruction and goes on after the run. */
+    ctx->in = in;
+    ctx->pc = pcs[0];
+    ctx->next_pc = pcs[n];
+    blk->guest_insns += n - 1;
+    blk->guest_size += (uint32_t)(pcs[n] - pcs[1]);
+    return true;
+}
+
+/* The run again, instruction by instruction, from the state before it. */
+static uint64_t x86_x87_seg_replay(X86Cpu *cpu, const X86X87Seg *s)
+{
+    uint8_t *scratch = (uint8_t *)cpu->fpu_scratch;
+    uint64_t r = 0;
+
+    for (unsigned i = 0; i < s->n; i++) {
+        const X86X87SegInsn *in = &s->insn[i];
+        unsigned size = in->info & X86_X87_MSIZE;
+        uint64_t ea;
+
+        if (i > 0 && (cpu->fpu.fsw & 0x80)) {
+            return X86_SEG_RESUME | in->pc;     /* this one takes #MF */
+        }
+        memcpy(&ea, scratch + X86_X87_SEG_EA + 8 * i, 8);
+        if (size && !(in->info & X86_X87_STORE)) {
+            memmove(scratch, scratch + 16 * i, size);
+        }
+        r = helper_x86_x87(cpu, (uint64_t)(uintptr_t)in->stub, in->info, ea);
+        if (size && (in->info & X86_X87_STORE)) {
+            memmove(scratch + 16 * i, scratch, size);
+        }
+    }
+    return r;
+}
+
+uint64_t helper_x86_x87_seg(void *opaque, uint64_t segp, uint64_t ea)
+{
+    X86Cpu *cpu = opaque;
+    const X86X87Seg *s = (const X86X87Seg *)(uintptr_t)segp;
+    const X86X87SegInsn *last = &s->insn[s->n - 1];
+    uint8_t *scratch = (uint8_t *)cpu->fpu_scratch;
+    X86FpuState old = cpu->fpu;
+    X86FpuSegFrame f;
+
+    G_STATIC_ASSERT(offsetof(X86FpuSegFrame, image) == offsetof(X86FpuFrame, image));
+    G_STATIC_ASSERT(offsetof(X86FpuSegFrame, mem) == X86_FPU_FRAME_MEM);
+    G_STATIC_ASSERT(X86_X87_SEG_EA + 8 * X86_X87_SEG_MAX <= sizeof(((X86Cpu *)0)->fpu_scratch));
+
+    if (old.fsw & 0x80) {
+        guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 16, x86_fpe_si_code(old.fsw & ~old.fcw));  /* #MF, first */
+    }
+    f.rax = cpu->regs[X86_RAX];
+    f.rflags_in = s->reads_flags ? (x86_get_eflags(cpu) & X86_ARITH_FLAGS) | 0x202 : 0x202;
+    f.rflags = 0;
+    f.image = old;
+    f.image.fcw |= 0x3f;
+    f.image.fsw &= (uint16_t)~0x8080u;
+    memcpy(f.mem, scratch, 16 * s->n);
+    ((void (*)(X86FpuSegFrame *))s->fused)(&f);
+    if (f.image.fsw & ~old.fcw & 0x3f) {
+        return x86_x87_seg_replay(cpu, s);
+    }
+    x86_x87_commit(cpu, &old, &f.image, last->info, ea);
+    if (last->info & X86_X87_STORE) {
+        memcpy(scratch + 16 * (s->n - 1), f.mem + 16 * (s->n - 1), last->info & X86_X87_MSIZE);
+    }
+    return f.rflags & X86_ARITH_FLAGS;
+}

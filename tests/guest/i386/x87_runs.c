@@ -1,0 +1,276 @@
+/*
+ * x87_runs.c - consecutive x87 instructions, which mimic runs together in one host stub
+ * (frontend/x86/trans_x87_seg.c), compared bit for bit with the host's own run and qemu:
+ *   cw      one run of loads, arithmetic, fxch, fsqrt and an 80-bit store under every
+ *           precision and rounding control, on operands that make PE/UE/OE/DE/ZE/IE come
+ *           up (masked); the stored bits and fnstsw after the run
+ *   loop    long double n-body steps (gcc's x87 code: runs split by branches and address
+ *           moves, fucomip, fstp to memory), printed with %La
+ *   mf      an unmasked PE in the middle of a run: SIGFPE (#MF) at the next waiting x87
+ *           instruction with the state after the fdivrp in the frame; the handler masks it
+ *           and clears the flags in the frame's legacy header (which sigreturn takes), and
+ *           the code goes on from there.  (PE because its unmasked response -- the rounded
+ *           result is delivered -- is the masked one, which is what mimic gives for all.)
+ *   ill     ud2 between x87 instructions: the frame holds the stack the instructions
+ *           before it left; the handler steps over it and the x87 code goes on
+ *   segv    an x87 load from a page the handler then makes readable, in the middle of a run
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+static void print_bytes(const char *what, const void *p, unsigned n)
+{
+    const uint8_t *b = p;
+
+    printf("%s", what);
+    for (unsigned i = n; i-- > 0;) {
+        printf("%02x", b[i]);
+    }
+    printf("\n");
+}
+
+/* --- cw --- */
+static const double cw_ops[][4] = {
+    { 1.0, 3.0, 7.0, 0.1 },
+    { 1e300, 1e300, 2.0, -1.0 },               /* overflow in 53/24-bit precision */
+    { 1e-300, 1e-300, 3.0, 0.0 },              /* tiny */
+    { 4.9406564584124654e-324, 2.0, 5.0, 1.0 }, /* denormal operand */
+    { 1.0, 0.0, 1.0, 2.0 },                    /* division by zero */
+    { -1.0, 1.0, 1.0, 0.5 },                   /* square root of a negative: invalid */
+    { 2.0, 2.0, 8.0, -0.0 },                   /* exact */
+};
+
+static void test_cw(void)
+{
+    static const uint16_t cws[] = { 0x037f, 0x027f, 0x007f, 0x077f, 0x0b7f, 0x0f7f, 0x0c7f };
+
+    for (unsigned c = 0; c < sizeof(cws) / sizeof(cws[0]); c++) {
+        for (unsigned i = 0; i < sizeof(cw_ops) / sizeof(cw_ops[0]); i++) {
+            uint8_t out[2][10];
+            uint16_t sw, cw = cws[c];
+
+            memset(out, 0, sizeof(out));
+            /* a * b, c / that, sqrt, + d, squared minus itself: one run up to the fstp */
+            __asm__ volatile("fninit\n\t"
+                             "fldcw %[cw]\n\t"
+                             "fldl %[a]\n\t"
+                             "fmull %[b]\n\t"
+                             "fldl %[c]\n\t"
+                             "fdivp %%st, %%st(1)\n\t"
+                             "fsqrt\n\t"
+                             "faddl %[d]\n\t"
+                             "fld %%st(0)\n\t"
+                             "fmul %%st(0), %%st(0)\n\t"
+                             "fxch %%st(1)\n\t"
+                             "fsubr %%st(1), %%st(0)\n\t"
+                             "fstpt %[o0]\n\t"
+                             "fstpt %[o1]\n\t"
+                             "fnstsw %%ax\n\t"
+                             "fninit\n\t"
+                             : [o0] "=m"(out[0]), [o1] "=m"(out[1]), "=a"(sw)
+                             : [cw] "m"(cw), [a] "m"(cw_ops[i][0]), [b] "m"(cw_ops[i][1]), [c] "m"(cw_ops[i][2]),
+                               [d] "m"(cw_ops[i][3]));
+            printf("cw %04x op %u sw %04x ", cw, i, sw);
+            print_bytes("r0 ", out[0], 10);
+            print_bytes("    r1 ", out[1], 10);
+        }
+    }
+}
+
+/* --- loop --- */
+typedef struct { long double x, y, vx, vy, m; } Body;
+
+static void test_loop(void)
+{
+    Body b[3] = { { 0, 0, 0, 0, 40 }, { 1, 0, 0, 6, 1 }, { 0, 2.5L, -4, 0, 0.5L } };
+    long double e = 0;
+
+    for (int step = 0; step < 2000; step++) {
+        for (int i = 0; i < 3; i++) {
+            for (int j = i + 1; j < 3; j++) {
+                long double dx = b[i].x - b[j].x, dy = b[i].y - b[j].y;
+                long double d2 = dx * dx + dy * dy;
+                long double mag = 0.001L / (d2 * __builtin_sqrtl(d2));
+                if (d2 < 1e-6L) {
+                    continue;
+                }
+                b[i].vx -= dx * b[j].m * mag;
+                b[i].vy -= dy * b[j].m * mag;
+                b[j].vx += dx * b[i].m * mag;
+                b[j].vy += dy * b[i].m * mag;
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            b[i].x += 0.001L * b[i].vx;
+            b[i].y += 0.001L * b[i].vy;
+        }
+    }
+    for (int i = 0; i < 3; i++) {
+        e += 0.5L * b[i].m * (b[i].vx * b[i].vx + b[i].vy * b[i].vy);
+        printf("loop body %d x %La y %La\n", i, b[i].x, b[i].y);
+    }
+    printf("loop energy %La (as double %a)\n", e, (double)e);
+}
+
+/* --- signal handlers that look at the frame's x87 state --- */
+static volatile int hits;
+static volatile uint16_t seen_sw, seen_cw, seen_tag;
+static volatile int seen_code;
+static volatile int seen_ip_ok;
+static uint8_t seen_st[2][10];
+extern const char mf_fdivp[];
+
+static void fpe_handler(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    struct _libc_fpstate *fp = uc->uc_mcontext.fpregs;
+
+    (void)sig;
+    hits++;
+    seen_code = si->si_code;
+    seen_sw = (uint16_t)fp->sw;
+    seen_cw = (uint16_t)fp->cw;
+    seen_tag = (uint16_t)fp->tag;
+    seen_ip_ok = fp->ipoff == (unsigned long)(uintptr_t)mf_fdivp;
+    memcpy(seen_st[0], &fp->_st[0], 10);
+    memcpy(seen_st[1], &fp->_st[1], 10);
+    fp->cw |= 0x3f;                 /* mask everything and clear the flags: the fld1 runs again */
+    fp->sw &= ~0x80ffu;
+}
+
+static void test_mf(void)
+{
+    struct sigaction sa;
+    uint16_t cw = 0x035f;           /* PE unmasked */
+    double three = 3.0;
+    uint8_t out[3][10];
+    uint16_t sw;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = fpe_handler;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGFPE, &sa, NULL);
+    memset(out, 0, sizeof(out));
+    __asm__ volatile("fninit\n\t"
+                     "fldcw %[cw]\n\t"
+                     "fldpi\n\t"
+                     "fld1\n\t"
+                     "fldl %[t]\n\t"
+                     ".globl mf_fdivp\n"
+                     "mf_fdivp:\n\t"
+                     "fdivrp %%st, %%st(1)\n\t"     /* 1 / 3: PE, unmasked */
+                     "fld1\n\t"                     /* #MF here */
+                     "faddp %%st, %%st(2)\n\t"
+                     "fstpt %[o0]\n\t"
+                     "fstpt %[o1]\n\t"
+                     "fnstsw %%ax\n\t"
+                     "fninit\n\t"
+                     : [o0] "=m"(out[0]), [o1] "=m"(out[1]), "=a"(sw)
+                     : [cw] "m"(cw), [t] "m"(three));
+    printf("mf hits %d code %d sw %04x cw %04x tag %04x fip at fdivp %d\n", hits, seen_code, seen_sw, seen_cw,
+           seen_tag, seen_ip_ok);
+    print_bytes("mf frame st0 ", seen_st[0], 10);
+    print_bytes("mf frame st1 ", seen_st[1], 10);
+    printf("mf after sw %04x\n", sw);
+    print_bytes("mf r0 ", out[0], 10);
+    print_bytes("mf r1 ", out[1], 10);
+}
+
+static void ill_handler(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    struct _libc_fpstate *fp = uc->uc_mcontext.fpregs;
+
+    (void)sig;
+    hits++;
+    seen_code = si->si_code;
+    seen_sw = (uint16_t)fp->sw;
+    seen_tag = (uint16_t)fp->tag;
+    memcpy(seen_st[0], &fp->_st[0], 10);
+    memcpy(seen_st[1], &fp->_st[1], 10);
+    uc->uc_mcontext.gregs[REG_EIP] += 2;
+}
+
+static void test_ill(void)
+{
+    struct sigaction sa;
+    uint8_t out[10];
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = ill_handler;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGILL, &sa, NULL);
+    hits = 0;
+    __asm__ volatile("fninit\n\t"
+                     "fld1\n\t"
+                     "fldpi\n\t"
+                     "fmul %%st(0), %%st(0)\n\t"
+                     "ud2\n\t"
+                     "faddp %%st, %%st(1)\n\t"
+                     "fstpt %[o]\n\t"
+                     "fninit\n\t"
+                     : [o] "=m"(out));
+    printf("ill hits %d code %d sw %04x tag %04x\n", hits, seen_code, seen_sw, seen_tag);
+    print_bytes("ill frame st0 ", seen_st[0], 10);
+    print_bytes("ill frame st1 ", seen_st[1], 10);
+    print_bytes("ill result ", out, 10);
+}
+
+static char *segv_page;
+static volatile uintptr_t segv_addr;
+
+static void segv_handler(int sig, siginfo_t *si, void *ucv)
+{
+    (void)sig;
+    (void)ucv;
+    hits++;
+    segv_addr = (uintptr_t)si->si_addr;
+    mprotect(segv_page, 4096, PROT_READ);
+}
+
+static void test_segv(void)
+{
+    struct sigaction sa;
+    uint8_t out[10];
+    double three = 3.0;
+    uint16_t sw;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = segv_handler;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGSEGV, &sa, NULL);
+    segv_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ((double *)segv_page)[5] = 0.7;
+    mprotect(segv_page, 4096, PROT_NONE);
+    hits = 0;
+    __asm__ volatile("fninit\n\t"
+                     "fldl %[t]\n\t"
+                     "fldpi\n\t"
+                     "fmul %%st(1), %%st(0)\n\t"
+                     "fdivl 40(%[p])\n\t"           /* faults once */
+                     "faddp %%st, %%st(1)\n\t"
+                     "fstpt %[o]\n\t"
+                     "fnstsw %%ax\n\t"
+                     "fninit\n\t"
+                     : [o] "=m"(out), "=a"(sw)
+                     : [t] "m"(three), [p] "r"(segv_page));
+    printf("segv hits %d at page+%ld sw %04x\n", hits, (long)(segv_addr - (uintptr_t)segv_page), sw);
+    print_bytes("segv result ", out, 10);
+}
+
+int main(void)
+{
+    test_cw();
+    test_loop();
+    test_mf();
+    test_ill();
+    test_segv();
+    return 0;
+}
