@@ -13,6 +13,11 @@
  * allocated until the next flush with valid == false, which the pop checks; a flush frees
  * blocks and clears every CPU's stack together with its jump cache (one allocation, see
  * exec/tb.h), as do system-mode TLB flushes (the same pc may then be other code).
+ *
+ * Off unless MIMIC_JIT_RAS=1: measured on bench/calls.c (recursion, function pointers, a
+ * switch VM) the push and the checked pop cost more than the jump-cache probe they skip,
+ * since the return still ends in an indirect jump the host predicts no better (about 7%
+ * slower).  Off, RAS_PUSH emits nothing and GOTO_RET is exactly GOTO_PTR.
  */
 #include <stddef.h>
 
@@ -21,10 +26,21 @@
 
 G_STATIC_ASSERT((TB_RAS_SIZE & (TB_RAS_SIZE - 1)) == 0);
 
+static bool ras_wanted(void)
+{
+    static gsize wanted;
+
+    if (g_once_init_enter(&wanted)) {
+        const char *env = g_getenv("MIMIC_JIT_RAS");
+        g_once_init_leave(&wanted, env != NULL && env[0] == '1' ? 2 : 1);
+    }
+    return wanted == 2;
+}
+
 /* Is the stack used by this block?  Not when every entry must pass the exec loop (tracing). */
 static bool ras_enabled(const X64Gen *g)
 {
-    return g->probe_jmp_cache;
+    return g->probe_jmp_cache && ras_wanted();
 }
 
 /* Entry idx of the stack, base holding cpu->jmp_cache. */
