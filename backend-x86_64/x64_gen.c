@@ -1417,6 +1417,12 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
     case IR_OP_GOTO_PTR:
         x64_gen_goto_ptr(g, insn);
         break;
+    case IR_OP_RAS_PUSH:
+        x64_gen_ras_push(g, insn);
+        break;
+    case IR_OP_GOTO_RET:
+        x64_gen_goto_ret(g, insn);
+        break;
     case IR_OP_RAISE:
         x64_gen_raise(g, insn);
         break;

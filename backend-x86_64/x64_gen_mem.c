@@ -594,7 +594,8 @@ void x64_gen_goto_block(X64Gen *g, const IrInsn *insn)
     x64_ra_forget(g);
 }
 
-void x64_gen_goto_ptr(X64Gen *g, const IrInsn *insn)
+/* Computed jump, first half: write guest state back, target pc in RDX and in cpu->pc. */
+void x64_goto_ptr_target(X64Gen *g, const IrInsn *insn)
 {
     X64Buf *b = &g->buf;
     IrTemp t = insn->in[0];
@@ -611,6 +612,12 @@ void x64_gen_goto_ptr(X64Gen *g, const IrInsn *insn)
         }
     }
     x64_mov_mr(b, 8, x64_mem(X64_CPU_REG, offsetof(GuestCpu, pc)), X64_RDX);
+}
+
+/* Computed jump, second half: the inline jump-cache probe for the pc in RDX, else exit to C. */
+void x64_goto_ptr_probe(X64Gen *g)
+{
+    X64Buf *b = &g->buf;
     uint32_t miss1 = 0, miss2 = 0;
     if (g->probe_jmp_cache) {
         /* tb = cpu->jmp_cache[tb_jmp_hash(pc)]; if (tb && tb->pc == pc) goto tb->host_code */
@@ -640,6 +647,12 @@ void x64_gen_goto_ptr(X64Gen *g, const IrInsn *insn)
     x64_zero(b, X64_RAX);
     x64_jmp_to(b, g->epilogue);
     x64_ra_forget(g);
+}
+
+void x64_gen_goto_ptr(X64Gen *g, const IrInsn *insn)
+{
+    x64_goto_ptr_target(g, insn);
+    x64_goto_ptr_probe(g);
 }
 
 void x64_gen_raise(X64Gen *g, const IrInsn *insn)

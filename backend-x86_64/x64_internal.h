@@ -252,6 +252,10 @@ void x64_gen_call(X64Gen *g, const IrInsn *insn);
 void x64_gen_fp(X64Gen *g, const IrInsn *insn);     /* x64_gen_fp.c */
 void x64_gen_goto_block(X64Gen *g, const IrInsn *insn);
 void x64_gen_goto_ptr(X64Gen *g, const IrInsn *insn);
+void x64_goto_ptr_target(X64Gen *g, const IrInsn *insn);   /* writeback; pc in RDX and cpu->pc */
+void x64_goto_ptr_probe(X64Gen *g);                         /* jump-cache probe of RDX, else exit */
+void x64_gen_ras_push(X64Gen *g, const IrInsn *insn);      /* x64_gen_ras.c */
+void x64_gen_goto_ret(X64Gen *g, const IrInsn *insn);
 void x64_gen_raise(X64Gen *g, const IrInsn *insn);
 /* Record chainable exit `slot` (jump displacement at offset `site`) going to guest pc. */
 void x64_add_exit(X64Gen *g, uint32_t slot, uint64_t pc, uint32_t site);

@@ -200,7 +200,7 @@ void exec_fini(ExecCtx *x)
 void exec_cpu_register(ExecCtx *x, GuestCpu *cpu)
 {
     g_assert(cpu->jmp_cache == NULL);
-    cpu->jmp_cache = g_new0(TbBlock *, TB_JMP_CACHE_SIZE);
+    cpu->jmp_cache = g_new0(TbBlock *, TB_JMP_CACHE_ALLOC);       /* and the return-address stack */
     if (tracing_every_block(x)) {
         cpu->traced_cache = g_new0(TbBlock *, TB_JMP_CACHE_SIZE);
     }
@@ -323,7 +323,8 @@ static void flush_locked(ExecCtx *x)
     g_hash_table_remove_all(x->blocks);
     for (guint i = 0; i < x->cpus->len; i++) {
         GuestCpu *cpu = g_ptr_array_index(x->cpus, i);
-        memset(cpu->jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
+        /* With the return-address stack: its entries point at the blocks freed below. */
+        memset(cpu->jmp_cache, 0, TB_JMP_CACHE_ALLOC * sizeof(TbBlock *));
         if (cpu->traced_cache != NULL) {
             memset(cpu->traced_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
         }
@@ -673,9 +674,18 @@ static TbBlock *find_step_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
     return tb;
 }
 
+void exec_cpu_clear_ras(GuestCpu *cpu)
+{
+    memset(tb_ras(cpu->jmp_cache), 0, TB_RAS_SIZE * sizeof(TbBlock *));
+}
+
+/*
+ * The return-address stack goes with the jump cache: both map a virtual pc to a block,
+ * and a mapping change may put other code at the same pc.
+ */
 void exec_cpu_flush_jmp_cache(GuestCpu *cpu)
 {
-    memset(cpu->jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
+    memset(cpu->jmp_cache, 0, TB_JMP_CACHE_ALLOC * sizeof(TbBlock *));
 }
 
 void exec_cpu_flush_jmp_cache_page(ExecCtx *x, GuestCpu *cpu, GuestAddr addr)
@@ -688,6 +698,7 @@ void exec_cpu_flush_jmp_cache_page(ExecCtx *x, GuestCpu *cpu, GuestAddr addr)
             *e = NULL;
         }
     }
+    exec_cpu_clear_ras(cpu);            /* 32 entries: cheaper to clear than to search */
 }
 
 /* --- The loop --- */

@@ -257,7 +257,8 @@ void exec_run(ExecCtx *x, GuestCpu *cpu);
  */
 TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc);
 /* System mode: forget this CPU's jump cache (its translations changed), or its entries for one page. */
-void exec_cpu_flush_jmp_cache(GuestCpu *cpu);
+void exec_cpu_flush_jmp_cache(GuestCpu *cpu);   /* and its return-address stack */
+void exec_cpu_clear_ras(GuestCpu *cpu);
 void exec_cpu_flush_jmp_cache_page(ExecCtx *x, GuestCpu *cpu, GuestAddr addr);
 
 /* "syscall", "mem-fault"...: an exit kind's name in traces. */

@@ -102,4 +102,20 @@ static inline uint32_t tb_jmp_hash(GuestAddr pc)
     return (uint32_t)(pc >> 1) & (TB_JMP_CACHE_SIZE - 1);
 }
 
+/*
+ * Return-address stack (IR_OP_RAS_PUSH / IR_OP_GOTO_RET, backend-x86_64/x64_gen_ras.c): a
+ * ring of TB_RAS_SIZE blocks that guest calls expect to return to, newest at
+ * tb_ras()[cpu->ras_top], NULL where nothing is known.  It lives right after the jump
+ * cache in the same allocation (TB_JMP_CACHE_ALLOC entries), so generated code reaches
+ * both through cpu->jmp_cache and everything that clears the jump cache clears it too.
+ * A hint only: a return takes an entry when its block starts at the actual target, is
+ * still valid and (system mode) has the current mode bits, else probes the jump cache.
+ */
+#define TB_RAS_SIZE 32u          /* a power of two */
+#define TB_JMP_CACHE_ALLOC (TB_JMP_CACHE_SIZE + TB_RAS_SIZE)
+static inline TbBlock **tb_ras(TbBlock **jmp_cache)
+{
+    return jmp_cache + TB_JMP_CACHE_SIZE;
+}
+
 #endif

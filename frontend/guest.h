@@ -129,6 +129,12 @@ typedef struct GuestCpu {
      */
     uint32_t jmp_flags;
     /*
+     * JIT return-address stack (exec/tb.h, tb_ras()): index of its newest entry, written
+     * only by this CPU's generated code.  Here, in padding, so the guest registers that
+     * follow GuestCpu stay within a disp8 of the base pointer.
+     */
+    uint32_t ras_top;
+    /*
      * Traced blocks seen by the exec loop (tracing only), kept apart from jmp_cache so that
      * generated code never jumps into a traced block without passing the loop.
      */

@@ -381,7 +381,10 @@ void ir_interp_run(const IrBlock *blk, void *cpu, const IrInterpEnv *env, IrInte
             *exit = (IrInterpExit){ .kind = IR_INTERP_GOTO_BLOCK, .pc = (uint64_t)insn->imm[0],
                                     .slot = (uint32_t)insn->imm[1] };
             return;
-        case IR_OP_GOTO_PTR: {
+        case IR_OP_RAS_PUSH:
+            break;              /* a JIT hint only: no return-address stack here */
+        case IR_OP_GOTO_PTR:
+        case IR_OP_GOTO_RET: {
             uint64_t target = v[insn->in[0]];
             if (ir_temp_type(blk, insn->in[0]) == IR_I32) {
                 target = (uint32_t)target;

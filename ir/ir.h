@@ -303,6 +303,8 @@ void ir_br(IrBlock *blk, uint32_t label);
 void ir_brcond(IrBlock *blk, IrCond c, IrTemp a, IrTemp b, uint32_t label);
 void ir_goto_block(IrBlock *blk, uint64_t pc);      /* allocates the next exit slot */
 void ir_goto_ptr(IrBlock *blk, IrTemp pc);
+void ir_ras_push(IrBlock *blk, uint64_t return_pc);            /* a call's return address (hint) */
+void ir_goto_ret(IrBlock *blk, IrTemp pc, uint64_t push_pc);   /* a return; push_pc 0: none */
 void ir_raise(IrBlock *blk, unsigned kind, int64_t code, IrTemp aux);   /* aux may be IR_TEMP_NONE */
 
 /* --- Checking, printing, optimizing --- */

@@ -299,6 +299,20 @@ void ir_goto_ptr(IrBlock *blk, IrTemp pc)
     ir_emit(blk, IR_OP_GOTO_PTR, ir_temp_type(blk, pc), IR_TEMP_NONE, 1, &pc);
 }
 
+void ir_ras_push(IrBlock *blk, uint64_t return_pc)
+{
+    IrInsn *insn = ir_emit(blk, IR_OP_RAS_PUSH, IR_I64, IR_TEMP_NONE, 0, NULL);
+
+    insn->imm[0] = (int64_t)return_pc;
+}
+
+void ir_goto_ret(IrBlock *blk, IrTemp pc, uint64_t push_pc)
+{
+    IrInsn *insn = ir_emit(blk, IR_OP_GOTO_RET, ir_temp_type(blk, pc), IR_TEMP_NONE, 1, &pc);
+
+    insn->imm[0] = (int64_t)push_pc;
+}
+
 void ir_raise(IrBlock *blk, unsigned kind, int64_t code, IrTemp aux)
 {
     IrInsn *insn = ir_emit(blk, IR_OP_RAISE, IR_I64, IR_TEMP_NONE, aux != IR_TEMP_NONE, &aux);

@@ -167,6 +167,8 @@ uint64_t ir_eval_pure(const IrInsn *insn, const uint64_t *in)
     case IR_OP_BRCOND:
     case IR_OP_GOTO_BLOCK:
     case IR_OP_GOTO_PTR:
+    case IR_OP_RAS_PUSH:
+    case IR_OP_GOTO_RET:
     case IR_OP_RAISE:
     case IR_OP_COUNT:
         g_assert_not_reached();

@@ -198,7 +198,10 @@ bool ir_verify(const IrBlock *blk, GError **error)
         case IR_OP_FENCE:
         case IR_OP_INSN_START:
         case IR_OP_GOTO_PTR:
-            for (unsigned k = 0; k < insn->nin && insn->op != IR_OP_GOTO_PTR; k++) {
+        case IR_OP_GOTO_RET:
+        case IR_OP_RAS_PUSH:
+            for (unsigned k = 0; k < insn->nin && insn->op != IR_OP_GOTO_PTR &&
+                                 insn->op != IR_OP_GOTO_RET; k++) {
                 if (ir_temp_type(blk, insn->in[k]) != insn->type) {
                     FAIL("insn %u (%s): input t%u has the wrong type", i, info->name, insn->in[k]);
                 }

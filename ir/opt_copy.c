@@ -150,6 +150,8 @@ void ir_copy_insn(IrBlock *blk, IrCopyState *cs, IrInsn *insn)
     case IR_OP_BRCOND:
     case IR_OP_GOTO_BLOCK:
     case IR_OP_GOTO_PTR:
+    case IR_OP_RAS_PUSH:
+    case IR_OP_GOTO_RET:
     case IR_OP_RAISE:
         break;
     case IR_OP_COUNT:

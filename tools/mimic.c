@@ -118,6 +118,7 @@ static GOptionContext *run_context(RunArgs *a)
         "  MIMIC_LD_PREFIX   guest sysroot when -L is not given\n"
         "  MIMIC_STRACE=1    log every guest syscall and its result to stderr\n"
         "  MIMIC_VERIFY_IR=1 run the IR verifier after every optimizer pass\n"
+        "  MIMIC_JIT_RAS=1   JIT returns try a return-address stack before the jump cache\n"
         "\n"
         "Examples:\n"
         "  mimic run ./hello                        run with the JIT\n"

@@ -19,9 +19,22 @@ bool trans_auipc(RvDisas *ctx, const RvArgs *a)
     return true;
 }
 
+/*
+ * x1 (ra) and x5 (t0) are the link registers of the ISA's return-address stack hints
+ * (the JALR hint table of the unprivileged spec): writing one is a call, jumping through
+ * one without writing one is a return.
+ */
+static bool rv_is_link(unsigned r)
+{
+    return r == 1 || r == 5;
+}
+
 bool trans_jal(RvDisas *ctx, const RvArgs *a)
 {
     rv_set_x(ctx, a->rd, rv_const(ctx, ctx->next_pc));
+    if (rv_is_link(a->rd)) {
+        ir_ras_push(ctx->blk, ctx->next_pc);
+    }
     ir_goto_block(ctx->blk, ctx->pc + (uint64_t)a->imm);
     ctx->end_block = true;
     return true;
@@ -33,7 +46,18 @@ bool trans_jalr(RvDisas *ctx, const RvArgs *a)
     IrTemp target = ir_and(ctx->blk, rv_addr(ctx, a->rs1, a->imm), rv_const(ctx, ~(uint64_t)1));
 
     rv_set_x(ctx, a->rd, rv_const(ctx, ctx->next_pc));
-    ir_goto_ptr(ctx->blk, target);
+    /* The hint table: pop; push; pop then push (rd != rs1, both links: a coroutine swap). */
+    bool link_rd = rv_is_link(a->rd), link_rs1 = rv_is_link(a->rs1);
+    if (link_rs1 && !link_rd) {
+        ir_goto_ret(ctx->blk, target, 0);
+    } else if (link_rs1 && a->rd != a->rs1) {
+        ir_goto_ret(ctx->blk, target, ctx->next_pc);
+    } else {
+        if (link_rd) {
+            ir_ras_push(ctx->blk, ctx->next_pc);
+        }
+        ir_goto_ptr(ctx->blk, target);
+    }
     ctx->end_block = true;
     return true;
 }

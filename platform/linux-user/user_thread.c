@@ -124,6 +124,7 @@ int64_t user_thread_clone(UserProc *p, uint64_t flags, GuestAddr newsp, GuestAdd
     cpu->exit_kind = GUEST_EXIT_NONE;
     cpu->insns_executed = 0;
     cpu->jmp_cache = NULL;
+    cpu->ras_top = 0;                           /* its own stack comes with its jump cache */
     cpu->running = 0;
     cpu->excl_waiter = false;
     cpu->debug = NULL;                          /* the debugger's record is per thread */

@@ -93,7 +93,7 @@ static void pfuzz_run_one_block(PfuzzRun *r)
     }
     exec_thread.unwind = &unwind;
     tb = exec_find_block(&r->x, &r->cpu->common, r->cpu->common.pc);
-    memset(r->cpu->common.jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
+    memset(r->cpu->common.jmp_cache, 0, TB_JMP_CACHE_ALLOC * sizeof(TbBlock *));
     r->cpu->common.exit_kind = GUEST_EXIT_NONE;
     r->x.engine->run(&r->x, &r->cpu->common, tb, &from, &slot);
     exec_thread.unwind = NULL;

@@ -45,7 +45,7 @@ static void restore_host_features(void)
 static ExecCtx *ctx;
 static uint8_t *mem_a, *mem_b;
 /* The jump cache every FakeCpu probes (generated code reads cpu->jmp_cache). */
-static TbBlock *test_jmp_cache[TB_JMP_CACHE_SIZE];
+static TbBlock *test_jmp_cache[TB_JMP_CACHE_ALLOC];      /* and the return-address stack */
 
 static void jit_setup(void)
 {
