@@ -1,7 +1,7 @@
 /*
  * Descriptors whose read()/write() data are integers in the kernel's byte order: the
- * eventfd and timerfd counters (a u64 per read or write) and inotify events (four
- * 32-bit fields before each name).  A ppc kernel hands them over big-endian; the host
+ * eventfd and timerfd counters (a u64 per read or write), inotify events (four
+ * 32-bit fields before each name) and signalfd records (struct signalfd_siginfo).  A ppc kernel hands them over big-endian; the host
  * gives them little-endian.  The kind of each such descriptor is noted when it is
  * created and its data converted in read() and write(); close, dup, dup2/dup3 and
  * fcntl(F_DUPFD) keep the table true.  (timerfd_settime/gettime are user_compat32.c's.)
@@ -21,6 +21,7 @@ typedef enum FdKind {
     FD_PLAIN = 0,
     FD_COUNTER,                 /* eventfd, timerfd: u64 values */
     FD_INOTIFY,                 /* struct inotify_event records */
+    FD_SIGNALFD,                /* struct signalfd_siginfo records (128 bytes) */
 } FdKind;
 
 #define FD_TABLE_SIZE 65536     /* descriptors above this are never converted */
@@ -42,6 +43,21 @@ void ppc_fd_dup_kind(int64_t oldfd, int64_t newfd)
 {
     if (newfd >= 0) {
         set_kind(newfd, kind_of(oldfd));
+    }
+}
+
+/* struct signalfd_siginfo (include/uapi/linux/signalfd.h): twelve 32-bit fields, four
+ * 64-bit ones, ssi_addr_lsb and a pad (16-bit), ssi_syscall (32), ssi_call_addr (64),
+ * ssi_arch (32), then padding to 128 bytes.  Sizes of the fields in order: */
+static const uint8_t signalfd_fields[] = { 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 8, 8, 8, 2, 2, 4, 8, 4 };
+
+static void swap_signalfd(uint8_t *rec)
+{
+    size_t off = 0;
+    for (size_t i = 0; i < sizeof(signalfd_fields); i++) {
+        unsigned size = signalfd_fields[i];
+        user_put_uint(true, rec + off, size, user_get_uint(false, rec + off, size));
+        off += size;
     }
 }
 
@@ -67,6 +83,10 @@ static void convert(FdKind k, uint8_t *buf, size_t n)
                 memcpy(buf + off + 4 * i, &v, 4);
             }
             off += 16 + (size_t)len;
+        }
+    } else if (k == FD_SIGNALFD) {
+        for (size_t off = 0; off + 128 <= n; off += 128) {
+            swap_signalfd(buf + off);
         }
     }
 }
@@ -142,6 +162,21 @@ static int64_t sys_eventfd2(UserProc *p, const uint64_t a[6])
                 FD_COUNTER);
 }
 
+/* signalfd4(fd, mask, sizemask, flags): the mask is a guest sigset; fd -1 makes a new one. */
+static int64_t sys_signalfd4(UserProc *p, const uint64_t a[6])
+{
+    uint64_t mask;
+    if ((uint32_t)a[2] != 8) {
+        return -EINVAL;
+    }
+    if (user_read_sigset(p, a[1], &mask) < 0) {
+        return -EFAULT;
+    }
+    int64_t r = user_ret(syscall(SYS_signalfd4, (int)a[0], &mask, (size_t)8,
+                                 (int)ppc_open_flags_to_host((uint32_t)a[3])));
+    return (int32_t)a[0] == -1 ? made(r, FD_SIGNALFD) : r;
+}
+
 static int64_t sys_timerfd_create(UserProc *p, const uint64_t a[6])
 {
     (void)p;
@@ -165,5 +200,6 @@ const UserSyscallRow ppc_fd_rows[] = {
     { USER_NR_eventfd2, sys_eventfd2 },
     { USER_NR_timerfd_create, sys_timerfd_create },
     { USER_NR_inotify_init1, sys_inotify_init1 },
+    { USER_NR_signalfd4, sys_signalfd4 },
     { -1 },
 };
