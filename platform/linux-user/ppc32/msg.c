@@ -238,3 +238,25 @@ int64_t ppc_sys_recvmsg(UserProc *p, const uint64_t a[6])
 {
     return msg_call(p, a, true);
 }
+
+static int64_t sys_sendmmsg(UserProc *p, const uint64_t a[6])
+{
+    return user32_mmsg(p, a, false, false, msg_call);
+}
+
+static int64_t sys_recvmmsg(UserProc *p, const uint64_t a[6])
+{
+    return user32_mmsg(p, a, true, false, msg_call);
+}
+
+static int64_t sys_recvmmsg_time64(UserProc *p, const uint64_t a[6])
+{
+    return user32_mmsg(p, a, true, true, msg_call);
+}
+
+const UserSyscallRow ppc_mmsg_rows[] = {
+    { USER_NR_sendmmsg, sys_sendmmsg, .flags = USER_SYS_RESTART },
+    { USER_NR_recvmmsg, sys_recvmmsg, .flags = USER_SYS_RESTART },
+    { USER_NR_recvmmsg_time64, sys_recvmmsg_time64, .flags = USER_SYS_RESTART },
+    { -1 },
+};
