@@ -14,7 +14,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/times.h>
@@ -478,77 +477,6 @@ static int64_t sys_setrlimit(UserProc *p, const uint64_t a[6])
     }
     struct rlimit rl = { rlim_from32(get32(p, b)), rlim_from32(get32(p, b + 4)) };
     return user_ret(setrlimit((int)a[0], &rl));
-}
-
-/* --- sendmmsg / recvmmsg over the ABI's own sendmsg/recvmsg conversion --- */
-
-#define COMPAT_MMSGHDR_SIZE 32      /* compat_msghdr (28 bytes), then a 32-bit msg_len */
-#define MMSG_VLEN_MAX 1024          /* UIO_MAXIOV, as the kernel caps vlen */
-
-static struct timespec ts_sub(struct timespec a, struct timespec b)
-{
-    struct timespec r = { a.tv_sec - b.tv_sec, a.tv_nsec - b.tv_nsec };
-    if (r.tv_nsec < 0) {
-        r.tv_sec--;
-        r.tv_nsec += 1000000000;
-    }
-    return r.tv_sec < 0 ? (struct timespec){ 0, 0 } : r;
-}
-
-int64_t user32_mmsg(UserProc *p, const uint64_t a[6], bool recv, bool t64, User32MsgFn msg)
-{
-    uint32_t vlen = MIN((uint32_t)a[2], MMSG_VLEN_MAX);
-    int flags = (int)a[3];
-    struct timespec deadline = { 0, 0 }, now;
-    bool timed = recv && a[4];
-
-    if (timed) {
-        struct timespec ts;
-        if (user32_get_ts(p, a[4], t64, &ts) < 0) {
-            return -EFAULT;
-        }
-        if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) {
-            return -EINVAL;
-        }
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        deadline.tv_sec = now.tv_sec + ts.tv_sec + (now.tv_nsec + ts.tv_nsec) / 1000000000;
-        deadline.tv_nsec = (now.tv_nsec + ts.tv_nsec) % 1000000000;
-    }
-    uint32_t n = 0;
-    int64_t err = 0;
-    while (n < vlen) {
-        GuestAddr m = (GuestAddr)a[1] + (GuestAddr)COMPAT_MMSGHDR_SIZE * n;
-        const uint64_t one[6] = { a[0], m, (uint32_t)(flags & ~MSG_WAITFORONE), 0, 0, 0 };
-        int64_t r = msg(p, one, recv);
-        if (r < 0) {
-            err = r;
-            break;
-        }
-        if (user_write_uint(p, m + 28, 4, (uint32_t)r) < 0) {
-            err = -EFAULT;
-            break;
-        }
-        n++;
-        if (recv && (flags & MSG_WAITFORONE)) {
-            flags |= MSG_DONTWAIT;
-        }
-        if (timed) {
-            /* As the kernel: the timeout is looked at only after each datagram. */
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            if (ts_sub(deadline, now).tv_sec == 0 && ts_sub(deadline, now).tv_nsec == 0) {
-                break;
-            }
-        }
-    }
-    if (timed) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        struct timespec left = ts_sub(deadline, now);
-        if (user32_put_ts(p, a[4], t64, &left) < 0) {
-            return -EFAULT;
-        }
-    }
-    /* A failure after some messages went through is the count so far, as in the kernel. */
-    return n ? (int64_t)n : err;
 }
 
 /* --- Signals (siginfo in, timed waits) and process attributes --- */

@@ -504,10 +504,11 @@ int user32_get_ts(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts);
 int user32_put_ts(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts);
 int user32_put_rusage(UserProc *p, GuestAddr addr, const struct rusage *ru);
 extern const UserSyscallRow user32_rows[];
-/* sendmmsg (recv false) / recvmmsg (t64: recvmmsg_time64) for a 32-bit ABI, each message
- * through the ABI's own sendmsg/recvmsg conversion msg(p, {fd, msghdr, flags}, recv). */
-typedef int64_t (*User32MsgFn)(UserProc *p, const uint64_t a[6], bool recv);
-int64_t user32_mmsg(UserProc *p, const uint64_t a[6], bool recv, bool t64, User32MsgFn msg);
+/* user_sys_net.c: sendmmsg (recv false) / recvmmsg (t64: a 64-bit timespec, as on 64-bit
+ * ABIs and recvmmsg_time64) for any ABI, each message through its own sendmsg/recvmsg
+ * conversion msg(p, {fd, msghdr, flags}, recv). */
+typedef int64_t (*UserMsgFn)(UserProc *p, const uint64_t a[6], bool recv);
+int64_t user_sys_mmsg(UserProc *p, const uint64_t a[6], bool recv, bool t64, UserMsgFn msg);
 /* user_compat32_ipc.c: System V IPC through ipc() and the direct calls, with the ABI's
  * *id64_ds layouts (UserArchAbi.ipc32). */
 typedef struct UserIpc32Layout UserIpc32Layout;

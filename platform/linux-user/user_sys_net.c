@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "platform/linux-user/user_internal.h"
@@ -81,6 +82,79 @@ static int64_t msg_call(UserProc *p, const uint64_t a[6], bool recv)
     return r;
 }
 
+/* --- sendmmsg / recvmmsg over an ABI's own sendmsg/recvmsg conversion --- */
+
+#define MMSG_VLEN_MAX 1024          /* UIO_MAXIOV, as the kernel caps vlen */
+
+static struct timespec ts_sub(struct timespec a, struct timespec b)
+{
+    struct timespec r = { a.tv_sec - b.tv_sec, a.tv_nsec - b.tv_nsec };
+    if (r.tv_nsec < 0) {
+        r.tv_sec--;
+        r.tv_nsec += 1000000000;
+    }
+    return r.tv_sec < 0 ? (struct timespec){ 0, 0 } : r;
+}
+
+int64_t user_sys_mmsg(UserProc *p, const uint64_t a[6], bool recv, bool t64, UserMsgFn msg)
+{
+    /* struct mmsghdr: the ABI's msghdr (28 or 56 bytes), then a 32-bit msg_len. */
+    unsigned msghdr_size = p->abi->word_size == 4 ? 28 : 56;
+    unsigned mmsghdr_size = p->abi->word_size == 4 ? 32 : 64;
+    uint32_t vlen = MIN((uint32_t)a[2], MMSG_VLEN_MAX);
+    int flags = (int)a[3];
+    struct timespec deadline = { 0, 0 }, now;
+    bool timed = recv && a[4];
+
+    if (timed) {
+        struct timespec ts;
+        if (user32_get_ts(p, a[4], t64, &ts) < 0) {
+            return -EFAULT;
+        }
+        if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) {
+            return -EINVAL;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        deadline.tv_sec = now.tv_sec + ts.tv_sec + (now.tv_nsec + ts.tv_nsec) / 1000000000;
+        deadline.tv_nsec = (now.tv_nsec + ts.tv_nsec) % 1000000000;
+    }
+    uint32_t n = 0;
+    int64_t err = 0;
+    while (n < vlen) {
+        GuestAddr m = (GuestAddr)a[1] + (GuestAddr)mmsghdr_size * n;
+        const uint64_t one[6] = { a[0], m, (uint32_t)(flags & ~MSG_WAITFORONE), 0, 0, 0 };
+        int64_t r = msg(p, one, recv);
+        if (r < 0) {
+            err = r;
+            break;
+        }
+        if (user_write_uint(p, m + msghdr_size, 4, (uint32_t)r) < 0) {
+            err = -EFAULT;
+            break;
+        }
+        n++;
+        if (recv && (flags & MSG_WAITFORONE)) {
+            flags |= MSG_DONTWAIT;
+        }
+        if (timed) {
+            /* As the kernel: the timeout is looked at only after each datagram. */
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (ts_sub(deadline, now).tv_sec == 0 && ts_sub(deadline, now).tv_nsec == 0) {
+                break;
+            }
+        }
+    }
+    if (timed) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        struct timespec left = ts_sub(deadline, now);
+        if (user32_put_ts(p, a[4], t64, &left) < 0) {
+            return -EFAULT;
+        }
+    }
+    /* A failure after some messages went through is the count so far, as in the kernel. */
+    return n ? (int64_t)n : err;
+}
+
 static int64_t sys_sendmsg(UserProc *p, const uint64_t a[6])
 {
     return msg_call(p, a, false);
@@ -89,6 +163,16 @@ static int64_t sys_sendmsg(UserProc *p, const uint64_t a[6])
 static int64_t sys_recvmsg(UserProc *p, const uint64_t a[6])
 {
     return msg_call(p, a, true);
+}
+
+static int64_t sys_sendmmsg(UserProc *p, const uint64_t a[6])
+{
+    return user_sys_mmsg(p, a, false, true, msg_call);
+}
+
+static int64_t sys_recvmmsg(UserProc *p, const uint64_t a[6])
+{
+    return user_sys_mmsg(p, a, true, true, msg_call);
 }
 
 const UserSyscallRow user_sys_net_rows[] = {
@@ -108,5 +192,7 @@ const UserSyscallRow user_sys_net_rows[] = {
     { USER_NR_shutdown, NULL, SYS_shutdown, "ii" },
     { USER_NR_sendmsg, sys_sendmsg, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
     { USER_NR_recvmsg, sys_recvmsg, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
+    { USER_NR_sendmmsg, sys_sendmmsg, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
+    { USER_NR_recvmmsg, sys_recvmmsg, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
     { -1 },
 };

@@ -182,17 +182,17 @@ static int64_t sys_recvmsg(UserProc *p, const uint64_t a[6])
 
 static int64_t sys_sendmmsg(UserProc *p, const uint64_t a[6])
 {
-    return user32_mmsg(p, a, false, false, msg_call);
+    return user_sys_mmsg(p, a, false, false, msg_call);
 }
 
 static int64_t sys_recvmmsg(UserProc *p, const uint64_t a[6])
 {
-    return user32_mmsg(p, a, true, false, msg_call);
+    return user_sys_mmsg(p, a, true, false, msg_call);
 }
 
 static int64_t sys_recvmmsg_time64(UserProc *p, const uint64_t a[6])
 {
-    return user32_mmsg(p, a, true, true, msg_call);
+    return user_sys_mmsg(p, a, true, true, msg_call);
 }
 
 const UserSyscallRow i386_msg_rows[] = {
