@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/times.h>
@@ -477,6 +478,47 @@ static int64_t sys_setrlimit(UserProc *p, const uint64_t a[6])
     }
     struct rlimit rl = { rlim_from32(get32(p, b)), rlim_from32(get32(p, b + 4)) };
     return user_ret(setrlimit((int)a[0], &rl));
+}
+
+/* --- Socket options holding a time --- */
+
+/*
+ * setsockopt/getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO or SO_SNDTIMEO (host_opt), val, len)
+ * for a guest's old_timeval32 (t64 false: SO_*TIMEO_OLD) or its __kernel_sock_timeval
+ * (t64: SO_*TIMEO_NEW, two s64), in guest byte order; the host takes its own timeval.
+ */
+int64_t user32_sockopt_timeval(UserProc *p, const uint64_t a[6], bool set, bool t64, int host_opt)
+{
+    bool be = user_guest_be(p);
+    unsigned half = t64 ? 8 : 4;
+    uint8_t g[16];
+    struct timeval tv;
+    if (set) {
+        if ((uint32_t)a[4] < 2 * half) {
+            return -EINVAL;
+        }
+        if (user_copy_from(&p->mem, g, a[3], 2 * half) < 0) {
+            return -EFAULT;
+        }
+        tv.tv_sec = half == 8 ? (int64_t)user_get_uint(be, g, 8) : (int32_t)user_get_uint(be, g, 4);
+        tv.tv_usec = half == 8 ? (int64_t)user_get_uint(be, g + 8, 8) : (int32_t)user_get_uint(be, g + 4, 4);
+        return user_ret(syscall(SYS_setsockopt, (int)a[0], SOL_SOCKET, host_opt, &tv, sizeof(tv)));
+    }
+    uint64_t room;
+    if (user_read_uint(p, a[4], 4, &room) < 0) {
+        return -EFAULT;
+    }
+    socklen_t len = sizeof(tv);
+    if (syscall(SYS_getsockopt, (int)a[0], SOL_SOCKET, host_opt, &tv, &len) < 0) {
+        return user_errno();
+    }
+    user_put_uint(be, g, half, (uint64_t)tv.tv_sec);
+    user_put_uint(be, g + half, half, (uint64_t)tv.tv_usec);
+    uint32_t n = MIN((uint32_t)room, 2 * half);     /* the kernel truncates to the room given */
+    if (user_copy_to(&p->mem, a[3], g, n) < 0) {
+        return -EFAULT;
+    }
+    return user_write_uint(p, a[4], 4, n);
 }
 
 /* --- Signals (siginfo in, timed waits) and process attributes --- */

@@ -504,6 +504,9 @@ int user32_get_ts(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts);
 int user32_put_ts(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts);
 int user32_put_rusage(UserProc *p, GuestAddr addr, const struct rusage *ru);
 extern const UserSyscallRow user32_rows[];
+/* set/getsockopt of SO_RCVTIMEO/SO_SNDTIMEO (host_opt) with the guest's 32-bit timeval
+ * (t64 false) or its two-s64 __kernel_sock_timeval (t64). */
+int64_t user32_sockopt_timeval(UserProc *p, const uint64_t a[6], bool set, bool t64, int host_opt);
 /* user_sys_net.c: sendmmsg (recv false) / recvmmsg (t64: a 64-bit timespec, as on 64-bit
  * ABIs and recvmmsg_time64) for any ABI, each message through its own sendmsg/recvmsg
  * conversion msg(p, {fd, msghdr, flags}, recv). */

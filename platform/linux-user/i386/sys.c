@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
@@ -395,6 +396,46 @@ static int64_t sys_sched_setaffinity(UserProc *p, const uint64_t a[6])
     return user_ret(syscall(SYS_sched_setaffinity, (pid_t)a[0], (size_t)((len + 7) & ~7u), mask));
 }
 
+/*
+ * setsockopt/getsockopt: the option values are the host's bytes but for SO_RCVTIMEO_OLD and
+ * SO_SNDTIMEO_OLD (20, 21), whose struct timeval is two 32-bit longs on i386.
+ */
+static int64_t sockopt(UserProc *p, const uint64_t a[6], bool set)
+{
+    int opt = (int)a[2];
+    if ((int)a[1] == SOL_SOCKET && (opt == SO_RCVTIMEO || opt == SO_SNDTIMEO)) {
+        return user32_sockopt_timeval(p, a, set, false, opt);
+    }
+    void *val = NULL;
+    uint32_t len = (uint32_t)a[4];
+    if (set) {
+        if (len && user_arg_ptr(p, a[3], len, &val) < 0) {
+            return -EFAULT;
+        }
+        return user_ret(syscall(SYS_setsockopt, (int)a[0], (int)a[1], opt, val, len));
+    }
+    void *lenp;
+    if (user_arg_wbuf(p, a[4], 4, &lenp) < 0 || lenp == NULL) {
+        return -EFAULT;
+    }
+    uint32_t room;
+    memcpy(&room, lenp, 4);
+    if (room && user_arg_wbuf(p, a[3], room, &val) < 0) {
+        return -EFAULT;
+    }
+    return user_ret(syscall(SYS_getsockopt, (int)a[0], (int)a[1], opt, val, lenp));
+}
+
+static int64_t sys_setsockopt(UserProc *p, const uint64_t a[6])
+{
+    return sockopt(p, a, true);
+}
+
+static int64_t sys_getsockopt(UserProc *p, const uint64_t a[6])
+{
+    return sockopt(p, a, false);
+}
+
 const UserSyscallRow i386_sys_rows[] = {
     /* 64-bit time: struct __kernel_timespec is the host's timespec. */
     { USER_NR_clock_settime64, NULL, SYS_clock_settime, "ip" },
@@ -424,8 +465,10 @@ const UserSyscallRow i386_sys_rows[] = {
     { USER_NR_capget, NULL, SYS_capget, "pp" },
     { USER_NR_capset, NULL, SYS_capset, "pp" },
     { USER_NR_sched_setaffinity, sys_sched_setaffinity },
-    /* Sockets: sockaddr and socklen_t are the same bytes (setsockopt's timeval is not: SO_*TIMEO_OLD). */
+    /* Sockets: sockaddr and socklen_t are the same bytes (SO_*TIMEO_OLD's timeval is not: net.c). */
     { USER_NR_socketpair, NULL, SYS_socketpair, "iiip" },
+    { USER_NR_setsockopt, sys_setsockopt },
+    { USER_NR_getsockopt, sys_getsockopt },
     { USER_NR_bind, NULL, SYS_bind, "iri" },
     { USER_NR_connect, NULL, SYS_connect, "iri", USER_SYS_RESTART },
     { USER_NR_accept, NULL, SYS_accept, "ipp", USER_SYS_RESTART },
@@ -434,7 +477,5 @@ const UserSyscallRow i386_sys_rows[] = {
     { USER_NR_getpeername, NULL, SYS_getpeername, "ipp" },
     { USER_NR_sendto, NULL, SYS_sendto, "iriiri", USER_SYS_RESTART },
     { USER_NR_recvfrom, NULL, SYS_recvfrom, "iwiipp", USER_SYS_RESTART },
-    { USER_NR_setsockopt, NULL, SYS_setsockopt, "iiiri" },
-    { USER_NR_getsockopt, NULL, SYS_getsockopt, "iiipp" },
     { -1 },
 };

@@ -369,6 +369,14 @@ static bool ppc_arch_syscall(UserProc *p, uint64_t nr, const uint64_t a[6], int6
     case PPC_NR_sendfile:
         *ret = ppc_sendfile(p, a, 4);
         return true;
+    case PPC_NR_send:
+    case PPC_NR_recv: {
+        /* send/recv(fd, buf, len, flags): sendto/recvfrom without an address, as in the kernel. */
+        const uint64_t b[6] = { a[0], a[1], a[2], a[3], 0, 0 };
+        uint32_t flags;
+        *ret = user_syscall_generic(p, nr == PPC_NR_send ? USER_NR_sendto : USER_NR_recvfrom, b, &flags);
+        return true;
+    }
     case PPC_NR_pause:
         /* asm-generic has no pause; it sleeps until a signal (always -EINTR, never restarted). */
         *ret = user_safe_syscall6(p, SYS_pause, 0, 0, 0, 0, 0, 0);

@@ -4,8 +4,8 @@
  * pointers, int-valued socket options, and the SOL_SOCKET option numbers that
  * arch/powerpc/include/uapi/asm/socket.h gives other values than x86-64.  Ports and
  * addresses are in network order on every machine and pass as they are.  Options
- * holding a struct timeval (SO_RCVTIMEO/SO_SNDTIMEO) are not converted: they return
- * ENOPROTOOPT.  sendmsg/recvmsg are in msg.c.
+ * holding a struct timeval (SO_RCVTIMEO/SO_SNDTIMEO, old and new) are
+ * user32_sockopt_timeval()'s.  sendmsg/recvmsg are in msg.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -182,29 +182,46 @@ static int64_t sys_socketpair(UserProc *p, const uint64_t a[6])
     return 0;
 }
 
-/*
- * SOL_SOCKET option numbers: ppc moves six of them (asm/socket.h); -1 = an option
- * with a struct timeval, not converted.
- */
+/* SOL_SOCKET option numbers: ppc moves six of them (asm/socket.h). */
 static int sol_socket_opt(int opt)
 {
     switch (opt) {
     case 16: return SO_RCVLOWAT;
     case 17: return SO_SNDLOWAT;
-    case 18: case 19: return -1;        /* SO_RCVTIMEO_OLD, SO_SNDTIMEO_OLD */
+    case 18: return SO_RCVTIMEO;
+    case 19: return SO_SNDTIMEO;
     case 20: return SO_PASSCRED;
     case 21: return SO_PEERCRED;
     default: return opt;
     }
 }
 
+/* SO_RCVTIMEO/SO_SNDTIMEO in their old (18, 19: old_timeval32) and new (66, 67) forms. */
+static bool timeval_opt(const uint64_t a[6], bool *t64, int *host_opt)
+{
+    if ((int)a[1] != SOL_SOCKET) {
+        return false;
+    }
+    switch ((int)a[2]) {
+    case 18: case 66: *host_opt = SO_RCVTIMEO; break;
+    case 19: case 67: *host_opt = SO_SNDTIMEO; break;
+    default: return false;
+    }
+    *t64 = (int)a[2] >= 66;
+    return true;
+}
+
 /* setsockopt(fd, level, opt, val, len): int-sized values and arrays of ints are swapped. */
 static int64_t sys_setsockopt(UserProc *p, const uint64_t a[6])
 {
-    int level = (int)a[1], opt = (int)a[2];
+    int level = (int)a[1], opt = (int)a[2], host_opt;
     uint32_t len = (uint32_t)a[4];
-    if (level == SOL_SOCKET && (opt = sol_socket_opt(opt)) < 0) {
-        return -ENOPROTOOPT;
+    bool t64;
+    if (timeval_opt(a, &t64, &host_opt)) {
+        return user32_sockopt_timeval(p, a, true, t64, host_opt);
+    }
+    if (level == SOL_SOCKET) {
+        opt = sol_socket_opt(opt);
     }
     if (len > 256) {
         return -EINVAL;
@@ -227,10 +244,14 @@ static int64_t sys_setsockopt(UserProc *p, const uint64_t a[6])
 
 static int64_t sys_getsockopt(UserProc *p, const uint64_t a[6])
 {
-    int level = (int)a[1], opt = (int)a[2];
+    int level = (int)a[1], opt = (int)a[2], host_opt;
     uint64_t room;
-    if (level == SOL_SOCKET && (opt = sol_socket_opt(opt)) < 0) {
-        return -ENOPROTOOPT;
+    bool t64;
+    if (timeval_opt(a, &t64, &host_opt)) {
+        return user32_sockopt_timeval(p, a, false, t64, host_opt);
+    }
+    if (level == SOL_SOCKET) {
+        opt = sol_socket_opt(opt);
     }
     if (user_read_uint(p, a[4], 4, &room) < 0) {
         return -EFAULT;
