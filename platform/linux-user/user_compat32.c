@@ -480,6 +480,102 @@ static int64_t sys_setrlimit(UserProc *p, const uint64_t a[6])
     return user_ret(setrlimit((int)a[0], &rl));
 }
 
+/* --- pselect6: fd_set of 32-bit longs --- */
+
+/*
+ * pselect6(n, in, out, ex, timeout, {sigmask, size}): fd_set is an array of 32-bit guest
+ * longs; the host's are 64-bit little-endian, which puts the same bits in 32-bit
+ * little-endian groups, so each word is taken in guest byte order (a no-op on i386).
+ */
+static int64_t pselect_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    int n = (int)a[0];
+    if (n < 0 || n > (1 << 20)) {
+        return -EINVAL;
+    }
+    size_t gbytes = ((size_t)n + 31) / 32 * 4, hbytes = ((size_t)n + 63) / 64 * 8;
+    uint8_t *sets[3] = { NULL, NULL, NULL };
+    int64_t r = 0;
+    for (int i = 0; i < 3; i++) {
+        if (!a[1 + i]) {
+            continue;
+        }
+        sets[i] = g_malloc0(hbytes + 8);
+        if (user_copy_from(&p->mem, sets[i], a[1 + i], gbytes) < 0) {
+            r = -EFAULT;
+            goto out;
+        }
+        for (size_t j = 0; j < gbytes; j += 4) {
+            uint32_t w = get32(p, sets[i] + j);
+            memcpy(sets[i] + j, &w, 4);
+        }
+    }
+    struct timespec ts;
+    if (a[4] && user32_get_ts(p, a[4], t64, &ts) < 0) {
+        r = -EFAULT;
+        goto out;
+    }
+    bool with_mask = false;
+    if (a[5]) {
+        uint8_t b[8];
+        if (user_copy_from(&p->mem, b, a[5], 8) < 0) {
+            r = -EFAULT;
+            goto out;
+        }
+        if (get32(p, b)) {
+            uint64_t mask;
+            if (get32(p, b + 4) != 8) {
+                r = -EINVAL;
+                goto out;
+            }
+            if (user_read_sigset(p, get32(p, b), &mask) < 0) {
+                r = -EFAULT;
+                goto out;
+            }
+            user_signal_temp_mask(p, mask);
+            with_mask = true;
+        }
+    }
+    r = user_safe_syscall6(p, SYS_pselect6, n, sets[0], sets[1], sets[2], a[4] ? &ts : NULL, NULL);
+    if (with_mask) {
+        user_signal_temp_mask_done(p);
+    }
+    if (r >= 0) {
+        for (int i = 0; i < 3; i++) {
+            if (!sets[i]) {
+                continue;
+            }
+            for (size_t j = 0; j < gbytes; j += 4) {
+                uint32_t w;
+                memcpy(&w, sets[i] + j, 4);
+                put32(p, sets[i] + j, w);
+            }
+            if (user_copy_to(&p->mem, a[1 + i], sets[i], gbytes) < 0) {
+                r = -EFAULT;
+                goto out;
+            }
+        }
+    }
+    if (a[4] && (r >= 0 || r == -EINTR)) {
+        user32_put_ts(p, a[4], t64, &ts);
+    }
+out:
+    for (int i = 0; i < 3; i++) {
+        g_free(sets[i]);
+    }
+    return r;
+}
+
+static int64_t sys_pselect6(UserProc *p, const uint64_t a[6])
+{
+    return pselect_common(p, a, false);
+}
+
+static int64_t sys_pselect6_time64(UserProc *p, const uint64_t a[6])
+{
+    return pselect_common(p, a, true);
+}
+
 /* --- Socket options holding a time --- */
 
 /*
@@ -628,6 +724,8 @@ static int64_t sys_getgroups(UserProc *p, const uint64_t a[6])
 }
 
 const UserSyscallRow user32_rows[] = {
+    { USER_NR_pselect6, sys_pselect6, .flags = USER_SYS_BLOCKING },
+    { USER_NR_pselect6_time64, sys_pselect6_time64, .flags = USER_SYS_BLOCKING },
     { USER_NR_rt_sigtimedwait, sys_rt_sigtimedwait, .flags = USER_SYS_RESTART },
     { USER_NR_rt_sigtimedwait_time64, sys_rt_sigtimedwait_time64, .flags = USER_SYS_RESTART },
     { USER_NR_rt_sigqueueinfo, sys_rt_sigqueueinfo },

@@ -268,86 +268,6 @@ static int64_t sys_ppoll_time64(UserProc *p, const uint64_t a[6])
     return ppoll_common(p, a, true);
 }
 
-/*
- * pselect6(n, in, out, ex, ts, sig): fd_set bits are the same bytes with 32-bit longs on
- * a little-endian port; the last argument is { u32 sigset pointer; u32 size }.
- */
-static int64_t pselect_common(UserProc *p, const uint64_t a[6], bool t64)
-{
-    void *sets[3];
-    struct timespec ts, *pts;
-    int n = (int)a[0];
-    if (n < 0) {
-        return -EINVAL;
-    }
-    size_t setsize = ((size_t)MIN(n, 1 << 20) + 31) / 32 * 4;
-    for (int i = 0; i < 3; i++) {
-        if (user_arg_wbuf(p, a[1 + i], setsize, &sets[i]) < 0) {
-            return -EFAULT;
-        }
-    }
-    if (get_timeout(p, a[4], t64, &ts, &pts) < 0) {
-        return -EFAULT;
-    }
-    /*
-     * The host kernel reads and writes whole 64-bit words, 4 bytes past a guest set of
-     * 32-bit words: it gets a copy of each set.
-     */
-    size_t hsize = ((size_t)MIN(n, 1 << 20) + 63) / 64 * 8;
-    g_autofree uint8_t *hsets = g_malloc0(3 * hsize + 8);
-    void *hp[3];
-    for (int i = 0; i < 3; i++) {
-        hp[i] = NULL;
-        if (sets[i]) {
-            memcpy(hsets + i * hsize, sets[i], setsize);
-            hp[i] = hsets + i * hsize;
-        }
-    }
-    bool with_mask = false;
-    if (a[5]) {
-        uint8_t pair[8];
-        if (user_copy_from(&p->mem, pair, a[5], sizeof(pair)) < 0) {
-            return -EFAULT;
-        }
-        if (x86_get32(pair)) {
-            uint64_t mask;
-            if (x86_get32(pair + 4) != 8) {
-                return -EINVAL;
-            }
-            if (user_read_sigset(p, x86_get32(pair), &mask) < 0) {
-                return -EFAULT;
-            }
-            user_signal_temp_mask(p, mask);
-            with_mask = true;
-        }
-    }
-    int64_t r = user_safe_syscall6(p, SYS_pselect6, n, hp[0], hp[1], hp[2], pts, NULL);
-    if (with_mask) {
-        user_signal_temp_mask_done(p);
-    }
-    if (r >= 0) {
-        for (int i = 0; i < 3; i++) {
-            if (sets[i]) {
-                memcpy(sets[i], hp[i], setsize);
-            }
-        }
-    }
-    if (pts && put_timeout(p, a[4], t64, pts) < 0) {
-        return -EFAULT;
-    }
-    return r;
-}
-
-static int64_t sys_pselect6(UserProc *p, const uint64_t a[6])
-{
-    return pselect_common(p, a, false);
-}
-
-static int64_t sys_pselect6_time64(UserProc *p, const uint64_t a[6])
-{
-    return pselect_common(p, a, true);
-}
-
 /* futex and futex_time64: the timeout of a waiting operation in its 32- or 64-bit form. */
 static int64_t futex_common(UserProc *p, const uint64_t a[6], bool t64)
 {
@@ -441,8 +361,6 @@ const UserSyscallRow i386_sys_rows[] = {
     { USER_NR_clock_settime64, NULL, SYS_clock_settime, "ip" },
     { USER_NR_ppoll, sys_ppoll, .flags = USER_SYS_BLOCKING },
     { USER_NR_ppoll_time64, sys_ppoll_time64, .flags = USER_SYS_BLOCKING },
-    { USER_NR_pselect6, sys_pselect6, .flags = USER_SYS_BLOCKING },
-    { USER_NR_pselect6_time64, sys_pselect6_time64, .flags = USER_SYS_BLOCKING },
     { USER_NR_futex, sys_futex, .flags = USER_SYS_RESTART },
     { USER_NR_futex_time64, sys_futex_time64, .flags = USER_SYS_RESTART },
     /* Files. */
