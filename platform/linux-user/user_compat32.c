@@ -6,8 +6,8 @@
  * itimers), struct tms and struct sysinfo of 32-bit longs; struct rusage (wait4, getrusage,
  * waitid's) and rlimit; POSIX timers (struct sigevent, struct itimerspec) and
  * timerfd_settime/gettime; waitid with its siginfo; rt_sigqueueinfo's siginfo in,
- * rt_sigtimedwait's timeout; getgroups' gid array and sched_getaffinity's mask of 32-bit
- * words.
+ * rt_sigtimedwait's and futex's timeouts; getgroups' gid array and sched_getaffinity's
+ * mask of 32-bit words; struct statfs64 (only its size differs: UserArchAbi).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/times.h>
@@ -421,6 +422,61 @@ static int64_t sys_sysinfo(UserProc *p, const uint64_t a[6])
 
 /* --- Processes: wait4, rusage, rlimit --- */
 
+/*
+ * statfs64(path, size, buf) / fstatfs64(fd, size, buf): struct statfs64 with 32-bit words
+ * and 64-bit counts; 88 bytes, or 84 where the ABI packs it (i386): the kernel insists on
+ * the exact size (UserArchAbi.statfs64_size).
+ */
+static int64_t statfs64_common(UserProc *p, const uint64_t a[6], bool by_fd)
+{
+    bool be = user_guest_be(p);
+    struct statfs s;
+    int r;
+    if (a[1] != p->abi->statfs64_size) {
+        return -EINVAL;
+    }
+    if (by_fd) {
+        r = fstatfs((int)a[0], &s);
+    } else {
+        int err = 0;
+        g_autofree char *path = user_arg_path(p, a[0], &err);
+        if (!path) {
+            return err;
+        }
+        r = statfs(path, &s);
+    }
+    if (r < 0) {
+        return user_errno();
+    }
+    uint8_t b[88];
+    int fsid[2];
+    memset(b, 0, sizeof(b));
+    memcpy(fsid, &s.f_fsid, sizeof(fsid));
+    put32(p, b, (uint32_t)s.f_type);
+    put32(p, b + 4, (uint32_t)s.f_bsize);
+    user_put_uint(be, b + 8, 8, s.f_blocks);
+    user_put_uint(be, b + 16, 8, s.f_bfree);
+    user_put_uint(be, b + 24, 8, s.f_bavail);
+    user_put_uint(be, b + 32, 8, s.f_files);
+    user_put_uint(be, b + 40, 8, s.f_ffree);
+    put32(p, b + 48, (uint32_t)fsid[0]);
+    put32(p, b + 52, (uint32_t)fsid[1]);
+    put32(p, b + 56, (uint32_t)s.f_namelen);
+    put32(p, b + 60, (uint32_t)s.f_frsize);
+    put32(p, b + 64, (uint32_t)s.f_flags);
+    return user_copy_to(&p->mem, a[2], b, a[1]) < 0 ? -EFAULT : 0;
+}
+
+static int64_t sys_statfs64(UserProc *p, const uint64_t a[6])
+{
+    return statfs64_common(p, a, false);
+}
+
+static int64_t sys_fstatfs64(UserProc *p, const uint64_t a[6])
+{
+    return statfs64_common(p, a, true);
+}
+
 static int64_t sys_wait4(UserProc *p, const uint64_t a[6])
 {
     int status = 0;
@@ -679,6 +735,27 @@ static int64_t sys_rt_sigtimedwait_time64(UserProc *p, const uint64_t a[6])
     return sigtimedwait_common(p, a, true);
 }
 
+/* futex and futex_time64: the timeout of a waiting operation in its 32- or 64-bit form. */
+static int64_t futex_common(UserProc *p, const uint64_t a[6], bool t64)
+{
+    struct timespec ts;
+    bool timed = a[3] && user_futex_waits((int)a[1]);
+    if (timed && user32_get_ts(p, a[3], t64, &ts) < 0) {
+        return -EFAULT;
+    }
+    return user_futex(p, a, timed ? &ts : NULL);
+}
+
+static int64_t sys_futex(UserProc *p, const uint64_t a[6])
+{
+    return futex_common(p, a, false);
+}
+
+static int64_t sys_futex_time64(UserProc *p, const uint64_t a[6])
+{
+    return futex_common(p, a, true);
+}
+
 /* sched_getaffinity(pid, len, mask): unsigned long words, 32-bit big-endian here. */
 static int64_t sys_sched_getaffinity(UserProc *p, const uint64_t a[6])
 {
@@ -761,5 +838,9 @@ const UserSyscallRow user32_rows[] = {
     { USER_NR_timerfd_gettime, sys_timerfd_gettime },
     { USER_NR_timerfd_gettime64, sys_timerfd_gettime64 },
     { USER_NR_waitid, sys_waitid, .flags = USER_SYS_RESTART },
+    { USER_NR_futex, sys_futex, .flags = USER_SYS_RESTART },
+    { USER_NR_statfs, sys_statfs64 },
+    { USER_NR_fstatfs, sys_fstatfs64 },
+    { USER_NR_futex_time64, sys_futex_time64, .flags = USER_SYS_RESTART },
     { -1 },
 };

@@ -229,6 +229,8 @@ typedef struct UserArchAbi {
     bool layout_generic64;
     /* 32-bit ABIs: where the System V *id64_ds fields sit (user_compat32_ipc.c). */
     const struct UserIpc32Layout *ipc32;
+    /* 32-bit ABIs: sizeof(struct statfs64), which statfs64/fstatfs64 insist on (84: packed). */
+    unsigned statfs64_size;
     /* Row tables of this ABI (generic numbering), NULL-terminated, tried before the shared ones. */
     const UserSyscallRow *const *rows;
     /* ARCH_DLINFO: auxv pairs placed before the common ones; n_auxv_arch pairs. */
@@ -504,6 +506,9 @@ int user32_get_ts(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts);
 int user32_put_ts(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts);
 int user32_put_rusage(UserProc *p, GuestAddr addr, const struct rusage *ru);
 extern const UserSyscallRow user32_rows[];
+/* user_compat32_poll.c: ppoll/ppoll_time64 rows, and poll(fds, n, ms) for the ABIs that have it. */
+extern const UserSyscallRow user32_poll_rows[];
+int64_t user32_poll(UserProc *p, const uint64_t a[6]);
 /* set/getsockopt of SO_RCVTIMEO/SO_SNDTIMEO (host_opt) with the guest's 32-bit timeval
  * (t64 false) or its two-s64 __kernel_sock_timeval (t64). */
 int64_t user32_sockopt_timeval(UserProc *p, const uint64_t a[6], bool set, bool t64, int host_opt);

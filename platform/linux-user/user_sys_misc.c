@@ -25,66 +25,6 @@ static int64_t sys_uname(UserProc *p, const uint64_t a[6])
     return user_copy_to(&p->mem, a[0], &u, sizeof(u)) < 0 ? -EFAULT : 0;
 }
 
-/* The futex operations that wait, and so take a timeout in a[3]. */
-bool user_futex_waits(int op)
-{
-    switch (op & FUTEX_CMD_MASK) {
-    case FUTEX_WAIT:
-    case FUTEX_WAIT_BITSET:
-    case FUTEX_LOCK_PI:
-    case FUTEX_LOCK_PI2:
-    case FUTEX_WAIT_REQUEUE_PI:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/*
- * futex: the word is guest memory, which is host memory at base + address, so
- * the host futex works on it directly (waits, timeouts, wakes across fork).
- * timeout: the host form of a[3] for the operations that wait (NULL: none), read by
- * the caller since its layout depends on the ABI and the syscall.
- */
-int64_t user_futex(UserProc *p, const uint64_t a[6], const struct timespec *timeout)
-{
-    int op = (int)a[1];
-    int cmd = op & FUTEX_CMD_MASK;
-    void *uaddr, *uaddr2 = NULL;
-    long arg4 = (long)a[3];
-    if (a[0] & 3) {
-        return -EINVAL;
-    }
-    if (user_arg_ptr(p, a[0], 4, &uaddr) < 0 || !uaddr) {
-        return -EFAULT;
-    }
-    /* PI and WAKE_OP operations make the kernel write the words: no code page may be read-only there. */
-    user_mem_unwatch_range_dirty(&p->mem, a[0], 4);
-    if (user_futex_waits(op)) {
-        arg4 = (long)timeout;
-    }
-    switch (cmd) {
-    case FUTEX_REQUEUE:
-    case FUTEX_CMP_REQUEUE:
-    case FUTEX_WAKE_OP:
-    case FUTEX_CMP_REQUEUE_PI:
-    case FUTEX_WAIT_REQUEUE_PI:
-        if (user_arg_ptr(p, a[4], 4, &uaddr2) < 0) {
-            return -EFAULT;
-        }
-        if (uaddr2 != NULL) {
-            user_mem_unwatch_range_dirty(&p->mem, a[4], 4);
-        }
-        break;
-    default:
-        break;
-    }
-    if (user_futex_waits(op)) {
-        return user_safe_syscall6(p, SYS_futex, uaddr, op, (int)a[2], arg4, uaddr2, (int)a[5]);
-    }
-    return user_ret(syscall(SYS_futex, uaddr, op, (int)a[2], arg4, uaddr2, (int)a[5]));
-}
-
 /* futex with a struct timespec in the host's layout (asm-generic 64-bit). */
 static int64_t sys_futex(UserProc *p, const uint64_t a[6])
 {

@@ -301,7 +301,7 @@ static const uint8_t i386_sigreturn_code[] = {
 };
 
 static const UserSyscallRow *const i386_rows[] = { i386_sys_rows, user32_ipc_rows, i386_msg_rows,
-                                                     user32_rows, NULL };
+                                                     user32_rows, user32_poll_rows, NULL };
 
 const UserArchAbi user_abi_i386 = {
     .name = "i386",
@@ -324,6 +324,7 @@ const UserArchAbi user_abi_i386 = {
     .map_syscall = i386_map_syscall,
     .layout_generic64 = false,
     .ipc32 = &user_ipc32_i386,
+    .statfs64_size = 84,
     .rows = i386_rows,
     .auxv_arch = i386_auxv_arch,
     .n_auxv_arch = G_N_ELEMENTS(i386_auxv_arch) / 2,

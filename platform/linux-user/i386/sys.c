@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
@@ -27,14 +26,6 @@
 
 /* --- Time: struct old_timespec32 {s32, s32}; clocks, sleeps and itimers are user_compat32.c's --- */
 
-static int put_pair32(UserProc *p, GuestAddr addr, int64_t a, int64_t b)
-{
-    uint8_t buf[8];
-    x86_put32(buf, (uint32_t)a);
-    x86_put32(buf + 4, (uint32_t)b);
-    return user_copy_to(&p->mem, addr, buf, 8) < 0 ? -EFAULT : 0;
-}
-
 /* time(tloc): a 32-bit time_t (kernel/time/time.c, compat). */
 int64_t i386_sys_time(UserProc *p, const uint64_t a[6])
 {
@@ -46,53 +37,6 @@ int64_t i386_sys_time(UserProc *p, const uint64_t a[6])
 }
 
 /* --- Files --- */
-
-/* statfs64(path, size, buf) / fstatfs64(fd, size, buf): struct statfs64, packed, 84 bytes. */
-static int64_t statfs64_common(UserProc *p, const uint64_t a[6], bool by_fd)
-{
-    struct statfs s;
-    int r;
-    if (a[1] != 84) {
-        return -EINVAL;
-    }
-    if (by_fd) {
-        r = fstatfs((int)a[0], &s);
-    } else {
-        int err = 0;
-        g_autofree char *path = user_arg_path(p, a[0], &err);
-        if (!path) {
-            return err;
-        }
-        r = statfs(path, &s);
-    }
-    if (r < 0) {
-        return user_errno();
-    }
-    uint8_t b[84];
-    memset(b, 0, sizeof(b));
-    x86_put32(b, (uint32_t)s.f_type);
-    x86_put32(b + 4, (uint32_t)s.f_bsize);
-    x86_put64(b + 8, s.f_blocks);
-    x86_put64(b + 16, s.f_bfree);
-    x86_put64(b + 24, s.f_bavail);
-    x86_put64(b + 32, s.f_files);
-    x86_put64(b + 40, s.f_ffree);
-    memcpy(b + 48, &s.f_fsid, 8);
-    x86_put32(b + 56, (uint32_t)s.f_namelen);
-    x86_put32(b + 60, (uint32_t)s.f_frsize);
-    x86_put32(b + 64, (uint32_t)s.f_flags);
-    return user_copy_to(&p->mem, a[2], b, sizeof(b)) < 0 ? -EFAULT : 0;
-}
-
-static int64_t sys_statfs64(UserProc *p, const uint64_t a[6])
-{
-    return statfs64_common(p, a, false);
-}
-
-static int64_t sys_fstatfs64(UserProc *p, const uint64_t a[6])
-{
-    return statfs64_common(p, a, true);
-}
 
 /*
  * fcntl and fcntl64: F_GETLK/F_SETLK/F_SETLKW (5-7) take struct flock with 32-bit
@@ -193,101 +137,6 @@ int64_t i386_sys_sendfile32(UserProc *p, const uint64_t a[6])
     return r;
 }
 
-/* A timeout for the host: old_timespec32 or __kernel_timespec at addr (0: none, *out = NULL). */
-static int get_timeout(UserProc *p, GuestAddr addr, bool t64, struct timespec *ts, struct timespec **out)
-{
-    *out = NULL;
-    if (!addr) {
-        return 0;
-    }
-    if (t64) {
-        uint8_t b[16];
-        if (user_copy_from(&p->mem, b, addr, 16) < 0) {
-            return -EFAULT;
-        }
-        ts->tv_sec = (int64_t)x86_get64(b);
-        ts->tv_nsec = (int32_t)x86_get32(b + 8);    /* get_timespec64(): the upper half is ignored */
-    } else if (user32_get_ts(p, addr, false, ts) < 0) {
-        return -EFAULT;
-    }
-    *out = ts;
-    return 0;
-}
-
-/* The remaining time the kernel writes back into a ppoll/pselect6 timeout. */
-static int put_timeout(UserProc *p, GuestAddr addr, bool t64, const struct timespec *ts)
-{
-    if (t64) {
-        uint8_t b[16];
-        x86_put64(b, (uint64_t)ts->tv_sec);
-        x86_put64(b + 8, (uint64_t)ts->tv_nsec);
-        return user_copy_to(&p->mem, addr, b, 16) < 0 ? -EFAULT : 0;
-    }
-    return put_pair32(p, addr, ts->tv_sec, ts->tv_nsec);
-}
-
-/* ppoll(fds, n, ts, sigmask, size): struct pollfd is the same everywhere. */
-static int64_t ppoll_common(UserProc *p, const uint64_t a[6], bool t64)
-{
-    void *fds;
-    struct timespec ts, *pts;
-    if ((uint32_t)a[1] > 1u << 20) {
-        return -EINVAL;
-    }
-    if (user_arg_wbuf(p, a[0], a[1] * 8, &fds) < 0 || get_timeout(p, a[2], t64, &ts, &pts) < 0) {
-        return -EFAULT;
-    }
-    bool with_mask = a[3] != 0;
-    if (with_mask) {
-        uint64_t mask;
-        if (a[4] != 8) {
-            return -EINVAL;
-        }
-        if (user_read_sigset(p, a[3], &mask) < 0) {
-            return -EFAULT;
-        }
-        user_signal_temp_mask(p, mask);
-    }
-    int64_t r = user_safe_syscall6(p, SYS_ppoll, fds, (uint32_t)a[1], pts, NULL, 8, 0);
-    if (with_mask) {
-        user_signal_temp_mask_done(p);
-    }
-    if (pts && put_timeout(p, a[2], t64, pts) < 0) {
-        return -EFAULT;
-    }
-    return r;
-}
-
-static int64_t sys_ppoll(UserProc *p, const uint64_t a[6])
-{
-    return ppoll_common(p, a, false);
-}
-
-static int64_t sys_ppoll_time64(UserProc *p, const uint64_t a[6])
-{
-    return ppoll_common(p, a, true);
-}
-
-/* futex and futex_time64: the timeout of a waiting operation in its 32- or 64-bit form. */
-static int64_t futex_common(UserProc *p, const uint64_t a[6], bool t64)
-{
-    struct timespec ts, *pts = NULL;
-    if (user_futex_waits((int)a[1]) && get_timeout(p, a[3], t64, &ts, &pts) < 0) {
-        return -EFAULT;
-    }
-    return user_futex(p, a, pts);
-}
-
-static int64_t sys_futex(UserProc *p, const uint64_t a[6])
-{
-    return futex_common(p, a, false);
-}
-
-static int64_t sys_futex_time64(UserProc *p, const uint64_t a[6])
-{
-    return futex_common(p, a, true);
-}
-
 /* --- Processes: wait4, rusage and rlimit are user_compat32.c's --- */
 
 static int64_t sys_setgroups(UserProc *p, const uint64_t a[6])
@@ -359,14 +208,8 @@ static int64_t sys_getsockopt(UserProc *p, const uint64_t a[6])
 const UserSyscallRow i386_sys_rows[] = {
     /* 64-bit time: struct __kernel_timespec is the host's timespec. */
     { USER_NR_clock_settime64, NULL, SYS_clock_settime, "ip" },
-    { USER_NR_ppoll, sys_ppoll, .flags = USER_SYS_BLOCKING },
-    { USER_NR_ppoll_time64, sys_ppoll_time64, .flags = USER_SYS_BLOCKING },
-    { USER_NR_futex, sys_futex, .flags = USER_SYS_RESTART },
-    { USER_NR_futex_time64, sys_futex_time64, .flags = USER_SYS_RESTART },
     /* Files. */
     { USER_NR_statx, NULL, SYS_statx, "isiip" },
-    { USER_NR_statfs, sys_statfs64 },
-    { USER_NR_fstatfs, sys_fstatfs64 },
     { USER_NR_fcntl, sys_fcntl, .flags = USER_SYS_RESTART },
     { USER_NR_ioctl, user_sys_ioctl, .flags = USER_SYS_RESTART },
     { USER_NR_pipe2, NULL, SYS_pipe2, "pi" },

@@ -361,7 +361,7 @@ static bool ppc_arch_syscall(UserProc *p, uint64_t nr, const uint64_t a[6], int6
         *ret = ppc_llseek(p, a);
         return true;
     case PPC_NR_poll:
-        *ret = ppc_poll(p, a);
+        *ret = user32_poll(p, a);
         return true;
     case PPC_NR_ipc:
         *ret = user32_sys_ipc(p, a);
@@ -474,7 +474,7 @@ static void ppc_cpuinfo(GString *out, unsigned ncpus)
     g_string_append(out, "timebase\t: 100000000\nplatform\t: mimic\nmodel\t\t: mimic ppc32\n");
 }
 
-static const UserSyscallRow *const ppc_rows[] = { ppc_sys_rows, ppc_net_rows, ppc_fd_rows, user32_rows, user32_ipc_rows, ppc_mmsg_rows, NULL };
+static const UserSyscallRow *const ppc_rows[] = { ppc_sys_rows, ppc_net_rows, ppc_fd_rows, user32_rows, user32_poll_rows, user32_ipc_rows, ppc_mmsg_rows, NULL };
 
 /* li r0, 172 (rt_sigreturn); sc; li r0, 119 (sigreturn); sc -- big-endian words. */
 static const uint8_t ppc_sigreturn_code[] = {
@@ -504,6 +504,7 @@ const UserArchAbi user_abi_ppc32 = {
     .map_syscall = ppc_map_syscall,
     .layout_generic64 = false,
     .ipc32 = &user_ipc32_ppc,
+    .statfs64_size = 88,
     .rows = ppc_rows,
     .auxv_arch = ppc_auxv_arch,
     .n_auxv_arch = G_N_ELEMENTS(ppc_auxv_arch) / 2,

@@ -65,8 +65,7 @@ extern const UserSyscallRow ppc_mmsg_rows[];
 /* fdconv.c: eventfd/timerfd/inotify data in guest order; read, write, close, dup* rows. */
 extern const UserSyscallRow ppc_fd_rows[];
 void ppc_fd_dup_kind(int64_t oldfd, int64_t newfd);
-/* sys.c: poll(fds, nfds, ms); sendfile with a 4- or 8-byte offset. */
-int64_t ppc_poll(UserProc *p, const uint64_t a[6]);
+/* sys.c: sendfile with a 4- or 8-byte offset. */
 int64_t ppc_sendfile(UserProc *p, const uint64_t a[6], unsigned off_size);
 /* termios.c: a terminal ioctl request (TCGETS, TCSETS*, TCFLSH...); false if req is none. */
 bool ppc_ioctl_termios(UserProc *p, int fd, uint32_t req, GuestAddr addr, int64_t *ret);

@@ -9,8 +9,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/futex.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -18,7 +16,6 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
@@ -58,56 +55,6 @@ static int64_t sys_statx(UserProc *p, const uint64_t a[6])
         user_put_uint(true, guest + fields[i].off, fields[i].size, v);
     }
     return user_copy_to(&p->mem, a[4], guest, sizeof(guest)) < 0 ? -EFAULT : 0;
-}
-
-/* statfs64(path or fd, size, buf): struct statfs64 with 32-bit words, 88 bytes. */
-static int64_t statfs_common(UserProc *p, const uint64_t a[6], bool by_fd)
-{
-    struct statfs sf;
-    if (a[1] != 88) {
-        return -EINVAL;
-    }
-    if (by_fd) {
-        if (fstatfs((int)a[0], &sf) < 0) {
-            return user_errno();
-        }
-    } else {
-        int err = 0;
-        g_autofree char *path = user_arg_path(p, a[0], &err);
-        if (!path) {
-            return err;
-        }
-        if (statfs(path, &sf) < 0) {
-            return user_errno();
-        }
-    }
-    uint8_t b[88];
-    memset(b, 0, sizeof(b));
-    int fsid[2];
-    memcpy(fsid, &sf.f_fsid, sizeof(fsid));
-    ppc_put32(b, (uint32_t)sf.f_type);
-    ppc_put32(b + 4, (uint32_t)sf.f_bsize);
-    ppc_put64(b + 8, sf.f_blocks);
-    ppc_put64(b + 16, sf.f_bfree);
-    ppc_put64(b + 24, sf.f_bavail);
-    ppc_put64(b + 32, sf.f_files);
-    ppc_put64(b + 40, sf.f_ffree);
-    ppc_put32(b + 48, (uint32_t)fsid[0]);
-    ppc_put32(b + 52, (uint32_t)fsid[1]);
-    ppc_put32(b + 56, (uint32_t)sf.f_namelen);
-    ppc_put32(b + 60, (uint32_t)sf.f_frsize);
-    ppc_put32(b + 64, (uint32_t)sf.f_flags);
-    return user_copy_to(&p->mem, a[2], b, sizeof(b)) < 0 ? -EFAULT : 0;
-}
-
-static int64_t sys_statfs(UserProc *p, const uint64_t a[6])
-{
-    return statfs_common(p, a, false);
-}
-
-static int64_t sys_fstatfs(UserProc *p, const uint64_t a[6])
-{
-    return statfs_common(p, a, true);
 }
 
 /* getdents64: struct linux_dirent64 {u64 ino; s64 off; u16 reclen; u8 type; name}. */
@@ -396,88 +343,6 @@ static int64_t sys_sendfile(UserProc *p, const uint64_t a[6])
     return ppc_sendfile(p, a, 8);
 }
 
-/*
- * ppoll(fds, nfds, timeout, sigmask, sigsetsize) and poll(fds, nfds, ms): struct pollfd
- * {int; short; short}.  ts: the host timeout (NULL: none), a[2] only says whether the
- * guest's is written back.
- */
-static int64_t poll_core(UserProc *p, const uint64_t a[6], struct timespec *ts, bool with_mask);
-
-static int64_t ppoll_common(UserProc *p, const uint64_t a[6], bool t64)
-{
-    struct timespec ts;
-    if (a[2] && user32_get_ts(p, a[2], t64, &ts) < 0) {
-        return -EFAULT;
-    }
-    int64_t r = poll_core(p, a, a[2] ? &ts : NULL, a[3] != 0);
-    if (a[2] && (r >= 0 || r == -EINTR)) {
-        user32_put_ts(p, a[2], t64, &ts);
-    }
-    return r;
-}
-
-int64_t ppc_poll(UserProc *p, const uint64_t a[6])
-{
-    int ms = (int)a[2];
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    uint64_t b[6] = { a[0], a[1], 0, 0, 0, 0 };
-    return poll_core(p, b, ms < 0 ? NULL : &ts, false);
-}
-
-static int64_t poll_core(UserProc *p, const uint64_t a[6], struct timespec *ts, bool with_mask)
-{
-    uint64_t n = (uint32_t)a[1];
-    if (n > 1u << 20) {
-        return -EINVAL;
-    }
-    g_autofree uint8_t *g = g_try_malloc(n * 8 + 1);
-    g_autofree struct pollfd *fds = g_try_new(struct pollfd, n + 1);
-    if (!g || !fds) {
-        return -ENOMEM;
-    }
-    if (n && user_copy_from(&p->mem, g, a[0], n * 8) < 0) {
-        return -EFAULT;
-    }
-    for (uint64_t i = 0; i < n; i++) {
-        fds[i].fd = (int)ppc_get32(g + 8 * i);
-        fds[i].events = (short)user_get_uint(true, g + 8 * i + 4, 2);
-        fds[i].revents = 0;
-    }
-    if (with_mask) {
-        uint64_t mask;
-        if (a[4] != 8) {
-            return -EINVAL;
-        }
-        if (user_read_sigset(p, a[3], &mask) < 0) {
-            return -EFAULT;
-        }
-        user_signal_temp_mask(p, mask);
-    }
-    int64_t r = user_safe_syscall6(p, SYS_ppoll, fds, n, ts, NULL, 8, 0);
-    if (with_mask) {
-        user_signal_temp_mask_done(p);
-    }
-    if (r >= 0) {
-        for (uint64_t i = 0; i < n; i++) {
-            user_put_uint(true, g + 8 * i + 6, 2, (uint16_t)fds[i].revents);
-        }
-        if (n && user_copy_to(&p->mem, a[0], g, n * 8) < 0) {
-            return -EFAULT;
-        }
-    }
-    return r;
-}
-
-static int64_t sys_ppoll(UserProc *p, const uint64_t a[6])
-{
-    return ppoll_common(p, a, false);
-}
-
-static int64_t sys_ppoll_time64(UserProc *p, const uint64_t a[6])
-{
-    return ppoll_common(p, a, true);
-}
-
 /* --- Processes and limits --- */
 
 /* struct rusage with 32-bit longs: two old_timeval32 and 14 longs, 72 bytes. */
@@ -533,135 +398,15 @@ static int64_t sys_getresgid(UserProc *p, const uint64_t a[6])
     return getres_common(p, a, true);
 }
 
-/* --- futex: the host kernel compares and writes the word in host byte order --- */
-
-/*
- * Plain waits and wakes work on the guest word as is once the expected value is
- * byte-swapped (FUTEX_WAIT, WAIT_BITSET, CMP_REQUEUE's val3).  FUTEX_WAKE_OP makes the
- * kernel modify the second word in its own byte order, so it is emulated: the
- * operation is done here with an atomic compare-and-swap in guest order, then the two
- * wakes.  The PI operations make the kernel write owner tids in host order; a
- * big-endian guest gets ENOSYS for them (glibc uses them only for
- * PTHREAD_PRIO_INHERIT mutexes).
- */
-static int64_t futex_wake_op(UserProc *p, uint32_t *uaddr, int op, int nr1, int nr2,
-                             GuestAddr a2, uint32_t val3)
-{
-    uint32_t *uaddr2;
-    if ((a2 & 3) || !user_mem_check(&p->mem, a2, 4, PROT_READ | PROT_WRITE)) {
-        return -EFAULT;
-    }
-    user_mem_unwatch_range_dirty(&p->mem, a2, 4);
-    uaddr2 = user_g2h(&p->mem, a2);
-    unsigned wop = (val3 >> 28) & 7, cmp = (val3 >> 24) & 15;
-    uint32_t oparg = (val3 >> 12) & 0xfff, cmparg = val3 & 0xfff;
-    if ((val3 >> 28) & 8) {         /* FUTEX_OP_OPARG_SHIFT */
-        oparg = oparg > 31 ? 0 : 1u << oparg;
-    }
-    uint32_t raw = __atomic_load_n(uaddr2, __ATOMIC_SEQ_CST), old, nv;
-    do {
-        old = GUINT32_FROM_BE(raw);
-        switch (wop) {
-        case FUTEX_OP_SET: nv = oparg; break;
-        case FUTEX_OP_ADD: nv = old + oparg; break;
-        case FUTEX_OP_OR: nv = old | oparg; break;
-        case FUTEX_OP_ANDN: nv = old & ~oparg; break;
-        case FUTEX_OP_XOR: nv = old ^ oparg; break;
-        default: return -ENOSYS;
-        }
-    } while (!__atomic_compare_exchange_n(uaddr2, &raw, GUINT32_TO_BE(nv), false,
-                                          __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
-    int32_t so = (int32_t)old, sa = (int32_t)(cmparg << 20) >> 20;
-    bool hit;
-    switch (cmp) {
-    case FUTEX_OP_CMP_EQ: hit = so == sa; break;
-    case FUTEX_OP_CMP_NE: hit = so != sa; break;
-    case FUTEX_OP_CMP_LT: hit = so < sa; break;
-    case FUTEX_OP_CMP_LE: hit = so <= sa; break;
-    case FUTEX_OP_CMP_GT: hit = so > sa; break;
-    case FUTEX_OP_CMP_GE: hit = so >= sa; break;
-    default: return -ENOSYS;
-    }
-    int priv = op & FUTEX_PRIVATE_FLAG;
-    long r = syscall(SYS_futex, uaddr, FUTEX_WAKE | priv, nr1, NULL, NULL, 0);
-    if (r < 0) {
-        return user_errno();
-    }
-    if (hit) {
-        long r2 = syscall(SYS_futex, uaddr2, FUTEX_WAKE | priv, nr2, NULL, NULL, 0);
-        if (r2 > 0) {
-            r += r2;
-        }
-    }
-    return r;
-}
-
-static int64_t futex_common(UserProc *p, const uint64_t a[6], bool t64)
-{
-    int op = (int)a[1];
-    int cmd = op & FUTEX_CMD_MASK;
-    void *uaddr, *uaddr2 = NULL;
-    if (a[0] & 3) {
-        return -EINVAL;
-    }
-    if (user_arg_ptr(p, a[0], 4, &uaddr) < 0 || !uaddr) {
-        return -EFAULT;
-    }
-    /* As the shared row does: no code page may stay read-only under a futex word. */
-    user_mem_unwatch_range_dirty(&p->mem, a[0], 4);
-    uint32_t val = (uint32_t)a[2];
-    struct timespec ts;
-    switch (cmd) {
-    case FUTEX_WAIT:
-    case FUTEX_WAIT_BITSET:
-        if (a[3] && user32_get_ts(p, a[3], t64, &ts) < 0) {
-            return -EFAULT;
-        }
-        return user_safe_syscall6(p, SYS_futex, uaddr, op, GUINT32_TO_BE(val),
-                                  a[3] ? &ts : NULL, NULL, (uint32_t)a[5]);
-    case FUTEX_WAKE:
-    case FUTEX_WAKE_BITSET:
-        return user_ret(syscall(SYS_futex, uaddr, op, (int)val, NULL, NULL, (uint32_t)a[5]));
-    case FUTEX_REQUEUE:
-    case FUTEX_CMP_REQUEUE:
-        if (user_arg_ptr(p, a[4], 4, &uaddr2) < 0 || !uaddr2) {
-            return -EFAULT;
-        }
-        /* a[3] is the requeue count (val2), not a timeout. */
-        return user_ret(syscall(SYS_futex, uaddr, op, (int)val, (long)(uint32_t)a[3], uaddr2,
-                                GUINT32_TO_BE((uint32_t)a[5])));
-    case FUTEX_WAKE_OP:
-        return futex_wake_op(p, uaddr, op, (int)val, (int)(uint32_t)a[3], a[4], (uint32_t)a[5]);
-    default:
-        return -ENOSYS;
-    }
-}
-
-static int64_t sys_futex(UserProc *p, const uint64_t a[6])
-{
-    return futex_common(p, a, false);
-}
-
-static int64_t sys_futex_time64(UserProc *p, const uint64_t a[6])
-{
-    return futex_common(p, a, true);
-}
-
 const UserSyscallRow ppc_sys_rows[] = {
     { USER_NR_statx, sys_statx },
-    { USER_NR_statfs, sys_statfs },
-    { USER_NR_fstatfs, sys_fstatfs },
     { USER_NR_getdents64, sys_getdents64 },
     { USER_NR_pipe2, sys_pipe2 },
     { USER_NR_fcntl, sys_fcntl, .flags = USER_SYS_RESTART },
     { USER_NR_ioctl, sys_ioctl, .flags = USER_SYS_RESTART },
     { USER_NR_sendfile, sys_sendfile, .flags = USER_SYS_BLOCKING },
-    { USER_NR_ppoll, sys_ppoll, .flags = USER_SYS_BLOCKING },
-    { USER_NR_ppoll_time64, sys_ppoll_time64, .flags = USER_SYS_BLOCKING },
     { USER_NR_prlimit64, sys_prlimit64 },
     { USER_NR_getresuid, sys_getresuid },
     { USER_NR_getresgid, sys_getresgid },
-    { USER_NR_futex, sys_futex, .flags = USER_SYS_RESTART },
-    { USER_NR_futex_time64, sys_futex_time64, .flags = USER_SYS_RESTART },
     { -1 },
 };
