@@ -517,6 +517,11 @@ int64_t user32_sockopt_timeval(UserProc *p, const uint64_t a[6], bool set, bool 
  * conversion msg(p, {fd, msghdr, flags}, recv). */
 typedef int64_t (*UserMsgFn)(UserProc *p, const uint64_t a[6], bool recv);
 int64_t user_sys_mmsg(UserProc *p, const uint64_t a[6], bool recv, bool t64, UserMsgFn msg);
+/* user_sys_net.c: a big-endian guest's sockaddr (len bytes) to host order or back, in place. */
+#define USER_SOCKADDR_MAX 128
+void user_sockaddr_swap_be(uint8_t *b, uint32_t len, bool to_host);
+/* user_compat32_msg.c: sendmsg/recvmsg/sendmmsg/recvmmsg with struct compat_msghdr. */
+extern const UserSyscallRow user32_msg_rows[];
 /* user_compat32_ipc.c: System V IPC through ipc() and the direct calls, with the ABI's
  * *id64_ds layouts (UserArchAbi.ipc32). */
 typedef struct UserIpc32Layout UserIpc32Layout;

@@ -196,3 +196,26 @@ const UserSyscallRow user_sys_net_rows[] = {
     { USER_NR_recvmmsg, sys_recvmmsg, .flags = USER_SYS_LAYOUT64 | USER_SYS_RESTART },
     { -1 },
 };
+
+/*
+ * A big-endian guest's sockaddr to host order (to_host) or back, in place: the family and
+ * the fields the kernel keeps in host order (sockaddr_in6's scope id, sockaddr_nl's pid and
+ * groups); ports and addresses are in network order everywhere.
+ */
+void user_sockaddr_swap_be(uint8_t *b, uint32_t len, bool to_host)
+{
+    if (len < 2) {
+        return;
+    }
+    /* Reading in one order and writing in the other swaps: the same both ways but for
+     * which order the family is read in, which decides the fields that follow. */
+    uint16_t fam = (uint16_t)user_get_uint(to_host, b, 2);
+    user_put_uint(!to_host, b, 2, fam);
+    if (fam == AF_INET6 && len >= 28) {
+        user_put_uint(true, b + 24, 4, user_get_uint(false, b + 24, 4));
+    } else if (fam == AF_NETLINK && len >= 12) {
+        for (int off = 4; off < 12; off += 4) {
+            user_put_uint(true, b + off, 4, user_get_uint(false, b + off, 4));
+        }
+    }
+}

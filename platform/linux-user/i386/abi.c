@@ -300,7 +300,7 @@ static const uint8_t i386_sigreturn_code[] = {
     0xb8, 0xad, 0x00, 0x00, 0x00, 0xcd, 0x80,
 };
 
-static const UserSyscallRow *const i386_rows[] = { i386_sys_rows, user32_ipc_rows, i386_msg_rows,
+static const UserSyscallRow *const i386_rows[] = { i386_sys_rows, user32_ipc_rows, user32_msg_rows,
                                                      user32_rows, user32_poll_rows, NULL };
 
 const UserArchAbi user_abi_i386 = {

@@ -27,8 +27,6 @@ extern const UserSyscallRow i386_sys_rows[];
 /* sys.c: i386-only calls whose structs need converting. */
 int64_t i386_sys_sendfile32(UserProc *p, const uint64_t a[6]);
 int64_t i386_sys_time(UserProc *p, const uint64_t a[6]);
-/* msg.c: sendmsg/recvmsg with the 32-bit msghdr and control messages. */
-extern const UserSyscallRow i386_msg_rows[];
 /* net.c: socketcall(call, args) */
 int64_t i386_sys_socketcall(UserProc *p, const uint64_t a[6]);
 

@@ -474,7 +474,7 @@ static void ppc_cpuinfo(GString *out, unsigned ncpus)
     g_string_append(out, "timebase\t: 100000000\nplatform\t: mimic\nmodel\t\t: mimic ppc32\n");
 }
 
-static const UserSyscallRow *const ppc_rows[] = { ppc_sys_rows, ppc_net_rows, ppc_fd_rows, user32_rows, user32_poll_rows, user32_ipc_rows, ppc_mmsg_rows, NULL };
+static const UserSyscallRow *const ppc_rows[] = { ppc_sys_rows, ppc_net_rows, ppc_fd_rows, user32_rows, user32_poll_rows, user32_ipc_rows, user32_msg_rows, NULL };
 
 /* li r0, 172 (rt_sigreturn); sc; li r0, 119 (sigreturn); sc -- big-endian words. */
 static const uint8_t ppc_sigreturn_code[] = {

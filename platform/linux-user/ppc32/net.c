@@ -5,7 +5,7 @@
  * arch/powerpc/include/uapi/asm/socket.h gives other values than x86-64.  Ports and
  * addresses are in network order on every machine and pass as they are.  Options
  * holding a struct timeval (SO_RCVTIMEO/SO_SNDTIMEO, old and new) are
- * user32_sockopt_timeval()'s.  sendmsg/recvmsg are in msg.c.
+ * user32_sockopt_timeval()'s.  sendmsg/recvmsg are user_compat32_msg.c's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,35 +20,16 @@
 
 
 
-/* Swap the host-order fields of a sockaddr in place (host <-> guest is symmetric). */
-void ppc_swap_sockaddr(uint8_t *b, uint32_t len, bool to_host)
-{
-    if (len < 2) {
-        return;
-    }
-    uint16_t fam = to_host ? (uint16_t)user_get_uint(true, b, 2) : (uint16_t)user_get_uint(false, b, 2);
-    user_put_uint(!to_host, b, 2, fam);
-    if (fam == AF_INET6 && len >= 28) {
-        uint32_t scope = to_host ? ppc_get32(b + 24) : (uint32_t)user_get_uint(false, b + 24, 4);
-        user_put_uint(!to_host, b + 24, 4, scope);
-    } else if (fam == AF_NETLINK && len >= 12) {
-        for (int off = 4; off < 12; off += 4) {
-            uint32_t v = to_host ? ppc_get32(b + off) : (uint32_t)user_get_uint(false, b + off, 4);
-            user_put_uint(!to_host, b + off, 4, v);
-        }
-    }
-}
-
 /* A guest sockaddr of len bytes into buf, host order. */
 static int get_sockaddr(UserProc *p, GuestAddr addr, uint32_t len, uint8_t *buf)
 {
-    if (len > PPC_SOCKADDR_MAX) {
+    if (len > USER_SOCKADDR_MAX) {
         return -EINVAL;
     }
     if (user_copy_from(&p->mem, buf, addr, len) < 0) {
         return -EFAULT;
     }
-    ppc_swap_sockaddr(buf, len, true);
+    user_sockaddr_swap_be(buf, len, true);
     return 0;
 }
 
@@ -56,7 +37,7 @@ static int get_sockaddr(UserProc *p, GuestAddr addr, uint32_t len, uint8_t *buf)
 static int put_sockaddr(UserProc *p, GuestAddr addr, GuestAddr lenp, uint8_t *buf,
                         uint32_t len, uint32_t room)
 {
-    ppc_swap_sockaddr(buf, MIN(len, room), false);
+    user_sockaddr_swap_be(buf, MIN(len, room), false);
     if (user_copy_to(&p->mem, addr, buf, MIN(len, room)) < 0) {
         return -EFAULT;
     }
@@ -65,7 +46,7 @@ static int put_sockaddr(UserProc *p, GuestAddr addr, GuestAddr lenp, uint8_t *bu
 
 static int64_t sock_addr_in(UserProc *p, const uint64_t a[6], long nr)
 {
-    uint8_t buf[PPC_SOCKADDR_MAX];
+    uint8_t buf[USER_SOCKADDR_MAX];
     int r = get_sockaddr(p, a[1], (uint32_t)a[2], buf);
     if (r < 0) {
         return r;
@@ -86,7 +67,7 @@ static int64_t sys_connect(UserProc *p, const uint64_t a[6])
 /* accept4 / getsockname / getpeername: (fd, addr, socklen_t *len [, flags]). */
 static int64_t sock_addr_out(UserProc *p, const uint64_t a[6], long nr, bool accept)
 {
-    uint8_t buf[PPC_SOCKADDR_MAX];
+    uint8_t buf[USER_SOCKADDR_MAX];
     uint64_t room = 0;
     if (a[1] && user_read_uint(p, a[2], 4, &room) < 0) {
         return -EFAULT;
@@ -130,7 +111,7 @@ static int64_t sys_getpeername(UserProc *p, const uint64_t a[6])
 static int64_t sys_sendto(UserProc *p, const uint64_t a[6])
 {
     void *data;
-    uint8_t buf[PPC_SOCKADDR_MAX];
+    uint8_t buf[USER_SOCKADDR_MAX];
     if (user_arg_ptr(p, a[1], a[2], &data) < 0) {
         return -EFAULT;
     }
@@ -148,7 +129,7 @@ static int64_t sys_sendto(UserProc *p, const uint64_t a[6])
 static int64_t sys_recvfrom(UserProc *p, const uint64_t a[6])
 {
     void *data;
-    uint8_t buf[PPC_SOCKADDR_MAX];
+    uint8_t buf[USER_SOCKADDR_MAX];
     uint64_t room = 0;
     if (user_arg_wbuf(p, a[1], a[2], &data) < 0) {
         return -EFAULT;
@@ -287,7 +268,5 @@ const UserSyscallRow ppc_net_rows[] = {
     { USER_NR_recvfrom, sys_recvfrom, .flags = USER_SYS_RESTART },
     { USER_NR_setsockopt, sys_setsockopt },
     { USER_NR_getsockopt, sys_getsockopt },
-    { USER_NR_sendmsg, ppc_sys_sendmsg, .flags = USER_SYS_RESTART },
-    { USER_NR_recvmsg, ppc_sys_recvmsg, .flags = USER_SYS_RESTART },
     { -1 },
 };

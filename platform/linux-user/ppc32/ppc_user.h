@@ -55,13 +55,6 @@ uint32_t ppc_open_flags_from_host(int flags);
 extern const UserSyscallRow ppc_sys_rows[];
 /* net.c: the socket calls. */
 extern const UserSyscallRow ppc_net_rows[];
-#define PPC_SOCKADDR_MAX 128
-void ppc_swap_sockaddr(uint8_t *b, uint32_t len, bool to_host);
-/* msg.c: sendmsg/recvmsg, struct msghdr and control messages. */
-int64_t ppc_sys_sendmsg(UserProc *p, const uint64_t a[6]);
-int64_t ppc_sys_recvmsg(UserProc *p, const uint64_t a[6]);
-/* msg.c: sendmmsg/recvmmsg (user_sys_mmsg over msg.c's conversion). */
-extern const UserSyscallRow ppc_mmsg_rows[];
 /* fdconv.c: eventfd/timerfd/inotify data in guest order; read, write, close, dup* rows. */
 extern const UserSyscallRow ppc_fd_rows[];
 void ppc_fd_dup_kind(int64_t oldfd, int64_t newfd);

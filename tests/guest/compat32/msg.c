@@ -1,5 +1,5 @@
 /*
- * ppc_msg.c - sendmsg/recvmsg: scatter/gather data, a peer address (UDP), file
+ * msg.c - sendmsg/recvmsg (compat_msghdr, 12-byte cmsg headers): scatter/gather data, a peer address (UDP), file
  * descriptors passed with SCM_RIGHTS, credentials with SCM_CREDENTIALS (SO_PASSCRED),
  * and MSG_CTRUNC when the control buffer is too small for the descriptors sent.
  */
