@@ -93,8 +93,9 @@ static GOptionContext *run_context(RunArgs *a)
         { "seed", 0, 0, G_OPTION_ARG_STRING, &a->seed,
           "Make the guest's randomness (AT_RANDOM, getrandom) reproducible from this seed", "N" },
         { "stack-top", 0, 0, G_OPTION_ARG_STRING, &a->stack_top,
-          "Place the initial stack below ADDR; 'qemu' places it where qemu-riscv64 7.2 does "
-          "(0x4000801000), so register traces can be compared with qemu's", "ADDR" },
+          "Place the initial stack below ADDR; 'qemu' places it where qemu-user 7.2 does "
+          "(0x4000801000 for 64-bit guests, 0x40801000 for 32-bit ones), so register traces "
+          "can be compared with qemu's", "ADDR" },
         { "max-block-insns", 0, 0, G_OPTION_ARG_INT, &a->max_block_insns,
           "Longest guest block to translate (debugging; default 256)", "N" },
         { "code-cache", 0, 0, G_OPTION_ARG_INT, &a->code_cache_mib,
@@ -251,12 +252,11 @@ static int cmd_run(int argc, char **argv)
     }
 
     if (a.stack_top != NULL) {
-        /* qemu-user (7.2) maps its 8 MiB guest stack right above 1 << 38 plus a guard page. */
-        const char *top = strcmp(a.stack_top, "qemu") == 0 ? "0x4000801000" : a.stack_top;
-        if (!parse_count(top, "--stack-top", &opts.stack_top)) {
+        if (strcmp(a.stack_top, "qemu") == 0) {
+            opts.stack_top = USER_STACK_TOP_QEMU;       /* the guest's ABI decides where */
+        } else if (!parse_count(a.stack_top, "--stack-top", &opts.stack_top)) {
             return 2;
-        }
-        if (opts.stack_top < (16u << 20) || opts.stack_top > ((uint64_t)1 << 47)) {
+        } else if (opts.stack_top < (16u << 20) || opts.stack_top > ((uint64_t)1 << 47)) {
             return die_usage("--stack-top '%s' is outside the guest address space", a.stack_top);
         }
     }

@@ -13,6 +13,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -368,6 +369,21 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
         return -1;
     }
 
+    /*
+     * --stack-top=qemu: qemu-user 7.2 maps its 8 MiB stack (and a guard page below it) at
+     * its first free address, TASK_UNMAPPED_BASE: 1 << 38 for 64-bit guests, 1 << 30 for
+     * 32-bit ones.  Only a 64-bit guest's range can grow to hold a stack above it.
+     */
+    uint64_t stack_top = opts->stack_top;
+    if (stack_top == USER_STACK_TOP_QEMU) {
+        stack_top = (abi->addr_bits > 32 ? UINT64_C(1) << 38 : UINT64_C(1) << 30) + (8u << 20) + 4096;
+    }
+    if (abi->addr_bits <= 32 && stack_top > ((uint64_t)1 << abi->addr_bits)) {
+        g_set_error(error, USER_ERROR, 0, "--stack-top 0x%" PRIx64 " is outside the %u-bit guest's address space",
+                    stack_top, abi->addr_bits);
+        return -1;
+    }
+
     UserProc *p = g_new0(UserProc, 1);
     g_mutex_init(&p->sig_lock);
     g_mutex_init(&p->threads_lock);
@@ -375,15 +391,16 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
     p->arch = arch;
     p->abi = abi;
     p->opts = *opts;
+    p->opts.stack_top = stack_top;
     p->sysroot = choose_sysroot(opts, abi);
     p->guest_path = g_strdup(path);
     char *real = realpath(path, NULL);
     p->exe_path = g_strdup(real ? real : path);
     free(real);
 
-    /* A stack placed above the usual guest range (--stack-top) widens the range to hold it. */
+    /* A 64-bit guest's stack placed above the usual range widens the range to hold it. */
     unsigned addr_bits = abi->addr_bits;
-    while (opts->stack_top != 0 && addr_bits < 47 && opts->stack_top > ((uint64_t)1 << addr_bits)) {
+    while (p->opts.stack_top != 0 && addr_bits < 47 && p->opts.stack_top > ((uint64_t)1 << addr_bits)) {
         addr_bits++;
     }
     if (!user_mem_init(&p->mem, addr_bits, error)) {
@@ -435,8 +452,8 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
         .secure = false,
     };
     UserArchAbi stack_abi = *abi;
-    if (opts->stack_top != 0) {
-        stack_abi.stack_top = opts->stack_top & USER_PAGE_MASK;
+    if (p->opts.stack_top != 0) {
+        stack_abi.stack_top = p->opts.stack_top & USER_PAGE_MASK;
     }
     GuestAddr sp = user_stack_setup(&p->mem, &stack_abi, argc, argv, envp, &si, error);
     if (sp == 0) {
