@@ -81,6 +81,14 @@ typedef struct PpcCpu {
      */
     uint32_t fp_lazy_op;        /* 0, or helper_ppc_farith's opc | PPC_FP_LAZY | PPC_FP_LAZY_FPRF or _C */
     uint64_t fp_lazy_a, fp_lazy_b, fp_lazy_c;   /* its frA, frB, frC */
+    /*
+     * Enabled FP exceptions trap (a program interrupt, SIGFPE in user mode) when an FP
+     * instruction leaves FPSCR[FEX] set while MSR[FE0] or MSR[FE1] is.  Checking costs a
+     * helper call per FP instruction, so code is lifted with the check only once fp_traps
+     * is set: by prctl(PR_SET_FPEXC) in user mode, for every thread of the process (the
+     * check reads each thread's own MSR), followed by a flush of the translations.
+     */
+    bool fp_traps;
 
     /* --- Supervisor state (Book III-E), used by the e500 board; user mode leaves it alone --- */
     uint32_t msr;

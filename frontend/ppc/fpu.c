@@ -26,8 +26,11 @@
  *
  * Enabled exceptions: with VE=1 (invalid) or ZE=1 (divide by zero) the target
  * register and FPRF are left unchanged, as Book I 4.4 requires.  The program
- * interrupt itself needs MSR[FE0/FE1] != 0, which Linux leaves at 0 for user
- * programs by default, so no trap is raised; with OE=1/UE=1 the result is the
+ * interrupt itself needs MSR[FE0/FE1] != 0, which Linux leaves at 0 for user programs
+ * until prctl(PR_SET_FPEXC); then helper_ppc_fp_trap, lifted after every instruction
+ * that can set an exception bit or an enable, traps when it leaves FEX set (precise
+ * mode: at the instruction, whose results are written; as QEMU does, a FEX still set
+ * from before traps again); with OE=1/UE=1 the result is the
  * disabled-exception result (the exponent-adjusted result of an enabled overflow or
  * underflow is not produced).  FPSCR[NI] (non-IEEE mode) is ignored: results are IEEE.
  *
@@ -760,4 +763,32 @@ uint64_t helper_ppc_stfs_cvt(uint64_t d)
         return sign | (uint32_t)m;
     }
     return sign;                    /* undefined in the ISA: too small even for a denormal */
+}
+
+/*
+ * The program interrupt of an enabled FP exception, with the cause Linux reports
+ * (arch/powerpc/kernel/traps.c, __parse_fpscr): invalid, overflow, underflow, divide
+ * by zero, inexact, in that order.
+ */
+void helper_ppc_fp_trap(void *opaque)
+{
+    PpcCpu *cpu = opaque;
+    uint32_t f = cpu->fpscr;
+    int code;
+
+    if (!(cpu->msr & (PPC_MSR_FE0 | PPC_MSR_FE1)) || !(f & PPC_FPSCR_FEX)) {
+        return;
+    }
+    if ((f & PPC_FPSCR_VE) && (f & PPC_FPSCR_VX)) {
+        code = 7;       /* FPE_FLTINV */
+    } else if ((f & PPC_FPSCR_OE) && (f & PPC_FPSCR_OX)) {
+        code = 4;       /* FPE_FLTOVF */
+    } else if ((f & PPC_FPSCR_UE) && (f & PPC_FPSCR_UX)) {
+        code = 5;       /* FPE_FLTUND */
+    } else if ((f & PPC_FPSCR_ZE) && (f & PPC_FPSCR_ZX)) {
+        code = 3;       /* FPE_FLTDIV */
+    } else {
+        code = 6;       /* FPE_FLTRES */
+    }
+    guest_cpu_exit(&cpu->common, GUEST_EXIT_FPE, 0, (uint64_t)code);
 }

@@ -132,6 +132,7 @@ typedef struct PpcDisas {
         void (*gen)(struct PpcDisas *ctx, const PpcArgs *a, uint32_t opc);     /* the helper call */
     } fp_slow[PPC_MAX_FP_SLOW];
     bool fp_mode_ok;
+    bool fp_traps;          /* PpcCpu.fp_traps: FP instructions take helpers and a trap check */
 } PpcDisas;
 
 typedef bool PpcTransFn(PpcDisas *ctx, const PpcArgs *a);
@@ -147,6 +148,8 @@ typedef struct PpcInsnDesc {
 
 /* trans_fp.c: emit the deferred slow paths of inline FP instructions (after the last exit). */
 void ppc_flush_fp_slow(PpcDisas *ctx);
+/* trans_fp.c: may an inline FP fast path defer a slow path (room left, no FP traps)? */
+bool ppc_fp_slow_room(const PpcDisas *ctx);
 
 /* Find the row of an instruction word (NULL if none or a reserved bit is set); fills *a. */
 const PpcInsnDesc *ppc_decode(uint32_t insn, PpcArgs *a);

@@ -185,6 +185,27 @@ static void ppc_warn_if_known(uint32_t insn)
     }
 }
 
+/*
+ * FP instructions that can set an exception bit or an enable, and so FPSCR[FEX]: the
+ * arithmetic of opcode 59, and opcode 63 but for the moves, fsel, mffs, mcrfs (which
+ * only clears) and mtfsb0.
+ */
+static bool ppc_fp_can_trap(const PpcInsnDesc *d, uint32_t insn)
+{
+    static const char *const quiet[] = { "fmr", "fneg", "fabs", "fnabs", "fsel", "mffs", "mcrfs", "mtfsb0" };
+    unsigned opcd = insn >> 26;
+
+    if (opcd != 59 && opcd != 63) {
+        return false;
+    }
+    for (unsigned i = 0; i < G_N_ELEMENTS(quiet); i++) {
+        if (strcmp(d->name, quiet[i]) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static void ppc_lift_insn(PpcDisas *ctx)
 {
     PpcArgs a;
@@ -195,6 +216,8 @@ static void ppc_lift_insn(PpcDisas *ctx)
         ppc_gen_illegal(ctx);
     } else if (!d->trans(ctx, &a)) {
         ppc_gen_illegal(ctx);
+    } else if (ctx->fp_traps && ppc_fp_can_trap(d, ctx->insn)) {
+        ir_call(ctx->blk, &ir_helper_ppc_fp_trap, 0, NULL);
     }
 }
 
@@ -234,6 +257,7 @@ void ppc_lift_block(GuestLiftCtx *lctx)
     uint64_t page = pc & PPC_PAGE_MASK;
 
     ctx.fwd_ok = max > 1;       /* one-instruction blocks (insn tracing) stay simple */
+    ctx.fp_traps = lctx->cpu && __atomic_load_n(&((const PpcCpu *)lctx->cpu)->fp_traps, __ATOMIC_RELAXED);
     ctx.page = (uint32_t)page;
     blk->guest_pc = pc;
     blk->guest_size = 0;

@@ -102,7 +102,7 @@ static void ppc_gen_fload_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 
 bool ppc_trans_fload(PpcDisas *ctx, const PpcArgs *a)
 {
-    return ppc_gen_fload(ctx, a, ctx->n_fp_slow < PPC_MAX_FP_SLOW);
+    return ppc_gen_fload(ctx, a, ppc_fp_slow_room(ctx));
 }
 
 bool ppc_trans_fstore(PpcDisas *ctx, const PpcArgs *a)
@@ -211,6 +211,16 @@ static void ppc_defer_fp_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc,
     ctx->fp_slow[ctx->n_fp_slow].args = *a;
     ctx->fp_slow[ctx->n_fp_slow].gen = gen;
     ctx->n_fp_slow++;
+}
+
+/*
+ * Can an inline fast path with a deferred slow path be lifted here?  Not once FP traps
+ * are on: the slow paths leave the block without the trap check, and the helpers alone
+ * are where the checks are lifted after (ppc_lift_insn).
+ */
+bool ppc_fp_slow_room(const PpcDisas *ctx)
+{
+    return !ctx->fp_traps && ctx->n_fp_slow < PPC_MAX_FP_SLOW;
 }
 
 /*
@@ -336,7 +346,7 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 static bool ppc_fp_fast_ok(PpcDisas *ctx, uint32_t opc)
 {
     return !(opc & PPC_FP_S) && ((opc & PPC_FP_FMA) || PPC_FP_OP(opc) <= PPC_FP_SQRT) &&
-           ctx->n_fp_slow < PPC_MAX_FP_SLOW;
+           ppc_fp_slow_room(ctx);
 }
 
 bool ppc_trans_farith(PpcDisas *ctx, const PpcArgs *a)
@@ -419,7 +429,7 @@ bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
     IrTemp x, y, kx, ky, c, fpscr, lazy;
     uint32_t slow;
 
-    if (ctx->n_fp_slow >= PPC_MAX_FP_SLOW) {
+    if (!ppc_fp_slow_room(ctx)) {
         ppc_gen_fcmp_helper(ctx, a, a->param);
         return true;
     }

@@ -253,6 +253,8 @@ typedef struct UserArchAbi {
     void (*clone_child)(GuestCpu *cpu, GuestAddr newsp, bool set_tls, uint64_t tls);
     /* Architecture-only syscalls; true when handled (result in *ret). */
     bool (*arch_syscall)(UserProc *p, uint64_t nr, const uint64_t a[6], int64_t *ret);
+    /* prctl options only this port's kernel has (ppc's PR_SET_FPEXC); true when handled. */
+    bool (*prctl)(UserProc *p, const uint64_t a[6], int64_t *ret);
     const char *(*arch_syscall_name)(uint64_t nr);
 
     /* Code of the sigreturn trampoline placed in a page of our own. */

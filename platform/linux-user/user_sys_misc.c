@@ -38,6 +38,10 @@ static int64_t sys_futex(UserProc *p, const uint64_t a[6])
 static int64_t sys_prctl(UserProc *p, const uint64_t a[6])
 {
     int option = (int)a[0];
+    int64_t ret;
+    if (p->abi->prctl && p->abi->prctl(p, a, &ret)) {
+        return ret;
+    }
     switch (option) {
     case PR_SET_NAME: {
         char name[16];

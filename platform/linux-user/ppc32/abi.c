@@ -516,6 +516,7 @@ const UserArchAbi user_abi_ppc32 = {
     .clone_args = ppc_clone_args,
     .clone_child = ppc_clone_child,
     .arch_syscall = ppc_arch_syscall,
+    .prctl = ppc_prctl,
     .arch_syscall_name = ppc_arch_syscall_name,
     .cpuinfo = ppc_cpuinfo,
     .sigreturn_code = ppc_sigreturn_code,

@@ -63,6 +63,9 @@ int64_t ppc_sendfile(UserProc *p, const uint64_t a[6], unsigned off_size);
 /* termios.c: a terminal ioctl request (TCGETS, TCSETS*, TCFLSH...); false if req is none. */
 bool ppc_ioctl_termios(UserProc *p, int fd, uint32_t req, GuestAddr addr, int64_t *ret);
 
+/* fpexc.c: prctl(PR_SET_FPEXC / PR_GET_FPEXC), UserArchAbi.prctl. */
+bool ppc_prctl(UserProc *p, const uint64_t a[6], int64_t *ret);
+
 /* signal.c, following arch/powerpc/kernel/signal_32.c */
 bool ppc_setup_frame(UserProc *p, int sig, const UserSigInfo *info, const UserSigAction *act,
                      GuestAddr sp, uint64_t old_mask);

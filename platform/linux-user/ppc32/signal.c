@@ -129,6 +129,8 @@ bool ppc_setup_frame(UserProc *p, int sig, const UserSigInfo *info, const UserSi
         c->gpr[4] = (uint32_t)frame;        /* the sigcontext */
     }
     c->res_addr = 0xffffffffu;
+    /* The handler starts with every FP exception off (signal_32.c: "turn off all fp exceptions"). */
+    ppc_set_fpscr(c, 0);
     user_self->cpu->pc = act->handler;
     return true;
 }
