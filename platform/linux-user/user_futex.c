@@ -9,12 +9,15 @@
  * swapped too (FUTEX_WAIT's val, CMP_REQUEUE's val3; WAIT_BITSET's bitset is a mask of
  * waiters, not memory).  FUTEX_WAKE_OP makes the kernel modify the second word in its own
  * byte order, so it is done here: an atomic compare-and-swap in guest order, then the two
- * wakes.  The PI operations make the kernel write owner tids in host order, which such a
- * guest would misread; they get ENOSYS there (glibc uses them only for
- * PTHREAD_PRIO_INHERIT mutexes).
+ * wakes.  The PI operations make the kernel read and write owner tids in the word in host
+ * order, so for such a guest they are emulated on plain futex waits (futex_pi_be below):
+ * the same word protocol (owner tid, FUTEX_WAITERS, FUTEX_OWNER_DIED) without priority
+ * inheritance itself, which a user-mode emulator cannot give.  The requeue-to-PI pair
+ * (condition variables on PI mutexes) stays ENOSYS.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -89,6 +92,84 @@ static int64_t futex_wake_op_be(UserProc *p, uint32_t *uaddr, int op, int nr1, i
     return r;
 }
 
+/* The word of a big-endian guest in guest order, and a compare-and-swap on it. */
+static uint32_t load_be(uint32_t *w)
+{
+    return GUINT32_FROM_BE(__atomic_load_n(w, __ATOMIC_SEQ_CST));
+}
+
+static bool cas_be(uint32_t *w, uint32_t old, uint32_t nv)
+{
+    uint32_t raw = GUINT32_TO_BE(old);
+    return __atomic_compare_exchange_n(w, &raw, GUINT32_TO_BE(nv), false, __ATOMIC_SEQ_CST,
+                                       __ATOMIC_SEQ_CST);
+}
+
+/*
+ * FUTEX_LOCK_PI, LOCK_PI2 and TRYLOCK_PI on a big-endian guest's word (kernel/futex/pi.c's
+ * protocol): a free word (no owner tid) is taken with the caller's tid, keeping
+ * OWNER_DIED so a robust mutex's locker sees EOWNERDEAD; an owned one gets WAITERS, so
+ * its owner's unlock comes here, and the caller sleeps until the word changes.  Having
+ * waited, a locker keeps WAITERS set, as others may still wait.  The timeout is absolute
+ * (CLOCK_REALTIME for LOCK_PI and with FUTEX_CLOCK_REALTIME, else CLOCK_MONOTONIC); a
+ * signal restarts the call after its handler, as -ERESTARTNOINTR does.
+ */
+static int64_t futex_lock_pi_be(UserProc *p, uint32_t *w, int op, const struct timespec *abs_timeout)
+{
+    uint32_t tid = (uint32_t)user_self->tid;
+    int cmd = op & FUTEX_CMD_MASK;
+    bool realtime = cmd == FUTEX_LOCK_PI || (op & FUTEX_CLOCK_REALTIME);
+    int wait_op = FUTEX_WAIT_BITSET | (op & FUTEX_PRIVATE_FLAG) | (realtime ? FUTEX_CLOCK_REALTIME : 0);
+    bool waited = false;
+    for (;;) {
+        uint32_t v = load_be(w);
+        uint32_t owner = v & FUTEX_TID_MASK;
+        if (owner == 0) {
+            if (cas_be(w, v, tid | (v & FUTEX_OWNER_DIED) | (waited ? FUTEX_WAITERS : 0))) {
+                return 0;
+            }
+            continue;
+        }
+        if (owner == tid) {
+            return -EDEADLK;
+        }
+        if (cmd == FUTEX_TRYLOCK_PI) {
+            return -EWOULDBLOCK;
+        }
+        if (!(v & FUTEX_WAITERS)) {
+            if (!cas_be(w, v, v | FUTEX_WAITERS)) {
+                continue;
+            }
+            v |= FUTEX_WAITERS;
+        }
+        waited = true;
+        int64_t r = user_safe_syscall6(p, SYS_futex, w, wait_op, GUINT32_TO_BE(v), abs_timeout, NULL,
+                                       FUTEX_BITSET_MATCH_ANY);
+        if (r == -ETIMEDOUT) {
+            return r;
+        }
+        if (r == -EINTR) {
+            return USER_SYSRET_RESTART;
+        }
+    }
+}
+
+/* FUTEX_UNLOCK_PI: only the owner may; the word is freed and one sleeper woken to retry. */
+static int64_t futex_unlock_pi_be(uint32_t *w, int op)
+{
+    uint32_t tid = (uint32_t)user_self->tid, v;
+    do {
+        v = load_be(w);
+        if ((v & FUTEX_TID_MASK) != tid) {
+            return -EPERM;
+        }
+    } while (!cas_be(w, v, 0));
+    if (v & FUTEX_WAITERS) {
+        syscall(SYS_futex, w, FUTEX_WAKE | (op & FUTEX_PRIVATE_FLAG), 1, NULL, NULL, 0);
+    }
+    return 0;
+}
+
 /* The operations a big-endian guest can have (see the top of the file). */
 static int64_t futex_be(UserProc *p, void *uaddr, const uint64_t a[6], const struct timespec *timeout)
 {
@@ -113,8 +194,20 @@ static int64_t futex_be(UserProc *p, void *uaddr, const uint64_t a[6], const str
                                 GUINT32_TO_BE((uint32_t)a[5])));
     case FUTEX_WAKE_OP:
         return futex_wake_op_be(p, uaddr, op, (int)val, (int)(uint32_t)a[3], a[4], (uint32_t)a[5]);
-    default:
+    case FUTEX_LOCK_PI:
+    case FUTEX_LOCK_PI2:
+    case FUTEX_TRYLOCK_PI:
+        return futex_lock_pi_be(p, uaddr, op, timeout);
+    case FUTEX_UNLOCK_PI:
+        return futex_unlock_pi_be(uaddr, op);
+    default: {
+        static volatile int said;
+        if (!__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED)) {
+            fprintf(stderr, "mimic: futex operation %d is not supported for a big-endian guest (ENOSYS)\n",
+                    op & FUTEX_CMD_MASK);
+        }
         return -ENOSYS;
+    }
     }
 }
 

@@ -459,6 +459,8 @@ enum {
 
 /* Returned by handlers that set the registers themselves (sigreturn, execve into a new image). */
 #define USER_SYSRET_NORETURN  ((int64_t)0x7fffffffffff0001LL)
+/* The kernel's -ERESTARTNOINTR: interrupted by a signal, restarted after any handler. */
+#define USER_SYSRET_RESTART   ((int64_t)0x7fffffffffff0002LL)
 
 typedef int64_t (*UserSyscallFn)(UserProc *p, const uint64_t a[6]);
 

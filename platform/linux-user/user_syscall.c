@@ -305,8 +305,8 @@ void user_syscall(UserProc *p)
     if ((p->exec.opts.trace & (EXEC_TRACE_INSN | EXEC_TRACE_REGS)) && exec_trace_shows(&p->exec, cpu->pc)) {
         trace_syscall(p, cpu, nr, generic, a, ret);
     }
-    if (ret == USER_SYSRET_NORETURN) {
-        return;
+    if (ret == USER_SYSRET_NORETURN || ret == USER_SYSRET_RESTART) {
+        return;     /* registers already set, or pc left on the syscall to run it again */
     }
     if (ret == -EINTR && (flags & USER_SYS_RESTART)) {
         /*

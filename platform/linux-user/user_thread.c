@@ -208,7 +208,9 @@ static void futex_death(UserProc *p, GuestAddr uaddr, int tid, bool pi, bool pen
         uint32_t want = be ? GUINT32_TO_BE(mval) : mval;
         if (__atomic_compare_exchange_n(word, &raw, want, false, __ATOMIC_SEQ_CST,
                                         __ATOMIC_SEQ_CST)) {
-            if (!pi && (uval & FUTEX_WAITERS)) {
+            /* A PI futex's waiters are the host kernel's to hand over, but for a
+             * big-endian guest's, which sleep in plain waits (user_futex.c). */
+            if ((!pi || be) && (uval & FUTEX_WAITERS)) {
                 syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
             }
             return;
