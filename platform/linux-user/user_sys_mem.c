@@ -8,6 +8,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -113,6 +114,12 @@ static int64_t do_mmap(UserProc *p, const uint64_t a[6])
             return -EINVAL;
         }
         if (!user_mem_in_range(m, addr, len) || addr < USER_PAGE_SIZE) {
+            static volatile int said;
+            if (addr >= USER_PAGE_SIZE && !__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED)) {
+                /* The guest sees ENOMEM, as from a kernel with a smaller TASK_SIZE; say why once. */
+                fprintf(stderr, "mimic: mmap at fixed address 0x%" PRIx64 " is outside the guest "
+                        "address space (0x%" PRIx64 " bytes): ENOMEM\n", addr, (uint64_t)m->size);
+            }
             return -ENOMEM;
         }
         if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && !user_mem_is_free(m, addr, len)) {

@@ -330,6 +330,22 @@ def exec_policy():
           and "mimic-strace: write(" in after, repr((r.returncode, r.stdout, r.stderr[-300:])))
 
 
+def fixed_address():
+    """An mmap that insists on an address beyond the guest range gets ENOMEM, as from a
+    kernel with a smaller address space, and mimic says why once on stderr."""
+    src = ('#include <stdio.h>\n#include <errno.h>\n#include <sys/mman.h>\nint main(void) {\n'
+           '  for (int i = 0; i < 2; i++) {\n'
+           '    void *p = mmap((void *)(0x300000000000ul + 4096 * i), 4096, PROT_READ,\n'
+           '                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);\n'
+           '    printf("%d\\n", p == MAP_FAILED ? errno : 0);\n  }\n  return 0;\n}\n')
+    rv = compile_guest("mmap-fixed-high", src, ["-static"])
+    r = run([MIMIC, "run", rv])
+    check("fixed mmap beyond the guest range: ENOMEM", r.returncode == 0 and r.stdout == "12\n12\n",
+          repr((r.returncode, r.stdout)))
+    check("fixed mmap beyond the guest range: said once",
+          r.stderr.count("is outside the guest address space") == 1, repr(r.stderr))
+
+
 def main():
     # Every check needs a guest program: without the cross tools nothing here can run.
     missing = [t for t in (CC, NM) if shutil.which(t) is None]
@@ -346,6 +362,7 @@ def main():
 
     boot_errors()
     exec_policy()
+    fixed_address()
 
     # Bad input: one line, non-zero exit.
     notelf = os.path.join(WORK, "not-elf")
