@@ -349,7 +349,7 @@ X86SsePrefix x86_sse_prefix(const X86Insn *in);
  * instruction k are in X86Cpu.fpu_scratch at byte 16 * k, its data address at byte
  * X86_X87_SEG_EA + 8 * k.
  */
-#define X86_X87_SEG_MAX 16
+#define X86_X87_SEG_MAX 32
 #define X86_X87_SEG_EA  (16 * X86_X87_SEG_MAX)
 typedef struct X86FpuSegFrame {
     uint64_t rax;

@@ -43,7 +43,7 @@
 #include "frontend/x86/internal.h"
 
 #define X86_SEG_RESUME (UINT64_C(1) << 63)
-#define X86_SEG_INSNS_MAX 32    /* x87 instructions and the moves between them */
+#define X86_SEG_INSNS_MAX 48    /* x87 instructions and the moves between them */
 
 typedef struct X86X87SegInsn {
     void *stub;                 /* the instruction alone (X86_STUB_X87, operand at mem[0]) */
