@@ -125,7 +125,7 @@ typedef struct X86Cpu {
 
     /* --- x87 (and MMX, which aliases it): the FNSAVE image, see X86FpuState --- */
     X86FpuState fpu;
-    uint64_t fpu_scratch[64];   /* memory operands of x87 instructions and fxsave/fxrstor images */
+    uint64_t fpu_scratch[96];   /* memory operands of x87 instructions (runs: trans_x87_seg.c) and fxsave images */
 
     /* --- SSE --- */
     uint32_t mxcsr;             /* guest MXCSR: modes, masks and sticky flags */

@@ -143,6 +143,17 @@ typedef struct X86Disas {
      * after such a label.
      */
     bool fwd_ok;                /* lifting may continue past a conditional branch */
+    /*
+     * What the SSE fast paths (trans_sse_fast.c) have shown on the path lifted so far
+     * (their slow paths leave the block, so what one checked holds after it): the
+     * guest MXCSR passed their mode test, and which xmm 64-bit halves hold a double
+     * that is not a denormal (bit 2 * reg + half).  Forgotten at every label where
+     * paths join and after any SSE/x87 instruction that does not keep them itself
+     * (sse_kept) or through x86_sse_fast_track.
+     */
+    bool sse_mxcsr_ok;
+    uint32_t sse_not_denormal;
+    bool sse_kept;
     uint64_t block_pc;          /* the block's first instruction */
     unsigned n_fwd;
     struct {
@@ -338,7 +349,7 @@ X86SsePrefix x86_sse_prefix(const X86Insn *in);
  * instruction k are in X86Cpu.fpu_scratch at byte 16 * k, its data address at byte
  * X86_X87_SEG_EA + 8 * k.
  */
-#define X86_X87_SEG_MAX 16
+#define X86_X87_SEG_MAX 32
 #define X86_X87_SEG_EA  (16 * X86_X87_SEG_MAX)
 typedef struct X86FpuSegFrame {
     uint64_t rax;
@@ -380,10 +391,20 @@ bool x86_sse_try_swar(X86Disas *ctx, const X86Insn *in);
  * with the stub as the slow path (trans_sse_fast.c); false if not one of them.
  */
 bool x86_sse_try_fast(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
+/*
+ * After lifting in: keep X86Disas.sse_mxcsr_ok/sse_not_denormal true (the instruction
+ * wrote no xmm register or MXCSR, or was a move whose effect on them is known), or
+ * forget them (trans_sse_fast.c).
+ */
+void x86_sse_fast_track(X86Disas *ctx, const X86Insn *in);
+/* Forget what the SSE fast paths know (a label where paths join). */
+void x86_sse_fast_forget(X86Disas *ctx);
 /* An sse.def row through its host stub (trans_sse.c). */
 bool x86_sse_gen_stub(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
 /* unpcklps/pd, unpckhps/pd, punpcklqdq/hqdq as moves of xmm halves (trans_sse_unpck.c). */
 bool x86_sse_try_unpck(X86Disas *ctx, const X86Insn *in);
+/* palignr, pshufd/hw/lw, punpckl/h bw/wd/dq as IR on the xmm halves (trans_sse_shuf.c). */
+bool x86_sse_try_shuf(X86Disas *ctx, const X86Insn *in);
 bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
 
 /* The MXCSR bits that may be set (the host's MXCSR_MASK; fxsave.c). */

@@ -265,9 +265,11 @@ static void x86_lift_insn(X86Disas *ctx, const X86Insn *in, const GuestArch *arc
         x86_gen_illegal(ctx);
         return;
     }
+    ctx->sse_kept = false;
     if (!in->desc->trans(ctx, in)) {
         x86_gen_illegal(ctx);
     }
+    x86_sse_fast_track(ctx, in);
 }
 
 /* Forward branches whose target was not reached: their labels become exits to the target. */
@@ -325,6 +327,7 @@ static void x86_place_fwd(X86Disas *ctx, uint64_t pc, bool reachable)
     if (placed) {
         ctx->cc_pending = false;
         x86_cc_forget(ctx);
+        x86_sse_fast_forget(ctx);
     }
 }
 

@@ -35,6 +35,18 @@ static void x86_sse_gen_slow(X86Disas *ctx, const X86Insn *in, const X86SseOp *o
     x86_gen_goto(ctx, ctx->next_pc);
 }
 
+static bool x86_sse_known(const X86Disas *ctx, unsigned reg, unsigned half)
+{
+    return (ctx->sse_not_denormal >> (2 * reg + half)) & 1;
+}
+
+static void x86_sse_set_known(X86Disas *ctx, unsigned reg, unsigned half, bool known)
+{
+    uint32_t bit = UINT32_C(1) << (2 * reg + half);
+
+    ctx->sse_not_denormal = known ? ctx->sse_not_denormal | bit : ctx->sse_not_denormal & ~bit;
+}
+
 /* IEEE layout of one lane: exponent bits; x2 below is the value shifted to drop the sign. */
 typedef struct X86FastFmt {
     unsigned bytes;             /* 4 (single) or 8 (double) */
@@ -61,7 +73,8 @@ static IrTemp x86_fast_denormal(X86Disas *ctx, const X86FastFmt *f, IrTemp x2)
  * not give with the right flags (see the file comment).  a2/b2 (b2 may be NONE for
  * square root) and v2: inputs and result as x86_fast_x2 gives them.
  */
-static IrTemp x86_fast_lane_slow(X86Disas *ctx, const X86FastFmt *f, IrOpcode op, IrTemp a2, IrTemp b2, IrTemp v2)
+static IrTemp x86_fast_lane_slow(X86Disas *ctx, const X86FastFmt *f, IrOpcode op, IrTemp a2, IrTemp b2, IrTemp v2,
+                                 bool a_known, bool b_known)
 {
     IrBlock *blk = ctx->blk;
     uint64_t lim = UINT64_C(1) << (64 - f->ebits);
@@ -80,15 +93,21 @@ static IrTemp x86_fast_lane_slow(X86Disas *ctx, const X86FastFmt *f, IrOpcode op
         ok = ir_or(blk, normal, zero);
     }
     bad = ir_xor(blk, ok, x86_const(ctx, 1));
-    bad = ir_or(blk, bad, x86_fast_denormal(ctx, f, op == IR_OP_FSQRT ? b2 : a2));
-    if (op != IR_OP_FSQRT) {
+    if (op != IR_OP_FSQRT && !a_known) {
+        bad = ir_or(blk, bad, x86_fast_denormal(ctx, f, a2));
+    }
+    if (!b_known) {
         bad = ir_or(blk, bad, x86_fast_denormal(ctx, f, b2));
     }
     return bad;
 }
 
-/* One lane: dst (ignored for square root) op src; *res the lane result, returns the slow bit. */
-static IrTemp x86_fast_lane(X86Disas *ctx, const X86FastFmt *f, IrOpcode op, IrTemp dst, IrTemp src, IrTemp *res)
+/*
+ * One lane: dst (ignored for square root) op src; *res the lane result, returns the
+ * slow bit.  dst_known/src_known: the operand is known not to be a denormal.
+ */
+static IrTemp x86_fast_lane(X86Disas *ctx, const X86FastFmt *f, IrOpcode op, IrTemp dst, IrTemp src, IrTemp *res,
+                            bool dst_known, bool src_known)
 {
     IrBlock *blk = ctx->blk;
     IrTemp a = dst, b = src, v, v64;
@@ -101,7 +120,7 @@ static IrTemp x86_fast_lane(X86Disas *ctx, const X86FastFmt *f, IrOpcode op, IrT
     v64 = f->bytes == 4 ? ir_extu32(blk, v) : v;
     *res = v64;
     return x86_fast_lane_slow(ctx, f, op, op == IR_OP_FSQRT ? IR_TEMP_NONE : x86_fast_x2(ctx, f, dst),
-                              x86_fast_x2(ctx, f, src), x86_fast_x2(ctx, f, v64));
+                              x86_fast_x2(ctx, f, src), x86_fast_x2(ctx, f, v64), dst_known, src_known);
 }
 
 /*
@@ -142,6 +161,7 @@ static bool x86_sse_try_fast_cmp(X86Disas *ctx, const X86Insn *in, const X86SseO
     flags = ir_or(blk, ir_setcond(blk, IR_COND_LT, key[0], key[1]),
                   ir_shl(blk, ir_setcond(blk, IR_COND_EQ, key[0], key[1]), x86_const(ctx, 6)));
     x86_cc_set_flags(ctx, flags);
+    ctx->sse_kept = true;       /* no xmm register or MXCSR written */
     return true;
 }
 
@@ -193,15 +213,22 @@ bool x86_sse_try_fast(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
         }
     }
 
-    mxcsr = ir_get(blk, IR_I32, X86_OFF(mxcsr));
-    slow = ir_extu32(blk, ir_xor(blk, ir_and(blk, mxcsr, ir_const_i32(blk, 0xffe0)), ir_const_i32(blk, 0x1fa0)));
+    /* The mode test once per straight path: only ldmxcsr/fxrstor/xrstor change these bits. */
+    if (ctx->sse_mxcsr_ok) {
+        slow = x86_const(ctx, 0);
+    } else {
+        mxcsr = ir_get(blk, IR_I32, X86_OFF(mxcsr));
+        slow = ir_extu32(blk, ir_xor(blk, ir_and(blk, mxcsr, ir_const_i32(blk, 0xffe0)), ir_const_i32(blk, 0x1fa0)));
+    }
     for (unsigned i = 0; i < lanes; i++) {
         IrTemp d = ir_get(blk, IR_I64, X86_OFF_XMM(in->reg, i));
+        bool dk = f.bytes == 8 && x86_sse_known(ctx, in->reg, i);
+        bool sk = f.bytes == 8 && !mem && x86_sse_known(ctx, in->rm, i);
 
         if (f.bytes == 4) {
             d = ir_zext(blk, d, 32);
         }
-        slow = ir_or(blk, slow, x86_fast_lane(ctx, &f, irop, d, src[i], &res[i]));
+        slow = ir_or(blk, slow, x86_fast_lane(ctx, &f, irop, d, src[i], &res[i], dk, sk));
     }
 
     fast = ir_label_new(blk);
@@ -212,10 +239,96 @@ bool x86_sse_try_fast(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
         IrTemp lo = ir_get(blk, IR_I64, X86_OFF_XMM(in->reg, 0));
 
         ir_set(blk, X86_OFF_XMM(in->reg, 0), ir_deposit(blk, lo, res[0], 0, 32));
+        x86_sse_set_known(ctx, in->reg, 0, false);
     } else {
         for (unsigned i = 0; i < lanes; i++) {
             ir_set(blk, X86_OFF_XMM(in->reg, i), res[i]);
+            /* The inputs passed the denormal test; a product, quotient or root is normal or zero. */
+            if (!mem) {
+                x86_sse_set_known(ctx, in->rm, i, true);
+            }
+            x86_sse_set_known(ctx, in->reg, i, irop == IR_OP_FMUL || irop == IR_OP_FDIV || irop == IR_OP_FSQRT);
         }
     }
+    ctx->sse_mxcsr_ok = true;
+    ctx->sse_kept = true;
     return true;
+}
+
+void x86_sse_fast_forget(X86Disas *ctx)
+{
+    ctx->sse_mxcsr_ok = false;
+    ctx->sse_not_denormal = 0;
+}
+
+/*
+ * Moves whose effect on the known halves is plain: 128-bit moves between registers
+ * copy both bits, loads clear them (movsd's load zeroes the high half: +0 is no
+ * denormal), stores keep them; movsd between registers and unpcklpd/unpckhpd move
+ * halves.  Returns false for anything else.
+ */
+static bool x86_sse_track_move(X86Disas *ctx, const X86Insn *in)
+{
+    X86SsePrefix pfx = x86_sse_prefix(in);
+    bool reg = in->mod == 3, np66 = pfx == X86_PFX_NP || pfx == X86_PFX_66;
+    bool r0 = x86_sse_known(ctx, in->reg, 0), r1 = x86_sse_known(ctx, in->reg, 1);
+    bool m0 = reg && x86_sse_known(ctx, in->rm, 0), m1 = reg && x86_sse_known(ctx, in->rm, 1);
+    unsigned op = in->opcode;
+
+    if (in->map != X86_MAP_0F) {
+        return false;
+    }
+    if (((op == 0x28 || op == 0x10) && np66) || (op == 0x6f && (pfx == X86_PFX_66 || pfx == X86_PFX_F3))) {
+        x86_sse_set_known(ctx, in->reg, 0, m0);         /* loads: m0 = m1 = false */
+        x86_sse_set_known(ctx, in->reg, 1, m1);
+        return true;
+    }
+    if (((op == 0x29 || op == 0x11) && np66) || (op == 0x7f && (pfx == X86_PFX_66 || pfx == X86_PFX_F3))) {
+        if (reg) {
+            x86_sse_set_known(ctx, in->rm, 0, r0);
+            x86_sse_set_known(ctx, in->rm, 1, r1);
+        }
+        return true;
+    }
+    if (pfx == X86_PFX_F2 && op == 0x10) {              /* movsd */
+        x86_sse_set_known(ctx, in->reg, 0, m0);
+        if (!reg) {
+            x86_sse_set_known(ctx, in->reg, 1, true);
+        }
+        return true;
+    }
+    if (pfx == X86_PFX_F2 && op == 0x11) {
+        if (reg) {
+            x86_sse_set_known(ctx, in->rm, 0, r0);
+        }
+        return true;
+    }
+    if (pfx == X86_PFX_66 && op == 0x14) {              /* unpcklpd: hi = src lo */
+        x86_sse_set_known(ctx, in->reg, 1, m0);
+        return true;
+    }
+    if (pfx == X86_PFX_66 && op == 0x15) {              /* unpckhpd: lo = dst hi, hi = src hi */
+        x86_sse_set_known(ctx, in->reg, 0, r1);
+        x86_sse_set_known(ctx, in->reg, 1, m1);
+        return true;
+    }
+    return false;
+}
+
+void x86_sse_fast_track(X86Disas *ctx, const X86Insn *in)
+{
+    bool (*t)(X86Disas *, const X86Insn *) = in->desc->trans;
+
+    if (ctx->sse_kept) {
+        return;
+    }
+    /* Everything else that may write an xmm register or MXCSR is lifted by these. */
+    if (t != x86_trans_sse && t != x86_trans_ssemov && t != x86_trans_ldmxcsr && t != x86_trans_x87 &&
+        t != x86_trans_fwait && t != x86_trans_emms && t != x86_trans_fxsave && t != x86_trans_fxrstor) {
+        return;
+    }
+    if ((t == x86_trans_sse || t == x86_trans_ssemov) && !in->lock && x86_sse_track_move(ctx, in)) {
+        return;
+    }
+    x86_sse_fast_forget(ctx);
 }

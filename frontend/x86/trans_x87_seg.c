@@ -9,9 +9,14 @@
  * What may join a run (x86_x87_seg_kind): the data instructions -- arithmetic, loads,
  * stores, compares, fxch, constants, transcendentals -- but not the control ones
  * (fldcw, fnstcw, fnstsw, fldenv/fnstenv, frstor/fnsave, fninit, fnclex, fwait), which
- * keep their own stubs.  A store or an fcomi/fucomi ends a run (its memory write or
- * flags come after the stub), so a later instruction never needs what an earlier one
- * wrote to memory.  Besides x87 instructions, a run may hold plain moves and lea
+ * keep their own stubs.  An fcomi/fucomi ends a run (its flags come after the stub).
+ * Stores may sit anywhere in a run: the stub leaves each stored value in its frame
+ * slot and the IR writes them to memory after it, in program order.  Loads are read
+ * before the stub, so a load (x87 or mov) that may read bytes an earlier store of the
+ * run writes ends the run before it (x86_seg_disjoint: only the same base, index,
+ * scale and segment with disjoint displacements, or RIP-relative addresses, are known
+ * apart; gcc's code mostly stores and loads through one pointer with different
+ * offsets).  Besides x87 instructions, a run may hold plain moves and lea
  * (x86_seg_int_move; compilers put address loads between x87 instructions) whose
  * destination no instruction before them in the run reads: nothing in a run then
  * writes a register the run reads before, so running it again from its start
@@ -28,7 +33,8 @@
  *     again one instruction at a time with the single stubs (replay), from the state
  *     before it; the instruction after the one that raised it is where #MF is taken,
  *     so the helper stops there and the block continues at that instruction's pc
- *     (whose own helper call raises #MF);
+ *     (whose own helper call raises #MF); the stores of the instructions before that
+ *     one are written on that path, the later ones not;
  *   - FIP/FDP/FOP come out as after the run's last instruction.
  * A traced block (GuestLiftCtx.straight_line) or single-stepping lifts one at a time.
  */
@@ -37,7 +43,7 @@
 #include "frontend/x86/internal.h"
 
 #define X86_SEG_RESUME (UINT64_C(1) << 63)
-#define X86_SEG_INSNS_MAX 32    /* x87 instructions and the moves between them */
+#define X86_SEG_INSNS_MAX 48    /* x87 instructions and the moves between them */
 
 typedef struct X86X87SegInsn {
     void *stub;                 /* the instruction alone (X86_STUB_X87, operand at mem[0]) */
@@ -53,6 +59,8 @@ typedef struct X86X87Seg {
 } X86X87Seg;
 
 typedef enum X86SegKind { X86_SEG_NO, X86_SEG_JOIN, X86_SEG_LAST } X86SegKind;
+
+static uint32_t x86_seg_addr_regs(const X86Insn *in);
 
 /* Whether in can be part of a run, and whether it must end it. */
 static X86SegKind x86_x87_seg_kind(const X86Insn *in)
@@ -82,7 +90,45 @@ static X86SegKind x86_x87_seg_kind(const X86Insn *in)
     if (r == 1 && (op == 0xdb || op == 0xdd || op == 0xdf) && !x86_host_has(X86_ISA_SSE3)) {
         return X86_SEG_NO;                  /* fisttp: the single path refuses it */
     }
-    return store ? X86_SEG_LAST : X86_SEG_JOIN;
+    return X86_SEG_JOIN;            /* stores too: written after the stub (x86_x87_try_seg) */
+}
+
+/* A memory operand of the run: its bytes, and the registers moves wrote since it. */
+typedef struct X86SegStore {
+    const X86Insn *in;
+    uint64_t next_pc;           /* for RIP-relative addresses */
+    unsigned size;
+    uint32_t written;           /* registers a move of the run wrote after it */
+} X86SegStore;
+
+/*
+ * Whether the memory operand of b (size nb, next_pc pb) cannot overlap the store s:
+ * both RIP-relative at disjoint addresses, or the same segment, base, index and scale
+ * (neither register written by a move in between) with disjoint displacement ranges.
+ * Anything else may alias.  (Ranges are compared modulo the address size, as the
+ * addresses wrap.)
+ */
+static bool x86_seg_disjoint(const X86SegStore *s, const X86Insn *b, uint64_t pb, unsigned nb)
+{
+    const X86Insn *a = s->in;
+    uint64_t da, db, mask = a->adsz == 8 ? ~(uint64_t)0 : 0xffffffffu;
+
+    if (a->rip_rel != b->rip_rel || a->seg != b->seg || a->adsz != b->adsz) {
+        return false;
+    }
+    if (a->rip_rel) {
+        da = s->next_pc + (uint64_t)a->disp;
+        db = pb + (uint64_t)b->disp;
+    } else {
+        if (a->base != b->base || a->index != b->index || (a->index >= 0 && a->scale != b->scale) ||
+            (s->written & x86_seg_addr_regs(a))) {
+            return false;
+        }
+        da = (uint64_t)a->disp;
+        db = (uint64_t)b->disp;
+    }
+    /* [da, da + na) and [db, db + nb) apart: each starts at or after the other's end. */
+    return ((db - da) & mask) >= s->size && ((da - db) & mask) >= nb;
 }
 
 /* Registers an address reads (ModRM memory forms). */
@@ -187,6 +233,37 @@ static const X86X87Seg *x86_x87_seg_intern(const X86X87Seg *s)
     return r;
 }
 
+/*
+ * The run's stores from their scratch slots to memory, in program order; with resume
+ * (the pc of the instruction that takes #MF) only those before it.
+ */
+static void x86_x87_seg_stores(X86Disas *ctx, const X86Insn *ins, unsigned n, const bool *is_x87, const uint64_t *pcs,
+                               const IrTemp *eas, const X86X87Seg *seg, IrTemp resume)
+{
+    IrBlock *blk = ctx->blk;
+
+    for (unsigned i = 0, k = 0; i < n; i++) {
+        uint32_t skip;
+
+        if (!is_x87[i]) {
+            continue;
+        }
+        if (ins[i].mod != 3 && (seg->insn[k].info & X86_X87_STORE)) {
+            ctx->in = &ins[i];
+            ctx->ea = eas[i];
+            if (resume != IR_TEMP_NONE) {
+                skip = ir_label_new(blk);
+                ir_brcond(blk, IR_COND_LEU, resume, x86_const(ctx, pcs[i]), skip);
+                x86_x87_copy_at(ctx, seg->insn[k].info & X86_X87_MSIZE, true, 16 * k);
+                ir_label(blk, skip);
+            } else {
+                x86_x87_copy_at(ctx, seg->insn[k].info & X86_X87_MSIZE, true, 16 * k);
+            }
+        }
+        k++;
+    }
+}
+
 bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
 {
     GuestLiftCtx *lctx = ctx->lctx;
@@ -201,8 +278,12 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     unsigned n = 1, nx87 = 1, ncode = 0, last = 0;
     uint32_t reads = in->mod == 3 ? 0 : x86_seg_addr_regs(in);
     X86SegKind kind = x86_x87_seg_kind(in);
-    IrTemp args[2], ret;
+    X86SegStore stores[X86_X87_SEG_MAX];
+    IrTemp eas[X86_SEG_INSNS_MAX];
+    unsigned nstores = 0;
+    IrTemp args[2], ret, resume;
     uint32_t ok;
+    bool store;
 
     if (kind != X86_SEG_JOIN || lctx->straight_line || max <= 1) {
         return false;
@@ -211,6 +292,13 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     is_x87[0] = true;
     pcs[0] = ctx->pc;
     pcs[1] = ctx->next_pc;
+    if (in->mod != 3) {
+        unsigned size = x86_x87_mem_size(in->opcode, (in->modrm >> 3) & 7, &store);
+
+        if (store) {
+            stores[nstores++] = (X86SegStore){ .in = &ins[0], .next_pc = pcs[1], .size = size };
+        }
+    }
     /* The following instructions, within the block's limits (lift.c). */
     while (n < X86_SEG_INSNS_MAX && nx87 < X86_X87_SEG_MAX && blk->guest_insns + n < max) {
         uint64_t pc = pcs[n];
@@ -228,6 +316,24 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
         }
         pcs[n + 1] = ctx->mode64 ? pc + len : (uint32_t)(pc + len);
         kind = x86_x87_seg_kind(&ins[n]);
+        if (kind != X86_SEG_NO && ins[n].mod != 3) {
+            /*
+             * Stores are written after the stub and loads read before it: a load that
+             * may read what a store before it in the run writes starts the next run.
+             */
+            unsigned size = x86_x87_mem_size(ins[n].opcode, (ins[n].modrm >> 3) & 7, &store);
+            bool clash = false;
+
+            for (unsigned k = 0; k < nstores && !store; k++) {
+                clash |= !x86_seg_disjoint(&stores[k], &ins[n], pcs[n + 1], size);
+            }
+            if (clash) {
+                break;
+            }
+            if (store) {
+                stores[nstores++] = (X86SegStore){ .in = &ins[n], .next_pc = pcs[n + 1], .size = size };
+            }
+        }
         if (kind != X86_SEG_NO) {
             is_x87[n] = true;
             reads |= ins[n].mod == 3 ? 0 : x86_seg_addr_regs(&ins[n]);
@@ -241,6 +347,19 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
         /* A move whose destination nothing before it in the run (itself included) reads. */
         if (!x86_seg_int_move(&ins[n], &r, &w) || ((reads | r) & w)) {
             break;
+        }
+        if (ins[n].mod != 3 && ins[n].opcode == 0x8b) {
+            bool clash = false;         /* it loads in place, before the stub writes the stores */
+
+            for (unsigned k = 0; k < nstores; k++) {
+                clash |= !x86_seg_disjoint(&stores[k], &ins[n], pcs[n + 1], ins[n].opsz);
+            }
+            if (clash) {
+                break;
+            }
+        }
+        for (unsigned k = 0; k < nstores; k++) {
+            stores[k].written |= w;
         }
         reads |= r;
         is_x87[n++] = false;
@@ -280,6 +399,7 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
         seg.insn[k].stub = x86_host_stub(X86_STUB_X87, one, len1);
         ncode += x86_x87_seg_encode(ii, X86_FPU_FRAME_MEM + 16 * k, code + ncode);
         ea_last = IR_TEMP_NONE;
+        eas[i] = IR_TEMP_NONE;
         if (ii->mod != 3) {
             unsigned size = seg.insn[k].info & X86_X87_MSIZE;
 
@@ -290,6 +410,7 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
                 x86_x87_copy_at(ctx, size, false, 16 * k);
             }
             ir_set(blk, X86_OFF_FPU_SCRATCH(X86_X87_SEG_EA / 8 + k), ea_last);
+            eas[i] = ea_last;
         }
         seg.n++;
     }
@@ -299,19 +420,21 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     args[1] = ea_last ? ea_last : x86_const(ctx, 0);
     ret = ir_call(blk, &ir_helper_x86_x87_seg, 2, args);
 
-    /* An unmasked exception within the run: go on at the instruction that takes #MF. */
+    /*
+     * An unmasked exception within the run: the stores of the instructions before the
+     * one that takes #MF are done, then go on at that one.
+     */
     ok = ir_label_new(blk);
     ir_brcond(blk, IR_COND_EQ, ir_and(blk, ret, x86_const(ctx, X86_SEG_RESUME)), x86_const(ctx, 0), ok);
-    x86_gen_goto_ptr(ctx, ir_and(blk, ret, x86_const(ctx, ~X86_SEG_RESUME)));
+    resume = ir_and(blk, ret, x86_const(ctx, ~X86_SEG_RESUME));
+    x86_x87_seg_stores(ctx, ins, n, is_x87, pcs, eas, &seg, resume);
+    x86_gen_goto_ptr(ctx, resume);
     ir_label(blk, ok);
 
+    x86_x87_seg_stores(ctx, ins, n, is_x87, pcs, eas, &seg, IR_TEMP_NONE);
     kind = x86_x87_seg_kind(&ins[n - 1]);
-    if (kind == X86_SEG_LAST && ins[n - 1].mod == 3) {
-        x86_cc_set_flags(ctx, ret);
-    } else if (kind == X86_SEG_LAST) {
-        ctx->in = &ins[n - 1];
-        ctx->ea = ea_last;
-        x86_x87_copy_at(ctx, seg.insn[seg.n - 1].info & X86_X87_MSIZE, true, 16 * (unsigned)(seg.n - 1));
+    if (kind == X86_SEG_LAST) {
+        x86_cc_set_flags(ctx, ret);     /* fcomi, fucomi */
     }
 
     /* The lift loop counts the first instruction and goes on after the run. */
@@ -323,10 +446,16 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     return true;
 }
 
-/* The run again, instruction by instruction, from the state before it. */
+/*
+ * The run again, instruction by instruction, from the state before it.  Each single
+ * stub takes its operand at the start of the scratch area, which is also the first
+ * instruction's slot: a store there is kept aside until the end.
+ */
 static uint64_t x86_x87_seg_replay(X86Cpu *cpu, const X86X87Seg *s)
 {
     uint8_t *scratch = (uint8_t *)cpu->fpu_scratch;
+    uint8_t first[16];
+    bool first_store = false;
     uint64_t r = 0;
 
     for (unsigned i = 0; i < s->n; i++) {
@@ -335,7 +464,8 @@ static uint64_t x86_x87_seg_replay(X86Cpu *cpu, const X86X87Seg *s)
         uint64_t ea;
 
         if (i > 0 && (cpu->fpu.fsw & 0x80)) {
-            return X86_SEG_RESUME | in->pc;     /* this one takes #MF */
+            r = X86_SEG_RESUME | in->pc;        /* this one takes #MF */
+            break;
         }
         memcpy(&ea, scratch + X86_X87_SEG_EA + 8 * i, 8);
         if (size && !(in->info & X86_X87_STORE)) {
@@ -344,7 +474,14 @@ static uint64_t x86_x87_seg_replay(X86Cpu *cpu, const X86X87Seg *s)
         r = helper_x86_x87(cpu, (uint64_t)(uintptr_t)in->stub, in->info, ea);
         if (size && (in->info & X86_X87_STORE)) {
             memmove(scratch + 16 * i, scratch, size);
+            if (i == 0) {
+                memcpy(first, scratch, 16);
+                first_store = true;
+            }
         }
+    }
+    if (first_store) {
+        memcpy(scratch, first, 16);
     }
     return r;
 }
@@ -377,8 +514,10 @@ uint64_t helper_x86_x87_seg(void *opaque, uint64_t segp, uint64_t ea)
         return x86_x87_seg_replay(cpu, s);
     }
     x86_x87_commit(cpu, &old, &f.image, last->info, ea);
-    if (last->info & X86_X87_STORE) {
-        memcpy(scratch + 16 * (s->n - 1), f.mem + 16 * (s->n - 1), last->info & X86_X87_MSIZE);
+    for (unsigned i = 0; i < s->n; i++) {
+        if (s->insn[i].info & X86_X87_STORE) {
+            memcpy(scratch + 16 * i, f.mem + 16 * i, s->insn[i].info & X86_X87_MSIZE);
+        }
     }
     return f.rflags & X86_ARITH_FLAGS;
 }

@@ -14,6 +14,12 @@
  *   ill     ud2 between x87 instructions: the frame holds the stack the instructions
  *           before it left; the handler steps over it and the x87 code goes on
  *   segv    an x87 load from a page the handler then makes readable, in the middle of a run
+ *   stores  stores in the middle of a run (written after the stub) followed by loads of the
+ *           same bytes, of overlapping ones, of other ones through the same base, through
+ *           another register holding the same address, and by an integer mov; two stores
+ *           to one address; fistp and fstpt mid-run
+ *   mfstore an unmasked PE after an fstl of the same run: the handler sees the stored
+ *           value in memory, and the stores after the #MF point happen only once resumed
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -265,6 +271,102 @@ static void test_segv(void)
     print_bytes("segv result ", out, 10);
 }
 
+/* --- stores --- */
+static void test_stores(void)
+{
+    static double buf[8] __attribute__((aligned(16)));
+    double a = 1.25, b = -3.5, c = 1.0 / 3.0;
+    uint32_t hi = 0;
+
+    for (int round = 0; round < 200; round++) {
+        double r[6];
+        int32_t ir = 0;
+        uint8_t t[10];
+
+        memset(buf, 0, sizeof(buf));
+        memset(r, 0, sizeof(r));
+        __asm__ volatile("fldl %[a]\n\t"
+                         "fldl %[b]\n\t"
+                         "fmul %%st(1), %%st\n\t"
+                         "fstl 8(%[p])\n\t"           /* store, then the same bytes */
+                         "fldl 8(%[p])\n\t"
+                         "faddp %%st, %%st(1)\n\t"
+                         "fstl 16(%[p])\n\t"
+                         "flds 20(%[p])\n\t"          /* the upper half of that store */
+                         "fstpl 24(%[p])\n\t"
+                         "fldl 0(%[p])\n\t"           /* other bytes, same base */
+                         "faddl %[c]\n\t"
+                         "fstpl 32(%[p])\n\t"
+                         "fstl (%[q])\n\t"            /* q == p + 40: another register */
+                         "fldl 40(%[p])\n\t"
+                         "fmul %%st(0), %%st\n\t"
+                         "fstpl 48(%[p])\n\t"
+                         "fistl 56(%[p])\n\t"
+                         "movl 56(%[p]), %[hi]\n\t"   /* an integer load of what fistl stored */
+                         "fstl 0(%[p])\n\t"           /* two stores to one place: the second stays */
+                         "fldpi\n\t"
+                         "fstpl 0(%[p])\n\t"
+                         "fldl %[c]\n\t"
+                         "fstpt %[t]\n\t"
+                         "fistpl %[ir]\n\t"
+                         "fstp %%st(0)\n\t"
+                         : [hi] "=&r"(hi), [ir] "=m"(ir), [t] "=m"(t)
+                         : [a] "m"(a), [b] "m"(b), [c] "m"(c), [p] "r"(buf), [q] "r"(buf + 5)
+                         : "memory");
+        if (round == 0) {
+            for (unsigned i = 0; i < 8; i++) {
+                printf("stores buf[%u] %a\n", i, buf[i]);
+            }
+            printf("stores hi %08x ir %d\n", (unsigned)hi, (int)ir);
+            print_bytes("stores t ", t, 10);
+        }
+        a += 0.5;
+        b -= 0.25;
+    }
+    printf("stores last %a %a\n", buf[3], buf[6]);
+}
+
+/* --- mfstore --- */
+static double mf_mem[2];
+static volatile double seen_mem[2];
+
+static void fpe_store_handler(int sig, siginfo_t *si, void *ucv)
+{
+    seen_mem[0] = mf_mem[0];
+    seen_mem[1] = mf_mem[1];
+    fpe_handler(sig, si, ucv);
+}
+
+static void test_mfstore(void)
+{
+    struct sigaction sa;
+    uint16_t cw = 0x035f;           /* PE unmasked */
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = fpe_store_handler;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGFPE, &sa, NULL);
+    hits = 0;
+    mf_mem[0] = mf_mem[1] = 0;
+    __asm__ volatile("fninit\n\t"
+                     "fldcw %[cw]\n\t"
+                     "fld1\n\t"
+                     "fstl %[m0]\n\t"             /* done before the #MF */
+                     "fld1\n\t"                   /* 3, from registers only: one run */
+                     "fadd %%st(0), %%st\n\t"
+                     "fadd %%st(1), %%st\n\t"
+                     "fdivrp %%st, %%st(1)\n\t"   /* 1 / 3: PE, unmasked */
+                     "fld1\n\t"                   /* #MF here */
+                     "fstl %[m1]\n\t"             /* only after the handler */
+                     "faddp %%st, %%st(1)\n\t"
+                     "fstpl %[m0]\n\t"
+                     "fninit\n\t"
+                     : [m0] "+m"(mf_mem[0]), [m1] "+m"(mf_mem[1])
+                     : [cw] "m"(cw));
+    printf("mfstore hits %d code %d seen %a %a after %a %a\n", hits, seen_code, seen_mem[0], seen_mem[1],
+           mf_mem[0], mf_mem[1]);
+}
+
 int main(void)
 {
     test_cw();
@@ -272,5 +374,7 @@ int main(void)
     test_mf();
     test_ill();
     test_segv();
+    test_stores();
+    test_mfstore();
     return 0;
 }
