@@ -1,0 +1,201 @@
+/*
+ * The cold tier of tiered translation: running a block that has not been compiled yet.
+ *
+ * Most blocks of a large program run once or a few times (a dynamically linked C++
+ * program's start: about 5,000 blocks, most of them never again), where lifting,
+ * optimizing and emitting host code costs far more than running the block.  So a new
+ * block is only lifted: its IR is kept unoptimized (TbBlock.ir, tier TB_TIER_COLD) and run
+ * here by the IR interpreter, the reference engine, which ends every block in the same
+ * state as the JIT.  After ExecOptions.tier_threshold runs the exec loop (exec.c) compiles
+ * it in full and puts the compiled block in its place in the block table.
+ *
+ * A cold block has no host code, so nothing jumps into it: it is never chained to or from
+ * and never put in a jump cache (like a traced block), and every entry passes through the
+ * exec loop, which counts it.  Replacing it therefore unlinks nothing; the old block stays
+ * allocated, invalid, until the next flush, so a thread still running it finishes safely.
+ *
+ * Must not: know a guest ISA or how the JIT runs code.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+#include <sys/mman.h>
+
+#include "exec/exec.h"
+#include "ir/interp.h"
+
+/* Set while this thread interprets a cold block: a host fault there is a guest access's. */
+static __thread bool in_cold;
+
+bool exec_tier_in_cold(void)
+{
+    return in_cold;
+}
+
+void exec_tier_unwound(void)
+{
+    in_cold = false;
+}
+
+/* --- The ring of lifted IR --- */
+
+/*
+ * What one record in the ring holds besides the instructions and temps that follow it
+ * (the rest of an IrBlock is the same for every cold block of a context).
+ */
+typedef struct ColdRecord {
+    uint32_t n_insns, n_temps, n_labels, n_exits;
+    uint32_t guest_size, guest_insns;
+} ColdRecord;
+
+#define COLD_ALIGN 16u
+
+static uint64_t record_bytes(uint32_t n_insns, uint32_t n_temps)
+{
+    uint64_t n = sizeof(ColdRecord) + (uint64_t)n_insns * sizeof(IrInsn) + (uint64_t)n_temps * sizeof(IrTempInfo);
+    return (n + COLD_ALIGN - 1) & ~(uint64_t)(COLD_ALIGN - 1);
+}
+
+/*
+ * Prefault each chunk of the ring the first time the head reaches it: one madvise() costs
+ * far less than a page fault per page, and page faults on fresh memory were what made
+ * keeping every cold block's IR dearer than lifting it again.
+ */
+#define COLD_CHUNK (256u << 10)
+
+bool exec_tier_load(ExecCtx *x, TbBlock *tb, IrBlock *blk)
+{
+    if (!tb->cold_stored || x->cold_head > tb->cold_at + EXEC_COLD_RING) {
+        return false;       /* never stored, or overwritten since */
+    }
+    const uint8_t *p = x->cold_ring + tb->cold_at % EXEC_COLD_RING;
+    ColdRecord r;
+    memcpy(&r, p, sizeof(r));
+    p += sizeof(r);
+    if (blk->cap_insns < r.n_insns) {
+        blk->cap_insns = r.n_insns;
+        blk->insns = g_renew(IrInsn, blk->insns, blk->cap_insns);
+    }
+    if (blk->cap_temps < r.n_temps) {
+        blk->cap_temps = r.n_temps;
+        blk->temps = g_renew(IrTempInfo, blk->temps, blk->cap_temps);
+    }
+    ir_block_reset(blk);
+    memcpy(blk->insns, p, r.n_insns * sizeof(IrInsn));
+    p += r.n_insns * sizeof(IrInsn);
+    memcpy(blk->temps, p, r.n_temps * sizeof(IrTempInfo));
+    blk->n_insns = r.n_insns;
+    blk->n_temps = r.n_temps;
+    blk->n_labels = r.n_labels;
+    blk->n_exits = r.n_exits;
+    blk->guest_pc = tb->pc;
+    blk->guest_size = r.guest_size;
+    blk->guest_insns = r.guest_insns;
+    blk->mem_helpers = x->mem.mem_helpers;
+    return true;
+}
+
+void exec_tier_store(ExecCtx *x, TbBlock *tb, const IrBlock *blk)
+{
+    uint64_t n = record_bytes(blk->n_insns, blk->n_temps);
+
+    if (n > EXEC_COLD_RING / 16) {
+        return;             /* a huge block: lifted again each time rather than flushing the ring */
+    }
+    if (x->cold_ring == NULL) {
+        x->cold_ring = mmap(NULL, EXEC_COLD_RING, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (x->cold_ring == MAP_FAILED) {
+            x->cold_ring = NULL;
+            return;
+        }
+    }
+    uint64_t at = x->cold_head;
+    if (at % EXEC_COLD_RING + n > EXEC_COLD_RING) {
+        at += EXEC_COLD_RING - at % EXEC_COLD_RING;     /* records never wrap: start over */
+    }
+    for (uint64_t c = (x->cold_head + COLD_CHUNK - 1) / COLD_CHUNK * COLD_CHUNK;
+         c < at + n && c < EXEC_COLD_RING; c += COLD_CHUNK) {
+        /* Failure (an older kernel) only means the pages fault in one by one. */
+        madvise(x->cold_ring + c, COLD_CHUNK, MADV_POPULATE_WRITE);
+    }
+    uint8_t *p = x->cold_ring + at % EXEC_COLD_RING;
+    ColdRecord r = {
+        .n_insns = blk->n_insns, .n_temps = blk->n_temps, .n_labels = blk->n_labels,
+        .n_exits = blk->n_exits, .guest_size = blk->guest_size, .guest_insns = blk->guest_insns,
+    };
+    memcpy(p, &r, sizeof(r));
+    p += sizeof(r);
+    memcpy(p, blk->insns, r.n_insns * sizeof(IrInsn));
+    p += r.n_insns * sizeof(IrInsn);
+    memcpy(p, blk->temps, r.n_temps * sizeof(IrTempInfo));
+    tb->cold_at = at;
+    tb->cold_stored = true;
+    x->cold_head = at + n;
+}
+
+void exec_tier_fini(ExecCtx *x)
+{
+    if (x->cold_ring != NULL) {
+        munmap(x->cold_ring, EXEC_COLD_RING);
+        x->cold_ring = NULL;
+    }
+}
+
+/* --- Running cold blocks --- */
+
+/* Each thread lifts its cold blocks into its own IR storage, reused from run to run. */
+static GPrivate cold_ir = G_PRIVATE_INIT((GDestroyNotify)ir_block_free);
+
+void exec_tier_run_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb)
+{
+    IrBlock *blk = g_private_get(&cold_ir);
+    IrInterpEnv env = {
+        .mem_base = x->mem.base,
+        .addr_bits = x->mem.addr_bits,
+        .cur_pc = &cpu->pc,             /* exact pc for a host fault inside the block */
+        .mem_helpers = x->mem.mem_helpers,
+    };
+    IrInterpExit e;
+
+    if (blk == NULL) {
+        blk = ir_block_new();
+        g_private_set(&cold_ir, blk);
+    }
+    exec_lift_cold(x, cpu, tb, blk);
+    if (x->count_insns) {
+        cpu->insns_executed += blk->guest_insns;
+    }
+    if (x->opts.stats) {
+        __atomic_fetch_add(&x->stats.cold_runs, 1, __ATOMIC_RELAXED);
+    }
+    in_cold = true;
+    ir_interp_run(blk, cpu, &env, &e);
+    in_cold = false;
+    cpu->pc = e.pc;
+    switch (e.kind) {
+    case IR_INTERP_GOTO_BLOCK:
+    case IR_INTERP_GOTO_PTR:
+        cpu->exit_kind = GUEST_EXIT_NONE;
+        return;
+    case IR_INTERP_RAISE:
+        cpu->exit_kind = e.raise_kind;
+        cpu->exit_code = e.code;
+        cpu->exit_aux = e.aux;
+        return;
+    case IR_INTERP_ADDR_FAULT:
+        cpu->exit_kind = GUEST_EXIT_MEM_FAULT;
+        cpu->exit_code = e.code;
+        cpu->exit_aux = e.aux;
+        return;
+    }
+    g_assert_not_reached();
+}
+
+bool exec_host_pc_to_guest(ExecCtx *x, uintptr_t host_pc, const void *host_context, GuestCpu *cpu)
+{
+    if (in_cold) {
+        /* cpu->pc already holds the current instruction (INSN_START writes it), the state is exact. */
+        in_cold = false;
+        return true;
+    }
+    return x->engine->host_pc_to_guest != NULL && x->engine->host_pc_to_guest(x, host_pc, host_context, cpu);
+}
