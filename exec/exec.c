@@ -186,7 +186,6 @@ void exec_fini(ExecCtx *x)
     free_blocks(x);
     ir_block_free(x->spare_ir);
     x->spare_ir = NULL;
-    exec_tier_fini(x);
     if (x->engine->fini != NULL) {
         x->engine->fini(x);
     }
@@ -560,11 +559,15 @@ static void lift_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, IrBlock *bl
  * for one interpreted run.  Takes x->lock for the lifting (lifters and their caches are
  * serialized like translation); the caller's blk is its own.
  */
-void exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *blk)
+const IrBlock *exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *blk, IrBlock *view)
 {
+    const IrBlock *run = blk;
+
     g_mutex_lock(&x->lock);
     /* Watching lifts one instruction per block, with a helper after each access: never stored. */
-    if (x->debug.watching || !exec_tier_load(x, tb, blk)) {
+    if (!x->debug.watching && exec_tier_load(x, tb, view)) {
+        run = view;
+    } else {
         /* Timed only for --stats: a clock read is a noticeable part of lifting a small block. */
         uint64_t t0 = x->opts.stats ? exec_now_ns() : 0;
         lift_locked(x, cpu, &tb->key, blk, false, false);
@@ -578,9 +581,11 @@ void exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *blk)
         }
         if (x->opts.stats) {
             x->stats.cold_ns += exec_now_ns() - t0;
+            x->stats.cold_lifts++;
         }
     }
     g_mutex_unlock(&x->lock);
+    return run;
 }
 
 /*

@@ -94,7 +94,7 @@ typedef struct ExecMemModel {
     const IrMemHelpers *mem_helpers;
 } ExecMemModel;
 
-/* Bytes of the ring of cold blocks' lifted IR (a block's takes about 2.5 KiB). */
+/* Bytes of each thread's ring of cold blocks' lifted IR (a block's takes about 2.5 KiB). */
 #define EXEC_COLD_RING (4u << 20)
 
 /* The tier threshold the command line uses unless told otherwise (bench/run-bench --startup). */
@@ -114,6 +114,7 @@ typedef struct ExecStats {
     uint64_t cold_ns;               /* time making them */
     uint64_t tier_ups;              /* cold blocks replaced by full ones */
     uint64_t cold_runs;             /* cold blocks run (exact only with --stats) */
+    uint64_t cold_lifts;            /* of these, lifted (not in the thread's ring) */
 } ExecStats;
 
 typedef struct ExecCtx ExecCtx;
@@ -237,8 +238,6 @@ struct ExecCtx {
     bool trace_any;                 /* any trace output at all (the trace writer is open) */
     bool trace_flush_often;         /* flush before each guest syscall: keeps the order with its output */
     bool tiering;                   /* new blocks start cold (opts.tier_threshold, exec/tier.c) */
-    uint8_t *cold_ring;             /* EXEC_COLD_RING bytes of lifted IR (exec/tier.c), or NULL */
-    uint64_t cold_head;             /* bytes ever written to it: the next record's position */
     ExecDebug debug;                /* breakpoints, watching and the attached debugger (exec_debug.c) */
 };
 
@@ -317,18 +316,18 @@ bool exec_host_pc_to_guest(ExecCtx *x, uintptr_t host_pc, const void *host_conte
 
 /* --- Tiered translation (exec/tier.c) --- */
 /*
- * The IR of cold block tb into blk: from the ring when it is still there, else lifted anew and
- * stored (exec.c; takes ExecCtx.lock).
+ * The IR to run for cold block tb: its record in this thread's ring (through *view) when it
+ * is still there, else lifted anew into blk (this thread's) and stored (exec.c; takes
+ * ExecCtx.lock).
  */
-void exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *blk);
+const IrBlock *exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *blk, IrBlock *view);
 /*
- * The ring (ExecCtx.cold_ring) keeping the lifted IR of recently run cold blocks, so a block
- * run again soon is not lifted again; older records are overwritten.  Under ExecCtx.lock.
- * load: false when tb's record is gone (or was never made).
+ * Each thread's ring keeping the lifted IR of the cold blocks it ran lately, so a block run
+ * again soon is not lifted again; older records are overwritten.  Under ExecCtx.lock.
+ * load: *view describes tb's record, in place; false when there is none in this thread's ring.
  */
-bool exec_tier_load(ExecCtx *x, TbBlock *tb, IrBlock *blk);
+bool exec_tier_load(ExecCtx *x, TbBlock *tb, IrBlock *view);
 void exec_tier_store(ExecCtx *x, TbBlock *tb, const IrBlock *blk);
-void exec_tier_fini(ExecCtx *x);
 /* Run one cold block on the interpreter; returns with cpu->pc and the exit record set. */
 void exec_tier_run_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb);
 /* This thread is inside exec_tier_run_cold()'s interpreter (a host fault there is the guest's). */

@@ -89,9 +89,9 @@ struct TbBlock {
     uint8_t tier;               /* TbTier.  A cold block is, like a traced one, never chained
                                    to or from and never in the jump cache (it has no host code) */
     uint32_t cold_runs;         /* cold: times the exec loop ran it (relaxed atomic, approximate) */
-    bool cold_stored;           /* cold: its lifted IR went to the ring at cold_at (exec/tier.c) */
     bool in_pages;              /* recorded in the page map (cold blocks: once first lifted) */
-    uint64_t cold_at;
+    uint64_t cold_ring;         /* cold: id of the thread's ring holding its lifted IR (exec/tier.c; 0: none) */
+    uint64_t cold_at;           /* at this offset (both under ExecCtx.lock) */
     uint64_t generation;        /* cache generation it was made in */
     char *trace_text;           /* traced insn blocks: "<word> <disassembly> <sym>", made once */
 

@@ -39,13 +39,54 @@ void exec_tier_unwound(void)
 /* --- The ring of lifted IR --- */
 
 /*
- * What one record in the ring holds besides the instructions and temps that follow it
- * (the rest of an IrBlock is the same for every cold block of a context).
+ * Each thread has its own ring: it is the only one to write it and the only one to read it,
+ * so it runs a record in place (no copy) while other threads store into theirs.  A record's
+ * place is (ring id, absolute offset) in TbBlock.cold_ring/cold_at, read and written under
+ * ExecCtx.lock; a block stored by another thread is lifted again (and stored here).  Ids are
+ * never reused, so a ring freed at thread exit can never be mistaken for a new one.
+ */
+typedef struct ColdRing {
+    uint64_t id;
+    uint8_t *mem;               /* EXEC_COLD_RING bytes, or NULL until the first store */
+    uint64_t head;              /* bytes ever written: the next record's absolute offset */
+    IrBlock *blk;               /* where this thread lifts cold blocks, reused */
+} ColdRing;
+
+static void cold_ring_free(gpointer p)
+{
+    ColdRing *r = p;
+    if (r->mem != NULL) {
+        munmap(r->mem, EXEC_COLD_RING);
+    }
+    ir_block_free(r->blk);
+    g_free(r);
+}
+
+static GPrivate cold_ring_key = G_PRIVATE_INIT(cold_ring_free);
+
+static ColdRing *cold_ring_self(void)
+{
+    static uint64_t next_id;
+    ColdRing *r = g_private_get(&cold_ring_key);
+
+    if (r == NULL) {
+        r = g_new0(ColdRing, 1);
+        r->id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
+        r->blk = ir_block_new();
+        g_private_set(&cold_ring_key, r);
+    }
+    return r;
+}
+
+/*
+ * What one record holds besides the instructions and temps that follow it (the rest of an
+ * IrBlock is the same for every cold block of a context).
  */
 typedef struct ColdRecord {
     uint32_t n_insns, n_temps, n_labels, n_exits;
     uint32_t guest_size, guest_insns;
 } ColdRecord;
+G_STATIC_ASSERT(sizeof(ColdRecord) % G_ALIGNOF(IrInsn) == 0);
 
 #define COLD_ALIGN 16u
 
@@ -62,62 +103,52 @@ static uint64_t record_bytes(uint32_t n_insns, uint32_t n_temps)
  */
 #define COLD_CHUNK (256u << 10)
 
-bool exec_tier_load(ExecCtx *x, TbBlock *tb, IrBlock *blk)
+bool exec_tier_load(ExecCtx *x, TbBlock *tb, IrBlock *view)
 {
-    if (!tb->cold_stored || x->cold_head > tb->cold_at + EXEC_COLD_RING) {
-        return false;       /* never stored, or overwritten since */
+    ColdRing *ring = cold_ring_self();
+
+    /* Stored by this thread, and not overwritten since. */
+    if (tb->cold_ring != ring->id || tb->cold_at >= ring->head || ring->head > tb->cold_at + EXEC_COLD_RING) {
+        return false;
     }
-    const uint8_t *p = x->cold_ring + tb->cold_at % EXEC_COLD_RING;
+    uint8_t *p = ring->mem + tb->cold_at % EXEC_COLD_RING;
     ColdRecord r;
     memcpy(&r, p, sizeof(r));
     p += sizeof(r);
-    if (blk->cap_insns < r.n_insns) {
-        blk->cap_insns = r.n_insns;
-        blk->insns = g_renew(IrInsn, blk->insns, blk->cap_insns);
-    }
-    if (blk->cap_temps < r.n_temps) {
-        blk->cap_temps = r.n_temps;
-        blk->temps = g_renew(IrTempInfo, blk->temps, blk->cap_temps);
-    }
-    ir_block_reset(blk);
-    memcpy(blk->insns, p, r.n_insns * sizeof(IrInsn));
-    p += r.n_insns * sizeof(IrInsn);
-    memcpy(blk->temps, p, r.n_temps * sizeof(IrTempInfo));
-    blk->n_insns = r.n_insns;
-    blk->n_temps = r.n_temps;
-    blk->n_labels = r.n_labels;
-    blk->n_exits = r.n_exits;
-    blk->guest_pc = tb->pc;
-    blk->guest_size = r.guest_size;
-    blk->guest_insns = r.guest_insns;
-    blk->mem_helpers = x->mem.mem_helpers;
+    *view = (IrBlock){
+        .insns = (IrInsn *)(void *)p, .n_insns = r.n_insns, .cap_insns = r.n_insns,
+        .temps = (IrTempInfo *)(void *)(p + r.n_insns * sizeof(IrInsn)), .n_temps = r.n_temps,
+        .cap_temps = r.n_temps, .n_labels = r.n_labels, .n_exits = r.n_exits, .guest_pc = tb->pc,
+        .guest_size = r.guest_size, .guest_insns = r.guest_insns, .mem_helpers = x->mem.mem_helpers,
+    };
     return true;
 }
 
 void exec_tier_store(ExecCtx *x, TbBlock *tb, const IrBlock *blk)
 {
+    ColdRing *ring = cold_ring_self();
     uint64_t n = record_bytes(blk->n_insns, blk->n_temps);
 
     if (n > EXEC_COLD_RING / 16) {
         return;             /* a huge block: lifted again each time rather than flushing the ring */
     }
-    if (x->cold_ring == NULL) {
-        x->cold_ring = mmap(NULL, EXEC_COLD_RING, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (x->cold_ring == MAP_FAILED) {
-            x->cold_ring = NULL;
-            return;
+    if (ring->mem == NULL) {
+        void *m = mmap(NULL, EXEC_COLD_RING, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) {
+            return;         /* no ring: every run lifts */
         }
+        ring->mem = m;
     }
-    uint64_t at = x->cold_head;
+    uint64_t at = ring->head;
     if (at % EXEC_COLD_RING + n > EXEC_COLD_RING) {
         at += EXEC_COLD_RING - at % EXEC_COLD_RING;     /* records never wrap: start over */
     }
-    for (uint64_t c = (x->cold_head + COLD_CHUNK - 1) / COLD_CHUNK * COLD_CHUNK;
+    for (uint64_t c = (ring->head + COLD_CHUNK - 1) / COLD_CHUNK * COLD_CHUNK;
          c < at + n && c < EXEC_COLD_RING; c += COLD_CHUNK) {
         /* Failure (an older kernel) only means the pages fault in one by one. */
-        madvise(x->cold_ring + c, COLD_CHUNK, MADV_POPULATE_WRITE);
+        madvise(ring->mem + c, COLD_CHUNK, MADV_POPULATE_WRITE);
     }
-    uint8_t *p = x->cold_ring + at % EXEC_COLD_RING;
+    uint8_t *p = ring->mem + at % EXEC_COLD_RING;
     ColdRecord r = {
         .n_insns = blk->n_insns, .n_temps = blk->n_temps, .n_labels = blk->n_labels,
         .n_exits = blk->n_exits, .guest_size = blk->guest_size, .guest_insns = blk->guest_insns,
@@ -127,27 +158,17 @@ void exec_tier_store(ExecCtx *x, TbBlock *tb, const IrBlock *blk)
     memcpy(p, blk->insns, r.n_insns * sizeof(IrInsn));
     p += r.n_insns * sizeof(IrInsn);
     memcpy(p, blk->temps, r.n_temps * sizeof(IrTempInfo));
+    tb->cold_ring = ring->id;
     tb->cold_at = at;
-    tb->cold_stored = true;
-    x->cold_head = at + n;
-}
-
-void exec_tier_fini(ExecCtx *x)
-{
-    if (x->cold_ring != NULL) {
-        munmap(x->cold_ring, EXEC_COLD_RING);
-        x->cold_ring = NULL;
-    }
+    ring->head = at + n;
 }
 
 /* --- Running cold blocks --- */
 
-/* Each thread lifts its cold blocks into its own IR storage, reused from run to run. */
-static GPrivate cold_ir = G_PRIVATE_INIT((GDestroyNotify)ir_block_free);
-
 void exec_tier_run_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb)
 {
-    IrBlock *blk = g_private_get(&cold_ir);
+    IrBlock view;
+    const IrBlock *blk = exec_lift_cold(x, cpu, tb, cold_ring_self()->blk, &view);
     IrInterpEnv env = {
         .mem_base = x->mem.base,
         .addr_bits = x->mem.addr_bits,
@@ -156,11 +177,6 @@ void exec_tier_run_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb)
     };
     IrInterpExit e;
 
-    if (blk == NULL) {
-        blk = ir_block_new();
-        g_private_set(&cold_ir, blk);
-    }
-    exec_lift_cold(x, cpu, tb, blk);
     if (x->count_insns) {
         cpu->insns_executed += blk->guest_insns;
     }

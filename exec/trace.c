@@ -414,8 +414,8 @@ void exec_print_stats(ExecCtx *x, FILE *out)
     if (x->tiering) {
         /* Tiered translation (exec/tier.c): the cold tier lifts only, the full tier compiles. */
         fprintf(out, "  tier cold              %" G_GUINT64_FORMAT " blocks, %.3f ms (%.2f us per block), "
-                "%" G_GUINT64_FORMAT " runs\n", s->blocks_cold, s->cold_ns / 1e6,
-                s->blocks_cold ? s->cold_ns / 1e3 / s->blocks_cold : 0.0, s->cold_runs);
+                "%" G_GUINT64_FORMAT " runs, %" G_GUINT64_FORMAT " lifted\n", s->blocks_cold, s->cold_ns / 1e6,
+                s->blocks_cold ? s->cold_ns / 1e3 / s->blocks_cold : 0.0, s->cold_runs, s->cold_lifts);
         fprintf(out, "  tier full              %" G_GUINT64_FORMAT " blocks (%" G_GUINT64_FORMAT
                 " from cold), %.3f ms (%.2f us per block)\n", s->blocks_translated, s->tier_ups,
                 s->translate_ns / 1e6, s->blocks_translated ? s->translate_ns / 1e3 / s->blocks_translated : 0.0);
