@@ -555,9 +555,9 @@ static void lift_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, IrBlock *bl
 }
 
 /*
- * The cold tier keeps no IR (exec/tier.c): lift the block of cold block tb again into blk
- * for one interpreted run.  Takes x->lock for the lifting (lifters and their caches are
- * serialized like translation); the caller's blk is its own.
+ * The IR for one interpreted run of cold block tb (exec/tier.c): its record in this thread's
+ * ring, else lifted into blk (the thread's own) and stored.  Takes x->lock: lifters and their
+ * caches are serialized as in translation, and tb's record fields are guarded by it.
  */
 const IrBlock *exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *blk, IrBlock *view)
 {
@@ -590,8 +590,8 @@ const IrBlock *exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *b
 
 /*
  * Make the block at pc: lift, optimize and emit it -- or, for a cold block (tiering on,
- * and nothing that needs every block compiled), only record it: the cold tier lifts it
- * each time it runs.  Called with x->lock held; returns with it held.
+ * and nothing that needs every block compiled), only record it: its runs lift it
+ * (exec_lift_cold).  Called with x->lock held; returns with it held.
  */
 static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, TbTier tier)
 {

@@ -330,8 +330,6 @@ bool exec_tier_load(ExecCtx *x, TbBlock *tb, IrBlock *view);
 void exec_tier_store(ExecCtx *x, TbBlock *tb, const IrBlock *blk);
 /* Run one cold block on the interpreter; returns with cpu->pc and the exit record set. */
 void exec_tier_run_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb);
-/* This thread is inside exec_tier_run_cold()'s interpreter (a host fault there is the guest's). */
-bool exec_tier_in_cold(void);
 /* The thread left exec_tier_run_cold() by unwinding (a fault or a raising helper). */
 void exec_tier_unwound(void);
 

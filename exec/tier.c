@@ -2,17 +2,19 @@
  * The cold tier of tiered translation: running a block that has not been compiled yet.
  *
  * Most blocks of a large program run once or a few times (a dynamically linked C++
- * program's start: about 5,000 blocks, most of them never again), where lifting,
- * optimizing and emitting host code costs far more than running the block.  So a new
- * block is only lifted: its IR is kept unoptimized (TbBlock.ir, tier TB_TIER_COLD) and run
- * here by the IR interpreter, the reference engine, which ends every block in the same
- * state as the JIT.  After ExecOptions.tier_threshold runs the exec loop (exec.c) compiles
- * it in full and puts the compiled block in its place in the block table.
+ * program's start: about 5,000 blocks, a third of them once, fewer than 800 more than 16
+ * times), where optimizing and emitting host code costs far more than running the block.
+ * So a new block (tier TB_TIER_COLD) is only lifted, and its unoptimized IR run here by the
+ * IR interpreter, the reference engine, which ends every block in the same state as the
+ * JIT.  The lifted IR goes to a ring per thread, so a block run again soon is not lifted
+ * again.  After ExecOptions.tier_threshold runs the exec loop (exec.c, tier_up) compiles it
+ * in full and puts the compiled block in its place in the block table.
  *
  * A cold block has no host code, so nothing jumps into it: it is never chained to or from
  * and never put in a jump cache (like a traced block), and every entry passes through the
  * exec loop, which counts it.  Replacing it therefore unlinks nothing; the old block stays
  * allocated, invalid, until the next flush, so a thread still running it finishes safely.
+ * Once lifted it is in the page map, so a write to its code invalidates it like any block.
  *
  * Must not: know a guest ISA or how the JIT runs code.
  */
@@ -25,11 +27,6 @@
 
 /* Set while this thread interprets a cold block: a host fault there is a guest access's. */
 static __thread bool in_cold;
-
-bool exec_tier_in_cold(void)
-{
-    return in_cold;
-}
 
 void exec_tier_unwound(void)
 {
