@@ -94,8 +94,12 @@ typedef struct ExecMemModel {
     const IrMemHelpers *mem_helpers;
 } ExecMemModel;
 
-/* Bytes of each thread's ring of cold blocks' lifted IR (a block's takes about 2.5 KiB). */
+/*
+ * Bytes of the ring of cold blocks' lifted IR (a block's takes about 2.5 KiB) of the first
+ * thread that runs cold blocks, and of every other thread's.
+ */
 #define EXEC_COLD_RING (4u << 20)
+#define EXEC_COLD_RING_THREAD (256u << 10)
 
 /* The tier threshold the command line uses unless told otherwise (bench/run-bench --startup). */
 #define EXEC_TIER_THRESHOLD_DEFAULT 16

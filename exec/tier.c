@@ -44,7 +44,8 @@ void exec_tier_unwound(void)
  */
 typedef struct ColdRing {
     uint64_t id;
-    uint8_t *mem;               /* EXEC_COLD_RING bytes, or NULL until the first store */
+    uint64_t size;              /* EXEC_COLD_RING for the first thread, EXEC_COLD_RING_THREAD after */
+    uint8_t *mem;               /* size bytes, or NULL until the first store */
     uint64_t head;              /* bytes ever written: the next record's absolute offset */
     IrBlock *blk;               /* where this thread lifts cold blocks, reused */
 } ColdRing;
@@ -53,7 +54,7 @@ static void cold_ring_free(gpointer p)
 {
     ColdRing *r = p;
     if (r->mem != NULL) {
-        munmap(r->mem, EXEC_COLD_RING);
+        munmap(r->mem, r->size);
     }
     ir_block_free(r->blk);
     g_free(r);
@@ -69,6 +70,11 @@ static ColdRing *cold_ring_self(void)
     if (r == NULL) {
         r = g_new0(ColdRing, 1);
         r->id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
+        /*
+         * The thread that starts the program lifts most of its code; the others get a small
+         * ring, so a program with many threads does not keep megabytes for each.
+         */
+        r->size = r->id == 1 ? EXEC_COLD_RING : EXEC_COLD_RING_THREAD;
         r->blk = ir_block_new();
         g_private_set(&cold_ring_key, r);
     }
@@ -100,15 +106,45 @@ static uint64_t record_bytes(uint32_t n_insns, uint32_t n_temps)
  */
 #define COLD_CHUNK (256u << 10)
 
+/*
+ * A large ring in transparent huge pages where the host allows it (aligned to 2 MiB, asked
+ * for with MADV_HUGEPAGE): populating 4 KiB pages one by one cost about a tenth of a large
+ * program's start-up, a huge page is one allocation.  Without them it works the same.
+ */
+#define COLD_HUGE (2u << 20)
+G_STATIC_ASSERT(EXEC_COLD_RING % COLD_HUGE == 0);
+
+static bool cold_ring_map(ColdRing *ring)
+{
+    bool huge = ring->size % COLD_HUGE == 0;
+    size_t len = ring->size + (huge ? COLD_HUGE : 0);
+    uint8_t *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    if (m == MAP_FAILED) {
+        return false;
+    }
+    if (huge) {
+        uint8_t *a = (uint8_t *)(((uintptr_t)m + COLD_HUGE - 1) & ~(uintptr_t)(COLD_HUGE - 1));
+        if (a > m) {
+            munmap(m, a - m);
+        }
+        munmap(a + ring->size, m + len - (a + ring->size));
+        madvise(a, ring->size, MADV_HUGEPAGE);
+        m = a;
+    }
+    ring->mem = m;
+    return true;
+}
+
 bool exec_tier_load(ExecCtx *x, TbBlock *tb, IrBlock *view)
 {
     ColdRing *ring = cold_ring_self();
 
     /* Stored by this thread, and not overwritten since. */
-    if (tb->cold_ring != ring->id || tb->cold_at >= ring->head || ring->head > tb->cold_at + EXEC_COLD_RING) {
+    if (tb->cold_ring != ring->id || tb->cold_at >= ring->head || ring->head > tb->cold_at + ring->size) {
         return false;
     }
-    uint8_t *p = ring->mem + tb->cold_at % EXEC_COLD_RING;
+    uint8_t *p = ring->mem + tb->cold_at % ring->size;
     ColdRecord r;
     memcpy(&r, p, sizeof(r));
     p += sizeof(r);
@@ -126,26 +162,22 @@ void exec_tier_store(ExecCtx *x, TbBlock *tb, const IrBlock *blk)
     ColdRing *ring = cold_ring_self();
     uint64_t n = record_bytes(blk->n_insns, blk->n_temps);
 
-    if (n > EXEC_COLD_RING / 16) {
+    if (n > ring->size / 16) {
         return;             /* a huge block: lifted again each time rather than flushing the ring */
     }
-    if (ring->mem == NULL) {
-        void *m = mmap(NULL, EXEC_COLD_RING, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m == MAP_FAILED) {
-            return;         /* no ring: every run lifts */
-        }
-        ring->mem = m;
+    if (ring->mem == NULL && !cold_ring_map(ring)) {
+        return;             /* no ring: every run lifts */
     }
     uint64_t at = ring->head;
-    if (at % EXEC_COLD_RING + n > EXEC_COLD_RING) {
-        at += EXEC_COLD_RING - at % EXEC_COLD_RING;     /* records never wrap: start over */
+    if (at % ring->size + n > ring->size) {
+        at += ring->size - at % ring->size;     /* records never wrap: start over */
     }
     for (uint64_t c = (ring->head + COLD_CHUNK - 1) / COLD_CHUNK * COLD_CHUNK;
-         c < at + n && c < EXEC_COLD_RING; c += COLD_CHUNK) {
+         c < at + n && c < ring->size; c += COLD_CHUNK) {
         /* Failure (an older kernel) only means the pages fault in one by one. */
         madvise(ring->mem + c, COLD_CHUNK, MADV_POPULATE_WRITE);
     }
-    uint8_t *p = ring->mem + at % EXEC_COLD_RING;
+    uint8_t *p = ring->mem + at % ring->size;
     ColdRecord r = {
         .n_insns = blk->n_insns, .n_temps = blk->n_temps, .n_labels = blk->n_labels,
         .n_exits = blk->n_exits, .guest_size = blk->guest_size, .guest_insns = blk->guest_insns,
