@@ -497,6 +497,40 @@ static void flush_unlocked(ExecCtx *x)
 }
 
 /*
+ * User mode: lifters fetch guest code an instruction (or a piece of one) at a time, and each
+ * platform fetch checks the mapping and copies under a fault guard.  Fetching the rest of the
+ * page once (at most sizeof buf) and serving the lifter from that is the same, since
+ * permissions are per page: a page's bytes are all fetchable or none are.  A fetch the chunk
+ * does not cover (the next page) goes to the platform as asked.  Not in system mode, where a
+ * fetch may reach a device.
+ */
+typedef struct FetchChunk {
+    ExecCtx *x;
+    GuestAddr base;
+    unsigned len;
+    uint8_t buf[256];
+} FetchChunk;
+
+static bool fetch_chunked(void *opaque, GuestAddr addr, void *out, unsigned len)
+{
+    FetchChunk *c = opaque;
+    ExecPlatform *pf = &c->x->platform;
+
+    if (addr >= c->base && addr - c->base < c->len && len <= c->len - (addr - c->base)) {
+        memcpy(out, c->buf + (addr - c->base), len);
+        return true;
+    }
+    uint64_t n = MIN(sizeof(c->buf), page_of(c->x, addr) + c->x->arch->page_size - addr);
+    if (len <= n && pf->fetch(pf->opaque, addr, c->buf, (unsigned)n)) {
+        c->base = addr;
+        c->len = (unsigned)n;
+        memcpy(out, c->buf, len);
+        return true;
+    }
+    return pf->fetch(pf->opaque, addr, out, len);
+}
+
+/*
  * Lift the block at key->pc into blk (reset first), with everything tracing and the debugger
  * ask of it.  Called with x->lock held.
  */
@@ -506,11 +540,16 @@ static void lift_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, IrBlock *bl
     bool stepping = (key->flags & EXEC_KEY_STEP) != 0;
 
     ir_block_reset(blk);
+    FetchChunk chunk = { .x = x };
     GuestLiftCtx ctx = {
         .blk = blk, .cpu = cpu, .pc = pc, .max_insns = x->opts.max_block_insns,
         .fetch = x->platform.fetch, .fetch_opaque = x->platform.opaque,
         .straight_line = x->trace_any,
     };
+    if (!system_mode(x)) {
+        ctx.fetch = fetch_chunked;
+        ctx.fetch_opaque = &chunk;
+    }
     if (traced && (x->opts.trace & (EXEC_TRACE_INSN | EXEC_TRACE_REGS))) {
         ctx.max_insns = 1;                  /* one line per executed instruction */
     }
