@@ -145,6 +145,9 @@ bool exec_init(ExecCtx *x, const GuestArch *arch, const ExecOptions *opts,
      * The cold tier saves work only when blocks would otherwise be compiled; tracing wants
      * every block to be what the JIT runs (and its lines to match the other engine's).
      */
+    if (x->opts.tier_threshold == EXEC_TIER_THRESHOLD_GUEST) {
+        x->opts.tier_threshold = arch->tier_threshold;
+    }
     x->tiering = x->opts.tier_threshold > 0 && x->engine != &engine_interp && !x->trace_any;
     if ((x->opts.trace & EXEC_TRACE_MEM) || x->opts.trace_last != 0 || x->opts.trace_watches != NULL) {
         x->trace_mem_helper = &exec_trace_mem_helper;

@@ -53,8 +53,9 @@ typedef struct ExecOptions {
     /*
      * Tiered translation (JIT only): a new block runs this many times on the interpreter
      * from its lifted IR (the cold tier: lifting only, no optimizer, no code generation)
-     * before it is compiled in full; 0 compiles every block in full at once.  Tracing and
-     * the debugger's stepping and watching always compile in full.
+     * before it is compiled in full; 0 compiles every block in full at once;
+     * EXEC_TIER_THRESHOLD_GUEST: GuestArch.tier_threshold.  Tracing and the debugger's
+     * stepping and watching always compile in full.
      */
     unsigned tier_threshold;
     /*
@@ -101,8 +102,8 @@ typedef struct ExecMemModel {
 #define EXEC_COLD_RING (4u << 20)
 #define EXEC_COLD_RING_THREAD (256u << 10)
 
-/* The tier threshold the command line uses unless told otherwise (bench/run-bench --startup). */
-#define EXEC_TIER_THRESHOLD_DEFAULT 16
+/* ExecOptions.tier_threshold: the guest's own default (GuestArch.tier_threshold). */
+#define EXEC_TIER_THRESHOLD_GUEST G_MAXUINT
 
 typedef struct ExecStats {
     uint64_t blocks_translated;     /* full tier (compiled; the interpreter engine's blocks) */

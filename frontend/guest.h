@@ -206,6 +206,14 @@ typedef struct GuestArch {
     uint32_t page_size;
     const GuestReg *regs;
     unsigned n_regs;
+    /*
+     * The JIT's default tier threshold (exec/tier.c: runs of a new block on the interpreter
+     * before it is compiled; `mimic run --tier-threshold` overrides it).  0 compiles every
+     * block at once: where the lifted IR is large per guest instruction (x86: flags, wide
+     * blocks), interpreting it costs more than compiling saves on a start that runs much
+     * code often (Python's: 1.1-1.3x the time at 16).
+     */
+    unsigned tier_threshold;
 
     void (*cpu_init)(GuestCpu *cpu);    /* after zero-fill: reset values */
     void (*lift_block)(GuestLiftCtx *ctx);
