@@ -141,6 +141,14 @@ bool exec_init(ExecCtx *x, const GuestArch *arch, const ExecOptions *opts,
     }
     /* Traces print a step counter, which needs the instruction count that --stats keeps. */
     x->count_insns = x->opts.stats || x->trace_any;
+    /*
+     * The cold tier saves work only when blocks would otherwise be compiled; tracing wants
+     * every block to be what the JIT runs (and its lines to match the other engine's).
+     */
+    if (x->opts.tier_threshold == EXEC_TIER_THRESHOLD_GUEST) {
+        x->opts.tier_threshold = arch->tier_threshold;
+    }
+    x->tiering = x->opts.tier_threshold > 0 && x->engine != &engine_interp && !x->trace_any;
     if ((x->opts.trace & EXEC_TRACE_MEM) || x->opts.trace_last != 0 || x->opts.trace_watches != NULL) {
         x->trace_mem_helper = &exec_trace_mem_helper;
     }
@@ -201,8 +209,8 @@ void exec_cpu_register(ExecCtx *x, GuestCpu *cpu)
 {
     g_assert(cpu->jmp_cache == NULL);
     cpu->jmp_cache = g_new0(TbBlock *, TB_JMP_CACHE_ALLOC);       /* and the return-address stack */
-    if (tracing_every_block(x)) {
-        cpu->traced_cache = g_new0(TbBlock *, TB_JMP_CACHE_SIZE);
+    if (tracing_every_block(x) || x->tiering) {
+        cpu->loop_cache = g_new0(TbBlock *, TB_JMP_CACHE_SIZE);
     }
     g_mutex_lock(&x->lock);
     g_ptr_array_add(x->cpus, cpu);
@@ -217,8 +225,8 @@ void exec_cpu_unregister(ExecCtx *x, GuestCpu *cpu)
     g_mutex_unlock(&x->lock);
     g_free(cpu->jmp_cache);
     cpu->jmp_cache = NULL;
-    g_free(cpu->traced_cache);
-    cpu->traced_cache = NULL;
+    g_free(cpu->loop_cache);
+    cpu->loop_cache = NULL;
 }
 
 /*
@@ -325,8 +333,8 @@ static void flush_locked(ExecCtx *x)
         GuestCpu *cpu = g_ptr_array_index(x->cpus, i);
         /* With the return-address stack: its entries point at the blocks freed below. */
         memset(cpu->jmp_cache, 0, TB_JMP_CACHE_ALLOC * sizeof(TbBlock *));
-        if (cpu->traced_cache != NULL) {
-            memset(cpu->traced_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
+        if (cpu->loop_cache != NULL) {
+            memset(cpu->loop_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
         }
     }
     free_blocks(x);
@@ -466,6 +474,7 @@ static void add_to_pages(ExecCtx *x, TbBlock *tb)
             }
         }
         g_ptr_array_add(list, tb);
+        tb->in_pages = true;
         if (p == last) {
             break;
         }
@@ -490,34 +499,60 @@ static void flush_unlocked(ExecCtx *x)
     g_mutex_lock(&x->lock);
 }
 
-/* Lift, optimize and emit the block at pc.  Called with x->lock held; returns with it held. */
-static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key)
-{
-    IrBlock *blk;
-    GuestAddr pc = key->pc;
-    uint64_t t0 = exec_now_ns();
-    bool shown = exec_trace_shows(x, pc);
-    bool traced = shown && tracing_every_block(x);
-    TbBlock *tb;
+/*
+ * User mode: lifters fetch guest code an instruction (or a piece of one) at a time, and each
+ * platform fetch checks the mapping and copies under a fault guard.  Fetching the rest of the
+ * page once (at most sizeof buf) and serving the lifter from that is the same, since
+ * permissions are per page: a page's bytes are all fetchable or none are.  A fetch the chunk
+ * does not cover (the next page) goes to the platform as asked.  Not in system mode, where a
+ * fetch may reach a device.
+ */
+typedef struct FetchChunk {
+    ExecCtx *x;
+    GuestAddr base;
+    unsigned len;
+    uint8_t buf[256];
+} FetchChunk;
 
-    if (x->all_blocks->len >= EXEC_MAX_BLOCKS) {
-        flush_unlocked(x);
-        tb = g_hash_table_lookup(x->blocks, key);
-        if (tb != NULL) {
-            return tb;
-        }
+static bool fetch_chunked(void *opaque, GuestAddr addr, void *out, unsigned len)
+{
+    FetchChunk *c = opaque;
+    ExecPlatform *pf = &c->x->platform;
+
+    if (addr >= c->base && addr - c->base < c->len && len <= c->len - (addr - c->base)) {
+        memcpy(out, c->buf + (addr - c->base), len);
+        return true;
     }
+    uint64_t n = MIN(sizeof(c->buf), page_of(c->x, addr) + c->x->arch->page_size - addr);
+    if (len <= n && pf->fetch(pf->opaque, addr, c->buf, (unsigned)n)) {
+        c->base = addr;
+        c->len = (unsigned)n;
+        memcpy(out, c->buf, len);
+        return true;
+    }
+    return pf->fetch(pf->opaque, addr, out, len);
+}
+
+/*
+ * Lift the block at key->pc into blk (reset first), with everything tracing and the debugger
+ * ask of it.  Called with x->lock held.
+ */
+static void lift_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, IrBlock *blk, bool shown, bool traced)
+{
+    GuestAddr pc = key->pc;
     bool stepping = (key->flags & EXEC_KEY_STEP) != 0;
-    traced = traced || stepping;
-    /* The last translation's IR storage, unless its engine kept it (tb->ir). */
-    blk = x->spare_ir != NULL ? x->spare_ir : ir_block_new();
-    x->spare_ir = NULL;
+
     ir_block_reset(blk);
+    FetchChunk chunk = { .x = x };
     GuestLiftCtx ctx = {
         .blk = blk, .cpu = cpu, .pc = pc, .max_insns = x->opts.max_block_insns,
         .fetch = x->platform.fetch, .fetch_opaque = x->platform.opaque,
         .straight_line = x->trace_any,
     };
+    if (!system_mode(x)) {
+        ctx.fetch = fetch_chunked;
+        ctx.fetch_opaque = &chunk;
+    }
     if (traced && (x->opts.trace & (EXEC_TRACE_INSN | EXEC_TRACE_REGS))) {
         ctx.max_insns = 1;                  /* one line per executed instruction */
     }
@@ -559,6 +594,87 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key)
     if (ir_verify_wanted()) {
         ir_verify_or_die(blk, "lifting");
     }
+}
+
+/*
+ * The IR for one interpreted run of cold block tb (exec/tier.c): its record in this thread's
+ * ring, else lifted into blk (the thread's own) and stored.  Takes x->lock: lifters and their
+ * caches are serialized as in translation, and tb's record fields are guarded by it.
+ */
+const IrBlock *exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *blk, IrBlock *view)
+{
+    const IrBlock *run = blk;
+
+    g_mutex_lock(&x->lock);
+    /* Watching lifts one instruction per block, with a helper after each access: never stored. */
+    if (!x->debug.watching && exec_tier_load(x, tb, view)) {
+        run = view;
+    } else {
+        /* Timed only for --stats: a clock read is a noticeable part of lifting a small block. */
+        uint64_t t0 = x->opts.stats ? exec_now_ns() : 0;
+        lift_locked(x, cpu, &tb->key, blk, false, false);
+        if (!x->debug.watching) {
+            exec_tier_store(x, tb, blk);
+        }
+        if (!tb->in_pages) {
+            /* From now on a write to its code (or a breakpoint there) must drop the stored IR. */
+            tb->guest_size = blk->guest_size;
+            add_to_pages(x, tb);
+        }
+        if (x->opts.stats) {
+            x->stats.cold_ns += exec_now_ns() - t0;
+            x->stats.cold_lifts++;
+        }
+    }
+    g_mutex_unlock(&x->lock);
+    return run;
+}
+
+/*
+ * Make the block at pc: lift, optimize and emit it -- or, for a cold block (tiering on,
+ * and nothing that needs every block compiled), only record it: its runs lift it
+ * (exec_lift_cold).  Called with x->lock held; returns with it held.
+ */
+static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, TbTier tier)
+{
+    IrBlock *blk;
+    GuestAddr pc = key->pc;
+    uint64_t t0 = exec_now_ns();
+    bool shown = exec_trace_shows(x, pc);
+    bool traced = shown && tracing_every_block(x);
+    TbBlock *tb;
+
+    if (x->all_blocks->len >= EXEC_MAX_BLOCKS) {
+        flush_unlocked(x);
+        tb = g_hash_table_lookup(x->blocks, key);
+        if (tb != NULL) {
+            return tb;
+        }
+    }
+    bool stepping = (key->flags & EXEC_KEY_STEP) != 0;
+    traced = traced || stepping;
+    if (tier == TB_TIER_COLD && x->tiering && !traced && !x->debug.watching) {
+        /*
+         * Nothing to make yet: its first run lifts it (and keeps the IR for a while in the
+         * ring, exec/tier.c) and records its pages; it has no exits (never chained).
+         */
+        tb = g_new0(TbBlock, 1);
+        tb->pc = pc;
+        tb->key = *key;
+        tb->flags = key->flags;
+        tb->valid = true;
+        tb->tier = TB_TIER_COLD;
+        tb->generation = x->generation;
+        g_ptr_array_add(x->all_blocks, tb);
+        g_hash_table_insert(x->blocks, &tb->key, tb);
+        x->stats.blocks_cold++;
+        x->stats.cold_ns += exec_now_ns() - t0;
+        return tb;
+    }
+    /* The last translation's IR storage, unless its engine kept it (tb->ir). */
+    blk = x->spare_ir != NULL ? x->spare_ir : ir_block_new();
+    x->spare_ir = NULL;
+    lift_locked(x, cpu, key, blk, shown, traced);
     if (!x->opts.no_opt) {
         ir_optimize(blk);
         if (shown && (x->opts.trace & EXEC_TRACE_IR)) {
@@ -629,9 +745,9 @@ TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
     if (tb != NULL && tb->pc == pc && tb->valid && tb->flags == flags) {
         return tb;
     }
-    if (cpu->traced_cache != NULL) {
-        tb = cpu->traced_cache[tb_jmp_hash(pc)];
-        if (tb != NULL && tb->pc == pc && tb->valid) {
+    if (cpu->loop_cache != NULL) {
+        tb = cpu->loop_cache[tb_jmp_hash(pc)];
+        if (tb != NULL && tb->pc == pc && tb->valid && tb->flags == flags) {
             return tb;
         }
     }
@@ -641,12 +757,12 @@ TbBlock *exec_find_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
     g_mutex_lock(&x->lock);
     tb = g_hash_table_lookup(x->blocks, &key);
     if (tb == NULL) {
-        tb = translate_locked(x, cpu, &key);
+        tb = translate_locked(x, cpu, &key, TB_TIER_COLD);
     }
-    if (!tb->traced) {
+    if (!tb->traced && tb->tier == TB_TIER_FULL) {
         *slot = tb;
-    } else if (cpu->traced_cache != NULL) {
-        cpu->traced_cache[tb_jmp_hash(pc)] = tb;
+    } else if (cpu->loop_cache != NULL) {
+        cpu->loop_cache[tb_jmp_hash(pc)] = tb;
     }
     g_mutex_unlock(&x->lock);
     return tb;
@@ -668,7 +784,38 @@ static TbBlock *find_step_block(ExecCtx *x, GuestCpu *cpu, GuestAddr pc)
     g_mutex_lock(&x->lock);
     tb = g_hash_table_lookup(x->blocks, &key);
     if (tb == NULL) {
-        tb = translate_locked(x, cpu, &key);
+        tb = translate_locked(x, cpu, &key, TB_TIER_FULL);
+    }
+    g_mutex_unlock(&x->lock);
+    return tb;
+}
+
+/*
+ * A cold block has run often enough: compile it in full and put the result in its place.
+ * Nothing is chained to a cold block and no jump cache holds it, so retiring it only
+ * takes it out of the block table (its page-map entry stays, harmlessly, until the page
+ * is invalidated or the cache flushed).  Another thread may have replaced or invalidated
+ * it already: then this takes whatever the table holds now.
+ */
+static TbBlock *tier_up(ExecCtx *x, GuestCpu *cpu, TbBlock *cold)
+{
+    TbKey key = cold->key;              /* a flush while translating frees `cold` */
+    TbBlock *tb;
+
+    g_mutex_lock(&x->lock);
+    tb = g_hash_table_lookup(x->blocks, &key);
+    if (tb == cold) {
+        cold->valid = false;
+        g_hash_table_remove(x->blocks, &key);
+        tb = translate_locked(x, cpu, &key, TB_TIER_FULL);
+        x->stats.tier_ups++;
+    } else if (tb == NULL) {
+        tb = translate_locked(x, cpu, &key, TB_TIER_COLD);
+    }
+    if (!tb->traced && tb->tier == TB_TIER_FULL) {
+        cpu->jmp_cache[tb_jmp_hash(tb->pc)] = tb;
+    } else if (cpu->loop_cache != NULL) {
+        cpu->loop_cache[tb_jmp_hash(tb->pc)] = tb;
     }
     g_mutex_unlock(&x->lock);
     return tb;
@@ -686,6 +833,9 @@ void exec_cpu_clear_ras(GuestCpu *cpu)
 void exec_cpu_flush_jmp_cache(GuestCpu *cpu)
 {
     memset(cpu->jmp_cache, 0, TB_JMP_CACHE_ALLOC * sizeof(TbBlock *));
+    if (cpu->loop_cache != NULL) {
+        memset(cpu->loop_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TbBlock *));
+    }
 }
 
 void exec_cpu_flush_jmp_cache_page(ExecCtx *x, GuestCpu *cpu, GuestAddr addr)
@@ -696,6 +846,12 @@ void exec_cpu_flush_jmp_cache_page(ExecCtx *x, GuestCpu *cpu, GuestAddr addr)
         TbBlock **e = &cpu->jmp_cache[tb_jmp_hash(pc)];
         if (*e != NULL && page_of(x, (*e)->pc) == page) {
             *e = NULL;
+        }
+        if (cpu->loop_cache != NULL) {
+            e = &cpu->loop_cache[tb_jmp_hash(pc)];
+            if (*e != NULL && page_of(x, (*e)->pc) == page) {
+                *e = NULL;
+            }
         }
     }
     exec_cpu_clear_ras(cpu);            /* 32 entries: cheaper to clear than to search */
@@ -751,6 +907,10 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
             return;
         }
         tb = cpu->debug_step ? find_step_block(x, cpu, cpu->pc) : exec_find_block(x, cpu, cpu->pc);
+        if (tb != NULL && tb->tier == TB_TIER_COLD &&
+            __atomic_add_fetch(&tb->cold_runs, 1, __ATOMIC_RELAXED) > x->opts.tier_threshold) {
+            tb = tier_up(x, cpu, tb);
+        }
         if (tb == NULL) {
             if (cpu->debug_step) {
                 cpu->debug_stepped = 1;     /* the fetch fault is the step's outcome */
@@ -765,7 +925,7 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
             (page_of(x, from->pc) != page_of(x, tb->pc) || from->flags != tb->flags)) {
             from = NULL;
         }
-        if (from != NULL && !from->traced && !tb->traced) {
+        if (from != NULL && !from->traced && !tb->traced && tb->tier == TB_TIER_FULL) {
             g_mutex_lock(&x->lock);
             /*
              * A flush while translating tb freed `from`: compare generations before touching
@@ -804,7 +964,11 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
         cpu->exit_kind = GUEST_EXIT_NONE;
         from = NULL;
         from_generation = __atomic_load_n(&x->generation, __ATOMIC_RELAXED);
-        x->engine->run(x, cpu, tb, &from, &slot);
+        if (tb->tier == TB_TIER_COLD) {
+            exec_tier_run_cold(x, cpu, tb);     /* no host code: never chained from */
+        } else {
+            x->engine->run(x, cpu, tb, &from, &slot);
+        }
         if (cpu->debug_step && cpu->exit_kind != GUEST_EXIT_DEBUG && cpu->exit_kind != GUEST_EXIT_INTERRUPT) {
             cpu->debug_stepped = 1;
             from = NULL;
@@ -853,6 +1017,7 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
     }
     /* Here after a normal exit, or after a fault handler or raising helper unwound. */
     exec_thread.unwind = NULL;
+    exec_tier_unwound();
     exec_cpu_end(x, cpu);
     if ((x->opts.trace & EXEC_TRACE_EXEC) && cpu->exit_kind < GUEST_EXIT_COUNT &&
         exec_trace_shows(x, cpu->pc) && exec_trace_window(x, exec_trace_step(cpu))) {

@@ -51,6 +51,14 @@ typedef struct ExecOptions {
     size_t code_cache_size;     /* JIT code cache bytes; 0: default */
     bool no_opt;                /* skip IR optimization (debugging) */
     /*
+     * Tiered translation (JIT only): a new block runs this many times on the interpreter
+     * from its lifted IR (the cold tier: lifting only, no optimizer, no code generation)
+     * before it is compiled in full; 0 compiles every block in full at once;
+     * EXEC_TIER_THRESHOLD_GUEST: GuestArch.tier_threshold.  Tracing and the debugger's
+     * stepping and watching always compile in full.
+     */
+    unsigned tier_threshold;
+    /*
      * --trace-range: trace only blocks starting in [trace_lo, trace_hi); the rest run
      * translated as usual (full-size blocks, chained), so a range inside a long
      * program costs little.  trace_hi == 0: no range, everything is traced.
@@ -87,16 +95,31 @@ typedef struct ExecMemModel {
     const IrMemHelpers *mem_helpers;
 } ExecMemModel;
 
+/*
+ * Bytes of the ring of cold blocks' lifted IR (a block's takes about 2.5 KiB) of the first
+ * thread that runs cold blocks, and of every other thread's.
+ */
+#define EXEC_COLD_RING (4u << 20)
+#define EXEC_COLD_RING_THREAD (256u << 10)
+
+/* ExecOptions.tier_threshold: the guest's own default (GuestArch.tier_threshold). */
+#define EXEC_TIER_THRESHOLD_GUEST G_MAXUINT
+
 typedef struct ExecStats {
-    uint64_t blocks_translated;
+    uint64_t blocks_translated;     /* full tier (compiled; the interpreter engine's blocks) */
     uint64_t guest_insns_translated;
     uint64_t blocks_executed;       /* entries through the C loop (chained entries not counted) */
     uint64_t insns_executed;        /* exact only with --stats (counted per block entry) */
     uint64_t cache_flushes;
     uint64_t invalidations;
     uint64_t chains;
-    uint64_t translate_ns;
+    uint64_t translate_ns;          /* full tier */
     uint64_t host_code_bytes;
+    uint64_t blocks_cold;           /* made in the cold tier */
+    uint64_t cold_ns;               /* time making them */
+    uint64_t tier_ups;              /* cold blocks replaced by full ones */
+    uint64_t cold_runs;             /* cold blocks run (exact only with --stats) */
+    uint64_t cold_lifts;            /* of these, lifted (not in the thread's ring) */
 } ExecStats;
 
 typedef struct ExecCtx ExecCtx;
@@ -219,6 +242,7 @@ struct ExecCtx {
     bool count_insns;               /* keep GuestCpu.insns_executed (--stats, traces) */
     bool trace_any;                 /* any trace output at all (the trace writer is open) */
     bool trace_flush_often;         /* flush before each guest syscall: keeps the order with its output */
+    bool tiering;                   /* new blocks start cold (opts.tier_threshold, exec/tier.c) */
     ExecDebug debug;                /* breakpoints, watching and the attached debugger (exec_debug.c) */
 };
 
@@ -287,6 +311,32 @@ extern __thread ExecThread exec_thread;
 
 /* From a signal handler: record a guest memory fault and unwind to exec_run(). */
 G_NORETURN void exec_fault_unwind(uintptr_t host_pc, GuestExitKind kind, int64_t code, uint64_t aux);
+
+/*
+ * From a host fault handler: if host_pc is where this thread runs guest code (generated code,
+ * or the interpreter -- an interpreter engine's block or a cold-tier block), make cpu exact
+ * for the faulting guest instruction and return true (see Engine.host_pc_to_guest).
+ */
+bool exec_host_pc_to_guest(ExecCtx *x, uintptr_t host_pc, const void *host_context, GuestCpu *cpu);
+
+/* --- Tiered translation (exec/tier.c) --- */
+/*
+ * The IR to run for cold block tb: its record in this thread's ring (through *view) when it
+ * is still there, else lifted anew into blk (this thread's) and stored (exec.c; takes
+ * ExecCtx.lock).
+ */
+const IrBlock *exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *blk, IrBlock *view);
+/*
+ * Each thread's ring keeping the lifted IR of the cold blocks it ran lately, so a block run
+ * again soon is not lifted again; older records are overwritten.  Under ExecCtx.lock.
+ * load: *view describes tb's record, in place; false when there is none in this thread's ring.
+ */
+bool exec_tier_load(ExecCtx *x, TbBlock *tb, IrBlock *view);
+void exec_tier_store(ExecCtx *x, TbBlock *tb, const IrBlock *blk);
+/* Run one cold block on the interpreter; returns with cpu->pc and the exit record set. */
+void exec_tier_run_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb);
+/* The thread left exec_tier_run_cold() by unwinding (a fault or a raising helper). */
+void exec_tier_unwound(void);
 
 /* --- Tracing (exec/trace.c) --- */
 /* "<word> <disassembly>[ <sym+0xoff>]" of the instruction at pc: cached per traced block. */

@@ -19,6 +19,17 @@
 
 typedef struct TbBlock TbBlock;
 
+/*
+ * Tiered translation (exec/tier.c): a block is first made cold -- no IR kept, no host code;
+ * the exec loop lifts it and runs it on the interpreter -- and compiled in full (optimized,
+ * JIT) once it has run ExecOptions.tier_threshold times; the full block then replaces it in
+ * the block table.  Zero is full so that code building blocks by hand gets ordinary ones.
+ */
+typedef enum TbTier {
+    TB_TIER_FULL = 0,
+    TB_TIER_COLD = 1,
+} TbTier;
+
 /* One chainable exit (an IR GOTO_BLOCK slot). */
 typedef struct TbExit {
     GuestAddr target;           /* guest pc the exit goes to */
@@ -75,10 +86,16 @@ struct TbBlock {
     bool valid;                 /* false once invalidated; kept allocated until the next flush */
     bool traced;                /* every entry must pass through the exec loop (tracing): not
                                    chained to or from, not in the jump cache */
+    uint8_t tier;               /* TbTier.  A cold block is, like a traced one, never chained
+                                   to or from and never in the jump cache (it has no host code) */
+    uint32_t cold_runs;         /* cold: times the exec loop ran it (relaxed atomic, approximate) */
+    bool in_pages;              /* recorded in the page map (cold blocks: once first lifted) */
+    uint64_t cold_ring;         /* cold: id of the thread's ring holding its lifted IR (exec/tier.c; 0: none) */
+    uint64_t cold_at;           /* at this offset (both under ExecCtx.lock) */
     uint64_t generation;        /* cache generation it was made in */
     char *trace_text;           /* traced insn blocks: "<word> <disassembly> <sym>", made once */
 
-    IrBlock *ir;                /* interpreter: the optimized IR; JIT: NULL after emission */
+    IrBlock *ir;                /* interpreter: the optimized IR; JIT and cold blocks: NULL */
     uint32_t host_size;
     TbPcMap *pcmap;             /* JIT: sorted by host_offset */
     uint32_t n_pcmap;

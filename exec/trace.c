@@ -401,15 +401,25 @@ void exec_print_stats(ExecCtx *x, FILE *out)
 
     fprintf(out, "mimic stats: engine %s\n", x->engine->name);
     fprintf(out, "  blocks translated      %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " guest insns)\n",
-            s->blocks_translated, s->guest_insns_translated);
+            s->blocks_translated + s->blocks_cold, s->guest_insns_translated);
     fprintf(out, "  instructions executed  %" G_GUINT64_FORMAT "\n", insns);
     fprintf(out, "  loop entries           %" G_GUINT64_FORMAT "\n", s->blocks_executed);
     fprintf(out, "  chains made            %" G_GUINT64_FORMAT "\n", s->chains);
     fprintf(out, "  invalidations          %" G_GUINT64_FORMAT "\n", s->invalidations);
     fprintf(out, "  cache flushes          %" G_GUINT64_FORMAT "\n", s->cache_flushes);
     fprintf(out, "  host code bytes        %" G_GUINT64_FORMAT "\n", s->host_code_bytes);
-    fprintf(out, "  time translating       %.3f ms (%.2f us per block)\n", s->translate_ns / 1e6,
-            s->blocks_translated ? s->translate_ns / 1e3 / s->blocks_translated : 0.0);
+    fprintf(out, "  time translating       %.3f ms (%.2f us per block)\n",
+            (s->translate_ns + s->cold_ns) / 1e6, s->blocks_translated + s->blocks_cold ?
+            (s->translate_ns + s->cold_ns) / 1e3 / (s->blocks_translated + s->blocks_cold) : 0.0);
+    if (x->tiering) {
+        /* Tiered translation (exec/tier.c): the cold tier lifts only, the full tier compiles. */
+        fprintf(out, "  tier cold              %" G_GUINT64_FORMAT " blocks, %.3f ms (%.2f us per block), "
+                "%" G_GUINT64_FORMAT " runs, %" G_GUINT64_FORMAT " lifted\n", s->blocks_cold, s->cold_ns / 1e6,
+                s->blocks_cold ? s->cold_ns / 1e3 / s->blocks_cold : 0.0, s->cold_runs, s->cold_lifts);
+        fprintf(out, "  tier full              %" G_GUINT64_FORMAT " blocks (%" G_GUINT64_FORMAT
+                " from cold), %.3f ms (%.2f us per block)\n", s->blocks_translated, s->tier_ups,
+                s->translate_ns / 1e6, s->blocks_translated ? s->translate_ns / 1e3 / s->blocks_translated : 0.0);
+    }
 }
 
 void exec_at_exit(ExecCtx *x)

@@ -135,10 +135,11 @@ typedef struct GuestCpu {
      */
     uint32_t ras_top;
     /*
-     * Traced blocks seen by the exec loop (tracing only), kept apart from jmp_cache so that
-     * generated code never jumps into a traced block without passing the loop.
+     * Blocks every entry of which passes through the exec loop -- traced blocks and cold-tier
+     * blocks (exec/tb.h) -- as seen by the loop, kept apart from jmp_cache so that generated
+     * code never jumps into one.  NULL when neither tracing nor tiering is on.
      */
-    struct TbBlock **traced_cache;
+    struct TbBlock **loop_cache;
     /* Set while the CPU is inside exec_run(); read by a thread that wants to run alone. */
     volatile uint32_t running;
     bool excl_waiter;           /* an exclusive section is waiting for this CPU to step out */
@@ -205,6 +206,14 @@ typedef struct GuestArch {
     uint32_t page_size;
     const GuestReg *regs;
     unsigned n_regs;
+    /*
+     * The JIT's default tier threshold (exec/tier.c: runs of a new block on the interpreter
+     * before it is compiled; `mimic run --tier-threshold` overrides it).  0 compiles every
+     * block at once: where the lifted IR is large per guest instruction (x86: flags, wide
+     * blocks), interpreting it costs more than compiling saves on a start that runs much
+     * code often (Python's: 1.1-1.3x the time at 16).
+     */
+    unsigned tier_threshold;
 
     void (*cpu_init)(GuestCpu *cpu);    /* after zero-fill: reset values */
     void (*lift_block)(GuestLiftCtx *ctx);

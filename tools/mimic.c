@@ -55,6 +55,7 @@ typedef struct RunArgs {
     gboolean no_opt;
     gint max_block_insns;
     gint code_cache_mib;
+    gint tier_threshold;
     gboolean version;
     char *seed;
     char *stack_top;
@@ -102,6 +103,10 @@ static GOptionContext *run_context(RunArgs *a)
           "JIT code cache size in MiB (default 64); a full cache is flushed", "MIB" },
         { "no-opt", 0, 0, G_OPTION_ARG_NONE, &a->no_opt,
           "Do not optimize the IR (debugging)", NULL },
+        { "tier-threshold", 0, 0, G_OPTION_ARG_INT, &a->tier_threshold,
+          "JIT: run a new block N times on the IR interpreter, from its lifted IR, before "
+          "compiling it in full (default: 16 for riscv64 and ppc, 0 for x86); 0 compiles "
+          "every block in full at once, 1 compiles it on its second run", "N" },
         { "gdb", 'g', 0, G_OPTION_ARG_STRING, &a->gdb,
           "Wait for gdb on TCP PORT (or tcp::PORT, HOST:PORT, a Unix socket PATH) before the "
           "first instruction", "PORT" },
@@ -168,7 +173,7 @@ static bool parse_count(const char *text, const char *option, uint64_t *out)
 
 static int cmd_run(int argc, char **argv)
 {
-    RunArgs a = { 0 };
+    RunArgs a = { .tier_threshold = G_MININT };       /* not given */
     g_autoptr(GOptionContext) ctx = run_context(&a);
     g_autoptr(GError) error = NULL;
     UserOptions opts = { 0 };
@@ -234,6 +239,13 @@ static int cmd_run(int argc, char **argv)
     }
     opts.exec.stats = a.stats;
     opts.exec.no_opt = a.no_opt;
+    if (a.tier_threshold == G_MININT) {
+        opts.exec.tier_threshold = EXEC_TIER_THRESHOLD_GUEST;     /* not given */
+    } else if (a.tier_threshold < 0 || a.tier_threshold > 1000000) {
+        return die_usage("%s", "--tier-threshold must be between 0 and 1000000");
+    } else {
+        opts.exec.tier_threshold = (unsigned)a.tier_threshold;
+    }
     opts.exec.max_block_insns = (unsigned)a.max_block_insns;
     opts.exec.code_cache_size = (size_t)a.code_cache_mib << 20;
     opts.sysroot = a.sysroot;

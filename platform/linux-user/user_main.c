@@ -151,8 +151,7 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_)
         }
         if (t != NULL && exec_thread.unwind != NULL &&
             (exec_thread.in_guest_access ||
-             (p->exec_ready && p->exec.engine->host_pc_to_guest != NULL &&
-              p->exec.engine->host_pc_to_guest(&p->exec, pc, uc, t->cpu)))) {
+             (p->exec_ready && exec_host_pc_to_guest(&p->exec, pc, uc, t->cpu)))) {
             exec_thread.in_guest_access = 0;
             fault_was_bus = sig == SIGBUS;
             exec_fault_unwind(pc, GUEST_EXIT_MEM_FAULT,

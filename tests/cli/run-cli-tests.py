@@ -563,16 +563,29 @@ def main():
         # -O0: about 1.8 MiB of host code, well past the 1 MiB cache (at -O1 it is just under).
         subprocess.run([CXX, "-O0", "-o", cxx, cxx + ".cc"], check=True)
         want = run([MIMIC, "run", cxx])
-        small = run([MIMIC, "run", "--code-cache=1", "--stats", cxx])
+        # Every block compiled (no cold tier), so the host code surely overflows the cache.
+        small = run([MIMIC, "run", "--code-cache=1", "--tier-threshold=0", "--stats", cxx])
         flushes = [l for l in small.stderr.splitlines() if "cache flushes" in l]
         check("small code cache: same output", want.returncode == 0 and small.stdout == want.stdout,
               f"{want.stdout!r} vs {small.stdout!r}")
         check("small code cache: flushed", flushes and int(flushes[0].split()[-1]) >= 1, small.stderr)
+        # Tiered, compiling on the second run: flushes also drop cold blocks mid-run.
+        small = run([MIMIC, "run", "--code-cache=1", "--tier-threshold=1", cxx])
+        check("small code cache, tiered: same output", small.returncode == 0 and small.stdout == want.stdout,
+              f"{want.stdout!r} vs {small.stdout!r}")
 
     trace_round_two(tracediff, static)
 
     r = run([MIMIC, "run", "--stats", loop])
     check("--stats", "instructions executed" in r.stderr and "time translating" in r.stderr, r.stderr)
+    # Tiered translation: blocks per tier; a loop's block is compiled after the threshold.
+    tiers = {l.split()[1]: l for l in r.stderr.splitlines() if l.strip().startswith("tier ")}
+    check("--stats: tiers", set(tiers) == {"cold", "full"} and "from cold" in tiers.get("full", ""), r.stderr)
+    r = run([MIMIC, "run", "--stats", "--tier-threshold=0", loop])
+    check("--tier-threshold=0: no cold tier", r.returncode == 0 and "tier cold" not in r.stderr, r.stderr)
+    r = run([MIMIC, "run", "--tier-threshold=-1", loop])
+    check("--tier-threshold=-1: refused", r.returncode == 2 and r.stderr.startswith("mimic: ")
+          and r.stderr.count("\n") == 1, r.stderr)
 
     print(f"{passed} passed, {len(failures)} failed, {len(skipped)} not run")
     if failures:

@@ -4,7 +4,10 @@
 usage: run-guest-test.py [--mimic PATH] [--arch riscv64|ppc|i386|x86_64] [--expect-exit N] [--stdin FILE]
                          [--env K=V]... -- PROGRAM [ARGS...]
 
-Runs PROGRAM under `mimic run --engine=interp`, `mimic run --engine=jit` and the arch's qemu
+Runs PROGRAM under `mimic run --engine=interp`, `mimic run --engine=jit` (tiered: new blocks run
+on the interpreter until they have run often enough to be compiled), the JIT with every block
+compiled at once (`jit-full`: --tier-threshold=0), the JIT compiling each block on its second run
+(`jit-tier1`: every block that runs twice goes through the tier-up), and the arch's qemu
 (`qemu-riscv64 -L /usr/riscv64-linux-gnu`, `qemu-ppc -L /usr/powerpc-linux-gnu`: the oracle), and
 for x86 guests natively on the host as well (a second oracle). Each run gets a fresh empty
 working directory, the same stdin and environment. The test passes when every run exits with
@@ -14,7 +17,7 @@ stderr is shown on failure but not compared: engines may print warnings there.
 
 --skip-qemu REASON leaves qemu out for a test that checks behaviour qemu gets wrong (its expected
 values then come from native Linux); the mimic engines are still compared. MIMIC_GUEST_ENGINES=
-interp,jit,qemu selects the runners (e.g. `qemu` alone to check the programs themselves before
+interp,jit,jit-full,jit-tier1,qemu selects the runners (e.g. `qemu` alone to check the programs themselves before
 mimic exists). A requested mimic engine whose binary is missing is a failure, not a skip.
 
 Nothing missing ever turns into a pass; these exit 77 (ctest: skipped) with a one-line reason:
@@ -33,6 +36,14 @@ import sys
 import tempfile
 
 SKIP_STATUS = 77        # ctest SKIP_RETURN_CODE
+# The mimic runners: name -> options.  The tiered JIT is run three ways so that the cold tier
+# (interpreted blocks), the compiled tier and the switch between them are all compared.
+MIMIC_ENGINES = {
+    "interp": ["--engine=interp"],
+    "jit": ["--engine=jit"],
+    "jit-full": ["--engine=jit", "--tier-threshold=0"],
+    "jit-tier1": ["--engine=jit", "--tier-threshold=1"],
+}
 # Per guest architecture: the sysroot both mimic and qemu get with -L, and qemu's binary.
 ARCHES = {
     "riscv64": {"sysroot": "/usr/riscv64-linux-gnu", "qemu": "qemu-riscv64"},
@@ -119,7 +130,7 @@ def main():
             sys.exit(SKIP_STATUS)
     if not os.path.exists(program):
         sys.exit(f"FAIL: guest program {program} does not exist (did guest_build_{args.arch} run?)")
-    default_engines = "interp,jit,qemu,native" if arch.get("native") else "interp,jit,qemu"
+    default_engines = "interp,jit,jit-full,jit-tier1,qemu" + (",native" if arch.get("native") else "")
     engines = os.environ.get("MIMIC_GUEST_ENGINES", default_engines).split(",")
     engines = [e.strip() for e in engines if e.strip()]
 
@@ -139,11 +150,11 @@ def main():
     qemu_missing = False
     mimic = os.path.abspath(args.mimic)
     for engine in engines:
-        if engine in ("interp", "jit"):
+        if engine in MIMIC_ENGINES:
             if not os.access(mimic, os.X_OK):
                 sys.exit(f"FAIL: mimic binary {mimic} not found (set MIMIC_GUEST_ENGINES=qemu "
                          "to test the guest programs alone)")
-            cmd = [mimic, "run", f"--engine={engine}"] + guest_path_dirs + [program] + args.args
+            cmd = [mimic, "run"] + MIMIC_ENGINES[engine] + guest_path_dirs + [program] + args.args
             runs.append(run_one(f"mimic-{engine}", cmd, stdin_data, env, args.timeout))
         elif engine == "qemu":
             if args.skip_qemu:

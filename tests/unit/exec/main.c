@@ -1,12 +1,14 @@
-/* Unit tests of the exec layer: the block cache shared by several threads. */
+/* Unit tests of the exec layer: the block cache shared by several threads, tiered translation. */
 #include <check.h>
 #include <stdlib.h>
 
 Suite *exec_threads_suite(void);
+Suite *exec_tier_suite(void);
 
 int main(void)
 {
     SRunner *sr = srunner_create(exec_threads_suite());
+    srunner_add_suite(sr, exec_tier_suite());
     int failed;
 
     srunner_run_all(sr, CK_NORMAL);

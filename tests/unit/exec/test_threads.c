@@ -2,7 +2,8 @@
  * One ExecCtx shared by several host threads, each running its own CPU, while another
  * thread flushes the whole cache again and again (exec_flush is an exclusive section)
  * and invalidates code pages: every thread must still finish its loop with the exact
- * count, under both engines, and nothing may crash.
+ * count, under both engines (and the JIT tiered: cold blocks replaced as they run), and
+ * nothing may crash.
  *
  * Guest code (RISC-V), one copy per thread on its own page, so threads translate and
  * chain concurrently, and one shared page that every thread also runs:
@@ -77,9 +78,9 @@ static uint32_t rv_bne(int rs1, int rs2, int off)
 }
 static uint32_t rv_jalr0(int rs) { return rs << 15 | 0x67; }
 
-static void tt_world_init(TtWorld *w, const char *engine)
+static void tt_world_init(TtWorld *w, const char *engine, unsigned tier_threshold)
 {
-    ExecOptions opts = { .engine = engine };
+    ExecOptions opts = { .engine = engine, .tier_threshold = tier_threshold };
     ExecPlatform platform = { .opaque = w, .fetch = tt_fetch };
     ExecMemModel mm;
     g_autoptr(GError) error = NULL;
@@ -130,14 +131,14 @@ static gpointer tt_thread_main(gpointer arg)
 }
 
 /* Threads run their loops while this thread flushes and invalidates as fast as it can. */
-static void tt_run(const char *engine, uint64_t count)
+static void tt_run(const char *engine, uint64_t count, unsigned tier_threshold)
 {
     TtWorld w;
     TtThread th[TT_THREADS];
     GThread *threads[TT_THREADS];
     unsigned flushes = 0;
 
-    tt_world_init(&w, engine);
+    tt_world_init(&w, engine, tier_threshold);
     for (unsigned i = 0; i < TT_THREADS; i++) {
         th[i] = (TtThread){ .w = &w, .index = i, .count = count };
         threads[i] = g_thread_new("tt", tt_thread_main, &th[i]);
@@ -170,13 +171,20 @@ static void tt_run(const char *engine, uint64_t count)
 
 START_TEST(test_threads_flush_jit)
 {
-    tt_run("jit", 100000000);
+    tt_run("jit", 100000000, 0);
+}
+END_TEST
+
+/* Tiered: after each flush every block is cold again, run on the interpreter, then replaced. */
+START_TEST(test_threads_flush_tiered)
+{
+    tt_run("jit", 30000000, 3);
 }
 END_TEST
 
 START_TEST(test_threads_flush_interp)
 {
-    tt_run("interp", 3000000);
+    tt_run("interp", 3000000, 0);
 }
 END_TEST
 
@@ -188,6 +196,7 @@ Suite *exec_threads_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_threads_flush_jit);
     tcase_add_test(tc, test_threads_flush_interp);
+    tcase_add_test(tc, test_threads_flush_tiered);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,7 +3,9 @@
  * instruction words (and random mutations of valid ones) are lifted and run
  * for one block under the interpreter and under the JIT, from the same random
  * register state and memory.  The host must never crash, and both engines must
- * end in the same CPU state and memory.
+ * end in the same CPU state and memory.  The JIT's cold tier (exec/tier.c: the lifted,
+ * unoptimized IR on the interpreter) is compared the same way with the interpreter engine
+ * (optimized IR), both without tracing, so with the lifter's in-block branches.
  *
  * Guest memory is a 1 MiB buffer with addr_bits = 20, so every in-range access
  * hits mapped memory and every out-of-range one is the engines' own fault exit:
@@ -39,15 +41,22 @@ static bool fuzz_fetch(void *opaque, GuestAddr addr, void *buf, unsigned len)
     return true;
 }
 
-static void fuzz_setup(FuzzRun *r, const char *engine)
+/* tier_threshold > 0: the JIT's cold tier, untraced (tiering is off while tracing). */
+static void fuzz_setup(FuzzRun *r, const char *engine, unsigned tier_threshold)
 {
     /*
      * Block tracing marks every block "traced": the JIT then compiles no in-block loop
      * back to the block's start (which would run a random loop many times where the
      * interpreter runs the block once, or forever) and probes no jump cache.  Nothing
      * is printed: block lines come from the exec loop, which this test does not use.
+     * Interpreters run one block either way.
      */
-    ExecOptions opts = { .engine = engine, .max_block_insns = FUZZ_WORDS, .trace = EXEC_TRACE_BLOCK };
+    ExecOptions opts = { .engine = engine, .max_block_insns = FUZZ_WORDS, .trace = EXEC_TRACE_BLOCK,
+                         .tier_threshold = tier_threshold };
+    if (tier_threshold > 0 || strcmp(engine, "interp-untraced") == 0) {
+        opts.trace = 0;
+        opts.engine = tier_threshold > 0 ? engine : "interp";
+    }
     ExecPlatform platform = { .opaque = r, .fetch = fuzz_fetch };
     g_autoptr(GError) error = NULL;
     ExecMemModel mm;
@@ -88,7 +97,11 @@ static void run_one_block(FuzzRun *r)
     tb = exec_find_block(&r->x, &r->cpu->common, r->cpu->common.pc);
     memset(r->cpu->common.jmp_cache, 0, TB_JMP_CACHE_ALLOC * sizeof(TbBlock *));
     r->cpu->common.exit_kind = GUEST_EXIT_NONE;
-    r->x.engine->run(&r->x, &r->cpu->common, tb, &from, &slot);
+    if (tb->tier == TB_TIER_COLD) {
+        exec_tier_run_cold(&r->x, &r->cpu->common, tb);
+    } else {
+        r->x.engine->run(&r->x, &r->cpu->common, tb, &from, &slot);
+    }
     exec_thread.unwind = NULL;
 }
 
@@ -170,15 +183,17 @@ static void compare(const FuzzRun *a, const FuzzRun *b, uint32_t seed)
 
 START_TEST(test_fuzz_engines_agree)
 {
-    FuzzRun interp, jit;
+    FuzzRun interp, jit, cold, plain;
     /* MIMIC_FUZZ_ROUNDS / MIMIC_FUZZ_FIRST: longer or different runs by hand. */
     const char *rounds_env = g_getenv("MIMIC_FUZZ_ROUNDS");
     const char *first_env = g_getenv("MIMIC_FUZZ_FIRST");
     uint32_t rounds = rounds_env ? (uint32_t)g_ascii_strtoull(rounds_env, NULL, 10) : 3000;
     uint32_t first = first_env ? (uint32_t)g_ascii_strtoull(first_env, NULL, 10) : 1;
 
-    fuzz_setup(&interp, "interp");
-    fuzz_setup(&jit, "jit");
+    fuzz_setup(&interp, "interp", 0);
+    fuzz_setup(&jit, "jit", 0);
+    fuzz_setup(&cold, "jit", 1);
+    fuzz_setup(&plain, "interp-untraced", 0);
     for (uint32_t seed = first; seed < first + rounds; seed++) {
         GRand *rng = g_rand_new_with_seed(seed);
         uint32_t words[FUZZ_WORDS];
@@ -188,20 +203,30 @@ START_TEST(test_fuzz_engines_agree)
         }
         init_state(rng, interp.cpu, interp.mem);
         memcpy(interp.mem + FUZZ_CODE, words, sizeof(words));
-        memcpy(jit.mem, interp.mem, FUZZ_MEM_SIZE);
-        memcpy((uint8_t *)jit.cpu + sizeof(GuestCpu), (uint8_t *)interp.cpu + sizeof(GuestCpu),
-               rv64_arch.cpu_size - sizeof(GuestCpu));
-        jit.cpu->common.pc = interp.cpu->common.pc;
-        /* Fresh translations each round: the code bytes changed. */
+        FuzzRun *copies[] = { &jit, &cold, &plain };
+        for (unsigned k = 0; k < G_N_ELEMENTS(copies); k++) {
+            memcpy(copies[k]->mem, interp.mem, FUZZ_MEM_SIZE);
+            memcpy((uint8_t *)copies[k]->cpu + sizeof(GuestCpu), (uint8_t *)interp.cpu + sizeof(GuestCpu),
+                   rv64_arch.cpu_size - sizeof(GuestCpu));
+            copies[k]->cpu->common.pc = interp.cpu->common.pc;
+            /* Fresh translations each round: the code bytes changed. */
+            exec_flush(&copies[k]->x);
+        }
         exec_flush(&interp.x);
-        exec_flush(&jit.x);
+        uint64_t cold_before = cold.x.stats.blocks_cold;
         run_one_block(&interp);
         run_one_block(&jit);
+        run_one_block(&cold);
+        run_one_block(&plain);
+        ck_assert_msg(cold.x.stats.blocks_cold == cold_before + 1, "seed %u: the cold tier was not used", seed);
         compare(&interp, &jit, seed);
+        compare(&plain, &cold, seed);
         g_rand_free(rng);
     }
     fuzz_teardown(&interp);
     fuzz_teardown(&jit);
+    fuzz_teardown(&cold);
+    fuzz_teardown(&plain);
 }
 END_TEST
 
