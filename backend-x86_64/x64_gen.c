@@ -1489,17 +1489,20 @@ bool x64_gen_block(X64Gen *g)
     }
 
     bool skipping = false;
+    x64_fp_cache_reset(g);
     for (uint32_t i = 0; i < blk->n_insns && !b->overflow; i++) {
         const IrInsn *insn = &blk->insns[i];
         g->cur = i + 1;
         if (insn->op == IR_OP_LABEL) {
             uint32_t l = (uint32_t)insn->imm[0];
             skipping = g->label_fused[l] || !gen_label(g, l, !skipping);
+            x64_fp_cache_reset(g);
             continue;
         }
         if (skipping) {
             continue;
         }
+        x64_fp_cache_before(g, insn);
         x64_ra_begin_insn(g);
         if (insn->op == IR_OP_SETCOND && try_fuse_setcond(g, i)) {
             i++;
