@@ -407,6 +407,11 @@ void x64_movq_rx(X64Buf *b, unsigned sz, X64Reg dst, int xmm)
     x64_enc_rr(b, X64_P_66, sz, 0x0f7e, 2, xmm, dst);
 }
 
+void x64_movaps_xx(X64Buf *b, int dst, int src)
+{
+    x64_enc_rr(b, 0, 4, 0x0f28, 2, dst, src);
+}
+
 void x64_sse_rr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src)
 {
     g_assert(sz == 4 || sz == 8);

@@ -164,6 +164,7 @@ typedef enum X64SseOp {
 } X64SseOp;
 void x64_movq_xr(X64Buf *b, unsigned sz, int xmm, X64Reg src);     /* movd (4) / movq (8) */
 void x64_movq_rx(X64Buf *b, unsigned sz, X64Reg dst, int xmm);
+void x64_movaps_xx(X64Buf *b, int dst, int src);                    /* whole xmm register copy */
 /* dst = dst op src (sqrt: dst = sqrt(src)); sz 4: ...ss, 8: ...sd. */
 void x64_sse_rr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src);
 /* vfmadd213s{s,d} dst, src2, src3: dst = src2 * dst + src3 (needs x64_host.fma). */

@@ -787,6 +787,24 @@ static X64Reg carried_reg(unsigned i)
     return x64_alloc_order[i];
 }
 
+/* The first instruction after label, skipping INSN_START and NOP (NULL at the block's end). */
+static const IrInsn *after_label(const X64Gen *g, uint32_t label)
+{
+    const IrBlock *blk = g->blk;
+    for (uint32_t i = g->label_insn[label] + 1; g->label_insn[label] != UINT32_MAX && i < blk->n_insns; i++) {
+        IrOpcode op = (IrOpcode)blk->insns[i].op;
+        if (op != IR_OP_INSN_START && op != IR_OP_NOP) {
+            return &blk->insns[i];
+        }
+    }
+    return NULL;
+}
+
+static bool is_self_exit(const X64Gen *g, const IrInsn *insn)
+{
+    return insn != NULL && insn->op == IR_OP_GOTO_BLOCK && (uint64_t)insn->imm[0] == g->blk->guest_pc;
+}
+
 static void plan_self_loop(X64Gen *g)
 {
     const IrBlock *blk = g->blk;
@@ -795,19 +813,34 @@ static void plan_self_loop(X64Gen *g)
     if (!g->probe_jmp_cache) {
         return;                 /* tracing wants every block entry through the exec loop */
     }
+    /*
+     * loop_end: the last instruction that goes round the loop (a branch to a label that
+     * leads to the exit back to the block's start, or that exit itself in line).  Code
+     * after it runs once, after the loop: its slots are not worth carrying.
+     */
+    uint32_t loop_end = 0;
     for (uint32_t i = 0; i < blk->n_insns; i++) {
         const IrInsn *insn = &blk->insns[i];
-        if (insn->op == IR_OP_GOTO_BLOCK && (uint64_t)insn->imm[0] == blk->guest_pc) {
+        if (is_self_exit(g, insn)) {
             g->self_loop = true;
+            if (i == 0 || blk->insns[i - 1].op != IR_OP_LABEL) {
+                loop_end = MAX(loop_end, i);
+            }
+        } else if ((insn->op == IR_OP_BRCOND && is_self_exit(g, after_label(g, (uint32_t)insn->imm[1]))) ||
+                   (insn->op == IR_OP_BR && is_self_exit(g, after_label(g, (uint32_t)insn->imm[0])))) {
+            loop_end = MAX(loop_end, i);
         }
     }
     if (!g->self_loop) {
         return;
     }
-    /* Carry the first slots the block reads before writing them. */
+    if (loop_end == 0) {
+        loop_end = blk->n_insns - 1;
+    }
+    /* Carry the first slots the loop reads before writing them. */
     int32_t set_off[32];
     unsigned n_set = 0;
-    for (uint32_t i = 0; i < blk->n_insns && g->n_carried < G_N_ELEMENTS(g->carried_off); i++) {
+    for (uint32_t i = 0; i <= loop_end && g->n_carried < G_N_ELEMENTS(g->carried_off); i++) {
         const IrInsn *insn = &blk->insns[i];
         if (insn->op == IR_OP_SET && n_set < G_N_ELEMENTS(set_off)) {
             set_off[n_set++] = (int32_t)insn->imm[0];
@@ -834,7 +867,7 @@ static void plan_self_loop(X64Gen *g)
      * of them every trip, though the next trip overwrites it first.  Carried, they stay in
      * registers and only the exits (side-exit stubs, the poll's stub) store them.
      */
-    for (uint32_t i = 0; i < blk->n_insns && g->n_carried < G_N_ELEMENTS(g->carried_off); i++) {
+    for (uint32_t i = 0; i <= loop_end && g->n_carried < G_N_ELEMENTS(g->carried_off); i++) {
         const IrInsn *insn = &blk->insns[i];
         if (insn->op != IR_OP_SET) {
             continue;
@@ -1489,17 +1522,20 @@ bool x64_gen_block(X64Gen *g)
     }
 
     bool skipping = false;
+    x64_fp_cache_reset(g);
     for (uint32_t i = 0; i < blk->n_insns && !b->overflow; i++) {
         const IrInsn *insn = &blk->insns[i];
         g->cur = i + 1;
         if (insn->op == IR_OP_LABEL) {
             uint32_t l = (uint32_t)insn->imm[0];
             skipping = g->label_fused[l] || !gen_label(g, l, !skipping);
+            x64_fp_cache_reset(g);
             continue;
         }
         if (skipping) {
             continue;
         }
+        x64_fp_cache_before(g, insn);
         x64_ra_begin_insn(g);
         if (insn->op == IR_OP_SETCOND && try_fuse_setcond(g, i)) {
             i++;

@@ -13,6 +13,15 @@
  * vvvv * dst + r/m and takes NaNs in that order, which is the IR's in0, in1, in2.  A host
  * without FMA3 (or with MIMIC_HOST_FEATURES=-fma) calls ir_eval_fp_noenv() instead (C's fma(),
  * correctly rounded; the environment needs no saving, as for the inline ops).
+ *
+ * xmm3..xmm15 keep copies of recent FP values (X64Gen.xmm_temp): each op's inputs and
+ * result, so that an op reading what an earlier one produced (a chain of dependent
+ * operations: Newton steps, sums of products) or loaded takes it by a register copy
+ * instead of another general register to xmm move, which is off the chain's latency too.
+ * The general register stays the value's home.  The copies are forgotten at every label
+ * (another path may arrive), at any instruction that may run C code (helper calls, the
+ * FMA fallback, system mode's memory accesses, whose TLB-miss path returns into the block)
+ * and when the temp is defined again; everything else in generated code leaves xmm alone.
  */
 #include "backend-x86_64/x64_internal.h"
 
@@ -49,6 +58,70 @@ static X64SseOp sse_op(IrOpcode op)
     }
 }
 
+#define X64_XMM_CACHE_FIRST 3     /* xmm0..xmm2 are the operation's operands */
+#define X64_XMM_COUNT 16
+
+void x64_fp_cache_reset(X64Gen *g)
+{
+    for (unsigned k = 0; k < X64_XMM_COUNT; k++) {
+        g->xmm_temp[k] = IR_TEMP_NONE;
+    }
+    g->xmm_next = X64_XMM_CACHE_FIRST;
+}
+
+/* Called before each instruction the block compiles: forget what it may clobber. */
+void x64_fp_cache_before(X64Gen *g, const IrInsn *insn)
+{
+    IrOpcode op = (IrOpcode)insn->op;
+    bool keeps = (ir_op_info[op].flags & IR_F_PURE) != 0 || op == IR_OP_CONST || op == IR_OP_MOV ||
+                 op == IR_OP_GET || op == IR_OP_SET || op == IR_OP_INSN_START || op == IR_OP_NOP ||
+                 op == IR_OP_BRCOND || ((op == IR_OP_LOAD || op == IR_OP_STORE) && !x64_softmmu(g));
+
+    if (!keeps) {
+        x64_fp_cache_reset(g);
+        return;
+    }
+    for (unsigned k = X64_XMM_CACHE_FIRST; k < X64_XMM_COUNT && insn->out != IR_TEMP_NONE; k++) {
+        if (g->xmm_temp[k] == insn->out) {
+            g->xmm_temp[k] = IR_TEMP_NONE;
+        }
+    }
+}
+
+static int fp_cache_find(const X64Gen *g, IrTemp t)
+{
+    for (int k = X64_XMM_CACHE_FIRST; k < X64_XMM_COUNT; k++) {
+        if (g->xmm_temp[k] == t) {
+            return k;
+        }
+    }
+    return -1;
+}
+
+/* Keep a copy of xmm `from` (holding t) unless one is kept already; temps defined twice are not kept. */
+static void fp_cache_add(X64Gen *g, IrTemp t, int from)
+{
+    if (t == IR_TEMP_NONE || g->blk->temps[t].ndefs != 1 || fp_cache_find(g, t) >= 0) {
+        return;
+    }
+    int k = (int)g->xmm_next;
+    g->xmm_next = g->xmm_next + 1 < X64_XMM_COUNT ? g->xmm_next + 1 : X64_XMM_CACHE_FIRST;
+    x64_movaps_xx(&g->buf, k, from);
+    g->xmm_temp[k] = t;
+}
+
+/* Operand t into xmm `pos`: a register copy if xmm3..15 hold it, else from its general register. */
+static void fp_load(X64Gen *g, unsigned sz, int pos, IrTemp t, X64Reg r)
+{
+    int k = fp_cache_find(g, t);
+
+    if (k >= 0) {
+        x64_movaps_xx(&g->buf, pos, k);
+    } else {
+        x64_movq_xr(&g->buf, sz, pos, r);
+    }
+}
+
 void x64_gen_fp(X64Gen *g, const IrInsn *insn)
 {
     unsigned sz = x64_tsz(insn->type);
@@ -62,17 +135,22 @@ void x64_gen_fp(X64Gen *g, const IrInsn *insn)
             call.op = IR_OP_CALL;
             call.imm[0] = (int64_t)(uintptr_t)(sz == 8 ? &fma_helper_d : &fma_helper_s);
             x64_gen_call(g, &call);
+            x64_fp_cache_reset(g);
             return;
         }
         X64Reg r0 = x64_ra_use(g, a);
         X64Reg r1 = x64_ra_use(g, insn->in[1]);
         X64Reg r2 = x64_ra_use(g, insn->in[2]);
         X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? r0 : X64_NOREG);
-        x64_movq_xr(b, sz, 1, r0);
-        x64_movq_xr(b, sz, 0, r1);
-        x64_movq_xr(b, sz, 2, r2);
+        fp_load(g, sz, 1, a, r0);
+        fp_load(g, sz, 0, insn->in[1], r1);
+        fp_load(g, sz, 2, insn->in[2], r2);
+        fp_cache_add(g, a, 1);
+        fp_cache_add(g, insn->in[1], 0);
+        fp_cache_add(g, insn->in[2], 2);
         x64_vfmadd213(b, sz, 0, 1, 2);
         x64_movq_rx(b, sz, r, 0);
+        fp_cache_add(g, insn->out, 0);
         x64_ra_def_done(g, insn->out);
         return;
     }
@@ -81,13 +159,17 @@ void x64_gen_fp(X64Gen *g, const IrInsn *insn)
     X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? ra : X64_NOREG);
 
     if (op == IR_OP_FSQRT) {
-        x64_movq_xr(b, sz, 1, ra);
+        fp_load(g, sz, 1, a, ra);
+        fp_cache_add(g, a, 1);
         x64_sse_rr(b, X64_SSE_SQRT, sz, 0, 1);
     } else {
-        x64_movq_xr(b, sz, 0, ra);
-        x64_movq_xr(b, sz, 1, rb);
+        fp_load(g, sz, 0, a, ra);
+        fp_load(g, sz, 1, insn->in[1], rb);
+        fp_cache_add(g, a, 0);
+        fp_cache_add(g, insn->in[1], 1);
         x64_sse_rr(b, sse_op(op), sz, 0, 1);
     }
     x64_movq_rx(b, sz, r, 0);
+    fp_cache_add(g, insn->out, 0);
     x64_ra_def_done(g, insn->out);
 }

@@ -163,6 +163,13 @@ typedef struct X64Gen {
     int32_t carried_off[6];
     uint8_t carried_size[6];
     uint8_t *epilogue;
+    /*
+     * FP values kept in xmm registers (x64_gen_fp.c): the temp each of xmm3..xmm15
+     * holds a copy of (IR_TEMP_NONE: nothing), so an FP op whose input an earlier one
+     * produced or loaded takes it from there instead of from its general register.
+     */
+    IrTemp xmm_temp[16];
+    unsigned xmm_next;          /* the cache register to reuse next (round robin) */
 } X64Gen;
 
 struct X64Engine {
@@ -250,6 +257,8 @@ void x64_gen_atomic(X64Gen *g, const IrInsn *insn);
 void x64_gen_cmpxchg(X64Gen *g, const IrInsn *insn);
 void x64_gen_call(X64Gen *g, const IrInsn *insn);
 void x64_gen_fp(X64Gen *g, const IrInsn *insn);     /* x64_gen_fp.c */
+void x64_fp_cache_reset(X64Gen *g);
+void x64_fp_cache_before(X64Gen *g, const IrInsn *insn);
 void x64_gen_goto_block(X64Gen *g, const IrInsn *insn);
 void x64_gen_goto_ptr(X64Gen *g, const IrInsn *insn);
 void x64_goto_ptr_target(X64Gen *g, const IrInsn *insn);   /* writeback; pc in RDX and cpu->pc */

@@ -13,6 +13,7 @@ static __thread bool interp_running;
 
 static bool interp_translate(ExecCtx *x, TbBlock *tb, IrBlock *blk)
 {
+    ir_interp_index_labels(blk);
     tb->ir = blk;
     return true;
 }

@@ -201,9 +201,29 @@ static uint64_t cmpxchg(uint8_t *p, IrMemOp mop, uint64_t expected, uint64_t new
 
 /* --- The interpreter loop --- */
 
-/* Most branches go forward to a label a few instructions on: search from here first. */
+void ir_interp_index_labels(IrBlock *blk)
+{
+    blk->label_pos = g_renew(uint32_t, blk->label_pos, MAX(blk->n_labels, 1));
+    for (uint32_t l = 0; l < blk->n_labels; l++) {
+        blk->label_pos[l] = UINT32_MAX;
+    }
+    for (uint32_t i = 0; i < blk->n_insns; i++) {
+        if (blk->insns[i].op == IR_OP_LABEL && (uint64_t)blk->insns[i].imm[0] < blk->n_labels) {
+            blk->label_pos[blk->insns[i].imm[0]] = i;
+        }
+    }
+    blk->n_label_pos = blk->n_labels;
+}
+
+/*
+ * The instruction index of label: from the block's index if it has one, else by a
+ * search (most branches go forward to a label a few instructions on: from here first).
+ */
 static uint32_t find_label(const IrBlock *blk, uint32_t from, int64_t label)
 {
+    if ((uint64_t)label < blk->n_label_pos && blk->label_pos[label] != UINT32_MAX) {
+        return blk->label_pos[label];
+    }
     for (uint32_t k = 0; k < blk->n_insns; k++) {
         uint32_t i = (from + k) % blk->n_insns;
         if (blk->insns[i].op == IR_OP_LABEL && blk->insns[i].imm[0] == label) {

@@ -43,6 +43,13 @@ typedef struct IrInterpExit {
     uint64_t aux;
 } IrInterpExit;
 
+/*
+ * Record where each label of the final blk is (IrBlock.label_pos), so that a taken
+ * branch costs no search: blocks that go on past conditional branches put their side
+ * exits' labels after the last instruction.  Optional; call again after changing blk.
+ */
+void ir_interp_index_labels(IrBlock *blk);
+
 /* Run blk on cpu (the guest state the GET/SET offsets refer to) until it exits. */
 void ir_interp_run(const IrBlock *blk, void *cpu, const IrInterpEnv *env, IrInterpExit *exit);
 

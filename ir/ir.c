@@ -140,6 +140,7 @@ void ir_block_reset(IrBlock *blk)
     blk->trace_insn_helper = NULL;
     blk->mem_helpers = NULL;
     blk->cur_pc = 0;
+    blk->n_label_pos = 0;
 }
 
 void *ir_block_scratch(IrBlock *blk, unsigned slot, size_t bytes)
@@ -163,6 +164,7 @@ void ir_block_free(IrBlock *blk)
     }
     g_free(blk->insns);
     g_free(blk->temps);
+    g_free(blk->label_pos);
     for (unsigned i = 0; i < IR_SCRATCH_SLOTS; i++) {
         g_free(blk->scratch[i]);
     }

@@ -213,6 +213,12 @@ typedef struct IrBlock {
      */
     void *scratch[IR_SCRATCH_SLOTS];
     size_t scratch_cap[IR_SCRATCH_SLOTS];
+    /*
+     * Instruction index of each label, for the interpreter's branches (filled by
+     * ir_interp_index_labels once the block is final; n_label_pos = 0: search instead).
+     */
+    uint32_t *label_pos;
+    uint32_t n_label_pos;
 } IrBlock;
 
 IrBlock *ir_block_new(void);

@@ -83,9 +83,9 @@ typedef struct PpcArgs {
     uint32_t param;         /* the table row's parameter */
 } PpcArgs;
 
-#define PPC_MAX_FWD 4           /* forward branches pending at once */
+#define PPC_MAX_FWD 8           /* conditional branch targets pending at once */
 #define PPC_MAX_FP_SLOW 32      /* inline FP instructions per block with a deferred slow path */
-#define PPC_FWD_SPAN 32         /* longest forward branch kept inside the block, bytes */
+#define PPC_RESUME_SPAN 64      /* farthest pending target lifting resumes at after a block end, bytes */
 
 /* Lifting state of one block. */
 typedef struct PpcDisas {
@@ -95,12 +95,14 @@ typedef struct PpcDisas {
     uint32_t insn;
     bool end_block;
     /*
-     * Short forward conditional branches stay inside the block (as on RISC-V): the
-     * taken edge jumps to a label placed before the target instruction, or, if
-     * lifting stops first, to an exit to the target.
+     * A conditional branch does not end the block (unless it jumps back to the block's
+     * start or links): the taken edge jumps to a label placed before the target
+     * instruction if lifting reaches it, or else to a side exit to the target after the
+     * block's last instruction.
      */
     bool fwd_ok;            /* lifting may continue past a conditional branch */
     uint32_t page;          /* page of the block's first instruction */
+    uint32_t block_pc;      /* the block's first instruction */
     unsigned n_fwd;
     struct {
         uint32_t pc;

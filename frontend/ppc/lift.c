@@ -5,10 +5,13 @@
  * CR0 of record forms, OV/SO), so each quirk lives in one place.
  *
  * Block ends: a branch, trap, sc or context-synchronizing instruction (the trans_
- * function sets ctx->end_block; a short forward conditional branch does not: lifting
- * goes on with its fall-through path, see PpcDisas.fwd), before an instruction on the next 4 KiB page,
- * after max_insns instructions, or before an instruction that cannot be fetched
- * (a fetch fault on the first instruction raises GUEST_EXIT_FETCH_FAULT).
+ * function sets ctx->end_block; a conditional branch does not, unless it jumps back to
+ * the block's start: lifting goes on with its fall-through path, see PpcDisas.fwd),
+ * before an instruction on the next 4 KiB page, after max_insns instructions, or before
+ * an instruction that cannot be fetched (a fetch fault on the first instruction raises
+ * GUEST_EXIT_FETCH_FAULT).  After an instruction that ends the block, lifting resumes at
+ * the nearest pending branch target just ahead, if any, so a loop whose exit test jumps
+ * over its back edge, or an if-then-else, stays one block.
  */
 #include "frontend/ppc/internal.h"
 
@@ -231,7 +234,25 @@ static void ppc_flush_fwd(PpcDisas *ctx)
     ctx->n_fwd = 0;
 }
 
-/* Place the labels of pending forward branches that target pc. */
+/*
+ * After an instruction that ends the block, the code that follows is reachable only
+ * through pending branch targets: lifting goes on at the nearest one ahead if it is
+ * close (PPC_RESUME_SPAN: not a stretch of code reached by one rare branch).  Returns
+ * that pc, or 0.
+ */
+static uint32_t ppc_next_fwd_target(const PpcDisas *ctx, uint32_t pc)
+{
+    uint32_t next = 0;
+
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        if (ctx->fwd[i].pc >= pc && ctx->fwd[i].pc - pc <= PPC_RESUME_SPAN && (next == 0 || ctx->fwd[i].pc < next)) {
+            next = ctx->fwd[i].pc;
+        }
+    }
+    return next;
+}
+
+/* Place the labels of pending branches that target pc. */
 static void ppc_place_fwd(PpcDisas *ctx, uint32_t pc)
 {
     unsigned n = 0;
@@ -256,41 +277,68 @@ void ppc_lift_block(GuestLiftCtx *lctx)
     uint64_t pc = (uint32_t)lctx->pc;
     uint64_t page = pc & PPC_PAGE_MASK;
 
-    ctx.fwd_ok = max > 1;       /* one-instruction blocks (insn tracing) stay simple */
+    /* One-instruction blocks (insn tracing) stay simple; traces that count steps need every insn to run. */
+    ctx.fwd_ok = max > 1 && !lctx->straight_line;
     ctx.fp_traps = lctx->cpu && __atomic_load_n(&((const PpcCpu *)lctx->cpu)->fp_traps, __ATOMIC_RELAXED);
     ctx.page = (uint32_t)page;
+    ctx.block_pc = (uint32_t)pc;
     blk->guest_pc = pc;
     blk->guest_size = 0;
     blk->guest_insns = 0;
-    for (;;) {
+    /* reachable: the previous instruction can fall through to pc (false after a resume) */
+    for (bool reachable = true;;) {
         uint8_t b[4];
 
         if (blk->guest_insns > 0 &&
             (blk->guest_insns >= max || (pc & PPC_PAGE_MASK) != page || pc == lctx->stop_pc)) {
-            ir_goto_block(blk, pc);
+            if (reachable) {
+                ir_goto_block(blk, pc);
+            }
             break;
         }
         if (!lctx->fetch(lctx->fetch_opaque, pc, b, 4)) {
             if (blk->guest_insns > 0) {
-                ir_goto_block(blk, pc);
+                if (reachable) {
+                    ir_goto_block(blk, pc);
+                }
                 break;
             }
             ir_insn_start(blk, pc, 4);
             ir_raise(blk, GUEST_EXIT_FETCH_FAULT, GUEST_ACCESS_EXEC, ir_const_i64(blk, pc));
             break;
         }
+        ctx.insn = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+        /*
+         * An undecodable word after other instructions (perhaps never run: past a
+         * conditional branch, or data) starts a block of its own, which reports it
+         * only if it runs.
+         */
+        if (blk->guest_insns > 0 && ppc_decode(ctx.insn, &(PpcArgs){ 0 }) == NULL) {
+            if (reachable) {
+                ir_goto_block(blk, pc);
+            }
+            break;
+        }
         ctx.insn_index = blk->guest_insns;
         ppc_place_fwd(&ctx, (uint32_t)pc);
+        reachable = true;
         ctx.pc = (uint32_t)pc;
         ctx.next_pc = (uint32_t)(pc + 4);
-        ctx.insn = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
         ir_insn_start(blk, pc, 4);
         ppc_lift_insn(&ctx);
         blk->guest_insns++;
-        blk->guest_size += 4;
         pc = ctx.next_pc;
+        blk->guest_size = (uint32_t)(pc - lctx->pc);
         if (ctx.end_block) {
-            break;
+            uint32_t target = ppc_next_fwd_target(&ctx, (uint32_t)pc);
+
+            /* Never past stop_pc (a breakpoint, a trace range's edge) by skipping over it. */
+            if (target == 0 || (lctx->stop_pc != 0 && lctx->stop_pc >= pc && lctx->stop_pc < target)) {
+                break;
+            }
+            ctx.end_block = false;
+            reachable = false;
+            pc = target;
         }
     }
     ppc_flush_fwd(&ctx);

@@ -94,22 +94,25 @@ bool ppc_trans_bc(PpcDisas *ctx, const PpcArgs *a)
         }
         return true;
     }
-    ctx->end_block = true;
     /*
-     * A short forward branch on the same page without a link (an if-then): keep
-     * lifting the fall-through path; lift.c places the taken label before the target.
+     * Lifting goes on with the fall-through path (as for x86 jcc).  A target lifting
+     * reaches later (an if-then, a loop's early exit) gets its label placed there by
+     * lift.c, so the construct stays one block; any other (backward, far, another page)
+     * becomes a side exit after the block's last instruction, which the JIT stores the
+     * dirty registers for only on the taken side; one back to the block's start (bdnz,
+     * a loop's bottom test) is the JIT's self loop, and the code after the loop stays
+     * in the block too.  bcl (a call) ends it.
      */
-    if (ctx->fwd_ok && !a->aa && !a->lk && a->imm > 0 && a->imm <= PPC_FWD_SPAN && ctx->n_fwd < PPC_MAX_FWD &&
-        (target & ~0xfffu) == ctx->page) {
+    if (ctx->fwd_ok && !a->lk && ctx->n_fwd < PPC_MAX_FWD) {
         uint32_t taken = ir_label_new(blk);
 
         ppc_gen_bo_taken(ctx, a, taken);
         ctx->fwd[ctx->n_fwd].pc = target;
         ctx->fwd[ctx->n_fwd].label = taken;
         ctx->n_fwd++;
-        ctx->end_block = false;
         return true;
     }
+    ctx->end_block = true;
     not_taken = ir_label_new(blk);
     ppc_gen_bo(ctx, a, not_taken);
     ppc_gen_goto(ctx, target);

@@ -435,6 +435,62 @@ START_TEST(test_calls)
 }
 END_TEST
 
+/* A pure helper that leaves every xmm register but the result's changed, as C code may. */
+static uint64_t helper_xmm_clobber(uint64_t a)
+{
+    __asm__ volatile("pcmpeqd %%xmm1, %%xmm1\n"
+                     "movaps %%xmm1, %%xmm2\n movaps %%xmm1, %%xmm3\n movaps %%xmm1, %%xmm4\n"
+                     "movaps %%xmm1, %%xmm5\n movaps %%xmm1, %%xmm6\n movaps %%xmm1, %%xmm7\n"
+                     "movaps %%xmm1, %%xmm8\n movaps %%xmm1, %%xmm9\n movaps %%xmm1, %%xmm10\n"
+                     "movaps %%xmm1, %%xmm11\n movaps %%xmm1, %%xmm12\n movaps %%xmm1, %%xmm13\n"
+                     "movaps %%xmm1, %%xmm14\n movaps %%xmm1, %%xmm15\n"
+                     : : : "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
+                       "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+    return a + 1;
+}
+static IrHelper helper_xmm_clobber_desc = {
+    .name = "xmm_clobber", .fn = (void *)helper_xmm_clobber, .flags = IR_CALL_PURE, .ret = IR_HT_I64,
+    .nargs = 1, .args = { IR_HT_I64 },
+};
+
+/*
+ * FP values the JIT keeps in xmm3..xmm15 between FP ops (x64_gen_fp.c) must be taken again
+ * from their general registers after a helper call, which may change any xmm register:
+ * operands and results used before and after the call, in every operand role.
+ */
+START_TEST(test_fp_xmm_reuse)
+{
+    X64Features saved = x64_host;
+    if (_i == 1) {
+        x64_host.fma = false;
+    }
+    g_autoptr(GRand) r = g_rand_new_with_seed(7);
+    for (int variant = 0; variant < 4; variant++) {
+        g_autoptr(IrBlock) blk = ir_block_new();
+        ir_insn_start(blk, 0x1000, 4);
+        IrTemp a = ir_get(blk, IR_I64, SLOT(5)), b = ir_get(blk, IR_I64, SLOT(6));
+        IrTemp t1 = ir_fadd(blk, a, b);
+        IrTemp t2 = ir_fmul(blk, t1, a);
+        IrTemp t3 = ir_fma(blk, t2, t1, a);
+        if (variant & 1) {
+            ir_set(blk, SLOT(10), ir_call1(blk, &helper_xmm_clobber_desc, t3));
+        }
+        IrTemp t4 = ir_fsub(blk, t1, t2);
+        IrTemp t5 = ir_fma(blk, a, t3, t1);
+        IrTemp t6 = variant & 2 ? ir_fdiv(blk, t4, t5) : ir_fsqrt(blk, t4);
+        IrTemp t7 = ir_fadd(blk, t6, t6);
+        ir_set(blk, SLOT(7), t4);
+        ir_set(blk, SLOT(8), t5);
+        ir_set(blk, SLOT(9), t7);
+        ir_goto_block(blk, 0x2000);
+        for (int k = 0; k < 20; k++) {
+            check_both(blk, r);
+        }
+    }
+    x64_host = saved;
+}
+END_TEST
+
 START_TEST(test_memory_ops)
 {
     g_autoptr(GRand) r = g_rand_new_with_seed(4);
@@ -1046,6 +1102,7 @@ Suite *x64_jit_suite(void)
     tcase_add_test(tc, test_shift_add_lea);
     tcase_add_test(tc, test_if_then_state);
     tcase_add_test(tc, test_calls);
+    tcase_add_loop_test(tc, test_fp_xmm_reuse, 0, 2);
     tcase_add_test(tc, test_memory_ops);
     tcase_add_test(tc, test_atomics);
     tcase_add_test(tc, test_chain_and_poll);

@@ -1,0 +1,123 @@
+/*
+ * ppc_fp_chain.c - chains of dependent double-precision operations (Power ISA 2.06 Book I
+ * 4.6.6) in straight code: each result feeds the next operation, operands are used in
+ * several roles (fmadd f1,f1,f1,f1), and instructions that run helper code (mffs, stfs,
+ * frsp, a division by zero) sit between the producers and the consumers of values.  A
+ * translator that keeps FP values in host vector registers across instructions must take
+ * them again after anything that can clobber those registers.  All values are small
+ * integers or exact binary fractions, so every result is exact and follows by hand.
+ */
+#include <stdint.h>
+#include "guest_check.h"
+
+static volatile double v_two = 2.0, v_three = 3.0, v_half = 0.5, v_zero = 0.0;
+
+/* x = 3: a chain of 8 dependent operations reusing x and each result */
+static double chain_plain(double x, double y)
+{
+    double r;
+    __asm__ volatile("fmadd %0,%1,%1,%1\n"      /* 3*3+3 = 12 */
+                     "fadd %0,%0,%1\n"          /* 15 */
+                     "fmul %0,%0,%2\n"          /* 30 (y = 2) */
+                     "fsub %0,%0,%1\n"          /* 27 */
+                     "fnmsub %0,%1,%2,%0\n"     /* -(3*2 - 27) = 21 */
+                     "fmsub %0,%0,%2,%1\n"      /* 21*2 - 3 = 39 */
+                     "fnmadd %0,%0,%2,%0\n"     /* -(39*2 + 39) = -117 */
+                     "fdiv %0,%0,%1\n"          /* -39 */
+                     : "=&f"(r) : "f"(x), "f"(y));
+    return r;
+}
+
+/* the same values, with mffs (a helper call) between producers and consumers */
+static double chain_mffs(double x, double y, uint64_t *fpscr)
+{
+    double r, s, f;
+    __asm__ volatile("fmul %0,%3,%4\n"          /* 6 */
+                     "fadd %1,%3,%4\n"          /* 5 */
+                     "mffs %2\n"
+                     "fmadd %0,%0,%1,%3\n"      /* 6*5 + 3 = 33 */
+                     "fsub %1,%0,%1\n"          /* 28 */
+                     "mffs %2\n"
+                     "fmul %0,%1,%0\n"          /* 28 * 33 = 924 */
+                     "fadd %0,%0,%1\n"          /* 952 */
+                     : "=&f"(r), "=&f"(s), "=&f"(f) : "f"(x), "f"(y));
+    memcpy(fpscr, &f, 8);
+    return r;
+}
+
+/* stfs (converted by a helper) and frsp between operations; the stored single is 7.5 */
+static double chain_store(double x, double h, float *out)
+{
+    double r, t;
+    __asm__ volatile("fadd %0,%2,%3\n"          /* 3.5 */
+                     "fmadd %1,%0,%0,%2\n"      /* 12.25 + 3 = 15.25 */
+                     "fmul %0,%0,%4\n"          /* 7 (y = 2) */
+                     "fadd %0,%0,%3\n"          /* 7.5 */
+                     "stfs %0,0(%5)\n"
+                     "fadd %1,%1,%0\n"          /* 22.75 */
+                     "frsp %0,%0\n"             /* 7.5 */
+                     "fmul %1,%1,%0\n"          /* 170.625 */
+                     "fsub %0,%1,%0\n"          /* 163.125 */
+                     : "=&f"(r), "=&f"(t) : "f"(x), "f"(h), "f"(v_two), "b"(out) : "memory");
+    return r;
+}
+
+/* a division by zero (helper path, then the next instruction) inside the chain */
+static double chain_divzero(double x, double z, double *inf)
+{
+    double r, d;
+    __asm__ volatile("fmul %0,%2,%2\n"          /* 9 */
+                     "fdiv %1,%2,%3\n"          /* +inf, ZX */
+                     "fadd %0,%0,%2\n"          /* 12 */
+                     "fmul %0,%0,%2\n"          /* 36 */
+                     : "=&f"(r), "=&f"(d) : "f"(x), "f"(z));
+    *inf = d;
+    return r;
+}
+
+/* the chain taken on one of two paths, joined again, and continued */
+static double chain_paths(double x, int which)
+{
+    double r = x * x;                           /* 9 */
+    if (which) {
+        r = r * x + x;                          /* 30 */
+    } else {
+        r = r - x;                              /* 6 */
+    }
+    return r * x - r;                           /* 60 or 12 */
+}
+
+/* a long sum of products with one operand shared by all (a row of a matrix product) */
+static double dot_shared(double a)
+{
+    static volatile double b[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+    double s = 0;
+    for (int i = 0; i < 16; i++) {
+        s += a * b[i];
+    }
+    return s;
+}
+
+int main(void)
+{
+    uint64_t fpscr;
+    float f = 0;
+    double inf = 0;
+
+    for (int round = 0; round < 3; round++) {
+        gc_group("chains");
+        CHECK_EQ(gc_f64_bits(chain_plain(v_three, v_two)), gc_f64_bits(-39.0));
+        CHECK_EQ(gc_f64_bits(chain_mffs(v_three, v_two, &fpscr)), gc_f64_bits(952.0));
+        CHECK_EQ((fpscr >> 12) & 0x1f, 0x04);      /* FPRF at the second mffs: 28, a positive normal */
+        CHECK_EQ((fpscr >> 17) & 3, 0);             /* FR, FI: exact */
+        CHECK_EQ(gc_f64_bits(chain_store(v_three, v_half, &f)), gc_f64_bits(163.125));
+        CHECK_EQ(gc_f32_bits(f), gc_f32_bits(7.5f));
+        CHECK_EQ(gc_f64_bits(chain_divzero(v_three, v_zero, &inf)), gc_f64_bits(36.0));
+        CHECK_EQ(gc_f64_bits(inf), UINT64_C(0x7ff0000000000000));
+        CHECK_EQ(gc_f64_bits(chain_paths(v_three, 1)), gc_f64_bits(60.0));
+        CHECK_EQ(gc_f64_bits(chain_paths(v_three, 0)), gc_f64_bits(12.0));
+        CHECK_EQ(gc_f64_bits(dot_shared(v_half)), gc_f64_bits(68.0));
+        CHECK_EQ(gc_f64_bits(dot_shared(v_three)), gc_f64_bits(408.0));
+    }
+    return gc_finish();
+}
