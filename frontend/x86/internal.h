@@ -382,6 +382,10 @@ void x86_x87_probe_store(X86Disas *ctx, unsigned size);
 IrTemp x86_x87_call(X86Disas *ctx, X86StubKind kind, const uint8_t *code, unsigned n, uint64_t info, IrTemp arg);
 /* #GP (GUEST_EXIT_EXCEPTION 13) unless the ModRM memory operand is 16-byte aligned (trans_ssemov.c). */
 void x86_sse_check_align(X86Disas *ctx);
+/* The xmm/m128 source of in as its two halves (s[0]: bits 0-63), or one half; an m128 must be
+ * 16-byte aligned even when only one half is used (trans_ssemov.c). */
+void x86_sse_src128(X86Disas *ctx, const X86Insn *in, IrTemp s[2]);
+IrTemp x86_sse_src_half(X86Disas *ctx, const X86Insn *in, unsigned half);
 /* Lift the SSE logic ops, paddq and psubq to IR ops on the xmm halves (trans_ssemov.c); false if not one. */
 bool x86_sse_try_ir(X86Disas *ctx, const X86Insn *in);
 /* paddb/w/d, psubb/w/d, pcmpeqb/w/d, pmovmskb as 64-bit IR ops (trans_sse_swar.c); false if not one. */

@@ -10,23 +10,6 @@
  */
 #include "frontend/x86/internal.h"
 
-/* The 16-byte source: xmm rm or an aligned m128 (legacy SSE: #GP when misaligned). */
-static void x86_shuf_src(X86Disas *ctx, const X86Insn *in, IrTemp s[2])
-{
-    IrBlock *blk = ctx->blk;
-
-    if (in->mod == 3) {
-        s[0] = ir_get(blk, IR_I64, X86_OFF_XMM(in->rm, 0));
-        s[1] = ir_get(blk, IR_I64, X86_OFF_XMM(in->rm, 1));
-    } else {
-        IrTemp ea = x86_gen_ea(ctx);
-
-        x86_sse_check_align(ctx);
-        s[0] = x86_ld(ctx, 8, ea);
-        s[1] = x86_ld(ctx, 8, ir_add(blk, ea, x86_const(ctx, 8)));
-    }
-}
-
 static void x86_shuf_set(X86Disas *ctx, unsigned reg, IrTemp lo, IrTemp hi)
 {
     ir_set(ctx->blk, X86_OFF_XMM(reg, 0), lo);
@@ -60,7 +43,7 @@ static void x86_shuf_palignr(X86Disas *ctx, const X86Insn *in)
     unsigned imm = (uint8_t)in->imm, w = imm / 8, k = imm % 8;
     IrTemp s[2];
 
-    x86_shuf_src(ctx, in, s);
+    x86_sse_src128(ctx, in, s);
     q[0] = s[0];
     q[1] = s[1];
     q[2] = ir_get(blk, IR_I64, X86_OFF_XMM(in->reg, 0));
@@ -98,7 +81,7 @@ static void x86_shuf_pshuf(X86Disas *ctx, const X86Insn *in, X86SsePrefix pfx)
     unsigned imm = (uint8_t)in->imm, sel[4];
     IrTemp s[2], lo, hi;
 
-    x86_shuf_src(ctx, in, s);
+    x86_sse_src128(ctx, in, s);
     if (pfx == X86_PFX_66) {
         for (unsigned i = 0; i < 4; i++) {
             sel[i] = (imm >> (2 * i)) & 3;
@@ -145,15 +128,7 @@ static void x86_shuf_punpck(X86Disas *ctx, const X86Insn *in, unsigned bytes, bo
     IrTemp d = ir_get(blk, IR_I64, X86_OFF_XMM(in->reg, high)), s, c = x86_const(ctx, 32), sh = x86_const(ctx, 8 * bytes);
     IrTemp lo, hi;
 
-    /* Only one half of the source is used; the access is still an aligned m128. */
-    if (in->mod != 3) {
-        IrTemp ea = x86_gen_ea(ctx);
-
-        x86_sse_check_align(ctx);
-        s = x86_ld(ctx, 8, high ? ir_add(blk, ea, x86_const(ctx, 8)) : ea);
-    } else {
-        s = ir_get(blk, IR_I64, X86_OFF_XMM(in->rm, high));
-    }
+    s = x86_sse_src_half(ctx, in, high);     /* still an aligned m128 */
     lo = ir_or(blk, x86_shuf_spread(ctx, d, bytes), ir_shl(blk, x86_shuf_spread(ctx, s, bytes), sh));
     hi = ir_or(blk, x86_shuf_spread(ctx, ir_shr(blk, d, c), bytes),
                ir_shl(blk, x86_shuf_spread(ctx, ir_shr(blk, s, c), bytes), sh));

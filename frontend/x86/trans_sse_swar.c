@@ -82,16 +82,7 @@ bool x86_sse_try_swar(X86Disas *ctx, const X86Insn *in)
         if (rows[i].opcode != in->opcode) {
             continue;
         }
-        if (in->mod == 3) {
-            s[0] = ir_get(blk, IR_I64, X86_OFF_XMM(in->rm, 0));
-            s[1] = ir_get(blk, IR_I64, X86_OFF_XMM(in->rm, 1));
-        } else {
-            IrTemp ea = x86_gen_ea(ctx);
-
-            x86_sse_check_align(ctx);
-            s[0] = x86_ld(ctx, 8, ea);
-            s[1] = x86_ld(ctx, 8, ir_add(blk, ea, x86_const(ctx, 8)));
-        }
+        x86_sse_src128(ctx, in, s);
         for (unsigned h = 0; h < 2; h++) {
             d[h] = x86_swar_op(ctx, (X86Swar)rows[i].op, rows[i].lane, ir_get(blk, IR_I64, X86_OFF_XMM(in->reg, h)),
                                s[h]);

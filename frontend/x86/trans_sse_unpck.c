@@ -27,14 +27,7 @@ bool x86_sse_try_unpck(X86Disas *ctx, const X86Insn *in)
     }
     /* Only one half of each source is used. */
     d = ir_get(blk, IR_I64, X86_OFF_XMM(in->reg, high));
-    if (in->mod != 3) {
-        IrTemp ea = x86_gen_ea(ctx);
-
-        x86_sse_check_align(ctx);
-        s = x86_ld(ctx, 8, high ? ir_add(blk, ea, x86_const(ctx, 8)) : ea);
-    } else {
-        s = ir_get(blk, IR_I64, X86_OFF_XMM(in->rm, high));
-    }
+    s = x86_sse_src_half(ctx, in, high);
     if (dwords) {
         /* d = d1:d0, s = s1:s0 -> lo = s0:d0, hi = s1:d1 */
         lo = ir_deposit(blk, d, s, 32, 32);

@@ -43,6 +43,27 @@ void x86_sse_check_align(X86Disas *ctx)
     ir_label(blk, ok);
 }
 
+void x86_sse_src128(X86Disas *ctx, const X86Insn *in, IrTemp s[2])
+{
+    if (in->mod == 3) {
+        s[0] = x86_xget(ctx, in->rm, 0);
+        s[1] = x86_xget(ctx, in->rm, 1);
+        return;
+    }
+    x86_sse_check_align(ctx);
+    s[0] = x86_ld(ctx, 8, x86_mem_at(ctx, 0));
+    s[1] = x86_ld(ctx, 8, x86_mem_at(ctx, 8));
+}
+
+IrTemp x86_sse_src_half(X86Disas *ctx, const X86Insn *in, unsigned half)
+{
+    if (in->mod == 3) {
+        return x86_xget(ctx, in->rm, half);
+    }
+    x86_sse_check_align(ctx);
+    return x86_ld(ctx, 8, x86_mem_at(ctx, 8 * half));
+}
+
 /* The 128-bit r/m source (register or memory) as two halves. */
 static void x86_ld_rm128(X86Disas *ctx, IrTemp *lo, IrTemp *hi)
 {
