@@ -1,70 +1,28 @@
 /*
  * ppc_signals.c - signal delivery on 32-bit PowerPC Linux (arch/powerpc/kernel/signal_32.c),
- * one sub-test per run (argv[1]):
- *   segv       SIGSEGV from a store to an unmapped page: si_addr, si_code, then siglongjmp out
+ * one sub-test per run (argv[1]): segv, alarm, altstack and mask from
+ * ../compat32/signals_common.h, and
  *   ill        SIGILL from an illegal instruction; the handler steps over it through
  *              uc_mcontext (gregs[32] = NIP) and sigreturn resumes after it
  *   rt_regs    SA_SIGINFO frame: r3/r4/r5, the ucontext's saved mask and registers, and
  *              that callee-saved registers and FPRs survive the round trip through the frame
  *   old_frame  a handler installed with signal() (no SA_SIGINFO) gets the old sigframe and
  *              returns through sigreturn (119), not rt_sigreturn
- *   alarm      SIGALRM interrupting a busy loop
- *   altstack   SA_ONSTACK: the handler runs on the alternate stack
- *   mask       a blocked signal stays pending until unblocked
  */
-#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
 #include "guest_check.h"
-
-static sigjmp_buf jb;
-static volatile int hits;
-static volatile uintptr_t fault_addr;
-static volatile int fault_code;
-
-static void segv_handler(int sig, siginfo_t *si, void *uc)
-{
-    hits++;
-    fault_addr = (uintptr_t)si->si_addr;
-    fault_code = si->si_code;
-    siglongjmp(jb, 1);
-}
-
-static void test_segv(void)
-{
-    struct sigaction sa;
-    gc_group("segv");
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_sigaction = segv_handler;
-    sa.sa_flags = SA_SIGINFO;
-    CHECK_EQ(sigaction(SIGSEGV, &sa, NULL), 0);
-    char *page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (sigsetjmp(jb, 1) == 0) {
-        volatile int *bad = (volatile int *)(uintptr_t)0x100;
-        __asm__ volatile("" : "+r"(bad));
-        *bad = 1;
-    }
-    CHECK_EQ(hits, 1);
-    CHECK_EQ(fault_addr, 0x100);
-    CHECK_EQ(fault_code, SEGV_MAPERR);
-    if (sigsetjmp(jb, 1) == 0) {
-        page[8] = 1;                        /* read-only page */
-    }
-    CHECK_EQ(hits, 2);
-    CHECK_EQ(fault_addr, (uintptr_t)page + 8);
-    CHECK_EQ(fault_code, SEGV_ACCERR);
-}
+#include "../compat32/signals_common.h"
 
 static void ill_handler(int sig, siginfo_t *si, void *ucv)
 {
     ucontext_t *uc = ucv;
-    hits++;
-    fault_addr = (uintptr_t)si->si_addr;
-    fault_code = si->si_code;
+    sig_hits++;
+    sig_fault_addr = (uintptr_t)si->si_addr;
+    sig_fault_code = si->si_code;
     uc->uc_mcontext.uc_regs->gregs[32] += 4;   /* step over the bad word */
 }
 
@@ -78,9 +36,9 @@ static void test_ill(void)
     CHECK_EQ(sigaction(SIGILL, &sa, NULL), 0);
     uintptr_t where;
     __asm__ volatile("bl 1f\n1:\tmflr %0\n\t.long 0\n" : "=r"(where) : : "lr");
-    CHECK_EQ(hits, 1);
-    CHECK_EQ(fault_addr, where + 4);
-    CHECK_EQ(fault_code, ILL_ILLOPC);
+    CHECK_EQ(sig_hits, 1);
+    CHECK_EQ(sig_fault_addr, where + 4);
+    CHECK_EQ(sig_fault_code, ILL_ILLOPC);
 }
 
 static volatile uint32_t seen_r3, seen_r5_is_uc, seen_mask_has_usr2, seen_nip_ok;
@@ -88,7 +46,7 @@ static volatile uint32_t seen_r3, seen_r5_is_uc, seen_mask_has_usr2, seen_nip_ok
 static void rt_handler(int sig, siginfo_t *si, void *ucv)
 {
     ucontext_t *uc = ucv;
-    hits++;
+    sig_hits++;
     seen_r3 = sig == SIGUSR1 && si->si_signo == SIGUSR1 && si->si_code == SI_TKILL;
     seen_r5_is_uc = uc->uc_mcontext.uc_regs == &uc->uc_mcontext.uc_regs[0] ||
                     uc->uc_mcontext.uc_regs != NULL;
@@ -117,7 +75,7 @@ static void test_rt_regs(void)
     __asm__ volatile("" : "+r"(r14), "+r"(r28), "+d"(f14), "+d"(f31));
     raise(SIGUSR1);
     __asm__ volatile("" : "+r"(r14), "+r"(r28), "+d"(f14), "+d"(f31));
-    CHECK_EQ(hits, 1);
+    CHECK_EQ(sig_hits, 1);
     CHECK_EQ(r14, 0x1234);
     CHECK_EQ(r28, 0xabcd);
     CHECK(f14 == 2.5);
@@ -136,7 +94,7 @@ static volatile int old_sig;
 
 static void old_handler(int sig)
 {
-    hits++;
+    sig_hits++;
     old_sig = sig;
     __asm__ volatile("li 15,0\n\tli 29,0" : : : "r15", "r29");
 }
@@ -151,88 +109,16 @@ static void test_old_frame(void)
     raise(SIGUSR2);
     raise(SIGUSR2);
     __asm__ volatile("" : "+r"(r15), "+r"(r29));
-    CHECK_EQ(hits, 2);
+    CHECK_EQ(sig_hits, 2);
     CHECK_EQ(old_sig, SIGUSR2);
     CHECK_EQ(r15, 77);
     CHECK_EQ(r29, 88);
 }
 
-static void count_handler(int sig)
-{
-    hits++;
-}
-
-static void test_alarm(void)
-{
-    gc_group("alarm");
-    signal(SIGALRM, count_handler);
-    alarm(1);
-    volatile unsigned long spin = 0;
-    while (hits == 0) {
-        spin++;
-    }
-    CHECK_EQ(hits, 1);
-    CHECK(spin > 0);
-}
-
-static char altstack[65536];
-static volatile uintptr_t handler_sp;
-
-static void alt_handler(int sig)
-{
-    int local;
-    handler_sp = (uintptr_t)&local;
-    hits++;
-}
-
-static void test_altstack(void)
-{
-    stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack), .ss_flags = 0 };
-    struct sigaction sa;
-    gc_group("altstack");
-    CHECK_EQ(sigaltstack(&ss, NULL), 0);
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = alt_handler;
-    sa.sa_flags = SA_ONSTACK;
-    CHECK_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
-    raise(SIGUSR1);
-    CHECK_EQ(hits, 1);
-    CHECK(handler_sp > (uintptr_t)altstack && handler_sp < (uintptr_t)altstack + sizeof(altstack));
-    stack_t old;
-    CHECK_EQ(sigaltstack(NULL, &old), 0);
-    CHECK(old.ss_sp == altstack);
-    CHECK_EQ(old.ss_size, sizeof(altstack));
-    CHECK_EQ(old.ss_flags, 0);
-}
-
-static void test_mask(void)
-{
-    sigset_t m, pend;
-    gc_group("mask");
-    signal(SIGUSR1, count_handler);
-    sigemptyset(&m);
-    sigaddset(&m, SIGUSR1);
-    CHECK_EQ(sigprocmask(SIG_BLOCK, &m, NULL), 0);
-    raise(SIGUSR1);
-    CHECK_EQ(hits, 0);
-    CHECK_EQ(sigpending(&pend), 0);
-    CHECK(sigismember(&pend, SIGUSR1));
-    CHECK_EQ(sigprocmask(SIG_UNBLOCK, &m, NULL), 0);
-    CHECK_EQ(hits, 1);
-}
-
 int main(int argc, char **argv)
 {
-    static const struct { const char *name; void (*fn)(void); } tests[] = {
-        { "segv", test_segv }, { "ill", test_ill }, { "rt_regs", test_rt_regs },
-        { "old_frame", test_old_frame }, { "alarm", test_alarm },
-        { "altstack", test_altstack }, { "mask", test_mask },
+    static const SigSubtest tests[] = {
+        { "ill", test_ill }, { "rt_regs", test_rt_regs }, { "old_frame", test_old_frame },
     };
-    for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-        if (argc > 1 && strcmp(argv[1], tests[i].name) == 0) {
-            tests[i].fn();
-            return gc_finish();
-        }
-    }
-    return 2;
+    return sig_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));
 }
