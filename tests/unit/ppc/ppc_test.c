@@ -3,22 +3,7 @@
 #include <string.h>
 
 #include "tests/unit/ppc/ppc_test.h"
-
-typedef struct PpctEngine {
-    ExecCtx x;
-    uint8_t *mem;
-} PpctEngine;
-
-static bool ppct_fetch(void *opaque, GuestAddr addr, void *buf, unsigned len)
-{
-    PpctEngine *e = opaque;
-
-    if (addr + len > PPCT_MEM_SIZE || addr + len < addr) {
-        return false;
-    }
-    memcpy(buf, e->mem + addr, len);
-    return true;
-}
+#include "tests/support/engine_diff.h"
 
 void ppct_init(PpctMachine *m)
 {
@@ -72,44 +57,12 @@ void ppct_wr64(PpctMachine *m, uint32_t addr, uint64_t v)
     ppct_wr32(m, addr + 4, (uint32_t)v);
 }
 
-/* Run one engine from m's state on copies; the copies are returned for comparison. */
-static void ppct_run_engine(const PpctMachine *m, const char *engine, bool no_opt, unsigned max_insns,
-                            PpcCpu **cpu_out, uint8_t **mem_out)
+static void ppct_compare(const char *what, const GuestCpu *ga, const GuestCpu *gb, const uint8_t *ma,
+                         const uint8_t *mb, size_t mem_size)
 {
-    PpctEngine e = { 0 };
-    ExecOptions opts = { .engine = engine, .no_opt = no_opt, .max_block_insns = max_insns,
-                         .trace_file = stderr };
-    ExecPlatform platform = { .opaque = &e, .fetch = ppct_fetch };
-    ExecMemModel mm;
-    g_autoptr(GError) error = NULL;
-    PpcCpu *cpu;
+    const PpcCpu *a = (const PpcCpu *)ga, *b = (const PpcCpu *)gb;
 
-    e.mem = g_malloc(PPCT_MEM_SIZE);
-    memcpy(e.mem, m->mem, PPCT_MEM_SIZE);
-    mm = (ExecMemModel){ .base = e.mem, .addr_bits = PPCT_MEM_BITS };
-    ck_assert_msg(exec_init(&e.x, &ppc32_arch, &opts, &mm, &platform, &error), "%s",
-                  error ? error->message : "");
-    cpu = (PpcCpu *)guest_cpu_new(&ppc32_arch);
-    memcpy((uint8_t *)cpu + sizeof(GuestCpu), (uint8_t *)m->cpu + sizeof(GuestCpu),
-           sizeof(PpcCpu) - sizeof(GuestCpu));
-    cpu->common.pc = m->cpu->common.pc;
-    cpu->common.mem_base = e.mem;
-    exec_cpu_register(&e.x, &cpu->common);
-    exec_run(&e.x, &cpu->common);
-    exec_cpu_unregister(&e.x, &cpu->common);
-    exec_fini(&e.x);
-    *cpu_out = cpu;
-    *mem_out = e.mem;
-}
-
-static void ppct_compare(const char *what, const PpcCpu *a, const PpcCpu *b, const uint8_t *ma, const uint8_t *mb)
-{
-    ck_assert_msg(a->common.exit_kind == b->common.exit_kind, "%s: exit kind %u vs %u", what,
-                  a->common.exit_kind, b->common.exit_kind);
-    ck_assert_msg(a->common.pc == b->common.pc, "%s: pc 0x%lx vs 0x%lx", what, (unsigned long)a->common.pc,
-                  (unsigned long)b->common.pc);
-    ck_assert_msg(a->common.exit_code == b->common.exit_code, "%s: exit code", what);
-    ck_assert_msg(a->common.exit_aux == b->common.exit_aux, "%s: exit aux", what);
+    engine_diff_check_exit(what, ga, gb);
     for (unsigned i = 0; i < ppc32_arch.n_regs; i++) {
         const GuestReg *r = &ppc32_arch.regs[i];
         uint64_t va = 0, vb = 0;
@@ -120,31 +73,13 @@ static void ppct_compare(const char *what, const PpcCpu *a, const PpcCpu *b, con
     }
     ck_assert_msg(memcmp((const uint8_t *)a + sizeof(GuestCpu), (const uint8_t *)b + sizeof(GuestCpu),
                          sizeof(PpcCpu) - sizeof(GuestCpu)) == 0, "%s: CPU state differs", what);
-    ck_assert_msg(memcmp(ma, mb, PPCT_MEM_SIZE) == 0, "%s: memory differs", what);
+    ck_assert_msg(memcmp(ma, mb, mem_size) == 0, "%s: memory differs", what);
 }
 
 GuestExitKind ppct_run(PpctMachine *m)
 {
-    PpcCpu *ref, *opt, *jit;
-    uint8_t *mref, *mopt, *mjit;
+    EngineDiff d = { .arch = &ppc32_arch, .cpu = &m->cpu->common, .mem = m->mem, .mem_size = PPCT_MEM_SIZE,
+                     .addr_bits = PPCT_MEM_BITS, .max_insns = m->max_insns, .compare = ppct_compare };
 
-    ppct_run_engine(m, "interp", true, m->max_insns, &ref, &mref);
-    ppct_run_engine(m, "interp", false, m->max_insns, &opt, &mopt);
-    ppct_run_engine(m, "jit", false, m->max_insns, &jit, &mjit);
-    ppct_compare("optimized interpreter", ref, opt, mref, mopt);
-    ppct_compare("jit", ref, jit, mref, mjit);
-    memcpy((uint8_t *)m->cpu + sizeof(GuestCpu), (uint8_t *)ref + sizeof(GuestCpu),
-           sizeof(PpcCpu) - sizeof(GuestCpu));
-    m->cpu->common.pc = ref->common.pc;
-    m->cpu->common.exit_kind = ref->common.exit_kind;
-    m->cpu->common.exit_code = ref->common.exit_code;
-    m->cpu->common.exit_aux = ref->common.exit_aux;
-    memcpy(m->mem, mref, PPCT_MEM_SIZE);
-    guest_cpu_free(&ref->common);
-    guest_cpu_free(&opt->common);
-    guest_cpu_free(&jit->common);
-    g_free(mref);
-    g_free(mopt);
-    g_free(mjit);
-    return (GuestExitKind)m->cpu->common.exit_kind;
+    return engine_diff_run(&d);
 }
