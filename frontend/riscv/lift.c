@@ -264,7 +264,8 @@ void rv_lift_block(GuestLiftCtx *lctx)
         uint64_t fault_addr;
 
         if (blk->guest_insns > 0 &&
-            (blk->guest_insns >= max || (pc & RV_PAGE_MASK) != ctx.page || pc == lctx->stop_pc)) {
+            (blk->guest_insns >= max || (pc & RV_PAGE_MASK) != ctx.page || pc == lctx->stop_pc ||
+             ctx.n_fp_slow == RV_MAX_FP_SLOW)) {
             ir_goto_block(blk, pc);
             break;
         }
@@ -295,4 +296,5 @@ void rv_lift_block(GuestLiftCtx *lctx)
         }
     }
     rv_flush_fwd(&ctx);
+    rv_flush_fp_slow(&ctx);
 }
