@@ -60,6 +60,7 @@ typedef struct RvArgs {
 
 #define RV_MAX_FWD 4            /* forward branches pending at once */
 #define RV_MAX_FP_SLOW 32       /* FP slow paths deferred to the block's end (trans_fd.c) */
+#define RV_FP_SLOW_PER_INSN 3   /* at most one instruction defers this many */
 
 /*
  * The slow path of an inline FP operation or compare, emitted after the block's last
@@ -69,6 +70,7 @@ typedef struct RvFpSlow {
     uint32_t label;         /* the fast path's branch target */
     uint64_t pc;
     unsigned len;
+    uint32_t raw;           /* the instruction's bits, for an illegal-instruction trap */
     RvArgs args;
     IrOpcode op;            /* FADD..FSQRT, FMA; NOP for a compare */
     unsigned neg;           /* RV_NEG_* of the fused forms */
@@ -108,7 +110,7 @@ typedef struct RvDisas {
         uint64_t pc;
         uint32_t label;
     } fwd[RV_MAX_FWD];
-    unsigned n_fp_slow;     /* lifting stops before this reaches RV_MAX_FP_SLOW */
+    unsigned n_fp_slow;     /* lifting stops before an instruction could overflow fp_slow */
     RvFpSlow fp_slow[RV_MAX_FP_SLOW];
 } RvDisas;
 

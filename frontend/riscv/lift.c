@@ -265,7 +265,7 @@ void rv_lift_block(GuestLiftCtx *lctx)
 
         if (blk->guest_insns > 0 &&
             (blk->guest_insns >= max || (pc & RV_PAGE_MASK) != ctx.page || pc == lctx->stop_pc ||
-             ctx.n_fp_slow == RV_MAX_FP_SLOW)) {
+             ctx.n_fp_slow + RV_FP_SLOW_PER_INSN > RV_MAX_FP_SLOW)) {
             ir_goto_block(blk, pc);
             break;
         }

@@ -93,9 +93,11 @@ bool trans_fsd(RvDisas *ctx, const RvArgs *a)
  * falls through with no label and no merge: guest registers stay in host registers
  * across it and the hot code is not interleaved with helper calls.  The slow path lifts
  * the instruction again from the guest state, which is still the one before it, so no
- * temp crosses the label.  The mode/NX check is folded into the first operation's
- * branch in a block; later ones rely on it until a write to fflags/frm or a label
- * (ctx->fp_fast_checked): helpers only ever add flags, and a failed check ends the block.
+ * temp crosses the label.  The mode/NX check (two branches, frm = 0 and NX set) is
+ * made before the first operation in a block; later ones rely on it until a write to
+ * fflags/frm or a label (ctx->fp_fast_checked): helpers only ever add flags, and a
+ * failed check ends the block.  Since frm = 0 past it, a dyn rm needs no check of frm
+ * for the trap on the fast path either: the slow path makes it.
  *
  * The op runs before the decision, on exactly the helper's inputs (singles unboxed the
  * same way) and in round-to-nearest.  The helper keeps flags in MXCSR (fpu.c): whatever
@@ -114,23 +116,13 @@ static IrTemp rv_fp_neg(RvDisas *ctx, IrTemp v, bool single)
     return ir_xor(blk, v, single ? ir_const_i32(blk, 0x80000000u) : rv_const(ctx, UINT64_C(1) << 63));
 }
 
-/* Nonzero unless the rounding mode is round-to-nearest-even and fflags holds NX. */
-static IrTemp rv_fp_env_bad(RvDisas *ctx)
-{
-    IrBlock *blk = ctx->blk;
-    IrTemp one = ir_const_i32(blk, 1);
-    IrTemp bad = ir_xor(blk, ir_and(blk, ir_get(blk, IR_I32, RV_OFF(fflags)), one), one);
-
-    return ir_or(blk, bad, ir_get(blk, IR_I32, RV_OFF(frm)));
-}
-
 /* Queue the slow path of the instruction being lifted (rv_flush_fp_slow emits it at label). */
 static void rv_defer_fp_slow(RvDisas *ctx, const RvArgs *a, uint32_t label, IrOpcode op, unsigned neg,
                              IrHelper *h, bool single)
 {
     g_assert(ctx->n_fp_slow < RV_MAX_FP_SLOW);
     ctx->fp_slow[ctx->n_fp_slow++] = (RvFpSlow){
-        .label = label, .pc = ctx->pc, .len = ctx->len, .args = *a, .op = op, .neg = neg,
+        .label = label, .pc = ctx->pc, .len = ctx->len, .raw = ctx->raw, .args = *a, .op = op, .neg = neg,
         .helper = h, .single = single,
     };
 }
@@ -216,13 +208,13 @@ static bool rv_gen_fp_inline(RvDisas *ctx, const RvArgs *a, IrOpcode op, unsigne
     IrBlock *blk = ctx->blk;
     IrTemp args[4], in[3];
 
-    if (!rv_fp_check_rm(ctx, a->rm)) {
-        return false;
-    }
     if (a->rm != RV_RM_RNE && a->rm != RV_RM_DYN) {
         unsigned nin = op == IR_OP_FSQRT ? 1 : op == IR_OP_FMA ? 3 : 2;
         const int regs[3] = { a->rs1, a->rs2, a->rs3 };
 
+        if (!rv_fp_check_rm(ctx, a->rm)) {
+            return false;
+        }
         for (unsigned i = 0; i < nin; i++) {
             args[i] = rv_get_f(ctx, regs[i]);
         }
@@ -251,14 +243,19 @@ static bool rv_gen_fp_inline(RvDisas *ctx, const RvArgs *a, IrOpcode op, unsigne
         e = any_finite ? e : ir_sub(blk, e, rv_const(ctx, 1));
     }
     if (!ctx->fp_fast_checked) {
-        /* (NX missing) | frm: nonzero pushes e out of range (frm < 8, shifted past it). */
-        IrTemp bad = rv_fp_env_bad(ctx);
-        if (single) {
-            e = ir_or(blk, e, ir_shl(blk, bad, ir_const_i32(blk, 8)));
-        } else {
-            e = ir_or(blk, e, ir_shl(blk, ir_extu32(blk, bad), rv_const(ctx, 11)));
-        }
+        /*
+         * NX in fflags and frm = 0 (round to nearest, and a valid frm for dyn: the slow
+         * path checks it for the illegal-instruction trap), else the slow path.  Each
+         * branch has a label (and a copy of the slow path) of its own: the JIT keeps guest
+         * registers dirty across a branch only to a label nothing else reaches.
+         */
+        uint32_t no_nx = ir_label_new(blk), not_rne = ir_label_new(blk);
+        ir_brcond(blk, IR_COND_TSTEQ, ir_get(blk, IR_I32, RV_OFF(fflags)), ir_const_i32(blk, RV_FFLAG_NX), no_nx);
+        ir_brcond(blk, IR_COND_NE, ir_get(blk, IR_I32, RV_OFF(frm)), ir_const_i32(blk, 0), not_rne);
+        rv_defer_fp_slow(ctx, a, no_nx, op, neg, h, single);
+        rv_defer_fp_slow(ctx, a, not_rne, op, neg, h, single);
         ctx->fp_fast_checked = true;
+        ctx->frm_checked = true;
     }
     uint32_t slow = ir_label_new(blk);
     ir_brcond(blk, IR_COND_GEU, e, single ? ir_const_i32(blk, limit) : rv_const(ctx, limit), slow);
@@ -346,10 +343,13 @@ void rv_flush_fp_slow(RvDisas *ctx)
         ir_insn_start(ctx->blk, s->pc, s->len);
         ctx->pc = s->pc;
         ctx->next_pc = s->pc + s->len;
+        ctx->raw = s->raw;
+        ctx->frm_checked = false;
         if (s->op == IR_OP_NOP) {
             rv_set_x(ctx, s->args.rd, ir_call2(ctx->blk, s->helper, rv_get_f(ctx, s->args.rs1),
                                                rv_get_f(ctx, s->args.rs2)));
         } else {
+            rv_fp_check_rm(ctx, s->args.rm);        /* a dyn rm with frm 5..7 traps */
             rv_gen_fp_slow_op(ctx, s);
         }
         ir_goto_block(ctx->blk, s->pc + s->len);
