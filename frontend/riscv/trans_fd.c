@@ -227,21 +227,21 @@ static bool rv_gen_fp_inline(RvDisas *ctx, const RvArgs *a, IrOpcode op, unsigne
     IrTemp v = rv_fp_op(ctx, op, nin, in);
 
     /*
-     * e = biased exponent - 1: below 0xfe (single) or 0x7fe (double) when normal.  Sums,
-     * differences and square roots keep every finite result: a tiny sum is exact (both
-     * operands are multiples of the smallest subnormal), so it raises neither underflow
-     * nor inexact, and a square root is never tiny.  There e is the exponent itself.
+     * The biased exponent E rotated to the low bits (sign just above it), plus one: the
+     * exponent field of that is zero exactly when E is all ones (infinity, NaN), and the
+     * field without its lowest bit is zero exactly when E is all ones or zero (zero,
+     * subnormal).  Sums, differences and square roots keep every finite result (the
+     * first test): a tiny sum is exact (both operands are multiples of the smallest
+     * subnormal), so it raises neither underflow nor inexact, and a square root is
+     * never tiny.  Products, quotients and fused forms keep normal results only.  On
+     * x86-64 this is rorx (or mov, rol), add, test.
      */
     bool any_finite = op == IR_OP_FADD || op == IR_OP_FSUB || op == IR_OP_FSQRT;
-    uint64_t limit = (single ? 0xfe : 0x7fe) + any_finite;
-    IrTemp e;
-    if (single) {
-        e = ir_extract(blk, v, 23, 8);
-        e = any_finite ? e : ir_sub(blk, e, ir_const_i32(blk, 1));
-    } else {
-        e = ir_extract(blk, v, 52, 11);
-        e = any_finite ? e : ir_sub(blk, e, rv_const(ctx, 1));
-    }
+    uint64_t field = single ? 0xff : 0x7ff;
+    IrTemp e1 = single ? ir_add(blk, ir_rotl(blk, v, ir_const_i32(blk, 9)), ir_const_i32(blk, 1))
+                       : ir_add(blk, ir_rotl(blk, v, rv_const(ctx, 12)), rv_const(ctx, 1));
+    IrTemp mask = single ? ir_const_i32(blk, (uint32_t)(any_finite ? field : field - 1))
+                         : rv_const(ctx, any_finite ? field : field - 1);
     if (!ctx->fp_fast_checked) {
         /*
          * NX in fflags and frm = 0 (round to nearest, and a valid frm for dyn: the slow
@@ -258,7 +258,7 @@ static bool rv_gen_fp_inline(RvDisas *ctx, const RvArgs *a, IrOpcode op, unsigne
         ctx->frm_checked = true;
     }
     uint32_t slow = ir_label_new(blk);
-    ir_brcond(blk, IR_COND_GEU, e, single ? ir_const_i32(blk, limit) : rv_const(ctx, limit), slow);
+    ir_brcond(blk, IR_COND_TSTEQ, e1, mask, slow);
     rv_set_f(ctx, a->rd, rv_fp_box(ctx, v, single));
     rv_defer_fp_slow(ctx, a, slow, op, neg, h, single);
     return true;
