@@ -59,7 +59,7 @@ typedef struct RvArgs {
 } RvArgs;
 
 #define RV_MAX_FWD 4            /* forward branches pending at once */
-#define RV_MAX_FP_SLOW 32       /* FP slow paths deferred to the block's end (trans_fd.c) */
+#define RV_MAX_FP_SLOW 64       /* FP slow paths deferred to the block's end (trans_fd.c) */
 #define RV_FP_SLOW_PER_INSN 3   /* at most one instruction defers this many */
 
 /*
@@ -78,6 +78,7 @@ typedef struct RvFpSlow {
     bool single;
 } RvFpSlow;
 #define RV_FWD_SPAN 32          /* longest forward branch kept inside the block, bytes */
+#define RV_MAX_SIDE_EXITS 16    /* longer forward branches that leave the block (side exits) */
 
 /* Lifting state of one block. */
 typedef struct RvDisas {
@@ -110,6 +111,12 @@ typedef struct RvDisas {
         uint64_t pc;
         uint32_t label;
     } fwd[RV_MAX_FWD];
+    /* Forward branches that are not: the taken edge leaves the block (rv_flush_side_exits). */
+    unsigned n_side;
+    struct {
+        uint64_t pc;
+        uint32_t label;
+    } side[RV_MAX_SIDE_EXITS];
     unsigned n_fp_slow;     /* lifting stops before an instruction could overflow fp_slow */
     RvFpSlow fp_slow[RV_MAX_FP_SLOW];
 } RvDisas;

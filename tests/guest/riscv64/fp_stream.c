@@ -113,7 +113,7 @@ static const struct {
 };
 
 /*
- * One straight-line run of 60 operations and 12 compares (a block holds at most 32 slow
+ * One straight-line run of 60 operations and 12 compares (a block holds at most 64 slow
  * paths, so mimic splits it), with destinations that are also sources: the slow path of
  * an operation lifts it again from the registers as they were before it.  Returns a hash
  * of the results and the compares.
