@@ -419,6 +419,17 @@ void x64_sse_rr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src)
     x64_enc_rr(b, sz == 8 ? X64_P_F2 : X64_P_F3, 4, 0x0f00 | op, 2, dst, src);
 }
 
+void x64_vsse_rrr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src1, int src2)
+{
+    g_assert(sz == 4 || sz == 8);
+    /* VEX.LIG.{F3,F2}.0F.WIG op /r: reg = dst, vvvv = src1, r/m = src2. */
+    x64_byte(b, 0xc4);
+    x64_byte(b, (uint8_t)(((dst & 8) ? 0 : 0x80) | 0x40 | ((src2 & 8) ? 0 : 0x20) | 0x01));
+    x64_byte(b, (uint8_t)(((~src1 & 15) << 3) | (sz == 8 ? 0x03 : 0x02)));
+    x64_byte(b, (uint8_t)op);
+    x64_byte(b, (uint8_t)(0xc0 | ((dst & 7) << 3) | (src2 & 7)));
+}
+
 void x64_vfmadd213(X64Buf *b, unsigned sz, int dst, int src2, int src3)
 {
     g_assert(sz == 4 || sz == 8);

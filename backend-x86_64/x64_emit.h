@@ -167,6 +167,8 @@ void x64_movq_rx(X64Buf *b, unsigned sz, X64Reg dst, int xmm);
 void x64_movaps_xx(X64Buf *b, int dst, int src);                    /* whole xmm register copy */
 /* dst = dst op src (sqrt: dst = sqrt(src)); sz 4: ...ss, 8: ...sd. */
 void x64_sse_rr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src);
+/* VEX form (needs x64_host.avx): dst = src1 op src2, NaNs taken as SSE's dst, src (sqrt: of src2). */
+void x64_vsse_rrr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src1, int src2);
 /* vfmadd213s{s,d} dst, src2, src3: dst = src2 * dst + src3 (needs x64_host.fma). */
 void x64_vfmadd213(X64Buf *b, unsigned sz, int dst, int src2, int src3);
 
@@ -207,6 +209,7 @@ typedef struct X64Features {
     bool popcnt;
     bool movbe;
     bool fma;               /* FMA3 with AVX state enabled by the OS (vfmadd213sd/ss) */
+    bool avx;               /* AVX with its state enabled by the OS (three-operand vaddsd...) */
 } X64Features;
 extern X64Features x64_host;
 /* x64_features.c: cpuid into x64_host; then MIMIC_HOST_FEATURES=-movbe,-fma,... turns some off. */

@@ -2,7 +2,7 @@
  * Host CPU features the code generator may use (x64_host), found with cpuid, and the
  * MIMIC_HOST_FEATURES environment variable that turns some of them off, so that the
  * fallback code paths (bswap for movbe, a C call for FMA3...) can be tested on a host
- * that has the features: MIMIC_HOST_FEATURES=-movbe,-fma.  Turning a feature on that
+ * that has the features: MIMIC_HOST_FEATURES=-movbe,-fma,-avx.  Turning a feature on that
  * the host lacks is not possible; an unknown name is an error.
  */
 #include "backend-x86_64/x64_emit.h"
@@ -29,6 +29,12 @@ void x64_detect_features(void)
             __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
             f.fma = (lo & 6) == 6;
         }
+        /* AVX (VEX-encoded scalar SSE): OSXSAVE, AVX, and the same XCR0 bits. */
+        if (((c >> 27) & 1) && ((c >> 28) & 1)) {
+            unsigned lo, hi;
+            __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+            f.avx = (lo & 6) == 6;
+        }
     }
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
         f.bmi1 = (b >> 3) & 1;
@@ -50,6 +56,7 @@ static const struct {
     { "popcnt", offsetof(X64Features, popcnt) },
     { "movbe", offsetof(X64Features, movbe) },
     { "fma", offsetof(X64Features, fma) },
+    { "avx", offsetof(X64Features, avx) },
 };
 
 bool x64_features_mask(X64Features *f, const char *spec, GError **error)
@@ -76,7 +83,7 @@ bool x64_features_mask(X64Features *f, const char *spec, GError **error)
         }
         if (!found) {
             g_set_error(error, x64_features_error_quark(), 0,
-                        "MIMIC_HOST_FEATURES: unknown feature '%s' (known: lzcnt bmi1 bmi2 popcnt movbe fma)",
+                        "MIMIC_HOST_FEATURES: unknown feature '%s' (known: lzcnt bmi1 bmi2 popcnt movbe fma avx)",
                         item + 1);
             return false;
         }

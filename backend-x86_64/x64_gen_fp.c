@@ -98,14 +98,31 @@ static int fp_cache_find(const X64Gen *g, IrTemp t)
     return -1;
 }
 
+/* The next cache register round robin, other than avoid1/avoid2 (operands of the same op). */
+static int fp_cache_slot(X64Gen *g, int avoid1, int avoid2)
+{
+    for (;;) {
+        int k = (int)g->xmm_next;
+        g->xmm_next = g->xmm_next + 1 < X64_XMM_COUNT ? g->xmm_next + 1 : X64_XMM_CACHE_FIRST;
+        if (k != avoid1 && k != avoid2) {
+            return k;
+        }
+    }
+}
+
+/* Record that cache register k now holds t (temps defined twice are not kept). */
+static void fp_cache_set(X64Gen *g, int k, IrTemp t)
+{
+    g->xmm_temp[k] = t != IR_TEMP_NONE && g->blk->temps[t].ndefs == 1 ? t : IR_TEMP_NONE;
+}
+
 /* Keep a copy of xmm `from` (holding t) unless one is kept already; temps defined twice are not kept. */
 static void fp_cache_add(X64Gen *g, IrTemp t, int from)
 {
     if (t == IR_TEMP_NONE || g->blk->temps[t].ndefs != 1 || fp_cache_find(g, t) >= 0) {
         return;
     }
-    int k = (int)g->xmm_next;
-    g->xmm_next = g->xmm_next + 1 < X64_XMM_COUNT ? g->xmm_next + 1 : X64_XMM_CACHE_FIRST;
+    int k = fp_cache_slot(g, -1, -1);
     x64_movaps_xx(&g->buf, k, from);
     g->xmm_temp[k] = t;
 }
@@ -120,6 +137,19 @@ static void fp_load(X64Gen *g, unsigned sz, int pos, IrTemp t, X64Reg r)
     } else {
         x64_movq_xr(&g->buf, sz, pos, r);
     }
+}
+
+/* The cache register holding operand t: found, or loaded from its general register r. */
+static int fp_operand(X64Gen *g, unsigned sz, IrTemp t, X64Reg r, int avoid)
+{
+    int k = fp_cache_find(g, t);
+
+    if (k < 0) {
+        k = fp_cache_slot(g, avoid, -1);
+        x64_movq_xr(&g->buf, sz, k, r);
+        fp_cache_set(g, k, t);
+    }
+    return k;
 }
 
 void x64_gen_fp(X64Gen *g, const IrInsn *insn)
@@ -154,22 +184,26 @@ void x64_gen_fp(X64Gen *g, const IrInsn *insn)
         x64_ra_def_done(g, insn->out);
         return;
     }
+    /*
+     * The operands and the result stay in cache registers: with AVX the three-operand
+     * form reads both where they are, else the first is copied to the result's register.
+     */
     X64Reg ra = x64_ra_use(g, a);
     X64Reg rb = op == IR_OP_FSQRT ? X64_NOREG : x64_ra_use(g, insn->in[1]);
     X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? ra : X64_NOREG);
+    int ka = fp_operand(g, sz, a, ra, -1);
+    int kb = op == IR_OP_FSQRT ? ka : fp_operand(g, sz, insn->in[1], rb, ka);
+    int kr = fp_cache_slot(g, ka, kb);
 
-    if (op == IR_OP_FSQRT) {
-        fp_load(g, sz, 1, a, ra);
-        fp_cache_add(g, a, 1);
-        x64_sse_rr(b, X64_SSE_SQRT, sz, 0, 1);
+    if (x64_host.avx) {
+        x64_vsse_rrr(b, sse_op(op), sz, kr, ka, kb);
+    } else if (op == IR_OP_FSQRT) {
+        x64_sse_rr(b, X64_SSE_SQRT, sz, kr, ka);
     } else {
-        fp_load(g, sz, 0, a, ra);
-        fp_load(g, sz, 1, insn->in[1], rb);
-        fp_cache_add(g, a, 0);
-        fp_cache_add(g, insn->in[1], 1);
-        x64_sse_rr(b, sse_op(op), sz, 0, 1);
+        x64_movaps_xx(b, kr, ka);
+        x64_sse_rr(b, sse_op(op), sz, kr, kb);
     }
-    x64_movq_rx(b, sz, r, 0);
-    fp_cache_add(g, insn->out, 0);
+    x64_movq_rx(b, sz, r, kr);
+    fp_cache_set(g, kr, insn->out);
     x64_ra_def_done(g, insn->out);
 }

@@ -596,6 +596,22 @@ static void lift_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, IrBlock *bl
     }
 }
 
+/* MXCSR around code that must not change the host FP flags (translate_locked says why). */
+static inline uint32_t host_fp_save(void)
+{
+    uint32_t m;
+
+    __asm__ volatile("stmxcsr %0" : "=m"(m));
+    return m;
+}
+
+static inline void host_fp_restore(uint32_t m)
+{
+    if (host_fp_save() != m) {
+        __asm__ volatile("ldmxcsr %0" : : "m"(m));
+    }
+}
+
 /*
  * The IR for one interpreted run of cold block tb (exec/tier.c): its record in this thread's
  * ring, else lifted into blk (the thread's own) and stored.  Takes x->lock: lifters and their
@@ -618,8 +634,11 @@ const IrBlock *exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *b
         }
         if (!tb->in_pages) {
             /* From now on a write to its code (or a breakpoint there) must drop the stored IR. */
+            uint32_t fp = host_fp_save();       /* host FP flags kept: see translate_locked */
+
             tb->guest_size = blk->guest_size;
             add_to_pages(x, tb);
+            host_fp_restore(fp);
         }
         if (x->opts.stats) {
             x->stats.cold_ns += exec_now_ns() - t0;
@@ -635,7 +654,7 @@ const IrBlock *exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *b
  * and nothing that needs every block compiled), only record it: its runs lift it
  * (exec_lift_cold).  Called with x->lock held; returns with it held.
  */
-static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, TbTier tier)
+static TbBlock *translate_locked_fp(ExecCtx *x, GuestCpu *cpu, const TbKey *key, TbTier tier)
 {
     IrBlock *blk;
     GuestAddr pc = key->pc;
@@ -724,6 +743,22 @@ static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, Tb
     x->stats.guest_insns_translated += tb->guest_insns;
     x->stats.host_code_bytes += tb->host_size;
     x->stats.translate_ns += exec_now_ns() - t0;
+    return tb;
+}
+
+/*
+ * Translation runs between two guest instructions, and guests may keep their FP exception
+ * flags in the host's SSE flags (RISC-V: frontend/riscv/fpu.c keeps fflags in MXCSR
+ * between its helpers), so it must leave MXCSR as it found it.  Not all of it does: GLib's
+ * hash tables raise inexact when they grow.  So MXCSR is saved and put back around it
+ * (not with fesetexceptflag, which also copies the x87 flags into MXCSR).
+ */
+static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, TbTier tier)
+{
+    uint32_t fp = host_fp_save();
+    TbBlock *tb = translate_locked_fp(x, cpu, key, tier);
+
+    host_fp_restore(fp);
     return tb;
 }
 

@@ -59,7 +59,26 @@ typedef struct RvArgs {
 } RvArgs;
 
 #define RV_MAX_FWD 4            /* forward branches pending at once */
+#define RV_MAX_FP_SLOW 64       /* FP slow paths deferred to the block's end (trans_fd.c) */
+#define RV_FP_SLOW_PER_INSN 3   /* at most one instruction defers this many */
+
+/*
+ * The slow path of an inline FP operation or compare, emitted after the block's last
+ * exit (rv_flush_fp_slow): what the instruction was, to lift it again there.
+ */
+typedef struct RvFpSlow {
+    uint32_t label;         /* the fast path's branch target */
+    uint64_t pc;
+    unsigned len;
+    uint32_t raw;           /* the instruction's bits, for an illegal-instruction trap */
+    RvArgs args;
+    IrOpcode op;            /* FADD..FSQRT, FMA; NOP for a compare */
+    unsigned neg;           /* RV_NEG_* of the fused forms */
+    IrHelper *helper;
+    bool single;
+} RvFpSlow;
 #define RV_FWD_SPAN 32          /* longest forward branch kept inside the block, bytes */
+#define RV_MAX_SIDE_EXITS 16    /* longer forward branches that leave the block (side exits) */
 
 /* Lifting state of one block. */
 typedef struct RvDisas {
@@ -92,6 +111,14 @@ typedef struct RvDisas {
         uint64_t pc;
         uint32_t label;
     } fwd[RV_MAX_FWD];
+    /* Forward branches that are not: the taken edge leaves the block (rv_flush_side_exits). */
+    unsigned n_side;
+    struct {
+        uint64_t pc;
+        uint32_t label;
+    } side[RV_MAX_SIDE_EXITS];
+    unsigned n_fp_slow;     /* lifting stops before an instruction could overflow fp_slow */
+    RvFpSlow fp_slow[RV_MAX_FP_SLOW];
 } RvDisas;
 
 typedef bool RvTransFn(RvDisas *ctx, const RvArgs *a);
@@ -202,6 +229,9 @@ IrTemp rv_addr(RvDisas *ctx, int rs1, int64_t imm);
 #define RV_RM_RUP 3
 #define RV_RM_RMM 4
 #define RV_RM_DYN 7
+
+/* Emit the deferred FP slow paths (after the block's last exit). */
+void rv_flush_fp_slow(RvDisas *ctx);
 
 #define RV_FFLAG_NX 0x01
 #define RV_FFLAG_UF 0x02

@@ -4,8 +4,9 @@
  * owns the register accessors every trans_ file uses (the x0 rule lives here).
  *
  * Block ends: any control transfer or trap (the trans_ function sets
- * ctx->end_block; a short forward conditional branch does not: lifting goes on with
- * its fall-through path and the taken edge jumps to a label placed before the target),
+ * ctx->end_block; a forward conditional branch does not: lifting goes on with its
+ * fall-through path, and the taken edge jumps to a label placed before the target when
+ * that is near, else leaves the block through a side exit),
  * before an instruction that would start on the next 4 KiB page,
  * after ctx->max_insns instructions, or before an instruction that cannot be
  * fetched (a fetch fault on the first instruction raises GUEST_EXIT_FETCH_FAULT).
@@ -204,6 +205,16 @@ static void rv_flush_fwd(RvDisas *ctx)
     ctx->n_fwd = 0;
 }
 
+/* The side exits of long forward branches (rv_gen_branch), after the block's last instruction. */
+static void rv_flush_side_exits(RvDisas *ctx)
+{
+    for (unsigned i = 0; i < ctx->n_side; i++) {
+        ir_label(ctx->blk, ctx->side[i].label);
+        ir_goto_block(ctx->blk, ctx->side[i].pc);
+    }
+    ctx->n_side = 0;
+}
+
 /*
  * After an instruction that ends the block (a jump, a backward branch, a trap), the code
  * that follows is reachable only through pending forward branches: lifting goes on at
@@ -264,7 +275,8 @@ void rv_lift_block(GuestLiftCtx *lctx)
         uint64_t fault_addr;
 
         if (blk->guest_insns > 0 &&
-            (blk->guest_insns >= max || (pc & RV_PAGE_MASK) != ctx.page || pc == lctx->stop_pc)) {
+            (blk->guest_insns >= max || (pc & RV_PAGE_MASK) != ctx.page || pc == lctx->stop_pc ||
+             ctx.n_fp_slow + RV_FP_SLOW_PER_INSN > RV_MAX_FP_SLOW)) {
             ir_goto_block(blk, pc);
             break;
         }
@@ -295,4 +307,6 @@ void rv_lift_block(GuestLiftCtx *lctx)
         }
     }
     rv_flush_fwd(&ctx);
+    rv_flush_side_exits(&ctx);
+    rv_flush_fp_slow(&ctx);
 }

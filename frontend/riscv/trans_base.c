@@ -80,6 +80,19 @@ static bool rv_gen_branch(RvDisas *ctx, const RvArgs *a, IrCond cond)
         ctx->n_fwd++;
         return true;
     }
+    /*
+     * A longer forward branch (an error check, the far side of an if-else): lifting goes
+     * on with the fall-through path too, and the taken edge is a side exit placed after
+     * the block's last instruction, so a loop with such a branch in its body is still one
+     * block (the JIT's self loop) and the fall-through path keeps guest registers in host
+     * registers (the JIT stores them on the exit's side only).
+     */
+    if (ctx->fwd_ok && a->imm > 0 && ctx->n_side < RV_MAX_SIDE_EXITS) {
+        ctx->side[ctx->n_side].pc = target;
+        ctx->side[ctx->n_side].label = taken;
+        ctx->n_side++;
+        return true;
+    }
     ir_goto_block(ctx->blk, ctx->next_pc);
     ir_label(ctx->blk, taken);
     ir_goto_block(ctx->blk, target);

@@ -84,16 +84,20 @@ bool trans_fsd(RvDisas *ctx, const RvArgs *a)
  * finite number.  Such a result can only have raised inexact (a NaN comes from an
  * invalid operation -- for the fused forms also inf * 0 + qNaN, whose result is that
  * NaN --, an infinity from overflow or division by zero, and underflow needs a tiny
- * result), so fflags is already right.  Otherwise the helper recomputes
- * the operation with flags and the block ends there, with a chainable exit to the next
- * instruction.
+ * result), so fflags is already right.  Otherwise a slow path recomputes the operation
+ * with the helper, which sets the flags, and the block ends there with a chainable exit
+ * to the next instruction.
  *
- * Shape, chosen for the JIT: the result goes to rd before one branch to the fast
- * path's label, so no value merges across a label (the JIT merges temps through
- * memory) and guest registers stay in host registers across it.  The mode/NX check is
- * folded into the first operation's branch in a block; later ones rely on it until a
- * write to fflags/frm or a label (ctx->fp_fast_checked): helpers only ever add flags,
- * and a failed check ends the block.
+ * Shape, chosen for the JIT: one branch to the slow path, before rd is written, and the
+ * slow paths placed after the block's last exit (rv_flush_fp_slow), so the fast path
+ * falls through with no label and no merge: guest registers stay in host registers
+ * across it and the hot code is not interleaved with helper calls.  The slow path lifts
+ * the instruction again from the guest state, which is still the one before it, so no
+ * temp crosses the label.  The mode/NX check (two branches, frm = 0 and NX set) is
+ * made before the first operation in a block; later ones rely on it until a write to
+ * fflags/frm or a label (ctx->fp_fast_checked): helpers only ever add flags, and a
+ * failed check ends the block.  Since frm = 0 past it, a dyn rm needs no check of frm
+ * for the trap on the fast path either: the slow path makes it.
  *
  * The op runs before the decision, on exactly the helper's inputs (singles unboxed the
  * same way) and in round-to-nearest.  The helper keeps flags in MXCSR (fpu.c): whatever
@@ -112,49 +116,89 @@ static IrTemp rv_fp_neg(RvDisas *ctx, IrTemp v, bool single)
     return ir_xor(blk, v, single ? ir_const_i32(blk, 0x80000000u) : rv_const(ctx, UINT64_C(1) << 63));
 }
 
-/* Nonzero unless the rounding mode is round-to-nearest-even and fflags holds NX. */
-static IrTemp rv_fp_env_bad(RvDisas *ctx)
+/* Queue the slow path of the instruction being lifted (rv_flush_fp_slow emits it at label). */
+static void rv_defer_fp_slow(RvDisas *ctx, const RvArgs *a, uint32_t label, IrOpcode op, unsigned neg,
+                             IrHelper *h, bool single)
 {
-    IrBlock *blk = ctx->blk;
-    IrTemp one = ir_const_i32(blk, 1);
-    IrTemp bad = ir_xor(blk, ir_and(blk, ir_get(blk, IR_I32, RV_OFF(fflags)), one), one);
-
-    return ir_or(blk, bad, ir_get(blk, IR_I32, RV_OFF(frm)));
+    g_assert(ctx->n_fp_slow < RV_MAX_FP_SLOW);
+    ctx->fp_slow[ctx->n_fp_slow++] = (RvFpSlow){
+        .label = label, .pc = ctx->pc, .len = ctx->len, .raw = ctx->raw, .args = *a, .op = op, .neg = neg,
+        .helper = h, .single = single,
+    };
 }
 
 /*
- * A product (or quotient) of +-0 is an exact +-0 that raises nothing, in every rounding
- * mode; matrix code multiplies by zero often, so it must not call the helper.  Emitted on
- * the slow side of the range check, before the helper call: a zero result whose first
- * nzero inputs include a zero leaves the block for the next instruction with rd already
- * written (a zero result from nonzero inputs underflowed; x / inf, also exact, is rare
- * enough for the helper).  These are side exits, not branches back to the fast path, so
- * the fast label keeps its single incoming edge and the JIT keeps guest registers dirty
- * in host registers across it.  Returns the labels of the exits, which
- * rv_fp_exact_zero_exits() places after the helper's own exit.
+ * The inputs of FP operation op as the helper sees them: singles unboxed, then the
+ * fused forms' negations (exact).  args gets the helper's arguments (registers, rm).
  */
-static void rv_fp_exact_zero(RvDisas *ctx, IrTemp v, const IrTemp *in, unsigned nzero,
-                             bool single, uint32_t *exits)
+static unsigned rv_fp_inputs(RvDisas *ctx, const RvArgs *a, IrOpcode op, unsigned neg, bool single,
+                             IrTemp *args, IrTemp *in)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp one = single ? ir_const_i32(blk, 1) : rv_const(ctx, 1);
-    IrTemp zero = single ? ir_const_i32(blk, 0) : rv_const(ctx, 0);
-    uint32_t slow = ir_label_new(blk);
+    unsigned nin = op == IR_OP_FSQRT ? 1 : op == IR_OP_FMA ? 3 : 2;
+    const int regs[3] = { a->rs1, a->rs2, a->rs3 };
 
-    ir_brcond(blk, IR_COND_NE, ir_shl(blk, v, one), zero, slow);
-    for (unsigned i = 0; i < nzero; i++) {
-        exits[i] = ir_label_new(blk);
-        ir_brcond(blk, IR_COND_EQ, ir_shl(blk, in[i], one), zero, exits[i]);
+    for (unsigned i = 0; i < nin; i++) {
+        args[i] = rv_get_f(ctx, regs[i]);
+        in[i] = single ? ir_trunc(blk, rv_unbox_s(ctx, args[i])) : args[i];
     }
-    ir_label(blk, slow);
+    args[nin] = rv_rm_arg(ctx, a);
+    if (neg & RV_NEG_A) {
+        in[0] = rv_fp_neg(ctx, in[0], single);
+    }
+    if (neg & RV_NEG_C) {
+        in[2] = rv_fp_neg(ctx, in[2], single);
+    }
+    return nin;
 }
 
-static void rv_fp_exact_zero_exits(RvDisas *ctx, const uint32_t *exits, unsigned nzero)
+static IrTemp rv_fp_op(RvDisas *ctx, IrOpcode op, unsigned nin, const IrTemp *in)
 {
-    for (unsigned i = 0; i < nzero; i++) {
-        ir_label(ctx->blk, exits[i]);
-        ir_goto_block(ctx->blk, ctx->next_pc);
+    IrBlock *blk = ctx->blk;
+
+    return nin == 1 ? ir_fsqrt(blk, in[0])
+         : nin == 2 ? ir_binop(blk, op, in[0], in[1])
+         : ir_fma(blk, in[0], in[1], in[2]);
+}
+
+/* The register value of a result: singles NaN-boxed. */
+static IrTemp rv_fp_box(RvDisas *ctx, IrTemp v, bool single)
+{
+    return single ? ir_or(ctx->blk, ir_extu32(ctx->blk, v), rv_const(ctx, RV_BOX)) : v;
+}
+
+/*
+ * The slow path of an operation.  A product (or quotient) of +-0 is an exact +-0 that
+ * raises nothing, in every rounding mode; matrix code multiplies by zero often, so it
+ * must not call the helper: a zero result whose first nzero inputs include a zero is
+ * written to rd as it is (a zero result from nonzero inputs underflowed; x / inf, also
+ * exact, is rare enough for the helper).  Everything else calls the helper.
+ */
+static void rv_gen_fp_slow_op(RvDisas *ctx, const RvFpSlow *s)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp args[4], in[3];
+    unsigned nin = rv_fp_inputs(ctx, &s->args, s->op, s->neg, s->single, args, in);
+    unsigned nzero = s->op == IR_OP_FMUL ? 2 : s->op == IR_OP_FDIV ? 1 : 0;
+
+    if (nzero != 0) {
+        IrTemp v = rv_fp_op(ctx, s->op, nin, in);
+        IrTemp one = s->single ? ir_const_i32(blk, 1) : rv_const(ctx, 1);
+        IrTemp zero = s->single ? ir_const_i32(blk, 0) : rv_const(ctx, 0);
+        uint32_t helper = ir_label_new(blk);
+        IrTemp any = IR_TEMP_NONE;
+
+        ir_brcond(blk, IR_COND_NE, ir_shl(blk, v, one), zero, helper);      /* not +-0 */
+        for (unsigned i = 0; i < nzero; i++) {
+            IrTemp z = ir_setcond(blk, IR_COND_EQ, ir_shl(blk, in[i], one), zero);
+            any = i == 0 ? z : ir_or(blk, any, z);
+        }
+        ir_brcond(blk, IR_COND_EQ, any, zero, helper);                      /* underflow */
+        rv_set_f(ctx, s->args.rd, rv_fp_box(ctx, v, s->single));
+        ir_goto_block(blk, s->pc + s->len);
+        ir_label(blk, helper);
     }
+    rv_set_f(ctx, s->args.rd, ir_call(blk, s->helper, nin + 1, args));
 }
 
 /* op is FADD..FSQRT or FMA (then neg says which form); h the helper for the same instruction. */
@@ -162,76 +206,61 @@ static bool rv_gen_fp_inline(RvDisas *ctx, const RvArgs *a, IrOpcode op, unsigne
                              bool single)
 {
     IrBlock *blk = ctx->blk;
-    unsigned nin = op == IR_OP_FSQRT ? 1 : op == IR_OP_FMA ? 3 : 2;
-    const int regs[3] = { a->rs1, a->rs2, a->rs3 };
     IrTemp args[4], in[3];
 
-    if (!rv_fp_check_rm(ctx, a->rm)) {
-        return false;
-    }
-    for (unsigned i = 0; i < nin; i++) {
-        args[i] = rv_get_f(ctx, regs[i]);
-    }
-    args[nin] = rv_rm_arg(ctx, a);
     if (a->rm != RV_RM_RNE && a->rm != RV_RM_DYN) {
+        unsigned nin = op == IR_OP_FSQRT ? 1 : op == IR_OP_FMA ? 3 : 2;
+        const int regs[3] = { a->rs1, a->rs2, a->rs3 };
+
+        if (!rv_fp_check_rm(ctx, a->rm)) {
+            return false;
+        }
+        for (unsigned i = 0; i < nin; i++) {
+            args[i] = rv_get_f(ctx, regs[i]);
+        }
+        args[nin] = rv_rm_arg(ctx, a);
         rv_set_f(ctx, a->rd, ir_call(blk, h, nin + 1, args));
         return true;
     }
 
-    /* The helper's inputs: singles unboxed, then the fused forms' negations (exact). */
-    for (unsigned i = 0; i < nin; i++) {
-        in[i] = single ? ir_trunc(blk, rv_unbox_s(ctx, args[i])) : args[i];
-    }
-    if (neg & RV_NEG_A) {
-        in[0] = rv_fp_neg(ctx, in[0], single);
-    }
-    if (neg & RV_NEG_C) {
-        in[2] = rv_fp_neg(ctx, in[2], single);
-    }
-    IrTemp v = nin == 1 ? ir_fsqrt(blk, in[0])
-             : nin == 2 ? ir_binop(blk, op, in[0], in[1])
-             : ir_fma(blk, in[0], in[1], in[2]);
+    unsigned nin = rv_fp_inputs(ctx, a, op, neg, single, args, in);
+    IrTemp v = rv_fp_op(ctx, op, nin, in);
 
     /*
-     * e = biased exponent - 1: below 0xfe (single) or 0x7fe (double) when normal.  Sums,
-     * differences and square roots keep every finite result: a tiny sum is exact (both
-     * operands are multiples of the smallest subnormal), so it raises neither underflow
-     * nor inexact, and a square root is never tiny.  There e is the exponent itself.
+     * The biased exponent E rotated to the low bits (sign just above it), plus one: the
+     * exponent field of that is zero exactly when E is all ones (infinity, NaN), and the
+     * field without its lowest bit is zero exactly when E is all ones or zero (zero,
+     * subnormal).  Sums, differences and square roots keep every finite result (the
+     * first test): a tiny sum is exact (both operands are multiples of the smallest
+     * subnormal), so it raises neither underflow nor inexact, and a square root is
+     * never tiny.  Products, quotients and fused forms keep normal results only.  On
+     * x86-64 this is rorx (or mov, rol), add, test.
      */
     bool any_finite = op == IR_OP_FADD || op == IR_OP_FSUB || op == IR_OP_FSQRT;
-    uint64_t limit = (single ? 0xfe : 0x7fe) + any_finite;
-    IrTemp r, e;
-    if (single) {
-        e = ir_extract(blk, v, 23, 8);
-        e = any_finite ? e : ir_sub(blk, e, ir_const_i32(blk, 1));
-        r = ir_or(blk, ir_extu32(blk, v), rv_const(ctx, RV_BOX));
-    } else {
-        e = ir_extract(blk, v, 52, 11);
-        e = any_finite ? e : ir_sub(blk, e, rv_const(ctx, 1));
-        r = v;
-    }
+    uint64_t field = single ? 0xff : 0x7ff;
+    IrTemp e1 = single ? ir_add(blk, ir_rotl(blk, v, ir_const_i32(blk, 9)), ir_const_i32(blk, 1))
+                       : ir_add(blk, ir_rotl(blk, v, rv_const(ctx, 12)), rv_const(ctx, 1));
+    IrTemp mask = single ? ir_const_i32(blk, (uint32_t)(any_finite ? field : field - 1))
+                         : rv_const(ctx, any_finite ? field : field - 1);
     if (!ctx->fp_fast_checked) {
-        /* (NX missing) | frm: nonzero pushes e out of range (frm < 8, shifted past it). */
-        IrTemp bad = rv_fp_env_bad(ctx);
-        if (single) {
-            e = ir_or(blk, e, ir_shl(blk, bad, ir_const_i32(blk, 8)));
-        } else {
-            e = ir_or(blk, e, ir_shl(blk, ir_extu32(blk, bad), rv_const(ctx, 11)));
-        }
+        /*
+         * NX in fflags and frm = 0 (round to nearest, and a valid frm for dyn: the slow
+         * path checks it for the illegal-instruction trap), else the slow path.  Each
+         * branch has a label (and a copy of the slow path) of its own: the JIT keeps guest
+         * registers dirty across a branch only to a label nothing else reaches.
+         */
+        uint32_t no_nx = ir_label_new(blk), not_rne = ir_label_new(blk);
+        ir_brcond(blk, IR_COND_TSTEQ, ir_get(blk, IR_I32, RV_OFF(fflags)), ir_const_i32(blk, RV_FFLAG_NX), no_nx);
+        ir_brcond(blk, IR_COND_NE, ir_get(blk, IR_I32, RV_OFF(frm)), ir_const_i32(blk, 0), not_rne);
+        rv_defer_fp_slow(ctx, a, no_nx, op, neg, h, single);
+        rv_defer_fp_slow(ctx, a, not_rne, op, neg, h, single);
         ctx->fp_fast_checked = true;
+        ctx->frm_checked = true;
     }
-    uint32_t fast = ir_label_new(blk);
-    rv_set_f(ctx, a->rd, r);
-    ir_brcond(blk, IR_COND_LTU, e, single ? ir_const_i32(blk, limit) : rv_const(ctx, limit), fast);
-    unsigned nzero = op == IR_OP_FMUL ? 2 : op == IR_OP_FDIV ? 1 : 0;
-    uint32_t zero_exits[2];
-    if (nzero != 0) {
-        rv_fp_exact_zero(ctx, v, in, nzero, single, zero_exits);
-    }
-    rv_set_f(ctx, a->rd, ir_call(blk, h, nin + 1, args));
-    ir_goto_block(blk, ctx->next_pc);
-    rv_fp_exact_zero_exits(ctx, zero_exits, nzero);
-    ir_label(blk, fast);
+    uint32_t slow = ir_label_new(blk);
+    ir_brcond(blk, IR_COND_TSTEQ, e1, mask, slow);
+    rv_set_f(ctx, a->rd, rv_fp_box(ctx, v, single));
+    rv_defer_fp_slow(ctx, a, slow, op, neg, h, single);
     return true;
 }
 
@@ -269,11 +298,11 @@ static bool rv_gen_fpnr(RvDisas *ctx, const RvArgs *a, IrHelper *h, bool to_x)
 /*
  * feq, flt and fle without NaN operands raise nothing and compare like integers: the order
  * key of an IEEE bit pattern is its magnitude, negated when the sign bit is set (so both
- * zeros have key 0), and keys compare as signed integers the way the numbers do.  The
- * result goes to rd before one branch to the fast label; a NaN operand (for a single also
- * an improperly NaN-boxed one, which reads as the canonical NaN) takes the helper, which
- * raises NV as the instruction requires, and the block ends after it (the shape of
- * rv_gen_fp_inline).
+ * zeros have key 0), and keys compare as signed integers the way the numbers do.  A NaN
+ * operand (for a single also an improperly NaN-boxed one, which reads as the canonical
+ * NaN) branches, before rd is written, to a slow path after the block's last exit that
+ * calls the helper, which raises NV as the instruction requires, and leaves the block
+ * (the shape of rv_gen_fp_inline).
  */
 static bool rv_gen_fcmp(RvDisas *ctx, const RvArgs *a, IrHelper *h, IrCond cond, bool single)
 {
@@ -292,14 +321,40 @@ static bool rv_gen_fcmp(RvDisas *ctx, const RvArgs *a, IrHelper *h, IrCond cond,
     }
     IrTemp r = ir_setcond(blk, cond, key[0], key[1]);
     IrTemp zero = single ? ir_const_i32(blk, 0) : rv_const(ctx, 0);
-    uint32_t fast = ir_label_new(blk);
+    uint32_t slow = ir_label_new(blk);
 
+    ir_brcond(blk, IR_COND_NE, nan, zero, slow);
     rv_set_x(ctx, a->rd, single ? ir_extu32(blk, r) : r);
-    ir_brcond(blk, IR_COND_EQ, nan, zero, fast);
-    rv_set_x(ctx, a->rd, ir_call2(blk, h, args[0], args[1]));
-    ir_goto_block(blk, ctx->next_pc);
-    ir_label(blk, fast);
+    rv_defer_fp_slow(ctx, a, slow, IR_OP_NOP, 0, h, single);
     return true;
+}
+
+/*
+ * The slow paths, after the block's last exit: each lifts its instruction again from the
+ * guest state (the one before the instruction: the branch precedes the write of rd) and
+ * leaves to the next instruction.
+ */
+void rv_flush_fp_slow(RvDisas *ctx)
+{
+    for (unsigned i = 0; i < ctx->n_fp_slow; i++) {
+        const RvFpSlow *s = &ctx->fp_slow[i];
+
+        ir_label(ctx->blk, s->label);
+        ir_insn_start(ctx->blk, s->pc, s->len);
+        ctx->pc = s->pc;
+        ctx->next_pc = s->pc + s->len;
+        ctx->raw = s->raw;
+        ctx->frm_checked = false;
+        if (s->op == IR_OP_NOP) {
+            rv_set_x(ctx, s->args.rd, ir_call2(ctx->blk, s->helper, rv_get_f(ctx, s->args.rs1),
+                                               rv_get_f(ctx, s->args.rs2)));
+        } else {
+            rv_fp_check_rm(ctx, s->args.rm);        /* a dyn rm with frm 5..7 traps */
+            rv_gen_fp_slow_op(ctx, s);
+        }
+        ir_goto_block(ctx->blk, s->pc + s->len);
+    }
+    ctx->n_fp_slow = 0;
 }
 
 #define RV_FP_BOTH(MACRO) MACRO(s) MACRO(d)

@@ -112,6 +112,31 @@ static const struct {
     { "fnmsub.s", op_fnmsub_s, 1 }, { "fnmadd.s", op_fnmadd_s, 1 },
 };
 
+/*
+ * One straight-line run of 60 operations and 12 compares (a block holds at most 64 slow
+ * paths, so mimic splits it), with destinations that are also sources: the slow path of
+ * an operation lifts it again from the registers as they were before it.  Returns a hash
+ * of the results and the compares.
+ */
+#define CHAIN_STEP(P) \
+    "fmul." #P " f0, f0, f1\n\tfadd." #P " f1, f2, f1\n\tfdiv." #P " f2, f2, f0\n\t" \
+    "flt." #P " t0, f0, f1\n\tadd %0, %0, t0\n\tfsub." #P " f1, f1, f1\n\t" \
+    "fadd." #P " f1, f1, f2\n\t"
+#define CHAIN_STEPS(P) CHAIN_STEP(P) CHAIN_STEP(P) CHAIN_STEP(P) CHAIN_STEP(P) CHAIN_STEP(P) CHAIN_STEP(P)
+#define CHAIN(P, MV_TO, MV_FROM) \
+    static uint64_t chain_##P(uint64_t a, uint64_t b, uint64_t c) \
+    { \
+        uint64_t lt = 0, x, y, z; \
+        __asm__ volatile(MV_TO " f0, %4\n\t" MV_TO " f1, %5\n\t" MV_TO " f2, %6\n\t" \
+                         CHAIN_STEPS(P) CHAIN_STEPS(P) \
+                         MV_FROM " %1, f0\n\t" MV_FROM " %2, f1\n\t" MV_FROM " %3, f2" \
+                         : "+r"(lt), "=r"(x), "=r"(y), "=r"(z) : "r"(a), "r"(b), "r"(c) \
+                         : "t0", "f0", "f1", "f2"); \
+        return ((x * 31 + y) * 31 + z) * 31 + lt; \
+    }
+CHAIN(d, "fmv.d.x", "fmv.x.d")
+CHAIN(s, "fmv.d.x", "fmv.x.d")
+
 static unsigned get_flags(void)
 {
     unsigned f;
@@ -138,6 +163,22 @@ int main(void)
                 h = (h ^ get_flags()) * 0x100000001b3ull;
             }
             printf("%-9s rm %u: %016" PRIx64 "\n", ops[o].name, mode, h);
+        }
+    }
+    for (unsigned single = 0; single < 2; single++) {
+        for (unsigned mode = 0; mode < 5; mode++) {
+            uint64_t h = 0xcbf29ce484222325ull;
+            __asm__ volatile("fsrm %0" : : "r"(mode));
+            __asm__ volatile("fsflags zero");
+            for (unsigned i = 0; i < 4000; i++) {
+                if (i % 397 == 0) {
+                    __asm__ volatile("fsflags zero");
+                }
+                uint64_t r = single ? chain_s(pick_s(), pick_s(), pick_s()) : chain_d(pick_d(), pick_d(), pick_d());
+                h = (h ^ r) * 0x100000001b3ull;
+                h = (h ^ get_flags()) * 0x100000001b3ull;
+            }
+            printf("chain.%c   rm %u: %016" PRIx64 "\n", single ? 's' : 'd', mode, h);
         }
     }
     __asm__ volatile("fsrm zero");

@@ -4,7 +4,10 @@
  * aliasing between fcsr and its two fields (fcsr = frm << 5 | fflags, bits above 7 read as 0),
  * frm driving dynamic rounding, and the cycle/time/instret counters only moving forward.
  */
+#include <setjmp.h>
+#include <signal.h>
 #include <time.h>
+#include <ucontext.h>
 #include "guest_check.h"
 
 #define CSR_READ(csr) ({ uint64_t v_; __asm__ volatile("csrr %0, " csr : "=r"(v_)); v_; })
@@ -88,6 +91,48 @@ static void test_fcsr(void)
     CSR_WRITE("fcsr", 0);
 }
 
+static sigjmp_buf ill_jmp;
+static volatile uint64_t ill_pc, ill_expect;
+
+static void on_ill(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig;
+    (void)si;
+    ill_pc = ((ucontext_t *)uc)->uc_mcontext.__gregs[REG_PC];
+    siglongjmp(ill_jmp, 1);
+}
+
+/*
+ * A dynamic-rounding operation with frm = 5..7 (reserved) is an illegal instruction,
+ * whether fflags already holds NX or not, and also after an operation of the same
+ * straight-line code ran in round to nearest; the trap reports the operation's pc.
+ */
+static void test_frm_reserved(void)
+{
+    struct sigaction sa = { .sa_sigaction = on_ill, .sa_flags = SA_SIGINFO }, old;
+    gc_group("frm_reserved_traps");
+    sigaction(SIGILL, &sa, &old);
+    for (uint64_t frm = 5; frm < 8; frm++) {
+        for (uint64_t nx = 0; nx < 2; nx++) {
+            ill_pc = 0;
+            if (sigsetjmp(ill_jmp, 1) == 0) {
+                __asm__ volatile("csrw fflags, %2\n\t"
+                                 "fmul.d ft0, ft0, ft1, rne\n\t"
+                                 "csrw frm, %1\n\t"
+                                 "lla t0, 1f\n\t"
+                                 "sd t0, 0(%0)\n\t"
+                                 "1: fadd.d ft0, ft0, ft1\n\t"
+                                 : : "r"(&ill_expect), "r"(frm), "r"(nx) : "t0", "ft0", "memory");
+                CHECK(0);       /* not reached */
+            }
+            CHECK_EQ(ill_pc, ill_expect);
+            CHECK_EQ(CSR_READ("frm"), frm);
+        }
+    }
+    CSR_WRITE("fcsr", 0);
+    sigaction(SIGILL, &old, NULL);
+}
+
 static void test_counters(void)
 {
     uint64_t c0, c1, t0, t1, i0, i1;
@@ -136,6 +181,7 @@ static void test_counters(void)
 int main(void)
 {
     test_fcsr();
+    test_frm_reserved();
     test_counters();
     return gc_finish();
 }

@@ -117,6 +117,11 @@ static uint32_t rand_word(GRand *rng)
         0xfe058ee3, /* beqz a1,-4 */     0x0000100f, /* fence.i */
         0xa2b51553, /* flt.d a0,fa0,fa1 */ 0xa0b52553, /* feq.s a0,fa0,fa1 */
         0xa2a58653, /* fle.d a2,fa1,fa0 */
+        /* Destinations that are sources: the inline ops' slow paths read the registers again. */
+        0x0ab57553, /* fsub.d fa0,fa0,fa1 */ 0x12a5f553, /* fmul.d fa0,fa1,fa0 */
+        0x1ac585d3, /* fdiv.d fa1,fa1,fa2 (rne) */ 0x5a057653, /* fsqrt.d fa2,fa0 */
+        0x10b57553, /* fmul.s fa0,fa0,fa1 */ 0x18a5f5d3, /* fdiv.s fa1,fa1,fa0 */
+        0x62b57543, /* fmadd.d fa0,fa0,fa1,fa2 */ 0x52b675cf, /* fnmadd.d fa1,fa2,fa1,fa0 */
     };
     uint32_t w;
 
