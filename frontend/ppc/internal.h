@@ -86,6 +86,9 @@ typedef struct PpcArgs {
 #define PPC_MAX_FWD 8           /* conditional branch targets pending at once */
 #define PPC_MAX_FP_SLOW 32      /* inline FP instructions per block with a deferred slow path */
 #define PPC_RESUME_SPAN 64      /* farthest pending target lifting resumes at after a block end, bytes */
+#define PPC_COPY_SPAN 128       /* farthest a copied loop part may start before the block, bytes */
+#define PPC_MAX_COPIES 4        /* backward targets copied into one block */
+#define PPC_MAX_COPY_INSNS 48   /* instructions lifted as copies in one block */
 
 /* Lifting state of one block. */
 typedef struct PpcDisas {
@@ -108,6 +111,14 @@ typedef struct PpcDisas {
         uint32_t pc;
         uint32_t label;
     } fwd[PPC_MAX_FWD];
+    /*
+     * Copies of loop parts (lift.c, ppc_next_copy): backward targets lifting went on at
+     * after the block's end, and the instructions lifted since the first of them.
+     */
+    bool copy_ok;           /* the block may copy code from before its start */
+    bool copying;
+    unsigned n_copies, copy_insns;
+    uint32_t copied[PPC_MAX_COPIES];
     /*
      * The last compare into a CR field (cmp*, record forms), so that a later conditional
      * branch can test the compared values instead of the CR bit (the field is still

@@ -11,7 +11,10 @@
  * an instruction that cannot be fetched (a fetch fault on the first instruction raises
  * GUEST_EXIT_FETCH_FAULT).  After an instruction that ends the block, lifting resumes at
  * the nearest pending branch target just ahead, if any, so a loop whose exit test jumps
- * over its back edge, or an if-then-else, stays one block.
+ * over its back edge, or an if-then-else, stays one block.  When nothing is left ahead, a
+ * loop path that branches back to just before (or into) the block is lifted again as a
+ * copy up to the block's start (ppc_next_copy), so a loop entered in its middle with two
+ * ways round stays in the block.
  */
 #include "frontend/ppc/internal.h"
 
@@ -252,6 +255,39 @@ static uint32_t ppc_next_fwd_target(const PpcDisas *ctx, uint32_t pc)
     return next;
 }
 
+/*
+ * After the block's end with nothing ahead to resume at: a pending backward target close
+ * to the block (a loop's other path: the odd step of a Collatz loop whose block started
+ * at the even test) is lifted again as a copy, up to where it reaches the block's start,
+ * which is then the JIT's self-loop back edge.  Without the copy, each trip through that
+ * path left the block and came back through another one, storing and reloading every
+ * register both ways.  Each target is copied once and the copies have a budget, so
+ * lifting ends; code before the block's start only when nothing (a breakpoint, a trace
+ * range's edge) must stop there.  Returns the pc to lift from, or 0.
+ */
+static uint32_t ppc_next_copy(PpcDisas *ctx, uint32_t pc)
+{
+    if (!ctx->fwd_ok || ctx->n_copies >= PPC_MAX_COPIES || ctx->copy_insns >= PPC_MAX_COPY_INSNS) {
+        return 0;
+    }
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        uint32_t t = ctx->fwd[i].pc;
+        bool seen = t == ctx->block_pc;
+
+        for (unsigned k = 0; k < ctx->n_copies && !seen; k++) {
+            seen = ctx->copied[k] == t;
+        }
+        if (seen || t >= pc || (t & PPC_PAGE_MASK) != ctx->page ||
+            (t < ctx->block_pc && (!ctx->copy_ok || ctx->block_pc - t > PPC_COPY_SPAN))) {
+            continue;
+        }
+        ctx->copied[ctx->n_copies++] = t;
+        ctx->copying = true;
+        return t;
+    }
+    return 0;
+}
+
 /* Place the labels of pending branches that target pc. */
 static void ppc_place_fwd(PpcDisas *ctx, uint32_t pc)
 {
@@ -279,6 +315,7 @@ void ppc_lift_block(GuestLiftCtx *lctx)
 
     /* One-instruction blocks (insn tracing) stay simple; traces that count steps need every insn to run. */
     ctx.fwd_ok = max > 1 && !lctx->straight_line;
+    ctx.copy_ok = !lctx->no_code_before_pc;
     ctx.fp_traps = lctx->cpu && __atomic_load_n(&((const PpcCpu *)lctx->cpu)->fp_traps, __ATOMIC_RELAXED);
     ctx.page = (uint32_t)page;
     ctx.block_pc = (uint32_t)pc;
@@ -289,6 +326,20 @@ void ppc_lift_block(GuestLiftCtx *lctx)
     for (bool reachable = true;;) {
         uint8_t b[4];
 
+        /* A copied loop part got back to the block's start, or used up the copy budget. */
+        if (ctx.copying && (pc == ctx.block_pc || ctx.copy_insns >= PPC_MAX_COPY_INSNS)) {
+            uint32_t next;
+
+            if (reachable) {
+                ir_goto_block(blk, pc);
+            }
+            next = ppc_next_copy(&ctx, (uint32_t)pc);
+            if (next == 0) {
+                break;
+            }
+            reachable = false;
+            pc = next;
+        }
         if (blk->guest_insns > 0 &&
             (blk->guest_insns >= max || (pc & PPC_PAGE_MASK) != page || pc == lctx->stop_pc)) {
             if (reachable) {
@@ -327,13 +378,20 @@ void ppc_lift_block(GuestLiftCtx *lctx)
         ir_insn_start(blk, pc, 4);
         ppc_lift_insn(&ctx);
         blk->guest_insns++;
+        ctx.copy_insns += ctx.copying;
         pc = ctx.next_pc;
-        blk->guest_size = (uint32_t)(pc - lctx->pc);
+        if (pc > lctx->pc) {
+            /* Bytes from the block's start to the end of its farthest instruction (copies lie within). */
+            blk->guest_size = MAX(blk->guest_size, (uint32_t)(pc - lctx->pc));
+        }
         if (ctx.end_block) {
             uint32_t target = ppc_next_fwd_target(&ctx, (uint32_t)pc);
 
             /* Never past stop_pc (a breakpoint, a trace range's edge) by skipping over it. */
             if (target == 0 || (lctx->stop_pc != 0 && lctx->stop_pc >= pc && lctx->stop_pc < target)) {
+                target = ppc_next_copy(&ctx, (uint32_t)pc);
+            }
+            if (target == 0) {
                 break;
             }
             ctx.end_block = false;
