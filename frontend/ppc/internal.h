@@ -84,7 +84,7 @@ typedef struct PpcArgs {
 } PpcArgs;
 
 #define PPC_MAX_FWD 8           /* conditional branch targets pending at once */
-#define PPC_MAX_FP_SLOW 32      /* inline FP instructions per block with a deferred slow path */
+#define PPC_MAX_FP_SLOW 128     /* inline FP instructions per block with a deferred slow path */
 #define PPC_RESUME_SPAN 64      /* farthest pending target lifting resumes at after a block end, bytes */
 #define PPC_COPY_SPAN 128       /* farthest a copied loop part may start before the block, bytes */
 #define PPC_MAX_COPIES 4        /* backward targets copied into one block */
