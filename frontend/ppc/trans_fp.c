@@ -174,9 +174,9 @@ bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
  * inexact, which XX already holds: FX, FEX and the other status bits stay as they are.
  * What it changes is FPRF (the result's class), FI and FR.  All three are left
  * pending: the operation and its operands go to PpcCpu.fp_lazy_*, and whatever reads
- * them next works them out (ppc_get_fpscr in fpu.c: mffs calls ppc_fp_settle, mcrfs and
- * partial FPSCR writes settle, so do the helpers, since an enabled exception leaves
- * FPRF as it was).  So the fast path writes no FPSCR bit at all.  A following
+ * them next works them out (ppc_get_fpscr in fpu.c; mffs by a pure call,
+ * helper_ppc_fpscr_settled; mcrfs and partial FPSCR writes settle, so do the helpers,
+ * since an enabled exception leaves FPRF as it was).  So the fast path writes no FPSCR bit at all.  A following
  * fast-path instruction simply replaces the record, and the optimizer drops the stores
  * it overwrites within the block.  The record forms' CR1 (FX FEX VX OX) needs nothing
  * pending.
@@ -460,8 +460,18 @@ bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
 /* mffs: FPSCR into the low word of frT; the high word is 0 (undefined in the ISA; as QEMU). */
 bool ppc_trans_mffs(PpcDisas *ctx, const PpcArgs *a)
 {
-    ir_call(ctx->blk, &ir_helper_ppc_fp_settle, 0, NULL);
-    ppc_set_fpr(ctx, a->rt, ir_extu32(ctx->blk, ppc_get32(ctx, PPC_OFF(fpscr))));
+    IrBlock *blk = ctx->blk;
+    IrTemp args[5] = {
+        ppc_get32(ctx, PPC_OFF(fpscr)), ppc_get32(ctx, PPC_OFF(fp_lazy_op)),
+        ir_get(blk, IR_I64, PPC_OFF(fp_lazy_a)), ir_get(blk, IR_I64, PPC_OFF(fp_lazy_b)),
+        ir_get(blk, IR_I64, PPC_OFF(fp_lazy_c)),
+    };
+    IrTemp v = ir_call(blk, &ir_helper_ppc_fpscr_settled, 5, args);
+
+    /* settled: the pending operation is worked out (ppc_fp_settle's effect, as values) */
+    ppc_set32(ctx, PPC_OFF(fpscr), v);
+    ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, 0));
+    ppc_set_fpr(ctx, a->rt, ir_extu32(blk, v));
     ppc_gen_cr1(ctx, a);
     return true;
 }
