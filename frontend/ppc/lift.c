@@ -255,6 +255,12 @@ static uint32_t ppc_next_fwd_target(const PpcDisas *ctx, uint32_t pc)
     return next;
 }
 
+/* The running copy has used up its budget. */
+static bool ppc_copy_spent(const PpcDisas *ctx)
+{
+    return ctx->copy_slow ? ctx->slow_copy_insns >= PPC_MAX_SLOW_COPY_INSNS : ctx->copy_insns >= PPC_MAX_COPY_INSNS;
+}
+
 /*
  * After the block's end with nothing ahead to resume at: a pending backward target close
  * to the block (a loop's other path: the odd step of a Collatz loop whose block started
@@ -283,7 +289,41 @@ static uint32_t ppc_next_copy(PpcDisas *ctx, uint32_t pc)
         }
         ctx->copied[ctx->n_copies++] = t;
         ctx->copying = true;
+        ctx->copy_slow = false;
+        ctx->copy_closed = false;
         return t;
+    }
+    return 0;
+}
+
+/*
+ * Once lifting has nowhere left to go: the deferred slow paths of inline FP instructions
+ * (trans_fp.c), each emitted here after the block's exits.  After one, the code from the
+ * next instruction is lifted again as a copy when that gets back to the block's start
+ * within the copy budget (the instruction was itself in a copied loop part, or the copy
+ * goes round the loop's back edge): a zero product in a loop (bench/fpmath's matrix
+ * multiply with zero elements) then stays in the block instead of leaving it on every
+ * trip.  Otherwise the slow path leaves to the next instruction.  Returns the pc to go on
+ * lifting at, or 0 when all slow paths are out.
+ */
+static uint32_t ppc_next_slow_path(PpcDisas *ctx)
+{
+    for (uint32_t spc; (spc = ppc_fp_slow_next(ctx)) != 0;) {
+        uint32_t next = spc + 4;
+        bool before = next < ctx->block_pc;
+
+        if (next == ctx->block_pc || !ctx->fwd_ok || ctx->slow_copy_insns >= PPC_MAX_SLOW_COPY_INSNS ||
+            (next & PPC_PAGE_MASK) != ctx->page || (before && (!ctx->copy_ok || ctx->block_pc - next > PPC_COPY_SPAN))) {
+            ir_goto_block(ctx->blk, next);
+            continue;
+        }
+        /* what lifting knew before the helper no longer holds */
+        ctx->cmp.valid = false;
+        ctx->fp_mode_ok = false;
+        ctx->copying = true;
+        ctx->copy_slow = true;
+        ctx->copy_closed = false;
+        return next;
     }
     return 0;
 }
@@ -325,9 +365,13 @@ void ppc_lift_block(GuestLiftCtx *lctx)
     /* reachable: the previous instruction can fall through to pc (false after a resume) */
     for (bool reachable = true;;) {
         uint8_t b[4];
+        unsigned n_fwd;
 
-        /* A copied loop part got back to the block's start, or used up the copy budget. */
-        if (ctx.copying && (pc == ctx.block_pc || ctx.copy_insns >= PPC_MAX_COPY_INSNS)) {
+        /*
+         * A copy got back to the block's start, went round the loop (the code after its
+         * back edge runs once, after the loop), or used up the copy budget.
+         */
+        if (ctx.copying && (pc == ctx.block_pc || ctx.copy_closed || ppc_copy_spent(&ctx))) {
             uint32_t next;
 
             if (reachable) {
@@ -335,7 +379,12 @@ void ppc_lift_block(GuestLiftCtx *lctx)
             }
             next = ppc_next_copy(&ctx, (uint32_t)pc);
             if (next == 0) {
-                break;
+                pc = ppc_next_slow_path(&ctx);
+                if (pc == 0) {
+                    break;
+                }
+                reachable = true;
+                continue;
             }
             reachable = false;
             pc = next;
@@ -376,9 +425,15 @@ void ppc_lift_block(GuestLiftCtx *lctx)
         ctx.pc = (uint32_t)pc;
         ctx.next_pc = (uint32_t)(pc + 4);
         ir_insn_start(blk, pc, 4);
+        n_fwd = ctx.n_fwd;
         ppc_lift_insn(&ctx);
+        if (ctx.n_fwd > n_fwd && ctx.fwd[ctx.n_fwd - 1].pc == ctx.block_pc) {
+            ctx.copy_closed = ctx.copying;
+        }
         blk->guest_insns++;
-        ctx.copy_insns += ctx.copying;
+        if (ctx.copying) {
+            *(ctx.copy_slow ? &ctx.slow_copy_insns : &ctx.copy_insns) += 1;
+        }
         pc = ctx.next_pc;
         if (pc > lctx->pc) {
             /* Bytes from the block's start to the end of its farthest instruction (copies lie within). */
@@ -391,14 +446,22 @@ void ppc_lift_block(GuestLiftCtx *lctx)
             if (target == 0 || (lctx->stop_pc != 0 && lctx->stop_pc >= pc && lctx->stop_pc < target)) {
                 target = ppc_next_copy(&ctx, (uint32_t)pc);
             }
-            if (target == 0) {
-                break;
-            }
             ctx.end_block = false;
+            if (target == 0) {
+                pc = ppc_next_slow_path(&ctx);
+                if (pc == 0) {
+                    break;
+                }
+                reachable = true;
+                continue;
+            }
             reachable = false;
             pc = target;
         }
     }
+    /* Slow paths left (lifting stopped at a limit): each leaves to its next instruction. */
+    for (uint32_t spc; (spc = ppc_fp_slow_next(&ctx)) != 0;) {
+        ir_goto_block(blk, spc + 4);
+    }
     ppc_flush_fwd(&ctx);
-    ppc_flush_fp_slow(&ctx);
 }

@@ -182,7 +182,7 @@ bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
  * pending.
  * Otherwise the helper recomputes the instruction from the original state and the
  * block ends with an exit to the next instruction, as on RISC-V (rv_gen_fp_inline);
- * those slow paths are placed after the block's last exit (ppc_flush_fp_slow).  The
+ * those slow paths are placed after the block's last exit (ppc_fp_slow_next).  The
  * RN/XX test is made once per block: only mtfsf*, mtfsb* and mcrfs change them.
  */
 #define PPC_SIGN64 (UINT64_C(1) << 63)
@@ -200,7 +200,7 @@ static void ppc_gen_fp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     ppc_gen_cr1(ctx, a);
 }
 
-/* Queue the slow path of the instruction being lifted, at label (ppc_flush_fp_slow emits it). */
+/* Queue the slow path of the instruction being lifted, at label (ppc_fp_slow_next emits it). */
 static void ppc_defer_fp_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc,
                               void (*gen)(PpcDisas *ctx, const PpcArgs *a, uint32_t opc), uint32_t label)
 {
@@ -225,19 +225,24 @@ bool ppc_fp_slow_room(const PpcDisas *ctx)
 
 /*
  * The slow paths: each reads its operands again (the state there is the one before the
- * instruction, so no temp crosses a label), calls the helper and leaves to the next
- * instruction.
+ * instruction, so no temp crosses a label) and calls the helper.  ppc_fp_slow_next emits
+ * the next one not emitted yet and returns its pc (0: none left); the lifter then either
+ * lifts the code after it again as a copy (lift.c) or leaves to the next instruction.
+ * Slow paths of the copied code join the queue.
  */
-void ppc_flush_fp_slow(PpcDisas *ctx)
+uint32_t ppc_fp_slow_next(PpcDisas *ctx)
 {
-    for (unsigned i = 0; i < ctx->n_fp_slow; i++) {
-        ir_label(ctx->blk, ctx->fp_slow[i].label);
-        ir_insn_start(ctx->blk, ctx->fp_slow[i].pc, 4);
-        ctx->pc = ctx->fp_slow[i].pc;
-        ctx->fp_slow[i].gen(ctx, &ctx->fp_slow[i].args, ctx->fp_slow[i].opc);
-        ir_goto_block(ctx->blk, ctx->fp_slow[i].pc + 4);
+    unsigned i = ctx->fp_slow_done;
+
+    if (i >= ctx->n_fp_slow) {
+        return 0;
     }
-    ctx->n_fp_slow = 0;
+    ctx->fp_slow_done++;
+    ir_label(ctx->blk, ctx->fp_slow[i].label);
+    ir_insn_start(ctx->blk, ctx->fp_slow[i].pc, 4);
+    ctx->pc = ctx->fp_slow[i].pc;
+    ctx->fp_slow[i].gen(ctx, &ctx->fp_slow[i].args, ctx->fp_slow[i].opc);
+    return ctx->fp_slow[i].pc;
 }
 
 /*
@@ -252,7 +257,7 @@ void ppc_flush_fp_slow(PpcDisas *ctx)
 static void ppc_gen_zero_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 {
     IrBlock *blk = ctx->blk;
-    uint32_t helper = ir_label_new(blk);
+    uint32_t helper = ir_label_new(blk), join = ir_label_new(blk);
     bool mul = PPC_FP_OP(opc) == PPC_FP_MUL;
     IrTemp fa = ppc_get_fpr(ctx, a->ra), fy = ppc_get_fpr(ctx, mul ? a->rc : a->rb);
     IrTemp zero = ppc_c64(ctx, 0), one = ppc_c64(ctx, 1);
@@ -273,9 +278,10 @@ static void ppc_gen_zero_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     ir_set(blk, PPC_OFF(fp_lazy_a), fa);
     ir_set(blk, mul ? PPC_OFF(fp_lazy_c) : PPC_OFF(fp_lazy_b), fy);
     ppc_gen_cr1(ctx, a);
-    ir_goto_block(blk, ctx->pc + 4);
+    ir_br(blk, join);
     ir_label(blk, helper);
     ppc_gen_fp_helper(ctx, a, opc);
+    ir_label(blk, join);
 }
 
 /* opc: helper_ppc_farith's (no PPC_FP_S); ctx->n_fp_slow < PPC_MAX_FP_SLOW. */
