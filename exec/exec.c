@@ -569,6 +569,7 @@ static void lift_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, IrBlock *bl
     if (bp_next != 0 && (ctx.stop_pc == 0 || bp_next < ctx.stop_pc)) {
         ctx.stop_pc = bp_next;
     }
+    ctx.no_code_before_pc = x->debug.breakpoints != NULL || x->trace_ranges != NULL;
     if (stepping || x->debug.watching) {
         ctx.max_insns = 1;
     }

@@ -191,6 +191,12 @@ typedef struct GuestLiftCtx {
      * the block must then run whenever it is entered, so no branches within the block.
      */
     bool straight_line;
+    /*
+     * A breakpoint or a trace range is set somewhere: the block must not lift code before
+     * pc (a frontend that copies a loop's earlier instructions into the block would run
+     * them without stopping at a breakpoint there or crossing a range's edge).
+     */
+    bool no_code_before_pc;
     /* Copy len bytes of guest code at addr; false if that memory is not executable. */
     bool (*fetch)(void *opaque, GuestAddr addr, void *buf, unsigned len);
     void *fetch_opaque;

@@ -381,10 +381,10 @@ static bool ppc_lazy_error(const PpcFpOp *op, uint64_t *r_out, bool *fi, bool *f
  * would still change is FI, FR and FPRF (the class of the result; an inline fcmp since
  * may have written FPCC, leaving only C: PPC_FP_LAZY_C).
  */
-uint32_t ppc_get_fpscr(const PpcCpu *cpu)
+static uint32_t ppc_fpscr_settled(uint32_t fpscr, uint32_t opc, uint64_t ua, uint64_t ub, uint64_t uc)
 {
-    uint32_t opc = cpu->fp_lazy_op, fpscr = cpu->fpscr, flags, rzflags;
-    double a = ppc_d(cpu->fp_lazy_a), b = ppc_d(cpu->fp_lazy_b), c = ppc_d(cpu->fp_lazy_c);
+    uint32_t flags, rzflags;
+    double a = ppc_d(ua), b = ppc_d(ub), c = ppc_d(uc);
     PpcFpOp op = { .kind = (PpcFpKind)PPC_FP_OP(opc), .x = a, .y = b };
     uint64_t r;
     bool fi, fr;
@@ -430,6 +430,21 @@ uint32_t ppc_get_fpscr(const PpcCpu *cpu)
     return fpscr;
 }
 
+uint32_t ppc_get_fpscr(const PpcCpu *cpu)
+{
+    return ppc_fpscr_settled(cpu->fpscr, cpu->fp_lazy_op, cpu->fp_lazy_a, cpu->fp_lazy_b, cpu->fp_lazy_c);
+}
+
+/*
+ * The same from values (mffs): a pure call, so the JIT need not store the guest
+ * registers it holds before it nor load them again after it, as a call that reads and
+ * writes the CPU state requires.
+ */
+uint32_t helper_ppc_fpscr_settled(uint32_t fpscr, uint32_t opc, uint64_t a, uint64_t b, uint64_t c)
+{
+    return ppc_fpscr_settled(fpscr, opc, a, b, c);
+}
+
 void ppc_fp_settle(PpcCpu *cpu)
 {
     if (cpu->fp_lazy_op != 0) {
@@ -444,10 +459,6 @@ void ppc_set_fpscr(PpcCpu *cpu, uint32_t v)
     cpu->fp_lazy_op = 0;
 }
 
-void helper_ppc_fp_settle(void *opaque)
-{
-    ppc_fp_settle(opaque);
-}
 
 uint64_t helper_ppc_farith(void *opaque, uint64_t a, uint64_t b, uint64_t c, uint64_t old, uint32_t opc)
 {

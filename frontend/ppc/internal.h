@@ -84,8 +84,12 @@ typedef struct PpcArgs {
 } PpcArgs;
 
 #define PPC_MAX_FWD 8           /* conditional branch targets pending at once */
-#define PPC_MAX_FP_SLOW 32      /* inline FP instructions per block with a deferred slow path */
+#define PPC_MAX_FP_SLOW 128     /* inline FP instructions per block with a deferred slow path */
 #define PPC_RESUME_SPAN 64      /* farthest pending target lifting resumes at after a block end, bytes */
+#define PPC_COPY_SPAN 128       /* farthest a copied loop part may start before the block, bytes */
+#define PPC_MAX_COPIES 4        /* backward targets copied into one block */
+#define PPC_MAX_COPY_INSNS 48   /* instructions lifted as copies of loop paths in one block */
+#define PPC_MAX_SLOW_COPY_INSNS 64  /* instructions lifted as copies after FP slow paths in one block */
 
 /* Lifting state of one block. */
 typedef struct PpcDisas {
@@ -109,6 +113,16 @@ typedef struct PpcDisas {
         uint32_t label;
     } fwd[PPC_MAX_FWD];
     /*
+     * Copies of loop parts (lift.c, ppc_next_copy): backward targets lifting went on at
+     * after the block's end, and the instructions lifted since the first of them.
+     */
+    bool copy_ok;           /* the block may copy code from before its start */
+    bool copying;
+    bool copy_slow;         /* the copy follows an FP slow path (lift.c, ppc_next_slow_path) */
+    bool copy_closed;       /* the copy lifted a branch back to the block's start: the rest is after the loop */
+    unsigned n_copies, copy_insns, slow_copy_insns;
+    uint32_t copied[PPC_MAX_COPIES];
+    /*
      * The last compare into a CR field (cmp*, record forms), so that a later conditional
      * branch can test the compared values instead of the CR bit (the field is still
      * written; dead-set elimination drops it if nothing reads it).  Valid until a CR
@@ -127,7 +141,7 @@ typedef struct PpcDisas {
      * an earlier inline FP instruction on every path here found FPSCR[RN] = 0 and XX
      * set, and nothing since can have changed them (no label, mtfsf*, mtfsb*, mcrfs).
      */
-    unsigned n_fp_slow;
+    unsigned n_fp_slow, fp_slow_done;
     struct {
         uint32_t label, pc, opc;
         PpcArgs args;
@@ -149,7 +163,7 @@ typedef struct PpcInsnDesc {
 } PpcInsnDesc;
 
 /* trans_fp.c: emit the deferred slow paths of inline FP instructions (after the last exit). */
-void ppc_flush_fp_slow(PpcDisas *ctx);
+uint32_t ppc_fp_slow_next(PpcDisas *ctx);
 /* trans_fp.c: may an inline FP fast path defer a slow path (room left, no FP traps)? */
 bool ppc_fp_slow_room(const PpcDisas *ctx);
 

@@ -11,7 +11,10 @@
  * an instruction that cannot be fetched (a fetch fault on the first instruction raises
  * GUEST_EXIT_FETCH_FAULT).  After an instruction that ends the block, lifting resumes at
  * the nearest pending branch target just ahead, if any, so a loop whose exit test jumps
- * over its back edge, or an if-then-else, stays one block.
+ * over its back edge, or an if-then-else, stays one block.  When nothing is left ahead, a
+ * loop path that branches back to just before (or into) the block is lifted again as a
+ * copy up to the block's start (ppc_next_copy), so a loop entered in its middle with two
+ * ways round stays in the block.
  */
 #include "frontend/ppc/internal.h"
 
@@ -252,6 +255,79 @@ static uint32_t ppc_next_fwd_target(const PpcDisas *ctx, uint32_t pc)
     return next;
 }
 
+/* The running copy has used up its budget. */
+static bool ppc_copy_spent(const PpcDisas *ctx)
+{
+    return ctx->copy_slow ? ctx->slow_copy_insns >= PPC_MAX_SLOW_COPY_INSNS : ctx->copy_insns >= PPC_MAX_COPY_INSNS;
+}
+
+/*
+ * After the block's end with nothing ahead to resume at: a pending backward target close
+ * to the block (a loop's other path: the odd step of a Collatz loop whose block started
+ * at the even test) is lifted again as a copy, up to where it reaches the block's start,
+ * which is then the JIT's self-loop back edge.  Without the copy, each trip through that
+ * path left the block and came back through another one, storing and reloading every
+ * register both ways.  Each target is copied once and the copies have a budget, so
+ * lifting ends; code before the block's start only when nothing (a breakpoint, a trace
+ * range's edge) must stop there.  Returns the pc to lift from, or 0.
+ */
+static uint32_t ppc_next_copy(PpcDisas *ctx, uint32_t pc)
+{
+    if (!ctx->fwd_ok || ctx->n_copies >= PPC_MAX_COPIES || ctx->copy_insns >= PPC_MAX_COPY_INSNS) {
+        return 0;
+    }
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        uint32_t t = ctx->fwd[i].pc;
+        bool seen = t == ctx->block_pc;
+
+        for (unsigned k = 0; k < ctx->n_copies && !seen; k++) {
+            seen = ctx->copied[k] == t;
+        }
+        if (seen || t >= pc || (t & PPC_PAGE_MASK) != ctx->page ||
+            (t < ctx->block_pc && (!ctx->copy_ok || ctx->block_pc - t > PPC_COPY_SPAN))) {
+            continue;
+        }
+        ctx->copied[ctx->n_copies++] = t;
+        ctx->copying = true;
+        ctx->copy_slow = false;
+        ctx->copy_closed = false;
+        return t;
+    }
+    return 0;
+}
+
+/*
+ * Once lifting has nowhere left to go: the deferred slow paths of inline FP instructions
+ * (trans_fp.c), each emitted here after the block's exits.  After one, the code from the
+ * next instruction is lifted again as a copy when that gets back to the block's start
+ * within the copy budget (the instruction was itself in a copied loop part, or the copy
+ * goes round the loop's back edge): a zero product in a loop (bench/fpmath's matrix
+ * multiply with zero elements) then stays in the block instead of leaving it on every
+ * trip.  Otherwise the slow path leaves to the next instruction.  Returns the pc to go on
+ * lifting at, or 0 when all slow paths are out.
+ */
+static uint32_t ppc_next_slow_path(PpcDisas *ctx)
+{
+    for (uint32_t spc; (spc = ppc_fp_slow_next(ctx)) != 0;) {
+        uint32_t next = spc + 4;
+        bool before = next < ctx->block_pc;
+
+        if (next == ctx->block_pc || !ctx->fwd_ok || ctx->slow_copy_insns >= PPC_MAX_SLOW_COPY_INSNS ||
+            (next & PPC_PAGE_MASK) != ctx->page || (before && (!ctx->copy_ok || ctx->block_pc - next > PPC_COPY_SPAN))) {
+            ir_goto_block(ctx->blk, next);
+            continue;
+        }
+        /* what lifting knew before the helper no longer holds */
+        ctx->cmp.valid = false;
+        ctx->fp_mode_ok = false;
+        ctx->copying = true;
+        ctx->copy_slow = true;
+        ctx->copy_closed = false;
+        return next;
+    }
+    return 0;
+}
+
 /* Place the labels of pending branches that target pc. */
 static void ppc_place_fwd(PpcDisas *ctx, uint32_t pc)
 {
@@ -279,6 +355,7 @@ void ppc_lift_block(GuestLiftCtx *lctx)
 
     /* One-instruction blocks (insn tracing) stay simple; traces that count steps need every insn to run. */
     ctx.fwd_ok = max > 1 && !lctx->straight_line;
+    ctx.copy_ok = !lctx->no_code_before_pc;
     ctx.fp_traps = lctx->cpu && __atomic_load_n(&((const PpcCpu *)lctx->cpu)->fp_traps, __ATOMIC_RELAXED);
     ctx.page = (uint32_t)page;
     ctx.block_pc = (uint32_t)pc;
@@ -288,7 +365,30 @@ void ppc_lift_block(GuestLiftCtx *lctx)
     /* reachable: the previous instruction can fall through to pc (false after a resume) */
     for (bool reachable = true;;) {
         uint8_t b[4];
+        unsigned n_fwd;
 
+        /*
+         * A copy got back to the block's start, went round the loop (the code after its
+         * back edge runs once, after the loop), or used up the copy budget.
+         */
+        if (ctx.copying && (pc == ctx.block_pc || ctx.copy_closed || ppc_copy_spent(&ctx))) {
+            uint32_t next;
+
+            if (reachable) {
+                ir_goto_block(blk, pc);
+            }
+            next = ppc_next_copy(&ctx, (uint32_t)pc);
+            if (next == 0) {
+                pc = ppc_next_slow_path(&ctx);
+                if (pc == 0) {
+                    break;
+                }
+                reachable = true;
+                continue;
+            }
+            reachable = false;
+            pc = next;
+        }
         if (blk->guest_insns > 0 &&
             (blk->guest_insns >= max || (pc & PPC_PAGE_MASK) != page || pc == lctx->stop_pc)) {
             if (reachable) {
@@ -325,22 +425,43 @@ void ppc_lift_block(GuestLiftCtx *lctx)
         ctx.pc = (uint32_t)pc;
         ctx.next_pc = (uint32_t)(pc + 4);
         ir_insn_start(blk, pc, 4);
+        n_fwd = ctx.n_fwd;
         ppc_lift_insn(&ctx);
+        if (ctx.n_fwd > n_fwd && ctx.fwd[ctx.n_fwd - 1].pc == ctx.block_pc) {
+            ctx.copy_closed = ctx.copying;
+        }
         blk->guest_insns++;
+        if (ctx.copying) {
+            *(ctx.copy_slow ? &ctx.slow_copy_insns : &ctx.copy_insns) += 1;
+        }
         pc = ctx.next_pc;
-        blk->guest_size = (uint32_t)(pc - lctx->pc);
+        if (pc > lctx->pc) {
+            /* Bytes from the block's start to the end of its farthest instruction (copies lie within). */
+            blk->guest_size = MAX(blk->guest_size, (uint32_t)(pc - lctx->pc));
+        }
         if (ctx.end_block) {
             uint32_t target = ppc_next_fwd_target(&ctx, (uint32_t)pc);
 
             /* Never past stop_pc (a breakpoint, a trace range's edge) by skipping over it. */
             if (target == 0 || (lctx->stop_pc != 0 && lctx->stop_pc >= pc && lctx->stop_pc < target)) {
-                break;
+                target = ppc_next_copy(&ctx, (uint32_t)pc);
             }
             ctx.end_block = false;
+            if (target == 0) {
+                pc = ppc_next_slow_path(&ctx);
+                if (pc == 0) {
+                    break;
+                }
+                reachable = true;
+                continue;
+            }
             reachable = false;
             pc = target;
         }
     }
+    /* Slow paths left (lifting stopped at a limit): each leaves to its next instruction. */
+    for (uint32_t spc; (spc = ppc_fp_slow_next(&ctx)) != 0;) {
+        ir_goto_block(blk, spc + 4);
+    }
     ppc_flush_fwd(&ctx);
-    ppc_flush_fp_slow(&ctx);
 }

@@ -174,15 +174,15 @@ bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
  * inexact, which XX already holds: FX, FEX and the other status bits stay as they are.
  * What it changes is FPRF (the result's class), FI and FR.  All three are left
  * pending: the operation and its operands go to PpcCpu.fp_lazy_*, and whatever reads
- * them next works them out (ppc_get_fpscr in fpu.c: mffs calls ppc_fp_settle, mcrfs and
- * partial FPSCR writes settle, so do the helpers, since an enabled exception leaves
- * FPRF as it was).  So the fast path writes no FPSCR bit at all.  A following
+ * them next works them out (ppc_get_fpscr in fpu.c; mffs by a pure call,
+ * helper_ppc_fpscr_settled; mcrfs and partial FPSCR writes settle, so do the helpers,
+ * since an enabled exception leaves FPRF as it was).  So the fast path writes no FPSCR bit at all.  A following
  * fast-path instruction simply replaces the record, and the optimizer drops the stores
  * it overwrites within the block.  The record forms' CR1 (FX FEX VX OX) needs nothing
  * pending.
  * Otherwise the helper recomputes the instruction from the original state and the
  * block ends with an exit to the next instruction, as on RISC-V (rv_gen_fp_inline);
- * those slow paths are placed after the block's last exit (ppc_flush_fp_slow).  The
+ * those slow paths are placed after the block's last exit (ppc_fp_slow_next).  The
  * RN/XX test is made once per block: only mtfsf*, mtfsb* and mcrfs change them.
  */
 #define PPC_SIGN64 (UINT64_C(1) << 63)
@@ -200,7 +200,7 @@ static void ppc_gen_fp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     ppc_gen_cr1(ctx, a);
 }
 
-/* Queue the slow path of the instruction being lifted, at label (ppc_flush_fp_slow emits it). */
+/* Queue the slow path of the instruction being lifted, at label (ppc_fp_slow_next emits it). */
 static void ppc_defer_fp_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc,
                               void (*gen)(PpcDisas *ctx, const PpcArgs *a, uint32_t opc), uint32_t label)
 {
@@ -225,19 +225,24 @@ bool ppc_fp_slow_room(const PpcDisas *ctx)
 
 /*
  * The slow paths: each reads its operands again (the state there is the one before the
- * instruction, so no temp crosses a label), calls the helper and leaves to the next
- * instruction.
+ * instruction, so no temp crosses a label) and calls the helper.  ppc_fp_slow_next emits
+ * the next one not emitted yet and returns its pc (0: none left); the lifter then either
+ * lifts the code after it again as a copy (lift.c) or leaves to the next instruction.
+ * Slow paths of the copied code join the queue.
  */
-void ppc_flush_fp_slow(PpcDisas *ctx)
+uint32_t ppc_fp_slow_next(PpcDisas *ctx)
 {
-    for (unsigned i = 0; i < ctx->n_fp_slow; i++) {
-        ir_label(ctx->blk, ctx->fp_slow[i].label);
-        ir_insn_start(ctx->blk, ctx->fp_slow[i].pc, 4);
-        ctx->pc = ctx->fp_slow[i].pc;
-        ctx->fp_slow[i].gen(ctx, &ctx->fp_slow[i].args, ctx->fp_slow[i].opc);
-        ir_goto_block(ctx->blk, ctx->fp_slow[i].pc + 4);
+    unsigned i = ctx->fp_slow_done;
+
+    if (i >= ctx->n_fp_slow) {
+        return 0;
     }
-    ctx->n_fp_slow = 0;
+    ctx->fp_slow_done++;
+    ir_label(ctx->blk, ctx->fp_slow[i].label);
+    ir_insn_start(ctx->blk, ctx->fp_slow[i].pc, 4);
+    ctx->pc = ctx->fp_slow[i].pc;
+    ctx->fp_slow[i].gen(ctx, &ctx->fp_slow[i].args, ctx->fp_slow[i].opc);
+    return ctx->fp_slow[i].pc;
 }
 
 /*
@@ -252,7 +257,7 @@ void ppc_flush_fp_slow(PpcDisas *ctx)
 static void ppc_gen_zero_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 {
     IrBlock *blk = ctx->blk;
-    uint32_t helper = ir_label_new(blk);
+    uint32_t helper = ir_label_new(blk), join = ir_label_new(blk);
     bool mul = PPC_FP_OP(opc) == PPC_FP_MUL;
     IrTemp fa = ppc_get_fpr(ctx, a->ra), fy = ppc_get_fpr(ctx, mul ? a->rc : a->rb);
     IrTemp zero = ppc_c64(ctx, 0), one = ppc_c64(ctx, 1);
@@ -273,9 +278,10 @@ static void ppc_gen_zero_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     ir_set(blk, PPC_OFF(fp_lazy_a), fa);
     ir_set(blk, mul ? PPC_OFF(fp_lazy_c) : PPC_OFF(fp_lazy_b), fy);
     ppc_gen_cr1(ctx, a);
-    ir_goto_block(blk, ctx->pc + 4);
+    ir_br(blk, join);
     ir_label(blk, helper);
     ppc_gen_fp_helper(ctx, a, opc);
+    ir_label(blk, join);
 }
 
 /* opc: helper_ppc_farith's (no PPC_FP_S); ctx->n_fp_slow < PPC_MAX_FP_SLOW. */
@@ -460,8 +466,18 @@ bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
 /* mffs: FPSCR into the low word of frT; the high word is 0 (undefined in the ISA; as QEMU). */
 bool ppc_trans_mffs(PpcDisas *ctx, const PpcArgs *a)
 {
-    ir_call(ctx->blk, &ir_helper_ppc_fp_settle, 0, NULL);
-    ppc_set_fpr(ctx, a->rt, ir_extu32(ctx->blk, ppc_get32(ctx, PPC_OFF(fpscr))));
+    IrBlock *blk = ctx->blk;
+    IrTemp args[5] = {
+        ppc_get32(ctx, PPC_OFF(fpscr)), ppc_get32(ctx, PPC_OFF(fp_lazy_op)),
+        ir_get(blk, IR_I64, PPC_OFF(fp_lazy_a)), ir_get(blk, IR_I64, PPC_OFF(fp_lazy_b)),
+        ir_get(blk, IR_I64, PPC_OFF(fp_lazy_c)),
+    };
+    IrTemp v = ir_call(blk, &ir_helper_ppc_fpscr_settled, 5, args);
+
+    /* settled: the pending operation is worked out (ppc_fp_settle's effect, as values) */
+    ppc_set32(ctx, PPC_OFF(fpscr), v);
+    ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, 0));
+    ppc_set_fpr(ctx, a->rt, ir_extu32(blk, v));
     ppc_gen_cr1(ctx, a);
     return true;
 }

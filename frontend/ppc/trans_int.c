@@ -78,6 +78,42 @@ bool ppc_trans_mulli(PpcDisas *ctx, const PpcArgs *a)
  * the carry out of the 32-bit sum; OV (OE=1) is signed overflow of that sum, which
  * for any carry-in is "A and B have the same sign and the result does not".
  */
+/*
+ * x + y + cin and its carry into XER[CA] (CA is always 0 or 1).  The forms with a known
+ * operand take the 32-bit carry idioms, which compile to an add and a compare: addc
+ * (r < x), subfc (rB >= rA: ~rA + rB + 1 is rB - rA), addze and subfze (x + CA carries
+ * exactly when the sum wraps below x), addme and subfme (x + CA - 1 carries unless x
+ * and CA are both 0).  adde and subfe add on i64, where bit 32 is the carry: the sum
+ * is below 2^33, so the carry is the sum shifted right by 32.
+ */
+static IrTemp ppc_gen_add_ca(PpcDisas *ctx, uint32_t p, IrTemp x, IrTemp y, IrTemp cin, int ra)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp r, ca, wide;
+
+    if (cin == IR_TEMP_NONE) {                              /* addc */
+        r = ir_add(blk, x, y);
+        ca = ir_setcond(blk, IR_COND_LTU, r, x);
+    } else if (!(p & PPC_AS_CIN_CA)) {                      /* subfc: x = ~rA, cin = 1 */
+        IrTemp ra_v = ppc_get_gpr(ctx, ra);
+
+        r = ir_sub(blk, y, ra_v);
+        ca = ir_setcond(blk, IR_COND_GEU, y, ra_v);
+    } else if (p & PPC_AS_B_ZERO) {                         /* addze, subfze */
+        r = ir_add(blk, x, cin);
+        ca = ir_setcond(blk, IR_COND_LTU, r, x);
+    } else if (p & PPC_AS_B_ONES) {                         /* addme, subfme */
+        r = ir_sub(blk, ir_add(blk, x, cin), ppc_const(ctx, 1));
+        ca = ir_setcond(blk, IR_COND_NE, ir_or(blk, x, cin), ppc_const(ctx, 0));
+    } else {                                                /* adde, subfe */
+        wide = ir_add(blk, ir_add(blk, ir_extu32(blk, x), ir_extu32(blk, y)), ir_extu32(blk, cin));
+        r = ir_trunc(blk, wide);
+        ca = ir_trunc(blk, ir_shr(blk, wide, ir_const_i64(blk, 32)));
+    }
+    ppc_set32(ctx, PPC_OFF(xer_ca), ca);
+    return r;
+}
+
 bool ppc_trans_addsub(PpcDisas *ctx, const PpcArgs *a)
 {
     IrBlock *blk = ctx->blk;
@@ -100,14 +136,7 @@ bool ppc_trans_addsub(PpcDisas *ctx, const PpcArgs *a)
         cin = ppc_const(ctx, 1);
     }
     if (p & PPC_AS_SET_CA) {
-        /* 33-bit sum on i64: its bit 32 is the carry. */
-        IrTemp wide = ir_add(blk, ir_extu32(blk, x), ir_extu32(blk, y));
-
-        if (cin != IR_TEMP_NONE) {
-            wide = ir_add(blk, wide, ir_extu32(blk, cin));
-        }
-        r = ir_trunc(blk, wide);
-        ppc_set32(ctx, PPC_OFF(xer_ca), ir_trunc(blk, ir_extract(blk, wide, 32, 1)));
+        r = ppc_gen_add_ca(ctx, p, x, y, cin, a->ra);
     } else {
         r = ir_add(blk, x, y);
         if (cin != IR_TEMP_NONE) {

@@ -5,7 +5,8 @@
  * (a forward branch, then an unconditional one over the else part), forward branches
  * farther than a few instructions and past the next 4 KiB page, backward branches into
  * the middle of straight code, branches on CR fields other than the last compare's, on
- * SO, on CR bits written by CR logical instructions, and a conditional call (beql).
+ * SO, on CR bits written by CR logical instructions, a conditional call (beql), and loops
+ * with two paths round entered in the middle (Collatz step counts, known values).
  * Expected values are worked out by hand from the ISA text.
  */
 #include <stdint.h>
@@ -223,6 +224,81 @@ static void test_ctr_loops(void)
     CHECK_EQ(nested(100, 7), 700);
 }
 
+/*
+ * Loops with two paths round, each ending in a backward branch, entered in the middle: the
+ * block starts at the entry and the path back to before it is copied into the block up
+ * to the entry again (Collatz step counts: 27 takes 111 steps, 97 118, 871 178).
+ */
+static uint32_t collatz_mid(uint32_t x)
+{
+    uint32_t s = 0;
+    __asm__ volatile("b 3f\n"
+                     "1: mulli %0,%0,3\n"
+                     "addi %0,%0,1\n"
+                     "addi %1,%1,1\n"
+                     "3: cmplwi %0,1\n"
+                     "beq 4f\n"
+                     "andi. 0,%0,1\n"
+                     "bne 1b\n"
+                     "srwi %0,%0,1\n"
+                     "addi %1,%1,1\n"
+                     "b 3b\n"
+                     "4:\n"
+                     : "+r"(x), "+r"(s) : : "r0", "cr0");
+    return s;
+}
+
+/* The other shape: a conditional branch back to a point after the block's start. */
+static uint32_t collatz_inner(uint32_t x)
+{
+    uint32_t s = 0;
+    __asm__ volatile("3: cmplwi %0,1\n"
+                     "beq 4f\n"
+                     "5: andi. 0,%0,1\n"
+                     "bne 1f\n"
+                     "srwi %0,%0,1\n"
+                     "addi %1,%1,1\n"
+                     "cmplwi cr1,%0,1\n"
+                     "bne cr1,5b\n"
+                     "b 4f\n"
+                     "1: mulli %0,%0,3\n"
+                     "addi %0,%0,1\n"
+                     "addi %1,%1,1\n"
+                     "b 3b\n"
+                     "4:\n"
+                     : "+r"(x), "+r"(s) : : "r0", "cr0", "cr1");
+    return s;
+}
+
+/* In C on 64-bit values (carry chains; 63728127 climbs past 2^32 and takes 949 steps, 837799 524). */
+static uint32_t collatz64(uint64_t x)
+{
+    uint32_t s = 0;
+    while (x != 1) {
+        x = (x & 1) ? 3 * x + 1 : x >> 1;
+        s++;
+    }
+    return s;
+}
+
+static void test_loop_copies(void)
+{
+    gc_group("loop copies");
+    CHECK_EQ(collatz_mid(27), 111);
+    CHECK_EQ(collatz_mid(97), 118);
+    CHECK_EQ(collatz_mid(871), 178);
+    CHECK_EQ(collatz_mid(1), 0);
+    CHECK_EQ(collatz_mid(2), 1);
+    CHECK_EQ(collatz_inner(27), 111);
+    CHECK_EQ(collatz_inner(97), 118);
+    CHECK_EQ(collatz_inner(871), 178);
+    CHECK_EQ(collatz_inner(1), 0);
+    CHECK_EQ(collatz_inner(8), 3);
+    CHECK_EQ(collatz64(63728127), 949);
+    CHECK_EQ(collatz64(837799), 524);
+    CHECK_EQ(collatz64(27), 111);
+}
+
 static void test_shapes(void)
 {
     gc_group("shapes");
@@ -260,6 +336,7 @@ int main(void)
         test_ctr_loops();
         test_shapes();
         test_conditions();
+        test_loop_copies();
     }
     return gc_finish();
 }

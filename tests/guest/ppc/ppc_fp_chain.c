@@ -4,7 +4,9 @@
  * several roles (fmadd f1,f1,f1,f1), and instructions that run helper code (mffs, stfs,
  * frsp, a division by zero) sit between the producers and the consumers of values.  A
  * translator that keeps FP values in host vector registers across instructions must take
- * them again after anything that can clobber those registers.  All values are small
+ * them again after anything that can clobber those registers.  Loops whose FP
+ * instructions take their slow paths on some trips (zero products, denormal singles,
+ * NaN compares) go on in the block after them.  All values are small
  * integers or exact binary fractions, so every result is exact and follows by hand.
  */
 #include <stdint.h>
@@ -98,6 +100,56 @@ static double dot_shared(double a)
     return s;
 }
 
+/*
+ * Loops whose FP instructions take their slow paths on some trips (a zero product, an
+ * lfs of a denormal, an fcmpu with a NaN): the code after a slow path goes on in the
+ * block.  a[i] is 0 when i % 3 == 0, b[i] when i % 5 == 0, else 1 and 2: 32 of the
+ * 60 products are 2, the sum 64 (exact, so FPRF says positive normal, FR = FI = 0).
+ */
+static double dot_zeros(uint64_t *fpscr)
+{
+    static volatile double a[60], b[60];
+    double s = 0, f;
+    for (int i = 0; i < 60; i++) {
+        a[i] = i % 3 == 0 ? (i % 2 ? -0.0 : 0.0) : 1.0;
+        b[i] = i % 5 == 0 ? 0.0 : 2.0;
+    }
+    for (int i = 0; i < 60; i++) {
+        s += a[i] * b[i];
+    }
+    __asm__ volatile("mffs %0" : "=f"(f) : "f"(s));
+    memcpy(fpscr, &f, 8);
+    return s;
+}
+
+/* 40 singles, every fourth the denormal 1e-40f, else 1: the denormals vanish in the sum, 30 */
+static double sum_denormal_singles(void)
+{
+    static volatile float x[40];
+    double s = 0;
+    for (int i = 0; i < 40; i++) {
+        x[i] = i % 4 == 0 ? 1e-40f : 1.0f;
+    }
+    for (int i = 0; i < 40; i++) {
+        s += x[i];
+    }
+    return s;
+}
+
+/* x[i] < 1 for odd i (0.5), not for even i (2) nor NaN (i % 7 == 0): 18 of 42 */
+static int count_below_one(void)
+{
+    static volatile double x[42];
+    int n = 0;
+    for (int i = 0; i < 42; i++) {
+        x[i] = i % 7 == 0 ? __builtin_nan("") : i % 2 ? 0.5 : 2.0;
+    }
+    for (int i = 0; i < 42; i++) {
+        n += x[i] < 1.0;
+    }
+    return n;
+}
+
 int main(void)
 {
     uint64_t fpscr;
@@ -118,6 +170,12 @@ int main(void)
         CHECK_EQ(gc_f64_bits(chain_paths(v_three, 0)), gc_f64_bits(12.0));
         CHECK_EQ(gc_f64_bits(dot_shared(v_half)), gc_f64_bits(68.0));
         CHECK_EQ(gc_f64_bits(dot_shared(v_three)), gc_f64_bits(408.0));
+        gc_group("slow paths in loops");
+        CHECK_EQ(gc_f64_bits(dot_zeros(&fpscr)), gc_f64_bits(64.0));
+        CHECK_EQ((fpscr >> 12) & 0x1f, 0x04);
+        CHECK_EQ((fpscr >> 17) & 3, 0);
+        CHECK_EQ(gc_f64_bits(sum_denormal_singles()), gc_f64_bits(30.0));
+        CHECK_EQ(count_below_one(), 18);
     }
     return gc_finish();
 }

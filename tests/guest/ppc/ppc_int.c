@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include "guest_check.h"
 
+#define COMMA ,
+
 static uint32_t xer(void)
 {
     uint32_t v;
@@ -66,6 +68,91 @@ static void test_carry(void)
     __asm__ volatile("sraw %0,%1,%2" : "=r"(r) : "r"(0x80000000u), "r"(40u) : "xer");
     CHECK_EQ(r, 0xffffffffu);            /* shift >= 32: all sign bits, CA = 1 */
     CHECK_EQ(xer() & XER_CA, XER_CA);
+}
+
+/*
+ * Every carrying add/subtract form on edge operands with CA in and out, against the
+ * ISA's definition worked out in 64 bits: result = A + B + cin with A = rA or ~rA, B =
+ * rB, 0 or -1, and CA the bit 32 of that sum.
+ */
+#define CARRY_OP(name, asm_ops, inputs, a_not, b_kind, cin_kind)                          \
+    static void carry_##name(uint32_t x, uint32_t y, uint32_t ca_in)                     \
+    {                                                                                    \
+        uint32_t r, ca;                                                                  \
+        uint64_t A = (a_not) ? (uint32_t)~x : x;                                         \
+        uint64_t B = (b_kind) == 0 ? y : (b_kind) == 1 ? 0 : 0xffffffffu;                \
+        uint64_t C = (cin_kind) == 0 ? 0 : (cin_kind) == 1 ? 1 : ca_in;                  \
+        uint64_t want = A + B + C;                                                       \
+        set_xer(ca_in ? XER_CA : 0);                                                     \
+        __asm__ volatile(#name " " asm_ops : "=r"(r) : inputs : "xer");                  \
+        ca = (xer() & XER_CA) != 0;                                                      \
+        gc_check_u64(r, (uint32_t)want, #name " result", __LINE__);                   \
+        gc_check_u64(ca, (want >> 32) & 1, #name " CA", __LINE__);                    \
+    }
+CARRY_OP(addc, "%0,%1,%2", "r"(x) COMMA "r"(y), 0, 0, 0)
+CARRY_OP(adde, "%0,%1,%2", "r"(x) COMMA "r"(y), 0, 0, 2)
+CARRY_OP(subfc, "%0,%1,%2", "r"(x) COMMA "r"(y), 1, 0, 1)
+CARRY_OP(subfe, "%0,%1,%2", "r"(x) COMMA "r"(y), 1, 0, 2)
+CARRY_OP(addze, "%0,%1", "r"(x), 0, 1, 2)
+CARRY_OP(subfze, "%0,%1", "r"(x), 1, 1, 2)
+CARRY_OP(addme, "%0,%1", "r"(x), 0, 2, 2)
+CARRY_OP(subfme, "%0,%1", "r"(x), 1, 2, 2)
+
+/* A 128-bit add and subtract as carry chains (addc/adde x3, subfc/subfe x3). */
+static void carry_chains(const uint32_t a[4], const uint32_t b[4])
+{
+    uint32_t s[4], d[4];
+    uint64_t c = 0, br = 1;
+
+    __asm__ volatile("addc %3,%7,%11\n"
+                     "adde %2,%6,%10\n"
+                     "adde %1,%5,%9\n"
+                     "adde %0,%4,%8\n"
+                     : "=&r"(s[0]), "=&r"(s[1]), "=&r"(s[2]), "=&r"(s[3])
+                     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "r"(b[2]), "r"(b[3])
+                     : "xer");
+    __asm__ volatile("subfc %3,%11,%7\n"
+                     "subfe %2,%10,%6\n"
+                     "subfe %1,%9,%5\n"
+                     "subfe %0,%8,%4\n"
+                     : "=&r"(d[0]), "=&r"(d[1]), "=&r"(d[2]), "=&r"(d[3])
+                     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "r"(b[2]), "r"(b[3])
+                     : "xer");
+    /* word 0 is the most significant */
+    for (int i = 3; i >= 0; i--) {
+        uint64_t sum = (uint64_t)a[i] + b[i] + c;
+        uint64_t dif = (uint64_t)a[i] + (uint32_t)~b[i] + br;
+
+        CHECK_EQ(s[i], (uint32_t)sum);
+        CHECK_EQ(d[i], (uint32_t)dif);
+        c = sum >> 32;
+        br = dif >> 32;
+    }
+}
+
+static void test_carry_sweep(void)
+{
+    static const uint32_t v[] = { 0, 1, 2, 0x7fffffffu, 0x80000000u, 0x80000001u, 0xfffffffeu, 0xffffffffu, 0x12345678u };
+    gc_group("carry sweep");
+    for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++) {
+        for (unsigned j = 0; j < sizeof v / sizeof v[0]; j++) {
+            for (uint32_t ca = 0; ca < 2; ca++) {
+                carry_addc(v[i], v[j], ca);
+                carry_adde(v[i], v[j], ca);
+                carry_subfc(v[i], v[j], ca);
+                carry_subfe(v[i], v[j], ca);
+                carry_addze(v[i], v[j], ca);
+                carry_subfze(v[i], v[j], ca);
+                carry_addme(v[i], v[j], ca);
+                carry_subfme(v[i], v[j], ca);
+            }
+        }
+    }
+    for (unsigned i = 0; i + 4 <= sizeof v / sizeof v[0]; i++) {
+        for (unsigned j = 0; j + 4 <= sizeof v / sizeof v[0]; j++) {
+            carry_chains(&v[i], &v[j]);
+        }
+    }
 }
 
 static void test_overflow(void)
@@ -227,6 +314,7 @@ static void test_memory(void)
 int main(void)
 {
     test_carry();
+    test_carry_sweep();
     test_overflow();
     test_compare();
     test_rotate();
