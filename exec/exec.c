@@ -1032,6 +1032,14 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
     static __thread size_t snap_size;
 
     g_assert(cpu->jmp_cache != NULL);       /* exec_cpu_register() first */
+    /*
+     * The host's FP flags as guest code left them: guests may keep their own flags in
+     * MXCSR between operations (see translate_locked), and the host code that ran since
+     * (syscalls, signal delivery, GLib) may have raised some.
+     */
+    if (exec_thread.has_mxcsr) {
+        host_fp_restore(exec_thread.guest_mxcsr);
+    }
     exec_thread.ctx = x;
     exec_thread.cpu = cpu;
     exec_cpu_start(x, cpu);
@@ -1053,6 +1061,8 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
     }
     /* Here after a normal exit, or after a fault handler or raising helper unwound. */
     exec_thread.unwind = NULL;
+    exec_thread.guest_mxcsr = host_fp_save();
+    exec_thread.has_mxcsr = true;
     exec_tier_unwound();
     exec_cpu_end(x, cpu);
     if ((x->opts.trace & EXEC_TRACE_EXEC) && cpu->exit_kind < GUEST_EXIT_COUNT &&

@@ -306,6 +306,9 @@ typedef struct ExecThread {
     GuestCpu *cpu;
     sigjmp_buf *unwind;             /* NULL outside exec_run */
     volatile sig_atomic_t in_guest_access;  /* interpreter / helper touching guest memory */
+    /* MXCSR when guest code last stopped (has_mxcsr): exec_run() puts it back (see there). */
+    uint32_t guest_mxcsr;
+    bool has_mxcsr;
 } ExecThread;
 extern __thread ExecThread exec_thread;
 
