@@ -12,37 +12,19 @@
  * no host signal handling is needed here.
  */
 #include <check.h>
-#include <setjmp.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "exec/exec.h"
 #include "frontend/riscv/cpu.h"
+#include "tests/support/block_run.h"
 
 #define FUZZ_MEM_BITS 20
 #define FUZZ_MEM_SIZE (1u << FUZZ_MEM_BITS)
 #define FUZZ_CODE 0x1000u
 #define FUZZ_WORDS 24
 
-typedef struct FuzzRun {
-    ExecCtx x;
-    uint8_t *mem;
-    RvCpu *cpu;
-} FuzzRun;
-
-static bool fuzz_fetch(void *opaque, GuestAddr addr, void *buf, unsigned len)
-{
-    FuzzRun *r = opaque;
-
-    if (addr + len > FUZZ_MEM_SIZE || addr + len < addr) {
-        return false;
-    }
-    memcpy(buf, r->mem + addr, len);
-    return true;
-}
-
 /* tier_threshold > 0: the JIT's cold tier, untraced (tiering is off while tracing). */
-static void fuzz_setup(FuzzRun *r, const char *engine, unsigned tier_threshold)
+static void fuzz_setup(BlockRun *r, const char *engine, unsigned tier_threshold)
 {
     /*
      * Block tracing marks every block "traced": the JIT then compiles no in-block loop
@@ -57,52 +39,7 @@ static void fuzz_setup(FuzzRun *r, const char *engine, unsigned tier_threshold)
         opts.trace = 0;
         opts.engine = tier_threshold > 0 ? engine : "interp";
     }
-    ExecPlatform platform = { .opaque = r, .fetch = fuzz_fetch };
-    g_autoptr(GError) error = NULL;
-    ExecMemModel mm;
-
-    r->mem = mmap(NULL, FUZZ_MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    ck_assert(r->mem != MAP_FAILED);
-    mm = (ExecMemModel){ .base = r->mem, .addr_bits = FUZZ_MEM_BITS };
-    ck_assert_msg(exec_init(&r->x, &rv64_arch, &opts, &mm, &platform, &error), "%s",
-                  error ? error->message : "");
-    r->cpu = (RvCpu *)guest_cpu_new(&rv64_arch);
-    r->cpu->common.mem_base = r->mem;
-    exec_cpu_register(&r->x, &r->cpu->common);
-}
-
-static void fuzz_teardown(FuzzRun *r)
-{
-    exec_cpu_unregister(&r->x, &r->cpu->common);
-    exec_fini(&r->x);
-    guest_cpu_free(&r->cpu->common);
-    munmap(r->mem, FUZZ_MEM_SIZE);
-}
-
-/* Run exactly one block at cpu->pc: no chaining, empty jump cache. */
-static void run_one_block(FuzzRun *r)
-{
-    sigjmp_buf unwind;
-    TbBlock *from = NULL;
-    unsigned slot = 0;
-    TbBlock *tb;
-
-    exec_thread.ctx = &r->x;
-    exec_thread.cpu = &r->cpu->common;
-    if (sigsetjmp(unwind, 0) != 0) {
-        exec_thread.unwind = NULL;
-        return;                 /* a helper raised; the exit record is set */
-    }
-    exec_thread.unwind = &unwind;
-    tb = exec_find_block(&r->x, &r->cpu->common, r->cpu->common.pc);
-    memset(r->cpu->common.jmp_cache, 0, TB_JMP_CACHE_ALLOC * sizeof(TbBlock *));
-    r->cpu->common.exit_kind = GUEST_EXIT_NONE;
-    if (tb->tier == TB_TIER_COLD) {
-        exec_tier_run_cold(&r->x, &r->cpu->common, tb);
-    } else {
-        r->x.engine->run(&r->x, &r->cpu->common, tb, &from, &slot);
-    }
-    exec_thread.unwind = NULL;
+    block_run_setup(r, &rv64_arch, &opts, FUZZ_MEM_BITS);
 }
 
 static uint32_t rand_word(GRand *rng)
@@ -162,9 +99,9 @@ static void init_state(GRand *rng, RvCpu *cpu, uint8_t *mem)
     }
 }
 
-static void compare(const FuzzRun *a, const FuzzRun *b, uint32_t seed)
+static void compare(const BlockRun *a, const BlockRun *b, uint32_t seed)
 {
-    const RvCpu *ca = a->cpu, *cb = b->cpu;
+    const RvCpu *ca = (const RvCpu *)a->cpu, *cb = (const RvCpu *)b->cpu;
 
     ck_assert_msg(ca->common.exit_kind == cb->common.exit_kind, "seed %u: exit kind %u vs %u", seed,
                   ca->common.exit_kind, cb->common.exit_kind);
@@ -188,7 +125,7 @@ static void compare(const FuzzRun *a, const FuzzRun *b, uint32_t seed)
 
 START_TEST(test_fuzz_engines_agree)
 {
-    FuzzRun interp, jit, cold, plain;
+    BlockRun interp, jit, cold, plain;
     /* MIMIC_FUZZ_ROUNDS / MIMIC_FUZZ_FIRST: longer or different runs by hand. */
     const char *rounds_env = g_getenv("MIMIC_FUZZ_ROUNDS");
     const char *first_env = g_getenv("MIMIC_FUZZ_FIRST");
@@ -206,32 +143,27 @@ START_TEST(test_fuzz_engines_agree)
         for (unsigned i = 0; i < FUZZ_WORDS; i++) {
             words[i] = rand_word(rng);
         }
-        init_state(rng, interp.cpu, interp.mem);
+        init_state(rng, (RvCpu *)interp.cpu, interp.mem);
         memcpy(interp.mem + FUZZ_CODE, words, sizeof(words));
-        FuzzRun *copies[] = { &jit, &cold, &plain };
-        for (unsigned k = 0; k < G_N_ELEMENTS(copies); k++) {
-            memcpy(copies[k]->mem, interp.mem, FUZZ_MEM_SIZE);
-            memcpy((uint8_t *)copies[k]->cpu + sizeof(GuestCpu), (uint8_t *)interp.cpu + sizeof(GuestCpu),
-                   rv64_arch.cpu_size - sizeof(GuestCpu));
-            copies[k]->cpu->common.pc = interp.cpu->common.pc;
-            /* Fresh translations each round: the code bytes changed. */
-            exec_flush(&copies[k]->x);
-        }
+        /* Fresh translations each round: the code bytes changed. */
+        block_run_copy_state(&jit, &interp);
+        block_run_copy_state(&cold, &interp);
+        block_run_copy_state(&plain, &interp);
         exec_flush(&interp.x);
         uint64_t cold_before = cold.x.stats.blocks_cold;
-        run_one_block(&interp);
-        run_one_block(&jit);
-        run_one_block(&cold);
-        run_one_block(&plain);
+        block_run_one(&interp);
+        block_run_one(&jit);
+        block_run_one(&cold);
+        block_run_one(&plain);
         ck_assert_msg(cold.x.stats.blocks_cold == cold_before + 1, "seed %u: the cold tier was not used", seed);
         compare(&interp, &jit, seed);
         compare(&plain, &cold, seed);
         g_rand_free(rng);
     }
-    fuzz_teardown(&interp);
-    fuzz_teardown(&jit);
-    fuzz_teardown(&cold);
-    fuzz_teardown(&plain);
+    block_run_teardown(&interp);
+    block_run_teardown(&jit);
+    block_run_teardown(&cold);
+    block_run_teardown(&plain);
 }
 END_TEST
 

@@ -8,23 +8,16 @@
  * The time base (mftb, mfspr 268/269) reads the host clock and is left out.
  */
 #include <check.h>
-#include <setjmp.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "exec/exec.h"
 #include "frontend/ppc/internal.h"
+#include "tests/support/block_run.h"
 
 #define PFUZZ_MEM_BITS 20
 #define PFUZZ_MEM_SIZE (1u << PFUZZ_MEM_BITS)
 #define PFUZZ_CODE 0x1000u
 #define PFUZZ_WORDS 24
-
-typedef struct PfuzzRun {
-    ExecCtx x;
-    uint8_t *mem;
-    PpcCpu *cpu;
-} PfuzzRun;
 
 typedef struct PfuzzRow {
     const PpcInsnDesc *d;
@@ -38,65 +31,6 @@ static void pfuzz_collect(const PpcInsnDesc *d, unsigned opcd, void *opaque)
     PfuzzRow r = { d, opcd };
 
     g_array_append_val(pfuzz_rows, r);
-}
-
-static bool pfuzz_fetch(void *opaque, GuestAddr addr, void *buf, unsigned len)
-{
-    PfuzzRun *r = opaque;
-
-    if (addr + len > PFUZZ_MEM_SIZE || addr + len < addr) {
-        return false;
-    }
-    memcpy(buf, r->mem + addr, len);
-    return true;
-}
-
-static void pfuzz_setup(PfuzzRun *r, const char *engine)
-{
-    /* Block tracing keeps the JIT from looping a block back to its own start (see test_fuzz.c). */
-    ExecOptions opts = { .engine = engine, .max_block_insns = PFUZZ_WORDS, .trace = EXEC_TRACE_BLOCK,
-                         .trace_file = NULL };
-    ExecPlatform platform = { .opaque = r, .fetch = pfuzz_fetch };
-    g_autoptr(GError) error = NULL;
-    ExecMemModel mm;
-
-    r->mem = mmap(NULL, PFUZZ_MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    ck_assert(r->mem != MAP_FAILED);
-    mm = (ExecMemModel){ .base = r->mem, .addr_bits = PFUZZ_MEM_BITS };
-    ck_assert_msg(exec_init(&r->x, &ppc32_arch, &opts, &mm, &platform, &error), "%s",
-                  error ? error->message : "");
-    r->cpu = (PpcCpu *)guest_cpu_new(&ppc32_arch);
-    r->cpu->common.mem_base = r->mem;
-    exec_cpu_register(&r->x, &r->cpu->common);
-}
-
-static void pfuzz_teardown(PfuzzRun *r)
-{
-    exec_cpu_unregister(&r->x, &r->cpu->common);
-    exec_fini(&r->x);
-    guest_cpu_free(&r->cpu->common);
-    munmap(r->mem, PFUZZ_MEM_SIZE);
-}
-
-static void pfuzz_run_one_block(PfuzzRun *r)
-{
-    sigjmp_buf unwind;
-    TbBlock *from = NULL;
-    unsigned slot = 0;
-    TbBlock *tb;
-
-    exec_thread.ctx = &r->x;
-    exec_thread.cpu = &r->cpu->common;
-    if (sigsetjmp(unwind, 0) != 0) {
-        exec_thread.unwind = NULL;
-        return;
-    }
-    exec_thread.unwind = &unwind;
-    tb = exec_find_block(&r->x, &r->cpu->common, r->cpu->common.pc);
-    memset(r->cpu->common.jmp_cache, 0, TB_JMP_CACHE_ALLOC * sizeof(TbBlock *));
-    r->cpu->common.exit_kind = GUEST_EXIT_NONE;
-    r->x.engine->run(&r->x, &r->cpu->common, tb, &from, &slot);
-    exec_thread.unwind = NULL;
 }
 
 static bool pfuzz_reads_clock(uint32_t w)
@@ -170,9 +104,9 @@ static void pfuzz_init_state(GRand *rng, PpcCpu *cpu, uint8_t *mem)
     }
 }
 
-static void pfuzz_compare(const PfuzzRun *a, const PfuzzRun *b, uint32_t seed)
+static void pfuzz_compare(const BlockRun *a, const BlockRun *b, uint32_t seed)
 {
-    const PpcCpu *ca = a->cpu, *cb = b->cpu;
+    const PpcCpu *ca = (const PpcCpu *)a->cpu, *cb = (const PpcCpu *)b->cpu;
 
     ck_assert_msg(ca->common.exit_kind == cb->common.exit_kind, "seed %u: exit kind %u vs %u", seed,
                   ca->common.exit_kind, cb->common.exit_kind);
@@ -198,7 +132,10 @@ static void pfuzz_compare(const PfuzzRun *a, const PfuzzRun *b, uint32_t seed)
 
 START_TEST(test_fuzz_ppc_engines_agree)
 {
-    PfuzzRun interp, jit;
+    /* Block tracing keeps the JIT from looping a block back to its own start (see test_fuzz.c). */
+    const ExecOptions interp_opts = { .engine = "interp", .max_block_insns = PFUZZ_WORDS, .trace = EXEC_TRACE_BLOCK };
+    const ExecOptions jit_opts = { .engine = "jit", .max_block_insns = PFUZZ_WORDS, .trace = EXEC_TRACE_BLOCK };
+    BlockRun interp, jit;
     const char *rounds_env = g_getenv("MIMIC_FUZZ_ROUNDS");
     const char *first_env = g_getenv("MIMIC_FUZZ_FIRST");
     uint32_t rounds = rounds_env ? (uint32_t)g_ascii_strtoull(rounds_env, NULL, 10) : 3000;
@@ -206,8 +143,8 @@ START_TEST(test_fuzz_ppc_engines_agree)
 
     pfuzz_rows = g_array_new(FALSE, FALSE, sizeof(PfuzzRow));
     ppc_for_each_row(pfuzz_collect, NULL);
-    pfuzz_setup(&interp, "interp");
-    pfuzz_setup(&jit, "jit");
+    block_run_setup(&interp, &ppc32_arch, &interp_opts, PFUZZ_MEM_BITS);
+    block_run_setup(&jit, &ppc32_arch, &jit_opts, PFUZZ_MEM_BITS);
     for (uint32_t seed = first; seed < first + rounds; seed++) {
         GRand *rng = g_rand_new_with_seed(seed);
         uint8_t code[4 * PFUZZ_WORDS];
@@ -220,21 +157,17 @@ START_TEST(test_fuzz_ppc_engines_agree)
             code[4 * i + 2] = (uint8_t)(w >> 8);
             code[4 * i + 3] = (uint8_t)w;
         }
-        pfuzz_init_state(rng, interp.cpu, interp.mem);
+        pfuzz_init_state(rng, (PpcCpu *)interp.cpu, interp.mem);
         memcpy(interp.mem + PFUZZ_CODE, code, sizeof(code));
-        memcpy(jit.mem, interp.mem, PFUZZ_MEM_SIZE);
-        memcpy((uint8_t *)jit.cpu + sizeof(GuestCpu), (uint8_t *)interp.cpu + sizeof(GuestCpu),
-               sizeof(PpcCpu) - sizeof(GuestCpu));
-        jit.cpu->common.pc = interp.cpu->common.pc;
         exec_flush(&interp.x);
-        exec_flush(&jit.x);
-        pfuzz_run_one_block(&interp);
-        pfuzz_run_one_block(&jit);
+        block_run_copy_state(&jit, &interp);
+        block_run_one(&interp);
+        block_run_one(&jit);
         pfuzz_compare(&interp, &jit, seed);
         g_rand_free(rng);
     }
-    pfuzz_teardown(&interp);
-    pfuzz_teardown(&jit);
+    block_run_teardown(&interp);
+    block_run_teardown(&jit);
     g_array_free(pfuzz_rows, TRUE);
 }
 END_TEST

@@ -8,23 +8,16 @@
  * the guest's table (x87, MMX, SSE included).  rdtsc reads the host clock and is left out.
  */
 #include <check.h>
-#include <setjmp.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "exec/exec.h"
 #include "frontend/x86/internal.h"
+#include "tests/support/block_run.h"
 
 #define XFUZZ_MEM_BITS 20
 #define XFUZZ_MEM_SIZE (1u << XFUZZ_MEM_BITS)
 #define XFUZZ_CODE 0x1000u
 #define XFUZZ_INSNS 24
-
-typedef struct XfuzzRun {
-    ExecCtx x;
-    uint8_t *mem;
-    X86Cpu *cpu;
-} XfuzzRun;
 
 typedef struct XfuzzRow {
     const X86OpDesc *d;
@@ -43,65 +36,6 @@ static void xfuzz_collect(const X86OpDesc *d, X86Map map, unsigned op, int reg, 
     if (d->trans != x86_trans_rdtsc) {
         g_array_append_val(xfuzz_rows, r);
     }
-}
-
-static bool xfuzz_fetch(void *opaque, GuestAddr addr, void *buf, unsigned len)
-{
-    XfuzzRun *r = opaque;
-
-    if (addr + len > XFUZZ_MEM_SIZE || addr + len < addr) {
-        return false;
-    }
-    memcpy(buf, r->mem + addr, len);
-    return true;
-}
-
-static void xfuzz_setup(XfuzzRun *r, const char *engine, const GuestArch *arch)
-{
-    /* Block tracing keeps the JIT from looping a block back to its own start (see test_fuzz.c). */
-    ExecOptions opts = { .engine = engine, .max_block_insns = XFUZZ_INSNS, .trace = EXEC_TRACE_BLOCK,
-                         .trace_file = NULL };
-    ExecPlatform platform = { .opaque = r, .fetch = xfuzz_fetch };
-    g_autoptr(GError) error = NULL;
-    ExecMemModel mm;
-
-    r->mem = mmap(NULL, XFUZZ_MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    ck_assert(r->mem != MAP_FAILED);
-    mm = (ExecMemModel){ .base = r->mem, .addr_bits = XFUZZ_MEM_BITS };
-    ck_assert_msg(exec_init(&r->x, arch, &opts, &mm, &platform, &error), "%s",
-                  error ? error->message : "");
-    r->cpu = (X86Cpu *)guest_cpu_new(arch);
-    r->cpu->common.mem_base = r->mem;
-    exec_cpu_register(&r->x, &r->cpu->common);
-}
-
-static void xfuzz_teardown(XfuzzRun *r)
-{
-    exec_cpu_unregister(&r->x, &r->cpu->common);
-    exec_fini(&r->x);
-    guest_cpu_free(&r->cpu->common);
-    munmap(r->mem, XFUZZ_MEM_SIZE);
-}
-
-static void xfuzz_run_one_block(XfuzzRun *r)
-{
-    sigjmp_buf unwind;
-    TbBlock *from = NULL;
-    unsigned slot = 0;
-    TbBlock *tb;
-
-    exec_thread.ctx = &r->x;
-    exec_thread.cpu = &r->cpu->common;
-    if (sigsetjmp(unwind, 0) != 0) {
-        exec_thread.unwind = NULL;
-        return;
-    }
-    exec_thread.unwind = &unwind;
-    tb = exec_find_block(&r->x, &r->cpu->common, r->cpu->common.pc);
-    memset(r->cpu->common.jmp_cache, 0, TB_JMP_CACHE_ALLOC * sizeof(TbBlock *));
-    r->cpu->common.exit_kind = GUEST_EXIT_NONE;
-    r->x.engine->run(&r->x, &r->cpu->common, tb, &from, &slot);
-    exec_thread.unwind = NULL;
 }
 
 /* One instruction (or, one time in six, random bytes) at p; returns its length. */
@@ -198,9 +132,9 @@ static void xfuzz_init_state(GRand *rng, X86Cpu *cpu, uint8_t *mem)
     }
 }
 
-static void xfuzz_compare(const XfuzzRun *a, const XfuzzRun *b, uint32_t seed)
+static void xfuzz_compare(const BlockRun *a, const BlockRun *b, uint32_t seed)
 {
-    const X86Cpu *ca = a->cpu, *cb = b->cpu;
+    const X86Cpu *ca = (const X86Cpu *)a->cpu, *cb = (const X86Cpu *)b->cpu;
 
     ck_assert_msg(ca->common.exit_kind == cb->common.exit_kind, "seed %u: exit kind %u vs %u", seed,
                   ca->common.exit_kind, cb->common.exit_kind);
@@ -226,7 +160,10 @@ static void xfuzz_compare(const XfuzzRun *a, const XfuzzRun *b, uint32_t seed)
 
 START_TEST(test_fuzz_x86_engines_agree)
 {
-    XfuzzRun interp[2], jit[2];
+    /* Block tracing keeps the JIT from looping a block back to its own start (see test_fuzz.c). */
+    const ExecOptions interp_opts = { .engine = "interp", .max_block_insns = XFUZZ_INSNS, .trace = EXEC_TRACE_BLOCK };
+    const ExecOptions jit_opts = { .engine = "jit", .max_block_insns = XFUZZ_INSNS, .trace = EXEC_TRACE_BLOCK };
+    BlockRun interp[2], jit[2];
     const char *rounds_env = g_getenv("MIMIC_FUZZ_ROUNDS");
     const char *first_env = g_getenv("MIMIC_FUZZ_FIRST");
     uint32_t rounds = rounds_env ? (uint32_t)g_ascii_strtoull(rounds_env, NULL, 10) : 3000;
@@ -235,8 +172,8 @@ START_TEST(test_fuzz_x86_engines_agree)
     xfuzz_rows = g_array_new(FALSE, FALSE, sizeof(XfuzzRow));
     x86_for_each_row(xfuzz_collect, NULL);
     for (unsigned m = 0; m < 2; m++) {
-        xfuzz_setup(&interp[m], "interp", m ? &x86_64_arch : &i386_arch);
-        xfuzz_setup(&jit[m], "jit", m ? &x86_64_arch : &i386_arch);
+        block_run_setup(&interp[m], m ? &x86_64_arch : &i386_arch, &interp_opts, XFUZZ_MEM_BITS);
+        block_run_setup(&jit[m], m ? &x86_64_arch : &i386_arch, &jit_opts, XFUZZ_MEM_BITS);
     }
     for (uint32_t seed = first; seed < first + rounds; seed++) {
         GRand *rng = g_rand_new_with_seed(seed);
@@ -247,22 +184,18 @@ START_TEST(test_fuzz_x86_engines_agree)
         for (unsigned i = 0; i < XFUZZ_INSNS; i++) {
             n += xfuzz_insn(rng, m == 1, code + n);
         }
-        xfuzz_init_state(rng, interp[m].cpu, interp[m].mem);
+        xfuzz_init_state(rng, (X86Cpu *)interp[m].cpu, interp[m].mem);
         memcpy(interp[m].mem + XFUZZ_CODE, code, n);
-        memcpy(jit[m].mem, interp[m].mem, XFUZZ_MEM_SIZE);
-        memcpy((uint8_t *)jit[m].cpu + sizeof(GuestCpu), (uint8_t *)interp[m].cpu + sizeof(GuestCpu),
-               sizeof(X86Cpu) - sizeof(GuestCpu));
-        jit[m].cpu->common.pc = interp[m].cpu->common.pc;
         exec_flush(&interp[m].x);
-        exec_flush(&jit[m].x);
-        xfuzz_run_one_block(&interp[m]);
-        xfuzz_run_one_block(&jit[m]);
+        block_run_copy_state(&jit[m], &interp[m]);
+        block_run_one(&interp[m]);
+        block_run_one(&jit[m]);
         xfuzz_compare(&interp[m], &jit[m], seed);
         g_rand_free(rng);
     }
     for (unsigned m = 0; m < 2; m++) {
-        xfuzz_teardown(&interp[m]);
-        xfuzz_teardown(&jit[m]);
+        block_run_teardown(&interp[m]);
+        block_run_teardown(&jit[m]);
     }
     g_array_free(xfuzz_rows, TRUE);
 }
