@@ -117,6 +117,7 @@ void x86_for_each_row(void (*fn)(const X86OpDesc *d, X86Map map, unsigned op, in
 #define X86_CC_DYNAMIC 0xffffffffu
 
 #define X86_MAX_FWD 8           /* pending jcc targets per block */
+#define X86_MAX_RUNS 8          /* straight runs of guest code lifted into one block */
 
 typedef struct X86Disas {
     IrBlock *blk;
@@ -160,6 +161,17 @@ typedef struct X86Disas {
         uint64_t pc;
         uint32_t label;
     } fwd[X86_MAX_FWD];
+    /*
+     * The straight runs of code lifted so far ([start, end) each; lift.c resumes at
+     * pending jcc targets, also just before the block's start), so that no code is
+     * lifted twice: a path reaching a lifted run exits to it (to the block's start,
+     * the self loop the JIT keeps in registers).
+     */
+    uint64_t run_start;
+    unsigned n_runs;
+    struct {
+        uint64_t start, end;
+    } runs[X86_MAX_RUNS];
 } X86Disas;
 
 /* Every trans_ function; defined in trans_<group>.c. */
