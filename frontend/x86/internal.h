@@ -421,6 +421,8 @@ bool x86_sse_gen_stub(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
 bool x86_sse_try_unpck(X86Disas *ctx, const X86Insn *in);
 /* palignr, pshufd/hw/lw, punpckl/h bw/wd/dq as IR on the xmm halves (trans_sse_shuf.c). */
 bool x86_sse_try_shuf(X86Disas *ctx, const X86Insn *in);
+/* psrlw/d/q, psraw/d, psllw/d/q, psrldq, pslldq by an immediate as IR (trans_sse_shift.c). */
+bool x86_sse_try_shift(X86Disas *ctx, const X86Insn *in);
 bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
 
 /* The MXCSR bits that may be set (the host's MXCSR_MASK; fxsave.c). */
