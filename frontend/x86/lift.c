@@ -119,14 +119,24 @@ IrMemOp x86_memop(unsigned size)
     }
 }
 
+/*
+ * An i386 guest address (already wrapped to 32 bits) as an i32 temp: the whole 32-bit
+ * range is the guest's, so the JIT needs no range check for it, only a zero-extending
+ * move (an i64 address is compared with the limit first).
+ */
+static IrTemp x86_mem_addr(X86Disas *ctx, IrTemp addr)
+{
+    return ctx->mode64 ? addr : ir_trunc(ctx->blk, addr);
+}
+
 IrTemp x86_ld(X86Disas *ctx, unsigned size, IrTemp addr)
 {
-    return ir_load(ctx->blk, IR_I64, x86_memop(size), addr);
+    return ir_load(ctx->blk, IR_I64, x86_memop(size), x86_mem_addr(ctx, addr));
 }
 
 void x86_st(X86Disas *ctx, unsigned size, IrTemp addr, IrTemp v)
 {
-    ir_store(ctx->blk, x86_memop(size), addr, v);
+    ir_store(ctx->blk, x86_memop(size), x86_mem_addr(ctx, addr), v);
 }
 
 /* Wrap to the address size and add the segment base (only FS and GS have one in user mode). */
