@@ -195,6 +195,55 @@ void x86_cc_forget(X86Disas *ctx)
     ctx->cc_op = X86_CC_DYNAMIC;
 }
 
+/*
+ * After a label where every joining path left the same cc_op in the state slots: the
+ * slots that kind stores (x86_cc_flush) become the producer's temps again, the result
+ * of add/sub/inc/dec recomputed from them, so readers after the label compute their
+ * flag inline instead of calling x86_cc_compute on all four slots.
+ */
+void x86_cc_reload(X86Disas *ctx, uint32_t cc_op)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp zero = x86_const(ctx, 0), dst = zero, src = zero, src2 = zero;
+    X86CcKind kind = (X86CcKind)(cc_op / 4);
+
+    switch (kind) {
+    case X86_CCK_EFLAGS:
+        src = ir_get(blk, IR_I64, X86_OFF(cc_src));
+        break;
+    case X86_CCK_LOGIC:
+        dst = ir_get(blk, IR_I64, X86_OFF(cc_dst));
+        break;
+    case X86_CCK_SAR:
+    case X86_CCK_MUL:
+        dst = ir_get(blk, IR_I64, X86_OFF(cc_dst));
+        src = ir_get(blk, IR_I64, X86_OFF(cc_src));
+        break;
+    case X86_CCK_ADD:
+    case X86_CCK_SUB:
+    case X86_CCK_INC:
+    case X86_CCK_DEC:
+        src = ir_get(blk, IR_I64, X86_OFF(cc_src));
+        src2 = ir_get(blk, IR_I64, X86_OFF(cc_src2));
+        if (kind == X86_CCK_ADD || kind == X86_CCK_SUB) {
+            dst = kind == X86_CCK_ADD ? ir_add(blk, src2, src) : ir_sub(blk, src2, src);
+        } else {
+            dst = kind == X86_CCK_INC ? ir_add(blk, src2, x86_const(ctx, 1)) : ir_sub(blk, src2, x86_const(ctx, 1));
+        }
+        break;
+    default:
+        dst = ir_get(blk, IR_I64, X86_OFF(cc_dst));
+        src = ir_get(blk, IR_I64, X86_OFF(cc_src));
+        src2 = ir_get(blk, IR_I64, X86_OFF(cc_src2));
+        break;
+    }
+    ctx->cc_op = cc_op;
+    ctx->cc_dst = dst;
+    ctx->cc_src = src;
+    ctx->cc_src2 = src2;
+    ctx->cc_pending = false;
+}
+
 /* --- Readers --- */
 
 static IrTemp x86_cc_helper(X86Disas *ctx)

@@ -160,6 +160,7 @@ typedef struct X86Disas {
     struct {
         uint64_t pc;
         uint32_t label;
+        uint32_t cc_op;         /* the flags' kind in the slots on the taken edge */
     } fwd[X86_MAX_FWD];
     /*
      * The straight runs of code lifted so far ([start, end) each; lift.c resumes at
@@ -259,6 +260,8 @@ void x86_cc_set_flags(X86Disas *ctx, IrTemp flags);
 IrCond x86_gen_cc(X86Disas *ctx, unsigned cc, IrTemp *a, IrTemp *b);
 /* The lazy state is only in the CPU now (after a helper that wrote it, or a merge of paths). */
 void x86_cc_forget(X86Disas *ctx);
+/* After a join where every path left cc_op in the slots: readers use the slots inline (flags.c). */
+void x86_cc_reload(X86Disas *ctx, uint32_t cc_op);
 
 /* --- SSE and x87 on the host's units (hoststub.c, sse.def, trans_sse.c, trans_x87.c) --- */
 /* SSE_INT: an integer SSE instruction, which needs no MXCSR switch (the slowest part of a stub). */

@@ -351,13 +351,14 @@ static uint64_t x86_end_run(X86Disas *ctx, uint64_t pc)
 /*
  * Place the labels of pending forward branches that target pc (a target inside an
  * instruction, as in "je 1f; lock; 1: cmpxchg", is never placed and exits instead).
- * The paths joining there may hold different lazy flags: both have them in the state
- * slots, and readers after the label load them.
+ * The paths joining there have their lazy flags in the state slots; readers after the
+ * label load them, inline when every path left the same kind (cc_op) there.
  */
 static void x86_place_fwd(X86Disas *ctx, uint64_t pc, bool reachable)
 {
     unsigned n = 0;
     bool placed = false;
+    uint32_t common = reachable ? ctx->cc_op : 0;
 
     for (unsigned i = 0; i < ctx->n_fwd; i++) {
         if (ctx->fwd[i].pc == pc) {
@@ -365,6 +366,7 @@ static void x86_place_fwd(X86Disas *ctx, uint64_t pc, bool reachable)
                 x86_cc_flush(ctx);
             }
             ir_label(ctx->blk, ctx->fwd[i].label);
+            common = placed || reachable ? (common == ctx->fwd[i].cc_op ? common : X86_CC_DYNAMIC) : ctx->fwd[i].cc_op;
             placed = true;
         } else {
             ctx->fwd[n++] = ctx->fwd[i];
@@ -375,6 +377,9 @@ static void x86_place_fwd(X86Disas *ctx, uint64_t pc, bool reachable)
         ctx->cc_pending = false;
         x86_cc_forget(ctx);
         x86_sse_fast_forget(ctx);
+        if (common != X86_CC_DYNAMIC) {
+            x86_cc_reload(ctx, common);
+        }
     }
 }
 
