@@ -259,12 +259,31 @@ static IrTemp x86_cc_helper(X86Disas *ctx)
                     ir_get(blk, IR_I64, X86_OFF(cc_src2)));
 }
 
+static IrTemp x86_flag_inline(X86Disas *ctx, uint32_t flag);
+
+/*
+ * All six arithmetic flags (an EFLAGS image): inline, one flag at a time, when the
+ * producer is known -- bsf/bsr and bt merge their flags into these after every
+ * pmovmskb test of glibc's string functions, and the flags a logic op leaves
+ * constant fold away -- else x86_cc_compute on the slots.
+ */
 IrTemp x86_gen_arith_flags(X86Disas *ctx)
 {
+    static const uint32_t flags[] = { X86_CF, X86_PF, X86_AF, X86_ZF, X86_SF, X86_OF };
+    IrTemp r;
+
     if (ctx->cc_op == X86_CC_EFLAGS) {
         return ctx->cc_src;
     }
-    return x86_cc_helper(ctx);
+    if (ctx->cc_op == X86_CC_DYNAMIC) {
+        return x86_cc_helper(ctx);
+    }
+    r = x86_const(ctx, 0);
+    for (size_t i = 0; i < G_N_ELEMENTS(flags); i++) {
+        r = ir_or(ctx->blk, r, ir_shl(ctx->blk, x86_flag_inline(ctx, flags[i]),
+                                      x86_const(ctx, (unsigned)__builtin_ctz(flags[i]))));
+    }
+    return r;
 }
 
 static IrTemp x86_bit(X86Disas *ctx, IrTemp v, unsigned pos)
