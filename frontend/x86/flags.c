@@ -9,7 +9,8 @@
  * producer's temps when the producer is in the same block (X86Disas.cc_op known),
  * where compare + jcc/setcc/cmovcc become one IR comparison of the compared values,
  * or through the pure helper x86_cc_compute() on the stored slots otherwise (at block
- * entry and after a label where paths join).  AF and
+ * entry, and after a label where paths join unless every path left the same cc_op:
+ * x86_cc_reload).  AF and
  * PF are exact; flags the SDM leaves undefined get the value the formulas below give.
  */
 #include "frontend/x86/internal.h"
