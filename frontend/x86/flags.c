@@ -9,7 +9,8 @@
  * producer's temps when the producer is in the same block (X86Disas.cc_op known),
  * where compare + jcc/setcc/cmovcc become one IR comparison of the compared values,
  * or through the pure helper x86_cc_compute() on the stored slots otherwise (at block
- * entry and after a label where paths join).  AF and
+ * entry, and after a label where paths join unless every path left the same cc_op:
+ * x86_cc_reload).  AF and
  * PF are exact; flags the SDM leaves undefined get the value the formulas below give.
  */
 #include "frontend/x86/internal.h"
@@ -195,6 +196,55 @@ void x86_cc_forget(X86Disas *ctx)
     ctx->cc_op = X86_CC_DYNAMIC;
 }
 
+/*
+ * After a label where every joining path left the same cc_op in the state slots: the
+ * slots that kind stores (x86_cc_flush) become the producer's temps again, the result
+ * of add/sub/inc/dec recomputed from them, so readers after the label compute their
+ * flag inline instead of calling x86_cc_compute on all four slots.
+ */
+void x86_cc_reload(X86Disas *ctx, uint32_t cc_op)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp zero = x86_const(ctx, 0), dst = zero, src = zero, src2 = zero;
+    X86CcKind kind = (X86CcKind)(cc_op / 4);
+
+    switch (kind) {
+    case X86_CCK_EFLAGS:
+        src = ir_get(blk, IR_I64, X86_OFF(cc_src));
+        break;
+    case X86_CCK_LOGIC:
+        dst = ir_get(blk, IR_I64, X86_OFF(cc_dst));
+        break;
+    case X86_CCK_SAR:
+    case X86_CCK_MUL:
+        dst = ir_get(blk, IR_I64, X86_OFF(cc_dst));
+        src = ir_get(blk, IR_I64, X86_OFF(cc_src));
+        break;
+    case X86_CCK_ADD:
+    case X86_CCK_SUB:
+    case X86_CCK_INC:
+    case X86_CCK_DEC:
+        src = ir_get(blk, IR_I64, X86_OFF(cc_src));
+        src2 = ir_get(blk, IR_I64, X86_OFF(cc_src2));
+        if (kind == X86_CCK_ADD || kind == X86_CCK_SUB) {
+            dst = kind == X86_CCK_ADD ? ir_add(blk, src2, src) : ir_sub(blk, src2, src);
+        } else {
+            dst = kind == X86_CCK_INC ? ir_add(blk, src2, x86_const(ctx, 1)) : ir_sub(blk, src2, x86_const(ctx, 1));
+        }
+        break;
+    default:
+        dst = ir_get(blk, IR_I64, X86_OFF(cc_dst));
+        src = ir_get(blk, IR_I64, X86_OFF(cc_src));
+        src2 = ir_get(blk, IR_I64, X86_OFF(cc_src2));
+        break;
+    }
+    ctx->cc_op = cc_op;
+    ctx->cc_dst = dst;
+    ctx->cc_src = src;
+    ctx->cc_src2 = src2;
+    ctx->cc_pending = false;
+}
+
 /* --- Readers --- */
 
 static IrTemp x86_cc_helper(X86Disas *ctx)
@@ -210,12 +260,31 @@ static IrTemp x86_cc_helper(X86Disas *ctx)
                     ir_get(blk, IR_I64, X86_OFF(cc_src2)));
 }
 
+static IrTemp x86_flag_inline(X86Disas *ctx, uint32_t flag);
+
+/*
+ * All six arithmetic flags (an EFLAGS image): inline, one flag at a time, when the
+ * producer is known -- bsf/bsr and bt merge their flags into these after every
+ * pmovmskb test of glibc's string functions, and the flags a logic op leaves
+ * constant fold away -- else x86_cc_compute on the slots.
+ */
 IrTemp x86_gen_arith_flags(X86Disas *ctx)
 {
+    static const uint32_t flags[] = { X86_CF, X86_PF, X86_AF, X86_ZF, X86_SF, X86_OF };
+    IrTemp r;
+
     if (ctx->cc_op == X86_CC_EFLAGS) {
         return ctx->cc_src;
     }
-    return x86_cc_helper(ctx);
+    if (ctx->cc_op == X86_CC_DYNAMIC) {
+        return x86_cc_helper(ctx);
+    }
+    r = x86_const(ctx, 0);
+    for (size_t i = 0; i < G_N_ELEMENTS(flags); i++) {
+        r = ir_or(ctx->blk, r, ir_shl(ctx->blk, x86_flag_inline(ctx, flags[i]),
+                                      x86_const(ctx, (unsigned)__builtin_ctz(flags[i]))));
+    }
+    return r;
 }
 
 static IrTemp x86_bit(X86Disas *ctx, IrTemp v, unsigned pos)

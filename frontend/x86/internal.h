@@ -117,6 +117,7 @@ void x86_for_each_row(void (*fn)(const X86OpDesc *d, X86Map map, unsigned op, in
 #define X86_CC_DYNAMIC 0xffffffffu
 
 #define X86_MAX_FWD 8           /* pending jcc targets per block */
+#define X86_MAX_RUNS 8          /* straight runs of guest code lifted into one block */
 
 typedef struct X86Disas {
     IrBlock *blk;
@@ -159,7 +160,19 @@ typedef struct X86Disas {
     struct {
         uint64_t pc;
         uint32_t label;
+        uint32_t cc_op;         /* the flags' kind in the slots on the taken edge */
     } fwd[X86_MAX_FWD];
+    /*
+     * The straight runs of code lifted so far ([start, end) each; lift.c resumes at
+     * pending jcc targets, also just before the block's start), so that no code is
+     * lifted twice: a path reaching a lifted run exits to it (to the block's start,
+     * the self loop the JIT keeps in registers).
+     */
+    uint64_t run_start;
+    unsigned n_runs;
+    struct {
+        uint64_t start, end;
+    } runs[X86_MAX_RUNS];
 } X86Disas;
 
 /* Every trans_ function; defined in trans_<group>.c. */
@@ -247,6 +260,8 @@ void x86_cc_set_flags(X86Disas *ctx, IrTemp flags);
 IrCond x86_gen_cc(X86Disas *ctx, unsigned cc, IrTemp *a, IrTemp *b);
 /* The lazy state is only in the CPU now (after a helper that wrote it, or a merge of paths). */
 void x86_cc_forget(X86Disas *ctx);
+/* After a join where every path left cc_op in the slots: readers use the slots inline (flags.c). */
+void x86_cc_reload(X86Disas *ctx, uint32_t cc_op);
 
 /* --- SSE and x87 on the host's units (hoststub.c, sse.def, trans_sse.c, trans_x87.c) --- */
 /* SSE_INT: an integer SSE instruction, which needs no MXCSR switch (the slowest part of a stub). */
@@ -409,6 +424,8 @@ bool x86_sse_gen_stub(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
 bool x86_sse_try_unpck(X86Disas *ctx, const X86Insn *in);
 /* palignr, pshufd/hw/lw, punpckl/h bw/wd/dq as IR on the xmm halves (trans_sse_shuf.c). */
 bool x86_sse_try_shuf(X86Disas *ctx, const X86Insn *in);
+/* psrlw/d/q, psraw/d, psllw/d/q, psrldq, pslldq by an immediate as IR (trans_sse_shift.c). */
+bool x86_sse_try_shift(X86Disas *ctx, const X86Insn *in);
 bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
 
 /* The MXCSR bits that may be set (the host's MXCSR_MASK; fxsave.c). */

@@ -10,14 +10,20 @@
  * cannot be fetched.  A jcc does not end it (unless it jumps back to the block's
  * start): lifting goes on with the fall-through path and the taken edge jumps to a
  * label placed before the target if lifting reaches it (after an instruction that
- * does end the block, lifting resumes at the nearest target just ahead), else to a
- * side exit, so if-then constructs and loops that exit forward stay one block.
+ * does end the block, lifting resumes at the nearest target just ahead, or else at
+ * one just before the block's start), else to a side exit, so if-then constructs and
+ * loops that exit forward stay one block.  Resuming before the start takes in the
+ * other arm of a loop body that the compiler laid out before the loop's head
+ * ("L: ...; head: ...; jcc L; ...; jcc head"): the path from there runs into the
+ * block's start, an exit to the block itself, which the JIT turns into a jump round
+ * its self loop, so both arms run without leaving the block.
  */
 #include <string.h>
 
 #include "frontend/x86/internal.h"
 
 #define X86_RESUME_SPAN 64
+#define X86_RESUME_BACK_SPAN 128
 
 /* --- Values --- */
 
@@ -113,14 +119,24 @@ IrMemOp x86_memop(unsigned size)
     }
 }
 
+/*
+ * An i386 guest address (already wrapped to 32 bits) as an i32 temp: the whole 32-bit
+ * range is the guest's, so the JIT needs no range check for it, only a zero-extending
+ * move (an i64 address is compared with the limit first).
+ */
+static IrTemp x86_mem_addr(X86Disas *ctx, IrTemp addr)
+{
+    return ctx->mode64 ? addr : ir_trunc(ctx->blk, addr);
+}
+
 IrTemp x86_ld(X86Disas *ctx, unsigned size, IrTemp addr)
 {
-    return ir_load(ctx->blk, IR_I64, x86_memop(size), addr);
+    return ir_load(ctx->blk, IR_I64, x86_memop(size), x86_mem_addr(ctx, addr));
 }
 
 void x86_st(X86Disas *ctx, unsigned size, IrTemp addr, IrTemp v)
 {
-    ir_store(ctx->blk, x86_memop(size), addr, v);
+    ir_store(ctx->blk, x86_memop(size), x86_mem_addr(ctx, addr), v);
 }
 
 /* Wrap to the address size and add the segment base (only FS and GS have one in user mode). */
@@ -282,35 +298,67 @@ static void x86_flush_fwd(X86Disas *ctx)
     ctx->n_fwd = 0;
 }
 
+static bool x86_in_runs(const X86Disas *ctx, uint64_t pc)
+{
+    for (unsigned i = 0; i < ctx->n_runs; i++) {
+        if (pc >= ctx->runs[i].start && pc < ctx->runs[i].end) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * After an instruction that ends the block, the code that follows is reachable only
  * through pending jcc targets: lifting goes on at the nearest one ahead, if it is
- * close (X86_RESUME_SPAN: not a whole page of code reached by one rare branch).
- * Returns that pc, or 0.
+ * close (X86_RESUME_SPAN: not a whole page of code reached by one rare branch), else
+ * at the nearest one shortly before the block's start on its page (a loop arm placed
+ * before the loop head), never inside code already lifted.  Records the run that
+ * ended at pc.  Returns the pc to go on at, or 0.
  */
-static uint64_t x86_next_fwd_target(const X86Disas *ctx, uint64_t pc)
+static uint64_t x86_end_run(X86Disas *ctx, uint64_t pc)
 {
-    uint64_t next = 0;
+    uint64_t next = 0, back = 0;
 
+    if (ctx->n_runs == X86_MAX_RUNS) {
+        return 0;
+    }
+    ctx->runs[ctx->n_runs].start = ctx->run_start;
+    ctx->runs[ctx->n_runs].end = pc;
+    ctx->n_runs++;
+    if (ctx->n_runs == X86_MAX_RUNS) {
+        return 0;
+    }
     for (unsigned i = 0; i < ctx->n_fwd; i++) {
-        if (ctx->fwd[i].pc >= pc && ctx->fwd[i].pc - pc <= X86_RESUME_SPAN &&
-            (next == 0 || ctx->fwd[i].pc < next)) {
-            next = ctx->fwd[i].pc;
+        uint64_t t = ctx->fwd[i].pc;
+
+        if (x86_in_runs(ctx, t)) {
+            continue;
+        }
+        if (t >= pc && t - pc <= X86_RESUME_SPAN && (next == 0 || t < next)) {
+            next = t;
+        }
+        if (t < ctx->block_pc && ctx->block_pc - t <= X86_RESUME_BACK_SPAN &&
+            (t & X86_PAGE_MASK) == (ctx->block_pc & X86_PAGE_MASK) && t > back) {
+            back = t;
         }
     }
+    next = next != 0 ? next : back;
+    ctx->run_start = next;
     return next;
 }
 
 /*
  * Place the labels of pending forward branches that target pc (a target inside an
  * instruction, as in "je 1f; lock; 1: cmpxchg", is never placed and exits instead).
- * The paths joining there may hold different lazy flags: both have them in the state
- * slots, and readers after the label load them.
+ * The paths joining there have their lazy flags in the state slots; readers after the
+ * label load them, inline when every path left the same kind (cc_op) there.
  */
 static void x86_place_fwd(X86Disas *ctx, uint64_t pc, bool reachable)
 {
     unsigned n = 0;
     bool placed = false;
+    uint32_t common = reachable ? ctx->cc_op : 0;
 
     for (unsigned i = 0; i < ctx->n_fwd; i++) {
         if (ctx->fwd[i].pc == pc) {
@@ -318,6 +366,7 @@ static void x86_place_fwd(X86Disas *ctx, uint64_t pc, bool reachable)
                 x86_cc_flush(ctx);
             }
             ir_label(ctx->blk, ctx->fwd[i].label);
+            common = placed || reachable ? (common == ctx->fwd[i].cc_op ? common : X86_CC_DYNAMIC) : ctx->fwd[i].cc_op;
             placed = true;
         } else {
             ctx->fwd[n++] = ctx->fwd[i];
@@ -328,6 +377,9 @@ static void x86_place_fwd(X86Disas *ctx, uint64_t pc, bool reachable)
         ctx->cc_pending = false;
         x86_cc_forget(ctx);
         x86_sse_fast_forget(ctx);
+        if (common != X86_CC_DYNAMIC) {
+            x86_cc_reload(ctx, common);
+        }
     }
 }
 
@@ -344,6 +396,7 @@ void x86_lift_block(GuestLiftCtx *lctx)
     /* One-instruction blocks (insn tracing) stay simple; traces that count steps need every insn to run. */
     ctx.fwd_ok = max > 1 && !lctx->straight_line;
     ctx.block_pc = pc;
+    ctx.run_start = pc;
     blk->guest_pc = pc;
     blk->guest_size = 0;
     blk->guest_insns = 0;
@@ -352,6 +405,18 @@ void x86_lift_block(GuestLiftCtx *lctx)
         unsigned got = 0, len;
         X86Insn in;
 
+        /* A path that runs into code lifted already exits to it (maybe the self loop). */
+        if (blk->guest_insns > 0 && x86_in_runs(&ctx, pc)) {
+            if (reachable) {
+                x86_gen_goto(&ctx, pc);
+            }
+            pc = x86_end_run(&ctx, pc);
+            if (pc == 0) {
+                break;
+            }
+            reachable = false;
+            continue;
+        }
         /* Where lifting stops, the path falling through (if any) exits to pc. */
         if (blk->guest_insns > 0 &&
             (blk->guest_insns >= max || (pc & X86_PAGE_MASK) != page || pc == lctx->stop_pc)) {
@@ -403,10 +468,13 @@ void x86_lift_block(GuestLiftCtx *lctx)
         ir_insn_start(blk, pc, len);
         x86_lift_insn(&ctx, &in, arch);
         blk->guest_insns++;
-        blk->guest_size = (uint32_t)(ctx.next_pc - lctx->pc);
+        /* The bytes from the block's pc to the end of the furthest code lifted (same page). */
+        if (ctx.next_pc > lctx->pc) {
+            blk->guest_size = MAX(blk->guest_size, (uint32_t)(ctx.next_pc - lctx->pc));
+        }
         pc = ctx.mode64 ? ctx.next_pc : (uint32_t)ctx.next_pc;
         if (ctx.end_block) {
-            uint64_t target = x86_next_fwd_target(&ctx, pc);
+            uint64_t target = x86_end_run(&ctx, pc);
 
             if (target == 0) {
                 break;

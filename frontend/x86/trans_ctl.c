@@ -77,6 +77,7 @@ bool x86_trans_jcc(X86Disas *ctx, const X86Insn *in)
     if (ctx->fwd_ok && target != ctx->block_pc && ctx->n_fwd < X86_MAX_FWD && !ctx->cc_pending) {
         ctx->fwd[ctx->n_fwd].pc = target;
         ctx->fwd[ctx->n_fwd].label = taken;
+        ctx->fwd[ctx->n_fwd].cc_op = ctx->cc_op;
         ctx->n_fwd++;
         return true;
     }

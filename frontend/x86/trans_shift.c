@@ -3,8 +3,8 @@
  * SHRD).  The count is masked to 5 bits (6 for 64-bit operands); a zero count
  * leaves the flags alone, so with a count from CL the flag stores sit behind a
  * branch.  SHL/SHR/SAR and 32/64-bit SHLD/SHRD are inline (X86_CCK_SHL/SHR/SAR keep
- * the last bit shifted out); rotates and 16-bit double shifts go to helpers that
- * update the lazy flags.
+ * the last bit shifted out), and so are ROL/ROR by a constant; the other rotates and
+ * 16-bit double shifts go to helpers that update the lazy flags.
  */
 #include "frontend/x86/internal.h"
 
@@ -44,6 +44,40 @@ static void x86_shift_flags(X86Disas *ctx, X86CcKind kind, unsigned size, IrTemp
     x86_cc_forget(ctx);
 }
 
+/*
+ * ROL/ROR by a constant count c (already masked) inline: the rotate, then (c != 0) CF
+ * and OF merged into the other flags as helper_x86_rotate does (ROL: CF = bit 0 of the
+ * result, OF = its top bit ^ CF; ROR: CF = the top bit, OF = top ^ the bit below).
+ * Flags nothing reads fold away, which the helper call could not.
+ */
+static void x86_rotate_const(X86Disas *ctx, const X86Insn *in, bool left, IrTemp a, uint64_t c)
+{
+    IrBlock *blk = ctx->blk;
+    unsigned size = in->opsz, bits = size * 8, r = (unsigned)(c % bits);
+    IrTemp v = a, cf, of, f;
+
+    if (r != 0) {
+        unsigned lsh = left ? r : bits - r;
+
+        v = ir_or(blk, ir_shl(blk, a, x86_const(ctx, lsh)), ir_shr(blk, a, x86_const(ctx, bits - lsh)));
+        v = x86_zext(ctx, v, size);
+    }
+    x86_st_rm(ctx, size, v);
+    if (c == 0) {
+        return;
+    }
+    if (left) {
+        cf = ir_extract(blk, v, 0, 1);
+        of = ir_xor(blk, ir_extract(blk, v, bits - 1, 1), cf);
+    } else {
+        cf = ir_extract(blk, v, bits - 1, 1);
+        of = ir_xor(blk, cf, ir_extract(blk, v, bits - 2, 1));
+    }
+    f = ir_and(blk, x86_gen_arith_flags(ctx), x86_const(ctx, ~(uint64_t)(X86_CF | X86_OF)));
+    f = ir_or(blk, f, ir_or(blk, cf, ir_shl(blk, of, x86_const(ctx, (unsigned)__builtin_ctz(X86_OF)))));
+    x86_cc_set_flags(ctx, f);
+}
+
 /* Group 2: ROL ROR RCL RCR SHL SHR SAL SAR by 1, CL or imm8. */
 bool x86_trans_shift(X86Disas *ctx, const X86Insn *in)
 {
@@ -55,6 +89,10 @@ bool x86_trans_shift(X86Disas *ctx, const X86Insn *in)
     IrTemp count = x86_shift_count(ctx, in, mode);
     IrTemp a = x86_ld_rm(ctx, size), r, src, cm1;
 
+    if (op < 2 && is_const) {
+        x86_rotate_const(ctx, in, op == 0, a, cc);
+        return true;
+    }
     if (op < 4) {
         unsigned lg = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
 

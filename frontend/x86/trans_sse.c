@@ -135,7 +135,7 @@ bool x86_trans_sse(X86Disas *ctx, const X86Insn *in)
     const X86SseOp *op = x86_sse_lookup(in);
 
     if (x86_sse_try_ir(ctx, in) || x86_sse_try_swar(ctx, in) || x86_sse_try_unpck(ctx, in) ||
-        x86_sse_try_shuf(ctx, in)) {
+        x86_sse_try_shuf(ctx, in) || x86_sse_try_shift(ctx, in)) {
         return true;
     }
     if (!op) {
