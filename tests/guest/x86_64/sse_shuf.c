@@ -10,22 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef uint64_t V2 __attribute__((vector_size(16)));
-
-static uint64_t seed = 0x9e3779b97f4a7c15ull;
-static uint64_t hash = 0xcbf29ce484222325ull;
-static int verbose;
-
-static uint64_t next(void)
-{
-    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-    return seed ^ (seed >> 29);
-}
+#include "vec_sets.h"
 
 static void out(const char *name, int imm, const char *form, V2 v)
 {
-    hash = (hash ^ v[0]) * 0x100000001b3ull;
-    hash = (hash ^ v[1]) * 0x100000001b3ull;
+    fold(v);
     if (verbose) {
         printf("%s %3d %s %016llx %016llx\n", name, imm, form, (unsigned long long)v[1], (unsigned long long)v[0]);
     }
