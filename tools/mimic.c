@@ -31,7 +31,7 @@ static const char main_usage[] =
     "by translating guest code to host code (or interpreting it).\n"
     "\n"
     "Commands:\n"
-    "  run [OPTIONS] PROGRAM [ARGS...]   run a Linux user-mode program (riscv64)\n"
+    "  run [OPTIONS] PROGRAM [ARGS...]   run a Linux program for riscv64, ppc, i386 or x86-64\n"
     "  boot [-M BOARD] [OPTIONS]         boot firmware and a kernel on an emulated board\n"
     "  machines                          list the built-in boards and their devices\n"
     "  help [COMMAND]                    show help\n"
