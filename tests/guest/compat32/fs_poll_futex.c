@@ -123,6 +123,9 @@ static void test_ppoll(void)
 }
 
 static uint32_t word = 7, word2 = 0x10;
+/* Set once the main thread's wait has returned: a wait that came too late sees 8 and
+ * returns EAGAIN without sleeping, and the waker must not go on waking nobody. */
+static int wait_over;
 
 static void *waker(void *arg)
 {
@@ -130,7 +133,8 @@ static void *waker(void *arg)
     struct timespec d = { 0, 20000000 };
     nanosleep(&d, NULL);
     __atomic_store_n(&word, 8, __ATOMIC_SEQ_CST);
-    while (syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 0) {
+    while (syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 0
+           && !__atomic_load_n(&wait_over, __ATOMIC_SEQ_CST)) {
         nanosleep(&d, NULL);
     }
     return NULL;
@@ -168,6 +172,7 @@ static void test_futex(void)
     do {
         r = syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 7, &longer, NULL, 0);
     } while (r == -1 && errno == EINTR);
+    __atomic_store_n(&wait_over, 1, __ATOMIC_SEQ_CST);
     CHECK(r == 0 || (r == -1 && errno == EAGAIN));
     CHECK_EQ(__atomic_load_n(&word, __ATOMIC_SEQ_CST), 8);
     CHECK_EQ(pthread_join(th, NULL), 0);
