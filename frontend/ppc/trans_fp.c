@@ -321,15 +321,24 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
             break;
         }
     }
-    if (!ctx->fp_mode_ok) {
-        /* RN = 0 and XX set */
-        ir_brcond(blk, IR_COND_NE, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)), ppc_const(ctx, PPC_FPSCR_XX | 3)),
-                  ppc_const(ctx, PPC_FPSCR_XX), slow);
-        ctx->fp_mode_ok = true;
-    }
     /* biased exponent in [2, 0x7fe] (exact zeros: ppc_gen_zero_slow) */
-    ir_brcond(blk, IR_COND_GEU, ir_sub(blk, ir_extract(blk, r, 52, 11), ppc_c64(ctx, 2)),
-              ppc_c64(ctx, 0x7fe - 2 + 1), slow);
+    IrTemp exp_off = ir_sub(blk, ir_extract(blk, r, 52, 11), ppc_c64(ctx, 2));
+    if (!ctx->fp_mode_ok) {
+        /*
+         * And RN = 0 with XX set, tested in the same branch: one branch to the slow
+         * path's label lets the JIT enter it with the registers as they are, two make
+         * it store every guest register it holds before the first.
+         */
+        IrTemp mode_bad = ir_setcond(blk, IR_COND_NE, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)),
+                                                             ppc_const(ctx, PPC_FPSCR_XX | 3)),
+                                     ppc_const(ctx, PPC_FPSCR_XX));
+        IrTemp exp_bad = ir_setcond(blk, IR_COND_GEU, exp_off, ppc_c64(ctx, 0x7fe - 2 + 1));
+
+        ir_brcond(blk, IR_COND_NE, ir_or(blk, ir_extu32(blk, mode_bad), exp_bad), ppc_c64(ctx, 0), slow);
+        ctx->fp_mode_ok = true;
+    } else {
+        ir_brcond(blk, IR_COND_GEU, exp_off, ppc_c64(ctx, 0x7fe - 2 + 1), slow);
+    }
 
     if ((opc & PPC_FP_FMA) && (opc & PPC_FMA_NEG_R)) {
         r = ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64));
@@ -443,8 +452,17 @@ bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
     ppc_defer_fp_slow(ctx, a, a->param, ppc_gen_fcmp_helper, slow);
     x = ppc_get_fpr(ctx, a->ra);
     y = ppc_get_fpr(ctx, a->rb);
-    ir_brcond(blk, IR_COND_GTU, ir_and(blk, x, ppc_c64(ctx, ~PPC_SIGN64)), ppc_c64(ctx, PPC_EXP_INF64), slow);
-    ir_brcond(blk, IR_COND_GTU, ir_and(blk, y, ppc_c64(ctx, ~PPC_SIGN64)), ppc_c64(ctx, PPC_EXP_INF64), slow);
+    /*
+     * One branch for both NaN tests: a label with a single branch to it takes the
+     * branch's register state whole, so the JIT stores nothing on the way in; two
+     * branches to it make it store every guest register it holds first.
+     */
+    ir_brcond(blk, IR_COND_NE,
+              ir_or(blk, ir_setcond(blk, IR_COND_GTU, ir_and(blk, x, ppc_c64(ctx, ~PPC_SIGN64)),
+                                    ppc_c64(ctx, PPC_EXP_INF64)),
+                    ir_setcond(blk, IR_COND_GTU, ir_and(blk, y, ppc_c64(ctx, ~PPC_SIGN64)),
+                               ppc_c64(ctx, PPC_EXP_INF64))),
+              ppc_c64(ctx, 0), slow);
     kx = ppc_fp_order_key(ctx, x);
     ky = ppc_fp_order_key(ctx, y);
     c = ir_trunc(blk, ir_select(blk, IR_COND_LT, kx, ky, ppc_c64(ctx, 8),
