@@ -321,8 +321,14 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
             break;
         }
     }
-    /* biased exponent in [2, 0x7fe] (exact zeros: ppc_gen_zero_slow) */
-    IrTemp exp_off = ir_sub(blk, ir_extract(blk, r, 52, 11), ppc_c64(ctx, 2));
+    /*
+     * Biased exponent in [2, 0x7fe] (exact zeros: ppc_gen_zero_slow).  On the low word of
+     * r >> 31, which holds the exponent in bits 21-31 with the sign shifted out:
+     * exp_off = that - (2 << 21) is below (0x7ff - 2) << 21 just for those exponents.  A
+     * shift and a 32-bit subtract, where the exponent alone takes two shifts and a subtract.
+     */
+    IrTemp exp_off = ir_sub(blk, ir_trunc(blk, ir_shr(blk, r, ppc_c64(ctx, 31))), ppc_const(ctx, 2u << 21));
+    IrTemp exp_lim = ppc_const(ctx, (0x7ffu - 2) << 21);
     if (!ctx->fp_mode_ok) {
         /*
          * And RN = 0 with XX set, tested in the same branch: one branch to the slow
@@ -332,12 +338,12 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
         IrTemp mode_bad = ir_setcond(blk, IR_COND_NE, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)),
                                                              ppc_const(ctx, PPC_FPSCR_XX | 3)),
                                      ppc_const(ctx, PPC_FPSCR_XX));
-        IrTemp exp_bad = ir_setcond(blk, IR_COND_GEU, exp_off, ppc_c64(ctx, 0x7fe - 2 + 1));
+        IrTemp exp_bad = ir_setcond(blk, IR_COND_GEU, exp_off, exp_lim);
 
-        ir_brcond(blk, IR_COND_NE, ir_or(blk, ir_extu32(blk, mode_bad), exp_bad), ppc_c64(ctx, 0), slow);
+        ir_brcond(blk, IR_COND_NE, ir_or(blk, mode_bad, exp_bad), ppc_const(ctx, 0), slow);
         ctx->fp_mode_ok = true;
     } else {
-        ir_brcond(blk, IR_COND_GEU, exp_off, ppc_c64(ctx, 0x7fe - 2 + 1), slow);
+        ir_brcond(blk, IR_COND_GEU, exp_off, exp_lim, slow);
     }
 
     if ((opc & PPC_FP_FMA) && (opc & PPC_FMA_NEG_R)) {
