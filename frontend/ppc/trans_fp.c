@@ -210,7 +210,47 @@ static void ppc_defer_fp_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc,
     ctx->fp_slow[ctx->n_fp_slow].opc = opc;
     ctx->fp_slow[ctx->n_fp_slow].args = *a;
     ctx->fp_slow[ctx->n_fp_slow].gen = gen;
+    ctx->fp_slow[ctx->n_fp_slow].prev = (PpcFpRecord){ .opc = 0 };
     ctx->n_fp_slow++;
+}
+
+/*
+ * The lazy record's slots, in role order: the operations' frA, frB, frC.
+ */
+static const uint32_t ppc_fp_lazy_off[3] = { PPC_OFF(fp_lazy_a), PPC_OFF(fp_lazy_b), PPC_OFF(fp_lazy_c) };
+
+/*
+ * Called by an inline FP operation about to be lifted: if the previous instruction was
+ * an inline FP operation too, nothing else came in between (no label, exit, load or
+ * call: only its instruction start), the record that one stored is overwritten by this
+ * one's on the fast path, and only this one's slow path (state before it) can see it.
+ * Its SETs are taken out and the slow path stores the record instead, taking the
+ * operands from the FPRs they came from, which hold them still (an operand the
+ * previous operation overwrote with its result keeps its SET).  A chain of inline
+ * operations then stores one record, its last, instead of one per operation.  Returns
+ * what the slow path must store (opc 0: nothing).
+ */
+static PpcFpRecord ppc_fp_take_prev(PpcDisas *ctx)
+{
+    IrBlock *blk = ctx->blk;
+    PpcFpRecord none = { .opc = 0 };
+
+    if (!ctx->fp_last.valid) {
+        return none;
+    }
+    ctx->fp_last.valid = false;
+    for (uint32_t i = ctx->fp_last.end; i < blk->n_insns; i++) {
+        if (blk->insns[i].op != IR_OP_INSN_START) {
+            return none;
+        }
+    }
+    blk->insns[ctx->fp_last.set_op].op = IR_OP_NOP;
+    for (int k = 0; k < 3; k++) {
+        if (ctx->fp_last.rec.reg[k] >= 0) {
+            blk->insns[ctx->fp_last.set_x[k]].op = IR_OP_NOP;
+        }
+    }
+    return ctx->fp_last.rec;
 }
 
 /*
@@ -241,6 +281,16 @@ uint32_t ppc_fp_slow_next(PpcDisas *ctx)
     ir_label(ctx->blk, ctx->fp_slow[i].label);
     ir_insn_start(ctx->blk, ctx->fp_slow[i].pc, 4);
     ctx->pc = ctx->fp_slow[i].pc;
+    if (ctx->fp_slow[i].prev.opc != 0) {
+        const PpcFpRecord *prev = &ctx->fp_slow[i].prev;
+
+        ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, prev->opc));
+        for (int k = 0; k < 3; k++) {
+            if (prev->reg[k] >= 0) {
+                ir_set(ctx->blk, ppc_fp_lazy_off[k], ppc_get_fpr(ctx, prev->reg[k]));
+            }
+        }
+    }
     ctx->fp_slow[i].gen(ctx, &ctx->fp_slow[i].args, ctx->fp_slow[i].opc);
     return ctx->fp_slow[i].pc;
 }
@@ -288,6 +338,7 @@ static void ppc_gen_zero_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 {
     IrBlock *blk = ctx->blk;
+    PpcFpRecord prev = ppc_fp_take_prev(ctx);      /* first: before this one emits anything */
     IrTemp fa = ppc_get_fpr(ctx, a->ra), fb = ppc_get_fpr(ctx, a->rb), fc = ppc_get_fpr(ctx, a->rc);
     bool uses_a = true, uses_b = true, uses_c = false;
     uint32_t slow = ir_label_new(blk);
@@ -295,6 +346,7 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 
     ppc_defer_fp_slow(ctx, a, opc, PPC_FP_OP(opc) <= PPC_FP_MUL && !(opc & PPC_FP_FMA) ? ppc_gen_zero_slow
                                                                                          : ppc_gen_fp_helper, slow);
+    ctx->fp_slow[ctx->n_fp_slow - 1].prev = prev;
 
     if (opc & PPC_FP_FMA) {
         uses_c = true;
@@ -351,15 +403,25 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     }
     ppc_set_fpr(ctx, a->rt, r);
     /* FR, FI and FPRF (the class of r) all pending */
-    ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, opc | PPC_FP_LAZY | PPC_FP_LAZY_FPRF));
-    if (uses_a) {
-        ir_set(blk, PPC_OFF(fp_lazy_a), fa);
-    }
-    if (uses_b) {
-        ir_set(blk, PPC_OFF(fp_lazy_b), fb);
-    }
-    if (uses_c) {
-        ir_set(blk, PPC_OFF(fp_lazy_c), fc);
+    {
+        const bool uses[3] = { uses_a, uses_b, uses_c };
+        const IrTemp vals[3] = { fa, fb, fc };
+        const int regs[3] = { a->ra, a->rb, a->rc };
+
+        ctx->fp_last.rec.opc = opc | PPC_FP_LAZY | PPC_FP_LAZY_FPRF;
+        ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, ctx->fp_last.rec.opc));
+        ctx->fp_last.set_op = blk->n_insns - 1;
+        for (int k = 0; k < 3; k++) {
+            ctx->fp_last.set_x[k] = UINT32_MAX;
+            ctx->fp_last.rec.reg[k] = -1;
+            if (uses[k]) {
+                ir_set(blk, ppc_fp_lazy_off[k], vals[k]);
+                ctx->fp_last.set_x[k] = blk->n_insns - 1;
+                ctx->fp_last.rec.reg[k] = regs[k] == a->rt ? -1 : (int8_t)regs[k];
+            }
+        }
+        ctx->fp_last.end = blk->n_insns;
+        ctx->fp_last.valid = true;
     }
     ppc_gen_cr1(ctx, a);
 }
