@@ -220,10 +220,51 @@ static void ppc_defer_fp_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc,
 static const uint32_t ppc_fp_lazy_off[3] = { PPC_OFF(fp_lazy_a), PPC_OFF(fp_lazy_b), PPC_OFF(fp_lazy_c) };
 
 /*
- * Called by an inline FP operation about to be lifted: if the previous instruction was
- * an inline FP operation too, nothing else came in between (no label, exit, load or
- * call: only its instruction start), the record that one stored is overwritten by this
- * one's on the fast path, and only this one's slow path (state before it) can see it.
+ * May insn come between the operation that stored the last lazy record and the next
+ * one, which then stores that record in its slow path only?  Yes for register-only
+ * work: instruction starts, pure operations, reads of guest state other than the
+ * record, and writes of guest state other than the record, FPSCR and the FPRs the
+ * record's operands are to be taken from.  No for anything that can leave the block,
+ * fault, call a helper or join paths (a label): there the record must be in the state.
+ */
+static bool ppc_fp_record_survives(const PpcDisas *ctx, const IrInsn *insn)
+{
+    uint32_t lazy_lo = PPC_OFF(fp_lazy_op), lazy_hi = PPC_OFF(fp_lazy_c) + 8;
+    uint32_t off;
+
+    switch (insn->op) {
+    case IR_OP_INSN_START:
+    case IR_OP_NOP:
+        return true;
+    case IR_OP_GET:
+        off = (uint32_t)insn->imm[0];
+        return off + 8 <= lazy_lo || off >= lazy_hi;
+    case IR_OP_SET:
+        off = (uint32_t)insn->imm[0];
+        if (off < lazy_hi && off + 8 > lazy_lo) {
+            return false;
+        }
+        if (off < PPC_OFF(fpscr) + 4 && off + 8 > PPC_OFF(fpscr)) {
+            return false;
+        }
+        for (int k = 0; k < 3; k++) {
+            int reg = ctx->fp_last.rec.reg[k];
+
+            if (reg >= 0 && off < PPC_OFF_FPR(reg) + 8 && off + 8 > PPC_OFF_FPR(reg)) {
+                return false;
+            }
+        }
+        return true;
+    default:
+        return (ir_op_info[insn->op].flags & IR_F_PURE) != 0;
+    }
+}
+
+/*
+ * Called by an inline FP operation about to be lifted: if the previous FP operation
+ * was inline too and only register work came in between (ppc_fp_record_survives), the
+ * record that one stored is overwritten by this one's on the fast path, and only this
+ * one's slow path (state before it) can see it.
  * Its SETs are taken out and the slow path stores the record instead, taking the
  * operands from the FPRs they came from, which hold them still (an operand the
  * previous operation overwrote with its result keeps its SET).  A chain of inline
@@ -240,7 +281,7 @@ static PpcFpRecord ppc_fp_take_prev(PpcDisas *ctx)
     }
     ctx->fp_last.valid = false;
     for (uint32_t i = ctx->fp_last.end; i < blk->n_insns; i++) {
-        if (blk->insns[i].op != IR_OP_INSN_START) {
+        if (!ppc_fp_record_survives(ctx, &blk->insns[i])) {
             return none;
         }
     }

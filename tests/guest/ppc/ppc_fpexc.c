@@ -155,7 +155,7 @@ static void test_traps(void)
  * it (Book I 4.4), FR and FI cleared.  The translator stores the first one's lazy record
  * only in the second one's slow path, from the FPRs its operands came from (or keeps
  * the store of an operand the first overwrote): FPRF shows which operands it took.
- * which: 0 fsub, 1 fsub onto its own frA, 2 fmadd, 3 fdiv (inexact).
+ * which: 0 fsub, 1 fsub onto its own frA, 2 fmadd, 3 fdiv (inexact), 4 and 5 below.
  */
 #define VX    0x20000000u
 #define XX    0x02000000u
@@ -179,9 +179,32 @@ static uint32_t prev_record(int which, double *t_out, double *u_out)
         __asm__ volatile("fmadd %0,%2,%3,%4\n fmul %1,%5,%6"
                          : "=&f"(t), "+f"(u) : "f"(p), "f"(q), "f"(r), "f"(z), "f"(w));
         break;
-    default:
+    case 3:
         __asm__ volatile("fdiv %0,%2,%3\n fmul %1,%4,%5" : "=&f"(t), "+f"(u) : "f"(x), "f"(y), "f"(z), "f"(w));
         break;
+    default: {
+        /*
+         * 4: register work between them (fneg of another register, integer adds); 5: an
+         * fmr onto the first operation's frA between them (5 - 3 taken again from the
+         * FPRs would be 0 - 3, a negative number).
+         */
+        double io[6] = { five, three, zero, inf, u, 0 };
+
+        if (which == 4) {
+            __asm__ volatile("lfd 1,0(%0)\n lfd 2,8(%0)\n lfd 3,16(%0)\n lfd 4,24(%0)\n lfd 5,32(%0)\n"
+                             "fsub 6,1,2\n fneg 7,3\n li 0,5\n add 0,0,0\n fmul 5,3,4\n"
+                             "stfd 6,40(%0)\n stfd 5,32(%0)"
+                             : : "b"(io) : "fr1", "fr2", "fr3", "fr4", "fr5", "fr6", "fr7", "r0", "memory");
+        } else {
+            __asm__ volatile("lfd 1,0(%0)\n lfd 2,8(%0)\n lfd 3,16(%0)\n lfd 4,24(%0)\n lfd 5,32(%0)\n"
+                             "fsub 6,1,2\n fmr 1,3\n fmul 5,3,4\n"
+                             "stfd 6,40(%0)\n stfd 5,32(%0)"
+                             : : "b"(io) : "fr1", "fr2", "fr3", "fr4", "fr5", "fr6", "r0", "memory");
+        }
+        t = io[5];
+        u = io[4];
+        break;
+    }
     }
     uint32_t f = get_fpscr();
     set_fpscr(0);
@@ -192,12 +215,12 @@ static uint32_t prev_record(int which, double *t_out, double *u_out)
 
 static void test_prev_record(void)
 {
-    static const uint32_t fprf[4] = { 0x08, 0x04, 0x04, 0x04 };    /* -2, 2, 3.25, 1/3 */
-    static const double want_t[4] = { -2.0, 2.0, 3.25, 1.0 / 3.0 };
+    static const uint32_t fprf[6] = { 0x08, 0x04, 0x04, 0x04, 0x04, 0x04 };   /* -2, 2, 3.25, 1/3, 2, 2 */
+    static const double want_t[6] = { -2.0, 2.0, 3.25, 1.0 / 3.0, 2.0, 2.0 };
 
     gc_group("record before an ignored invalid operation");
     for (int round = 0; round < 40; round++) {
-        for (int which = 0; which < 4; which++) {
+        for (int which = 0; which < 6; which++) {
             double t, u;
             uint32_t f = prev_record(which, &t, &u);
 
