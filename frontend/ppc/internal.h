@@ -170,6 +170,11 @@ typedef struct PpcDisas {
         uint32_t set_op, set_x[3];      /* insn indices; set_x UINT32_MAX: operand unused */
         PpcFpRecord rec;
     } fp_last;
+    /* The last inline fcmp: where it ended in the block (trans_fp.c, ppc_fcmp_lazy_known). */
+    struct {
+        bool valid;
+        uint32_t end;
+    } fcmp_lazy;
     bool fp_mode_ok;
     bool fp_traps;          /* PpcCpu.fp_traps: FP instructions take helpers and a trap check */
 } PpcDisas;

@@ -532,13 +532,36 @@ static void ppc_gen_fcmp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     ppc_set32(ctx, PPC_OFF_CR(a->crfd), c);
 }
 
-/* v as a signed integer that orders like the double it holds (+0 and -0 both 0); not for NaNs. */
-static IrTemp ppc_fp_order_key(PpcDisas *ctx, IrTemp v)
+/* v as a signed integer that orders like the double it holds, from mag = v without its sign (+0 and -0 both 0); not for NaNs. */
+static IrTemp ppc_fp_order_key(PpcDisas *ctx, IrTemp v, IrTemp mag)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp mag = ir_and(blk, v, ppc_c64(ctx, ~PPC_SIGN64));
 
     return ir_select(blk, IR_COND_LT, v, ppc_c64(ctx, 0), ir_neg(blk, mag), mag);
+}
+
+/*
+ * Is the lazy record's PPC_FP_LAZY_FPRF bit known clear here, because an inline fcmp
+ * cleared it and nothing since can have set it (no label, no helper call, no store to
+ * fp_lazy_op)?  Then the next fcmp need not turn a pending FPRF into a pending C.
+ */
+static bool ppc_fcmp_lazy_known(const PpcDisas *ctx)
+{
+    const IrBlock *blk = ctx->blk;
+    uint32_t lazy = PPC_OFF(fp_lazy_op);
+
+    if (!ctx->fcmp_lazy.valid) {
+        return false;
+    }
+    for (uint32_t i = ctx->fcmp_lazy.end; i < blk->n_insns; i++) {
+        const IrInsn *insn = &blk->insns[i];
+
+        if (insn->op == IR_OP_LABEL || insn->op == IR_OP_CALL ||
+            (insn->op == IR_OP_SET && (uint32_t)insn->imm[0] < lazy + 4 && (uint32_t)insn->imm[0] + 8 > lazy)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /*
@@ -550,41 +573,48 @@ static IrTemp ppc_fp_order_key(PpcDisas *ctx, IrTemp v)
 bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp x, y, kx, ky, c, fpscr, lazy;
+    IrTemp x, y, ax, ay, mag_mask, inf, kx, ky, c, fpscr, lazy;
+    bool lazy_known;
     uint32_t slow;
 
     if (!ppc_fp_slow_room(ctx)) {
         ppc_gen_fcmp_helper(ctx, a, a->param);
         return true;
     }
+    lazy_known = ppc_fcmp_lazy_known(ctx);
     slow = ir_label_new(blk);
     ppc_defer_fp_slow(ctx, a, a->param, ppc_gen_fcmp_helper, slow);
     x = ppc_get_fpr(ctx, a->ra);
     y = ppc_get_fpr(ctx, a->rb);
+    mag_mask = ppc_c64(ctx, ~PPC_SIGN64);
+    inf = ppc_c64(ctx, PPC_EXP_INF64);
+    ax = ir_and(blk, x, mag_mask);
+    ay = ir_and(blk, y, mag_mask);
     /*
      * One branch for both NaN tests: a label with a single branch to it takes the
      * branch's register state whole, so the JIT stores nothing on the way in; two
      * branches to it make it store every guest register it holds first.
      */
     ir_brcond(blk, IR_COND_NE,
-              ir_or(blk, ir_setcond(blk, IR_COND_GTU, ir_and(blk, x, ppc_c64(ctx, ~PPC_SIGN64)),
-                                    ppc_c64(ctx, PPC_EXP_INF64)),
-                    ir_setcond(blk, IR_COND_GTU, ir_and(blk, y, ppc_c64(ctx, ~PPC_SIGN64)),
-                               ppc_c64(ctx, PPC_EXP_INF64))),
+              ir_or(blk, ir_setcond(blk, IR_COND_GTU, ax, inf), ir_setcond(blk, IR_COND_GTU, ay, inf)),
               ppc_c64(ctx, 0), slow);
-    kx = ppc_fp_order_key(ctx, x);
-    ky = ppc_fp_order_key(ctx, y);
+    kx = ppc_fp_order_key(ctx, x, ax);
+    ky = ppc_fp_order_key(ctx, y, ay);
     c = ir_trunc(blk, ir_select(blk, IR_COND_LT, kx, ky, ppc_c64(ctx, 8),
                                 ir_select(blk, IR_COND_GT, kx, ky, ppc_c64(ctx, 4), ppc_c64(ctx, 2))));
     fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
     ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, ir_and(blk, fpscr, ppc_const(ctx, ~PPC_FPSCR_FPCC)),
                                          ir_shl(blk, c, ppc_const(ctx, PPC_FPSCR_FPRF_SHIFT))));
     /* a pending FPRF becomes a pending C: FPCC is now this compare's */
-    lazy = ppc_get32(ctx, PPC_OFF(fp_lazy_op));
-    ppc_set32(ctx, PPC_OFF(fp_lazy_op),
-              ir_or(blk, ir_and(blk, lazy, ppc_const(ctx, ~PPC_FP_LAZY_FPRF)),
-                    ir_shr(blk, ir_and(blk, lazy, ppc_const(ctx, PPC_FP_LAZY_FPRF)), ppc_const(ctx, 1))));
+    if (!lazy_known) {
+        lazy = ppc_get32(ctx, PPC_OFF(fp_lazy_op));
+        ppc_set32(ctx, PPC_OFF(fp_lazy_op),
+                  ir_or(blk, ir_and(blk, lazy, ppc_const(ctx, ~PPC_FP_LAZY_FPRF)),
+                        ir_shr(blk, ir_and(blk, lazy, ppc_const(ctx, PPC_FP_LAZY_FPRF)), ppc_const(ctx, 1))));
+    }
     ppc_set32(ctx, PPC_OFF_CR(a->crfd), c);
+    ctx->fcmp_lazy.valid = true;
+    ctx->fcmp_lazy.end = blk->n_insns;
     return true;
 }
 
