@@ -374,6 +374,57 @@ static bool ppc_lazy_error(const PpcFpOp *op, uint64_t *r_out, bool *fi, bool *f
 }
 
 /*
+ * FPRF bits (shifted into place) of a pending operation's result r, which the fast
+ * path let through only as a normal number or an exact zero; lazy says what of FPRF is
+ * still pending (all, or C alone after an inline fcmp).
+ */
+static inline uint32_t ppc_lazy_fprf(uint32_t fpscr, uint32_t lazy, uint64_t r)
+{
+    bool neg = ppc_neg(r);
+    uint32_t fprf = ppc_iszero(r) ? (neg ? PPC_FPRF_NZERO : PPC_FPRF_PZERO) : (neg ? PPC_FPRF_NNORM : PPC_FPRF_PNORM);
+    uint32_t mask = 0;
+
+    if (lazy & PPC_FP_LAZY_FPRF) {
+        mask = PPC_FPSCR_FPRF;
+    } else if (lazy & PPC_FP_LAZY_C) {
+        mask = PPC_FPSCR_FPRF & ~PPC_FPSCR_FPCC;
+    }
+    return (fpscr & ~mask) | ((fprf << PPC_FPSCR_FPRF_SHIFT) & mask);
+}
+
+/*
+ * ppc_fpscr_settled for a pending fadd or fsub, the usual one (glibc's sqrt reads FPSCR
+ * right after its caller summed squares): Fast2Sum with the operands ordered by
+ * magnitude (err = small - (r - big) is exact when |big| >= |small| in round to
+ * nearest, and r is finite here), three dependent operations instead of TwoSum's five,
+ * and the ordering by an integer compare rather than a branch.
+ */
+static uint32_t ppc_settle_addsub(uint32_t fpscr, uint32_t opc, uint64_t ua, uint64_t ub)
+{
+    uint64_t uy = PPC_FP_OP(opc) == PPC_FP_SUB ? ub ^ PPC_SIGN : ub;
+    bool a_big = (ua & ~PPC_SIGN) >= (uy & ~PPC_SIGN);
+    double big = ppc_d(a_big ? ua : uy), small = ppc_d(a_big ? uy : ua), r, z, err;
+    uint64_t ur, ue;
+    bool fi, fr;
+
+    PPC_FP_BARRIER(big);
+    PPC_FP_BARRIER(small);
+    r = big + small;
+    PPC_FP_BARRIER(r);
+    z = r - big;
+    PPC_FP_BARRIER(z);
+    err = small - z;
+    PPC_FP_BARRIER(err);
+    ur = ppc_u(r);
+    ue = ppc_u(err);
+    fi = (ue & ~PPC_SIGN) != 0;
+    fr = fi && ppc_neg(ue) != ppc_neg(ur);
+    fpscr &= ~(PPC_FPSCR_FR | PPC_FPSCR_FI);
+    fpscr |= (fr ? PPC_FPSCR_FR : 0) | (fi ? PPC_FPSCR_FI : 0);
+    return ppc_lazy_fprf(fpscr, opc, ur);
+}
+
+/*
  * The FPSCR the pending operation leaves.  trans_fp.c defers only operations that ran
  * with RN = round to nearest (a later mtfsfi may have changed RN since), raised
  * nothing but inexact with XX already set, and gave a normal result of biased exponent
@@ -381,7 +432,7 @@ static bool ppc_lazy_error(const PpcFpOp *op, uint64_t *r_out, bool *fi, bool *f
  * would still change is FI, FR and FPRF (the class of the result; an inline fcmp since
  * may have written FPCC, leaving only C: PPC_FP_LAZY_C).
  */
-static uint32_t ppc_fpscr_settled(uint32_t fpscr, uint32_t opc, uint64_t ua, uint64_t ub, uint64_t uc)
+static uint32_t ppc_fpscr_settled_any(uint32_t fpscr, uint32_t opc, uint64_t ua, uint64_t ub, uint64_t uc)
 {
     uint32_t flags, rzflags;
     double a = ppc_d(ua), b = ppc_d(ub), c = ppc_d(uc);
@@ -428,6 +479,15 @@ static uint32_t ppc_fpscr_settled(uint32_t fpscr, uint32_t opc, uint64_t ua, uin
         fpscr = (fpscr & ~c) | ((ppc_class_d(r) << PPC_FPSCR_FPRF_SHIFT) & c);
     }
     return fpscr;
+}
+
+/* ppc_fpscr_settled_any, with the common fadd/fsub case first. */
+static uint32_t ppc_fpscr_settled(uint32_t fpscr, uint32_t opc, uint64_t ua, uint64_t ub, uint64_t uc)
+{
+    if ((opc & (PPC_FP_FMA | PPC_FP_S)) == 0 && PPC_FP_OP(opc) <= PPC_FP_SUB && opc != 0) {
+        return ppc_settle_addsub(fpscr, opc, ua, ub);
+    }
+    return ppc_fpscr_settled_any(fpscr, opc, ua, ub, uc);
 }
 
 uint32_t ppc_get_fpscr(const PpcCpu *cpu)

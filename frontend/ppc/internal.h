@@ -92,6 +92,17 @@ typedef struct PpcArgs {
 #define PPC_MAX_SLOW_COPY_INSNS 64  /* instructions lifted as copies after FP slow paths in one block */
 
 /* Lifting state of one block. */
+/*
+ * An inline FP operation's lazy record as its slow path can rebuild it from guest state:
+ * fp_lazy_op's value, and for fp_lazy_a, _b, _c the FPR holding the operand (-1: the
+ * record's SET of it stays in the main path, the operand being unused or overwritten by
+ * the operation's own result).
+ */
+typedef struct PpcFpRecord {
+    uint32_t opc;
+    int8_t reg[3];
+} PpcFpRecord;
+
 typedef struct PpcDisas {
     IrBlock *blk;
     uint32_t pc;            /* the instruction being lifted */
@@ -146,7 +157,24 @@ typedef struct PpcDisas {
         uint32_t label, pc, opc;
         PpcArgs args;
         void (*gen)(struct PpcDisas *ctx, const PpcArgs *a, uint32_t opc);     /* the helper call */
+        PpcFpRecord prev;   /* the previous operation's lazy record, stored here (opc 0: none) */
     } fp_slow[PPC_MAX_FP_SLOW];
+    /*
+     * The lazy record (fp_lazy_op/_a/_b/_c) the last inline FP operation stored: where its
+     * SETs are in the block, so that an inline operation lifted right after it can take
+     * them out and leave the record to its own slow path (trans_fp.c, ppc_fp_take_prev).
+     */
+    struct {
+        bool valid;
+        uint32_t end;                   /* blk->n_insns after the SETs */
+        uint32_t set_op, set_x[3];      /* insn indices; set_x UINT32_MAX: operand unused */
+        PpcFpRecord rec;
+    } fp_last;
+    /* The last inline fcmp: where it ended in the block (trans_fp.c, ppc_fcmp_lazy_known). */
+    struct {
+        bool valid;
+        uint32_t end;
+    } fcmp_lazy;
     bool fp_mode_ok;
     bool fp_traps;          /* PpcCpu.fp_traps: FP instructions take helpers and a trap check */
 } PpcDisas;

@@ -210,7 +210,88 @@ static void ppc_defer_fp_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc,
     ctx->fp_slow[ctx->n_fp_slow].opc = opc;
     ctx->fp_slow[ctx->n_fp_slow].args = *a;
     ctx->fp_slow[ctx->n_fp_slow].gen = gen;
+    ctx->fp_slow[ctx->n_fp_slow].prev = (PpcFpRecord){ .opc = 0 };
     ctx->n_fp_slow++;
+}
+
+/*
+ * The lazy record's slots, in role order: the operations' frA, frB, frC.
+ */
+static const uint32_t ppc_fp_lazy_off[3] = { PPC_OFF(fp_lazy_a), PPC_OFF(fp_lazy_b), PPC_OFF(fp_lazy_c) };
+
+/*
+ * May insn come between the operation that stored the last lazy record and the next
+ * one, which then stores that record in its slow path only?  Yes for register-only
+ * work: instruction starts, pure operations, reads of guest state other than the
+ * record, and writes of guest state other than the record, FPSCR and the FPRs the
+ * record's operands are to be taken from.  No for anything that can leave the block,
+ * fault, call a helper or join paths (a label): there the record must be in the state.
+ */
+static bool ppc_fp_record_survives(const PpcDisas *ctx, const IrInsn *insn)
+{
+    uint32_t lazy_lo = PPC_OFF(fp_lazy_op), lazy_hi = PPC_OFF(fp_lazy_c) + 8;
+    uint32_t off;
+
+    switch (insn->op) {
+    case IR_OP_INSN_START:
+    case IR_OP_NOP:
+        return true;
+    case IR_OP_GET:
+        off = (uint32_t)insn->imm[0];
+        return off + 8 <= lazy_lo || off >= lazy_hi;
+    case IR_OP_SET:
+        off = (uint32_t)insn->imm[0];
+        if (off < lazy_hi && off + 8 > lazy_lo) {
+            return false;
+        }
+        if (off < PPC_OFF(fpscr) + 4 && off + 8 > PPC_OFF(fpscr)) {
+            return false;
+        }
+        for (int k = 0; k < 3; k++) {
+            int reg = ctx->fp_last.rec.reg[k];
+
+            if (reg >= 0 && off < PPC_OFF_FPR(reg) + 8 && off + 8 > PPC_OFF_FPR(reg)) {
+                return false;
+            }
+        }
+        return true;
+    default:
+        return (ir_op_info[insn->op].flags & IR_F_PURE) != 0;
+    }
+}
+
+/*
+ * Called by an inline FP operation about to be lifted: if the previous FP operation
+ * was inline too and only register work came in between (ppc_fp_record_survives), the
+ * record that one stored is overwritten by this one's on the fast path, and only this
+ * one's slow path (state before it) can see it.
+ * Its SETs are taken out and the slow path stores the record instead, taking the
+ * operands from the FPRs they came from, which hold them still (an operand the
+ * previous operation overwrote with its result keeps its SET).  A chain of inline
+ * operations then stores one record, its last, instead of one per operation.  Returns
+ * what the slow path must store (opc 0: nothing).
+ */
+static PpcFpRecord ppc_fp_take_prev(PpcDisas *ctx)
+{
+    IrBlock *blk = ctx->blk;
+    PpcFpRecord none = { .opc = 0 };
+
+    if (!ctx->fp_last.valid) {
+        return none;
+    }
+    ctx->fp_last.valid = false;
+    for (uint32_t i = ctx->fp_last.end; i < blk->n_insns; i++) {
+        if (!ppc_fp_record_survives(ctx, &blk->insns[i])) {
+            return none;
+        }
+    }
+    blk->insns[ctx->fp_last.set_op].op = IR_OP_NOP;
+    for (int k = 0; k < 3; k++) {
+        if (ctx->fp_last.rec.reg[k] >= 0) {
+            blk->insns[ctx->fp_last.set_x[k]].op = IR_OP_NOP;
+        }
+    }
+    return ctx->fp_last.rec;
 }
 
 /*
@@ -241,6 +322,16 @@ uint32_t ppc_fp_slow_next(PpcDisas *ctx)
     ir_label(ctx->blk, ctx->fp_slow[i].label);
     ir_insn_start(ctx->blk, ctx->fp_slow[i].pc, 4);
     ctx->pc = ctx->fp_slow[i].pc;
+    if (ctx->fp_slow[i].prev.opc != 0) {
+        const PpcFpRecord *prev = &ctx->fp_slow[i].prev;
+
+        ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, prev->opc));
+        for (int k = 0; k < 3; k++) {
+            if (prev->reg[k] >= 0) {
+                ir_set(ctx->blk, ppc_fp_lazy_off[k], ppc_get_fpr(ctx, prev->reg[k]));
+            }
+        }
+    }
     ctx->fp_slow[i].gen(ctx, &ctx->fp_slow[i].args, ctx->fp_slow[i].opc);
     return ctx->fp_slow[i].pc;
 }
@@ -288,6 +379,7 @@ static void ppc_gen_zero_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 {
     IrBlock *blk = ctx->blk;
+    PpcFpRecord prev = ppc_fp_take_prev(ctx);      /* first: before this one emits anything */
     IrTemp fa = ppc_get_fpr(ctx, a->ra), fb = ppc_get_fpr(ctx, a->rb), fc = ppc_get_fpr(ctx, a->rc);
     bool uses_a = true, uses_b = true, uses_c = false;
     uint32_t slow = ir_label_new(blk);
@@ -295,6 +387,7 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 
     ppc_defer_fp_slow(ctx, a, opc, PPC_FP_OP(opc) <= PPC_FP_MUL && !(opc & PPC_FP_FMA) ? ppc_gen_zero_slow
                                                                                          : ppc_gen_fp_helper, slow);
+    ctx->fp_slow[ctx->n_fp_slow - 1].prev = prev;
 
     if (opc & PPC_FP_FMA) {
         uses_c = true;
@@ -321,30 +414,55 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
             break;
         }
     }
+    /*
+     * Biased exponent in [2, 0x7fe] (exact zeros: ppc_gen_zero_slow).  On the low word of
+     * r >> 31, which holds the exponent in bits 21-31 with the sign shifted out:
+     * exp_off = that - (2 << 21) is below (0x7ff - 2) << 21 just for those exponents.  A
+     * shift and a 32-bit subtract, where the exponent alone takes two shifts and a subtract.
+     */
+    IrTemp exp_off = ir_sub(blk, ir_trunc(blk, ir_shr(blk, r, ppc_c64(ctx, 31))), ppc_const(ctx, 2u << 21));
+    IrTemp exp_lim = ppc_const(ctx, (0x7ffu - 2) << 21);
     if (!ctx->fp_mode_ok) {
-        /* RN = 0 and XX set */
-        ir_brcond(blk, IR_COND_NE, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)), ppc_const(ctx, PPC_FPSCR_XX | 3)),
-                  ppc_const(ctx, PPC_FPSCR_XX), slow);
+        /*
+         * And RN = 0 with XX set, tested in the same branch: one branch to the slow
+         * path's label lets the JIT enter it with the registers as they are, two make
+         * it store every guest register it holds before the first.
+         */
+        IrTemp mode_bad = ir_setcond(blk, IR_COND_NE, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)),
+                                                             ppc_const(ctx, PPC_FPSCR_XX | 3)),
+                                     ppc_const(ctx, PPC_FPSCR_XX));
+        IrTemp exp_bad = ir_setcond(blk, IR_COND_GEU, exp_off, exp_lim);
+
+        ir_brcond(blk, IR_COND_NE, ir_or(blk, mode_bad, exp_bad), ppc_const(ctx, 0), slow);
         ctx->fp_mode_ok = true;
+    } else {
+        ir_brcond(blk, IR_COND_GEU, exp_off, exp_lim, slow);
     }
-    /* biased exponent in [2, 0x7fe] (exact zeros: ppc_gen_zero_slow) */
-    ir_brcond(blk, IR_COND_GEU, ir_sub(blk, ir_extract(blk, r, 52, 11), ppc_c64(ctx, 2)),
-              ppc_c64(ctx, 0x7fe - 2 + 1), slow);
 
     if ((opc & PPC_FP_FMA) && (opc & PPC_FMA_NEG_R)) {
         r = ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64));
     }
     ppc_set_fpr(ctx, a->rt, r);
     /* FR, FI and FPRF (the class of r) all pending */
-    ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, opc | PPC_FP_LAZY | PPC_FP_LAZY_FPRF));
-    if (uses_a) {
-        ir_set(blk, PPC_OFF(fp_lazy_a), fa);
-    }
-    if (uses_b) {
-        ir_set(blk, PPC_OFF(fp_lazy_b), fb);
-    }
-    if (uses_c) {
-        ir_set(blk, PPC_OFF(fp_lazy_c), fc);
+    {
+        const bool uses[3] = { uses_a, uses_b, uses_c };
+        const IrTemp vals[3] = { fa, fb, fc };
+        const int regs[3] = { a->ra, a->rb, a->rc };
+
+        ctx->fp_last.rec.opc = opc | PPC_FP_LAZY | PPC_FP_LAZY_FPRF;
+        ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, ctx->fp_last.rec.opc));
+        ctx->fp_last.set_op = blk->n_insns - 1;
+        for (int k = 0; k < 3; k++) {
+            ctx->fp_last.set_x[k] = UINT32_MAX;
+            ctx->fp_last.rec.reg[k] = -1;
+            if (uses[k]) {
+                ir_set(blk, ppc_fp_lazy_off[k], vals[k]);
+                ctx->fp_last.set_x[k] = blk->n_insns - 1;
+                ctx->fp_last.rec.reg[k] = regs[k] == a->rt ? -1 : (int8_t)regs[k];
+            }
+        }
+        ctx->fp_last.end = blk->n_insns;
+        ctx->fp_last.valid = true;
     }
     ppc_gen_cr1(ctx, a);
 }
@@ -414,13 +532,36 @@ static void ppc_gen_fcmp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     ppc_set32(ctx, PPC_OFF_CR(a->crfd), c);
 }
 
-/* v as a signed integer that orders like the double it holds (+0 and -0 both 0); not for NaNs. */
-static IrTemp ppc_fp_order_key(PpcDisas *ctx, IrTemp v)
+/* v as a signed integer that orders like the double it holds, from mag = v without its sign (+0 and -0 both 0); not for NaNs. */
+static IrTemp ppc_fp_order_key(PpcDisas *ctx, IrTemp v, IrTemp mag)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp mag = ir_and(blk, v, ppc_c64(ctx, ~PPC_SIGN64));
 
     return ir_select(blk, IR_COND_LT, v, ppc_c64(ctx, 0), ir_neg(blk, mag), mag);
+}
+
+/*
+ * Is the lazy record's PPC_FP_LAZY_FPRF bit known clear here, because an inline fcmp
+ * cleared it and nothing since can have set it (no label, no helper call, no store to
+ * fp_lazy_op)?  Then the next fcmp need not turn a pending FPRF into a pending C.
+ */
+static bool ppc_fcmp_lazy_known(const PpcDisas *ctx)
+{
+    const IrBlock *blk = ctx->blk;
+    uint32_t lazy = PPC_OFF(fp_lazy_op);
+
+    if (!ctx->fcmp_lazy.valid) {
+        return false;
+    }
+    for (uint32_t i = ctx->fcmp_lazy.end; i < blk->n_insns; i++) {
+        const IrInsn *insn = &blk->insns[i];
+
+        if (insn->op == IR_OP_LABEL || insn->op == IR_OP_CALL ||
+            (insn->op == IR_OP_SET && (uint32_t)insn->imm[0] < lazy + 4 && (uint32_t)insn->imm[0] + 8 > lazy)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /*
@@ -432,32 +573,48 @@ static IrTemp ppc_fp_order_key(PpcDisas *ctx, IrTemp v)
 bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp x, y, kx, ky, c, fpscr, lazy;
+    IrTemp x, y, ax, ay, mag_mask, inf, kx, ky, c, fpscr, lazy;
+    bool lazy_known;
     uint32_t slow;
 
     if (!ppc_fp_slow_room(ctx)) {
         ppc_gen_fcmp_helper(ctx, a, a->param);
         return true;
     }
+    lazy_known = ppc_fcmp_lazy_known(ctx);
     slow = ir_label_new(blk);
     ppc_defer_fp_slow(ctx, a, a->param, ppc_gen_fcmp_helper, slow);
     x = ppc_get_fpr(ctx, a->ra);
     y = ppc_get_fpr(ctx, a->rb);
-    ir_brcond(blk, IR_COND_GTU, ir_and(blk, x, ppc_c64(ctx, ~PPC_SIGN64)), ppc_c64(ctx, PPC_EXP_INF64), slow);
-    ir_brcond(blk, IR_COND_GTU, ir_and(blk, y, ppc_c64(ctx, ~PPC_SIGN64)), ppc_c64(ctx, PPC_EXP_INF64), slow);
-    kx = ppc_fp_order_key(ctx, x);
-    ky = ppc_fp_order_key(ctx, y);
+    mag_mask = ppc_c64(ctx, ~PPC_SIGN64);
+    inf = ppc_c64(ctx, PPC_EXP_INF64);
+    ax = ir_and(blk, x, mag_mask);
+    ay = ir_and(blk, y, mag_mask);
+    /*
+     * One branch for both NaN tests: a label with a single branch to it takes the
+     * branch's register state whole, so the JIT stores nothing on the way in; two
+     * branches to it make it store every guest register it holds first.
+     */
+    ir_brcond(blk, IR_COND_NE,
+              ir_or(blk, ir_setcond(blk, IR_COND_GTU, ax, inf), ir_setcond(blk, IR_COND_GTU, ay, inf)),
+              ppc_c64(ctx, 0), slow);
+    kx = ppc_fp_order_key(ctx, x, ax);
+    ky = ppc_fp_order_key(ctx, y, ay);
     c = ir_trunc(blk, ir_select(blk, IR_COND_LT, kx, ky, ppc_c64(ctx, 8),
                                 ir_select(blk, IR_COND_GT, kx, ky, ppc_c64(ctx, 4), ppc_c64(ctx, 2))));
     fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
     ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, ir_and(blk, fpscr, ppc_const(ctx, ~PPC_FPSCR_FPCC)),
                                          ir_shl(blk, c, ppc_const(ctx, PPC_FPSCR_FPRF_SHIFT))));
     /* a pending FPRF becomes a pending C: FPCC is now this compare's */
-    lazy = ppc_get32(ctx, PPC_OFF(fp_lazy_op));
-    ppc_set32(ctx, PPC_OFF(fp_lazy_op),
-              ir_or(blk, ir_and(blk, lazy, ppc_const(ctx, ~PPC_FP_LAZY_FPRF)),
-                    ir_shr(blk, ir_and(blk, lazy, ppc_const(ctx, PPC_FP_LAZY_FPRF)), ppc_const(ctx, 1))));
+    if (!lazy_known) {
+        lazy = ppc_get32(ctx, PPC_OFF(fp_lazy_op));
+        ppc_set32(ctx, PPC_OFF(fp_lazy_op),
+                  ir_or(blk, ir_and(blk, lazy, ppc_const(ctx, ~PPC_FP_LAZY_FPRF)),
+                        ir_shr(blk, ir_and(blk, lazy, ppc_const(ctx, PPC_FP_LAZY_FPRF)), ppc_const(ctx, 1))));
+    }
     ppc_set32(ctx, PPC_OFF_CR(a->crfd), c);
+    ctx->fcmp_lazy.valid = true;
+    ctx->fcmp_lazy.end = blk->n_insns;
     return true;
 }
 

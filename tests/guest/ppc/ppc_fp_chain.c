@@ -150,6 +150,28 @@ static int count_below_one(void)
     return n;
 }
 
+/*
+ * Two fcmpu in a row after an operation whose FPRF is still to be written (C from the
+ * operation, FPCC from the last compare), and an fadd between two compares, which makes
+ * FPRF pending again: FPSCR read back by mffs.  which 0: fadd -0 + -0 (C = 1), then 2 < 3
+ * twice: FPRF C|FL = 0x18; 1: fcmpu, fadd 1 + 1 (+normal), fcmpu 2 < 3: FPRF FL = 0x08.
+ */
+static uint32_t compares_after_op(int which, double m0, double two, double three)
+{
+    double t, f;
+    uint64_t u;
+
+    if (which == 0) {
+        __asm__ volatile("fadd %0,%2,%2\n fcmpu 0,%3,%4\n fcmpu 1,%3,%4\n mffs %1"
+                         : "=&f"(t), "=&f"(f) : "f"(m0), "f"(two), "f"(three) : "cr0", "cr1");
+    } else {
+        __asm__ volatile("fcmpu 0,%3,%4\n fadd %0,%5,%5\n fcmpu 1,%3,%4\n mffs %1"
+                         : "=&f"(t), "=&f"(f) : "f"(m0), "f"(two), "f"(three), "f"(v_half) : "cr0", "cr1");
+    }
+    memcpy(&u, &f, 8);
+    return (uint32_t)u;
+}
+
 int main(void)
 {
     uint64_t fpscr;
@@ -170,6 +192,8 @@ int main(void)
         CHECK_EQ(gc_f64_bits(chain_paths(v_three, 0)), gc_f64_bits(12.0));
         CHECK_EQ(gc_f64_bits(dot_shared(v_half)), gc_f64_bits(68.0));
         CHECK_EQ(gc_f64_bits(dot_shared(v_three)), gc_f64_bits(408.0));
+        CHECK_EQ((compares_after_op(0, -v_zero, v_two, v_three) >> 12) & 0x1f, 0x18);
+        CHECK_EQ((compares_after_op(1, -v_zero, v_two, v_three) >> 12) & 0x1f, 0x08);
         gc_group("slow paths in loops");
         CHECK_EQ(gc_f64_bits(dot_zeros(&fpscr)), gc_f64_bits(64.0));
         CHECK_EQ((fpscr >> 12) & 0x1f, 0x04);
