@@ -67,7 +67,7 @@ bool x86_trans_fxrstor(X86Disas *ctx, const X86Insn *in)
 }
 
 /* The full tag of one register from its contents (SDM Vol. 1 8.1.7): valid, zero or special. */
-static unsigned x86_fpu_tag_of(const uint8_t *r)
+unsigned x86_fpu_tag_of(const uint8_t *r)
 {
     uint64_t mant;
     uint16_t exp;

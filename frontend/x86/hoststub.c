@@ -147,7 +147,7 @@ void *x86_host_stub(X86StubKind kind, const uint8_t *insn, unsigned len)
     g_autoptr(GBytes) k = NULL;
     uint8_t *code;
 
-    g_assert(len <= X86_STUB_CODE_MAX);
+    g_assert(len <= (kind == X86_STUB_RAW ? 4 * X86_STUB_CODE_MAX : X86_STUB_CODE_MAX));
     key[0] = (uint8_t)kind;
     memcpy(key + 1, insn, len);
     k = g_bytes_new(key, 1 + len);
@@ -164,17 +164,27 @@ void *x86_host_stub(X86StubKind kind, const uint8_t *insn, unsigned len)
             [X86_STUB_X87] = { x86_fpu_pro, x86_fpu_epi, sizeof(x86_fpu_pro), sizeof(x86_fpu_epi) },
             [X86_STUB_X87_XMM] = { x86_fpu_xmm_pro, x86_fpu_xmm_epi, sizeof(x86_fpu_xmm_pro),
                                    sizeof(x86_fpu_xmm_epi) },
+            [X86_STUB_RAW] = { NULL, NULL, 0, 0 },
         };
         const uint8_t *pro = parts[kind].pro, *epi = parts[kind].epi;
         size_t npro = parts[kind].npro, nepi = parts[kind].nepi;
 
         code = x86_stub_alloc(npro + len + nepi);
-        memcpy(code, pro, npro);
+        if (npro) {
+            memcpy(code, pro, npro);
+        }
         memcpy(code + npro, insn, len);
-        memcpy(code + npro + len, epi, nepi);
+        if (nepi) {
+            memcpy(code + npro + len, epi, nepi);
+        }
         __builtin___clear_cache((char *)code, (char *)code + npro + len + nepi);
         g_hash_table_insert(x86_stubs, g_steal_pointer(&k), code);
     }
     g_mutex_unlock(&x86_stub_lock);
     return code;
+}
+
+void *x86_host_code(const uint8_t *code, unsigned len)
+{
+    return x86_host_stub(X86_STUB_RAW, code, len);
 }

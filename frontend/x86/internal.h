@@ -266,7 +266,8 @@ void x86_cc_reload(X86Disas *ctx, uint32_t cc_op);
 /* --- SSE and x87 on the host's units (hoststub.c, sse.def, trans_sse.c, trans_x87.c) --- */
 /* SSE_INT: an integer SSE instruction, which needs no MXCSR switch (the slowest part of a stub). */
 /* X87_XMM: the x87 state and xmm1/xmm2 with MXCSR (cvtpi2ps, movq2dq... between mm and xmm). */
-typedef enum X86StubKind { X86_STUB_SSE, X86_STUB_SSE_INT, X86_STUB_X87, X86_STUB_X87_XMM } X86StubKind;
+/* RAW: the code as given (x86_host_code). */
+typedef enum X86StubKind { X86_STUB_SSE, X86_STUB_SSE_INT, X86_STUB_X87, X86_STUB_X87_XMM, X86_STUB_RAW } X86StubKind;
 
 /* What an SSE stub loads and stores (layout fixed by the stub code in hoststub.c). */
 typedef struct X86SseFrame {
@@ -298,6 +299,8 @@ typedef struct X86FpuFrame {
  */
 #define X86_STUB_CODE_MAX 256u
 void *x86_host_stub(X86StubKind kind, const uint8_t *insn, unsigned len);
+/* Code taken as it is (its own prologue and ret), interned like the stubs. */
+void *x86_host_code(const uint8_t *code, unsigned len);
 
 /* One SSE encoding run through a stub (sse.def). */
 #define X86_SSE_RG      0x001u  /* ModRM.reg is a GPR (else an xmm register) */
@@ -377,6 +380,26 @@ typedef struct X86FpuSegFrame {
 } X86FpuSegFrame;
 /* Lift the x87 instruction in and the ones after it as one stub call; false: lift it alone. */
 bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in);
+/*
+ * A run's fast form (trans_x87_fast.c): a stub that loads only the stack positions
+ * minpos..maxpos it touches (relative to the guest's TOP; the run leaves TOP at final),
+ * taken when the guest's tags make that exact.  C1 comes from the guest (no instruction
+ * writes it), from the status right after the run, or from one captured earlier.
+ */
+enum { X86_FAST_C1_GUEST, X86_FAST_C1_HOST, X86_FAST_C1_CAPTURED };
+typedef struct X86X87Fast {
+    void *stub;                 /* NULL: the run has none */
+    int8_t minpos, maxpos, final;
+    uint8_t need_valid, need_empty;     /* by position from TOP, bit p & 7 */
+    uint8_t c1;
+    bool reads_flags, writes_flags;
+} X86X87Fast;
+/* The fast form of the x87 instructions x87[0..n) (memory operand k at fpu_scratch + 16 * k). */
+void x86_x87_fast_plan(const X86Insn *const *x87, unsigned n, X86X87Fast *f);
+/* Run it if the guest's state allows (false: run the full stub); the last one's info and address. */
+bool x86_x87_fast_run(X86Cpu *cpu, const X86X87Fast *f, uint64_t info, uint64_t ea, uint64_t *flags);
+/* The FNSAVE tag of an 80-bit register from its contents: valid 0, zero 1 or special 2 (fxsave.c). */
+unsigned x86_fpu_tag_of(const uint8_t *r);
 /*
  * The POSIX si_code of SIGFPE for #MF / #XM from the unmasked exception flags that are
  * set (x87 status & ~control, or MXCSR flags & ~masks), in Linux's order of precedence

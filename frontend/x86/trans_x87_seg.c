@@ -55,6 +55,7 @@ typedef struct X86X87Seg {
     void *fused;                /* every instruction, operand k at mem[16 * k] */
     uint64_t n;
     uint64_t reads_flags;       /* an fcmov: the stub needs the guest's arithmetic flags */
+    X86X87Fast fast;            /* without frstor/fnsave, when the guest's tags allow */
     X86X87SegInsn insn[X86_X87_SEG_MAX];
 } X86X87Seg;
 
@@ -279,6 +280,8 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     uint32_t reads = in->mod == 3 ? 0 : x86_seg_addr_regs(in);
     X86SegKind kind = x86_x87_seg_kind(in);
     X86SegStore stores[X86_X87_SEG_MAX];
+    const X86Insn *x87[X86_X87_SEG_MAX];
+    X86X87Fast fast;
     IrTemp eas[X86_SEG_INSNS_MAX];
     unsigned nstores = 0;
     IrTemp args[2], ret, resume;
@@ -365,8 +368,14 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
         is_x87[n++] = false;
     }
     n = last + 1;           /* moves after the last x87 instruction are lifted as usual */
-    if (nx87 == 1) {
-        return false;
+    for (unsigned i = 0, k = 0; i < n; i++) {
+        if (is_x87[i]) {
+            x87[k++] = &ins[i];
+        }
+    }
+    x86_x87_fast_plan(x87, nx87, &fast);
+    if (nx87 == 1 && !fast.stub) {
+        return false;       /* alone, the single stub is as good */
     }
 
     /*
@@ -374,6 +383,7 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
      * instruction's own address and registers; then the stub.
      */
     memset(&seg, 0, sizeof(seg));
+    seg.fast = fast;
     x86_cc_flush(ctx);
     for (unsigned i = 0; i < n; i++) {
         const X86Insn *ii = &ins[i];
@@ -492,9 +502,17 @@ uint64_t helper_x86_x87_seg(void *opaque, uint64_t segp, uint64_t ea)
     const X86X87Seg *s = (const X86X87Seg *)(uintptr_t)segp;
     const X86X87SegInsn *last = &s->insn[s->n - 1];
     uint8_t *scratch = (uint8_t *)cpu->fpu_scratch;
-    X86FpuState old = cpu->fpu;
+    X86FpuState old;
     X86FpuSegFrame f;
 
+    if (s->fast.stub && !(cpu->fpu.fsw & 0x80)) {
+        uint64_t flags;
+
+        if (x86_x87_fast_run(cpu, &s->fast, last->info, ea, &flags)) {
+            return flags;
+        }
+    }
+    old = cpu->fpu;
     G_STATIC_ASSERT(offsetof(X86FpuSegFrame, image) == offsetof(X86FpuFrame, image));
     G_STATIC_ASSERT(offsetof(X86FpuSegFrame, mem) == X86_FPU_FRAME_MEM);
     G_STATIC_ASSERT(X86_X87_SEG_EA + 8 * X86_X87_SEG_MAX <= sizeof(((X86Cpu *)0)->fpu_scratch));

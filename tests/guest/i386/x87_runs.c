@@ -20,6 +20,10 @@
  *           to one address; fistp and fstpt mid-run
  *   mfstore an unmasked PE after an fstl of the same run: the handler sees the stored
  *           value in memory, and the stores after the #MF point happen only once resumed
+ *   status  short runs after an fldenv that presets C3/C2/C1/C0: fcmov/fcomi/fnop (which
+ *           keep C1) alone and after instructions that write it, pops of one and two
+ *           registers, fstp st(i), pushes; the status word and the FNSAVE image's tag word
+ *           and all eight registers after each (empty ones keep what was popped)
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -367,8 +371,66 @@ static void test_mfstore(void)
            mf_mem[0], mf_mem[1]);
 }
 
+/* --- status --- */
+/*
+ * Runs that mimic gives its fast form (only the touched registers loaded and stored,
+ * trans_x87_fast.c), each after an fldenv that presets C3/C2/C1/C0, then the status
+ * word and the whole FNSAVE image's tags and registers -- empty ones included, which
+ * keep what was popped from them.  Instructions that leave C1 as it was (fcmov, fcomi,
+ * fnop) alone, after ones that write it, and before pops.
+ */
+#define STATUS_RUN(name, body)                                                              \
+    static void status_##name(const uint8_t *env, uint8_t *img, uint16_t *sw, double *m)    \
+    {                                                                                       \
+        __asm__ volatile("fninit\n\tfld1\n\tfldpi\n\tfldl2e\n\tfxch %%st(2)\n\t"            \
+                         "clc\n\tfldenv %[env]\n\t" body "\n\t"                             \
+                         "fnstsw %%ax\n\tfnsave %[img]\n\tfninit"                           \
+                         : [img] "=m"(*(uint8_t(*)[108])img), "=a"(*sw), [m0] "=m"(m[0]),   \
+                           [m1] "=m"(m[1])                                                  \
+                         : [env] "m"(*(const uint8_t(*)[28])env)                            \
+                         : "cc");                                                           \
+    }
+STATUS_RUN(fxch_fcmov, "fxch %%st(1)\n\tfcmovb %%st(2), %%st")
+STATUS_RUN(fcmov, "fcmovnb %%st(1), %%st")
+STATUS_RUN(fnop, "fnop")
+STATUS_RUN(fucomip, "fldz\n\tfucomip %%st(1), %%st")
+STATUS_RUN(fmul_fcomip, "fmul %%st(1), %%st\n\tfldz\n\tfcomip %%st(2), %%st")
+STATUS_RUN(fcomi, "fmul %%st(2), %%st\n\tfcomi %%st(1), %%st")
+STATUS_RUN(stores, "fstl %[m0]\n\tfstpl %[m1]\n\tfstp %%st(0)\n\tfstp %%st(0)")
+STATUS_RUN(fcompp, "fadd %%st(1), %%st\n\tfcompp")
+STATUS_RUN(faddp, "fld %%st(1)\n\tfsqrt\n\tfaddp %%st, %%st(2)\n\tfxch %%st(2)")
+STATUS_RUN(fstp_st, "fld1\n\tfdiv %%st(2), %%st\n\tfstp %%st(3)\n\tfxam")
+STATUS_RUN(push, "fldz\n\tfld1\n\tfldpi\n\tfmul %%st(3), %%st\n\tfstl %[m0]")
+
+static void test_status(void)
+{
+    static void (*const runs[])(const uint8_t *, uint8_t *, uint16_t *, double *) = {
+        status_fxch_fcmov, status_fcmov, status_fnop, status_fucomip, status_fmul_fcomip, status_fcomi,
+        status_stores, status_fcompp, status_faddp, status_fstp_st, status_push,
+    };
+    static const uint16_t ccs[] = { 0x0000, 0x4700, 0x4500, 0x0200, 0x4100, 0x0500, 0x4000 };
+
+    for (unsigned r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
+        for (unsigned c = 0; c < sizeof(ccs) / sizeof(ccs[0]); c++) {
+            uint8_t env[28], img[108];
+            uint16_t sw, w;
+            double m[2] = { 0, 0 };
+
+            __asm__ volatile("fninit\n\tfld1\n\tfldpi\n\tfldl2e\n\tfxch %%st(2)\n\tfnstenv %0\n\tfninit"
+                             : "=m"(env));
+            memcpy(&w, env + 4, 2);
+            w = (uint16_t)((w & ~0x4700u) | ccs[c]);
+            memcpy(env + 4, &w, 2);
+            runs[r](env, img, &sw, m);
+            printf("status run %u cc %04x sw %04x tw %02x%02x %a %a", r, ccs[c], sw, img[9], img[8], m[0], m[1]);
+            print_bytes(" st ", img + 28, 80);
+        }
+    }
+}
+
 int main(void)
 {
+    test_status();
     test_cw();
     test_loop();
     test_mf();

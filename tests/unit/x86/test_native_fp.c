@@ -407,7 +407,9 @@ static void fp_gen_sequence(FpGen *g, unsigned count, unsigned mix)
     for (unsigned i = 0; i < count; i++) {
         unsigned k = frnd(g, 10);
 
-        if (mix == 1 || (mix == 0 && k < 5)) {
+        if (mix == 3) {
+            fp_gen_x87(g);      /* runs of x87 instructions only */
+        } else if (mix == 1 || (mix == 0 && k < 5)) {
             fp_gen_sse(g);
         } else if (mix == 0 && k < 7) {
             fp_gen_mov(g);
@@ -525,6 +527,23 @@ static void fp_rand_fpu(FpGen *g, X86FpuState *s)
     s->fcs = s->fds = s->fop = 0;
 }
 
+/*
+ * A stack as compiled code leaves it: the registers from TOP down to some depth valid,
+ * the rest empty (runs mimic loads with fld tbyte and stores with fstp tbyte then).
+ */
+static void fp_stack_fpu(FpGen *g, X86FpuState *s)
+{
+    unsigned top = (s->fsw >> 11) & 7, depth = frnd(g, 9);
+
+    s->ftw = 0;
+    for (unsigned p = depth; p < 8; p++) {
+        s->ftw |= (uint16_t)(3u << (2 * ((top + p) & 7)));
+    }
+    __asm__ volatile("frstor %0\n\tfnsave %0" : "+m"(*s));
+    s->fip = s->fdp = 0;
+    s->fcs = s->fds = s->fop = 0;
+}
+
 /* --- The test --- */
 
 static uint8_t *fp_code, *fp_win;
@@ -568,6 +587,9 @@ static void fp_differential(bool mode64, unsigned seed, unsigned rounds, unsigne
             }
         }
         fp_rand_fpu(&g, &st.fpu);
+        if (mix == 3) {
+            fp_stack_fpu(&g, &st.fpu);
+        }
         init = st;
         for (unsigned i = 0; i < X86T_WIN_SIZE; i += 8) {
             uint64_t v = frnd(&g, 2) ? fp_special64(&g) : fp_rand64(&g);
@@ -663,6 +685,18 @@ START_TEST(test_x87_32)
 }
 END_TEST
 
+START_TEST(test_x87_runs_64)
+{
+    fp_differential(true, 782, 600, 3);
+}
+END_TEST
+
+START_TEST(test_x87_runs_32)
+{
+    fp_differential(false, 783, 400, 3);
+}
+END_TEST
+
 Suite *x86_native_fp_suite(void)
 {
     Suite *s = suite_create("x86_native_fp");
@@ -674,6 +708,8 @@ Suite *x86_native_fp_suite(void)
     tcase_add_test(tc, test_sse_rows_64);
     tcase_add_test(tc, test_x87_64);
     tcase_add_test(tc, test_x87_32);
+    tcase_add_test(tc, test_x87_runs_64);
+    tcase_add_test(tc, test_x87_runs_32);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,449 @@
+/*
+ * The fast form of an x87 run (trans_x87_seg.c): instead of frstor and fnsave of the
+ * whole FPU around the run -- some 400 host cycles, which dominated x87 code such as
+ * gcc -m32's double arithmetic -- the stub loads only the stack registers the run
+ * touches (fld tbyte), runs the instructions and stores them back (fstp tbyte); C works
+ * out the status and tag words.  The result is the one the full stub gives, bit for
+ * bit, because the host starts from the same state in everything the run can see:
+ *
+ *   - the stack: which registers the run reads and which it pushes into are known from
+ *     the instructions alone (x86_fast_op), so the stub loads positions 0..maxpos
+ *     (relative to the guest's TOP) and the run pushes below.  It is taken only when
+ *     the guest's tags say those positions are valid and the ones pushed into empty,
+ *     so no stack fault can occur (else the full stub runs);
+ *   - precision and rounding control: fldcw of the guest's control word (exceptions
+ *     masked as in the full stub);
+ *   - exception flags: the host's are cleared first unless all of them are already set
+ *     in the guest's (fnclex costs 60 cycles, and the previous run usually left PE),
+ *     and those the run raises are ORed in; an unmasked one makes it fall back to the
+ *     full stub, which replays the run;
+ *   - C3, C2, C0: fxam of a constant of the class that sets the guest's bits, before
+ *     the loads (fld keeps them); the one pattern fxam cannot make (all three set) and
+ *     "empty" fall back;
+ *   - C1: every load clears it, so the host starts at 0 rather than the guest's value.
+ *     The instructions that write it on real x87 (all but fcmov, fcomi and fnop, which
+ *     leave it) make it the host's result; a run without one keeps the guest's;
+ *   - the contents of registers the run pops stay in the FNSAVE image as hardware
+ *     leaves them: each one that ends empty is copied out (fstp/fld tbyte, which keep
+ *     C3/C2/C0 and raise nothing) just before the instruction that pops it last;
+ *   - tags of the positions it touched: empty below the final TOP, else classified
+ *     from the contents as FNSAVE does (x86_fpu_tag_of).
+ * Instructions whose stack effect depends on the operands (fptan, fsincos: not on an
+ * out-of-range operand), that pop without a plain st(0) (fyl2x, fpatan) or that
+ * move TOP or tags alone (fincstp, fdecstp, ffree) and BCD keep the full stub.
+ */
+#include <string.h>
+
+#include "frontend/x86/internal.h"
+
+/* The frame the fast stub reads and writes (rdi); memory operands at rsi + 16 * k. */
+typedef struct X86FpuFastFrame {
+    uint16_t fcw;               /* 0: the guest's, every exception masked */
+    uint16_t host_fcw;          /* 2 */
+    uint16_t fsw;               /* 4: out, right after the run */
+    uint16_t c1;                /* 6: out, status after the last instruction that writes C1 */
+    uint8_t clean;              /* 8: flags the guest lacks: clear the host's if any is set */
+    uint8_t pad[7];
+    uint64_t rflags_in;         /* 16: fcmov */
+    uint64_t rflags;            /* 24: fcomi */
+    uint8_t k[16];              /* 32: the fxam constant */
+    uint8_t st[16][16];         /* 48: stack position p (from the guest's TOP) at st[p + 8] */
+} X86FpuFastFrame;
+G_STATIC_ASSERT(offsetof(X86FpuFastFrame, clean) == 8);
+G_STATIC_ASSERT(offsetof(X86FpuFastFrame, rflags_in) == 16);
+G_STATIC_ASSERT(offsetof(X86FpuFastFrame, k) == 32);
+G_STATIC_ASSERT(offsetof(X86FpuFastFrame, st) == 48);
+
+#define X86_FAST_ST(p) (48u + 16u * (unsigned)((p) + 8))
+#define X86_FAST_CODE_MAX 640u
+
+/* What one instruction does to the stack: st(idx[]) before a push, push, pops after. */
+typedef struct X86FastOp {
+    uint8_t nidx, idx[2];
+    bool push;
+    uint8_t npop;
+    bool c1;                    /* writes C1 */
+    bool reads_flags, writes_flags;
+} X86FastOp;
+
+static void x86_fast_touch(X86FastOp *o, unsigned a, int b)
+{
+    o->idx[o->nidx++] = (uint8_t)a;
+    if (b >= 0) {
+        o->idx[o->nidx++] = (uint8_t)b;
+    }
+}
+
+/* The memory forms (SDM Vol. 2 D8..DF with mod != 3). */
+static bool x86_fast_mem_op(unsigned op, unsigned r, X86FastOp *o)
+{
+    switch (op) {
+    case 0xd8:
+    case 0xda:
+    case 0xdc:
+    case 0xde:                  /* arithmetic and compares with st(0) */
+        x86_fast_touch(o, 0, -1);
+        o->npop = r == 3;
+        return true;
+    case 0xd9:                  /* fld, fst, fstp m32 */
+    case 0xdd:                  /* fld, fisttp, fst, fstp m64 */
+    case 0xdb:                  /* fild, fisttp, fist, fistp m32, fld, fstp m80 */
+    case 0xdf:                  /* fild, fisttp, fist, fistp m16, fild, fistp m64 */
+        if (r == 0 || ((op == 0xdb || op == 0xdf) && r == 5)) {
+            o->push = true;
+            return true;
+        }
+        if (r == 2 || r == 3 || (r == 1 && op != 0xd9) || (r == 7 && (op == 0xdb || op == 0xdf))) {
+            x86_fast_touch(o, 0, -1);
+            o->npop = r != 2;
+            return true;
+        }
+        return false;
+    default:
+        return false;
+    }
+}
+
+/* The register forms (mod = 3), m = ModRM - 0xC0. */
+static bool x86_fast_reg_op(unsigned op, unsigned m, X86FastOp *o)
+{
+    unsigned r = m >> 3, i = m & 7;
+
+    switch (op) {
+    case 0xd8:
+        x86_fast_touch(o, 0, (int)i);
+        o->npop = r == 3;
+        return true;
+    case 0xd9:
+        if (r == 0) {                                   /* fld st(i) */
+            x86_fast_touch(o, i, -1);
+            o->push = true;
+            return true;
+        }
+        if (r == 1) {                                   /* fxch */
+            x86_fast_touch(o, 0, (int)i);
+            return true;
+        }
+        switch (m) {
+        case 0x10:                                      /* fnop */
+            o->c1 = false;
+            return true;
+        case 0x20: case 0x21: case 0x24: case 0x25:     /* fchs fabs ftst fxam */
+        case 0x30: case 0x3a: case 0x3c: case 0x3e: case 0x3f:  /* f2xm1 fsqrt frndint fsin fcos */
+            x86_fast_touch(o, 0, -1);
+            return true;
+        case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d: case 0x2e:   /* constants */
+            o->push = true;
+            return true;
+        case 0x35: case 0x38: case 0x3d:                /* fprem1 fprem fscale */
+            x86_fast_touch(o, 0, 1);
+            return true;
+        default:
+            return false;
+        }
+    case 0xda:
+    case 0xdb:
+        if (r <= 3) {                                   /* fcmovcc */
+            x86_fast_touch(o, 0, (int)i);
+            o->c1 = false;
+            o->reads_flags = true;
+            return true;
+        }
+        if (op == 0xda && m == 0x29) {                  /* fucompp */
+            x86_fast_touch(o, 0, 1);
+            o->npop = 2;
+            return true;
+        }
+        if (op == 0xdb && (r == 5 || r == 6)) {         /* fucomi, fcomi */
+            x86_fast_touch(o, 0, (int)i);
+            o->c1 = false;
+            o->writes_flags = true;
+            return true;
+        }
+        return false;
+    case 0xdc:
+        if (r == 2 || r == 3) {
+            return false;
+        }
+        x86_fast_touch(o, 0, (int)i);
+        return true;
+    case 0xdd:
+        if (r < 2 || r > 5) {                           /* ffree */
+            return false;
+        }
+        x86_fast_touch(o, 0, (int)i);                   /* fst, fstp, fucom, fucomp st(i) */
+        o->npop = r == 3 || r == 5;
+        return true;
+    case 0xde:
+        if (m == 0x19) {                                /* fcompp */
+            x86_fast_touch(o, 0, 1);
+            o->npop = 2;
+            return true;
+        }
+        if (r == 2 || r == 3 || i == 0) {
+            return false;       /* faddp st(0): the result lands in the register it pops */
+        }
+        x86_fast_touch(o, 0, (int)i);
+        o->npop = 1;
+        return true;
+    case 0xdf:
+        if (r != 5 && r != 6) {
+            return false;
+        }
+        x86_fast_touch(o, 0, (int)i);                   /* fucomip, fcomip */
+        o->npop = 1;
+        o->c1 = false;
+        o->writes_flags = true;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool x86_fast_op(const X86Insn *in, X86FastOp *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->c1 = true;
+    if (in->map != X86_MAP_1 || in->opcode < 0xd8 || in->opcode > 0xdf) {
+        return false;
+    }
+    if (in->mod != 3) {
+        return x86_fast_mem_op(in->opcode, (in->modrm >> 3) & 7, o);
+    }
+    return x86_x87_reg_valid(in->opcode, in->modrm - 0xc0u) && x86_fast_reg_op(in->opcode, in->modrm - 0xc0u, o);
+}
+
+/* --- Code --- */
+
+typedef struct X86FastCode {
+    uint8_t b[X86_FAST_CODE_MAX];
+    unsigned n;
+    bool full;
+} X86FastCode;
+
+static void x86_fast_emit(X86FastCode *c, const uint8_t *b, unsigned n)
+{
+    if (c->n + n > sizeof(c->b)) {
+        c->full = true;
+        return;
+    }
+    memcpy(c->b + c->n, b, n);
+    c->n += n;
+}
+
+/* op /reg [rdi or rsi + disp32] */
+static void x86_fast_mem(X86FastCode *c, uint8_t op, unsigned reg, unsigned base, unsigned disp)
+{
+    uint8_t b[6] = { op, (uint8_t)(0x80 | reg << 3 | base) };
+
+    memcpy(b + 2, &(uint32_t){ disp }, 4);
+    x86_fast_emit(c, b, 6);
+}
+
+#define X86_RDI 7
+#define X86_RSI 6
+
+static void x86_fast_emit2(X86FastCode *c, uint8_t a, uint8_t b)
+{
+    x86_fast_emit(c, (const uint8_t[]){ a, b }, 2);
+}
+
+void x86_x87_fast_plan(const X86Insn *const *x87, unsigned n, X86X87Fast *f)
+{
+    X86FastOp ops[X86_X87_SEG_MAX];
+    int top_at[X86_X87_SEG_MAX];
+    int last_pop[16];
+    int cur = 0, lo = 0, hi = -1, last_w = -1, last_save = -1;
+    bool reads_flags = false, writes_flags = false;
+    X86FastCode c = { .n = 0 };
+
+    memset(f, 0, sizeof(*f));
+    g_assert(n <= X86_X87_SEG_MAX);
+    for (unsigned p = 0; p < 16; p++) {
+        last_pop[p] = -1;
+    }
+    for (unsigned k = 0; k < n; k++) {
+        X86FastOp *o = &ops[k];
+
+        if (!x86_fast_op(x87[k], o)) {
+            return;
+        }
+        for (unsigned j = 0; j < o->nidx; j++) {
+            lo = MIN(lo, cur + o->idx[j]);
+            hi = MAX(hi, cur + o->idx[j]);
+        }
+        if (o->push) {
+            cur--;
+            lo = MIN(lo, cur);
+            hi = MAX(hi, cur);
+        }
+        if (hi - lo > 7) {
+            return;             /* more registers than the host has (the full stub overflows) */
+        }
+        top_at[k] = cur;
+        for (unsigned j = 0; j < o->npop; j++) {
+            last_pop[cur + (int)j + 8] = (int)k;
+        }
+        cur += o->npop;
+        if (o->c1) {
+            last_w = (int)k;
+        }
+        reads_flags |= o->reads_flags;
+        writes_flags |= o->writes_flags;
+    }
+    for (int p = lo; p < cur; p++) {
+        g_assert(last_pop[p + 8] >= 0);
+        last_save = MAX(last_save, last_pop[p + 8]);
+    }
+
+    x86_fast_mem(&c, 0xd9, 7, X86_RDI, 2);                  /* fnstcw [rdi+2] */
+    x86_fast_emit2(&c, 0xdf, 0xe0);                         /* fnstsw ax */
+    x86_fast_mem(&c, 0x84, 0, X86_RDI, 8);                  /* test [rdi+8], al */
+    x86_fast_emit2(&c, 0x74, 0x02);                         /* jz over: */
+    x86_fast_emit2(&c, 0xdb, 0xe2);                         /* fnclex */
+    x86_fast_mem(&c, 0xd9, 5, X86_RDI, 0);                  /* over: fldcw [rdi] */
+    x86_fast_mem(&c, 0xdb, 5, X86_RDI, 32);                 /* fld tbyte [rdi+32] */
+    x86_fast_emit2(&c, 0xd9, 0xe5);                         /* fxam */
+    x86_fast_emit2(&c, 0xdd, 0xd8);                         /* fstp st(0) */
+    for (int p = hi; p >= 0; p--) {
+        x86_fast_mem(&c, 0xdb, 5, X86_RDI, X86_FAST_ST(p));  /* fld tbyte */
+    }
+    if (reads_flags) {
+        x86_fast_mem(&c, 0xff, 6, X86_RDI, 16);             /* push qword [rdi+16] */
+        x86_fast_emit(&c, (const uint8_t[]){ 0x9d }, 1);    /* popfq */
+    }
+    for (unsigned k = 0; k < n; k++) {
+        const X86Insn *in = x87[k];
+
+        /* Registers that end empty keep what they held when popped the last time. */
+        for (int p = lo; p < cur; p++) {
+            if (last_pop[p + 8] != (int)k) {
+                continue;
+            }
+            if (p != top_at[k]) {
+                x86_fast_emit2(&c, 0xd9, 0xc9);             /* fxch st(1) */
+            }
+            x86_fast_mem(&c, 0xdb, 7, X86_RDI, X86_FAST_ST(p));     /* fstp tbyte */
+            x86_fast_mem(&c, 0xdb, 5, X86_RDI, X86_FAST_ST(p));     /* fld tbyte */
+            if (p != top_at[k]) {
+                x86_fast_emit2(&c, 0xd9, 0xc9);
+            }
+        }
+        if (in->mod == 3) {
+            x86_fast_emit2(&c, in->opcode, in->modrm);
+        } else {
+            x86_fast_mem(&c, in->opcode, (in->modrm >> 3) & 7, X86_RSI, 16 * k);
+        }
+        if ((int)k == last_w && last_save > last_w) {
+            x86_fast_mem(&c, 0xdd, 7, X86_RDI, 6);          /* fnstsw [rdi+6] */
+        }
+    }
+    x86_fast_mem(&c, 0xdd, 7, X86_RDI, 4);                  /* fnstsw [rdi+4] */
+    for (int p = cur; p <= hi; p++) {
+        x86_fast_mem(&c, 0xdb, 7, X86_RDI, X86_FAST_ST(p));  /* fstp tbyte */
+    }
+    x86_fast_mem(&c, 0xd9, 5, X86_RDI, 2);                  /* fldcw [rdi+2] */
+    if (writes_flags) {
+        x86_fast_emit(&c, (const uint8_t[]){ 0x9c }, 1);    /* pushfq */
+        x86_fast_mem(&c, 0x8f, 0, X86_RDI, 24);             /* pop qword [rdi+24] */
+    }
+    x86_fast_emit(&c, (const uint8_t[]){ 0xc3 }, 1);
+    if (c.full) {
+        return;
+    }
+    f->stub = x86_host_code(c.b, c.n);
+    f->need_valid = (uint8_t)((1u << (hi + 1)) - 1);
+    for (int p = lo; p < 0; p++) {
+        f->need_empty |= (uint8_t)(1u << (p + 8));
+    }
+    f->minpos = (int8_t)lo;
+    f->maxpos = (int8_t)hi;
+    f->final = (int8_t)cur;
+    f->c1 = last_w < 0 ? X86_FAST_C1_GUEST : last_save > last_w ? X86_FAST_C1_CAPTURED : X86_FAST_C1_HOST;
+    f->reads_flags = reads_flags;
+    f->writes_flags = writes_flags;
+}
+
+/* --- Running it --- */
+
+/*
+ * A value whose fxam gives C3 C2 C0 (index C3 << 2 | C2 << 1 | C0): unsupported
+ * (an unnormal), NaN, normal, infinity, zero, -, denormal, -.
+ */
+static const uint8_t x86_fast_fxam[8][10] = {
+    [0] = { 0, 0, 0, 0, 0, 0, 0, 0x40, 0xff, 0x3f },
+    [1] = { 0, 0, 0, 0, 0, 0, 0, 0xc0, 0xff, 0x7f },
+    [2] = { 0, 0, 0, 0, 0, 0, 0, 0x80, 0xff, 0x3f },
+    [3] = { 0, 0, 0, 0, 0, 0, 0, 0x80, 0xff, 0x7f },
+    [4] = { 0 },
+    [6] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+};
+
+bool x86_x87_fast_run(X86Cpu *cpu, const X86X87Fast *f, uint64_t info, uint64_t ea, uint64_t *flags)
+{
+    X86FpuState *s = &cpu->fpu;
+    unsigned fsw = s->fsw, fcw = s->fcw, top = (fsw >> 11) & 7;
+    unsigned cc = ((fsw >> 12) & 4) | ((fsw >> 9) & 2) | ((fsw >> 8) & 1);
+    unsigned size = info & X86_X87_MSIZE, e, c1;
+    X86FpuFastFrame fr;
+
+    if (cc == 5 || cc == 7) {
+        return false;
+    }
+    /* Empty registers, one bit each by position from TOP: the run needs exactly its own. */
+    e = s->ftw & (s->ftw >> 1) & 0x5555u;
+    e = (e | e >> 1) & 0x3333u;
+    e = (e | e >> 2) & 0x0f0fu;
+    e = (e | e >> 4) & 0x00ffu;
+    e = ((e >> top) | (e << (8 - top))) & 0xffu;
+    if ((e & f->need_valid) || (e & f->need_empty) != f->need_empty) {
+        return false;           /* a stack fault: the full stub gives its masked response */
+    }
+    fr.fcw = (uint16_t)(fcw | 0x3f);
+    fr.clean = (uint8_t)(~fsw & 0x3f);
+    fr.rflags_in = f->reads_flags ? (x86_get_eflags(cpu) & X86_ARITH_FLAGS) | 0x202 : 0x202;
+    memcpy(fr.k, x86_fast_fxam[cc], 10);
+    for (int p = 0; p <= f->maxpos; p++) {
+        memcpy(fr.st[p + 8], s->st[p], 10);
+    }
+    ((void (*)(X86FpuFastFrame *, void *))f->stub)(&fr, cpu->fpu_scratch);
+    if (fr.fsw & ~fcw & 0x3f) {
+        return false;           /* unmasked: the full stub replays the run */
+    }
+
+    /* The FNSAVE image keeps ST(i) in stack order: it turns with TOP. */
+    if (f->final == 0) {
+        for (int p = f->minpos; p <= f->maxpos; p++) {
+            memcpy(s->st[(unsigned)p & 7], fr.st[p + 8], 10);
+        }
+    } else {
+        uint8_t st[8][10];
+
+        memcpy(st, s->st, sizeof(st));
+        for (int i = 0; i < 8; i++) {
+            int w = f->final + i;
+
+            if (w > f->maxpos) {
+                w -= 8;         /* the same physical register, below the run's */
+            }
+            memcpy(s->st[i], w >= f->minpos ? fr.st[w + 8] : st[(unsigned)w & 7], 10);
+        }
+    }
+    for (int p = f->minpos; p <= f->maxpos; p++) {
+        unsigned phys = (top + (unsigned)p) & 7;
+        unsigned tag = p >= f->final ? x86_fpu_tag_of(fr.st[p + 8]) : 3;
+
+        s->ftw = (uint16_t)((s->ftw & ~(3u << (2 * phys))) | tag << (2 * phys));
+    }
+    c1 = f->c1 == X86_FAST_C1_GUEST ? fsw : f->c1 == X86_FAST_C1_CAPTURED ? fr.c1 : fr.fsw;
+    fsw = ((fsw | fr.fsw) & 0x7f) | (fr.fsw & 0x4500) | (c1 & 0x200) | (((top + (unsigned)f->final) & 7) << 11);
+    /* ES and B stay clear: a flag whose mask is clear went to the full stub. */
+    s->fsw = (uint16_t)fsw;
+    /* The pointers of the last instruction, as x86_x87_commit sets them (FOP only with ES). */
+    s->fip = (uint32_t)(info >> X86_X87_PC_SHIFT);
+    s->fcs = (uint16_t)cpu->cs;
+    s->fdp = size ? (uint32_t)ea : 0;
+    s->fds = size ? (uint16_t)cpu->ds : 0;
+    *flags = f->writes_flags ? fr.rflags & X86_ARITH_FLAGS : 0;
+    return true;
+}
