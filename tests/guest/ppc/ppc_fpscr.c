@@ -29,42 +29,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <ucontext.h>
+#include "fp_bits.h"
 #include "guest_check.h"
 
 static int verbose;
-
-/* --- FPSCR access --- */
-
-static uint32_t get_fpscr(void)
-{
-    union { double d; uint64_t u; } v;
-
-    __asm__ volatile("mffs %0" : "=d"(v.d));
-    return (uint32_t)v.u;
-}
-
-static void set_fpscr(uint32_t x)
-{
-    union { double d; uint64_t u; } v = { .u = x };
-
-    __asm__ volatile("mtfsf 0xff,%0" : : "d"(v.d));
-}
-
-static double d_of(uint64_t u)
-{
-    double d;
-
-    memcpy(&d, &u, 8);
-    return d;
-}
-
-static uint64_t u_of(double d)
-{
-    uint64_t u;
-
-    memcpy(&u, &d, 8);
-    return u;
-}
 
 /* --- Operands --- */
 

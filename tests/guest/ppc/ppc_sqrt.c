@@ -13,33 +13,13 @@
  */
 #include <fenv.h>
 #include <math.h>
+#include "fp_bits.h"
 #include "guest_check.h"
 
 #define FPSCR_FR 0x00040000u
 #define FPSCR_FI 0x00020000u
 
 static double (*volatile sqrt_fn)(double) = sqrt;
-
-static double d_of(uint64_t u)
-{
-    double d;
-    memcpy(&d, &u, 8);
-    return d;
-}
-
-static uint64_t u_of(double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, 8);
-    return u;
-}
-
-static uint32_t read_fpscr(void)
-{
-    double f;
-    __asm__ volatile("mffs %0" : "=f"(f));
-    return (uint32_t)u_of(f);
-}
 
 static void clear_fpscr_status(void)
 {
@@ -149,7 +129,7 @@ int main(void)
             clear_fpscr_status();
             fesetround(modes[m]);
             r = sqrt_after(k, x);
-            fpscr = read_fpscr();
+            fpscr = get_fpscr();
             fesetround(FE_TONEAREST);
             printf("%s %016llx -> %016llx fpscr %08x\n", names[m], (unsigned long long)u_of(x),
                    (unsigned long long)u_of(r), fpscr & ~FPSCR_FR);
@@ -175,7 +155,7 @@ int main(void)
         } else {
             __asm__ volatile("fadd %0,%1,%2" : "=f"(r) : "f"(a), "f"(b));
         }
-        fpscr = read_fpscr();
+        fpscr = get_fpscr();
         printf("%s %016llx %016llx -> %016llx fpscr %08x\n", (k & 2) ? "fsub" : "fadd",
                (unsigned long long)u_of(a), (unsigned long long)u_of(b), (unsigned long long)u_of(r),
                fpscr & ~FPSCR_FR);
