@@ -113,3 +113,56 @@ uint64_t ir_eval_fp(const IrInsn *insn, uint64_t a, uint64_t b, uint64_t c)
     fesetenv(&env);
     return r;
 }
+
+/*
+ * FADDH..FSQRTH: the SSE instruction itself, as volatile asm so that the compiler neither
+ * folds, moves nor drops it (its MXCSR flags are the point), with a as the destination
+ * operand so that x86's NaN rule holds.
+ */
+#define FP_HOST(insn_text, x, y) __asm__ volatile(insn_text " %1, %0" : "+x"(x) : "x"(y))
+
+static uint64_t eval_host_d(IrOpcode op, uint64_t a, uint64_t b)
+{
+    double x, y;
+    uint64_t out;
+
+    memcpy(&x, &a, 8);
+    memcpy(&y, &b, 8);
+    switch (op) {
+    case IR_OP_FADDH: FP_HOST("addsd", x, y); break;
+    case IR_OP_FSUBH: FP_HOST("subsd", x, y); break;
+    case IR_OP_FMULH: FP_HOST("mulsd", x, y); break;
+    case IR_OP_FDIVH: FP_HOST("divsd", x, y); break;
+    case IR_OP_FSQRTH: FP_HOST("sqrtsd", x, x); break;
+    default: g_assert_not_reached();
+    }
+    memcpy(&out, &x, 8);
+    return out;
+}
+
+static uint32_t eval_host_s(IrOpcode op, uint32_t a, uint32_t b)
+{
+    float x, y;
+    uint32_t out;
+
+    memcpy(&x, &a, 4);
+    memcpy(&y, &b, 4);
+    switch (op) {
+    case IR_OP_FADDH: FP_HOST("addss", x, y); break;
+    case IR_OP_FSUBH: FP_HOST("subss", x, y); break;
+    case IR_OP_FMULH: FP_HOST("mulss", x, y); break;
+    case IR_OP_FDIVH: FP_HOST("divss", x, y); break;
+    case IR_OP_FSQRTH: FP_HOST("sqrtss", x, x); break;
+    default: g_assert_not_reached();
+    }
+    memcpy(&out, &x, 4);
+    return out;
+}
+
+uint64_t ir_eval_fp_host(const IrInsn *insn, uint64_t a, uint64_t b)
+{
+    if (insn->type == IR_I32) {
+        return eval_host_s((IrOpcode)insn->op, (uint32_t)a, (uint32_t)b);
+    }
+    return eval_host_d((IrOpcode)insn->op, a, b);
+}

@@ -357,18 +357,10 @@ bool x86_trans_ldmxcsr(X86Disas *ctx, const X86Insn *in)
 
 bool x86_trans_stmxcsr(X86Disas *ctx, const X86Insn *in)
 {
+    IrTemp ea = x86_gen_ea(ctx);
+
     (void)in;
-    x86_st(ctx, 4, x86_gen_ea(ctx), ir_extu32(ctx->blk, ir_get(ctx->blk, IR_I32, X86_OFF(mxcsr))));
+    /* The address first: a faulting store then has not gathered the flags yet, which is harmless. */
+    x86_st(ctx, 4, ea, ir_call0(ctx->blk, &ir_helper_x86_stmxcsr));
     return true;
-}
-
-/* LDMXCSR (SDM Vol. 2): a bit outside MXCSR_MASK is #GP. */
-void helper_x86_ldmxcsr(void *opaque, uint64_t v)
-{
-    X86Cpu *cpu = opaque;
-
-    if (v & ~(uint64_t)x86_mxcsr_mask()) {
-        guest_cpu_exit(&cpu->common, GUEST_EXIT_EXCEPTION, 13, 0);
-    }
-    cpu->mxcsr = (uint32_t)v;
 }
