@@ -117,6 +117,7 @@ void x86_for_each_row(void (*fn)(const X86OpDesc *d, X86Map map, unsigned op, in
 #define X86_CC_DYNAMIC 0xffffffffu
 
 #define X86_MAX_FWD 8           /* pending jcc targets per block */
+#define X86_MAX_GP 16           /* misaligned-access #GPs placed after a block's end */
 #define X86_MAX_RUNS 8          /* straight runs of guest code lifted into one block */
 
 typedef struct X86Disas {
@@ -151,6 +152,16 @@ typedef struct X86Disas {
      */
     bool sse_mxcsr_ok;
     uint64_t block_pc;          /* the block's first instruction */
+    /*
+     * The #GP of misaligned 16-byte accesses, placed after the block's last instruction
+     * (x86_sse_check_align): their labels, instructions and lengths.
+     */
+    unsigned n_gp;
+    struct {
+        uint32_t label;
+        uint64_t pc;
+        uint32_t len;
+    } gp[X86_MAX_GP];
     unsigned n_fwd;
     struct {
         uint64_t pc;
@@ -415,6 +426,8 @@ void x86_x87_probe_store(X86Disas *ctx, unsigned size);
 IrTemp x86_x87_call(X86Disas *ctx, X86StubKind kind, const uint8_t *code, unsigned n, uint64_t info, IrTemp arg);
 /* #GP (GUEST_EXIT_EXCEPTION 13) unless the ModRM memory operand is 16-byte aligned (trans_ssemov.c). */
 void x86_sse_check_align(X86Disas *ctx);
+/* Place those #GPs (after the block's last instruction; lift.c). */
+void x86_sse_flush_gp(X86Disas *ctx);
 /* The xmm/m128 source of in as its two halves (s[0]: bits 0-63), or one half; an m128 must be
  * 16-byte aligned even when only one half is used (trans_ssemov.c). */
 void x86_sse_src128(X86Disas *ctx, const X86Insn *in, IrTemp s[2]);

@@ -484,4 +484,5 @@ void x86_lift_block(GuestLiftCtx *lctx)
         }
     }
     x86_flush_fwd(&ctx);
+    x86_sse_flush_gp(&ctx);
 }

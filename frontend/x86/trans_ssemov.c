@@ -36,11 +36,37 @@ static IrTemp x86_mem_at(X86Disas *ctx, unsigned off)
 void x86_sse_check_align(X86Disas *ctx)
 {
     IrBlock *blk = ctx->blk;
-    uint32_t ok = ir_label_new(blk);
+    IrTemp low = ir_and(blk, x86_gen_ea(ctx), x86_const(ctx, 15));
+    uint32_t ok;
 
-    ir_brcond(blk, IR_COND_EQ, ir_and(blk, x86_gen_ea(ctx), x86_const(ctx, 15)), x86_const(ctx, 0), ok);
+    /*
+     * The #GP after the block's last instruction: the path that goes on then has no label,
+     * which would make the JIT keep its values in memory across it and check addresses again.
+     */
+    if (ctx->n_gp < X86_MAX_GP) {
+        uint32_t gp = ir_label_new(blk);
+
+        ir_brcond(blk, IR_COND_NE, low, x86_const(ctx, 0), gp);
+        ctx->gp[ctx->n_gp].label = gp;
+        ctx->gp[ctx->n_gp].pc = ctx->pc;
+        ctx->gp[ctx->n_gp].len = (uint32_t)(ctx->next_pc - ctx->pc);
+        ctx->n_gp++;
+        return;
+    }
+    ok = ir_label_new(blk);
+    ir_brcond(blk, IR_COND_EQ, low, x86_const(ctx, 0), ok);
     ir_raise(blk, GUEST_EXIT_EXCEPTION, 13, IR_TEMP_NONE);
     ir_label(blk, ok);
+}
+
+void x86_sse_flush_gp(X86Disas *ctx)
+{
+    for (unsigned i = 0; i < ctx->n_gp; i++) {
+        ir_label(ctx->blk, ctx->gp[i].label);
+        ir_insn_start(ctx->blk, ctx->gp[i].pc, ctx->gp[i].len);
+        ir_raise(ctx->blk, GUEST_EXIT_EXCEPTION, 13, IR_TEMP_NONE);
+    }
+    ctx->n_gp = 0;
 }
 
 void x86_sse_src128(X86Disas *ctx, const X86Insn *in, IrTemp s[2])
