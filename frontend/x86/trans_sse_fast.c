@@ -138,7 +138,12 @@ bool x86_sse_try_fast(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
     default: return false;
     }
 
-    /* Operands first: the stub of the slow path reuses the address (X86Disas.ea). */
+    /*
+     * The mode test before the operands, so that no value crosses its label (the JIT would
+     * keep it in memory); the stub computes its own address, which the fast path does not reuse.
+     */
+    x86_sse_gen_mode_test(ctx, in, op);
+    ctx->ea = IR_TEMP_NONE;
     if (mem) {
         IrTemp ea = x86_gen_ea(ctx);
 
@@ -153,7 +158,6 @@ bool x86_sse_try_fast(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
         src[0] = ir_get(blk, IR_I64, X86_OFF_XMM(in->rm, 0));
         src[1] = packed ? ir_get(blk, IR_I64, X86_OFF_XMM(in->rm, 1)) : IR_TEMP_NONE;
     }
-    x86_sse_gen_mode_test(ctx, in, op);
     for (unsigned i = 0; i < lanes; i++) {
         IrTemp d = ir_get(blk, IR_I64, X86_OFF_XMM(in->reg, i));
         IrTemp a = single ? ir_trunc(blk, d) : d, b = single ? ir_trunc(blk, src[i]) : src[i];

@@ -36,7 +36,7 @@ static IrTemp x86_mem_at(X86Disas *ctx, unsigned off)
 void x86_sse_check_align(X86Disas *ctx)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp low = ir_and(blk, x86_gen_ea(ctx), x86_const(ctx, 15));
+    IrTemp ea = x86_gen_ea(ctx), low;
     uint32_t ok;
 
     /*
@@ -46,13 +46,14 @@ void x86_sse_check_align(X86Disas *ctx)
     if (ctx->n_gp < X86_MAX_GP) {
         uint32_t gp = ir_label_new(blk);
 
-        ir_brcond(blk, IR_COND_NE, low, x86_const(ctx, 0), gp);
+        ir_brcond(blk, IR_COND_TSTNE, ea, x86_const(ctx, 15), gp);
         ctx->gp[ctx->n_gp].label = gp;
         ctx->gp[ctx->n_gp].pc = ctx->pc;
         ctx->gp[ctx->n_gp].len = (uint32_t)(ctx->next_pc - ctx->pc);
         ctx->n_gp++;
         return;
     }
+    low = ir_and(blk, ea, x86_const(ctx, 15));
     ok = ir_label_new(blk);
     ir_brcond(blk, IR_COND_EQ, low, x86_const(ctx, 0), ok);
     ir_raise(blk, GUEST_EXIT_EXCEPTION, 13, IR_TEMP_NONE);
