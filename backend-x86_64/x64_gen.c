@@ -1414,6 +1414,7 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
     case IR_OP_FMULH:
     case IR_OP_FDIVH:
     case IR_OP_FSQRTH:
+    case IR_OP_FCMPH:
         x64_gen_fp(g, insn);        /* never folded: the flags they raise are the point */
         break;
     case IR_OP_LOAD:

@@ -1,5 +1,6 @@
 /*
- * IR to x86-64: the floating-point ops (FADD, FSUB, FMUL, FDIV, FSQRT).
+ * IR to x86-64: the floating-point ops (FADD, FSUB, FMUL, FDIV, FSQRT, FMA, and FADDH..FCMPH,
+ * which are the same SSE instructions without the assumption about MXCSR's flags).
  *
  * IR temps live in general-purpose registers, so each op moves its inputs into xmm0/xmm1,
  * runs the SSE scalar instruction and moves the result back.  With the first input as the
@@ -186,6 +187,21 @@ void x64_gen_fp(X64Gen *g, const IrInsn *insn)
         x64_vfmadd213(b, sz, 0, 1, 2);
         x64_movq_rx(b, sz, r, 0);
         fp_cache_add(g, insn->out, 0);
+        x64_ra_def_done(g, insn->out);
+        return;
+    }
+    if (op == IR_OP_FCMPH) {
+        /* (u)comis sets ZF/PF/CF and clears OF/SF/AF: the EFLAGS image is the flags and 0x45. */
+        X64Reg ra = x64_ra_use(g, a);
+        X64Reg rb = x64_ra_use(g, insn->in[1]);
+        X64Reg r = x64_ra_def(g, insn->out, X64_NOREG);
+        int ka = fp_operand(g, sz, a, ra, -1);
+        int kb = fp_operand(g, sz, insn->in[1], rb, ka);
+
+        x64_comis(b, sz, insn->imm[0] != 0, ka, kb);
+        x64_pushfq(b);
+        x64_pop(b, r);
+        x64_alu_ri(b, X64_AND, 4, r, 0x45);
         x64_ra_def_done(g, insn->out);
         return;
     }

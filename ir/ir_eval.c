@@ -157,6 +157,7 @@ uint64_t ir_eval_pure(const IrInsn *insn, const uint64_t *in)
     case IR_OP_FMULH:
     case IR_OP_FDIVH:
     case IR_OP_FSQRTH:
+    case IR_OP_FCMPH:
     case IR_OP_NOP:
     case IR_OP_GET:
     case IR_OP_SET:

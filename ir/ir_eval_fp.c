@@ -159,8 +159,45 @@ static uint32_t eval_host_s(IrOpcode op, uint32_t a, uint32_t b)
     return out;
 }
 
+/* FCMPH: the flags of (u)comis{s,d} a, b as EFLAGS bits. */
+static uint64_t eval_host_cmp(const IrInsn *insn, uint64_t a, uint64_t b)
+{
+    uint8_t z, p, c;
+
+    if (insn->type == IR_I32) {
+        float x, y;
+        uint32_t a32 = (uint32_t)a, b32 = (uint32_t)b;
+
+        memcpy(&x, &a32, 4);
+        memcpy(&y, &b32, 4);
+        if (insn->imm[0]) {
+            __asm__ volatile("comiss %3, %4\n\tsete %0\n\tsetp %1\n\tsetb %2"
+                             : "=q"(z), "=q"(p), "=q"(c) : "x"(y), "x"(x) : "cc");
+        } else {
+            __asm__ volatile("ucomiss %3, %4\n\tsete %0\n\tsetp %1\n\tsetb %2"
+                             : "=q"(z), "=q"(p), "=q"(c) : "x"(y), "x"(x) : "cc");
+        }
+    } else {
+        double x, y;
+
+        memcpy(&x, &a, 8);
+        memcpy(&y, &b, 8);
+        if (insn->imm[0]) {
+            __asm__ volatile("comisd %3, %4\n\tsete %0\n\tsetp %1\n\tsetb %2"
+                             : "=q"(z), "=q"(p), "=q"(c) : "x"(y), "x"(x) : "cc");
+        } else {
+            __asm__ volatile("ucomisd %3, %4\n\tsete %0\n\tsetp %1\n\tsetb %2"
+                             : "=q"(z), "=q"(p), "=q"(c) : "x"(y), "x"(x) : "cc");
+        }
+    }
+    return (uint64_t)z << 6 | (uint64_t)p << 2 | c;
+}
+
 uint64_t ir_eval_fp_host(const IrInsn *insn, uint64_t a, uint64_t b)
 {
+    if (insn->op == IR_OP_FCMPH) {
+        return eval_host_cmp(insn, a, b);
+    }
     if (insn->type == IR_I32) {
         return eval_host_s((IrOpcode)insn->op, (uint32_t)a, (uint32_t)b);
     }

@@ -1,8 +1,8 @@
 /*
  * Scalar and packed-double SSE arithmetic inline: addsd/subsd/mulsd/divsd/sqrtsd, the
  * ss forms and the pd forms run as the IR ops FADDH..FSQRTH, which are the host's own
- * SSE instruction; the scalar compares as integer compares of order keys
- * (x86_sse_try_fast_cmp).  The host stub (trans_sse.c) is the slow path of both.
+ * SSE instruction, and the scalar compares (FCMPH); the host stub (trans_sse.c) is
+ * the slow path of both.
  *
  * An x86 guest's SSE arithmetic is the host's: same rounding, NaN rule, denormal
  * handling and exception flags.  So while the guest's MXCSR has the host's modes --
@@ -29,68 +29,6 @@ static void x86_sse_gen_slow(X86Disas *ctx, const X86Insn *in, const X86SseOp *o
     x86_gen_goto(ctx, ctx->next_pc);
 }
 
-/* IEEE layout of one lane: exponent bits; x2 below is the value shifted to drop the sign. */
-typedef struct X86FastFmt {
-    unsigned bytes;             /* 4 (single) or 8 (double) */
-    unsigned ebits;             /* 8 or 11 */
-} X86FastFmt;
-
-/* The lane's bits (i64, zero-extended) with the sign shifted out: exponent on top. */
-static IrTemp x86_fast_x2(X86Disas *ctx, const X86FastFmt *f, IrTemp x)
-{
-    return ir_shl(ctx->blk, x, x86_const(ctx, f->bytes == 8 ? 1 : 33));
-}
-
-/* 1 when x2 is a denormal (exponent 0, fraction not): 0 < x2 < 2^(64 - ebits). */
-static IrTemp x86_fast_denormal(X86Disas *ctx, const X86FastFmt *f, IrTemp x2)
-{
-    IrBlock *blk = ctx->blk;
-    uint64_t lim = UINT64_C(1) << (64 - f->ebits);
-
-    return ir_setcond(blk, IR_COND_LTU, ir_sub(blk, x2, x86_const(ctx, 1)), x86_const(ctx, lim - 1));
-}
-
-/*
- * ucomiss/ucomisd/comiss/comisd: raise nothing unless an operand is a NaN (IE) or a
- * denormal (DE), whatever MXCSR says; then the flags come from an integer compare of
- * sign-magnitude keys (-0 and +0 equal).  Those cases go to the stub.
- */
-static bool x86_sse_try_fast_cmp(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
-{
-    IrBlock *blk = ctx->blk;
-    X86SsePrefix pfx = x86_sse_prefix(in);
-    X86FastFmt f = { .bytes = pfx == X86_PFX_66 ? 8 : 4, .ebits = pfx == X86_PFX_66 ? 11 : 8 };
-    uint64_t lim = UINT64_C(1) << (64 - f.ebits), emax = (UINT64_C(1) << f.ebits) - 1;
-    uint64_t sign = UINT64_C(1) << (f.bytes * 8 - 1);
-    IrTemp x[2], key[2], slow, flags;
-    uint32_t fast;
-
-    x[0] = ir_get(blk, IR_I64, X86_OFF_XMM(in->reg, 0));
-    x[1] = in->mod != 3 ? x86_ld(ctx, f.bytes, x86_gen_ea(ctx)) : ir_get(blk, IR_I64, X86_OFF_XMM(in->rm, 0));
-    slow = x86_const(ctx, 0);
-    for (unsigned i = 0; i < 2; i++) {
-        IrTemp m, x2;
-
-        if (f.bytes == 4) {
-            x[i] = ir_zext(blk, x[i], 32);
-        }
-        x2 = x86_fast_x2(ctx, &f, x[i]);
-        slow = ir_or(blk, slow, x86_fast_denormal(ctx, &f, x2));
-        slow = ir_or(blk, slow, ir_setcond(blk, IR_COND_GTU, x2, x86_const(ctx, emax * lim)));     /* NaN */
-        m = ir_and(blk, x[i], x86_const(ctx, sign - 1));
-        key[i] = ir_select(blk, IR_COND_NE, ir_and(blk, x[i], x86_const(ctx, sign)), x86_const(ctx, 0),
-                           ir_neg(blk, m), m);
-    }
-    fast = ir_label_new(blk);
-    ir_brcond(blk, IR_COND_EQ, slow, x86_const(ctx, 0), fast);
-    x86_sse_gen_slow(ctx, in, op);
-    ir_label(blk, fast);
-    flags = ir_or(blk, ir_setcond(blk, IR_COND_LT, key[0], key[1]),
-                  ir_shl(blk, ir_setcond(blk, IR_COND_EQ, key[0], key[1]), x86_const(ctx, 6)));
-    x86_cc_set_flags(ctx, flags);
-    return true;
-}
-
 /* The mode test, once per straight path: a guest MXCSR not in the host's modes takes the stub. */
 static void x86_sse_gen_mode_test(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
 {
@@ -108,6 +46,30 @@ static void x86_sse_gen_mode_test(X86Disas *ctx, const X86Insn *in, const X86Sse
     x86_sse_gen_slow(ctx, in, op);
     ir_label(blk, fast);
     ctx->sse_mxcsr_ok = true;
+}
+
+/*
+ * ucomiss/ucomisd/comiss/comisd: the host's instruction (FCMPH) under the same mode test
+ * (an unmasked IE or DE must trap, DAZ changes the result); ZF, PF and CF from it, OF, SF
+ * and AF cleared.
+ */
+static bool x86_sse_try_fast_cmp(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
+{
+    IrBlock *blk = ctx->blk;
+    bool single = x86_sse_prefix(in) == X86_PFX_NP;
+    IrTemp a, b, flags;
+
+    x86_sse_gen_mode_test(ctx, in, op);
+    ctx->ea = IR_TEMP_NONE;
+    a = ir_get(blk, IR_I64, X86_OFF_XMM(in->reg, 0));
+    b = in->mod != 3 ? x86_ld(ctx, single ? 4 : 8, x86_gen_ea(ctx)) : ir_get(blk, IR_I64, X86_OFF_XMM(in->rm, 0));
+    if (single) {
+        a = ir_trunc(blk, a);
+        b = ir_trunc(blk, b);
+    }
+    flags = ir_fcmph(blk, a, b, in->opcode == 0x2f);
+    x86_cc_set_flags(ctx, single ? ir_extu32(blk, flags) : flags);
+    return true;
 }
 
 bool x86_sse_try_fast(X86Disas *ctx, const X86Insn *in, const X86SseOp *op)
