@@ -6,8 +6,8 @@
  * read between, then reads them one way: stmxcsr, fxsave, a syscall in between, a signal
  * frame (ucontext's fpstate) and the handler's own MXCSR, a guest SIGSEGV left by
  * siglongjmp, a new thread (it inherits its creator's MXCSR; its own flags stay its own),
- * ldmxcsr and fxrstor replacing pending flags, and a directed rounding mode switched on
- * and off between operations of one block.  Each runs in a loop so the JIT's code is
+ * ldmxcsr and fxrstor replacing pending flags, a directed rounding mode switched on and
+ * off between operations of one block, and operations whose results are never read.  Each runs in a loop so the JIT's code is
  * checked as well as the first run's.  Compared with the host's own run.
  */
 #define _GNU_SOURCE
@@ -262,6 +262,31 @@ static void check_thread(void)
     set_mxcsr(0x1f80);
 }
 
+/* Operations whose results are overwritten unread: their flags still count. */
+static void check_dead(void)
+{
+    uint32_t m = 0x1f80, out = 0, acc = 0;
+    double x = 1.0, y = 3.0, z = 2.0, w = 0.0;
+
+    for (int i = 0; i < 3000; i++) {
+        __asm__ volatile("ldmxcsr %[m]\n\t"
+                         "movapd %[x], %%xmm0\n\t"
+                         "divsd %[y], %%xmm0\n\t"     /* PE */
+                         "sqrtsd %[z], %%xmm1\n\t"    /* PE */
+                         "ucomisd %[w], %[w]\n\t"     /* nothing; EFLAGS unread */
+                         "divsd %[w], %%xmm1\n\t"     /* ZE */
+                         "movapd %[z], %%xmm0\n\t"
+                         "movapd %[z], %%xmm1\n\t"
+                         "stmxcsr %[o]\n\t"
+                         : [o] "=m"(out)
+                         : [m] "m"(m), [x] "x"(x), [y] "x"(y), [z] "x"(z), [w] "x"(w)
+                         : "xmm0", "xmm1", "cc");
+        acc |= out << (i & 1);
+    }
+    printf("dead results %05x\n", acc);
+    set_mxcsr(0x1f80);
+}
+
 /* Round down then back to nearest between operations of one block: each gives its mode's result. */
 static void check_modes(void)
 {
@@ -294,5 +319,6 @@ int main(void)
     check_signals();
     check_thread();
     check_modes();
+    check_dead();
     return 0;
 }
