@@ -430,6 +430,18 @@ void x64_vsse_rrr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src1, int sr
     x64_byte(b, (uint8_t)(0xc0 | ((dst & 7) << 3) | (src2 & 7)));
 }
 
+void x64_comis(X64Buf *b, unsigned sz, bool signaling, int a, int src)
+{
+    g_assert(sz == 4 || sz == 8);
+    /* {66,NP} 0F 2E (ucomis) / 2F (comis) /r: reg = a, r/m = src. */
+    x64_enc_rr(b, sz == 8 ? X64_P_66 : 0, 4, signaling ? 0x0f2f : 0x0f2e, 2, a, src);
+}
+
+void x64_pushfq(X64Buf *b)
+{
+    x64_byte(b, 0x9c);
+}
+
 void x64_vfmadd213(X64Buf *b, unsigned sz, int dst, int src2, int src3)
 {
     g_assert(sz == 4 || sz == 8);

@@ -171,6 +171,9 @@ void x64_sse_rr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src);
 void x64_vsse_rrr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src1, int src2);
 /* vfmadd213s{s,d} dst, src2, src3: dst = src2 * dst + src3 (needs x64_host.fma). */
 void x64_vfmadd213(X64Buf *b, unsigned sz, int dst, int src2, int src3);
+/* ucomis{s,d} a, b (comis{s,d} if signaling): EFLAGS ZF/PF/CF from a compared with b. */
+void x64_comis(X64Buf *b, unsigned sz, bool signaling, int a, int src);
+void x64_pushfq(X64Buf *b);
 
 /* --- Atomics --- */
 void x64_lock_xadd_mr(X64Buf *b, unsigned sz, X64Mem m, X64Reg r);

@@ -1409,6 +1409,14 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
         default: g_assert_not_reached();
         }
         break;
+    case IR_OP_FADDH:
+    case IR_OP_FSUBH:
+    case IR_OP_FMULH:
+    case IR_OP_FDIVH:
+    case IR_OP_FSQRTH:
+    case IR_OP_FCMPH:
+        x64_gen_fp(g, insn);        /* never folded: the flags they raise are the point */
+        break;
     case IR_OP_LOAD:
         x64_gen_load(g, insn);
         break;

@@ -1,5 +1,6 @@
 /*
- * IR to x86-64: the floating-point ops (FADD, FSUB, FMUL, FDIV, FSQRT).
+ * IR to x86-64: the floating-point ops (FADD, FSUB, FMUL, FDIV, FSQRT, FMA, and FADDH..FCMPH,
+ * which are the same SSE instructions without the assumption about MXCSR's flags).
  *
  * IR temps live in general-purpose registers, so each op moves its inputs into xmm0/xmm1,
  * runs the SSE scalar instruction and moves the result back.  With the first input as the
@@ -54,6 +55,11 @@ static X64SseOp sse_op(IrOpcode op)
     case IR_OP_FMUL: return X64_SSE_MUL;
     case IR_OP_FDIV: return X64_SSE_DIV;
     case IR_OP_FSQRT: return X64_SSE_SQRT;
+    case IR_OP_FADDH: return X64_SSE_ADD;
+    case IR_OP_FSUBH: return X64_SSE_SUB;
+    case IR_OP_FMULH: return X64_SSE_MUL;
+    case IR_OP_FDIVH: return X64_SSE_DIV;
+    case IR_OP_FSQRTH: return X64_SSE_SQRT;
     default: g_assert_not_reached();
     }
 }
@@ -75,7 +81,7 @@ void x64_fp_cache_before(X64Gen *g, const IrInsn *insn)
     IrOpcode op = (IrOpcode)insn->op;
     bool keeps = (ir_op_info[op].flags & IR_F_PURE) != 0 || op == IR_OP_CONST || op == IR_OP_MOV ||
                  op == IR_OP_GET || op == IR_OP_SET || op == IR_OP_INSN_START || op == IR_OP_NOP ||
-                 op == IR_OP_BRCOND || ((op == IR_OP_LOAD || op == IR_OP_STORE) && !x64_softmmu(g));
+                 op == IR_OP_BRCOND || ir_op_is_fp_host(op) || ((op == IR_OP_LOAD || op == IR_OP_STORE) && !x64_softmmu(g));
 
     if (!keeps) {
         x64_fp_cache_reset(g);
@@ -184,20 +190,36 @@ void x64_gen_fp(X64Gen *g, const IrInsn *insn)
         x64_ra_def_done(g, insn->out);
         return;
     }
+    if (op == IR_OP_FCMPH) {
+        /* (u)comis sets ZF/PF/CF and clears OF/SF/AF: the EFLAGS image is the flags and 0x45. */
+        X64Reg ra = x64_ra_use(g, a);
+        X64Reg rb = x64_ra_use(g, insn->in[1]);
+        X64Reg r = x64_ra_def(g, insn->out, X64_NOREG);
+        int ka = fp_operand(g, sz, a, ra, -1);
+        int kb = fp_operand(g, sz, insn->in[1], rb, ka);
+
+        x64_comis(b, sz, insn->imm[0] != 0, ka, kb);
+        x64_pushfq(b);
+        x64_pop(b, r);
+        x64_alu_ri(b, X64_AND, 4, r, 0x45);
+        x64_ra_def_done(g, insn->out);
+        return;
+    }
     /*
      * The operands and the result stay in cache registers: with AVX the three-operand
      * form reads both where they are, else the first is copied to the result's register.
      */
     X64Reg ra = x64_ra_use(g, a);
-    X64Reg rb = op == IR_OP_FSQRT ? X64_NOREG : x64_ra_use(g, insn->in[1]);
+    bool sqrt = op == IR_OP_FSQRT || op == IR_OP_FSQRTH;
+    X64Reg rb = sqrt ? X64_NOREG : x64_ra_use(g, insn->in[1]);
     X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? ra : X64_NOREG);
     int ka = fp_operand(g, sz, a, ra, -1);
-    int kb = op == IR_OP_FSQRT ? ka : fp_operand(g, sz, insn->in[1], rb, ka);
+    int kb = sqrt ? ka : fp_operand(g, sz, insn->in[1], rb, ka);
     int kr = fp_cache_slot(g, ka, kb);
 
     if (x64_host.avx) {
         x64_vsse_rrr(b, sse_op(op), sz, kr, ka, kb);
-    } else if (op == IR_OP_FSQRT) {
+    } else if (sqrt) {
         x64_sse_rr(b, X64_SSE_SQRT, sz, kr, ka);
     } else {
         x64_movaps_xx(b, kr, ka);

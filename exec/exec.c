@@ -629,18 +629,19 @@ const IrBlock *exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *b
     } else {
         /* Timed only for --stats: a clock read is a noticeable part of lifting a small block. */
         uint64_t t0 = x->opts.stats ? exec_now_ns() : 0;
+        /* Host FP flags kept, see translate_locked: a lifter's caches are GLib hash tables too. */
+        uint32_t fp = host_fp_save();
+
         lift_locked(x, cpu, &tb->key, blk, false, false);
         if (!x->debug.watching) {
             exec_tier_store(x, tb, blk);
         }
         if (!tb->in_pages) {
             /* From now on a write to its code (or a breakpoint there) must drop the stored IR. */
-            uint32_t fp = host_fp_save();       /* host FP flags kept: see translate_locked */
-
             tb->guest_size = blk->guest_size;
             add_to_pages(x, tb);
-            host_fp_restore(fp);
         }
+        host_fp_restore(fp);
         if (x->opts.stats) {
             x->stats.cold_ns += exec_now_ns() - t0;
             x->stats.cold_lifts++;
@@ -1039,6 +1040,8 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
      */
     if (exec_thread.has_mxcsr) {
         host_fp_restore(exec_thread.guest_mxcsr);
+    } else {
+        host_fp_restore(host_fp_save() & ~0x3fu);     /* a new thread: no flags from C code */
     }
     exec_thread.ctx = x;
     exec_thread.cpu = cpu;
@@ -1061,6 +1064,9 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
     }
     /* Here after a normal exit, or after a fault handler or raising helper unwound. */
     exec_thread.unwind = NULL;
+    if (x->arch->host_fp_sync != NULL) {
+        x->arch->host_fp_sync(cpu);
+    }
     exec_thread.guest_mxcsr = host_fp_save();
     exec_thread.has_mxcsr = true;
     exec_tier_unwound();

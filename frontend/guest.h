@@ -271,6 +271,13 @@ typedef struct GuestArch {
     bool insn_as_word;
     /* How gdb numbers and describes the registers (NULL: no gdb stub for this guest). */
     const struct GuestGdb *gdb;
+    /*
+     * Guest state that lifted code leaves in the host's MXCSR (x86: the exception flags
+     * of its inline SSE arithmetic), moved into the CPU struct; NULL if none.  exec_run()
+     * calls it on the CPU's thread as it returns, so the struct is exact outside it;
+     * anything that runs lifted code some other way (tests) calls it after.
+     */
+    void (*host_fp_sync)(GuestCpu *cpu);
 } GuestArch;
 
 /*

@@ -329,6 +329,14 @@ void ir_interp_run(const IrBlock *blk, void *cpu, const IrInterpEnv *env, IrInte
             v[insn->out] = ir_eval_pure(insn, in);
             break;
         }
+        case IR_OP_FADDH:
+        case IR_OP_FSUBH:
+        case IR_OP_FMULH:
+        case IR_OP_FDIVH:
+        case IR_OP_FSQRTH:
+        case IR_OP_FCMPH:
+            v[insn->out] = ir_eval_fp_host(insn, v[insn->in[0]], insn->nin > 1 ? v[insn->in[1]] : 0);
+            break;
         case IR_OP_LOAD:
         case IR_OP_STORE:
             if (env->mem_helpers != NULL) {

@@ -277,7 +277,10 @@ static inline IrTemp ir_clz(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_
 static inline IrTemp ir_ctz(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_CTZ, a); }
 static inline IrTemp ir_popcnt(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_POPCNT, a); }
 static inline IrTemp ir_fsqrt(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_OP_FSQRT, a); }
+/* FADDH..FSQRTH: the FP ops in the host's MXCSR (ir_ops.def). */
+static inline bool ir_op_is_fp_host(IrOpcode op) { return op >= IR_OP_FADDH && op <= IR_OP_FCMPH; }
 IrTemp ir_fma(IrBlock *blk, IrTemp a, IrTemp b, IrTemp c);     /* a * b + c, one rounding */
+IrTemp ir_fcmph(IrBlock *blk, IrTemp a, IrTemp b, bool signaling);   /* (u)comis flags, ir_ops.def */
 IrTemp ir_sext(IrBlock *blk, IrTemp a, unsigned bits);
 IrTemp ir_zext(IrBlock *blk, IrTemp a, unsigned bits);
 IrTemp ir_extu32(IrBlock *blk, IrTemp a);   /* i32 -> i64 */
@@ -349,6 +352,8 @@ uint64_t ir_eval_fp(const IrInsn *insn, uint64_t a, uint64_t b, uint64_t c);
 /* The same without saving and restoring the FP environment: for generated code's fallbacks,
  * which run in the default environment and, like the inline SSE ops, leave flags behind. */
 uint64_t ir_eval_fp_noenv(const IrInsn *insn, uint64_t a, uint64_t b, uint64_t c);
+/* FADDH..FCMPH (b not for FSQRTH): the host's SSE instruction in the current MXCSR, flags left there. */
+uint64_t ir_eval_fp_host(const IrInsn *insn, uint64_t a, uint64_t b);
 uint64_t ir_truncate(IrType type, uint64_t v);
 
 #endif

@@ -113,3 +113,93 @@ uint64_t ir_eval_fp(const IrInsn *insn, uint64_t a, uint64_t b, uint64_t c)
     fesetenv(&env);
     return r;
 }
+
+/*
+ * FADDH..FSQRTH: the SSE instruction itself, as volatile asm so that the compiler neither
+ * folds, moves nor drops it (its MXCSR flags are the point), with a as the destination
+ * operand so that x86's NaN rule holds.
+ */
+#define FP_HOST(insn_text, x, y) __asm__ volatile(insn_text " %1, %0" : "+x"(x) : "x"(y))
+
+static uint64_t eval_host_d(IrOpcode op, uint64_t a, uint64_t b)
+{
+    double x, y;
+    uint64_t out;
+
+    memcpy(&x, &a, 8);
+    memcpy(&y, &b, 8);
+    switch (op) {
+    case IR_OP_FADDH: FP_HOST("addsd", x, y); break;
+    case IR_OP_FSUBH: FP_HOST("subsd", x, y); break;
+    case IR_OP_FMULH: FP_HOST("mulsd", x, y); break;
+    case IR_OP_FDIVH: FP_HOST("divsd", x, y); break;
+    case IR_OP_FSQRTH: FP_HOST("sqrtsd", x, x); break;
+    default: g_assert_not_reached();
+    }
+    memcpy(&out, &x, 8);
+    return out;
+}
+
+static uint32_t eval_host_s(IrOpcode op, uint32_t a, uint32_t b)
+{
+    float x, y;
+    uint32_t out;
+
+    memcpy(&x, &a, 4);
+    memcpy(&y, &b, 4);
+    switch (op) {
+    case IR_OP_FADDH: FP_HOST("addss", x, y); break;
+    case IR_OP_FSUBH: FP_HOST("subss", x, y); break;
+    case IR_OP_FMULH: FP_HOST("mulss", x, y); break;
+    case IR_OP_FDIVH: FP_HOST("divss", x, y); break;
+    case IR_OP_FSQRTH: FP_HOST("sqrtss", x, x); break;
+    default: g_assert_not_reached();
+    }
+    memcpy(&out, &x, 4);
+    return out;
+}
+
+/* FCMPH: the flags of (u)comis{s,d} a, b as EFLAGS bits. */
+static uint64_t eval_host_cmp(const IrInsn *insn, uint64_t a, uint64_t b)
+{
+    uint8_t z, p, c;
+
+    if (insn->type == IR_I32) {
+        float x, y;
+        uint32_t a32 = (uint32_t)a, b32 = (uint32_t)b;
+
+        memcpy(&x, &a32, 4);
+        memcpy(&y, &b32, 4);
+        if (insn->imm[0]) {
+            __asm__ volatile("comiss %3, %4\n\tsete %0\n\tsetp %1\n\tsetb %2"
+                             : "=q"(z), "=q"(p), "=q"(c) : "x"(y), "x"(x) : "cc");
+        } else {
+            __asm__ volatile("ucomiss %3, %4\n\tsete %0\n\tsetp %1\n\tsetb %2"
+                             : "=q"(z), "=q"(p), "=q"(c) : "x"(y), "x"(x) : "cc");
+        }
+    } else {
+        double x, y;
+
+        memcpy(&x, &a, 8);
+        memcpy(&y, &b, 8);
+        if (insn->imm[0]) {
+            __asm__ volatile("comisd %3, %4\n\tsete %0\n\tsetp %1\n\tsetb %2"
+                             : "=q"(z), "=q"(p), "=q"(c) : "x"(y), "x"(x) : "cc");
+        } else {
+            __asm__ volatile("ucomisd %3, %4\n\tsete %0\n\tsetp %1\n\tsetb %2"
+                             : "=q"(z), "=q"(p), "=q"(c) : "x"(y), "x"(x) : "cc");
+        }
+    }
+    return (uint64_t)z << 6 | (uint64_t)p << 2 | c;
+}
+
+uint64_t ir_eval_fp_host(const IrInsn *insn, uint64_t a, uint64_t b)
+{
+    if (insn->op == IR_OP_FCMPH) {
+        return eval_host_cmp(insn, a, b);
+    }
+    if (insn->type == IR_I32) {
+        return eval_host_s((IrOpcode)insn->op, (uint32_t)a, (uint32_t)b);
+    }
+    return eval_host_d((IrOpcode)insn->op, a, b);
+}

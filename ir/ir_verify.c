@@ -195,6 +195,12 @@ bool ir_verify(const IrBlock *blk, GError **error)
         case IR_OP_FDIV:
         case IR_OP_FSQRT:
         case IR_OP_FMA:
+        case IR_OP_FADDH:
+        case IR_OP_FSUBH:
+        case IR_OP_FMULH:
+        case IR_OP_FDIVH:
+        case IR_OP_FSQRTH:
+        case IR_OP_FCMPH:
         case IR_OP_FENCE:
         case IR_OP_INSN_START:
         case IR_OP_GOTO_PTR:

@@ -137,6 +137,12 @@ void ir_copy_insn(IrBlock *blk, IrCopyState *cs, IrInsn *insn)
     case IR_OP_FDIV:
     case IR_OP_FSQRT:
     case IR_OP_FMA:
+    case IR_OP_FADDH:
+    case IR_OP_FSUBH:
+    case IR_OP_FMULH:
+    case IR_OP_FDIVH:
+    case IR_OP_FSQRTH:
+    case IR_OP_FCMPH:
     case IR_OP_BSWAP:
     case IR_OP_SETCOND:
     case IR_OP_SELECT:

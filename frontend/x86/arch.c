@@ -135,6 +135,7 @@ const GuestArch x86_64_arch = {
     .cpu_init = x86_64_cpu_init,
     .lift_block = x86_lift_block,
     .disas = x86_disas,
+    .host_fp_sync = x86_host_fp_sync,
 };
 
 const GuestArch i386_arch = {
@@ -151,4 +152,5 @@ const GuestArch i386_arch = {
     .cpu_init = i386_cpu_init,
     .lift_block = x86_lift_block,
     .disas = x86_disas32,
+    .host_fp_sync = x86_host_fp_sync,
 };

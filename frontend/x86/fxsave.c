@@ -166,6 +166,7 @@ void helper_x86_fxsave(void *opaque, uint64_t rexw, uint64_t ea)
     if (ea & 15) {
         guest_cpu_exit(&cpu->common, GUEST_EXIT_EXCEPTION, 13, 0);
     }
+    x86_mxcsr_gather(cpu);
     x86_fxsave_image(cpu, (uint8_t *)cpu->fpu_scratch, rexw);
 }
 
@@ -176,4 +177,5 @@ void helper_x86_fxrstor(void *opaque, uint64_t rexw, uint64_t ea)
     if ((ea & 15) || !x86_fxrstor_image(cpu, (const uint8_t *)cpu->fpu_scratch, rexw)) {
         guest_cpu_exit(&cpu->common, GUEST_EXIT_EXCEPTION, 13, 0);
     }
+    x86_mxcsr_drop_host();      /* the image's flags replace the pending ones */
 }

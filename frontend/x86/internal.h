@@ -117,6 +117,7 @@ void x86_for_each_row(void (*fn)(const X86OpDesc *d, X86Map map, unsigned op, in
 #define X86_CC_DYNAMIC 0xffffffffu
 
 #define X86_MAX_FWD 8           /* pending jcc targets per block */
+#define X86_MAX_GP 16           /* misaligned-access #GPs placed after a block's end */
 #define X86_MAX_RUNS 8          /* straight runs of guest code lifted into one block */
 
 typedef struct X86Disas {
@@ -145,17 +146,22 @@ typedef struct X86Disas {
      */
     bool fwd_ok;                /* lifting may continue past a conditional branch */
     /*
-     * What the SSE fast paths (trans_sse_fast.c) have shown on the path lifted so far
-     * (their slow paths leave the block, so what one checked holds after it): the
-     * guest MXCSR passed their mode test, and which xmm 64-bit halves hold a double
-     * that is not a denormal (bit 2 * reg + half).  Forgotten at every label where
-     * paths join and after any SSE/x87 instruction that does not keep them itself
-     * (sse_kept) or through x86_sse_fast_track.
+     * The guest MXCSR passed the SSE fast paths' mode test (trans_sse_fast.c) on the path
+     * lifted so far (its slow path leaves the block, so the test holds after it).
+     * Forgotten at every label where paths join and after ldmxcsr/fxrstor.
      */
     bool sse_mxcsr_ok;
-    uint32_t sse_not_denormal;
-    bool sse_kept;
     uint64_t block_pc;          /* the block's first instruction */
+    /*
+     * The #GP of misaligned 16-byte accesses, placed after the block's last instruction
+     * (x86_sse_check_align): their labels, instructions and lengths.
+     */
+    unsigned n_gp;
+    struct {
+        uint32_t label;
+        uint64_t pc;
+        uint32_t len;
+    } gp[X86_MAX_GP];
     unsigned n_fwd;
     struct {
         uint64_t pc;
@@ -420,6 +426,8 @@ void x86_x87_probe_store(X86Disas *ctx, unsigned size);
 IrTemp x86_x87_call(X86Disas *ctx, X86StubKind kind, const uint8_t *code, unsigned n, uint64_t info, IrTemp arg);
 /* #GP (GUEST_EXIT_EXCEPTION 13) unless the ModRM memory operand is 16-byte aligned (trans_ssemov.c). */
 void x86_sse_check_align(X86Disas *ctx);
+/* Place those #GPs (after the block's last instruction; lift.c). */
+void x86_sse_flush_gp(X86Disas *ctx);
 /* The xmm/m128 source of in as its two halves (s[0]: bits 0-63), or one half; an m128 must be
  * 16-byte aligned even when only one half is used (trans_ssemov.c). */
 void x86_sse_src128(X86Disas *ctx, const X86Insn *in, IrTemp s[2]);
@@ -429,15 +437,12 @@ bool x86_sse_try_ir(X86Disas *ctx, const X86Insn *in);
 /* paddb/w/d, psubb/w/d, pcmpeqb/w/d, pmovmskb as 64-bit IR ops (trans_sse_swar.c); false if not one. */
 bool x86_sse_try_swar(X86Disas *ctx, const X86Insn *in);
 /*
- * add/sub/mul/div/sqrt sd, ss and pd inline when the guest MXCSR and operands allow,
- * with the stub as the slow path (trans_sse_fast.c); false if not one of them.
+ * add/sub/mul/div/sqrt sd, ss and pd as the host's instruction when the guest MXCSR has
+ * the host's modes, the scalar compares inline when no operand is a NaN or a denormal;
+ * the stub as the slow path (trans_sse_fast.c); false if not one of them.
  */
 bool x86_sse_try_fast(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
-/*
- * After lifting in: keep X86Disas.sse_mxcsr_ok/sse_not_denormal true (the instruction
- * wrote no xmm register or MXCSR, or was a move whose effect on them is known), or
- * forget them (trans_sse_fast.c).
- */
+/* After lifting in: forget X86Disas.sse_mxcsr_ok if it may have changed MXCSR's modes. */
 void x86_sse_fast_track(X86Disas *ctx, const X86Insn *in);
 /* Forget what the SSE fast paths know (a label where paths join). */
 void x86_sse_fast_forget(X86Disas *ctx);
@@ -453,6 +458,17 @@ bool x86_trans_mmx_row(X86Disas *ctx, const X86Insn *in, const X86SseOp *op);
 
 /* The MXCSR bits that may be set (the host's MXCSR_MASK; fxsave.c). */
 uint32_t x86_mxcsr_mask(void);
+/* MXCSR's modes (DAZ, masks, RC, FTZ) and the host's, under which the inline SSE ops run. */
+#define X86_MXCSR_MODES      0xffc0u
+#define X86_MXCSR_HOST_MODES 0x1f80u
+/*
+ * The guest's MXCSR flags that the inline SSE ops left in the host's MXCSR (mxcsr.c):
+ * gather them into X86Cpu.mxcsr, or drop them when the guest replaces its flags.
+ */
+void x86_mxcsr_gather(X86Cpu *cpu);
+void x86_mxcsr_drop_host(void);
+/* GuestArch.host_fp_sync of both x86 guests. */
+void x86_host_fp_sync(GuestCpu *cpu);
 /* Copy size bytes between the ModRM memory operand and X86Cpu.fpu_scratch (trans_x87.c). */
 void x86_x87_copy(X86Disas *ctx, unsigned size, bool store);
 

@@ -281,7 +281,6 @@ static void x86_lift_insn(X86Disas *ctx, const X86Insn *in, const GuestArch *arc
         x86_gen_illegal(ctx);
         return;
     }
-    ctx->sse_kept = false;
     if (!in->desc->trans(ctx, in)) {
         x86_gen_illegal(ctx);
     }
@@ -485,4 +484,5 @@ void x86_lift_block(GuestLiftCtx *lctx)
         }
     }
     x86_flush_fwd(&ctx);
+    x86_sse_flush_gp(&ctx);
 }

@@ -36,11 +36,38 @@ static IrTemp x86_mem_at(X86Disas *ctx, unsigned off)
 void x86_sse_check_align(X86Disas *ctx)
 {
     IrBlock *blk = ctx->blk;
-    uint32_t ok = ir_label_new(blk);
+    IrTemp ea = x86_gen_ea(ctx), low;
+    uint32_t ok;
 
-    ir_brcond(blk, IR_COND_EQ, ir_and(blk, x86_gen_ea(ctx), x86_const(ctx, 15)), x86_const(ctx, 0), ok);
+    /*
+     * The #GP after the block's last instruction: the path that goes on then has no label,
+     * which would make the JIT keep its values in memory across it and check addresses again.
+     */
+    if (ctx->n_gp < X86_MAX_GP) {
+        uint32_t gp = ir_label_new(blk);
+
+        ir_brcond(blk, IR_COND_TSTNE, ea, x86_const(ctx, 15), gp);
+        ctx->gp[ctx->n_gp].label = gp;
+        ctx->gp[ctx->n_gp].pc = ctx->pc;
+        ctx->gp[ctx->n_gp].len = (uint32_t)(ctx->next_pc - ctx->pc);
+        ctx->n_gp++;
+        return;
+    }
+    low = ir_and(blk, ea, x86_const(ctx, 15));
+    ok = ir_label_new(blk);
+    ir_brcond(blk, IR_COND_EQ, low, x86_const(ctx, 0), ok);
     ir_raise(blk, GUEST_EXIT_EXCEPTION, 13, IR_TEMP_NONE);
     ir_label(blk, ok);
+}
+
+void x86_sse_flush_gp(X86Disas *ctx)
+{
+    for (unsigned i = 0; i < ctx->n_gp; i++) {
+        ir_label(ctx->blk, ctx->gp[i].label);
+        ir_insn_start(ctx->blk, ctx->gp[i].pc, ctx->gp[i].len);
+        ir_raise(ctx->blk, GUEST_EXIT_EXCEPTION, 13, IR_TEMP_NONE);
+    }
+    ctx->n_gp = 0;
 }
 
 void x86_sse_src128(X86Disas *ctx, const X86Insn *in, IrTemp s[2])
@@ -357,18 +384,10 @@ bool x86_trans_ldmxcsr(X86Disas *ctx, const X86Insn *in)
 
 bool x86_trans_stmxcsr(X86Disas *ctx, const X86Insn *in)
 {
+    IrTemp ea = x86_gen_ea(ctx);
+
     (void)in;
-    x86_st(ctx, 4, x86_gen_ea(ctx), ir_extu32(ctx->blk, ir_get(ctx->blk, IR_I32, X86_OFF(mxcsr))));
+    /* The address first: a faulting store then has not gathered the flags yet, which is harmless. */
+    x86_st(ctx, 4, ea, ir_call0(ctx->blk, &ir_helper_x86_stmxcsr));
     return true;
-}
-
-/* LDMXCSR (SDM Vol. 2): a bit outside MXCSR_MASK is #GP. */
-void helper_x86_ldmxcsr(void *opaque, uint64_t v)
-{
-    X86Cpu *cpu = opaque;
-
-    if (v & ~(uint64_t)x86_mxcsr_mask()) {
-        guest_cpu_exit(&cpu->common, GUEST_EXIT_EXCEPTION, 13, 0);
-    }
-    cpu->mxcsr = (uint32_t)v;
 }

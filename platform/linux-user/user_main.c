@@ -154,6 +154,15 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_)
              (p->exec_ready && exec_host_pc_to_guest(&p->exec, pc, uc, t->cpu)))) {
             exec_thread.in_guest_access = 0;
             fault_was_bus = sig == SIGBUS;
+            /*
+             * The handler runs with the kernel's fresh FP state and leaves by longjmp, not
+             * sigreturn: put back the interrupted code's MXCSR, where guests keep FP flags
+             * (frontend/x86/mxcsr.c).
+             */
+            if (uc->uc_mcontext.fpregs != NULL) {
+                uint32_t mxcsr = uc->uc_mcontext.fpregs->mxcsr;
+                __asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+            }
             exec_fault_unwind(pc, GUEST_EXIT_MEM_FAULT,
                               write ? GUEST_ACCESS_WRITE : GUEST_ACCESS_READ, gaddr);
         }

@@ -1,10 +1,9 @@
 /*
- * sse_fast_known.c - straight runs of SSE arithmetic in one block, where mimic's inline
- * fast paths (frontend/x86/trans_sse_fast.c) test the MXCSR mode once and skip the
- * denormal test of a register an earlier operation of the run already showed is no
- * denormal.  Each run hides a case that must still reach the slow path: a denormal made
- * by a subtraction, loaded from memory, moved in with movapd/movsd/unpckhpd, or squared
- * after a product; and ldmxcsr changing the rounding mode between two multiplies.
+ * sse_fast_known.c - straight runs of SSE arithmetic in one block, which mimic runs inline
+ * (frontend/x86/trans_sse_fast.c: the mode test once per straight path, flags left in
+ * the host's MXCSR).  Each run hides a case whose flags differ from the rest of the run:
+ * a denormal made by a subtraction, loaded from memory, moved in with movapd/movsd/unpckhpd,
+ * or squared after a product; and ldmxcsr changing the rounding mode between two multiplies.
  * Results and MXCSR (sticky flags included) are compared with the host's own run.
  */
 #include <stdint.h>

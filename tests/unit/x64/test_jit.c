@@ -111,9 +111,26 @@ static void fill_state(FakeCpu *c, GRand *r)
  * Run blk under both engines from the same state and compare everything.
  * Returns a description of the first difference, or NULL.
  */
+/* Compare the MXCSR flags each engine leaves too (blocks of FADDH..FCMPH only: the pure FP ops may differ). */
+static bool compare_mxcsr;
+
+static uint32_t host_mxcsr(void)
+{
+    uint32_t m;
+
+    __asm__ volatile("stmxcsr %0" : "=m"(m));
+    return m;
+}
+
+static void set_host_mxcsr(uint32_t m)
+{
+    __asm__ volatile("ldmxcsr %0" : : "m"(m));
+}
+
 static char *run_both(IrBlock *blk, GRand *r)
 {
     FakeCpu a, b;
+    uint32_t saved_mxcsr = host_mxcsr(), flags_a, flags_b;
     fill_state(&a, r);
     b = a;
     b.common.jmp_cache = test_jmp_cache;
@@ -122,15 +139,23 @@ static char *run_both(IrBlock *blk, GRand *r)
     }
     IrInterpEnv env = { .mem_base = mem_a, .addr_bits = MEM_BITS };
     IrInterpExit ex;
+    set_host_mxcsr(saved_mxcsr & ~0x3fu);
     ir_interp_run(blk, &a, &env, &ex);
+    flags_a = host_mxcsr() & 0x3f;
 
     TbBlock *tb = jit_translate(blk);
     TbBlock *from = NULL;
     unsigned slot = 0;
     b.common.exit_kind = GUEST_EXIT_NONE;
+    set_host_mxcsr(saved_mxcsr & ~0x3fu);
     engine_jit.run(ctx, &b.common, tb, &from, &slot);
+    flags_b = host_mxcsr() & 0x3f;
+    set_host_mxcsr(saved_mxcsr);
 
     char *diff = NULL;
+    if (compare_mxcsr && flags_a != flags_b) {
+        diff = g_strdup_printf("MXCSR flags: interp 0x%x jit 0x%x", flags_a, flags_b);
+    }
     for (int i = 0; i < NSLOTS && diff == NULL; i++) {
         if (a.r[i] != b.r[i]) {
             diff = g_strdup_printf("slot %d: interp 0x%" G_GINT64_MODIFIER "x jit 0x%" G_GINT64_MODIFIER "x",
@@ -283,6 +308,58 @@ START_TEST(test_fp_edges)
             }
         }
     }
+    x64_host = saved;
+}
+END_TEST
+
+/*
+ * FADDH..FSQRTH and FCMPH (both kinds) on the same values: the JIT's result, EFLAGS image
+ * and MXCSR flags must be the interpreter's (both are the host's instruction); without
+ * AVX in loop 1.  An SSE guest's flags live in MXCSR (frontend/x86/mxcsr.c).
+ */
+START_TEST(test_fp_host_edges)
+{
+    static const IrOpcode ops[] = { IR_OP_FADDH, IR_OP_FSUBH, IR_OP_FMULH, IR_OP_FDIVH, IR_OP_FSQRTH,
+                                    IR_OP_FCMPH, IR_OP_FCMPH };
+    static const uint64_t d[] = {
+        0, 0x8000000000000000ull, 0x3ff0000000000000ull, 1, 0x000fffffffffffffull, 0x7fefffffffffffffull,
+        0xfff0000000000000ull, 0x7ff8000000000000ull, 0xfff4000000000001ull, 0x3fb999999999999aull,
+        0x2000000000000000ull,
+    };
+    static const uint64_t s[] = {
+        0, 0x80000000u, 0x3f800000u, 1, 0x007fffffu, 0x7f7fffffu, 0xff800000u, 0x7fc00000u, 0xffa00001u,
+        0x3dcccccdu, 0x20000000u,
+    };
+    X64Features saved = x64_host;
+    g_autoptr(GRand) r = g_rand_new_with_seed(3);
+
+    if (_i == 1) {
+        x64_host.avx = false;
+    }
+    compare_mxcsr = true;
+    for (unsigned ty = 0; ty < 2; ty++) {
+        const uint64_t *vals = ty ? d : s;
+        IrType t = ty ? IR_I64 : IR_I32;
+        for (unsigned o = 0; o < G_N_ELEMENTS(ops); o++) {
+            for (unsigned i = 0; i < G_N_ELEMENTS(d); i++) {
+                for (unsigned j = 0; j < G_N_ELEMENTS(d); j++) {
+                    g_autoptr(IrBlock) blk = ir_block_new();
+                    ir_insn_start(blk, 0x1000, 4);
+                    ir_set(blk, SLOT(5), ir_const(blk, t, vals[i]));
+                    ir_set(blk, SLOT(6), ir_const(blk, t, vals[j]));
+                    IrTemp a = ir_get(blk, t, SLOT(5));
+                    IrTemp bb = ir_get(blk, t, SLOT(6));
+                    IrTemp res = ops[o] == IR_OP_FSQRTH ? ir_unop(blk, ops[o], bb)
+                               : ops[o] == IR_OP_FCMPH ? ir_fcmph(blk, a, bb, o == G_N_ELEMENTS(ops) - 1)
+                                                       : ir_binop(blk, ops[o], a, bb);
+                    ir_set(blk, SLOT(7), res);
+                    ir_goto_block(blk, 0x2000);
+                    check_both(blk, r);
+                }
+            }
+        }
+    }
+    compare_mxcsr = false;
     x64_host = saved;
 }
 END_TEST
@@ -1098,6 +1175,7 @@ Suite *x64_jit_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_div_edges);
     tcase_add_loop_test(tc, test_fp_edges, 0, 2);
+    tcase_add_loop_test(tc, test_fp_host_edges, 0, 2);
     tcase_add_test(tc, test_get_set_cache);
     tcase_add_test(tc, test_shift_add_lea);
     tcase_add_test(tc, test_if_then_state);
