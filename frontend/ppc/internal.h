@@ -90,6 +90,7 @@ typedef struct PpcArgs {
 #define PPC_MAX_COPIES 4        /* backward targets copied into one block */
 #define PPC_MAX_COPY_INSNS 48   /* instructions lifted as copies of loop paths in one block */
 #define PPC_MAX_SLOW_COPY_INSNS 64  /* instructions lifted as copies after FP slow paths in one block */
+#define PPC_MAX_STORES 8        /* stores remembered for store-to-load forwarding */
 
 /* Lifting state of one block. */
 /*
@@ -102,6 +103,30 @@ typedef struct PpcFpRecord {
     uint32_t opc;
     int8_t reg[3];
 } PpcFpRecord;
+
+/*
+ * Store-to-load forwarding (trans_mem.c): the last stores of the straight path, each as its
+ * base GPR, displacement, size and the IR value stored (oldest first).  A load whose bytes
+ * they all cover, through the same base register unchanged since, takes its value from
+ * them instead of memory.
+ */
+typedef struct PpcStores {
+    unsigned n;
+    struct {
+        int8_t base;
+        uint8_t size;
+        int32_t disp;
+        IrTemp val;
+    } e[PPC_MAX_STORES];
+} PpcStores;
+
+/* The last compare into a CR field (PpcDisas.cmp). */
+typedef struct PpcCmp {
+    bool valid;
+    int field;
+    IrTemp a, b;
+    bool is_signed;
+} PpcCmp;
 
 typedef struct PpcDisas {
     IrBlock *blk;
@@ -122,6 +147,9 @@ typedef struct PpcDisas {
     struct {
         uint32_t pc;
         uint32_t label;
+        /* What held at the branch: it still holds at the target if nothing else gets there. */
+        PpcCmp cmp;
+        PpcStores st;
     } fwd[PPC_MAX_FWD];
     /*
      * Copies of loop parts (lift.c, ppc_next_copy): backward targets lifting went on at
@@ -140,12 +168,7 @@ typedef struct PpcDisas {
      * field is written again or a label is placed.
      */
     unsigned insn_index;    /* instructions lifted before this one in the block */
-    struct {
-        bool valid;
-        int field;
-        IrTemp a, b;
-        bool is_signed;
-    } cmp;
+    PpcCmp cmp;
     /*
      * Slow paths of inline FP instructions (trans_fp.c), placed after the block's last
      * exit so the fast path runs straight through without merge points.  fp_mode_ok:
@@ -177,6 +200,14 @@ typedef struct PpcDisas {
     } fcmp_lazy;
     bool fp_mode_ok;
     bool fp_traps;          /* PpcCpu.fp_traps: FP instructions take helpers and a trap check */
+    /*
+     * The stores loads may be forwarded from.  st_scan: blk->n_insns up to which the IR
+     * emitted since was checked for what ends that (a label, another memory write, a helper
+     * call that may write memory or registers).  st_ok: user mode, no memory tracing.
+     */
+    bool st_ok;
+    uint32_t st_scan;
+    PpcStores st;
 } PpcDisas;
 
 typedef bool PpcTransFn(PpcDisas *ctx, const PpcArgs *a);
@@ -301,6 +332,17 @@ void ppc_gen_set_ov(PpcDisas *ctx, IrTemp ov);
 
 /* Effective address of a load/store row: (RA|0) + D, or (RA|0) + RB for PPC_LS_INDEXED rows. */
 IrTemp ppc_gen_ea(PpcDisas *ctx, const PpcArgs *a);
+/*
+ * The load or store of a load/store row at ea: loads take the value of earlier stores of
+ * the block when those cover them (PpcDisas.st).  A store's update form also writes ea to
+ * rA; a load's caller does that (after a slow-path branch that must see rA unchanged).
+ */
+IrTemp ppc_gen_load(PpcDisas *ctx, const PpcArgs *a, IrTemp ea, IrType type, IrMemOp mop);
+void ppc_gen_store(PpcDisas *ctx, const PpcArgs *a, IrTemp ea, IrMemOp mop, IrTemp val);
+/* Forget the remembered stores addressed through GPR r (it is being written). */
+void ppc_st_forget_base(PpcDisas *ctx, int r);
+/* Bring PpcDisas.st up to date with the IR emitted so far (before it is saved for a branch). */
+void ppc_st_scan(PpcDisas *ctx);
 /* The IrMemOp of a load/store row (big-endian unless byte-reversed). */
 IrMemOp ppc_memop(uint32_t param);
 

@@ -48,6 +48,7 @@ IrTemp ppc_get_gpr(PpcDisas *ctx, int r)
 
 void ppc_set_gpr(PpcDisas *ctx, int r, IrTemp v)
 {
+    ppc_st_forget_base(ctx, r);
     ir_set(ctx->blk, PPC_OFF_GPR(r), v);
 }
 
@@ -328,17 +329,33 @@ static uint32_t ppc_next_slow_path(PpcDisas *ctx)
     return 0;
 }
 
-/* Place the labels of pending branches that target pc. */
-static void ppc_place_fwd(PpcDisas *ctx, uint32_t pc)
+/*
+ * Place the labels of pending branches that target pc.  When one branch is the only way
+ * there (the instruction before does not fall through), what held at that branch still
+ * holds: its compare for a fused branch and its stores for forwarding; else both are
+ * forgotten, as after any label.
+ */
+static void ppc_place_fwd(PpcDisas *ctx, uint32_t pc, bool reachable)
 {
-    unsigned n = 0;
+    unsigned n = 0, placed = 0, last = 0;
 
     for (unsigned i = 0; i < ctx->n_fwd; i++) {
         if (ctx->fwd[i].pc == pc) {
             ir_label(ctx->blk, ctx->fwd[i].label);
-            ctx->cmp.valid = false;     /* reached from another path too */
             ctx->fp_mode_ok = false;
-        } else {
+            placed++;
+            last = i;
+        }
+    }
+    if (placed == 1 && !reachable) {
+        ctx->cmp = ctx->fwd[last].cmp;
+        ctx->st = ctx->fwd[last].st;
+        ctx->st_scan = ctx->blk->n_insns;
+    } else if (placed > 0) {
+        ctx->cmp.valid = false;     /* reached from another path too */
+    }
+    for (unsigned i = 0; i < ctx->n_fwd; i++) {
+        if (ctx->fwd[i].pc != pc) {
             ctx->fwd[n++] = ctx->fwd[i];
         }
     }
@@ -357,6 +374,12 @@ void ppc_lift_block(GuestLiftCtx *lctx)
     ctx.fwd_ok = max > 1 && !lctx->straight_line;
     ctx.copy_ok = !lctx->no_code_before_pc;
     ctx.fp_traps = lctx->cpu && __atomic_load_n(&((const PpcCpu *)lctx->cpu)->fp_traps, __ATOMIC_RELAXED);
+    /*
+     * Forwarding stores to loads needs plain memory: not system mode's devices and page
+     * permissions, and not traces that list every access.
+     */
+    ctx.st_ok = (lctx->cpu == NULL || lctx->cpu->tlb == NULL) && blk->trace_mem_helper == NULL &&
+                blk->trace_insn_helper == NULL;
     ctx.page = (uint32_t)page;
     ctx.block_pc = (uint32_t)pc;
     blk->guest_pc = pc;
@@ -420,7 +443,7 @@ void ppc_lift_block(GuestLiftCtx *lctx)
             break;
         }
         ctx.insn_index = blk->guest_insns;
-        ppc_place_fwd(&ctx, (uint32_t)pc);
+        ppc_place_fwd(&ctx, (uint32_t)pc, reachable);
         reachable = true;
         ctx.pc = (uint32_t)pc;
         ctx.next_pc = (uint32_t)(pc + 4);

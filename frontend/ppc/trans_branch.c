@@ -106,9 +106,14 @@ bool ppc_trans_bc(PpcDisas *ctx, const PpcArgs *a)
     if (ctx->fwd_ok && !a->lk && ctx->n_fwd < PPC_MAX_FWD) {
         uint32_t taken = ir_label_new(blk);
 
+        /* the stores known here hold on both edges (the CTR test's label joins only this path) */
+        ppc_st_scan(ctx);
         ppc_gen_bo_taken(ctx, a, taken);
+        ctx->st_scan = blk->n_insns;
         ctx->fwd[ctx->n_fwd].pc = target;
         ctx->fwd[ctx->n_fwd].label = taken;
+        ctx->fwd[ctx->n_fwd].cmp = ctx->cmp;
+        ctx->fwd[ctx->n_fwd].st = ctx->st;
         ctx->n_fwd++;
         return true;
     }

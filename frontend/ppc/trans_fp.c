@@ -68,11 +68,10 @@ static IrTemp ppc_gen_s_to_d_inline(PpcDisas *ctx, IrTemp s, uint32_t slow)
 
 static bool ppc_gen_fload(PpcDisas *ctx, const PpcArgs *a, bool inline_ok)
 {
-    bool update = a->param & PPC_LS_UPDATE;
     bool single = a->param & PPC_LS_SINGLE;
     IrTemp ea, v;
 
-    if (update && a->ra == 0) {
+    if ((a->param & PPC_LS_UPDATE) && a->ra == 0) {
         return false;
     }
     ea = ppc_gen_ea(ctx, a);
@@ -80,13 +79,13 @@ static bool ppc_gen_fload(PpcDisas *ctx, const PpcArgs *a, bool inline_ok)
         uint32_t slow = ir_label_new(ctx->blk);
 
         ppc_defer_fp_slow(ctx, a, 0, ppc_gen_fload_slow, slow);
-        v = ppc_gen_s_to_d_inline(ctx, ir_load(ctx->blk, IR_I32, IR_MEM_32 | IR_MEM_BE, ea), slow);
+        v = ppc_gen_s_to_d_inline(ctx, ppc_gen_load(ctx, a, ea, IR_I32, IR_MEM_32 | IR_MEM_BE), slow);
     } else if (single) {
-        v = ppc_gen_s_to_d(ctx, ir_load(ctx->blk, IR_I32, IR_MEM_32 | IR_MEM_BE, ea));
+        v = ppc_gen_s_to_d(ctx, ppc_gen_load(ctx, a, ea, IR_I32, IR_MEM_32 | IR_MEM_BE));
     } else {
-        v = ir_load(ctx->blk, IR_I64, IR_MEM_64 | IR_MEM_BE, ea);
+        v = ppc_gen_load(ctx, a, ea, IR_I64, IR_MEM_64 | IR_MEM_BE);
     }
-    if (update) {
+    if (a->param & PPC_LS_UPDATE) {
         ppc_set_gpr(ctx, a->ra, ea);
     }
     ppc_set_fpr(ctx, a->rt, v);
@@ -107,20 +106,16 @@ bool ppc_trans_fload(PpcDisas *ctx, const PpcArgs *a)
 
 bool ppc_trans_fstore(PpcDisas *ctx, const PpcArgs *a)
 {
-    bool update = a->param & PPC_LS_UPDATE;
     IrTemp ea, v = ppc_get_fpr(ctx, a->rt);
 
-    if (update && a->ra == 0) {
+    if ((a->param & PPC_LS_UPDATE) && a->ra == 0) {
         return false;
     }
     ea = ppc_gen_ea(ctx, a);
     if (a->param & PPC_LS_SINGLE) {
-        ir_store(ctx->blk, IR_MEM_32 | IR_MEM_BE, ea, ppc_gen_d_to_s(ctx, v));
+        ppc_gen_store(ctx, a, ea, IR_MEM_32 | IR_MEM_BE, ppc_gen_d_to_s(ctx, v));
     } else {
-        ir_store(ctx->blk, IR_MEM_64 | IR_MEM_BE, ea, v);
-    }
-    if (update) {
-        ppc_set_gpr(ctx, a->ra, ea);
+        ppc_gen_store(ctx, a, ea, IR_MEM_64 | IR_MEM_BE, v);
     }
     return true;
 }

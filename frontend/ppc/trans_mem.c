@@ -15,7 +15,12 @@
  * alignment interrupt: GUEST_EXIT_MISALIGNED, Linux sends SIGBUS).
  *
  * dcbz zeroes the aligned PPC_DCACHE_LINE (32-byte) block, the line size of e500
- * and of the 32-bit cores glibc's memset is tuned for; the auxv must say the same.
+ * and of the 32-bit cores glibc's memset is tuned for; the auxv must say the same. *
+ * Store-to-load forwarding: a load through the same base register and displacement
+ * range as earlier stores of the block's straight path (nothing between that could
+ * write memory or that register, no label) uses the stored values.  The load cannot
+ * fault where those stores did not, since it reads bytes they just wrote; only user
+ * mode (no devices, a page writable is readable) and only without memory traces.
  */
 #include "frontend/ppc/internal.h"
 
@@ -35,6 +40,172 @@ IrTemp ppc_gen_ea(PpcDisas *ctx, const PpcArgs *a)
     return a->imm == 0 ? base : ir_add(ctx->blk, base, ppc_const(ctx, (uint32_t)a->imm));
 }
 
+/* --- Store-to-load forwarding --- */
+
+static void ppc_st_clear(PpcDisas *ctx)
+{
+    ctx->st.n = 0;
+}
+
+void ppc_st_forget_base(PpcDisas *ctx, int r)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < ctx->st.n; i++) {
+        if (ctx->st.e[i].base != r) {
+            ctx->st.e[n++] = ctx->st.e[i];
+        }
+    }
+    ctx->st.n = n;
+}
+
+/*
+ * What was emitted since the last look that ends forwarding: a label (another path joins),
+ * a memory write or barrier the table does not describe (string stores, dcbz, stwcx.,
+ * sync), or a helper that may write memory or guest registers behind the lifter's back.
+ */
+void ppc_st_scan(PpcDisas *ctx)
+{
+    const IrBlock *blk = ctx->blk;
+
+    for (uint32_t i = ctx->st_scan; i < blk->n_insns && ctx->st.n > 0; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        uint32_t flags = ir_op_info[insn->op].flags;
+
+        if ((flags & IR_F_LABEL) || ((flags & IR_F_MEMORY) && insn->op != IR_OP_LOAD)) {
+            ppc_st_clear(ctx);
+        } else if (insn->op == IR_OP_CALL) {
+            const IrHelper *h = (const IrHelper *)(uintptr_t)insn->imm[0];
+
+            if (h->flags & (IR_CALL_WRITES_STATE | IR_CALL_MEMORY)) {
+                ppc_st_clear(ctx);
+            }
+        }
+    }
+    ctx->st_scan = blk->n_insns;
+}
+
+/* A D-form access through rA that forwarding can describe: big-endian, not indexed, rA != 0. */
+static bool ppc_st_plain(const PpcDisas *ctx, const PpcArgs *a, IrMemOp mop)
+{
+    return ctx->st_ok && a->ra != 0 && !(a->param & PPC_LS_INDEXED) && (mop & IR_MEM_BE);
+}
+
+/*
+ * The value a load of size bytes at base + disp reads when remembered stores cover every
+ * byte (the newest store of each byte wins); IR_TEMP_NONE when one is not covered.
+ * Memory is big-endian: the byte at offset k of an n-byte store is bits 8(n-1-k) of its value.
+ */
+static IrTemp ppc_st_forward(PpcDisas *ctx, int base, int32_t disp, unsigned size, IrType type, bool sign)
+{
+    IrBlock *blk = ctx->blk;
+    int src[8];
+    IrTemp acc = IR_TEMP_NONE, r;
+
+    for (unsigned b = 0; b < size; b++) {
+        int64_t at = (int64_t)disp + b;
+
+        src[b] = -1;
+        for (int i = (int)ctx->st.n - 1; i >= 0 && src[b] < 0; i--) {
+            if (ctx->st.e[i].base == base && at >= ctx->st.e[i].disp && at < (int64_t)ctx->st.e[i].disp + ctx->st.e[i].size) {
+                src[b] = i;
+            }
+        }
+        if (src[b] < 0) {
+            return IR_TEMP_NONE;
+        }
+    }
+    /* One store of the same size: its value as it is (narrower ones: the low bits, extended). */
+    if (ctx->st.e[src[0]].disp == disp && ctx->st.e[src[0]].size == size) {
+        IrTemp v = ctx->st.e[src[0]].val;
+
+        if (ir_temp_type(blk, v) == type && size == (type == IR_I64 ? 8u : 4u)) {
+            return v;
+        }
+        if (type == IR_I32 && size < 4) {
+            if (ir_temp_type(blk, v) == IR_I64) {
+                v = ir_trunc(blk, v);
+            }
+            return sign ? ir_sext(blk, v, 8 * size) : ir_zext(blk, v, 8 * size);
+        }
+    }
+    /* Pieces of one or more stores, gathered on i64. */
+    for (unsigned b = 0; b < size;) {
+        unsigned n = 1;
+        IrTemp v;
+        int32_t end;
+
+        while (b + n < size && src[b + n] == src[b]) {
+            n++;
+        }
+        v = ctx->st.e[src[b]].val;
+        if (ir_temp_type(blk, v) == IR_I32) {
+            v = ir_extu32(blk, v);
+        }
+        end = ctx->st.e[src[b]].disp + ctx->st.e[src[b]].size;
+        v = ir_shr(blk, v, ir_const_i64(blk, 8u * (uint32_t)(end - (disp + (int32_t)(b + n)))));
+        /* bits above the piece: none, or shifted or truncated away when it is the top one */
+        if (n < 8 && !(b == 0 && size == (type == IR_I64 ? 8u : 4u))) {
+            v = ir_zext(blk, v, 8 * n);
+        }
+        v = ir_shl(blk, v, ir_const_i64(blk, 8 * (size - b - n)));
+        acc = acc == IR_TEMP_NONE ? v : ir_or(blk, acc, v);
+        b += n;
+    }
+    if (type == IR_I64) {
+        return acc;
+    }
+    r = ir_trunc(blk, acc);
+    return sign && size < 4 ? ir_sext(blk, r, 8 * size) : r;
+}
+
+IrTemp ppc_gen_load(PpcDisas *ctx, const PpcArgs *a, IrTemp ea, IrType type, IrMemOp mop)
+{
+    IrTemp v = IR_TEMP_NONE;
+
+    ppc_st_scan(ctx);
+    if (ppc_st_plain(ctx, a, mop)) {
+        v = ppc_st_forward(ctx, a->ra, a->imm, ir_memop_size(mop), type, mop & IR_MEM_SIGN);
+    }
+    return v == IR_TEMP_NONE ? ir_load(ctx->blk, type, mop, ea) : v;
+}
+
+void ppc_gen_store(PpcDisas *ctx, const PpcArgs *a, IrTemp ea, IrMemOp mop, IrTemp val)
+{
+    bool update = a->param & PPC_LS_UPDATE;
+    unsigned size = ir_memop_size(mop), n = 0;
+
+    ppc_st_scan(ctx);
+    ir_store(ctx->blk, mop, ea, val);
+    ctx->st_scan = ctx->blk->n_insns;
+    if (update) {
+        ppc_set_gpr(ctx, a->ra, ea);
+    }
+    if (!ppc_st_plain(ctx, a, mop) || ctx->blk->temps[val].ndefs != 1) {
+        ppc_st_clear(ctx);
+        return;
+    }
+    /* Through another base it may write any remembered byte; through this one, the overlapped. */
+    for (unsigned i = 0; i < ctx->st.n; i++) {
+        int32_t d = update ? 0 : a->imm;
+
+        if (ctx->st.e[i].base == a->ra &&
+            ((int64_t)ctx->st.e[i].disp + ctx->st.e[i].size <= d || ctx->st.e[i].disp >= (int64_t)d + size)) {
+            ctx->st.e[n++] = ctx->st.e[i];
+        }
+    }
+    ctx->st.n = n;
+    if (n == PPC_MAX_STORES) {
+        memmove(&ctx->st.e[0], &ctx->st.e[1], (PPC_MAX_STORES - 1) * sizeof(ctx->st.e[0]));
+        ctx->st.n--;
+    }
+    ctx->st.e[ctx->st.n].base = (int8_t)a->ra;
+    ctx->st.e[ctx->st.n].size = (uint8_t)size;
+    ctx->st.e[ctx->st.n].disp = update ? 0 : a->imm;    /* after an update, rA holds the address */
+    ctx->st.e[ctx->st.n].val = val;
+    ctx->st.n++;
+}
+
 bool ppc_trans_load(PpcDisas *ctx, const PpcArgs *a)
 {
     bool update = a->param & PPC_LS_UPDATE;
@@ -44,7 +215,7 @@ bool ppc_trans_load(PpcDisas *ctx, const PpcArgs *a)
         return false;
     }
     ea = ppc_gen_ea(ctx, a);
-    v = ir_load(ctx->blk, IR_I32, ppc_memop(a->param), ea);
+    v = ppc_gen_load(ctx, a, ea, IR_I32, ppc_memop(a->param));
     if (update) {
         ppc_set_gpr(ctx, a->ra, ea);
     }
@@ -54,17 +225,10 @@ bool ppc_trans_load(PpcDisas *ctx, const PpcArgs *a)
 
 bool ppc_trans_store(PpcDisas *ctx, const PpcArgs *a)
 {
-    bool update = a->param & PPC_LS_UPDATE;
-    IrTemp ea;
-
-    if (update && a->ra == 0) {
+    if ((a->param & PPC_LS_UPDATE) && a->ra == 0) {
         return false;
     }
-    ea = ppc_gen_ea(ctx, a);
-    ir_store(ctx->blk, ppc_memop(a->param), ea, ppc_get_gpr(ctx, a->rt));
-    if (update) {
-        ppc_set_gpr(ctx, a->ra, ea);
-    }
+    ppc_gen_store(ctx, a, ppc_gen_ea(ctx, a), ppc_memop(a->param), ppc_get_gpr(ctx, a->rt));
     return true;
 }
 
