@@ -412,6 +412,19 @@ void x64_movaps_xx(X64Buf *b, int dst, int src)
     x64_enc_rr(b, 0, 4, 0x0f28, 2, dst, src);
 }
 
+void x64_sign_mask_x(X64Buf *b, int xmm)
+{
+    /* pcmpeqd xmm, xmm (all ones, no dependency on the old value); psllq xmm, 63 (66 0F 73 /6 ib) */
+    x64_enc_rr(b, X64_P_66, 4, 0x0f76, 2, xmm, xmm);
+    x64_enc_rr(b, X64_P_66, 4, 0x0f73, 2, 6, xmm);
+    x64_byte(b, 63);
+}
+
+void x64_xorpd_xx(X64Buf *b, int dst, int src)
+{
+    x64_enc_rr(b, X64_P_66, 4, 0x0f57, 2, dst, src);
+}
+
 void x64_sse_rr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src)
 {
     g_assert(sz == 4 || sz == 8);

@@ -165,6 +165,8 @@ typedef enum X64SseOp {
 void x64_movq_xr(X64Buf *b, unsigned sz, int xmm, X64Reg src);     /* movd (4) / movq (8) */
 void x64_movq_rx(X64Buf *b, unsigned sz, X64Reg dst, int xmm);
 void x64_movaps_xx(X64Buf *b, int dst, int src);                    /* whole xmm register copy */
+void x64_sign_mask_x(X64Buf *b, int xmm);          /* xmm = 0x8000000000000000 in each half (pcmpeqd, psllq) */
+void x64_xorpd_xx(X64Buf *b, int dst, int src);    /* dst ^= src, whole register */
 /* dst = dst op src (sqrt: dst = sqrt(src)); sz 4: ...ss, 8: ...sd. */
 void x64_sse_rr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src);
 /* VEX form (needs x64_host.avx): dst = src1 op src2, NaNs taken as SSE's dst, src (sqrt: of src2). */

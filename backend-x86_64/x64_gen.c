@@ -1381,7 +1381,10 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
         case IR_OP_SUB: gen_alu(g, insn, X64_SUB, false); break;
         case IR_OP_AND: gen_alu(g, insn, X64_AND, true); break;
         case IR_OP_OR: gen_alu(g, insn, X64_OR, true); break;
-        case IR_OP_XOR: gen_alu(g, insn, X64_XOR, true); break;
+        case IR_OP_XOR:
+            gen_alu(g, insn, X64_XOR, true);
+            x64_fp_cache_sign_flip(g, insn);
+            break;
         case IR_OP_MUL: gen_mul(g, insn); break;
         case IR_OP_MULHS: case IR_OP_MULHU: case IR_OP_MULHSU: gen_mulh(g, insn); break;
         case IR_OP_DIVS: case IR_OP_DIVU: case IR_OP_REMS: case IR_OP_REMU: gen_div(g, insn); break;

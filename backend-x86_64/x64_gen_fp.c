@@ -158,6 +158,27 @@ static int fp_operand(X64Gen *g, unsigned sz, IrTemp t, X64Reg r, int avoid)
     return k;
 }
 
+/*
+ * After an i64 XOR with the sign bit (an FP negation: PowerPC fneg, the negations of
+ * fnmadd/fnmsub) whose input has an xmm copy: give the result one too, by xorpd with the
+ * sign mask, so a chain of FP operations through the negation stays in xmm registers
+ * instead of going through the general register (movq out, xor, movq back in: three
+ * steps on the chain's latency instead of one).
+ */
+void x64_fp_cache_sign_flip(X64Gen *g, const IrInsn *insn)
+{
+    int k, kr;
+
+    if (insn->type != IR_I64 || !x64_is_const(g, insn->in[1]) ||
+        g->temps[insn->in[1]].cval != UINT64_C(0x8000000000000000) || (k = fp_cache_find(g, insn->in[0])) < 0) {
+        return;
+    }
+    kr = fp_cache_slot(g, k, -1);
+    x64_sign_mask_x(&g->buf, kr);
+    x64_xorpd_xx(&g->buf, kr, k);
+    fp_cache_set(g, kr, insn->out);
+}
+
 void x64_gen_fp(X64Gen *g, const IrInsn *insn)
 {
     unsigned sz = x64_tsz(insn->type);

@@ -259,6 +259,7 @@ void x64_gen_call(X64Gen *g, const IrInsn *insn);
 void x64_gen_fp(X64Gen *g, const IrInsn *insn);     /* x64_gen_fp.c */
 void x64_fp_cache_reset(X64Gen *g);
 void x64_fp_cache_before(X64Gen *g, const IrInsn *insn);
+void x64_fp_cache_sign_flip(X64Gen *g, const IrInsn *insn);   /* after an XOR: the xmm copy of an FP negation */
 void x64_gen_goto_block(X64Gen *g, const IrInsn *insn);
 void x64_gen_goto_ptr(X64Gen *g, const IrInsn *insn);
 void x64_goto_ptr_target(X64Gen *g, const IrInsn *insn);   /* writeback; pc in RDX and cpu->pc */

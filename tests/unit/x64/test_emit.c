@@ -116,6 +116,8 @@
     X(sqrtsd, "sqrtsd xmm0, xmm1", x64_sse_rr(b, X64_SSE_SQRT, 8, 0, 1)) \
     X(sqrtss, "sqrtss xmm0, xmm1", x64_sse_rr(b, X64_SSE_SQRT, 4, 0, 1)) \
     X(vfmadd213sd, "vfmadd213sd xmm0, xmm1, xmm2", x64_vfmadd213(b, 8, 0, 1, 2)) \
+    X(xorpd, "xorpd xmm3, xmm4", x64_xorpd_xx(b, 3, 4)) \
+    X(xorpd_hi, "xorpd xmm12, xmm9", x64_xorpd_xx(b, 12, 9)) \
     X(vfmadd213ss_hi, "vfmadd213ss xmm9, xmm12, xmm10", x64_vfmadd213(b, 4, 9, 12, 10)) \
     X(jmp_r, "jmp rdx", x64_jmp_r(b, X64_RDX)) \
     X(jmp_m, "jmp qword ptr [rax + 0x20]", x64_jmp_m(b, M(RAX, 0x20))) \
@@ -174,6 +176,31 @@ START_TEST(test_enc_case)
     ck_assert(!b.overflow);
     g_autofree char *text = disas_one(buf, x64_offset(&b), 0x1000);
     ck_assert_msg(strcmp(text, c->text) == 0, "%s: got '%s', want '%s'", c->name, text, c->text);
+}
+END_TEST
+
+/* The sign mask of FP negations: two instructions. */
+START_TEST(test_enc_sign_mask)
+{
+    static const struct {
+        int xmm;
+        unsigned len1, len2;
+        const char *t1, *t2;
+    } cases[] = {
+        { 3, 4, 5, "pcmpeqd xmm3, xmm3", "psllq xmm3, 0x3f" },
+        { 11, 5, 6, "pcmpeqd xmm11, xmm11", "psllq xmm11, 0x3f" },
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
+        uint8_t buf[32];
+        X64Buf b;
+        x64_buf_init(&b, buf, buf + sizeof(buf));
+        x64_sign_mask_x(&b, cases[i].xmm);
+        ck_assert_uint_eq(x64_offset(&b), cases[i].len1 + cases[i].len2);
+        g_autofree char *t1 = disas_one(buf, cases[i].len1, 0x1000);
+        g_autofree char *t2 = disas_one(buf + cases[i].len1, cases[i].len2, 0x1000);
+        ck_assert_str_eq(t1, cases[i].t1);
+        ck_assert_str_eq(t2, cases[i].t2);
+    }
 }
 END_TEST
 
@@ -244,6 +271,7 @@ Suite *x64_emit_suite(void)
     Suite *s = suite_create("x64_emit");
     TCase *tc = tcase_create("encodings");
     tcase_add_loop_test(tc, test_enc_case, 0, G_N_ELEMENTS(enc_cases));
+    tcase_add_test(tc, test_enc_sign_mask);
     tcase_add_test(tc, test_enc_branches);
     tcase_add_test(tc, test_enc_overflow);
     tcase_add_test(tc, test_enc_nops);
