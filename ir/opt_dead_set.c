@@ -1,8 +1,11 @@
 /*
- * Dead guest-state stores: a SET whose slot is written again before anything can
- * observe it.  Observers are a GET of an overlapping slot, any block exit, a label
- * or branch (another path may read it), a helper that reads state or may raise, and
- * any instruction that can fault (a fault must see exact guest state).
+ * Dead guest-state stores: a SET whose slot is written again, on every path from it,
+ * before anything can observe it.  Observers are a GET of an overlapping slot, any block
+ * exit, a helper that reads state or may raise, and any instruction that can fault (a
+ * fault must see exact guest state).  One backward pass: the slots dead just after a
+ * label are kept for the branches to it, which come earlier (a forward branch); at a
+ * branch the dead slots are those dead on both ways on, at a backward branch (its label
+ * not seen yet) none.
  */
 #include "ir/ir.h"
 
@@ -40,10 +43,30 @@ static void make_live(SlotList *dead, uint32_t off, uint32_t size)
     }
 }
 
+/* Slots kept per label (more are left out: fewer dead stores found, never a wrong one). */
+#define DEAD_AT_LABEL_MAX 32
+
+/* dead becomes its slots that are also dead at the label (len 0 unknown: nothing is). */
+static void meet_label(SlotList *dead, const Slot *at, uint32_t known_len)
+{
+    SlotList lab = { (Slot *)at, known_len == 0 ? 0 : known_len - 1 };
+
+    for (uint32_t i = 0; i < dead->len;) {
+        if (covered(&lab, dead->v[i].offset, dead->v[i].size)) {
+            i++;
+        } else {
+            dead->v[i] = dead->v[--dead->len];
+        }
+    }
+}
+
 void ir_opt_dead_set(IrBlock *blk)
 {
     SlotList list = { ir_block_scratch(blk, 0, (blk->n_insns + 1) * sizeof(Slot)), 0 };
     SlotList *dead = &list;
+    /* per label: its dead slots (DEAD_AT_LABEL_MAX each) and their count + 1 (0: not seen yet) */
+    Slot *at = ir_block_scratch(blk, 1, ((size_t)blk->n_labels + 1) * DEAD_AT_LABEL_MAX * sizeof(Slot));
+    uint32_t *at_len = ir_block_scratch(blk, 2, ((size_t)blk->n_labels + 1) * sizeof(uint32_t));
 
     for (uint32_t i = blk->n_insns; i-- > 0;) {
         IrInsn *insn = &blk->insns[i];
@@ -63,6 +86,25 @@ void ir_opt_dead_set(IrBlock *blk)
             const IrHelper *h = (const IrHelper *)(uintptr_t)insn->imm[0];
             if (h->flags & (IR_CALL_READS_STATE | IR_CALL_CAN_RAISE | IR_CALL_MEMORY)) {
                 dead->len = 0;
+            }
+        } else if (insn->op == IR_OP_LABEL) {
+            uint32_t l = (uint32_t)insn->imm[0], n = MIN(dead->len, DEAD_AT_LABEL_MAX);
+
+            g_assert(l < blk->n_labels);
+            memcpy(&at[(size_t)l * DEAD_AT_LABEL_MAX], dead->v, n * sizeof(Slot));
+            at_len[l] = n + 1;
+        } else if (insn->op == IR_OP_BR || insn->op == IR_OP_BRCOND) {
+            uint32_t l = (uint32_t)insn->imm[insn->op == IR_OP_BR ? 0 : 1];
+            SlotList all;
+
+            g_assert(l < blk->n_labels);
+            if (insn->op == IR_OP_BR) {
+                /* nothing falls through: what is dead is what is dead at the label */
+                all = (SlotList){ at + (size_t)l * DEAD_AT_LABEL_MAX, at_len[l] == 0 ? 0 : at_len[l] - 1 };
+                memcpy(dead->v, all.v, all.len * sizeof(Slot));
+                dead->len = all.len;
+            } else {
+                meet_label(dead, at + (size_t)l * DEAD_AT_LABEL_MAX, at_len[l]);
             }
         } else if (info->flags & (IR_F_ENDS_BLOCK | IR_F_LABEL | IR_F_BRANCH | IR_F_CAN_FAULT)) {
             dead->len = 0;

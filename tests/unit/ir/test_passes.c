@@ -92,6 +92,58 @@ START_TEST(test_dead_set_partial_overlap)
 }
 END_TEST
 
+START_TEST(test_dead_set_both_paths)
+{
+    /* Written again on both ways on from the branch before an exit: the first set is dead. */
+    g_autoptr(IrBlock) blk = parse("t1 = get.i32 0x50\nset.i32 t1, 0x58\nbrcond.i32 t1, t1, eq, L0\n"
+                                   "set.i32 t1, 0x58\ngoto_block.i64 0x10, 0\n"
+                                   "label.i64 L0\nt2 = get.i32 0x60\nset.i32 t2, 0x58\ngoto_block.i64 0x20, 1\n");
+    ir_opt_dead_set(blk);
+    ir_opt_compact(blk);
+    expect(blk, "t1 = get.i32 0x50\nbrcond.i32 t1, t1, eq, L0\nset.i32 t1, 0x58\ngoto_block.i64 0x10, 0\n"
+                "label.i64 L0\nt2 = get.i32 0x60\nset.i32 t2, 0x58\ngoto_block.i64 0x20, 1\n");
+}
+END_TEST
+
+START_TEST(test_dead_set_one_path_reads)
+{
+    /* The target reads the slot, leaves without writing it, or the fall-through path exits first: kept. */
+    static const char *const srcs[] = {
+        "t1 = get.i32 0x50\nset.i32 t1, 0x58\nbrcond.i32 t1, t1, eq, L0\nset.i32 t1, 0x58\n"
+        "goto_block.i64 0x10, 0\nlabel.i64 L0\nt2 = get.i32 0x58\nset.i32 t2, 0x58\ngoto_block.i64 0x20, 1\n",
+        "t1 = get.i32 0x50\nset.i32 t1, 0x58\nbrcond.i32 t1, t1, eq, L0\nset.i32 t1, 0x58\n"
+        "goto_block.i64 0x10, 0\nlabel.i64 L0\ngoto_block.i64 0x20, 1\n",
+        "t1 = get.i32 0x50\nset.i32 t1, 0x58\nbrcond.i32 t1, t1, eq, L0\ngoto_block.i64 0x10, 0\n"
+        "label.i64 L0\nset.i32 t1, 0x58\ngoto_block.i64 0x20, 1\n",
+        /* a backward branch: its label's paths are not known when the branch is met */
+        "t1 = get.i32 0x50\nlabel.i64 L0\nset.i32 t1, 0x58\nbrcond.i32 t1, t1, eq, L0\n"
+        "set.i32 t1, 0x58\ngoto_block.i64 0x10, 0\n",
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(srcs); i++) {
+        g_autoptr(IrBlock) blk = parse(srcs[i]);
+        ir_opt_dead_set(blk);
+        ir_opt_compact(blk);
+        expect(blk, srcs[i]);
+    }
+}
+END_TEST
+
+START_TEST(test_dead_set_br_and_join)
+{
+    /*
+     * An unconditional br takes what is dead at its label; the set before a label that two
+     * paths reach is dead when the code after the label writes the slot first.
+     */
+    g_autoptr(IrBlock) blk = parse("t1 = get.i32 0x50\nbrcond.i32 t1, t1, eq, L0\nset.i32 t1, 0x58\nbr.i64 L1\n"
+                                   "label.i64 L0\nset.i32 t1, 0x5c\nlabel.i64 L1\nset.i32 t1, 0x58\n"
+                                   "set.i32 t1, 0x5c\ngoto_block.i64 0x10, 0\n");
+    ir_opt_dead_set(blk);
+    ir_opt_compact(blk);
+    expect(blk, "t1 = get.i32 0x50\nbrcond.i32 t1, t1, eq, L0\nbr.i64 L1\nlabel.i64 L0\nlabel.i64 L1\n"
+                "set.i32 t1, 0x58\nset.i32 t1, 0x5c\ngoto_block.i64 0x10, 0\n");
+}
+END_TEST
+
 START_TEST(test_dce_chains_and_pure_calls)
 {
     g_autoptr(IrBlock) blk = ir_block_new();
@@ -182,6 +234,9 @@ Suite *ir_passes_suite(void)
     tcase_add_test(tc, test_dead_set);
     tcase_add_test(tc, test_dead_set_kept_before_fault);
     tcase_add_test(tc, test_dead_set_partial_overlap);
+    tcase_add_test(tc, test_dead_set_both_paths);
+    tcase_add_test(tc, test_dead_set_one_path_reads);
+    tcase_add_test(tc, test_dead_set_br_and_join);
     tcase_add_test(tc, test_dce_chains_and_pure_calls);
     tcase_add_test(tc, test_pipeline_lui_addi);
     tcase_add_test(tc, test_fold_copy_one_walk);
