@@ -177,9 +177,15 @@ static X64Reg def_from(X64Gen *g, IrTemp out, IrTemp a, X64Reg ra, unsigned sz)
     return r;
 }
 
+/* Operand size of an arithmetic op: 4 for a narrow i64 result (plan_narrow). */
+static unsigned op_size(const X64Gen *g, const IrInsn *insn)
+{
+    return g->temps[insn->out].narrow ? 4 : x64_tsz(insn->type);
+}
+
 static void gen_alu(X64Gen *g, const IrInsn *insn, X64Alu op, bool commutes)
 {
-    unsigned sz = x64_tsz(insn->type);
+    unsigned sz = op_size(g, insn);
     IrTemp a = insn->in[0], b = insn->in[1];
     int32_t imm;
     if (commutes && ((x64_is_const(g, a) && !x64_is_const(g, b)) ||
@@ -217,7 +223,7 @@ static void gen_alu(X64Gen *g, const IrInsn *insn, X64Alu op, bool commutes)
 
 static void gen_mul(X64Gen *g, const IrInsn *insn)
 {
-    unsigned sz = x64_tsz(insn->type);
+    unsigned sz = op_size(g, insn);
     IrTemp a = insn->in[0], b = insn->in[1];
     int32_t imm;
     if (x64_is_const(g, a) || (!x64_ra_reusable(g, a) && x64_ra_reusable(g, b))) {
@@ -369,7 +375,7 @@ static void gen_div(X64Gen *g, const IrInsn *insn)
 
 static void gen_unary(X64Gen *g, const IrInsn *insn, X64Grp3 op)
 {
-    unsigned sz = x64_tsz(insn->type);
+    unsigned sz = op_size(g, insn);
     X64Reg ra = x64_ra_use(g, insn->in[0]);
     X64Reg r = def_from(g, insn->out, insn->in[0], ra, sz);
     x64_grp3(&g->buf, op, sz, r);
@@ -452,6 +458,9 @@ static void gen_ext(X64Gen *g, const IrInsn *insn)
         }
         break;
     case IR_OP_ZEXT:
+        if (insn->imm[0] == 32 && g->temps[a].narrow && r == ra) {
+            break;                      /* the upper half is zero already */
+        }
         if (insn->imm[0] >= 32) {
             x64_mov_rr(b, insn->imm[0] >= 64 ? 8 : 4, r, ra);
         } else {
@@ -1064,6 +1073,8 @@ static bool gen_label(X64Gen *g, uint32_t label, bool fallthrough)
 
 static void plan_lea(X64Gen *g);
 static void plan_addr(X64Gen *g);
+static void plan_trunc(X64Gen *g);
+static void plan_narrow(X64Gen *g);
 
 static void analyze(X64Gen *g)
 {
@@ -1139,6 +1150,8 @@ static void analyze(X64Gen *g)
     }
     plan_lea(g);
     plan_addr(g);
+    plan_trunc(g);
+    plan_narrow(g);
 }
 
 /* Fold x << k (k = 1..3) into the ADD that is its only reader: one lea instead of two ops. */
@@ -1237,10 +1250,111 @@ static void plan_addr(X64Gen *g)
     }
 }
 
+/* True if every reader of t is a LOAD or STORE reading it as the address. */
+static bool only_addresses(const X64Gen *g, IrTemp t)
+{
+    const IrBlock *blk = g->blk;
+    uint32_t seen = 0;
+    for (uint32_t i = g->temps[t].def_at; i < g->temps[t].last_use; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        for (unsigned k = 0; k < insn->nin; k++) {
+            if (insn->in[k] != t) {
+                continue;
+            }
+            if (k != 0 || (insn->op != IR_OP_LOAD && insn->op != IR_OP_STORE)) {
+                return false;
+            }
+            seen++;
+        }
+    }
+    return seen == g->temps[t].n_uses;
+}
+
+/*
+ * User mode, 32-bit guest addresses (i386): the TRUNC.i32 that wraps an address is not
+ * emitted; each access takes the low half of its input into r11 itself, and when that
+ * input is base + constant read by nothing else, one lea r11d, [base + disp] does the
+ * add and the wrap at 2^32 together (guest_addr).  The whole 32-bit range is the
+ * guest's, so no range check is needed.
+ */
+static void plan_trunc(X64Gen *g)
+{
+    const IrBlock *blk = g->blk;
+    if (x64_softmmu(g) || g->x->mem.addr_bits < 32) {
+        return;
+    }
+    for (uint32_t i = 0; i < blk->n_insns; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        int64_t disp;
+        if (insn->op != IR_OP_TRUNC || insn->out == IR_TEMP_NONE) {
+            continue;
+        }
+        X64TempInfo *to = &g->temps[insn->out];
+        IrTemp src = insn->in[0];
+        X64TempInfo *ts = &g->temps[src];
+        if (to->global || to->n_uses == 0 || blk->temps[insn->out].ndefs != 1 ||
+            blk->temps[src].ndefs != 1 || ts->lea_defer || const_def(g, src, &disp) ||
+            !only_addresses(g, insn->out)) {
+            continue;
+        }
+        to->trunc_defer = true;
+        to->trunc_src = src;
+        ts->last_use = MAX(ts->last_use, to->last_use);
+        /* base + disp read only here: folded into the lea (any disp: the sum wraps anyway). */
+        const IrInsn *def = ts->def_at ? &blk->insns[ts->def_at - 1] : NULL;
+        if (!ts->addr_defer && def != NULL && def->op == IR_OP_ADD && ts->n_uses == 1 && !ts->global &&
+            blk->temps[def->in[0]].ndefs == 1 && !g->temps[def->in[0]].lea_defer &&
+            !const_def(g, def->in[0], &disp) && const_def(g, def->in[1], &disp)) {
+            ts->addr_defer = true;
+            ts->addr_base = def->in[0];
+            ts->addr_disp = (int32_t)(uint32_t)(uint64_t)disp;
+        }
+        if (ts->addr_defer) {
+            X64TempInfo *tb = &g->temps[ts->addr_base];
+            tb->last_use = MAX(tb->last_use, to->last_use);
+        }
+    }
+}
+
+/*
+ * An i64 ADD/SUB/AND/OR/XOR/MUL/NEG/NOT whose readers all keep only its low 32 bits
+ * (ZEXT 32 or narrower, TRUNC, a deferred address TRUNC) is computed with the 32-bit
+ * instruction: the low half is the same, and the upper half comes out zero, so the
+ * ZEXT 32 that x86 guests put after every 32-bit result costs nothing (gen_ext).
+ */
+static void plan_narrow(X64Gen *g)
+{
+    const IrBlock *blk = g->blk;
+    for (uint32_t i = 0; i < blk->n_insns; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        switch ((IrOpcode)insn->op) {
+        case IR_OP_ADD: case IR_OP_SUB: case IR_OP_AND: case IR_OP_OR: case IR_OP_XOR:
+        case IR_OP_MUL: case IR_OP_NEG: case IR_OP_NOT:
+            if (insn->type == IR_I64 && insn->out != IR_TEMP_NONE && blk->temps[insn->out].ndefs == 1 &&
+                !g->temps[insn->out].global && !g->temps[insn->out].addr_defer && g->temps[insn->out].n_uses > 0) {
+                g->temps[insn->out].narrow = true;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    for (uint32_t i = 0; i < blk->n_insns; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        bool low_only = (insn->op == IR_OP_ZEXT && insn->imm[0] <= 32) || insn->op == IR_OP_TRUNC;
+        for (unsigned k = 0; k < insn->nin; k++) {
+            IrTemp t = insn->in[k];
+            if (t != IR_TEMP_NONE && !low_only) {
+                g->temps[t].narrow = false;
+            }
+        }
+    }
+}
+
 /* ADD with a deferred shift as an operand (see plan_lea); false if neither input is one. */
 static bool gen_add_lea(X64Gen *g, const IrInsn *insn)
 {
-    unsigned sz = x64_tsz(insn->type);
+    unsigned sz = op_size(g, insn);
     IrTemp d = insn->in[0], o = insn->in[1];
     if (!g->temps[d].lea_pending) {
         d = insn->in[1];
@@ -1395,6 +1509,9 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
             gen_shift(g, insn);
             break;
         case IR_OP_SEXT: case IR_OP_ZEXT: case IR_OP_EXTU32: case IR_OP_EXTS32: case IR_OP_TRUNC:
+            if (g->temps[insn->out].trunc_defer) {
+                break;                  /* each access takes the low half itself */
+            }
             gen_ext(g, insn);
             break;
         case IR_OP_EXTRACT: gen_extract(g, insn); break;

@@ -306,9 +306,14 @@ void x64_ra_end_insn(X64Gen *g, const IrInsn *insn)
 {
     for (unsigned i = 0; i <= insn->nin; i++) {
         IrTemp t = i < insn->nin ? insn->in[i] : IR_TEMP_NONE;
-        if (i == insn->nin && insn->nin > 0 && insn->in[0] != IR_TEMP_NONE &&
-            g->temps[insn->in[0]].addr_defer) {
-            t = g->temps[insn->in[0]].addr_base;    /* read by the access in place of in[0] */
+        if (i == insn->nin && insn->nin > 0 && insn->in[0] != IR_TEMP_NONE) {
+            /* Read by the access in place of in[0] (plan_addr, plan_trunc). */
+            t = g->temps[insn->in[0]].trunc_defer ? g->temps[insn->in[0]].trunc_src : insn->in[0];
+            if (g->temps[t].addr_defer) {
+                t = g->temps[t].addr_base;
+            } else if (t == insn->in[0]) {
+                t = IR_TEMP_NONE;
+            }
         }
         if (t == IR_TEMP_NONE) {
             continue;
