@@ -704,7 +704,21 @@ static void gen_set(X64Gen *g, const IrInsn *insn)
     int32_t imm;
     x64_ra_clear_overlaps(g, off, size, true);
     if (x64_imm_ok(g, v, size, &imm)) {
-        x64_mov_mi(&g->buf, size, x64_mem(X64_CPU_REG, off), imm);
+        /*
+         * A constant (x86's cc_op at every flag producer) is kept dirty in a free register
+         * like any other value: a later SET of the slot replaces it without a store, a
+         * self loop's back edge moves it into the carried register instead of reloading,
+         * and exits and fault points store it as they store the others.
+         */
+        X64Reg f = x64_ra_alloc_nospill(g);
+        if (f == X64_NOREG) {
+            x64_mov_mi(&g->buf, size, x64_mem(X64_CPU_REG, off), imm);
+            return;
+        }
+        x64_mov_ri(&g->buf, size, f, size == 8 ? (uint64_t)(int64_t)imm : (uint32_t)imm);
+        g->regs[f].slot = off;
+        g->regs[f].slot_size = (uint8_t)size;
+        g->regs[f].dirty = true;
         return;
     }
     X64Reg r = x64_ra_use(g, v);
