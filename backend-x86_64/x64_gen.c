@@ -388,7 +388,7 @@ static void gen_shift(X64Gen *g, const IrInsn *insn)
         [IR_OP_SHL] = X64_SHL, [IR_OP_SHR] = X64_SHR, [IR_OP_SAR] = X64_SAR,
         [IR_OP_ROTL] = X64_ROL, [IR_OP_ROTR] = X64_ROR,
     };
-    unsigned sz = x64_tsz(insn->type);
+    unsigned sz = op_size(g, insn);
     X64Shift k = kinds[insn->op];
     IrTemp a = insn->in[0], b = insn->in[1];
 
@@ -451,6 +451,12 @@ static void gen_ext(X64Gen *g, const IrInsn *insn)
     X64Buf *b = &g->buf;
     switch ((IrOpcode)insn->op) {
     case IR_OP_SEXT:
+        if (g->temps[insn->out].low_read) {
+            if (r != ra) {
+                x64_mov_rr(b, 8, r, ra);    /* its readers use the low half only */
+            }
+            break;
+        }
         if (insn->imm[0] >= (int64_t)dsz * 8) {
             x64_mov_rr(b, dsz, r, ra);
         } else {
@@ -458,8 +464,8 @@ static void gen_ext(X64Gen *g, const IrInsn *insn)
         }
         break;
     case IR_OP_ZEXT:
-        if (insn->imm[0] == 32 && g->temps[a].narrow && r == ra) {
-            break;                      /* the upper half is zero already */
+        if (insn->imm[0] == 32 && (g->temps[a].narrow || g->temps[insn->out].low_read) && r == ra) {
+            break;                      /* the upper half is zero already, or never read */
         }
         if (insn->imm[0] >= 32) {
             x64_mov_rr(b, insn->imm[0] >= 64 ? 8 : 4, r, ra);
@@ -1331,35 +1337,55 @@ static void plan_trunc(X64Gen *g)
 }
 
 /*
- * An i64 ADD/SUB/AND/OR/XOR/MUL/NEG/NOT whose readers all keep only its low 32 bits
- * (ZEXT 32 or narrower, TRUNC, a deferred address TRUNC) is computed with the 32-bit
- * instruction: the low half is the same, and the upper half comes out zero, so the
- * ZEXT 32 that x86 guests put after every 32-bit result costs nothing (gen_ext).
+ * An i64 ADD/SUB/AND/OR/XOR/MUL/NEG/NOT (or SHL by a constant below 32) whose readers all
+ * use only its low 32 bits -- ZEXT/SEXT of 32 bits or fewer, TRUNC, or ops that are narrow
+ * themselves -- is computed with the 32-bit instruction: the low half is the same, and the
+ * upper half comes out zero, so the ZEXT 32 that x86 guests put after every 32-bit result
+ * costs nothing (gen_ext).  Likewise a SEXT/ZEXT 32 read only that way is a plain move
+ * (x86's imul sign-extends its operands for the flags' sake; a 32-bit imul does not need
+ * it).  One backward walk: readers come after the value they read (single-def, one region).
  */
+static bool narrow_candidate(const X64Gen *g, const IrInsn *insn)
+{
+    int64_t c;
+    if (insn->type != IR_I64 || insn->out == IR_TEMP_NONE || g->blk->temps[insn->out].ndefs != 1 ||
+        g->temps[insn->out].global || g->temps[insn->out].addr_defer || g->temps[insn->out].n_uses == 0) {
+        return false;
+    }
+    switch ((IrOpcode)insn->op) {
+    case IR_OP_ADD: case IR_OP_SUB: case IR_OP_AND: case IR_OP_OR: case IR_OP_XOR:
+    case IR_OP_MUL: case IR_OP_NEG: case IR_OP_NOT:
+        return true;
+    case IR_OP_SHL:
+        return const_def((X64Gen *)g, insn->in[1], &c) && (c & 63) < 32;
+    case IR_OP_SEXT: case IR_OP_ZEXT:
+        return insn->imm[0] == 32;
+    default:
+        return false;
+    }
+}
+
 static void plan_narrow(X64Gen *g)
 {
     const IrBlock *blk = g->blk;
-    for (uint32_t i = 0; i < blk->n_insns; i++) {
+    bool *wide = ir_block_scratch((IrBlock *)blk, 5, blk->n_temps * sizeof(bool));
+    for (uint32_t i = blk->n_insns; i-- > 0;) {
         const IrInsn *insn = &blk->insns[i];
-        switch ((IrOpcode)insn->op) {
-        case IR_OP_ADD: case IR_OP_SUB: case IR_OP_AND: case IR_OP_OR: case IR_OP_XOR:
-        case IR_OP_MUL: case IR_OP_NEG: case IR_OP_NOT:
-            if (insn->type == IR_I64 && insn->out != IR_TEMP_NONE && blk->temps[insn->out].ndefs == 1 &&
-                !g->temps[insn->out].global && !g->temps[insn->out].addr_defer && g->temps[insn->out].n_uses > 0) {
-                g->temps[insn->out].narrow = true;
+        bool low_only;
+        if (narrow_candidate(g, insn) && !wide[insn->out]) {
+            if (insn->op == IR_OP_SEXT || insn->op == IR_OP_ZEXT) {
+                g->temps[insn->out].low_read = true;    /* upper half left as it is */
+            } else {
+                g->temps[insn->out].narrow = true;      /* upper half zero */
             }
-            break;
-        default:
-            break;
+            low_only = true;
+        } else {
+            low_only = ((insn->op == IR_OP_ZEXT || insn->op == IR_OP_SEXT) && insn->imm[0] <= 32) ||
+                       insn->op == IR_OP_TRUNC;
         }
-    }
-    for (uint32_t i = 0; i < blk->n_insns; i++) {
-        const IrInsn *insn = &blk->insns[i];
-        bool low_only = (insn->op == IR_OP_ZEXT && insn->imm[0] <= 32) || insn->op == IR_OP_TRUNC;
-        for (unsigned k = 0; k < insn->nin; k++) {
-            IrTemp t = insn->in[k];
-            if (t != IR_TEMP_NONE && !low_only) {
-                g->temps[t].narrow = false;
+        for (unsigned k = 0; k < insn->nin && !low_only; k++) {
+            if (insn->in[k] != IR_TEMP_NONE) {
+                wide[insn->in[k]] = true;
             }
         }
     }

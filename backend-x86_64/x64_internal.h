@@ -74,11 +74,13 @@ typedef struct X64TempInfo {
     bool trunc_defer;
     IrTemp trunc_src;
     /*
-     * i64 result whose every reader is a ZEXT 32 or narrower or a TRUNC: computed with a
-     * 32-bit instruction, so the host register's upper half is zero and a ZEXT 32 of it
-     * is no instruction (plan_narrow).
+     * i64 result whose every reader uses only its low 32 bits: computed with a 32-bit
+     * instruction, so the host register's upper half is zero and a ZEXT 32 of it is no
+     * instruction (plan_narrow).
      */
     bool narrow;
+    /* SEXT/ZEXT 32 whose readers all use only the low half: a move (plan_narrow). */
+    bool low_read;
     /* The address check of this value was emitted in the current straight-line region. */
     uint32_t checked_epoch;
 } X64TempInfo;
