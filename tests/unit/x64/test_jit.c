@@ -447,7 +447,8 @@ START_TEST(test_narrow_ops)
                 sx = ir_sext(blk, x, 32);
                 v = ir_zext(blk, ir_binop(blk, ops[o], sx, ir_unop(blk, IR_OP_NOT, y)), 32);
                 break;
-            case 4:     /* ZEXT of a ZEXT that is only read by it */
+            case 4:     /* ZEXT of a ZEXT that is only read by it, of a value also read whole */
+                ir_set(blk, SLOT(8), ir_binop(blk, IR_OP_SHR, v, ir_const_i64(blk, 32)));
                 v = ir_zext(blk, ir_zext(blk, v, 32), 32);
                 break;
             default:    /* SEXT 32 of a narrow result, read whole */
