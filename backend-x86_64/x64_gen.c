@@ -1290,6 +1290,39 @@ static bool only_addresses(const X64Gen *g, IrTemp t)
     return seen == g->temps[t].n_uses;
 }
 
+/* An operand an address lea can take as a register: single-def, not a constant, not deferred. */
+static bool plain_operand(X64Gen *g, IrTemp t)
+{
+    int64_t v;
+    return g->blk->temps[t].ndefs == 1 && !g->temps[t].lea_defer && !g->temps[t].addr_defer &&
+           !g->temps[t].trunc_defer && !const_def(g, t, &v);
+}
+
+/* t is an i64 ADD read by one instruction of its own region, so that reader may absorb it. */
+static bool deferrable_add(X64Gen *g, IrTemp t)
+{
+    const X64TempInfo *ti = &g->temps[t];
+    return ti->def_at != 0 && g->blk->insns[ti->def_at - 1].op == IR_OP_ADD &&
+           g->blk->insns[ti->def_at - 1].type == IR_I64 && g->blk->temps[t].ndefs == 1 &&
+           ti->n_uses == 1 && !ti->global && !ti->addr_defer;
+}
+
+/* t = base + (index << k) with the shift deferred into it by plan_lea. */
+static bool base_index(X64Gen *g, IrTemp t, IrTemp *base, IrTemp *index, unsigned *shift)
+{
+    const IrInsn *def = &g->blk->insns[g->temps[t].def_at - 1];
+    for (unsigned k = 0; k < 2; k++) {
+        IrTemp s = def->in[k], b = def->in[1 - k];
+        if (g->temps[s].lea_defer && plain_operand(g, b) && plain_operand(g, g->temps[s].lea_src)) {
+            *base = b;
+            *index = g->temps[s].lea_src;
+            *shift = g->temps[s].lea_shift;
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * User mode, 32-bit guest addresses (i386): the TRUNC.i32 that wraps an address is not
  * emitted; each access takes the low half of its input into r11 itself, and when that
@@ -1320,18 +1353,51 @@ static void plan_trunc(X64Gen *g)
         to->trunc_defer = true;
         to->trunc_src = src;
         ts->last_use = MAX(ts->last_use, to->last_use);
-        /* base + disp read only here: folded into the lea (any disp: the sum wraps anyway). */
-        const IrInsn *def = ts->def_at ? &blk->insns[ts->def_at - 1] : NULL;
-        if (!ts->addr_defer && def != NULL && def->op == IR_OP_ADD && ts->n_uses == 1 && !ts->global &&
-            blk->temps[def->in[0]].ndefs == 1 && !g->temps[def->in[0]].lea_defer &&
-            !const_def(g, def->in[0], &disp) && const_def(g, def->in[1], &disp)) {
-            ts->addr_defer = true;
-            ts->addr_base = def->in[0];
-            ts->addr_disp = (int32_t)(uint32_t)(uint64_t)disp;
-        }
         if (ts->addr_defer) {
-            X64TempInfo *tb = &g->temps[ts->addr_base];
-            tb->last_use = MAX(tb->last_use, to->last_use);
+            g->temps[ts->addr_base].last_use = MAX(g->temps[ts->addr_base].last_use, to->last_use);
+            continue;
+        }
+        /*
+         * Read only here, base + index << k + disp, base + index << k (the SHL deferred by
+         * plan_lea) or base + disp: folded into the lea (any disp: the sum wraps anyway).
+         */
+        IrTemp base = IR_TEMP_NONE, index = IR_TEMP_NONE, inner = IR_TEMP_NONE;
+        unsigned shift = 0;
+        disp = 0;
+        if (deferrable_add(g, src)) {
+            const IrInsn *def = &blk->insns[ts->def_at - 1];
+            int64_t d;
+            if (const_def(g, def->in[1], &d) && plain_operand(g, def->in[0])) {
+                disp = d;
+                if (deferrable_add(g, def->in[0]) && base_index(g, def->in[0], &base, &index, &shift)) {
+                    inner = def->in[0];
+                } else {
+                    base = def->in[0];
+                }
+            } else {
+                base_index(g, src, &base, &index, &shift);
+            }
+        }
+        if (base == IR_TEMP_NONE) {
+            continue;
+        }
+        ts->addr_defer = true;
+        ts->addr_base = base;
+        ts->addr_index = index;
+        ts->addr_shift = (uint8_t)shift;
+        ts->addr_disp = (int32_t)(uint32_t)(uint64_t)disp;
+        if (inner != IR_TEMP_NONE) {
+            /* Not emitted either: src, its only reader, is not. */
+            X64TempInfo *tn = &g->temps[inner];
+            tn->addr_defer = true;
+            tn->addr_base = base;
+            tn->addr_index = index;
+            tn->addr_shift = (uint8_t)shift;
+            tn->addr_disp = 0;
+        }
+        g->temps[base].last_use = MAX(g->temps[base].last_use, to->last_use);
+        if (index != IR_TEMP_NONE) {
+            g->temps[index].last_use = MAX(g->temps[index].last_use, to->last_use);
         }
     }
 }

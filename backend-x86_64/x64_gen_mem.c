@@ -91,8 +91,11 @@ static X64Mem guest_addr(X64Gen *g, IrTemp a, GuestAccess acc)
         /* A 32-bit guest address: the low half of the source, zero-extended (plan_trunc). */
         IrTemp src = g->temps[a].trunc_src;
         if (g->temps[src].addr_defer) {
-            X64Reg rb = x64_ra_use(g, g->temps[src].addr_base);
-            x64_lea(b, 4, X64_SCRATCH, x64_mem(rb, g->temps[src].addr_disp));
+            const X64TempInfo *ts = &g->temps[src];
+            X64Reg rb = x64_ra_use(g, ts->addr_base);
+            X64Reg ri = ts->addr_index != IR_TEMP_NONE ? x64_ra_use(g, ts->addr_index) : X64_NOREG;
+            x64_lea(b, 4, X64_SCRATCH, ri == X64_NOREG ? x64_mem(rb, ts->addr_disp) :
+                                       x64_mem_idx(rb, ri, ts->addr_shift, ts->addr_disp));
         } else {
             x64_mov_rr(b, 4, X64_SCRATCH, x64_ra_use(g, src));
         }

@@ -66,6 +66,9 @@ typedef struct X64TempInfo {
     bool addr_defer;
     int32_t addr_disp;
     IrTemp addr_base;
+    /* Through a deferred TRUNC only (plan_trunc): + addr_index << addr_shift (NONE: no index). */
+    IrTemp addr_index;
+    uint8_t addr_shift;
     /*
      * User mode, 32-bit addresses: TRUNC of trunc_src read only as the address of loads
      * and stores is never computed: each access takes the low half of trunc_src into r11
