@@ -177,9 +177,15 @@ static X64Reg def_from(X64Gen *g, IrTemp out, IrTemp a, X64Reg ra, unsigned sz)
     return r;
 }
 
+/* Operand size of an arithmetic op: 4 for a narrow i64 result (plan_narrow). */
+static unsigned op_size(const X64Gen *g, const IrInsn *insn)
+{
+    return g->temps[insn->out].narrow ? 4 : x64_tsz(insn->type);
+}
+
 static void gen_alu(X64Gen *g, const IrInsn *insn, X64Alu op, bool commutes)
 {
-    unsigned sz = x64_tsz(insn->type);
+    unsigned sz = op_size(g, insn);
     IrTemp a = insn->in[0], b = insn->in[1];
     int32_t imm;
     if (commutes && ((x64_is_const(g, a) && !x64_is_const(g, b)) ||
@@ -217,7 +223,7 @@ static void gen_alu(X64Gen *g, const IrInsn *insn, X64Alu op, bool commutes)
 
 static void gen_mul(X64Gen *g, const IrInsn *insn)
 {
-    unsigned sz = x64_tsz(insn->type);
+    unsigned sz = op_size(g, insn);
     IrTemp a = insn->in[0], b = insn->in[1];
     int32_t imm;
     if (x64_is_const(g, a) || (!x64_ra_reusable(g, a) && x64_ra_reusable(g, b))) {
@@ -369,7 +375,7 @@ static void gen_div(X64Gen *g, const IrInsn *insn)
 
 static void gen_unary(X64Gen *g, const IrInsn *insn, X64Grp3 op)
 {
-    unsigned sz = x64_tsz(insn->type);
+    unsigned sz = op_size(g, insn);
     X64Reg ra = x64_ra_use(g, insn->in[0]);
     X64Reg r = def_from(g, insn->out, insn->in[0], ra, sz);
     x64_grp3(&g->buf, op, sz, r);
@@ -382,7 +388,7 @@ static void gen_shift(X64Gen *g, const IrInsn *insn)
         [IR_OP_SHL] = X64_SHL, [IR_OP_SHR] = X64_SHR, [IR_OP_SAR] = X64_SAR,
         [IR_OP_ROTL] = X64_ROL, [IR_OP_ROTR] = X64_ROR,
     };
-    unsigned sz = x64_tsz(insn->type);
+    unsigned sz = op_size(g, insn);
     X64Shift k = kinds[insn->op];
     IrTemp a = insn->in[0], b = insn->in[1];
 
@@ -445,6 +451,12 @@ static void gen_ext(X64Gen *g, const IrInsn *insn)
     X64Buf *b = &g->buf;
     switch ((IrOpcode)insn->op) {
     case IR_OP_SEXT:
+        if (g->temps[insn->out].low_read) {
+            if (r != ra) {
+                x64_mov_rr(b, 8, r, ra);    /* its readers use the low half only */
+            }
+            break;
+        }
         if (insn->imm[0] >= (int64_t)dsz * 8) {
             x64_mov_rr(b, dsz, r, ra);
         } else {
@@ -452,6 +464,9 @@ static void gen_ext(X64Gen *g, const IrInsn *insn)
         }
         break;
     case IR_OP_ZEXT:
+        if (insn->imm[0] == 32 && (g->temps[a].narrow || g->temps[insn->out].low_read) && r == ra) {
+            break;                      /* the upper half is zero already, or never read */
+        }
         if (insn->imm[0] >= 32) {
             x64_mov_rr(b, insn->imm[0] >= 64 ? 8 : 4, r, ra);
         } else {
@@ -695,7 +710,21 @@ static void gen_set(X64Gen *g, const IrInsn *insn)
     int32_t imm;
     x64_ra_clear_overlaps(g, off, size, true);
     if (x64_imm_ok(g, v, size, &imm)) {
-        x64_mov_mi(&g->buf, size, x64_mem(X64_CPU_REG, off), imm);
+        /*
+         * A constant (x86's cc_op at every flag producer) is kept dirty in a free register
+         * like any other value: a later SET of the slot replaces it without a store, a
+         * self loop's back edge moves it into the carried register instead of reloading,
+         * and exits and fault points store it as they store the others.
+         */
+        X64Reg f = x64_ra_alloc_nospill(g);
+        if (f == X64_NOREG) {
+            x64_mov_mi(&g->buf, size, x64_mem(X64_CPU_REG, off), imm);
+            return;
+        }
+        x64_mov_ri(&g->buf, size, f, size == 8 ? (uint64_t)(int64_t)imm : (uint32_t)imm);
+        g->regs[f].slot = off;
+        g->regs[f].slot_size = (uint8_t)size;
+        g->regs[f].dirty = true;
         return;
     }
     X64Reg r = x64_ra_use(g, v);
@@ -1064,6 +1093,8 @@ static bool gen_label(X64Gen *g, uint32_t label, bool fallthrough)
 
 static void plan_lea(X64Gen *g);
 static void plan_addr(X64Gen *g);
+static void plan_trunc(X64Gen *g);
+static void plan_narrow(X64Gen *g);
 
 static void analyze(X64Gen *g)
 {
@@ -1139,6 +1170,8 @@ static void analyze(X64Gen *g)
     }
     plan_lea(g);
     plan_addr(g);
+    plan_trunc(g);
+    plan_narrow(g);
 }
 
 /* Fold x << k (k = 1..3) into the ADD that is its only reader: one lea instead of two ops. */
@@ -1237,10 +1270,197 @@ static void plan_addr(X64Gen *g)
     }
 }
 
+/* True if every reader of t is a LOAD or STORE reading it as the address. */
+static bool only_addresses(const X64Gen *g, IrTemp t)
+{
+    const IrBlock *blk = g->blk;
+    uint32_t seen = 0;
+    for (uint32_t i = g->temps[t].def_at; i < g->temps[t].last_use; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        for (unsigned k = 0; k < insn->nin; k++) {
+            if (insn->in[k] != t) {
+                continue;
+            }
+            if (k != 0 || (insn->op != IR_OP_LOAD && insn->op != IR_OP_STORE)) {
+                return false;
+            }
+            seen++;
+        }
+    }
+    return seen == g->temps[t].n_uses;
+}
+
+/* An operand an address lea can take as a register: single-def, not a constant, not deferred. */
+static bool plain_operand(X64Gen *g, IrTemp t)
+{
+    int64_t v;
+    return g->blk->temps[t].ndefs == 1 && !g->temps[t].lea_defer && !g->temps[t].addr_defer &&
+           !g->temps[t].trunc_defer && !const_def(g, t, &v);
+}
+
+/* t is an i64 ADD read by one instruction of its own region, so that reader may absorb it. */
+static bool deferrable_add(X64Gen *g, IrTemp t)
+{
+    const X64TempInfo *ti = &g->temps[t];
+    return ti->def_at != 0 && g->blk->insns[ti->def_at - 1].op == IR_OP_ADD &&
+           g->blk->insns[ti->def_at - 1].type == IR_I64 && g->blk->temps[t].ndefs == 1 &&
+           ti->n_uses == 1 && !ti->global && !ti->addr_defer;
+}
+
+/* t = base + (index << k) with the shift deferred into it by plan_lea. */
+static bool base_index(X64Gen *g, IrTemp t, IrTemp *base, IrTemp *index, unsigned *shift)
+{
+    const IrInsn *def = &g->blk->insns[g->temps[t].def_at - 1];
+    for (unsigned k = 0; k < 2; k++) {
+        IrTemp s = def->in[k], b = def->in[1 - k];
+        if (g->temps[s].lea_defer && plain_operand(g, b) && plain_operand(g, g->temps[s].lea_src)) {
+            *base = b;
+            *index = g->temps[s].lea_src;
+            *shift = g->temps[s].lea_shift;
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * User mode, 32-bit guest addresses (i386): the TRUNC.i32 that wraps an address is not
+ * emitted; each access takes the low half of its input into r11 itself, and when that
+ * input is base + constant read by nothing else, one lea r11d, [base + disp] does the
+ * add and the wrap at 2^32 together (guest_addr).  The whole 32-bit range is the
+ * guest's, so no range check is needed.
+ */
+static void plan_trunc(X64Gen *g)
+{
+    const IrBlock *blk = g->blk;
+    if (x64_softmmu(g) || g->x->mem.addr_bits < 32) {
+        return;
+    }
+    for (uint32_t i = 0; i < blk->n_insns; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        int64_t disp;
+        if (insn->op != IR_OP_TRUNC || insn->out == IR_TEMP_NONE) {
+            continue;
+        }
+        X64TempInfo *to = &g->temps[insn->out];
+        IrTemp src = insn->in[0];
+        X64TempInfo *ts = &g->temps[src];
+        if (to->global || to->n_uses == 0 || blk->temps[insn->out].ndefs != 1 ||
+            blk->temps[src].ndefs != 1 || ts->lea_defer || const_def(g, src, &disp) ||
+            !only_addresses(g, insn->out)) {
+            continue;
+        }
+        to->trunc_defer = true;
+        to->trunc_src = src;
+        ts->last_use = MAX(ts->last_use, to->last_use);
+        if (ts->addr_defer) {
+            g->temps[ts->addr_base].last_use = MAX(g->temps[ts->addr_base].last_use, to->last_use);
+            continue;
+        }
+        /*
+         * Read only here, base + index << k + disp, base + index << k (the SHL deferred by
+         * plan_lea) or base + disp: folded into the lea (any disp: the sum wraps anyway).
+         */
+        IrTemp base = IR_TEMP_NONE, index = IR_TEMP_NONE, inner = IR_TEMP_NONE;
+        unsigned shift = 0;
+        disp = 0;
+        if (deferrable_add(g, src)) {
+            const IrInsn *def = &blk->insns[ts->def_at - 1];
+            int64_t d;
+            if (const_def(g, def->in[1], &d) && plain_operand(g, def->in[0])) {
+                disp = d;
+                if (deferrable_add(g, def->in[0]) && base_index(g, def->in[0], &base, &index, &shift)) {
+                    inner = def->in[0];
+                } else {
+                    base = def->in[0];
+                }
+            } else {
+                base_index(g, src, &base, &index, &shift);
+            }
+        }
+        if (base == IR_TEMP_NONE) {
+            continue;
+        }
+        ts->addr_defer = true;
+        ts->addr_base = base;
+        ts->addr_index = index;
+        ts->addr_shift = (uint8_t)shift;
+        ts->addr_disp = (int32_t)(uint32_t)(uint64_t)disp;
+        if (inner != IR_TEMP_NONE) {
+            /* Not emitted either: src, its only reader, is not. */
+            X64TempInfo *tn = &g->temps[inner];
+            tn->addr_defer = true;
+            tn->addr_base = base;
+            tn->addr_index = index;
+            tn->addr_shift = (uint8_t)shift;
+            tn->addr_disp = 0;
+        }
+        g->temps[base].last_use = MAX(g->temps[base].last_use, to->last_use);
+        if (index != IR_TEMP_NONE) {
+            g->temps[index].last_use = MAX(g->temps[index].last_use, to->last_use);
+        }
+    }
+}
+
+/*
+ * An i64 ADD/SUB/AND/OR/XOR/MUL/NEG/NOT (or SHL by a constant below 32) whose readers all
+ * use only its low 32 bits -- ZEXT/SEXT of 32 bits or fewer, TRUNC, or ops that are narrow
+ * themselves -- is computed with the 32-bit instruction: the low half is the same, and the
+ * upper half comes out zero, so the ZEXT 32 that x86 guests put after every 32-bit result
+ * costs nothing (gen_ext).  Likewise a SEXT/ZEXT 32 read only that way is a plain move
+ * (x86's imul sign-extends its operands for the flags' sake; a 32-bit imul does not need
+ * it).  One backward walk: readers come after the value they read (single-def, one region).
+ */
+static bool narrow_candidate(const X64Gen *g, const IrInsn *insn)
+{
+    int64_t c;
+    if (insn->type != IR_I64 || insn->out == IR_TEMP_NONE || g->blk->temps[insn->out].ndefs != 1 ||
+        g->temps[insn->out].global || g->temps[insn->out].addr_defer || g->temps[insn->out].n_uses == 0) {
+        return false;
+    }
+    switch ((IrOpcode)insn->op) {
+    case IR_OP_ADD: case IR_OP_SUB: case IR_OP_AND: case IR_OP_OR: case IR_OP_XOR:
+    case IR_OP_MUL: case IR_OP_NEG: case IR_OP_NOT:
+        return true;
+    case IR_OP_SHL:
+        return const_def((X64Gen *)g, insn->in[1], &c) && (c & 63) < 32;
+    case IR_OP_SEXT: case IR_OP_ZEXT:
+        return insn->imm[0] == 32;
+    default:
+        return false;
+    }
+}
+
+static void plan_narrow(X64Gen *g)
+{
+    const IrBlock *blk = g->blk;
+    bool *wide = ir_block_scratch((IrBlock *)blk, 5, blk->n_temps * sizeof(bool));
+    for (uint32_t i = blk->n_insns; i-- > 0;) {
+        const IrInsn *insn = &blk->insns[i];
+        bool low_only;
+        if (narrow_candidate(g, insn) && !wide[insn->out]) {
+            if (insn->op == IR_OP_SEXT || insn->op == IR_OP_ZEXT) {
+                g->temps[insn->out].low_read = true;    /* upper half left as it is */
+            } else {
+                g->temps[insn->out].narrow = true;      /* upper half zero */
+            }
+            low_only = true;
+        } else {
+            low_only = ((insn->op == IR_OP_ZEXT || insn->op == IR_OP_SEXT) && insn->imm[0] <= 32) ||
+                       insn->op == IR_OP_TRUNC;
+        }
+        for (unsigned k = 0; k < insn->nin && !low_only; k++) {
+            if (insn->in[k] != IR_TEMP_NONE) {
+                wide[insn->in[k]] = true;
+            }
+        }
+    }
+}
+
 /* ADD with a deferred shift as an operand (see plan_lea); false if neither input is one. */
 static bool gen_add_lea(X64Gen *g, const IrInsn *insn)
 {
-    unsigned sz = x64_tsz(insn->type);
+    unsigned sz = op_size(g, insn);
     IrTemp d = insn->in[0], o = insn->in[1];
     if (!g->temps[d].lea_pending) {
         d = insn->in[1];
@@ -1398,6 +1618,9 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
             gen_shift(g, insn);
             break;
         case IR_OP_SEXT: case IR_OP_ZEXT: case IR_OP_EXTU32: case IR_OP_EXTS32: case IR_OP_TRUNC:
+            if (g->temps[insn->out].trunc_defer) {
+                break;                  /* each access takes the low half itself */
+            }
             gen_ext(g, insn);
             break;
         case IR_OP_EXTRACT: gen_extract(g, insn); break;

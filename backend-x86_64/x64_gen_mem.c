@@ -87,6 +87,20 @@ static X64Mem guest_addr(X64Gen *g, IrTemp a, GuestAccess acc)
     bool a32 = ir_temp_type(g->blk, a) == IR_I32;
     X64Buf *b = &g->buf;
 
+    if (g->temps[a].trunc_defer) {
+        /* A 32-bit guest address: the low half of the source, zero-extended (plan_trunc). */
+        IrTemp src = g->temps[a].trunc_src;
+        if (g->temps[src].addr_defer) {
+            const X64TempInfo *ts = &g->temps[src];
+            X64Reg rb = x64_ra_use(g, ts->addr_base);
+            X64Reg ri = ts->addr_index != IR_TEMP_NONE ? x64_ra_use(g, ts->addr_index) : X64_NOREG;
+            x64_lea(b, 4, X64_SCRATCH, ri == X64_NOREG ? x64_mem(rb, ts->addr_disp) :
+                                       x64_mem_idx(rb, ri, ts->addr_shift, ts->addr_disp));
+        } else {
+            x64_mov_rr(b, 4, X64_SCRATCH, x64_ra_use(g, src));
+        }
+        return x64_mem_idx(X64_MEM_REG, X64_SCRATCH, 0, 0);
+    }
     if (g->temps[a].addr_defer) {
         IrTemp base = g->temps[a].addr_base;
         X64Reg rb = x64_ra_use(g, base);

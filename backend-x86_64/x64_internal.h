@@ -66,6 +66,24 @@ typedef struct X64TempInfo {
     bool addr_defer;
     int32_t addr_disp;
     IrTemp addr_base;
+    /* Through a deferred TRUNC only (plan_trunc): + addr_index << addr_shift (NONE: no index). */
+    IrTemp addr_index;
+    uint8_t addr_shift;
+    /*
+     * User mode, 32-bit addresses: TRUNC of trunc_src read only as the address of loads
+     * and stores is never computed: each access takes the low half of trunc_src into r11
+     * (mov r11d, or lea r11d, [base + disp] when trunc_src is an addr_defer ADD).
+     */
+    bool trunc_defer;
+    IrTemp trunc_src;
+    /*
+     * i64 result whose every reader uses only its low 32 bits: computed with a 32-bit
+     * instruction, so the host register's upper half is zero and a ZEXT 32 of it is no
+     * instruction (plan_narrow).
+     */
+    bool narrow;
+    /* SEXT/ZEXT 32 whose readers all use only the low half: a move (plan_narrow). */
+    bool low_read;
     /* The address check of this value was emitted in the current straight-line region. */
     uint32_t checked_epoch;
 } X64TempInfo;

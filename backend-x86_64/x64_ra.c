@@ -304,11 +304,16 @@ void x64_ra_def_done(X64Gen *g, IrTemp t)
 
 void x64_ra_end_insn(X64Gen *g, const IrInsn *insn)
 {
-    for (unsigned i = 0; i <= insn->nin; i++) {
+    for (unsigned i = 0; i <= (unsigned)insn->nin + 1; i++) {
         IrTemp t = i < insn->nin ? insn->in[i] : IR_TEMP_NONE;
-        if (i == insn->nin && insn->nin > 0 && insn->in[0] != IR_TEMP_NONE &&
-            g->temps[insn->in[0]].addr_defer) {
-            t = g->temps[insn->in[0]].addr_base;    /* read by the access in place of in[0] */
+        if (i >= insn->nin && insn->nin > 0 && insn->in[0] != IR_TEMP_NONE) {
+            /* Read by the access in place of in[0] (plan_addr, plan_trunc): base, then index. */
+            t = g->temps[insn->in[0]].trunc_defer ? g->temps[insn->in[0]].trunc_src : insn->in[0];
+            if (g->temps[t].addr_defer) {
+                t = i == insn->nin ? g->temps[t].addr_base : g->temps[t].addr_index;
+            } else if (t == insn->in[0] || i > insn->nin) {
+                t = IR_TEMP_NONE;
+            }
         }
         if (t == IR_TEMP_NONE) {
             continue;

@@ -140,6 +140,7 @@ void ir_block_reset(IrBlock *blk)
     blk->trace_insn_helper = NULL;
     blk->mem_helpers = NULL;
     blk->cur_pc = 0;
+    blk->narrow_slots = 0;
     blk->n_label_pos = 0;
 }
 

@@ -208,6 +208,12 @@ typedef struct IrBlock {
     uint32_t trace_count_insn;
     uint64_t cur_pc;        /* pc of the last ir_insn_start, for the trace calls */
     /*
+     * Set by the lifter: bit i means the 8-byte state slot at offset 8 * i always holds a
+     * value below 2^32 (i386 registers), so ir_opt_zext knows a GET.i64 of it needs no
+     * zero extension to 32 bits.  Every SET the block makes there must keep that true.
+     */
+    uint64_t narrow_slots;
+    /*
      * Per-temp work arrays of the optimizer passes (ir_block_scratch), kept with the block
      * so that a block reused for the next translation (ir_block_reset) allocates nothing.
      */

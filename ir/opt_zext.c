@@ -5,7 +5,9 @@
  * so after copy propagation one value passes through chains of ZEXT 32: each would
  * cost the JIT a "mov r32, r32".  The pass tracks, for single-def i64 temps, how many
  * low bits can be non-zero, and replaces the uses of a redundant extension's result
- * by its input (DCE then drops the extension).
+ * by its input (DCE then drops the extension).  A GET of a slot the lifter declared
+ * narrow (IrBlock.narrow_slots: i386 registers) has 32 bits, and a TRUNC of a ZEXT 32
+ * reads the ZEXT's input (an i386 address: the wrap needs only the low half).
  */
 #include "ir/ir.h"
 
@@ -25,9 +27,14 @@ static unsigned max_u(unsigned a, unsigned b)
 }
 
 /* Bits that can be non-zero in the output of insn (64: unknown). */
-static unsigned out_bits(const uint8_t *bits, const IrInsn *insn)
+static unsigned out_bits(const IrBlock *blk, const uint8_t *bits, const IrInsn *insn)
 {
     switch ((IrOpcode)insn->op) {
+    case IR_OP_GET: {
+        uint64_t off = (uint64_t)insn->imm[0];
+
+        return off % 8 == 0 && off / 8 < 64 && (blk->narrow_slots >> (off / 8) & 1) ? 32 : 64;
+    }
     case IR_OP_CONST:
         return const_bits((uint64_t)insn->imm[0]);
     case IR_OP_MOV:
@@ -71,6 +78,7 @@ void ir_opt_zext(IrBlock *blk)
     IrTemp *repl = ir_block_scratch(blk, 1, blk->n_temps * sizeof(IrTemp));
     uint64_t *cval = ir_block_scratch(blk, 2, blk->n_temps * sizeof(uint64_t));
     bool *is_const = ir_block_scratch(blk, 3, blk->n_temps * sizeof(bool));
+    IrTemp *zext_of = ir_block_scratch(blk, 4, blk->n_temps * sizeof(IrTemp));
 
     for (uint32_t t = 0; t < blk->n_temps; t++) {
         bits[t] = 64;
@@ -85,6 +93,10 @@ void ir_opt_zext(IrBlock *blk)
                 insn->in[k] = repl[insn->in[k]];
             }
         }
+        /* The low half of a zero extension from 32 bits or more is its input's low half. */
+        if (insn->op == IR_OP_TRUNC && zext_of[insn->in[0]] != IR_TEMP_NONE) {
+            insn->in[0] = zext_of[insn->in[0]];
+        }
         if (ir_op_info[insn->op].nout == 0 || out == IR_TEMP_NONE || blk->temps[out].ndefs != 1 ||
             insn->type != IR_I64) {
             continue;
@@ -93,7 +105,11 @@ void ir_opt_zext(IrBlock *blk)
             is_const[out] = true;
             cval[out] = (uint64_t)insn->imm[0];
         }
-        b = out_bits(bits, insn);
+        b = out_bits(blk, bits, insn);
+        if (insn->op == IR_OP_ZEXT && insn->imm[0] >= 32 && blk->temps[insn->in[0]].ndefs == 1 &&
+            ir_temp_type(blk, insn->in[0]) == IR_I64) {
+            zext_of[out] = insn->in[0];
+        }
         if ((insn->op == IR_OP_SHR || insn->op == IR_OP_SHL) && is_const[insn->in[1]]) {
             unsigned c = (unsigned)(cval[insn->in[1]] & 63), a = bits[insn->in[0]];
 

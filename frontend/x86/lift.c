@@ -382,6 +382,9 @@ static void x86_place_fwd(X86Disas *ctx, uint64_t pc, bool reachable)
     }
 }
 
+/* IrBlock.narrow_slots has a bit per 8-byte slot of the first 512 bytes. */
+G_STATIC_ASSERT(offsetof(X86Cpu, regs) % 8 == 0 && offsetof(X86Cpu, regs) + 8 * 8 <= 512);
+
 void x86_lift_block(GuestLiftCtx *lctx)
 {
     IrBlock *blk = lctx->blk;
@@ -399,6 +402,15 @@ void x86_lift_block(GuestLiftCtx *lctx)
     blk->guest_pc = pc;
     blk->guest_size = 0;
     blk->guest_insns = 0;
+    if (!ctx.mode64) {
+        /*
+         * i386: every write of a register zero-extends (x86_reg_after_write), and C writes
+         * 32-bit values, so ir_opt_zext may take a register read as already zero-extended.
+         */
+        for (int r = 0; r < 8; r++) {
+            blk->narrow_slots |= 1ull << (X86_OFF_REG(r) / 8);
+        }
+    }
     for (bool reachable = true;;) {
         uint8_t b[16];
         unsigned got = 0, len;

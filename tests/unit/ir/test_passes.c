@@ -223,6 +223,37 @@ START_TEST(test_zext_redundant)
 }
 END_TEST
 
+/*
+ * A GET of a slot declared narrow (IrBlock.narrow_slots) has 32 bits: its ZEXT 32 goes,
+ * one of a slot not declared (0x58: bit 11 clear), of an unaligned offset, or of a narrow
+ * value plus one (33 bits) stays.  A TRUNC of a ZEXT 32 reads the ZEXT's input.
+ */
+START_TEST(test_zext_narrow_slots)
+{
+    g_autoptr(IrBlock) blk = parse("t1 = get.i64 0x50\nt2 = zext.i64 t1, 0x20\nt3 = get.i64 0x58\n"
+                                   "t4 = zext.i64 t3, 0x20\nt5 = add.i64 t2, t4\nt6 = zext.i64 t5, 0x20\n"
+                                   "t7 = trunc.i32 t6\nt8 = load.i64 t7, u32le\nt9 = get.i64 0x54\n"
+                                   "t10 = zext.i64 t9, 0x20\nt11 = xor.i64 t8, t10\nset.i64 t11, 0x50\n"
+                                   "set.i64 t2, 0x60\ngoto_block.i64 0, 0\n");
+    blk->narrow_slots = 1ull << (0x50 / 8);
+    ir_opt_zext(blk);
+    ir_opt_dce(blk);
+    ir_opt_compact(blk);
+    expect(blk, "t1 = get.i64 0x50\nt3 = get.i64 0x58\nt4 = zext.i64 t3, 0x20\nt5 = add.i64 t1, t4\n"
+                "t7 = trunc.i32 t5\nt8 = load.i64 t7, u32le\nt9 = get.i64 0x54\n"
+                "t10 = zext.i64 t9, 0x20\nt11 = xor.i64 t8, t10\nset.i64 t11, 0x50\nset.i64 t1, 0x60\n"
+                "goto_block.i64 0, 0\n");
+
+    /* Without the declaration nothing is known about the slot. */
+    g_autoptr(IrBlock) plain = parse("t1 = get.i64 0x50\nt2 = zext.i64 t1, 0x20\nset.i64 t2, 0x60\n"
+                                     "goto_block.i64 0, 0\n");
+    ir_opt_zext(plain);
+    ir_opt_dce(plain);
+    ir_opt_compact(plain);
+    expect(plain, "t1 = get.i64 0x50\nt2 = zext.i64 t1, 0x20\nset.i64 t2, 0x60\ngoto_block.i64 0, 0\n");
+}
+END_TEST
+
 Suite *ir_passes_suite(void)
 {
     Suite *s = suite_create("ir_passes");
@@ -230,6 +261,7 @@ Suite *ir_passes_suite(void)
 
     tcase_add_test(tc, test_copy_forwards_get);
     tcase_add_test(tc, test_zext_redundant);
+    tcase_add_test(tc, test_zext_narrow_slots);
     tcase_add_test(tc, test_copy_stops_at_state_call);
     tcase_add_test(tc, test_dead_set);
     tcase_add_test(tc, test_dead_set_kept_before_fault);

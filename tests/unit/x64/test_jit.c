@@ -413,6 +413,63 @@ START_TEST(test_shift_add_lea)
 END_TEST
 
 /*
+ * i64 results read only as their low half are computed with 32-bit instructions, and a
+ * SEXT/ZEXT 32 read only that way is a move (plan_narrow): every shape where that would
+ * leak garbage into the upper half of a value something reads in full -- a ZEXT of an
+ * aliased ZEXT, a result also stored whole, a SEXT also stored, shifts by 32 or more --
+ * on inputs with their upper halves set.
+ */
+START_TEST(test_narrow_ops)
+{
+    static const IrOpcode ops[] = { IR_OP_ADD, IR_OP_SUB, IR_OP_AND, IR_OP_OR, IR_OP_XOR, IR_OP_MUL };
+    static const unsigned shifts[] = { 0, 1, 31, 32, 40, 63 };
+    g_autoptr(GRand) r = g_rand_new_with_seed(12);
+    for (unsigned form = 0; form < 6; form++) {
+        for (unsigned o = 0; o < G_N_ELEMENTS(ops); o++) {
+            g_autoptr(IrBlock) blk = ir_block_new();
+            ir_insn_start(blk, 0x1000, 4);
+            IrTemp x = ir_get(blk, IR_I64, SLOT(5)), y = ir_get(blk, IR_I64, SLOT(6));
+            IrTemp v = ir_binop(blk, ops[o], x, y), sx = IR_TEMP_NONE;
+            switch (form) {
+            case 0:     /* narrow, then a chain of narrow ops */
+                v = ir_zext(blk, ir_add(blk, ir_unop(blk, IR_OP_NEG, v), ir_const_i64(blk, 0x7fffffff)), 32);
+                break;
+            case 1:     /* also read whole: stays 64-bit */
+                ir_set(blk, SLOT(8), v);
+                v = ir_zext(blk, v, 32);
+                break;
+            case 2:     /* sign extension for a narrow multiply, and read whole as well */
+                sx = ir_sext(blk, v, 32);
+                v = ir_zext(blk, ir_binop(blk, IR_OP_MUL, sx, ir_const_i64(blk, 0x1b3)), 32);
+                ir_set(blk, SLOT(8), sx);
+                break;
+            case 3:     /* sign extension read only by a narrow op */
+                sx = ir_sext(blk, x, 32);
+                v = ir_zext(blk, ir_binop(blk, ops[o], sx, ir_unop(blk, IR_OP_NOT, y)), 32);
+                break;
+            case 4:     /* ZEXT of a ZEXT that is only read by it, of a value also read whole */
+                ir_set(blk, SLOT(8), ir_binop(blk, IR_OP_SHR, v, ir_const_i64(blk, 32)));
+                v = ir_zext(blk, ir_zext(blk, v, 32), 32);
+                break;
+            default:    /* SEXT 32 of a narrow result, read whole */
+                v = ir_sext(blk, ir_unop(blk, IR_OP_NOT, v), 32);
+                break;
+            }
+            ir_set(blk, SLOT(7), v);
+            for (unsigned k = 0; k < G_N_ELEMENTS(shifts); k++) {
+                IrTemp sh = ir_binop(blk, IR_OP_SHL, ir_binop(blk, ops[o], y, x), ir_const_i64(blk, shifts[k]));
+                ir_set(blk, SLOT(9 + k % 6), ir_zext(blk, sh, 32));
+            }
+            ir_goto_block(blk, 0x2000);
+            for (unsigned n = 0; n < 4; n++) {
+                check_both(blk, r);
+            }
+        }
+    }
+}
+END_TEST
+
+/*
  * If-then shapes: guest slots dirty in registers at a forward branch must reach the
  * label on both paths, with the fall-through path holding them in other registers,
  * leaving some uncached, or spilling them around a memory access.
@@ -1178,6 +1235,7 @@ Suite *x64_jit_suite(void)
     tcase_add_loop_test(tc, test_fp_host_edges, 0, 2);
     tcase_add_test(tc, test_get_set_cache);
     tcase_add_test(tc, test_shift_add_lea);
+    tcase_add_test(tc, test_narrow_ops);
     tcase_add_test(tc, test_if_then_state);
     tcase_add_test(tc, test_calls);
     tcase_add_loop_test(tc, test_fp_xmm_reuse, 0, 2);
