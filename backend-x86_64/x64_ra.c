@@ -302,34 +302,57 @@ void x64_ra_def_done(X64Gen *g, IrTemp t)
     }
 }
 
+/*
+ * Temps a memory access reads in place of its address in[0] when that address is not
+ * computed (plan_addr, plan_trunc): the base and index of a deferred add, or the source
+ * of a deferred TRUNC.  Returns how many were put in out.
+ */
+static unsigned deferred_reads(const X64Gen *g, const IrInsn *insn, IrTemp out[2])
+{
+    if (insn->nin == 0 || insn->in[0] == IR_TEMP_NONE) {
+        return 0;
+    }
+    IrTemp a = insn->in[0];
+    IrTemp s = g->temps[a].trunc_defer ? g->temps[a].trunc_src : a;
+    if (g->temps[s].addr_defer) {
+        out[0] = g->temps[s].addr_base;
+        out[1] = g->temps[s].addr_index;
+        return 2;
+    }
+    out[0] = s;
+    return s != a;
+}
+
+/* Release t's register and frame slot if insn was its last reader. */
+static void release_if_last(X64Gen *g, IrTemp t)
+{
+    if (t == IR_TEMP_NONE) {
+        return;
+    }
+    X64TempInfo *ti = &g->temps[t];
+    if (ti->last_use != g->cur) {
+        return;
+    }
+    if (ti->reg >= 0) {
+        x64_ra_unmap(g, ti->reg);
+    }
+    if (!ti->global && ti->frame >= 0) {
+        g_array_append_val(g->free_frames, ti->frame);
+        ti->frame = -1;
+        ti->in_frame = false;
+    }
+}
+
 void x64_ra_end_insn(X64Gen *g, const IrInsn *insn)
 {
-    for (unsigned i = 0; i <= (unsigned)insn->nin + 1; i++) {
-        IrTemp t = i < insn->nin ? insn->in[i] : IR_TEMP_NONE;
-        if (i >= insn->nin && insn->nin > 0 && insn->in[0] != IR_TEMP_NONE) {
-            /* Read by the access in place of in[0] (plan_addr, plan_trunc): base, then index. */
-            t = g->temps[insn->in[0]].trunc_defer ? g->temps[insn->in[0]].trunc_src : insn->in[0];
-            if (g->temps[t].addr_defer) {
-                t = i == insn->nin ? g->temps[t].addr_base : g->temps[t].addr_index;
-            } else if (t == insn->in[0] || i > insn->nin) {
-                t = IR_TEMP_NONE;
-            }
-        }
-        if (t == IR_TEMP_NONE) {
-            continue;
-        }
-        X64TempInfo *ti = &g->temps[t];
-        if (ti->last_use != g->cur) {
-            continue;
-        }
-        if (ti->reg >= 0) {
-            x64_ra_unmap(g, ti->reg);
-        }
-        if (!ti->global && ti->frame >= 0) {
-            g_array_append_val(g->free_frames, ti->frame);
-            ti->frame = -1;
-            ti->in_frame = false;
-        }
+    IrTemp extra[2];
+    unsigned n_extra = deferred_reads(g, insn, extra);
+
+    for (unsigned i = 0; i < insn->nin; i++) {
+        release_if_last(g, insn->in[i]);
+    }
+    for (unsigned i = 0; i < n_extra; i++) {
+        release_if_last(g, extra[i]);
     }
     g->locked = 0;
 }

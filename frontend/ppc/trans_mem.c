@@ -15,7 +15,8 @@
  * alignment interrupt: GUEST_EXIT_MISALIGNED, Linux sends SIGBUS).
  *
  * dcbz zeroes the aligned PPC_DCACHE_LINE (32-byte) block, the line size of e500
- * and of the 32-bit cores glibc's memset is tuned for; the auxv must say the same. *
+ * and of the 32-bit cores glibc's memset is tuned for; the auxv must say the same.
+ *
  * Store-to-load forwarding: a load through the same base register and displacement
  * range as earlier stores of the block's straight path (nothing between that could
  * write memory or that register, no label) uses the stored values.  The load cannot
@@ -174,6 +175,7 @@ void ppc_gen_store(PpcDisas *ctx, const PpcArgs *a, IrTemp ea, IrMemOp mop, IrTe
 {
     bool update = a->param & PPC_LS_UPDATE;
     unsigned size = ir_memop_size(mop), n = 0;
+    int32_t d = update ? 0 : a->imm;    /* after an update, rA holds the address */
 
     ppc_st_scan(ctx);
     ir_store(ctx->blk, mop, ea, val);
@@ -187,8 +189,6 @@ void ppc_gen_store(PpcDisas *ctx, const PpcArgs *a, IrTemp ea, IrMemOp mop, IrTe
     }
     /* Through another base it may write any remembered byte; through this one, the overlapped. */
     for (unsigned i = 0; i < ctx->st.n; i++) {
-        int32_t d = update ? 0 : a->imm;
-
         if (ctx->st.e[i].base == a->ra &&
             ((int64_t)ctx->st.e[i].disp + ctx->st.e[i].size <= d || ctx->st.e[i].disp >= (int64_t)d + size)) {
             ctx->st.e[n++] = ctx->st.e[i];
@@ -201,7 +201,7 @@ void ppc_gen_store(PpcDisas *ctx, const PpcArgs *a, IrTemp ea, IrMemOp mop, IrTe
     }
     ctx->st.e[ctx->st.n].base = (int8_t)a->ra;
     ctx->st.e[ctx->st.n].size = (uint8_t)size;
-    ctx->st.e[ctx->st.n].disp = update ? 0 : a->imm;    /* after an update, rA holds the address */
+    ctx->st.e[ctx->st.n].disp = d;
     ctx->st.e[ctx->st.n].val = val;
     ctx->st.n++;
 }
