@@ -425,6 +425,16 @@ void x64_xorpd_xx(X64Buf *b, int dst, int src)
     x64_enc_rr(b, X64_P_66, 4, 0x0f57, 2, dst, src);
 }
 
+void x64_vxorpd_xxx(X64Buf *b, int dst, int src1, int src2)
+{
+    /* VEX.128.66.0F.WIG 57 /r: reg = dst, vvvv = src1, r/m = src2. */
+    x64_byte(b, 0xc4);
+    x64_byte(b, (uint8_t)(((dst & 8) ? 0 : 0x80) | 0x40 | ((src2 & 8) ? 0 : 0x20) | 0x01));
+    x64_byte(b, (uint8_t)(((~src1 & 15) << 3) | 0x01));
+    x64_byte(b, 0x57);
+    x64_byte(b, (uint8_t)(0xc0 | ((dst & 7) << 3) | (src2 & 7)));
+}
+
 void x64_sse_rr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src)
 {
     g_assert(sz == 4 || sz == 8);
@@ -464,6 +474,13 @@ void x64_vfmadd213(X64Buf *b, unsigned sz, int dst, int src2, int src3)
     x64_byte(b, (uint8_t)((sz == 8 ? 0x80 : 0) | ((~src2 & 15) << 3) | 0x01));
     x64_byte(b, 0xa9);
     x64_byte(b, (uint8_t)(0xc0 | ((dst & 7) << 3) | (src3 & 7)));
+}
+
+void x64_bt_ri(X64Buf *b, X64Bt op, unsigned sz, X64Reg r, uint8_t bit)
+{
+    /* 0F BA /5 (bts), /6 (btr), /7 (btc) ib */
+    x64_enc_rr(b, 0, sz, 0x0fba, 2, (int)op, r);
+    x64_byte(b, bit);
 }
 
 void x64_bsr(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src)

@@ -147,6 +147,9 @@ void x64_shift_cl(X64Buf *b, X64Shift op, unsigned sz, X64Reg r);
 void x64_shiftx(X64Buf *b, X64ShiftX op, unsigned sz, X64Reg dst, X64Reg src, X64Reg cnt);
 /* rorx dst, src, imm: dst = src rotated right by imm, flags untouched (needs x64_host.bmi2). */
 void x64_rorx(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src, uint8_t imm);
+/* bts / btr / btc r, bit: set, clear or flip one bit (CF = its old value, other flags undefined). */
+typedef enum X64Bt { X64_BTS = 5, X64_BTR = 6, X64_BTC = 7 } X64Bt;
+void x64_bt_ri(X64Buf *b, X64Bt op, unsigned sz, X64Reg r, uint8_t bit);
 void x64_bswap(X64Buf *b, unsigned sz, X64Reg r);    /* sz 4 or 8 */
 void x64_cqo(X64Buf *b, unsigned sz);                /* cdq (4) / cqo (8): rdx = sign of rax */
 void x64_lzcnt(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src);
@@ -167,6 +170,7 @@ void x64_movq_rx(X64Buf *b, unsigned sz, X64Reg dst, int xmm);
 void x64_movaps_xx(X64Buf *b, int dst, int src);                    /* whole xmm register copy */
 void x64_sign_mask_x(X64Buf *b, int xmm);          /* xmm = 0x8000000000000000 in each half (pcmpeqd, psllq) */
 void x64_xorpd_xx(X64Buf *b, int dst, int src);    /* dst ^= src, whole register */
+void x64_vxorpd_xxx(X64Buf *b, int dst, int src1, int src2);    /* dst = src1 ^ src2 (needs x64_host.avx) */
 /* dst = dst op src (sqrt: dst = sqrt(src)); sz 4: ...ss, 8: ...sd. */
 void x64_sse_rr(X64Buf *b, X64SseOp op, unsigned sz, int dst, int src);
 /* VEX form (needs x64_host.avx): dst = src1 op src2, NaNs taken as SSE's dst, src (sqrt: of src2). */

@@ -183,6 +183,36 @@ static unsigned op_size(const X64Gen *g, const IrInsn *insn)
     return g->temps[insn->out].narrow ? 4 : x64_tsz(insn->type);
 }
 
+/*
+ * XOR/OR with one bit, or AND with all bits but one, of the upper half (no imm32 form):
+ * btc/bts/btr r, bit instead of a movabs of the mask and the operation.  FP negation and
+ * absolute value on bit patterns (PowerPC fneg/fabs/fnabs, the fnmadd family) are these.
+ */
+static bool gen_alu_bit(X64Gen *g, const IrInsn *insn, X64Alu op, IrTemp a, IrTemp b, unsigned sz)
+{
+    uint64_t c;
+    X64Bt bt;
+
+    if (sz != 8 || !x64_is_const(g, b) || x64_is_const(g, a)) {
+        return false;
+    }
+    c = g->temps[b].cval;
+    if (op == X64_AND) {
+        c = ~c;
+        bt = X64_BTR;
+    } else {
+        bt = op == X64_XOR ? X64_BTC : X64_BTS;
+    }
+    if ((op != X64_AND && op != X64_XOR && op != X64_OR) || c < (UINT64_C(1) << 31) || (c & (c - 1)) != 0) {
+        return false;
+    }
+    X64Reg ra = x64_ra_use(g, a);
+    X64Reg r = def_from(g, insn->out, a, ra, sz);
+    x64_bt_ri(&g->buf, bt, sz, r, (uint8_t)__builtin_ctzll(c));
+    x64_ra_def_done(g, insn->out);
+    return true;
+}
+
 static void gen_alu(X64Gen *g, const IrInsn *insn, X64Alu op, bool commutes)
 {
     unsigned sz = op_size(g, insn);
@@ -193,6 +223,9 @@ static void gen_alu(X64Gen *g, const IrInsn *insn, X64Alu op, bool commutes)
         IrTemp t = a;
         a = b;
         b = t;
+    }
+    if (gen_alu_bit(g, insn, op, a, b, sz)) {
+        return;
     }
     X64Opnd ob = x64_operand(g, b, sz);
     X64Reg ra = x64_ra_use(g, a);
@@ -399,6 +432,13 @@ static void gen_shift(X64Gen *g, const IrInsn *insn)
             /* Three-operand rotate: no copy of a source that stays live. */
             X64Reg r = x64_ra_def(g, insn->out, X64_NOREG);
             x64_rorx(&g->buf, sz, r, ra, (uint8_t)(k == X64_ROR ? c : sz * 8 - c));
+            x64_ra_def_done(g, insn->out);
+            return;
+        }
+        if (x64_host.bmi2 && g->temps[insn->out].low_only && !x64_ra_reusable(g, a)) {
+            /* Only the low half is read, which a rotate gets right for a shift by up to 32. */
+            X64Reg r = x64_ra_def(g, insn->out, X64_NOREG);
+            x64_rorx(&g->buf, 8, r, ra, (uint8_t)c);
             x64_ra_def_done(g, insn->out);
             return;
         }
@@ -1225,25 +1265,37 @@ static bool const_def(X64Gen *g, IrTemp t, int64_t *v)
 static void plan_addr(X64Gen *g)
 {
     const IrBlock *blk = g->blk;
-    if (x64_softmmu(g) || g->x->mem.addr_bits >= 64 || g->x->mem.guard_size < 4 * X64_ADDR_DISP_MAX) {
-        /*
-         * No guards to catch base + disp out of range.  4x: after a base in
-         * [limit, limit + max) passed the cold recheck, other accesses through it reach
-         * base + disp < limit + 2 * max unchecked.
-         */
+    /*
+     * No guards to catch base + disp out of range: no i64 sums.  4x: after a base in
+     * [limit, limit + max) passed the cold recheck, other accesses through it reach
+     * base + disp < limit + 2 * max unchecked.
+     */
+    bool sum64 = g->x->mem.addr_bits < 64 && g->x->mem.guard_size >= 4 * X64_ADDR_DISP_MAX;
+    /*
+     * A 32-bit guest's i32 sum needs no guard and no check: `lea r11d, [base + disp]` at
+     * each access wraps it as the IR does, and every 32-bit address is in the guest range.
+     */
+    bool sum32 = g->x->mem.addr_bits == 32;
+
+    if (x64_softmmu(g) || (!sum64 && !sum32)) {
         return;
     }
     for (uint32_t i = 0; i < blk->n_insns; i++) {
         const IrInsn *insn = &blk->insns[i];
         int64_t disp, dummy;
-        if (insn->op != IR_OP_ADD || insn->type != IR_I64 || insn->out == IR_TEMP_NONE) {
+        if (insn->op != IR_OP_ADD || insn->out == IR_TEMP_NONE ||
+            !(insn->type == IR_I64 ? sum64 : sum32)) {
             continue;
         }
         X64TempInfo *to = &g->temps[insn->out];
         IrTemp base = insn->in[0];
         if (to->global || blk->temps[insn->out].ndefs != 1 || blk->temps[base].ndefs != 1 ||
-            g->temps[base].lea_defer || const_def(g, base, &dummy) ||
-            !const_def(g, insn->in[1], &disp) || disp <= -X64_ADDR_DISP_MAX || disp >= X64_ADDR_DISP_MAX) {
+            g->temps[base].lea_defer || const_def(g, base, &dummy) || !const_def(g, insn->in[1], &disp)) {
+            continue;
+        }
+        if (insn->type == IR_I32) {
+            disp = (int32_t)(uint32_t)disp;     /* any: the sum wraps in the lea */
+        } else if (disp <= -X64_ADDR_DISP_MAX || disp >= X64_ADDR_DISP_MAX) {
             continue;
         }
         to->addr_defer = true;
@@ -1431,6 +1483,15 @@ static bool narrow_candidate(const X64Gen *g, const IrInsn *insn)
     }
 }
 
+/* An i64 SHR/SAR by a constant 1..32 that plan_narrow may mark low_only. */
+static bool narrow_shift_candidate(const X64Gen *g, const IrInsn *insn)
+{
+    int64_t c;
+    return insn->type == IR_I64 && insn->out != IR_TEMP_NONE && g->blk->temps[insn->out].ndefs == 1 &&
+           !g->temps[insn->out].global && g->temps[insn->out].n_uses != 0 &&
+           const_def((X64Gen *)g, insn->in[1], &c) && (c & 63) >= 1 && (c & 63) <= 32;
+}
+
 static void plan_narrow(X64Gen *g)
 {
     const IrBlock *blk = g->blk;
@@ -1448,6 +1509,8 @@ static void plan_narrow(X64Gen *g)
         } else {
             low_only = ((insn->op == IR_OP_ZEXT || insn->op == IR_OP_SEXT) && insn->imm[0] <= 32) ||
                        insn->op == IR_OP_TRUNC;
+            g->temps[insn->out].low_only = (insn->op == IR_OP_SHR || insn->op == IR_OP_SAR) &&
+                                           narrow_shift_candidate(g, insn) && !wide[insn->out];
         }
         for (unsigned k = 0; k < insn->nin && !low_only; k++) {
             if (insn->in[k] != IR_TEMP_NONE) {

@@ -104,16 +104,21 @@ static int fp_cache_find(const X64Gen *g, IrTemp t)
     return -1;
 }
 
-/* The next cache register round robin, other than avoid1/avoid2 (operands of the same op). */
-static int fp_cache_slot(X64Gen *g, int avoid1, int avoid2)
+/* The next cache register round robin, other than avoid1..avoid3 (operands of the same op). */
+static int fp_cache_slot3(X64Gen *g, int avoid1, int avoid2, int avoid3)
 {
     for (;;) {
         int k = (int)g->xmm_next;
         g->xmm_next = g->xmm_next + 1 < X64_XMM_COUNT ? g->xmm_next + 1 : X64_XMM_CACHE_FIRST;
-        if (k != avoid1 && k != avoid2) {
+        if (k != avoid1 && k != avoid2 && k != avoid3) {
             return k;
         }
     }
+}
+
+static int fp_cache_slot(X64Gen *g, int avoid1, int avoid2)
+{
+    return fp_cache_slot3(g, avoid1, avoid2, -1);
 }
 
 /* Record that cache register k now holds t (temps defined twice are not kept). */
@@ -122,38 +127,38 @@ static void fp_cache_set(X64Gen *g, int k, IrTemp t)
     g->xmm_temp[k] = t != IR_TEMP_NONE && g->blk->temps[t].ndefs == 1 ? t : IR_TEMP_NONE;
 }
 
-/* Keep a copy of xmm `from` (holding t) unless one is kept already; temps defined twice are not kept. */
-static void fp_cache_add(X64Gen *g, IrTemp t, int from)
-{
-    if (t == IR_TEMP_NONE || g->blk->temps[t].ndefs != 1 || fp_cache_find(g, t) >= 0) {
-        return;
-    }
-    int k = fp_cache_slot(g, -1, -1);
-    x64_movaps_xx(&g->buf, k, from);
-    g->xmm_temp[k] = t;
-}
-
-/* Operand t into xmm `pos`: a register copy if xmm3..15 hold it, else from its general register. */
-static void fp_load(X64Gen *g, unsigned sz, int pos, IrTemp t, X64Reg r)
-{
-    int k = fp_cache_find(g, t);
-
-    if (k >= 0) {
-        x64_movaps_xx(&g->buf, pos, k);
-    } else {
-        x64_movq_xr(&g->buf, sz, pos, r);
-    }
-}
-
 /* The cache register holding operand t: found, or loaded from its general register r. */
-static int fp_operand(X64Gen *g, unsigned sz, IrTemp t, X64Reg r, int avoid)
+static int fp_operand2(X64Gen *g, unsigned sz, IrTemp t, X64Reg r, int avoid1, int avoid2)
 {
     int k = fp_cache_find(g, t);
 
     if (k < 0) {
-        k = fp_cache_slot(g, avoid, -1);
+        k = fp_cache_slot(g, avoid1, avoid2);
         x64_movq_xr(&g->buf, sz, k, r);
         fp_cache_set(g, k, t);
+    }
+    return k;
+}
+
+static int fp_operand(X64Gen *g, unsigned sz, IrTemp t, X64Reg r, int avoid)
+{
+    return fp_operand2(g, sz, t, r, avoid, -1);
+}
+
+/*
+ * The cache register holding the sign mask (0x8000000000000000 in each half), made once
+ * until the cache is forgotten: X64_XMM_SIGN_MASK in xmm_temp, a value no temp has.
+ */
+#define X64_XMM_SIGN_MASK UINT32_MAX
+
+static int fp_sign_mask(X64Gen *g, int avoid)
+{
+    int k = fp_cache_find(g, X64_XMM_SIGN_MASK);
+
+    if (k < 0) {
+        k = fp_cache_slot(g, avoid, -1);
+        x64_sign_mask_x(&g->buf, k);
+        g->xmm_temp[k] = X64_XMM_SIGN_MASK;
     }
     return k;
 }
@@ -173,9 +178,16 @@ void x64_fp_cache_sign_flip(X64Gen *g, const IrInsn *insn)
         g->temps[insn->in[1]].cval != UINT64_C(0x8000000000000000) || (k = fp_cache_find(g, insn->in[0])) < 0) {
         return;
     }
-    kr = fp_cache_slot(g, k, -1);
-    x64_sign_mask_x(&g->buf, kr);
-    x64_xorpd_xx(&g->buf, kr, k);
+    if (x64_host.avx) {
+        int km = fp_sign_mask(g, k);
+
+        kr = fp_cache_slot(g, k, km);
+        x64_vxorpd_xxx(&g->buf, kr, km, k);
+    } else {
+        kr = fp_cache_slot(g, k, -1);
+        x64_sign_mask_x(&g->buf, kr);
+        x64_xorpd_xx(&g->buf, kr, k);
+    }
     fp_cache_set(g, kr, insn->out);
 }
 
@@ -199,15 +211,19 @@ void x64_gen_fp(X64Gen *g, const IrInsn *insn)
         X64Reg r1 = x64_ra_use(g, insn->in[1]);
         X64Reg r2 = x64_ra_use(g, insn->in[2]);
         X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? r0 : X64_NOREG);
-        fp_load(g, sz, 1, a, r0);
-        fp_load(g, sz, 0, insn->in[1], r1);
-        fp_load(g, sz, 2, insn->in[2], r2);
-        fp_cache_add(g, a, 1);
-        fp_cache_add(g, insn->in[1], 0);
-        fp_cache_add(g, insn->in[2], 2);
-        x64_vfmadd213(b, sz, 0, 1, 2);
-        x64_movq_rx(b, sz, r, 0);
-        fp_cache_add(g, insn->out, 0);
+        /*
+         * Operands where their copies are (loaded into cache registers when not), the
+         * result into a cache register of its own: a copy of in1 there is the destination
+         * operand, the one vfmadd213 overwrites.
+         */
+        int k0 = fp_operand(g, sz, a, r0, -1);
+        int k1 = fp_operand(g, sz, insn->in[1], r1, k0);
+        int k2 = fp_operand2(g, sz, insn->in[2], r2, k0, k1);
+        int kr = fp_cache_slot3(g, k0, k1, k2);
+        x64_movaps_xx(b, kr, k1);
+        x64_vfmadd213(b, sz, kr, k0, k2);
+        x64_movq_rx(b, sz, r, kr);
+        fp_cache_set(g, kr, insn->out);
         x64_ra_def_done(g, insn->out);
         return;
     }

@@ -101,6 +101,11 @@ static X64Mem guest_addr(X64Gen *g, IrTemp a, GuestAccess acc)
         }
         return x64_mem_idx(X64_MEM_REG, X64_SCRATCH, 0, 0);
     }
+    if (g->temps[a].addr_defer && a32) {
+        /* 32-bit guest (plan_addr): the sum wraps in r11d; any 32-bit address is in range. */
+        x64_lea(b, 4, X64_SCRATCH, x64_mem(x64_ra_use(g, g->temps[a].addr_base), g->temps[a].addr_disp));
+        return x64_mem_idx(X64_MEM_REG, X64_SCRATCH, 0, 0);
+    }
     if (g->temps[a].addr_defer) {
         IrTemp base = g->temps[a].addr_base;
         X64Reg rb = x64_ra_use(g, base);

@@ -84,6 +84,12 @@ typedef struct X64TempInfo {
     bool narrow;
     /* SEXT/ZEXT 32 whose readers all use only the low half: a move (plan_narrow). */
     bool low_read;
+    /*
+     * i64 SHR/SAR by 1..32 whose readers all use only the low 32 bits: with BMI2 a rorx
+     * when the source stays live (the low half is the same; the upper half is not zero,
+     * so it is not `narrow`).
+     */
+    bool low_only;
     /* The address check of this value was emitted in the current straight-line region. */
     uint32_t checked_epoch;
 } X64TempInfo;
