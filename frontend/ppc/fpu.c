@@ -64,17 +64,6 @@
 /* MXCSR RC per FPSCR[RN]: nearest, toward zero, toward +inf, toward -inf. */
 static const uint32_t ppc_mxcsr_rc[4] = { 0x0000, 0x6000, 0x4000, 0x2000 };
 
-/* FPRF values (Book I figure 56): C || FPCC. */
-#define PPC_FPRF_QNAN     0x11u
-#define PPC_FPRF_NINF     0x09u
-#define PPC_FPRF_NNORM    0x08u
-#define PPC_FPRF_NDENORM  0x18u
-#define PPC_FPRF_NZERO    0x12u
-#define PPC_FPRF_PZERO    0x02u
-#define PPC_FPRF_PDENORM  0x14u
-#define PPC_FPRF_PNORM    0x04u
-#define PPC_FPRF_PINF     0x05u
-
 static inline uint32_t ppc_getcsr(void)
 {
     uint32_t v;
@@ -394,7 +383,7 @@ static inline uint32_t ppc_lazy_fprf(uint32_t fpscr, uint32_t lazy, uint64_t r)
 
 /*
  * ppc_fpscr_settled for a pending fadd or fsub, the usual one (glibc's sqrt reads FPSCR
- * right after its caller summed squares): Fast2Sum with the operands ordered by
+ * right after its caller summed squares; its mffs does the same inline, ppc_trans_mffs): Fast2Sum with the operands ordered by
  * magnitude (err = small - (r - big) is exact when |big| >= |small| in round to
  * nearest, and r is finite here), three dependent operations instead of TwoSum's five,
  * and the ordering by an integer compare rather than a branch.
@@ -402,10 +391,21 @@ static inline uint32_t ppc_lazy_fprf(uint32_t fpscr, uint32_t lazy, uint64_t r)
 static uint32_t ppc_settle_addsub(uint32_t fpscr, uint32_t opc, uint64_t ua, uint64_t ub)
 {
     uint64_t uy = PPC_FP_OP(opc) == PPC_FP_SUB ? ub ^ PPC_SIGN : ub;
-    bool a_big = (ua & ~PPC_SIGN) >= (uy & ~PPC_SIGN);
-    double big = ppc_d(a_big ? ua : uy), small = ppc_d(a_big ? uy : ua), r, z, err;
+    /*
+     * All ones when a is the bigger: the operands are ordered by masks, since which one is
+     * bigger is as good as random and gcc 12 turned the selects into a branch.
+     */
+    uint64_t a_big = -(uint64_t)((ua & ~PPC_SIGN) >= (uy & ~PPC_SIGN));
+    uint64_t ubig, usmall;
+    double big, small, r, z, err;
     uint64_t ur, ue;
     bool fi, fr;
+
+    __asm__("" : "+r"(a_big));      /* keeps the mask a mask, not a branch */
+    ubig = (ua & a_big) | (uy & ~a_big);
+    usmall = ua ^ uy ^ ubig;
+    big = ppc_d(ubig);
+    small = ppc_d(usmall);
 
     PPC_FP_BARRIER(big);
     PPC_FP_BARRIER(small);

@@ -373,6 +373,16 @@ void ppc_gen_goto(PpcDisas *ctx, uint32_t pc);
 #define PPC_FPSCR_FPRF_SHIFT 12             /* FPRF: C (bit 16) and FPCC (15:12) */
 #define PPC_FPSCR_FPRF    (0x1fu << 12)
 #define PPC_FPSCR_FPCC    (0xfu << 12)
+/* FPRF values (Book I figure 56): C || FPCC. */
+#define PPC_FPRF_QNAN     0x11u
+#define PPC_FPRF_NINF     0x09u
+#define PPC_FPRF_NNORM    0x08u
+#define PPC_FPRF_NDENORM  0x18u
+#define PPC_FPRF_NZERO    0x12u
+#define PPC_FPRF_PZERO    0x02u
+#define PPC_FPRF_PDENORM  0x14u
+#define PPC_FPRF_PNORM    0x04u
+#define PPC_FPRF_PINF     0x05u
 #define PPC_FPSCR_VXSOFT  (1u << 10)
 #define PPC_FPSCR_VXSQRT  (1u << 9)
 #define PPC_FPSCR_VXCVI   (1u << 8)

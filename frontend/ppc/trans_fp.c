@@ -616,7 +616,7 @@ bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
 /* --- FPSCR (Book I 4.6.10) --- */
 
 /* mffs: FPSCR into the low word of frT; the high word is 0 (undefined in the ISA; as QEMU). */
-bool ppc_trans_mffs(PpcDisas *ctx, const PpcArgs *a)
+static void ppc_gen_mffs_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 {
     IrBlock *blk = ctx->blk;
     IrTemp args[5] = {
@@ -626,7 +626,69 @@ bool ppc_trans_mffs(PpcDisas *ctx, const PpcArgs *a)
     };
     IrTemp v = ir_call(blk, &ir_helper_ppc_fpscr_settled, 5, args);
 
+    (void)opc;
     /* settled: the pending operation is worked out (ppc_fp_settle's effect, as values) */
+    ppc_set32(ctx, PPC_OFF(fpscr), v);
+    ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, 0));
+    ppc_set_fpr(ctx, a->rt, ir_extu32(blk, v));
+    ppc_gen_cr1(ctx, a);
+}
+
+/*
+ * mffs with a pending fadd/fsub (glibc's sqrt saves FPSCR right after its caller summed
+ * squares) or nothing pending, inline: ppc_settle_addsub's Fast2Sum on the operands
+ * ordered by magnitude gives FI (the error is not zero) and FR (it has the other sign
+ * than the result), and the result's class FPRF (zero or normal, by its sign) where the
+ * record holds it back.  Anything else pending takes the deferred slow path, the helper.
+ * A call here would make the JIT store the registers C may clobber and load them again;
+ * inline, the settling is a few operations off the FP values' own chain.
+ */
+bool ppc_trans_mffs(PpcDisas *ctx, const PpcArgs *a)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp fpscr, opc, ua, uy, ma, my, big, small, r, err, fi, fr, neg, fprf, fprf_mask, v;
+    IrTemp mag_mask, zero64, one64;
+    uint32_t slow;
+
+    if (!ppc_fp_slow_room(ctx)) {
+        ppc_gen_mffs_helper(ctx, a, 0);
+        return true;
+    }
+    slow = ir_label_new(blk);
+    ppc_defer_fp_slow(ctx, a, 0, ppc_gen_mffs_helper, slow);
+    fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
+    opc = ppc_get32(ctx, PPC_OFF(fp_lazy_op));
+    /* not fadd/fsub: kind bits other than SUB's, FMA or single precision */
+    ir_brcond(blk, IR_COND_TSTNE, opc, ppc_const(ctx, 6u | PPC_FP_FMA | PPC_FP_S), slow);
+    mag_mask = ppc_c64(ctx, ~PPC_SIGN64);
+    zero64 = ppc_c64(ctx, 0);
+    one64 = ppc_c64(ctx, 1);
+    ua = ir_get(blk, IR_I64, PPC_OFF(fp_lazy_a));
+    uy = ir_xor(blk, ir_get(blk, IR_I64, PPC_OFF(fp_lazy_b)),
+                ir_shl(blk, ir_extu32(blk, ir_and(blk, opc, ppc_const(ctx, PPC_FP_SUB))), ppc_c64(ctx, 63)));
+    ma = ir_and(blk, ua, mag_mask);
+    my = ir_and(blk, uy, mag_mask);
+    big = ir_select(blk, IR_COND_GEU, ma, my, ua, uy);
+    small = ir_select(blk, IR_COND_GEU, ma, my, uy, ua);
+    r = ir_fadd(blk, big, small);
+    err = ir_fsub(blk, small, ir_fsub(blk, r, big));
+    fi = ir_setcond(blk, IR_COND_NE, ir_shl(blk, err, one64), zero64);
+    fr = ir_and(blk, fi, ir_shr(blk, ir_xor(blk, err, r), ppc_c64(ctx, 63)));
+    neg = ir_shr(blk, r, ppc_c64(ctx, 63));
+    fprf = ir_select(blk, IR_COND_EQ, ir_shl(blk, r, one64), zero64,
+                     ir_select(blk, IR_COND_NE, neg, zero64, ppc_c64(ctx, PPC_FPRF_NZERO), ppc_c64(ctx, PPC_FPRF_PZERO)),
+                     ir_select(blk, IR_COND_NE, neg, zero64, ppc_c64(ctx, PPC_FPRF_NNORM), ppc_c64(ctx, PPC_FPRF_PNORM)));
+    /* what of FPRF the record holds back: all of it, C only, or nothing */
+    fprf_mask = ir_select(blk, IR_COND_TSTNE, opc, ppc_const(ctx, PPC_FP_LAZY_FPRF), ppc_const(ctx, PPC_FPSCR_FPRF),
+                          ir_select(blk, IR_COND_TSTNE, opc, ppc_const(ctx, PPC_FP_LAZY_C),
+                                    ppc_const(ctx, PPC_FPSCR_FPRF & ~PPC_FPSCR_FPCC), ppc_const(ctx, 0)));
+    v = ir_or(blk, ir_and(blk, fpscr, ppc_const(ctx, ~(PPC_FPSCR_FR | PPC_FPSCR_FI))),
+              ir_trunc(blk, ir_or(blk, ir_shl(blk, fr, ppc_c64(ctx, __builtin_ctz(PPC_FPSCR_FR))),
+                                     ir_shl(blk, fi, ppc_c64(ctx, __builtin_ctz(PPC_FPSCR_FI))))));
+    v = ir_or(blk, ir_and(blk, v, ir_not(blk, fprf_mask)),
+              ir_and(blk, ir_shl(blk, ir_trunc(blk, fprf), ppc_const(ctx, PPC_FPSCR_FPRF_SHIFT)), fprf_mask));
+    /* nothing pending: FPSCR as it is */
+    v = ir_select(blk, IR_COND_EQ, opc, ppc_const(ctx, 0), fpscr, v);
     ppc_set32(ctx, PPC_OFF(fpscr), v);
     ppc_set32(ctx, PPC_OFF(fp_lazy_op), ppc_const(ctx, 0));
     ppc_set_fpr(ctx, a->rt, ir_extu32(blk, v));
