@@ -23,6 +23,9 @@
  * (another path may arrive), at any instruction that may run C code (helper calls, the
  * FMA fallback, system mode's memory accesses, whose TLB-miss path returns into the block)
  * and when the temp is defined again; everything else in generated code leaves xmm alone.
+ * One of them may hold the sign mask of FP negations instead (X64_XMM_SIGN_MASK).  FMA
+ * takes its operands where their copies are and writes a copy of in1, its destination
+ * operand, in a register of its own.
  */
 #include "backend-x86_64/x64_internal.h"
 
