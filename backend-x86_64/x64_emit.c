@@ -476,13 +476,6 @@ void x64_vfmadd213(X64Buf *b, unsigned sz, int dst, int src2, int src3)
     x64_byte(b, (uint8_t)(0xc0 | ((dst & 7) << 3) | (src3 & 7)));
 }
 
-void x64_bt_ri(X64Buf *b, X64Bt op, unsigned sz, X64Reg r, uint8_t bit)
-{
-    /* 0F BA /5 (bts), /6 (btr), /7 (btc) ib */
-    x64_enc_rr(b, 0, sz, 0x0fba, 2, (int)op, r);
-    x64_byte(b, bit);
-}
-
 void x64_bsr(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src)
 {
     x64_enc_rr(b, 0, sz, 0x0fbd, 2, dst, src);

@@ -147,9 +147,6 @@ void x64_shift_cl(X64Buf *b, X64Shift op, unsigned sz, X64Reg r);
 void x64_shiftx(X64Buf *b, X64ShiftX op, unsigned sz, X64Reg dst, X64Reg src, X64Reg cnt);
 /* rorx dst, src, imm: dst = src rotated right by imm, flags untouched (needs x64_host.bmi2). */
 void x64_rorx(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src, uint8_t imm);
-/* bts / btr / btc r, bit: set, clear or flip one bit (CF = its old value, other flags undefined). */
-typedef enum X64Bt { X64_BTS = 5, X64_BTR = 6, X64_BTC = 7 } X64Bt;
-void x64_bt_ri(X64Buf *b, X64Bt op, unsigned sz, X64Reg r, uint8_t bit);
 void x64_bswap(X64Buf *b, unsigned sz, X64Reg r);    /* sz 4 or 8 */
 void x64_cqo(X64Buf *b, unsigned sz);                /* cdq (4) / cqo (8): rdx = sign of rax */
 void x64_lzcnt(X64Buf *b, unsigned sz, X64Reg dst, X64Reg src);

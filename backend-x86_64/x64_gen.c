@@ -183,36 +183,6 @@ static unsigned op_size(const X64Gen *g, const IrInsn *insn)
     return g->temps[insn->out].narrow ? 4 : x64_tsz(insn->type);
 }
 
-/*
- * XOR/OR with one bit, or AND with all bits but one, of the upper half (no imm32 form):
- * btc/bts/btr r, bit instead of a movabs of the mask and the operation.  FP negation and
- * absolute value on bit patterns (PowerPC fneg/fabs/fnabs, the fnmadd family) are these.
- */
-static bool gen_alu_bit(X64Gen *g, const IrInsn *insn, X64Alu op, IrTemp a, IrTemp b, unsigned sz)
-{
-    uint64_t c;
-    X64Bt bt;
-
-    if (sz != 8 || !x64_is_const(g, b) || x64_is_const(g, a)) {
-        return false;
-    }
-    c = g->temps[b].cval;
-    if (op == X64_AND) {
-        c = ~c;
-        bt = X64_BTR;
-    } else {
-        bt = op == X64_XOR ? X64_BTC : X64_BTS;
-    }
-    if ((op != X64_AND && op != X64_XOR && op != X64_OR) || c < (UINT64_C(1) << 31) || (c & (c - 1)) != 0) {
-        return false;
-    }
-    X64Reg ra = x64_ra_use(g, a);
-    X64Reg r = def_from(g, insn->out, a, ra, sz);
-    x64_bt_ri(&g->buf, bt, sz, r, (uint8_t)__builtin_ctzll(c));
-    x64_ra_def_done(g, insn->out);
-    return true;
-}
-
 static void gen_alu(X64Gen *g, const IrInsn *insn, X64Alu op, bool commutes)
 {
     unsigned sz = op_size(g, insn);
@@ -223,9 +193,6 @@ static void gen_alu(X64Gen *g, const IrInsn *insn, X64Alu op, bool commutes)
         IrTemp t = a;
         a = b;
         b = t;
-    }
-    if (gen_alu_bit(g, insn, op, a, b, sz)) {
-        return;
     }
     X64Opnd ob = x64_operand(g, b, sz);
     X64Reg ra = x64_ra_use(g, a);
