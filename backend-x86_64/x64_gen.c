@@ -903,7 +903,8 @@ static void plan_self_loop(X64Gen *g)
         }
         int32_t off = (int32_t)insn->imm[0];
         uint8_t size = (uint8_t)x64_tsz((IrType)insn->type);
-        bool skip = false;
+        /* A slot dead at the start is not stored at the back edge anyway (x64_loop_writeback). */
+        bool skip = ir_entry_dead(blk, (uint32_t)off, size);
         for (unsigned k = 0; k < g->n_carried && !skip; k++) {
             /* A slot written with two widths (or overlapping another) stays uncarried. */
             skip = g->carried_off[k] < off + size && off < g->carried_off[k] + g->carried_size[k];
@@ -944,30 +945,58 @@ static bool is_carried(const X64Gen *g, int32_t off)
     return false;
 }
 
-/* Before a self loop's back edge: store the dirty slots the loop does not carry. */
+/*
+ * A slot the next trip overwrites before anything can observe it (IrBlock.entry_dead): the
+ * back edge leaves it dirty in its register and only the poll's exit stores it.
+ */
+static bool dead_at_loop_head(const X64Gen *g, const X64RegInfo *ri)
+{
+    return ir_entry_dead(g->blk, (uint32_t)ri->slot, ri->slot_size);
+}
+
+/* Before a self loop's back edge: store the dirty slots the loop neither carries nor overwrites. */
 void x64_loop_writeback(X64Gen *g)
 {
     for (unsigned r = 0; r < X64_NREGS; r++) {
         const X64RegInfo *ri = &g->regs[r];
-        if (ri->slot >= 0 && ri->dirty && !is_carried(g, ri->slot)) {
+        if (ri->slot >= 0 && ri->dirty && !is_carried(g, ri->slot) && !dead_at_loop_head(g, ri)) {
             x64_ra_store_slot(g, (X64Reg)r);
         }
     }
 }
 
-/* The exit_request poll; at a back edge (carried) its exit stores the carried registers. */
-static void emit_poll(X64Gen *g, bool carried)
+static void poll_dirty(X64Gen *g, X64Cold *c, int32_t off, uint8_t size, X64Reg r)
+{
+    TbDirtySlot d = { .offset = (uint32_t)off, .size = size, .reg = (uint8_t)r };
+    g_array_append_val(g->dirty, d);
+    c->n_dirty++;
+}
+
+/*
+ * The exit_request poll.  At a back edge (back_edge) it comes before the carried slots move
+ * to their registers, and its exit stores the slots dirty in registers there: the carried
+ * ones and those dead at the loop's head, which the back edge does not store.
+ */
+static void emit_poll(X64Gen *g, bool back_edge)
 {
     X64Buf *b = &g->buf;
     x64_alu_mi(b, X64_CMP, 4, x64_mem(X64_CPU_REG, offsetof(GuestCpu, exit_request)), 0);
     uint32_t at = x64_jcc_rel32(b, X64_CC_NE);
     X64Cold c = { .kind = X64_COLD_INTERRUPT, .site = at, .pc = g->tb->pc, .reg = -1 };
     c.dirty_start = g->dirty->len;
-    for (unsigned i = 0; carried && i < g->n_carried; i++) {
-        TbDirtySlot d = { .offset = (uint32_t)g->carried_off[i], .size = g->carried_size[i],
-                          .reg = (uint8_t)carried_reg(i) };
-        g_array_append_val(g->dirty, d);
-        c.n_dirty++;
+    for (unsigned i = 0; back_edge && i < g->n_carried; i++) {
+        /* Not in a register: the CPU state holds it (the back edge loads it from there). */
+        X64Reg s = x64_ra_find_slot(g, g->carried_off[i], g->carried_size[i]);
+        if (s != X64_NOREG) {
+            poll_dirty(g, &c, g->carried_off[i], g->carried_size[i], s);
+        }
+    }
+    for (unsigned r = 0; back_edge && r < X64_NREGS; r++) {
+        const X64RegInfo *ri = &g->regs[r];
+        if (ri->slot >= 0 && ri->dirty && !is_carried(g, ri->slot)) {
+            g_assert(dead_at_loop_head(g, ri));
+            poll_dirty(g, &c, ri->slot, ri->slot_size, (X64Reg)r);
+        }
     }
     g_array_append_val(g->cold, c);
     if (g->x->count_insns && g->blk->guest_insns > 0) {
@@ -977,13 +1006,14 @@ static void emit_poll(X64Gen *g, bool carried)
 }
 
 /*
- * The back edge of a self loop (other slots already stored, x64_loop_writeback): carried
- * slots go to their registers by register moves where possible, then the poll, then
+ * The back edge of a self loop (other slots already stored, x64_loop_writeback): the poll,
+ * then carried slots go to their registers by register moves where possible, then
  * loop_body.  Emits code only; the allocator state is left alone for the code after it.
  */
 void x64_loop_back_edge(X64Gen *g)
 {
     X64Buf *b = &g->buf;
+    emit_poll(g, true);
     X64Move mv[G_N_ELEMENTS(g->carried_off)];
     unsigned n = 0;
     bool load[G_N_ELEMENTS(g->carried_off)];
@@ -1001,7 +1031,6 @@ void x64_loop_back_edge(X64Gen *g)
             x64_mov_rm(b, g->carried_size[i], carried_reg(i), x64_mem(X64_CPU_REG, g->carried_off[i]));
         }
     }
-    emit_poll(g, true);
     uint32_t at = x64_jmp_rel32(b);
     x64_patch_rel32(b, at, g->loop_body);
 }
