@@ -1763,6 +1763,59 @@ static bool try_fuse_setcond(X64Gen *g, uint32_t i)
     return true;
 }
 
+/*
+ * SETCOND ltu t followed by an ADD of t (or a SUB of t from something) that is t's only
+ * reader: the carry of x86's adc/sbb, lifted as a compare of the sum before with an addend.
+ * The host's carry flag is added straight away: cmp a, b; mov r, x; adc r, 0 (the SUB:
+ * sbb r, 0).  Nothing between the
+ * compare and the adc touches the flags: the compare's operands are in registers before it,
+ * and x's register, the result's (spills are stores) and a mov of x do not change them.  Returns true when it emitted both.
+ */
+static bool try_fuse_carry(X64Gen *g, uint32_t i)
+{
+    const IrBlock *blk = g->blk;
+    const IrInsn *sc = &blk->insns[i];
+    IrCond c = (IrCond)sc->imm[0];
+    IrTemp t = sc->out;
+    if (i + 1 >= blk->n_insns || c != IR_COND_LTU || x64_is_const(g, sc->in[0]) ||
+        g->temps[t].global || g->temps[t].n_uses != 1 || g->temps[t].last_use != i + 2) {
+        return false;
+    }
+    const IrInsn *op = &blk->insns[i + 1];
+    IrTemp x;
+    if (op->op == IR_OP_ADD && (op->in[0] == t) != (op->in[1] == t)) {
+        x = op->in[0] == t ? op->in[1] : op->in[0];
+    } else if (op->op == IR_OP_SUB && op->in[1] == t && op->in[0] != t) {
+        x = op->in[0];
+    } else {
+        return false;
+    }
+    const X64TempInfo *tx = &g->temps[x], *to = &g->temps[op->out];
+    if (tx->lea_defer || tx->addr_defer || tx->trunc_defer || to->addr_defer || to->lea_defer ||
+        to->trunc_defer) {
+        return false;
+    }
+    Cmp k = cmp_prepare(g, c, (IrType)sc->type, sc->in[0], sc->in[1]);
+    X64Cond cc = cmp_emit(g, &k);
+    g_assert(cc == X64_CC_B);      /* cmp_prepare swaps the operands only for a constant a */
+    x64_ra_end_insn(g, sc);
+    g->cur = i + 2;
+    x64_fp_cache_before(g, op);
+    x64_ra_begin_insn(g);
+    unsigned sz = op_size(g, op);
+    X64Reg r;
+    if (x64_is_const(g, x)) {
+        r = x64_ra_def(g, op->out, X64_NOREG);
+        x64_mov_ri(&g->buf, sz, r, x64_cval(g, x, sz));     /* mov leaves the flags alone */
+    } else {
+        r = def_from(g, op->out, x, x64_ra_use(g, x), sz);
+    }
+    x64_alu_ri(&g->buf, op->op == IR_OP_ADD ? X64_ADC : X64_SBB, sz, r, 0);
+    x64_ra_def_done(g, op->out);
+    x64_ra_end_insn(g, op);
+    return true;
+}
+
 bool x64_gen_block(X64Gen *g)
 {
     g->check_epoch = 1;             /* temps start with checked_epoch 0 (analyze) */
@@ -1800,7 +1853,7 @@ bool x64_gen_block(X64Gen *g)
         }
         x64_fp_cache_before(g, insn);
         x64_ra_begin_insn(g);
-        if (insn->op == IR_OP_SETCOND && try_fuse_setcond(g, i)) {
+        if (insn->op == IR_OP_SETCOND && (try_fuse_setcond(g, i) || try_fuse_carry(g, i))) {
             i++;
             continue;
         }

@@ -222,6 +222,50 @@ static void chains(void)
     printf("chains %016llx %016llx %u %u %u\n", (unsigned long long)sum, (unsigned long long)dif, lt, le, slt);
 }
 
+/*
+ * adc/sbb right after the add/sub/cmp whose carry they take (mimic's JIT compares and adds
+ * the host's carry with adc/sbb, try_fuse_carry): register and immediate sources, a constant
+ * destination, the destination also an operand of the compare, sbb of a register from
+ * itself, and a four-word add chain; results and the flags the adc/sbb leave.
+ */
+static void carries(void)
+{
+    uint32_t x = 0x9e3779b9u, h = 0;
+    unsigned long f, fsum = 0;
+
+    for (int i = 0; i < 4000; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        uint32_t a = x, b = x * 0x01000193u + (uint32_t)i, c = x >> (i & 31), d = ~x;
+        uint32_t w0 = a, w1 = b, w2 = c, w3 = d;
+
+        __asm__ volatile("add %[b], %[a]\n\tadc %[d], %[c]\n\tpushf\n\tpop %[f]"
+                         : [a] "+r"(a), [c] "+r"(c), [f] "=r"(f) : [b] "r"(b), [d] "r"(d) : "cc");
+        h = h * 31 + a + c;
+        fsum += f & 0x8d5;
+        __asm__ volatile("sub %[b], %[a]\n\tmov $5, %[c]\n\tsbb $0, %[c]\n\tpushf\n\tpop %[f]"
+                         : [a] "+r"(a), [c] "=&r"(c), [f] "=r"(f) : [b] "r"(b) : "cc");
+        h = h * 31 + a + c;
+        fsum += f & 0x8d5;
+        __asm__ volatile("cmp %[b], %[a]\n\tadc $7, %[a]\n\tpushf\n\tpop %[f]"
+                         : [a] "+r"(a), [f] "=r"(f) : [b] "r"(b) : "cc");
+        h = h * 31 + a;
+        fsum += f & 0x8d5;
+        __asm__ volatile("add %[b], %[a]\n\tsbb %[d], %[d]\n\tpushf\n\tpop %[f]"
+                         : [a] "+r"(a), [d] "+r"(d), [f] "=r"(f) : [b] "r"(b) : "cc");
+        h = h * 31 + a + d;
+        fsum += f & 0x8d5;
+        __asm__ volatile("add %[b], %[w0]\n\tadc %[b], %[w1]\n\tadc %[c], %[w2]\n\tadc $0, %[w3]\n\t"
+                         "pushf\n\tpop %[f]"
+                         : [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3), [f] "=r"(f)
+                         : [b] "r"(b), [c] "r"(c) : "cc");
+        h = h * 31 + (w0 ^ w1 ^ w2 ^ w3);
+        fsum += f & 0x8d5;
+    }
+    printf("carries %08x %lx\n", h, fsum);
+}
+
 int main(void)
 {
     shiftd32();
@@ -231,5 +275,6 @@ int main(void)
     producers();
     jumps();
     chains();
+    carries();
     return 0;
 }
