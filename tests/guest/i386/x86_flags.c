@@ -83,6 +83,47 @@ static void shiftd32(void)
     }
 }
 
+/*
+ * Immediate counts on run-time values (mimic lifts a constant count 1..31 as two shifts
+ * and an or): shld and shrd by 1, 7, 13, 17, 24 and 31 over a pseudo-random walk,
+ * results and the defined flags (OF for count 1 only).
+ */
+#define SHIFTD_IMM(op, n, dv, sv, h, fs)                                                        \
+    do {                                                                                        \
+        uint32_t r_ = (dv);                                                                     \
+        ureg f_;                                                                                \
+        __asm__(op " $" #n ", %[s], %[d]\n\tpushf\n\tpop %[f]"                                  \
+                : [d] "+r"(r_), [f] "=r"(f_) : [s] "r"(sv) : "cc");                             \
+        (h) = (h) * 33 + r_;                                                                    \
+        (fs) += f_ & ((n) == 1 ? 0x8c5 : 0xc5);                                                 \
+    } while (0)
+
+static void shiftd32_walk(void)
+{
+    uint32_t x = 0x2545f491u, y = 0x4f6cdd1du, h = 0;
+    unsigned long fs = 0;
+
+    for (int i = 0; i < 2000; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        y = y * 0x01000193u + x;
+        SHIFTD_IMM("shld", 1, x, y, h, fs);
+        SHIFTD_IMM("shrd", 1, x, y, h, fs);
+        SHIFTD_IMM("shld", 7, x, y, h, fs);
+        SHIFTD_IMM("shrd", 7, y, x, h, fs);
+        SHIFTD_IMM("shld", 13, y, x, h, fs);
+        SHIFTD_IMM("shrd", 13, x, y, h, fs);
+        SHIFTD_IMM("shld", 17, x, x, h, fs);
+        SHIFTD_IMM("shrd", 17, y, y, h, fs);
+        SHIFTD_IMM("shld", 24, x, y, h, fs);
+        SHIFTD_IMM("shrd", 24, x, y, h, fs);
+        SHIFTD_IMM("shld", 31, y, x, h, fs);
+        SHIFTD_IMM("shrd", 31, y, x, h, fs);
+    }
+    printf("shiftd32 walk: %08x %lx\n", h, fs);
+}
+
 #ifdef __x86_64__
 static void shiftd64(void)
 {
@@ -269,6 +310,7 @@ static void carries(void)
 int main(void)
 {
     shiftd32();
+    shiftd32_walk();
 #ifdef __x86_64__
     shiftd64();
 #endif
