@@ -151,6 +151,9 @@ static X64Cond cmp_emit(X64Gen *g, const Cmp *k)
     if (k->b.is_imm) {
         if (tst) {
             x64_test_ri(&g->buf, k->sz, k->a, k->b.imm);
+        } else if (k->b.imm == 0 && (k->c == IR_COND_EQ || k->c == IR_COND_NE) && k->a == g->zf_reg &&
+                   g->zf_end == x64_offset(&g->buf) && (g->zf_size == k->sz || g->zf_size == 4)) {
+            /* The ALU op just before left ZF for this register (a 32-bit one zeroed the rest). */
         } else if (k->b.imm == 0) {
             x64_test_rr(&g->buf, k->sz, k->a, k->a);   /* same flags as cmp a, 0 */
         } else {
@@ -218,6 +221,9 @@ static void gen_alu(X64Gen *g, const IrInsn *insn, X64Alu op, bool commutes)
     } else {
         x64_alu_rr(&g->buf, op, sz, r, ob.reg);
     }
+    g->zf_reg = r;
+    g->zf_size = sz;
+    g->zf_end = x64_offset(&g->buf);
     x64_ra_def_done(g, insn->out);
 }
 
@@ -1104,6 +1110,7 @@ static bool gen_label(X64Gen *g, uint32_t label, bool fallthrough)
 {
     X64LabelState *ls = &g->label_state[label];
     g->check_epoch++;               /* another path may reach here without the checks above */
+    g->zf_end = UINT32_MAX;         /* and with other flags */
     if (ls->backward) {
         if (fallthrough) {
             x64_ra_writeback(g);
@@ -1573,9 +1580,15 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
     case IR_OP_GET:
         gen_get(g, insn);
         break;
-    case IR_OP_SET:
+    case IR_OP_SET: {
+        /* Only movs (the flags stay): an add/sub/logic op's ZF survives a SET after it. */
+        bool zf = g->zf_end == x64_offset(&g->buf);
         gen_set(g, insn);
+        if (zf) {
+            g->zf_end = x64_offset(&g->buf);
+        }
         break;
+    }
     case IR_OP_ADD:
     case IR_OP_SUB:
     case IR_OP_MUL:
@@ -1829,6 +1842,7 @@ bool x64_gen_block(X64Gen *g)
     g_array_set_size(g->pcmap, 0);
     g_array_set_size(g->dirty, 0);
     g->insn_pc = blk->guest_pc;
+    g->zf_end = UINT32_MAX;
 
     /* Block entry: the interrupt poll comes first so chained jumps stay interruptible. */
     emit_poll(g, false);
