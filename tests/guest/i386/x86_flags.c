@@ -108,18 +108,11 @@ static void shiftd32_walk(void)
         x ^= x >> 17;
         x ^= x << 5;
         y = y * 0x01000193u + x;
-        SHIFTD_IMM("shld", 1, x, y, h, fs);
-        SHIFTD_IMM("shrd", 1, x, y, h, fs);
-        SHIFTD_IMM("shld", 7, x, y, h, fs);
-        SHIFTD_IMM("shrd", 7, y, x, h, fs);
-        SHIFTD_IMM("shld", 13, y, x, h, fs);
-        SHIFTD_IMM("shrd", 13, x, y, h, fs);
-        SHIFTD_IMM("shld", 17, x, x, h, fs);
-        SHIFTD_IMM("shrd", 17, y, y, h, fs);
-        SHIFTD_IMM("shld", 24, x, y, h, fs);
-        SHIFTD_IMM("shrd", 24, x, y, h, fs);
-        SHIFTD_IMM("shld", 31, y, x, h, fs);
-        SHIFTD_IMM("shrd", 31, y, x, h, fs);
+        /* shld then shrd by n, the second with the operands swapped */
+#define SHIFTD_PAIR(n, a, b) SHIFTD_IMM("shld", n, a, b, h, fs); SHIFTD_IMM("shrd", n, b, a, h, fs)
+        SHIFTD_PAIR(1, x, y); SHIFTD_PAIR(7, y, x); SHIFTD_PAIR(13, x, y);
+        SHIFTD_PAIR(17, x, x); SHIFTD_PAIR(24, y, x); SHIFTD_PAIR(31, y, y);
+#undef SHIFTD_PAIR
     }
     printf("shiftd32 walk: %08x %lx\n", h, fs);
 }
@@ -269,6 +262,12 @@ static void chains(void)
  * destination, the destination also an operand of the compare, sbb of a register from
  * itself, and a four-word add chain; results and the flags the adc/sbb leave.
  */
+static void mix(uint32_t *h, unsigned long *fsum, uint32_t v, unsigned long f)
+{
+    *h = *h * 31 + v;
+    *fsum += f & 0x8d5;
+}
+
 static void carries(void)
 {
     uint32_t x = 0x9e3779b9u, h = 0;
@@ -283,26 +282,21 @@ static void carries(void)
 
         __asm__ volatile("add %[b], %[a]\n\tadc %[d], %[c]\n\tpushf\n\tpop %[f]"
                          : [a] "+r"(a), [c] "+r"(c), [f] "=r"(f) : [b] "r"(b), [d] "r"(d) : "cc");
-        h = h * 31 + a + c;
-        fsum += f & 0x8d5;
+        mix(&h, &fsum, a + c, f);
         __asm__ volatile("sub %[b], %[a]\n\tmov $5, %[c]\n\tsbb $0, %[c]\n\tpushf\n\tpop %[f]"
                          : [a] "+r"(a), [c] "=&r"(c), [f] "=r"(f) : [b] "r"(b) : "cc");
-        h = h * 31 + a + c;
-        fsum += f & 0x8d5;
+        mix(&h, &fsum, a + c, f);
         __asm__ volatile("cmp %[b], %[a]\n\tadc $7, %[a]\n\tpushf\n\tpop %[f]"
                          : [a] "+r"(a), [f] "=r"(f) : [b] "r"(b) : "cc");
-        h = h * 31 + a;
-        fsum += f & 0x8d5;
+        mix(&h, &fsum, a, f);
         __asm__ volatile("add %[b], %[a]\n\tsbb %[d], %[d]\n\tpushf\n\tpop %[f]"
                          : [a] "+r"(a), [d] "+r"(d), [f] "=r"(f) : [b] "r"(b) : "cc");
-        h = h * 31 + a + d;
-        fsum += f & 0x8d5;
+        mix(&h, &fsum, a + d, f);
         __asm__ volatile("add %[b], %[w0]\n\tadc %[b], %[w1]\n\tadc %[c], %[w2]\n\tadc $0, %[w3]\n\t"
                          "pushf\n\tpop %[f]"
                          : [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3), [f] "=r"(f)
                          : [b] "r"(b), [c] "r"(c) : "cc");
-        h = h * 31 + (w0 ^ w1 ^ w2 ^ w3);
-        fsum += f & 0x8d5;
+        mix(&h, &fsum, (w0 ^ w1 ^ w2 ^ w3), f);
     }
     printf("carries %08x %lx\n", h, fsum);
 }
