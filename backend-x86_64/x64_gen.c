@@ -151,6 +151,9 @@ static X64Cond cmp_emit(X64Gen *g, const Cmp *k)
     if (k->b.is_imm) {
         if (tst) {
             x64_test_ri(&g->buf, k->sz, k->a, k->b.imm);
+        } else if (k->b.imm == 0 && (k->c == IR_COND_EQ || k->c == IR_COND_NE) && k->a == g->zf_reg &&
+                   g->zf_end == x64_offset(&g->buf) && (g->zf_size == k->sz || g->zf_size == 4)) {
+            /* The ALU op just before left ZF for this register (a 32-bit one zeroed the rest). */
         } else if (k->b.imm == 0) {
             x64_test_rr(&g->buf, k->sz, k->a, k->a);   /* same flags as cmp a, 0 */
         } else {
@@ -218,6 +221,9 @@ static void gen_alu(X64Gen *g, const IrInsn *insn, X64Alu op, bool commutes)
     } else {
         x64_alu_rr(&g->buf, op, sz, r, ob.reg);
     }
+    g->zf_reg = r;
+    g->zf_size = sz;
+    g->zf_end = x64_offset(&g->buf);
     x64_ra_def_done(g, insn->out);
 }
 
@@ -910,7 +916,8 @@ static void plan_self_loop(X64Gen *g)
         }
         int32_t off = (int32_t)insn->imm[0];
         uint8_t size = (uint8_t)x64_tsz((IrType)insn->type);
-        bool skip = false;
+        /* A slot dead at the start is not stored at the back edge anyway (x64_loop_writeback). */
+        bool skip = ir_entry_dead(blk, (uint32_t)off, size);
         for (unsigned k = 0; k < g->n_carried && !skip; k++) {
             /* A slot written with two widths (or overlapping another) stays uncarried. */
             skip = g->carried_off[k] < off + size && off < g->carried_off[k] + g->carried_size[k];
@@ -951,30 +958,58 @@ static bool is_carried(const X64Gen *g, int32_t off)
     return false;
 }
 
-/* Before a self loop's back edge: store the dirty slots the loop does not carry. */
+/*
+ * A slot the next trip overwrites before anything can observe it (IrBlock.entry_dead): the
+ * back edge leaves it dirty in its register and only the poll's exit stores it.
+ */
+static bool dead_at_loop_head(const X64Gen *g, const X64RegInfo *ri)
+{
+    return ir_entry_dead(g->blk, (uint32_t)ri->slot, ri->slot_size);
+}
+
+/* Before a self loop's back edge: store the dirty slots the loop neither carries nor overwrites. */
 void x64_loop_writeback(X64Gen *g)
 {
     for (unsigned r = 0; r < X64_NREGS; r++) {
         const X64RegInfo *ri = &g->regs[r];
-        if (ri->slot >= 0 && ri->dirty && !is_carried(g, ri->slot)) {
+        if (ri->slot >= 0 && ri->dirty && !is_carried(g, ri->slot) && !dead_at_loop_head(g, ri)) {
             x64_ra_store_slot(g, (X64Reg)r);
         }
     }
 }
 
-/* The exit_request poll; at a back edge (carried) its exit stores the carried registers. */
-static void emit_poll(X64Gen *g, bool carried)
+static void poll_dirty(X64Gen *g, X64Cold *c, int32_t off, uint8_t size, X64Reg r)
+{
+    TbDirtySlot d = { .offset = (uint32_t)off, .size = size, .reg = (uint8_t)r };
+    g_array_append_val(g->dirty, d);
+    c->n_dirty++;
+}
+
+/*
+ * The exit_request poll.  At a back edge (back_edge) it comes before the carried slots move
+ * to their registers, and its exit stores the slots dirty in registers there: the carried
+ * ones and those dead at the loop's head, which the back edge does not store.
+ */
+static void emit_poll(X64Gen *g, bool back_edge)
 {
     X64Buf *b = &g->buf;
     x64_alu_mi(b, X64_CMP, 4, x64_mem(X64_CPU_REG, offsetof(GuestCpu, exit_request)), 0);
     uint32_t at = x64_jcc_rel32(b, X64_CC_NE);
     X64Cold c = { .kind = X64_COLD_INTERRUPT, .site = at, .pc = g->tb->pc, .reg = -1 };
     c.dirty_start = g->dirty->len;
-    for (unsigned i = 0; carried && i < g->n_carried; i++) {
-        TbDirtySlot d = { .offset = (uint32_t)g->carried_off[i], .size = g->carried_size[i],
-                          .reg = (uint8_t)carried_reg(i) };
-        g_array_append_val(g->dirty, d);
-        c.n_dirty++;
+    for (unsigned i = 0; back_edge && i < g->n_carried; i++) {
+        /* Not in a register: the CPU state holds it (the back edge loads it from there). */
+        X64Reg s = x64_ra_find_slot(g, g->carried_off[i], g->carried_size[i]);
+        if (s != X64_NOREG) {
+            poll_dirty(g, &c, g->carried_off[i], g->carried_size[i], s);
+        }
+    }
+    for (unsigned r = 0; back_edge && r < X64_NREGS; r++) {
+        const X64RegInfo *ri = &g->regs[r];
+        if (ri->slot >= 0 && ri->dirty && !is_carried(g, ri->slot)) {
+            g_assert(dead_at_loop_head(g, ri));
+            poll_dirty(g, &c, ri->slot, ri->slot_size, (X64Reg)r);
+        }
     }
     g_array_append_val(g->cold, c);
     if (g->x->count_insns && g->blk->guest_insns > 0) {
@@ -984,13 +1019,14 @@ static void emit_poll(X64Gen *g, bool carried)
 }
 
 /*
- * The back edge of a self loop (other slots already stored, x64_loop_writeback): carried
- * slots go to their registers by register moves where possible, then the poll, then
+ * The back edge of a self loop (other slots already stored, x64_loop_writeback): the poll,
+ * then carried slots go to their registers by register moves where possible, then
  * loop_body.  Emits code only; the allocator state is left alone for the code after it.
  */
 void x64_loop_back_edge(X64Gen *g)
 {
     X64Buf *b = &g->buf;
+    emit_poll(g, true);
     X64Move mv[G_N_ELEMENTS(g->carried_off)];
     unsigned n = 0;
     bool load[G_N_ELEMENTS(g->carried_off)];
@@ -1008,7 +1044,6 @@ void x64_loop_back_edge(X64Gen *g)
             x64_mov_rm(b, g->carried_size[i], carried_reg(i), x64_mem(X64_CPU_REG, g->carried_off[i]));
         }
     }
-    emit_poll(g, true);
     uint32_t at = x64_jmp_rel32(b);
     x64_patch_rel32(b, at, g->loop_body);
 }
@@ -1082,6 +1117,7 @@ static bool gen_label(X64Gen *g, uint32_t label, bool fallthrough)
 {
     X64LabelState *ls = &g->label_state[label];
     g->check_epoch++;               /* another path may reach here without the checks above */
+    g->zf_end = UINT32_MAX;         /* and with other flags */
     if (ls->backward) {
         if (fallthrough) {
             x64_ra_writeback(g);
@@ -1574,9 +1610,15 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
     case IR_OP_GET:
         gen_get(g, insn);
         break;
-    case IR_OP_SET:
+    case IR_OP_SET: {
+        /* Only movs (the flags stay): an add/sub/logic op's ZF survives a SET after it. */
+        bool zf = g->zf_end == x64_offset(&g->buf);
         gen_set(g, insn);
+        if (zf) {
+            g->zf_end = x64_offset(&g->buf);
+        }
         break;
+    }
     case IR_OP_ADD:
     case IR_OP_SUB:
     case IR_OP_MUL:
@@ -1764,6 +1806,59 @@ static bool try_fuse_setcond(X64Gen *g, uint32_t i)
     return true;
 }
 
+/*
+ * SETCOND ltu t followed by an ADD of t (or a SUB of t from something) that is t's only
+ * reader: the carry of x86's adc/sbb, lifted as a compare of the sum before with an addend.
+ * The host's carry flag is added straight away: cmp a, b; mov r, x; adc r, 0 (the SUB:
+ * sbb r, 0).  Nothing between the
+ * compare and the adc touches the flags: the compare's operands are in registers before it,
+ * and x's register, the result's (spills are stores) and a mov of x do not change them.  Returns true when it emitted both.
+ */
+static bool try_fuse_carry(X64Gen *g, uint32_t i)
+{
+    const IrBlock *blk = g->blk;
+    const IrInsn *sc = &blk->insns[i];
+    IrCond c = (IrCond)sc->imm[0];
+    IrTemp t = sc->out;
+    if (i + 1 >= blk->n_insns || c != IR_COND_LTU || x64_is_const(g, sc->in[0]) ||
+        g->temps[t].global || g->temps[t].n_uses != 1 || g->temps[t].last_use != i + 2) {
+        return false;
+    }
+    const IrInsn *op = &blk->insns[i + 1];
+    IrTemp x;
+    if (op->op == IR_OP_ADD && (op->in[0] == t) != (op->in[1] == t)) {
+        x = op->in[0] == t ? op->in[1] : op->in[0];
+    } else if (op->op == IR_OP_SUB && op->in[1] == t && op->in[0] != t) {
+        x = op->in[0];
+    } else {
+        return false;
+    }
+    const X64TempInfo *tx = &g->temps[x], *to = &g->temps[op->out];
+    if (tx->lea_defer || tx->addr_defer || tx->trunc_defer || to->addr_defer || to->lea_defer ||
+        to->trunc_defer) {
+        return false;
+    }
+    Cmp k = cmp_prepare(g, c, (IrType)sc->type, sc->in[0], sc->in[1]);
+    X64Cond cc = cmp_emit(g, &k);
+    g_assert(cc == X64_CC_B);      /* cmp_prepare swaps the operands only for a constant a */
+    x64_ra_end_insn(g, sc);
+    g->cur = i + 2;
+    x64_fp_cache_before(g, op);
+    x64_ra_begin_insn(g);
+    unsigned sz = op_size(g, op);
+    X64Reg r;
+    if (x64_is_const(g, x)) {
+        r = x64_ra_def(g, op->out, X64_NOREG);
+        x64_mov_ri(&g->buf, sz, r, x64_cval(g, x, sz));     /* mov leaves the flags alone */
+    } else {
+        r = def_from(g, op->out, x, x64_ra_use(g, x), sz);
+    }
+    x64_alu_ri(&g->buf, op->op == IR_OP_ADD ? X64_ADC : X64_SBB, sz, r, 0);
+    x64_ra_def_done(g, op->out);
+    x64_ra_end_insn(g, op);
+    return true;
+}
+
 bool x64_gen_block(X64Gen *g)
 {
     g->check_epoch = 1;             /* temps start with checked_epoch 0 (analyze) */
@@ -1777,6 +1872,7 @@ bool x64_gen_block(X64Gen *g)
     g_array_set_size(g->pcmap, 0);
     g_array_set_size(g->dirty, 0);
     g->insn_pc = blk->guest_pc;
+    g->zf_end = UINT32_MAX;
 
     /* Block entry: the interrupt poll comes first so chained jumps stay interruptible. */
     emit_poll(g, false);
@@ -1801,7 +1897,7 @@ bool x64_gen_block(X64Gen *g)
         }
         x64_fp_cache_before(g, insn);
         x64_ra_begin_insn(g);
-        if (insn->op == IR_OP_SETCOND && try_fuse_setcond(g, i)) {
+        if (insn->op == IR_OP_SETCOND && (try_fuse_setcond(g, i) || try_fuse_carry(g, i))) {
             i++;
             continue;
         }

@@ -183,6 +183,14 @@ typedef struct X64Gen {
      */
     bool self_loop;
     uint32_t loop_body;         /* offset after the entry poll and the preloads */
+    /*
+     * The last add/sub/and/or/xor gen_alu emitted: its register, operand size and the code
+     * offset right after it.  While nothing has been emitted since (and no label bound
+     * there), the host ZF says whether that register is zero (cmp_emit skips a test).
+     */
+    X64Reg zf_reg;
+    unsigned zf_size;
+    uint32_t zf_end;
     unsigned n_carried;
     int32_t carried_off[6];
     uint8_t carried_size[6];

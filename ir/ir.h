@@ -176,6 +176,14 @@ typedef struct IrTempInfo {
 
 #define IR_SCRATCH_SLOTS 9
 
+/* A range of guest-state bytes (offset, size). */
+typedef struct IrSlotRange {
+    uint32_t offset;
+    uint32_t size;
+} IrSlotRange;
+
+#define IR_ENTRY_DEAD_MAX 16
+
 typedef struct IrBlock {
     IrInsn *insns;
     uint32_t n_insns, cap_insns;
@@ -213,6 +221,15 @@ typedef struct IrBlock {
      * zero extension to 32 bits.  Every SET the block makes there must keep that true.
      */
     uint64_t narrow_slots;
+    /*
+     * Set by ir_opt_dead_set: guest-state ranges written on every path from the block's
+     * start before anything observes them (a GET, an exit, a fault point, a helper that
+     * reads state), so their values at the start are never seen.  A self loop's back edge
+     * need not store them (the JIT stores them only if its exit_request poll exits there).
+     * At most IR_ENTRY_DEAD_MAX (more are left out); none when the pass has not run.
+     */
+    uint32_t n_entry_dead;
+    IrSlotRange entry_dead[IR_ENTRY_DEAD_MAX];
     /*
      * Per-temp work arrays of the optimizer passes (ir_block_scratch), kept with the block
      * so that a block reused for the next translation (ir_block_reset) allocates nothing.
@@ -343,6 +360,8 @@ void ir_opt_copy(IrBlock *blk);          /* copy propagation */
 void ir_opt_fold_copy(IrBlock *blk);     /* both in one walk (what ir_optimize runs) */
 void ir_opt_dce(IrBlock *blk);           /* dead temps and pure ops */
 void ir_opt_dead_set(IrBlock *blk);      /* guest-state stores overwritten before any read or exit */
+/* Does [offset, offset + size) lie inside one of blk->entry_dead's ranges? */
+bool ir_entry_dead(const IrBlock *blk, uint32_t offset, uint32_t size);
 void ir_opt_zext(IrBlock *blk);          /* zero extensions of values already zero-extended */
 void ir_opt_compact(IrBlock *blk);       /* drop removed instructions (op NOP markers) */
 void ir_optimize(IrBlock *blk);          /* all passes in order */

@@ -5,14 +5,12 @@
  * fault must see exact guest state).  One backward pass: the slots dead just after a
  * label are kept for the branches to it, which come earlier (a forward branch); at a
  * branch the dead slots are those dead on both ways on, at a backward branch (its label
- * not seen yet) none.
+ * not seen yet) none.  The slots still dead at the block's start are kept in the block
+ * (IrBlock.entry_dead) for the JIT's self loops.
  */
 #include "ir/ir.h"
 
-typedef struct Slot {
-    uint32_t offset;
-    uint32_t size;
-} Slot;
+typedef IrSlotRange Slot;
 
 /* The slots written later with nothing observing them in between; at most one per insn. */
 typedef struct SlotList {
@@ -110,4 +108,13 @@ void ir_opt_dead_set(IrBlock *blk)
             dead->len = 0;
         }
     }
+    /* What is left is dead at the block's start: a self loop's back edge need not store it. */
+    blk->n_entry_dead = MIN(dead->len, IR_ENTRY_DEAD_MAX);
+    memcpy(blk->entry_dead, dead->v, blk->n_entry_dead * sizeof(Slot));
+}
+
+bool ir_entry_dead(const IrBlock *blk, uint32_t offset, uint32_t size)
+{
+    SlotList list = { (Slot *)blk->entry_dead, blk->n_entry_dead };
+    return covered(&list, offset, size);
 }

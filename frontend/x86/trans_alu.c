@@ -34,13 +34,16 @@ static IrTemp x86_alu_compute(X86Disas *ctx, unsigned op, unsigned size, IrTemp 
         x86_cc_set(ctx, X86_CCK_ADD, size, r, b, a);
         return r;
     case X86_ALU_ADC:
+        /* The carry right before its add: the JIT adds a compare's carry with adc (try_fuse_carry). */
+        r = ir_add(blk, a, b);
         c = x86_gen_flag(ctx, X86_CF);
-        r = ir_add(blk, ir_add(blk, a, b), c);
+        r = ir_add(blk, r, c);
         x86_cc_set(ctx, X86_CCK_ADC, size, r, b, a);
         return r;
     case X86_ALU_SBB:
+        r = ir_sub(blk, a, b);
         c = x86_gen_flag(ctx, X86_CF);
-        r = ir_sub(blk, ir_sub(blk, a, b), c);
+        r = ir_sub(blk, r, c);
         x86_cc_set(ctx, X86_CCK_SBB, size, r, b, a);
         return r;
     case X86_ALU_SUB:

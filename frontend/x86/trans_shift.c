@@ -144,7 +144,17 @@ static void x86_shld_inline(X86Disas *ctx, const X86Insn *in, bool right, IrTemp
     IrTemp d = x86_ld_rm(ctx, size), s = x86_get_reg(ctx, in->reg, size);
     IrTemp r, src, src2, cm1 = ir_sub(blk, count, x86_const(ctx, 1));
 
-    if (size == 4) {
+    if (size == 4 && is_const && cc != 0) {
+        /*
+         * A constant count 1..31: the two halves shifted and or-ed, so the JIT does it in
+         * 32-bit host operations (the or and the shift of the incoming half narrow, the
+         * zero extension free) with one shift and the or on dst's path.
+         */
+        IrTemp keep = right ? ir_shr(blk, d, count) : ir_shl(blk, d, count);
+        IrTemp in_ = right ? ir_shl(blk, s, x86_const(ctx, 32 - cc)) : ir_shr(blk, s, x86_const(ctx, 32 - cc));
+
+        r = x86_zext(ctx, ir_or(blk, keep, in_), 4);
+    } else if (size == 4) {
         /* The 64-bit concatenation shifted as a whole: count 0 gives dst back. */
         IrTemp w = right ? ir_or(blk, ir_shl(blk, s, x86_const(ctx, 32)), d)
                          : ir_or(blk, ir_shl(blk, d, x86_const(ctx, 32)), s);

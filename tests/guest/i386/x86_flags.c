@@ -83,6 +83,40 @@ static void shiftd32(void)
     }
 }
 
+/*
+ * Immediate counts on run-time values (mimic lifts a constant count 1..31 as two shifts
+ * and an or): shld and shrd by 1, 7, 13, 17, 24 and 31 over a pseudo-random walk,
+ * results and the defined flags (OF for count 1 only).
+ */
+#define SHIFTD_IMM(op, n, dv, sv, h, fs)                                                        \
+    do {                                                                                        \
+        uint32_t r_ = (dv);                                                                     \
+        ureg f_;                                                                                \
+        __asm__(op " $" #n ", %[s], %[d]\n\tpushf\n\tpop %[f]"                                  \
+                : [d] "+r"(r_), [f] "=r"(f_) : [s] "r"(sv) : "cc");                             \
+        (h) = (h) * 33 + r_;                                                                    \
+        (fs) += f_ & ((n) == 1 ? 0x8c5 : 0xc5);                                                 \
+    } while (0)
+
+static void shiftd32_walk(void)
+{
+    uint32_t x = 0x2545f491u, y = 0x4f6cdd1du, h = 0;
+    unsigned long fs = 0;
+
+    for (int i = 0; i < 2000; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        y = y * 0x01000193u + x;
+        /* shld then shrd by n, the second with the operands swapped */
+#define SHIFTD_PAIR(n, a, b) SHIFTD_IMM("shld", n, a, b, h, fs); SHIFTD_IMM("shrd", n, b, a, h, fs)
+        SHIFTD_PAIR(1, x, y); SHIFTD_PAIR(7, y, x); SHIFTD_PAIR(13, x, y);
+        SHIFTD_PAIR(17, x, x); SHIFTD_PAIR(24, y, x); SHIFTD_PAIR(31, y, y);
+#undef SHIFTD_PAIR
+    }
+    printf("shiftd32 walk: %08x %lx\n", h, fs);
+}
+
 #ifdef __x86_64__
 static void shiftd64(void)
 {
@@ -222,14 +256,61 @@ static void chains(void)
     printf("chains %016llx %016llx %u %u %u\n", (unsigned long long)sum, (unsigned long long)dif, lt, le, slt);
 }
 
+/*
+ * adc/sbb right after the add/sub/cmp whose carry they take (mimic's JIT compares and adds
+ * the host's carry with adc/sbb, try_fuse_carry): register and immediate sources, a constant
+ * destination, the destination also an operand of the compare, sbb of a register from
+ * itself, and a four-word add chain; results and the flags the adc/sbb leave.
+ */
+static void mix(uint32_t *h, unsigned long *fsum, uint32_t v, unsigned long f)
+{
+    *h = *h * 31 + v;
+    *fsum += f & 0x8d5;
+}
+
+static void carries(void)
+{
+    uint32_t x = 0x9e3779b9u, h = 0;
+    unsigned long f, fsum = 0;
+
+    for (int i = 0; i < 4000; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        uint32_t a = x, b = x * 0x01000193u + (uint32_t)i, c = x >> (i & 31), d = ~x;
+        uint32_t w0 = a, w1 = b, w2 = c, w3 = d;
+
+        __asm__ volatile("add %[b], %[a]\n\tadc %[d], %[c]\n\tpushf\n\tpop %[f]"
+                         : [a] "+r"(a), [c] "+r"(c), [f] "=r"(f) : [b] "r"(b), [d] "r"(d) : "cc");
+        mix(&h, &fsum, a + c, f);
+        __asm__ volatile("sub %[b], %[a]\n\tmov $5, %[c]\n\tsbb $0, %[c]\n\tpushf\n\tpop %[f]"
+                         : [a] "+r"(a), [c] "=&r"(c), [f] "=r"(f) : [b] "r"(b) : "cc");
+        mix(&h, &fsum, a + c, f);
+        __asm__ volatile("cmp %[b], %[a]\n\tadc $7, %[a]\n\tpushf\n\tpop %[f]"
+                         : [a] "+r"(a), [f] "=r"(f) : [b] "r"(b) : "cc");
+        mix(&h, &fsum, a, f);
+        __asm__ volatile("add %[b], %[a]\n\tsbb %[d], %[d]\n\tpushf\n\tpop %[f]"
+                         : [a] "+r"(a), [d] "+r"(d), [f] "=r"(f) : [b] "r"(b) : "cc");
+        mix(&h, &fsum, a + d, f);
+        __asm__ volatile("add %[b], %[w0]\n\tadc %[b], %[w1]\n\tadc %[c], %[w2]\n\tadc $0, %[w3]\n\t"
+                         "pushf\n\tpop %[f]"
+                         : [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3), [f] "=r"(f)
+                         : [b] "r"(b), [c] "r"(c) : "cc");
+        mix(&h, &fsum, (w0 ^ w1 ^ w2 ^ w3), f);
+    }
+    printf("carries %08x %lx\n", h, fsum);
+}
+
 int main(void)
 {
     shiftd32();
+    shiftd32_walk();
 #ifdef __x86_64__
     shiftd64();
 #endif
     producers();
     jumps();
     chains();
+    carries();
     return 0;
 }

@@ -18,6 +18,7 @@
 
 uint64_t rv_branch_mask(uint64_t a, uint64_t b);
 uint64_t rv_branch_zero_mask(int64_t a);
+uint64_t rv_join_zero(uint64_t x, uint64_t sel);
 uint64_t rv_backward_loop(uint64_t n);
 int64_t rv_jal_link(void);
 int64_t rv_jal_x0(void);
@@ -254,6 +255,10 @@ static void test_branches(void)
     CHECK_EQ(rv_branch_zero_mask(5), 2 | 8 | 16 | 64);
     CHECK_EQ(rv_branch_zero_mask(-5), 2 | 4 | 32 | 64);
     CHECK_EQ(rv_branch_zero_mask(INT64_MIN), 2 | 4 | 32 | 64);
+    CHECK_EQ(rv_join_zero(0, 1), 1);
+    CHECK_EQ(rv_join_zero(4, 1), 0);
+    CHECK_EQ(rv_join_zero(2, 0), 1);
+    CHECK_EQ(rv_join_zero(3, 0), 0);
     CHECK_EQ(rv_backward_loop(0), 0);
     CHECK_EQ(rv_backward_loop(1), 1);
     CHECK_EQ(rv_backward_loop(1000), 1000);

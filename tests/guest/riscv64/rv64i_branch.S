@@ -160,3 +160,20 @@ rv_x0_writes:
     mv      a0, x0
     add     a0, a0, x0
     ret
+
+/*
+ * uint64_t rv_join_zero(uint64_t x, uint64_t sel): 1 when (sel ? x : x & 1) is zero.  The
+ * andi runs straight into the join where beqz reads a0, while the other path arrives with
+ * the host flags of its own compare: the JIT tests a register against zero with the flags
+ * of the logic op that wrote it only when no label is between (X64Gen.zf_end).
+ */
+    .globl rv_join_zero
+rv_join_zero:
+    add     a3, a0, a1
+    bnez    a1, 1f
+    andi    a0, a0, 1
+1:  li      a2, 1
+    beqz    a0, 2f
+    li      a2, 0
+2:  mv      a0, a2
+    ret
