@@ -547,7 +547,7 @@ static void lift_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, IrBlock *bl
     GuestLiftCtx ctx = {
         .blk = blk, .cpu = cpu, .pc = pc, .max_insns = x->opts.max_block_insns,
         .fetch = x->platform.fetch, .fetch_opaque = x->platform.opaque,
-        .straight_line = x->trace_any,
+        .straight_line = x->trace_any && !x->opts.trace_whole_blocks,
     };
     if (!system_mode(x)) {
         ctx.fetch = fetch_chunked;

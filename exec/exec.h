@@ -70,6 +70,12 @@ typedef struct ExecOptions {
     unsigned trace_last;        /* --trace-last=N: ring of the last N instructions, 0: off */
     uint64_t trace_after;       /* --trace-after=N: no lines before step N */
     uint64_t trace_count;       /* --trace-count=N: at most N steps of lines (0: no limit) */
+    /*
+     * --trace-whole-blocks: translate traced blocks as an untraced run does (inner
+     * branches, side exits), for --trace=ir,host only: the per-instruction items need
+     * blocks that end at every branch to give each line an exact step.
+     */
+    bool trace_whole_blocks;
 } ExecOptions;
 
 /*

@@ -50,6 +50,7 @@ typedef struct RunArgs {
     gint trace_last;
     char *trace_after;
     char *trace_count;
+    gboolean trace_whole_blocks;
     char *argv0;
     gboolean stats;
     gboolean no_opt;
@@ -87,6 +88,9 @@ static GOptionContext *run_context(RunArgs *a)
           "Print trace lines only from step N on (the #N counter on each line)", "N" },
         { "trace-count", 0, 0, G_OPTION_ARG_STRING, &a->trace_count,
           "Print trace lines for at most N steps", "N" },
+        { "trace-whole-blocks", 0, 0, G_OPTION_ARG_NONE, &a->trace_whole_blocks,
+          "With --trace=ir,host only: show the blocks an untraced run compiles (inner "
+          "branches and side exits) instead of blocks that end at every branch", NULL },
         { "stats", 0, 0, G_OPTION_ARG_NONE, &a->stats,
           "Print translation and execution statistics on exit", NULL },
         { "argv0", '0', 0, G_OPTION_ARG_STRING, &a->argv0,
@@ -222,6 +226,16 @@ static int cmd_run(int argc, char **argv)
     if (!parse_count(a.trace_after, "--trace-after", &opts.exec.trace_after) ||
         !parse_count(a.trace_count, "--trace-count", &opts.exec.trace_count)) {
         return 2;
+    }
+    if (a.trace_whole_blocks) {
+        /* Per-instruction lines, windows and rings count steps by straight-line blocks. */
+        if ((opts.exec.trace & (EXEC_TRACE_IR | EXEC_TRACE_HOST)) == 0 ||
+            (opts.exec.trace & ~(EXEC_TRACE_IR | EXEC_TRACE_HOST)) != 0 || opts.exec.trace_last != 0 ||
+            opts.exec.trace_watches != NULL || a.trace_after != NULL || a.trace_count != NULL) {
+            return die_usage("%s", "--trace-whole-blocks goes only with --trace=ir, host or ir,host "
+                                   "(and --trace-range, --trace-file)");
+        }
+        opts.exec.trace_whole_blocks = true;
     }
     if (a.trace_file != NULL) {
         opts.exec.trace_file = fopen(a.trace_file, "w");

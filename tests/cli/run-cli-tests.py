@@ -541,6 +541,25 @@ def main():
            if l.startswith(("block 0x", "ir-block 0x", "host-block 0x"))]
     check("trace range: block, ir, host inside it", pcs and all(lo <= pc < hi for pc in pcs), r.stderr[:300])
 
+    # --trace-whole-blocks: the ir trace shows the blocks an untraced run compiles, so a loop
+    # with an if inside is one block instead of one per branch; the program runs the same.
+    wb_src = ("#include <stdio.h>\nint main(void) { unsigned s = 0; for (int i = 0; i < 5000; i++) "
+              "{ if ((i * 7) & 4) s ^= i * 3; s = s * 31 + i; } printf(\"%u\\n\", s); return 0; }\n")
+    wb = compile_guest("whole-blocks", wb_src, ["-O2", "-static"])
+    blocks = {}
+    for flag in ([], ["--trace-whole-blocks"]):
+        r = run([MIMIC, "run", "--trace=ir", "--trace-range=main"] + flag + [wb])
+        blocks[bool(flag)] = (r.returncode, r.stdout,
+                              {l.split()[1] for l in r.stderr.splitlines() if l.startswith("ir-block 0x")})
+    check("trace whole blocks: same run", blocks[True][:2] == blocks[False][:2] and blocks[True][0] == 0,
+          repr((blocks[True][:2], blocks[False][:2])))
+    check("trace whole blocks: fewer blocks in main", 0 < len(blocks[True][2]) < len(blocks[False][2]) and
+          blocks[True][2] <= blocks[False][2], repr((sorted(blocks[True][2]), sorted(blocks[False][2]))))
+    for bad in (["--trace=insn"], [], ["--trace=ir", "--trace-last=10"], ["--trace=host", "--trace-after=5"]):
+        r = run([MIMIC, "run", "--trace-whole-blocks"] + bad + [wb])
+        check(f"trace whole blocks with {bad}: usage error", r.returncode == 2 and r.stdout == "" and
+              r.stderr.count("\n") == 1 and "--trace-whole-blocks" in r.stderr, repr((r.returncode, r.stderr)))
+
     # Other trace items produce their documented line kinds.
     for item, prefix in (("block", "block 0x"), ("ir", "ir-block 0x"), ("host", "host-block 0x"),
                          ("exec", "exec ")):
