@@ -553,8 +553,10 @@ static void lift_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, IrBlock *bl
         ctx.fetch = fetch_chunked;
         ctx.fetch_opaque = &chunk;
     }
-    if (traced && (x->opts.trace & (EXEC_TRACE_INSN | EXEC_TRACE_REGS))) {
-        ctx.max_insns = 1;                  /* one line per executed instruction */
+    if ((traced && (x->opts.trace & (EXEC_TRACE_INSN | EXEC_TRACE_REGS))) ||
+        (shown && (x->opts.trace & EXEC_TRACE_MEM))) {
+        /* One line per executed instruction; a mem line's step is its block's count. */
+        ctx.max_insns = 1;
     }
     /* Blocks end at the ranges' edges, so no untraced block runs into one. */
     ctx.stop_pc = trace_stop_pc(x, pc);

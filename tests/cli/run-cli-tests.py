@@ -444,6 +444,15 @@ def main():
     differing = sum(1 for x, y in zip(traces["interp"], traces["jit"]) if x != y and not x.startswith("syscall "))
     check("trace values agree but for the pid", differing <= 4, f"{differing} lines differ")
     check("mem trace present", any(l.startswith("mem w 8 ") for l in traces["jit"]), "")
+    # --trace=mem alone: the same mem lines, steps included, as with insn and regs.
+    def mem_steps(lines):
+        return [" ".join(l.split()[:4]) + " " + l.split()[-1] for l in lines if l.startswith("mem ")]
+    for engine in ("interp", "jit"):
+        r = run([MIMIC, "run", f"--engine={engine}", "--seed=1", "--trace=mem", loop], env=one_var)
+        got, want = mem_steps(r.stderr.splitlines()), mem_steps(traces[engine])
+        check(f"mem trace alone {engine}: same accesses and steps", got == want and len(want) > 100,
+              next((f"line {i}: {x!r} vs {y!r}" for i, (x, y) in enumerate(zip(got, want)) if x != y),
+                   f"{len(got)} lines vs {len(want)}"))
 
     # The executed pcs match qemu's, block by block (qemu -singlestep makes one insn per block).
     if shutil.which("qemu-riscv64") is None:
