@@ -1810,9 +1810,9 @@ static bool try_fuse_setcond(X64Gen *g, uint32_t i)
  * SETCOND ltu t followed by an ADD of t (or a SUB of t from something) that is t's only
  * reader: the carry of x86's adc/sbb, lifted as a compare of the sum before with an addend.
  * The host's carry flag is added straight away: cmp a, b; mov r, x; adc r, 0 (the SUB:
- * sbb r, 0).  Nothing between the
- * compare and the adc touches the flags: the compare's operands are in registers before it,
- * and x's register, the result's (spills are stores) and a mov of x do not change them.  Returns true when it emitted both.
+ * sbb r, 0).  Nothing between the compare and the adc touches the flags: the compare's
+ * operands are in registers before it, and x's register, the result's (spills are
+ * stores) and a mov of x do not change them.  Returns true when it emitted both.
  */
 static bool try_fuse_carry(X64Gen *g, uint32_t i)
 {

@@ -107,8 +107,8 @@ static int fp_cache_find(const X64Gen *g, IrTemp t)
     return -1;
 }
 
-/* The next cache register round robin, other than avoid1..avoid3 (operands of the same op). */
-static int fp_cache_slot3(X64Gen *g, int avoid1, int avoid2, int avoid3)
+/* The next cache register round robin, other than avoid1..avoid3 (operands of the same op; -1: none). */
+static int fp_cache_slot(X64Gen *g, int avoid1, int avoid2, int avoid3)
 {
     for (;;) {
         int k = (int)g->xmm_next;
@@ -119,11 +119,6 @@ static int fp_cache_slot3(X64Gen *g, int avoid1, int avoid2, int avoid3)
     }
 }
 
-static int fp_cache_slot(X64Gen *g, int avoid1, int avoid2)
-{
-    return fp_cache_slot3(g, avoid1, avoid2, -1);
-}
-
 /* Record that cache register k now holds t (temps defined twice are not kept). */
 static void fp_cache_set(X64Gen *g, int k, IrTemp t)
 {
@@ -131,21 +126,16 @@ static void fp_cache_set(X64Gen *g, int k, IrTemp t)
 }
 
 /* The cache register holding operand t: found, or loaded from its general register r. */
-static int fp_operand2(X64Gen *g, unsigned sz, IrTemp t, X64Reg r, int avoid1, int avoid2)
+static int fp_operand(X64Gen *g, unsigned sz, IrTemp t, X64Reg r, int avoid1, int avoid2)
 {
     int k = fp_cache_find(g, t);
 
     if (k < 0) {
-        k = fp_cache_slot(g, avoid1, avoid2);
+        k = fp_cache_slot(g, avoid1, avoid2, -1);
         x64_movq_xr(&g->buf, sz, k, r);
         fp_cache_set(g, k, t);
     }
     return k;
-}
-
-static int fp_operand(X64Gen *g, unsigned sz, IrTemp t, X64Reg r, int avoid)
-{
-    return fp_operand2(g, sz, t, r, avoid, -1);
 }
 
 /*
@@ -159,7 +149,7 @@ static int fp_sign_mask(X64Gen *g, int avoid)
     int k = fp_cache_find(g, X64_XMM_SIGN_MASK);
 
     if (k < 0) {
-        k = fp_cache_slot(g, avoid, -1);
+        k = fp_cache_slot(g, avoid, -1, -1);
         x64_sign_mask_x(&g->buf, k);
         g->xmm_temp[k] = X64_XMM_SIGN_MASK;
     }
@@ -184,10 +174,10 @@ void x64_fp_cache_sign_flip(X64Gen *g, const IrInsn *insn)
     if (x64_host.avx) {
         int km = fp_sign_mask(g, k);
 
-        kr = fp_cache_slot(g, k, km);
+        kr = fp_cache_slot(g, k, km, -1);
         x64_vxorpd_xxx(&g->buf, kr, km, k);
     } else {
-        kr = fp_cache_slot(g, k, -1);
+        kr = fp_cache_slot(g, k, -1, -1);
         x64_sign_mask_x(&g->buf, kr);
         x64_xorpd_xx(&g->buf, kr, k);
     }
@@ -219,10 +209,10 @@ void x64_gen_fp(X64Gen *g, const IrInsn *insn)
          * result into a cache register of its own: a copy of in1 there is the destination
          * operand, the one vfmadd213 overwrites.
          */
-        int k0 = fp_operand(g, sz, a, r0, -1);
-        int k1 = fp_operand(g, sz, insn->in[1], r1, k0);
-        int k2 = fp_operand2(g, sz, insn->in[2], r2, k0, k1);
-        int kr = fp_cache_slot3(g, k0, k1, k2);
+        int k0 = fp_operand(g, sz, a, r0, -1, -1);
+        int k1 = fp_operand(g, sz, insn->in[1], r1, k0, -1);
+        int k2 = fp_operand(g, sz, insn->in[2], r2, k0, k1);
+        int kr = fp_cache_slot(g, k0, k1, k2);
         x64_movaps_xx(b, kr, k1);
         x64_vfmadd213(b, sz, kr, k0, k2);
         x64_movq_rx(b, sz, r, kr);
@@ -235,8 +225,8 @@ void x64_gen_fp(X64Gen *g, const IrInsn *insn)
         X64Reg ra = x64_ra_use(g, a);
         X64Reg rb = x64_ra_use(g, insn->in[1]);
         X64Reg r = x64_ra_def(g, insn->out, X64_NOREG);
-        int ka = fp_operand(g, sz, a, ra, -1);
-        int kb = fp_operand(g, sz, insn->in[1], rb, ka);
+        int ka = fp_operand(g, sz, a, ra, -1, -1);
+        int kb = fp_operand(g, sz, insn->in[1], rb, ka, -1);
 
         x64_comis(b, sz, insn->imm[0] != 0, ka, kb);
         x64_pushfq(b);
@@ -253,9 +243,9 @@ void x64_gen_fp(X64Gen *g, const IrInsn *insn)
     bool sqrt = op == IR_OP_FSQRT || op == IR_OP_FSQRTH;
     X64Reg rb = sqrt ? X64_NOREG : x64_ra_use(g, insn->in[1]);
     X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? ra : X64_NOREG);
-    int ka = fp_operand(g, sz, a, ra, -1);
-    int kb = sqrt ? ka : fp_operand(g, sz, insn->in[1], rb, ka);
-    int kr = fp_cache_slot(g, ka, kb);
+    int ka = fp_operand(g, sz, a, ra, -1, -1);
+    int kb = sqrt ? ka : fp_operand(g, sz, insn->in[1], rb, ka, -1);
+    int kr = fp_cache_slot(g, ka, kb, -1);
 
     if (x64_host.avx) {
         x64_vsse_rrr(b, sse_op(op), sz, kr, ka, kb);

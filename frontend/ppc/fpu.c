@@ -383,10 +383,11 @@ static inline uint32_t ppc_lazy_fprf(uint32_t fpscr, uint32_t lazy, uint64_t r)
 
 /*
  * ppc_fpscr_settled for a pending fadd or fsub, the usual one (glibc's sqrt reads FPSCR
- * right after its caller summed squares; its mffs does the same inline, ppc_trans_mffs): Fast2Sum with the operands ordered by
- * magnitude (err = small - (r - big) is exact when |big| >= |small| in round to
- * nearest, and r is finite here), three dependent operations instead of TwoSum's five,
- * and the ordering by an integer compare rather than a branch.
+ * right after its caller summed squares; ppc_trans_mffs does the same inline): Fast2Sum
+ * with the operands ordered by magnitude (err = small - (r - big) is exact when
+ * |big| >= |small| in round to nearest, and r is finite here), three dependent
+ * operations instead of TwoSum's five, and the ordering by an integer compare rather
+ * than a branch.
  */
 static uint32_t ppc_settle_addsub(uint32_t fpscr, uint32_t opc, uint64_t ua, uint64_t ub)
 {
