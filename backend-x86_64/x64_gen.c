@@ -294,8 +294,12 @@ static void gen_mulh(X64Gen *g, const IrInsn *insn)
     x64_ra_def_done(g, insn->out);
 }
 
-/* Division with the IR's total semantics: never traps on the host. */
-static void gen_div(X64Gen *g, const IrInsn *insn)
+/*
+ * Division with the IR's total semantics: never traps on the host.  pair, if not NULL, is
+ * the next instruction: the remainder of the same division when insn is its quotient, or
+ * the other way round (fuse_divrem); its result comes from the same host div.
+ */
+static void gen_div(X64Gen *g, const IrInsn *insn, const IrInsn *pair)
 {
     unsigned sz = x64_tsz(insn->type);
     IrOpcode op = insn->op;
@@ -304,7 +308,7 @@ static void gen_div(X64Gen *g, const IrInsn *insn)
     IrTemp a = insn->in[0], b = insn->in[1];
     uint64_t ones = sz == 8 ? ~0ull : 0xffffffffull;
 
-    if (x64_is_const(g, b)) {
+    if (x64_is_const(g, b)) {           /* never with a pair (try_fuse_divrem) */
         uint64_t v = x64_cval(g, b, sz);
         if (v == 0) {
             if (rem) {
@@ -358,17 +362,19 @@ static void gen_div(X64Gen *g, const IrInsn *insn)
         uint32_t j_done = x64_jmp_rel8(bf);
         uint32_t j_done2 = 0;
         x64_patch_rel8(bf, j_zero, x64_offset(bf));
-        if (rem) {
+        if (rem || pair != NULL) {
             x64_mov_rr(bf, 8, X64_RDX, X64_RAX);        /* x % 0 = x */
-        } else {
+        }
+        if (!rem || pair != NULL) {
             x64_mov_ri(bf, 8, X64_RAX, ~0ull);          /* x / 0 = all ones */
         }
         if (sign) {
             j_done2 = x64_jmp_rel8(bf);
             x64_patch_rel8(bf, j_m1, x64_offset(bf));
-            if (rem) {
+            if (rem || pair != NULL) {
                 x64_zero(bf, X64_RDX);                  /* x % -1 = 0 */
-            } else {
+            }
+            if (!rem || pair != NULL) {
                 x64_grp3(bf, X64_NEG, sz, X64_RAX);     /* x / -1 = -x, MIN stays MIN */
             }
             x64_patch_rel8(bf, j_done2, x64_offset(bf));
@@ -376,7 +382,46 @@ static void gen_div(X64Gen *g, const IrInsn *insn)
         x64_patch_rel8(bf, j_done, x64_offset(bf));
     }
     x64_ra_def(g, insn->out, rem ? X64_RDX : X64_RAX);
+    if (pair != NULL) {
+        x64_ra_def(g, pair->out, rem ? X64_RAX : X64_RDX);
+        x64_ra_def_done(g, pair->out);
+    }
     x64_ra_def_done(g, insn->out);
+}
+
+/*
+ * DIVU/DIVS at i followed by REMU/REMS of the same operands (or the remainder first): one
+ * host div gives both, where each alone costs a div.  Not when a constant divisor has a
+ * cheaper form of its own (gen_div), or when the first result redefines an operand of
+ * the second.  Returns true when it emitted both.
+ */
+static bool try_fuse_divrem(X64Gen *g, uint32_t i)
+{
+    const IrBlock *blk = g->blk;
+    const IrInsn *insn = &blk->insns[i];
+    if (i + 1 >= blk->n_insns || x64_is_const(g, insn->in[1])) {
+        return false;
+    }
+    const IrInsn *pair = &blk->insns[i + 1];
+    IrOpcode want;
+    switch ((IrOpcode)insn->op) {
+    case IR_OP_DIVU: want = IR_OP_REMU; break;
+    case IR_OP_REMU: want = IR_OP_DIVU; break;
+    case IR_OP_DIVS: want = IR_OP_REMS; break;
+    case IR_OP_REMS: want = IR_OP_DIVS; break;
+    default: return false;
+    }
+    if (pair->op != want || pair->type != insn->type || pair->in[0] != insn->in[0] ||
+        pair->in[1] != insn->in[1] || insn->out == insn->in[0] || insn->out == insn->in[1] ||
+        pair->out == insn->out) {
+        return false;
+    }
+    x64_fp_cache_before(g, pair);
+    gen_div(g, insn, pair);
+    x64_ra_end_insn(g, insn);
+    g->cur = i + 2;
+    x64_ra_end_insn(g, pair);
+    return true;
 }
 
 static void gen_unary(X64Gen *g, const IrInsn *insn, X64Grp3 op)
@@ -1679,7 +1724,7 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
             break;
         case IR_OP_MUL: gen_mul(g, insn); break;
         case IR_OP_MULHS: case IR_OP_MULHU: case IR_OP_MULHSU: gen_mulh(g, insn); break;
-        case IR_OP_DIVS: case IR_OP_DIVU: case IR_OP_REMS: case IR_OP_REMU: gen_div(g, insn); break;
+        case IR_OP_DIVS: case IR_OP_DIVU: case IR_OP_REMS: case IR_OP_REMU: gen_div(g, insn, NULL); break;
         case IR_OP_NEG: gen_unary(g, insn, X64_NEG); break;
         case IR_OP_NOT: gen_unary(g, insn, X64_NOT); break;
         case IR_OP_SHL: case IR_OP_SHR: case IR_OP_SAR: case IR_OP_ROTL: case IR_OP_ROTR:
@@ -1897,7 +1942,8 @@ bool x64_gen_block(X64Gen *g)
         }
         x64_fp_cache_before(g, insn);
         x64_ra_begin_insn(g);
-        if (insn->op == IR_OP_SETCOND && (try_fuse_setcond(g, i) || try_fuse_carry(g, i))) {
+        if ((insn->op == IR_OP_SETCOND && (try_fuse_setcond(g, i) || try_fuse_carry(g, i))) ||
+            try_fuse_divrem(g, i)) {
             i++;
             continue;
         }

@@ -44,33 +44,50 @@ static void x86_set_product(X86Disas *ctx, unsigned size, IrTemp lo, IrTemp hi)
     x86_set_reg(ctx, X86_RDX, size, hi);
 }
 
+/*
+ * #DE when cond (a, b) holds: a branch round the raise to a label that only it reaches, so
+ * the JIT keeps the registers it holds dirty and stores them only on the way out (a label
+ * shared by two tests made it store them all before the first).
+ */
+static void x86_de_if(X86Disas *ctx, IrCond cond, IrTemp a, IrTemp b)
+{
+    IrBlock *blk = ctx->blk;
+    uint32_t ok = ir_label_new(blk);
+
+    ir_brcond(blk, ir_cond_invert(cond), a, b, ok);
+    ir_raise(blk, GUEST_EXIT_FPE, 0, IR_TEMP_NONE);
+    ir_label(blk, ok);
+}
+
 static void x86_gen_div(X86Disas *ctx, unsigned size, IrTemp v, bool is_signed)
 {
     IrBlock *blk = ctx->blk;
-    uint32_t de = ir_label_new(blk), done = ir_label_new(blk);
-    IrTemp n, q, r, d;
+    IrTemp n, q, r, d, hi;
 
     if (size == 8) {
         ir_call2(blk, &ir_helper_x86_div64, v, x86_const(ctx, is_signed));
         return;
     }
-    ir_brcond(blk, IR_COND_EQ, v, x86_const(ctx, 0), de);
     if (size == 1) {
         n = x86_get_reg(ctx, X86_RAX, 2);
+        hi = ir_extract(blk, n, 8, 8);
     } else {
-        n = ir_or(blk, x86_get_reg(ctx, X86_RAX, size),
-                  ir_shl(blk, x86_get_reg(ctx, X86_RDX, size), x86_const(ctx, size * 8)));
+        hi = x86_get_reg(ctx, X86_RDX, size);
+        n = ir_or(blk, x86_get_reg(ctx, X86_RAX, size), ir_shl(blk, hi, x86_const(ctx, size * 8)));
     }
     if (is_signed) {
+        x86_de_if(ctx, IR_COND_EQ, v, x86_const(ctx, 0));
         n = x86_sext(ctx, n, size * 2);
         d = x86_sext(ctx, v, size);
         q = ir_divs(blk, n, d);
         r = ir_rems(blk, n, d);
-        ir_brcond(blk, IR_COND_NE, q, x86_sext(ctx, q, size), de);
+        x86_de_if(ctx, IR_COND_NE, q, x86_sext(ctx, q, size));
     } else {
+        /* The quotient fits in size bytes exactly when the high half is below the divisor
+         * (which also catches a zero divisor): one test before the division. */
+        x86_de_if(ctx, IR_COND_GEU, hi, v);
         q = ir_divu(blk, n, v);
         r = ir_remu(blk, n, v);
-        ir_brcond(blk, IR_COND_GTU, q, x86_const(ctx, ((uint64_t)1 << (size * 8)) - 1), de);
     }
     if (size == 1) {
         x86_set_reg(ctx, X86_RAX, 2, ir_or(blk, x86_zext(ctx, q, 1), ir_shl(blk, x86_zext(ctx, r, 1),
@@ -79,10 +96,6 @@ static void x86_gen_div(X86Disas *ctx, unsigned size, IrTemp v, bool is_signed)
         x86_set_reg(ctx, X86_RAX, size, x86_zext(ctx, q, size));
         x86_set_reg(ctx, X86_RDX, size, x86_zext(ctx, r, size));
     }
-    ir_br(blk, done);
-    ir_label(blk, de);
-    ir_raise(blk, GUEST_EXIT_FPE, 0, IR_TEMP_NONE);
-    ir_label(blk, done);
 }
 
 /* Group 3 /4../7: MUL, IMUL (one operand), DIV, IDIV. */
