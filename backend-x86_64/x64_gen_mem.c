@@ -79,9 +79,12 @@ static void check_base(X64Gen *g, IrTemp t, X64Reg r, int32_t disp, GuestAccess 
  * the address is below 2^addr_bits.  Only the first byte is checked: the reserved guest
  * range is followed by an unmapped guard, so an access straddling the end faults on the
  * host and arrives through the SIGSEGV path instead.  A deferred base + disp (plan_addr)
- * becomes [r15 + base + disp] with the check on base.  May use r11.
+ * becomes [r15 + base + disp] with the check on base.  May use r11.  With `direct` (a
+ * plain load or store, which takes no fixed register after this), the low half of a
+ * narrow trunc_src (computed by a 32-bit instruction: its upper half is zero) is the
+ * index as it is, without the copy into r11d.
  */
-static X64Mem guest_addr(X64Gen *g, IrTemp a, GuestAccess acc)
+static X64Mem guest_addr(X64Gen *g, IrTemp a, GuestAccess acc, bool direct)
 {
     unsigned bits = g->x->mem.addr_bits;
     bool a32 = ir_temp_type(g->blk, a) == IR_I32;
@@ -96,6 +99,8 @@ static X64Mem guest_addr(X64Gen *g, IrTemp a, GuestAccess acc)
             X64Reg ri = ts->addr_index != IR_TEMP_NONE ? x64_ra_use(g, ts->addr_index) : X64_NOREG;
             x64_lea(b, 4, X64_SCRATCH, ri == X64_NOREG ? x64_mem(rb, ts->addr_disp) :
                                        x64_mem_idx(rb, ri, ts->addr_shift, ts->addr_disp));
+        } else if (direct && g->temps[src].narrow && !x64_is_const(g, src)) {
+            return x64_mem_idx(X64_MEM_REG, x64_ra_use(g, src), 0, 0);
         } else {
             x64_mov_rr(b, 4, X64_SCRATCH, x64_ra_use(g, src));
         }
@@ -182,7 +187,7 @@ void x64_gen_load(X64Gen *g, const IrInsn *insn)
     IrTemp a = insn->in[0];
     X64Buf *b = &g->buf;
 
-    X64Mem m = guest_addr(g, a, GUEST_ACCESS_READ);
+    X64Mem m = guest_addr(g, a, GUEST_ACCESS_READ, true);
     X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? g->temps[a].reg : X64_NOREG);
     switch (size) {
     case 1:
@@ -279,7 +284,7 @@ void x64_gen_store(X64Gen *g, const IrInsn *insn)
             t = x64_ra_alloc(g);
             x64_mov_ri(b, 8, t, c);
         }
-        X64Mem m = guest_addr(g, insn->in[0], GUEST_ACCESS_WRITE);
+        X64Mem m = guest_addr(g, insn->in[0], GUEST_ACCESS_WRITE, true);
         if (t != X64_NOREG) {
             x64_mov_mr(b, 8, m, t);
         } else {
@@ -295,7 +300,7 @@ void x64_gen_store(X64Gen *g, const IrInsn *insn)
         x64_mov_rr(b, 8, t, rv);
         swap_bytes(b, size, t);
     }
-    X64Mem m = guest_addr(g, insn->in[0], GUEST_ACCESS_WRITE);
+    X64Mem m = guest_addr(g, insn->in[0], GUEST_ACCESS_WRITE, true);
     if (t != X64_NOREG) {
         x64_mov_mr(b, size, m, t);
     } else if (be) {
@@ -322,7 +327,7 @@ void x64_gen_atomic(X64Gen *g, const IrInsn *insn)
 
     if (!be && (aop == IR_ATOMIC_ADD || aop == IR_ATOMIC_XCHG)) {
         X64Reg rv = x64_ra_use(g, v);
-        X64Mem m = guest_addr(g, insn->in[0], GUEST_ACCESS_WRITE);
+        X64Mem m = guest_addr(g, insn->in[0], GUEST_ACCESS_WRITE, false);
         X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, v) ? rv : X64_NOREG);
         if (r != rv) {
             x64_mov_rr(b, 8, r, rv);
@@ -349,7 +354,7 @@ void x64_gen_atomic(X64Gen *g, const IrInsn *insn)
         extend(b, size, smm, rv2);
     }
     X64Reg rn = x64_ra_alloc(g);
-    X64Mem m = guest_addr(g, insn->in[0], GUEST_ACCESS_WRITE);
+    X64Mem m = guest_addr(g, insn->in[0], GUEST_ACCESS_WRITE, false);
     if (size < 4) {
         x64_movzx_rm(b, X64_RAX, m, size);
     } else {
@@ -424,7 +429,7 @@ void x64_gen_cmpxchg(X64Gen *g, const IrInsn *insn)
         swap_bytes(b, size, t);
         rn = t;
     }
-    X64Mem m = guest_addr(g, insn->in[0], GUEST_ACCESS_WRITE);
+    X64Mem m = guest_addr(g, insn->in[0], GUEST_ACCESS_WRITE, false);
     x64_ra_load_value(g, X64_RAX, e, 8);
     if (be) {
         swap_bytes(b, size, X64_RAX);

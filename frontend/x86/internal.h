@@ -119,6 +119,7 @@ void x86_for_each_row(void (*fn)(const X86OpDesc *d, X86Map map, unsigned op, in
 #define X86_MAX_FWD 8           /* pending jcc targets per block */
 #define X86_MAX_GP 16           /* misaligned-access #GPs placed after a block's end */
 #define X86_MAX_RUNS 8          /* straight runs of guest code lifted into one block */
+#define X86_TAIL_MAX 8          /* instructions of a return sequence a jmp may lift again */
 
 typedef struct X86Disas {
     IrBlock *blk;
@@ -179,7 +180,15 @@ typedef struct X86Disas {
     struct {
         uint64_t start, end;
     } runs[X86_MAX_RUNS];
+    /*
+     * A jmp to a short return sequence (x86_jmp_tail) lifts it in place of the jump,
+     * even when the block has lifted it already: tail_left instructions that lifting
+     * does not stop at for being in a run.
+     */
+    unsigned tail_left;
 } X86Disas;
+
+bool x86_jmp_tail(X86Disas *ctx, uint64_t target);
 
 /* Every trans_ function; defined in trans_<group>.c. */
 #define X86_TRANS(name) bool x86_trans_##name(X86Disas *ctx, const X86Insn *in);

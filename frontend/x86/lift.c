@@ -348,6 +348,58 @@ static uint64_t x86_end_run(X86Disas *ctx, uint64_t pc)
 }
 
 /*
+ * A jmp to a function's return sequence ("jmp L" where "L: add $n, %esp; pop...; ret" is
+ * shared by several paths, and often lifted already by the path that falls into it)
+ * lifts that sequence again in its place: the path leaves by its own ret instead of
+ * exiting to a block of a few instructions, which costs the JIT a store of every
+ * register it holds and reloads.  Only a sequence of at most X86_TAIL_MAX instructions
+ * on the block's page that reaches a ret without any other control transfer, never
+ * the block's start (the self loop), and not while breakpoints or trace ranges are set
+ * (lctx->stop_pc looks only ahead of the block's pc).  Sets next_pc to the target and
+ * starts a run there; returns false to lift the jmp as an exit.
+ */
+bool x86_jmp_tail(X86Disas *ctx, uint64_t target)
+{
+    GuestLiftCtx *lctx = ctx->lctx;
+    uint64_t pc = target;
+
+    if (!ctx->fwd_ok || lctx->no_code_before_pc || ctx->tail_left > 0 || target == ctx->block_pc ||
+        (target & X86_PAGE_MASK) != (ctx->block_pc & X86_PAGE_MASK) || ctx->n_runs + 1 >= X86_MAX_RUNS ||
+        ctx->blk->guest_insns + X86_TAIL_MAX >= (lctx->max_insns ? lctx->max_insns : X86_DEFAULT_MAX_INSNS)) {
+        return false;
+    }
+    for (unsigned n = 0; n < X86_TAIL_MAX; n++) {
+        uint8_t b[15];
+        X86Insn in;
+        unsigned len;
+
+        if ((pc & X86_PAGE_MASK) != (target & X86_PAGE_MASK) || !lctx->fetch(lctx->fetch_opaque, pc, b, 15)) {
+            return false;
+        }
+        len = x86_decode(b, 15, ctx->mode64, pc, &in);
+        if (len == 0 || in.addr16) {
+            return false;
+        }
+        if (in.desc->trans == x86_trans_ret) {
+            ctx->runs[ctx->n_runs].start = ctx->run_start;
+            ctx->runs[ctx->n_runs].end = ctx->next_pc;
+            ctx->n_runs++;
+            ctx->run_start = target;
+            ctx->next_pc = target;
+            ctx->tail_left = n + 1;
+            return true;
+        }
+        if (in.desc->trans == x86_trans_jcc || in.desc->trans == x86_trans_jmp_rel ||
+            in.desc->trans == x86_trans_jmp_rm || in.desc->trans == x86_trans_call_rel ||
+            in.desc->trans == x86_trans_call_rm || in.desc->trans == x86_trans_loop) {
+            return false;
+        }
+        pc += len;
+    }
+    return false;
+}
+
+/*
  * Place the labels of pending forward branches that target pc (a target inside an
  * instruction, as in "je 1f; lock; 1: cmpxchg", is never placed and exits instead).
  * The paths joining there have their lazy flags in the state slots; readers after the
@@ -417,7 +469,7 @@ void x86_lift_block(GuestLiftCtx *lctx)
         X86Insn in;
 
         /* A path that runs into code lifted already exits to it (maybe the self loop). */
-        if (blk->guest_insns > 0 && x86_in_runs(&ctx, pc)) {
+        if (blk->guest_insns > 0 && ctx.tail_left == 0 && x86_in_runs(&ctx, pc)) {
             if (reachable) {
                 x86_gen_goto(&ctx, pc);
             }
@@ -477,6 +529,9 @@ void x86_lift_block(GuestLiftCtx *lctx)
         ctx.pc = pc;
         ctx.next_pc = pc + len;
         ir_insn_start(blk, pc, len);
+        if (ctx.tail_left > 0) {
+            ctx.tail_left--;
+        }
         x86_lift_insn(&ctx, &in, arch);
         blk->guest_insns++;
         /* The bytes from the block's pc to the end of the furthest code lifted (same page). */

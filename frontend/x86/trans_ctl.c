@@ -90,7 +90,12 @@ bool x86_trans_jcc(X86Disas *ctx, const X86Insn *in)
 
 bool x86_trans_jmp_rel(X86Disas *ctx, const X86Insn *in)
 {
-    x86_gen_goto(ctx, x86_rel_target(ctx, in));
+    uint64_t target = x86_rel_target(ctx, in);
+
+    if (x86_jmp_tail(ctx, target)) {
+        return true;            /* lifting goes on at the target (lift.c) */
+    }
+    x86_gen_goto(ctx, target);
     ctx->end_block = true;
     return true;
 }
