@@ -306,7 +306,7 @@ static bool jit_host_pc_to_guest(ExecCtx *x, uintptr_t host_pc, const void *host
         if (tb->pcmap[i].host_offset > off) {
             const TbPcMap *m = &tb->pcmap[i];
             const ucontext_t *uc = host_context;
-            cpu->pc = tb->pc + m->guest_offset;
+            cpu->pc = tb->pc + (GuestAddr)(int64_t)(int32_t)m->guest_offset;
             for (uint32_t k = 0; k < m->n_dirty && uc != NULL; k++) {
                 const TbDirtySlot *d = &tb->dirty[m->dirty_start + k];
                 uint64_t v = (uint64_t)uc->uc_mcontext.gregs[greg_of[d->reg]];

@@ -457,28 +457,37 @@ void exec_invalidate_range(ExecCtx *x, GuestAddr start, uint64_t len)
  * except by its last instruction, whose second page is mapped independently: it is
  * recorded through its own physical address.
  */
+static void add_to_page(ExecCtx *x, TbBlock *tb, GuestAddr p)
+{
+    GPtrArray *list = g_hash_table_lookup(x->pages, &p);
+    if (list == NULL) {
+        GuestAddr *key = g_new(GuestAddr, 1);
+        *key = p;
+        list = g_ptr_array_new();
+        g_hash_table_insert(x->pages, key, list);
+        if (x->platform.watch_code_page != NULL) {
+            x->platform.watch_code_page(x->platform.opaque, p);
+        }
+    }
+    g_ptr_array_add(list, tb);
+}
+
 static void add_to_pages(ExecCtx *x, TbBlock *tb)
 {
     GuestAddr first = page_of(x, tb->key.phys);
     GuestAddr last = page_of(x, tb->key.phys + (tb->guest_size ? tb->guest_size - 1 : 0));
 
     for (GuestAddr p = first;; p += x->arch->page_size) {
-        GPtrArray *list = g_hash_table_lookup(x->pages, &p);
-        if (list == NULL) {
-            GuestAddr *key = g_new(GuestAddr, 1);
-            *key = p;
-            list = g_ptr_array_new();
-            g_hash_table_insert(x->pages, key, list);
-            if (x->platform.watch_code_page != NULL) {
-                x->platform.watch_code_page(x->platform.opaque, p);
-            }
-        }
-        g_ptr_array_add(list, tb);
-        tb->in_pages = true;
+        add_to_page(x, tb, p);
         if (p == last) {
             break;
         }
     }
+    /* User mode only (GuestLiftCtx.other_page_ok), where pages are virtual. */
+    if (tb->code_page2 != 0 && (tb->code_page2 < first || tb->code_page2 > last)) {
+        add_to_page(x, tb, page_of(x, tb->code_page2));
+    }
+    tb->in_pages = true;
 }
 
 static void trace_ir(ExecCtx *x, IrBlock *blk, const char *when)
@@ -572,6 +581,7 @@ static void lift_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, IrBlock *bl
         ctx.stop_pc = bp_next;
     }
     ctx.no_code_before_pc = x->debug.breakpoints != NULL || x->trace_ranges != NULL;
+    ctx.other_page_ok = !system_mode(x);
     if (stepping || x->debug.watching) {
         ctx.max_insns = 1;
     }
@@ -641,6 +651,7 @@ const IrBlock *exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *b
         if (!tb->in_pages) {
             /* From now on a write to its code (or a breakpoint there) must drop the stored IR. */
             tb->guest_size = blk->guest_size;
+            tb->code_page2 = blk->code_page2;
             add_to_pages(x, tb);
         }
         host_fp_restore(fp);
@@ -710,6 +721,7 @@ static TbBlock *translate_locked_fp(ExecCtx *x, GuestCpu *cpu, const TbKey *key,
     tb->flags = key->flags;
     tb->guest_size = blk->guest_size;
     tb->guest_insns = blk->guest_insns;
+    tb->code_page2 = blk->code_page2;
     tb->valid = true;
     tb->traced = traced;
     tb->generation = x->generation;

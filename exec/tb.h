@@ -57,7 +57,7 @@ typedef struct TbDirtySlot {
 /* JIT: host code offset -> guest pc, one entry per instruction that can fault. */
 typedef struct TbPcMap {
     uint32_t host_offset;       /* end offset of the host instruction range */
-    uint32_t guest_offset;      /* guest pc minus TbBlock.pc */
+    uint32_t guest_offset;      /* guest pc minus TbBlock.pc, as a signed 32-bit distance */
     uint32_t dirty_start;       /* its dirty slots: TbBlock.dirty[dirty_start ...] */
     uint32_t n_dirty;
 } TbPcMap;
@@ -83,6 +83,7 @@ struct TbBlock {
     TbKey key;                  /* the block table's key (pc and flags repeated) */
     uint32_t guest_size;        /* bytes of guest code */
     uint32_t guest_insns;
+    GuestAddr code_page2;       /* another page its code came from (IrBlock.code_page2), or 0 */
     bool valid;                 /* false once invalidated; kept allocated until the next flush */
     bool traced;                /* every entry must pass through the exec loop (tracing): not
                                    chained to or from, not in the jump cache */

@@ -197,6 +197,11 @@ typedef struct GuestLiftCtx {
      * them without stopping at a breakpoint there or crossing a range's edge).
      */
     bool no_code_before_pc;
+    /*
+     * The block may take in code from one page besides its own, reported in
+     * IrBlock.code_page2 (user mode: the page map is by virtual address).
+     */
+    bool other_page_ok;
     /* Copy len bytes of guest code at addr; false if that memory is not executable. */
     bool (*fetch)(void *opaque, GuestAddr addr, void *buf, unsigned len);
     void *fetch_opaque;

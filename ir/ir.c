@@ -135,6 +135,7 @@ void ir_block_reset(IrBlock *blk)
     blk->guest_pc = 0;
     blk->guest_size = 0;
     blk->guest_insns = 0;
+    blk->code_page2 = 0;
     blk->trace_count_insn = 0;
     blk->trace_mem_helper = NULL;
     blk->trace_insn_helper = NULL;

@@ -195,6 +195,11 @@ typedef struct IrBlock {
     uint32_t guest_size;    /* bytes of guest code covered */
     uint32_t guest_insns;   /* guest instructions lifted */
     /*
+     * Another page of guest code the block took in (GuestLiftCtx.other_page_ok: a callee
+     * lifted in place), to be watched for writes like the block's own; 0 if none.
+     */
+    uint64_t code_page2;
+    /*
      * Set by the caller before lifting: add a trace-helper call to every memory op
      * (args: is_write, size, addr, value, pc of the guest instruction).
      */

@@ -181,14 +181,21 @@ typedef struct X86Disas {
         uint64_t start, end;
     } runs[X86_MAX_RUNS];
     /*
-     * A jmp to a short return sequence (x86_jmp_tail) lifts it in place of the jump,
-     * even when the block has lifted it already: tail_left instructions that lifting
-     * does not stop at for being in a run.
+     * A jmp (or a pending jcc) to a short return sequence lifts it in place of the jump
+     * (x86_tail_len), even when the block has lifted it already: tail_left instructions
+     * that lifting does not stop at for being in a run or on another page.
      */
     unsigned tail_left;
+    /*
+     * A call to such a sequence (x86_call_inline) lifts it in place too: its ret goes on
+     * lifting at inline_ret, the call's return address, when that is what it pops.
+     */
+    uint64_t inline_ret;
 } X86Disas;
 
 bool x86_jmp_tail(X86Disas *ctx, uint64_t target);
+bool x86_call_inline(X86Disas *ctx, uint64_t target);
+void x86_inline_return(X86Disas *ctx);
 
 /* Every trans_ function; defined in trans_<group>.c. */
 #define X86_TRANS(name) bool x86_trans_##name(X86Disas *ctx, const X86Insn *in);

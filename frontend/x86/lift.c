@@ -307,18 +307,22 @@ static bool x86_in_runs(const X86Disas *ctx, uint64_t pc)
     return false;
 }
 
+static unsigned x86_tail_len(X86Disas *ctx, uint64_t target, bool other_page);
+
 /*
  * After an instruction that ends the block, the code that follows is reachable only
  * through pending jcc targets: lifting goes on at the nearest one ahead, if it is
  * close (X86_RESUME_SPAN: not a whole page of code reached by one rare branch), else
  * at the nearest one shortly before the block's start on its page (a loop arm placed
- * before the loop head), never inside code already lifted.  Records the run that
- * ended at pc.  Returns the pc to go on at, or 0.
+ * before the loop head), never inside code already lifted; when there is none, at a
+ * pending target that is a short return sequence (x86_tail_len), lifted or not.
+ * Records the run that ended at pc.  Returns the pc to go on at, or 0.
  */
 static uint64_t x86_end_run(X86Disas *ctx, uint64_t pc)
 {
     uint64_t next = 0, back = 0;
 
+    ctx->inline_ret = 0;
     if (ctx->n_runs == X86_MAX_RUNS) {
         return 0;
     }
@@ -343,60 +347,129 @@ static uint64_t x86_end_run(X86Disas *ctx, uint64_t pc)
         }
     }
     next = next != 0 ? next : back;
+    /* Nothing else to lift: a pending target that is a return sequence (x86_tail_len). */
+    for (unsigned i = 0; i < ctx->n_fwd && next == 0; i++) {
+        unsigned n = x86_tail_len(ctx, ctx->fwd[i].pc, false);
+
+        if (n != 0) {
+            next = ctx->fwd[i].pc;
+            ctx->tail_left = n;
+        }
+    }
     ctx->run_start = next;
     return next;
 }
 
 /*
- * A jmp to a function's return sequence ("jmp L" where "L: add $n, %esp; pop...; ret" is
- * shared by several paths, and often lifted already by the path that falls into it)
- * lifts that sequence again in its place: the path leaves by its own ret instead of
- * exiting to a block of a few instructions, which costs the JIT a store of every
- * register it holds and reloads.  Only a sequence of at most X86_TAIL_MAX instructions
- * on the block's page that reaches a ret without any other control transfer, never
- * the block's start (the self loop), and not while breakpoints or trace ranges are set
- * (lctx->stop_pc looks only ahead of the block's pc).  Sets next_pc to the target and
- * starts a run there; returns false to lift the jmp as an exit.
+ * A function's return sequence ("L: add $n, %esp; pop...; ret", shared by several paths
+ * and often lifted already by the one that falls into it) reached by a jmp, or by a jcc
+ * whose target lifting did not reach, is lifted again there: the path leaves by its own
+ * ret instead of exiting to a block of a few instructions, which costs the JIT a store
+ * of every register it holds and reloads.  Only a sequence of at most X86_TAIL_MAX
+ * instructions within the block's page (with other_page, a call's callee, within one
+ * other page, recorded in IrBlock.code_page2 so that writes to it invalidate the block)
+ * that reaches a ret without any other control transfer, never at the block's start
+ * (the self loop), and not while breakpoints or trace ranges are set (lctx->stop_pc
+ * looks only ahead of the block's pc).  Returns the sequence's length in instructions,
+ * or 0.
  */
-bool x86_jmp_tail(X86Disas *ctx, uint64_t target)
+static unsigned x86_tail_len(X86Disas *ctx, uint64_t target, bool other_page)
 {
     GuestLiftCtx *lctx = ctx->lctx;
-    uint64_t pc = target;
+    uint64_t pc = target, tpage = target & X86_PAGE_MASK, bpage = ctx->block_pc & X86_PAGE_MASK;
+    unsigned max = lctx->max_insns ? lctx->max_insns : X86_DEFAULT_MAX_INSNS;
 
     if (!ctx->fwd_ok || lctx->no_code_before_pc || ctx->tail_left > 0 || target == ctx->block_pc ||
-        (target & X86_PAGE_MASK) != (ctx->block_pc & X86_PAGE_MASK) || ctx->n_runs + 1 >= X86_MAX_RUNS ||
-        ctx->blk->guest_insns + X86_TAIL_MAX >= (lctx->max_insns ? lctx->max_insns : X86_DEFAULT_MAX_INSNS)) {
-        return false;
+        ctx->n_runs + 2 >= X86_MAX_RUNS || ctx->blk->guest_insns + X86_TAIL_MAX >= max) {
+        return 0;
+    }
+    if (tpage != bpage) {
+        /* One other page, close enough for a signed 32-bit guest offset (TbPcMap). */
+        uint64_t dist = tpage > bpage ? tpage - bpage : bpage - tpage;
+        if (!other_page || !lctx->other_page_ok || tpage == 0 || dist >= ((uint64_t)1 << 30) ||
+            (ctx->blk->code_page2 != 0 && ctx->blk->code_page2 != tpage)) {
+            return 0;
+        }
     }
     for (unsigned n = 0; n < X86_TAIL_MAX; n++) {
         uint8_t b[15];
         X86Insn in;
         unsigned len;
 
-        if ((pc & X86_PAGE_MASK) != (target & X86_PAGE_MASK) || !lctx->fetch(lctx->fetch_opaque, pc, b, 15)) {
-            return false;
+        if ((pc & X86_PAGE_MASK) != tpage || !lctx->fetch(lctx->fetch_opaque, pc, b, 15)) {
+            return 0;
         }
         len = x86_decode(b, 15, ctx->mode64, pc, &in);
-        if (len == 0 || in.addr16) {
-            return false;
+        if (len == 0 || in.addr16 || ((pc + len - 1) & X86_PAGE_MASK) != tpage) {
+            return 0;
         }
         if (in.desc->trans == x86_trans_ret) {
-            ctx->runs[ctx->n_runs].start = ctx->run_start;
-            ctx->runs[ctx->n_runs].end = ctx->next_pc;
-            ctx->n_runs++;
-            ctx->run_start = target;
-            ctx->next_pc = target;
-            ctx->tail_left = n + 1;
-            return true;
+            return n + 1;
         }
         if (in.desc->trans == x86_trans_jcc || in.desc->trans == x86_trans_jmp_rel ||
             in.desc->trans == x86_trans_jmp_rm || in.desc->trans == x86_trans_call_rel ||
             in.desc->trans == x86_trans_call_rm || in.desc->trans == x86_trans_loop) {
-            return false;
+            return 0;
         }
         pc += len;
     }
-    return false;
+    return 0;
+}
+
+/*
+ * The jmp case (x86_trans_jmp_rel): sets next_pc to the target and starts a run there;
+ * returns false to lift the jmp as an exit.
+ */
+static void x86_tail_start(X86Disas *ctx, uint64_t target, unsigned n)
+{
+    ctx->runs[ctx->n_runs].start = ctx->run_start;
+    ctx->runs[ctx->n_runs].end = ctx->next_pc;
+    ctx->n_runs++;
+    ctx->run_start = target;
+    ctx->next_pc = target;
+    ctx->tail_left = n;
+}
+
+bool x86_jmp_tail(X86Disas *ctx, uint64_t target)
+{
+    unsigned n = x86_tail_len(ctx, target, false);
+
+    if (n == 0) {
+        return false;
+    }
+    x86_tail_start(ctx, target, n);
+    return true;
+}
+
+/*
+ * The call case (x86_trans_call_rel, after the push): the callee's instructions follow,
+ * and its ret (x86_trans_ret) compares what it pops with the call's return address: the
+ * same goes on lifting there (x86_inline_return), any other leaves as a ret does.
+ */
+bool x86_call_inline(X86Disas *ctx, uint64_t target)
+{
+    uint64_t ret = ctx->next_pc;
+    unsigned n = x86_tail_len(ctx, target, true);
+
+    if (n == 0) {
+        return false;
+    }
+    if ((target & X86_PAGE_MASK) != (ctx->block_pc & X86_PAGE_MASK)) {
+        ctx->blk->code_page2 = target & X86_PAGE_MASK;
+    }
+    x86_tail_start(ctx, target, n);
+    ctx->inline_ret = ctx->mode64 ? ret : (uint32_t)ret;
+    return true;
+}
+
+void x86_inline_return(X86Disas *ctx)
+{
+    ctx->runs[ctx->n_runs].start = ctx->run_start;
+    ctx->runs[ctx->n_runs].end = ctx->next_pc;
+    ctx->n_runs++;
+    ctx->run_start = ctx->inline_ret;
+    ctx->next_pc = ctx->inline_ret;
+    ctx->inline_ret = 0;
 }
 
 /*
@@ -482,7 +555,7 @@ void x86_lift_block(GuestLiftCtx *lctx)
         }
         /* Where lifting stops, the path falling through (if any) exits to pc. */
         if (blk->guest_insns > 0 &&
-            (blk->guest_insns >= max || (pc & X86_PAGE_MASK) != page || pc == lctx->stop_pc)) {
+            (blk->guest_insns >= max || ((pc & X86_PAGE_MASK) != page && ctx.tail_left == 0) || pc == lctx->stop_pc)) {
             if (reachable) {
                 x86_gen_goto(&ctx, pc);
             }
@@ -535,7 +608,7 @@ void x86_lift_block(GuestLiftCtx *lctx)
         x86_lift_insn(&ctx, &in, arch);
         blk->guest_insns++;
         /* The bytes from the block's pc to the end of the furthest code lifted (same page). */
-        if (ctx.next_pc > lctx->pc) {
+        if (ctx.next_pc > lctx->pc && (ctx.pc & X86_PAGE_MASK) == page) {
             blk->guest_size = MAX(blk->guest_size, (uint32_t)(ctx.next_pc - lctx->pc));
         }
         pc = ctx.mode64 ? ctx.next_pc : (uint32_t)ctx.next_pc;

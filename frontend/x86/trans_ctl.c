@@ -102,8 +102,13 @@ bool x86_trans_jmp_rel(X86Disas *ctx, const X86Insn *in)
 
 bool x86_trans_call_rel(X86Disas *ctx, const X86Insn *in)
 {
+    uint64_t target = x86_rel_target(ctx, in);
+
     x86_push(ctx, in->opsz, x86_const(ctx, ctx->next_pc));
-    x86_gen_goto(ctx, x86_rel_target(ctx, in));
+    if (x86_call_inline(ctx, target)) {
+        return true;            /* lifting goes on in the callee (lift.c) */
+    }
+    x86_gen_goto(ctx, target);
     ctx->end_block = true;
     return true;
 }
@@ -135,6 +140,16 @@ bool x86_trans_ret(X86Disas *ctx, const X86Insn *in)
 
         x86_set_reg(ctx, X86_RSP, ss, ir_add(ctx->blk, x86_get_reg(ctx, X86_RSP, ss),
                                              x86_const(ctx, (uint16_t)in->imm)));
+    }
+    if (ctx->inline_ret != 0 && ctx->tail_left == 0) {
+        /* The ret of a callee lifted in place: on at the return address if it is that. */
+        uint32_t ok = ir_label_new(ctx->blk);
+
+        ir_brcond(ctx->blk, IR_COND_EQ, t, x86_const(ctx, ctx->inline_ret), ok);
+        x86_gen_goto_ptr(ctx, t);
+        ir_label(ctx->blk, ok);
+        x86_inline_return(ctx);
+        return true;
     }
     x86_gen_goto_ptr(ctx, t);
     ctx->end_block = true;

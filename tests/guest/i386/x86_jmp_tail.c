@@ -1,7 +1,8 @@
 /*
  * x86_jmp_tail.c - functions whose paths share one return sequence, one path falling
- * into it and another jumping to it ("jmp epilogue"), which mimic lifts again in place
- * of the jump.  Checks: both paths' results and callee-saved registers; "ret $n"; a
+ * into it and others jumping to it ("jmp epilogue", or a jcc back to it), which mimic
+ * lifts again in place of the jump.  Checks: both paths' results and callee-saved
+ * registers; "ret $n"; a
  * path that rewrites its return address before the jump (the ret must go where the
  * stack says); a load in the shared sequence that faults on the jumping path (the
  * handler sees the pc of that load and the registers the path set); a sequence too
@@ -21,6 +22,7 @@
 /* int tail_b(int x) (ret $4, the callee pops its argument): odd -> x - 5, even -> x * 2 + 1. */
 /* int tail_r(int x): odd -> returns through tail_r_alt (x + 1000 + 1), even -> x + 1. */
 /* int tail_f(int *p, int x): *p + x * 5 + 9 via the jumping path when x is odd, else *p + 9. */
+/* int tail_c(int x): even -> 2x + 3; odd -> 5x if 4x > 40 (a jcc back to the shared sequence), else -4x. */
 /* int tail_long(int x): the shared sequence is 10 instructions long. */
 /* int tail_loop(int n): sum 1..n by jumping back to the function's start. */
 __asm__(".text\n"
@@ -97,6 +99,25 @@ __asm__(".text\n"
         "    mov $0x7a11, %ebx\n"
         "    jmp tail_f_epi\n"
 
+        ".globl tail_c\n"
+        "tail_c:\n"
+        "    push %ebx\n"
+        "    mov 8(%esp), %eax\n"
+        "    mov %eax, %ebx\n"
+        "    test $1, %eax\n"
+        "    jne 1f\n"
+        "    add $3, %eax\n"
+        "tail_c_epi:\n"
+        "    add %ebx, %eax\n"
+        "    pop %ebx\n"
+        "    ret\n"
+        "1:  shl $2, %eax\n"
+        "    cmp $40, %eax\n"
+        "    jg tail_c_epi\n"
+        "    neg %eax\n"
+        "    pop %ebx\n"
+        "    ret\n"
+
         ".globl tail_long\n"
         "tail_long:\n"
         "    mov 4(%esp), %eax\n"
@@ -137,6 +158,7 @@ int tail_a(int x);
 int __attribute__((stdcall)) tail_b(int x);
 int tail_r(int x);
 int tail_f(int *p, int x);
+int tail_c(int x);
 int tail_long(int x);
 int tail_loop(int n);
 extern char tail_f_load[];
@@ -186,6 +208,11 @@ int main(void)
     for (int x = -20; x < 20; x++) {
         int want = (x & 1) ? x * 3 + x + 7 : x + 107;
         CHECK_EQ(call_saved(tail_a, x), want);
+    }
+    gc_group("jcc_to_tail");
+    for (int x = -20; x < 40; x++) {
+        int want = !(x & 1) ? 2 * x + 3 : (x << 2) > 40 ? 5 * x : -4 * x;
+        CHECK_EQ(call_saved(tail_c, x), want);
     }
     gc_group("ret_imm");
     for (int x = -20; x < 20; x++) {
