@@ -315,6 +315,8 @@ typedef struct ExecThread {
     /* MXCSR when guest code last stopped (has_mxcsr): exec_run() puts it back (see there). */
     uint32_t guest_mxcsr;
     bool has_mxcsr;
+    /* The traced block run last when it has TbBlock.insn_offsets, else NULL. */
+    const struct TbBlock *counted_tb;
 } ExecThread;
 extern __thread ExecThread exec_thread;
 
