@@ -655,7 +655,7 @@ const IrBlock *exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *b
 }
 
 /*
- * TbBlock.insn_offsets of a block lifted straight-line: the pcs of its INSN_STARTs in first
+ * TbBlock.insn_offsets of a block lifted straight-line (tracing): the pcs of its INSN_STARTs in first
  * appearance (slow paths after the last exit lift instructions again), NULL for one
  * instruction, whose faults count right as they are.
  */
@@ -726,7 +726,7 @@ static TbBlock *translate_locked_fp(ExecCtx *x, GuestCpu *cpu, const TbKey *key,
     blk = x->spare_ir != NULL ? x->spare_ir : ir_block_new();
     x->spare_ir = NULL;
     lift_locked(x, cpu, key, blk, shown, traced);
-    uint32_t *insn_offsets = traced && !x->opts.trace_whole_blocks ? insn_offsets_of(blk) : NULL;
+    uint32_t *insn_offsets = x->trace_any && !x->opts.trace_whole_blocks ? insn_offsets_of(blk) : NULL;
     if (!x->opts.no_opt) {
         ir_optimize(blk);
         if (shown && (x->opts.trace & EXEC_TRACE_IR)) {
@@ -1031,7 +1031,8 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
             __atomic_fetch_add(&x->stats.blocks_executed, 1, __ATOMIC_RELAXED);
         }
         cpu->exit_kind = GUEST_EXIT_NONE;
-        exec_thread.counted_tb = tb->insn_offsets != NULL ? tb : NULL;
+        /* Untraced blocks chain: engines say which one faulted (interp loop, JIT fault map). */
+        exec_thread.counted_tb = tb->traced && tb->insn_offsets != NULL ? tb : NULL;
         from = NULL;
         from_generation = __atomic_load_n(&x->generation, __ATOMIC_RELAXED);
         if (tb->tier == TB_TIER_COLD) {

@@ -315,7 +315,10 @@ typedef struct ExecThread {
     /* MXCSR when guest code last stopped (has_mxcsr): exec_run() puts it back (see there). */
     uint32_t guest_mxcsr;
     bool has_mxcsr;
-    /* The traced block run last when it has TbBlock.insn_offsets, else NULL. */
+    /*
+     * While tracing, the block that may have faulted (TbBlock.insn_offsets): the traced block
+     * the exec loop entered, the one the interpreter runs, the one a host fault hit.
+     */
     const struct TbBlock *counted_tb;
 } ExecThread;
 extern __thread ExecThread exec_thread;

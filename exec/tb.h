@@ -95,7 +95,7 @@ struct TbBlock {
     uint64_t generation;        /* cache generation it was made in */
     char *trace_text;           /* traced insn blocks: "<word> <disassembly> <sym>", made once */
     /*
-     * Traced straight-line blocks of several instructions: each instruction's pc minus
+     * Straight-line blocks of several instructions (tracing): each instruction's pc minus
      * TbBlock.pc in program order, so that a fault inside the block counts only the
      * instructions up to the faulting one (exec_run; the trace's step counter).
      */

@@ -135,8 +135,9 @@ def trace_round_two(tracediff, static):
         fault_step = next((l.split()[-1] for l in reversed(insn_lines) if l.startswith(f"insn {hex(fault_pc)} ")), "")
         check(f"crash step {engine}: insn trace's signal step is the faulting insn's",
               want.startswith("signal SIGSEGV") and want.split()[-1] == fault_step, (want, fault_step))
-        for item in ("block", "exec"):
-            got, lines = signal_line([f"--trace={item}"], engine)
+        # Outside a range blocks chain and run whole: the faulting one is found all the same.
+        for item in ("block", "exec", "insn --trace-range=main", "mem --trace-range=record"):
+            got, lines = signal_line(f"--trace={item}".split(), engine)
             blocks = [l for l in lines if l.startswith("block ")]
             check(f"crash step {engine} {item}: same signal line as the insn trace", got == want, (got, want))
             if item == "block":
