@@ -203,3 +203,22 @@ uint64_t ir_eval_fp_host(const IrInsn *insn, uint64_t a, uint64_t b)
     }
     return eval_host_d((IrOpcode)insn->op, a, b);
 }
+
+/* FCMP: by integer compares of the bit patterns, so no host flag is raised. */
+uint64_t ir_eval_fcmp(IrType type, uint64_t a, uint64_t b)
+{
+    unsigned bits = type == IR_I32 ? 32 : 64;
+    uint64_t sign = UINT64_C(1) << (bits - 1);
+    uint64_t mag = sign - 1;
+    uint64_t inf = type == IR_I32 ? UINT64_C(0x7f800000) : UINT64_C(0x7ff0000000000000);
+    uint64_t ma = a & mag, mb = b & mag;
+    int64_t ka, kb;
+
+    if (ma > inf || mb > inf) {
+        return 1;
+    }
+    /* order keys: the magnitude, negated when the sign is set (+0 and -0 both 0) */
+    ka = (a & sign) ? -(int64_t)ma : (int64_t)ma;
+    kb = (b & sign) ? -(int64_t)mb : (int64_t)mb;
+    return ka < kb ? 8 : ka > kb ? 4 : 2;
+}

@@ -195,6 +195,7 @@ bool ir_verify(const IrBlock *blk, GError **error)
         case IR_OP_FDIV:
         case IR_OP_FSQRT:
         case IR_OP_FMA:
+        case IR_OP_FCMP:
         case IR_OP_FADDH:
         case IR_OP_FSUBH:
         case IR_OP_FMULH:

@@ -181,7 +181,6 @@ bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
  * RN/XX test is made once per block: only mtfsf*, mtfsb* and mcrfs change them.
  */
 #define PPC_SIGN64 (UINT64_C(1) << 63)
-#define PPC_EXP_INF64 UINT64_C(0x7ff0000000000000)
 
 /* The helper computing frT (and FPSCR) of an A-form instruction. */
 static void ppc_gen_fp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
@@ -527,14 +526,6 @@ static void ppc_gen_fcmp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     ppc_set32(ctx, PPC_OFF_CR(a->crfd), c);
 }
 
-/* v as a signed integer that orders like the double it holds, from mag = v without its sign (+0 and -0 both 0); not for NaNs. */
-static IrTemp ppc_fp_order_key(PpcDisas *ctx, IrTemp v, IrTemp mag)
-{
-    IrBlock *blk = ctx->blk;
-
-    return ir_select(blk, IR_COND_LT, v, ppc_c64(ctx, 0), ir_neg(blk, mag), mag);
-}
-
 /*
  * Is the lazy record's PPC_FP_LAZY_FPRF bit known clear here, because an inline fcmp
  * cleared it and nothing since can have set it (no label, no helper call, no store to
@@ -561,14 +552,15 @@ static bool ppc_fcmp_lazy_known(const PpcDisas *ctx)
 
 /*
  * Without NaN operands a compare raises nothing: the CR field and FPSCR[FPCC] are
- * FL/FG/FE from an integer compare of order keys.  A NaN operand (FU, VXSNAN, VXVC)
- * takes the deferred slow path.  FR, FI and FPRF's C are not touched, so a pending
- * lazy operation stays pending for them (PPC_FP_LAZY_FPRF becomes PPC_FP_LAZY_C).
+ * FL/FG/FE, which is what FCMP gives (one-hot 8/4/2, PowerPC's own order).  Its FU (1, a
+ * NaN operand: FU, VXSNAN, VXVC) takes the deferred slow path.  FR, FI and FPRF's C
+ * are not touched, so a pending lazy operation stays pending for them
+ * (PPC_FP_LAZY_FPRF becomes PPC_FP_LAZY_C).
  */
 bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp x, y, ax, ay, mag_mask, inf, kx, ky, c, fpscr, lazy;
+    IrTemp c, fpscr, lazy;
     bool lazy_known;
     uint32_t slow;
 
@@ -579,24 +571,9 @@ bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
     lazy_known = ppc_fcmp_lazy_known(ctx);
     slow = ir_label_new(blk);
     ppc_defer_fp_slow(ctx, a, a->param, ppc_gen_fcmp_helper, slow);
-    x = ppc_get_fpr(ctx, a->ra);
-    y = ppc_get_fpr(ctx, a->rb);
-    mag_mask = ppc_c64(ctx, ~PPC_SIGN64);
-    inf = ppc_c64(ctx, PPC_EXP_INF64);
-    ax = ir_and(blk, x, mag_mask);
-    ay = ir_and(blk, y, mag_mask);
-    /*
-     * One branch for both NaN tests: a label with a single branch to it takes the
-     * branch's register state whole, so the JIT stores nothing on the way in; two
-     * branches to it make it store every guest register it holds first.
-     */
-    ir_brcond(blk, IR_COND_NE,
-              ir_or(blk, ir_setcond(blk, IR_COND_GTU, ax, inf), ir_setcond(blk, IR_COND_GTU, ay, inf)),
-              ppc_c64(ctx, 0), slow);
-    kx = ppc_fp_order_key(ctx, x, ax);
-    ky = ppc_fp_order_key(ctx, y, ay);
-    c = ir_trunc(blk, ir_select(blk, IR_COND_LT, kx, ky, ppc_c64(ctx, 8),
-                                ir_select(blk, IR_COND_GT, kx, ky, ppc_c64(ctx, 4), ppc_c64(ctx, 2))));
+    c = ir_fcmp(blk, ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb));
+    ir_brcond(blk, IR_COND_TSTNE, c, ppc_c64(ctx, 1), slow);
+    c = ir_trunc(blk, c);
     fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
     ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, ir_and(blk, fpscr, ppc_const(ctx, ~PPC_FPSCR_FPCC)),
                                          ir_shl(blk, c, ppc_const(ctx, PPC_FPSCR_FPRF_SHIFT))));

@@ -254,11 +254,12 @@ START_TEST(test_div_edges)
 END_TEST
 
 static const IrOpcode fp_ops[] = { IR_OP_FADD, IR_OP_FSUB, IR_OP_FMUL, IR_OP_FDIV, IR_OP_FSQRT,
-                                   IR_OP_FMA };
+                                   IR_OP_FMA, IR_OP_FCMP };
 
 /*
  * The FP ops on zeros, subnormals, infinities, quiet and signalling NaNs of both signs,
- * as registers and as constants: the JIT must give ir_eval_fp's bits, NaNs included.
+ * as registers and as constants: the JIT must give ir_eval_fp's bits, NaNs included, and
+ * FCMP ir_eval_fcmp's order (-0 = +0, unordered with a NaN of either kind).
  * Loop 1 repeats it as on a host without FMA3 (FMA through the C fallback).
  */
 START_TEST(test_fp_edges)
