@@ -243,6 +243,23 @@ void x64_gen_fp(X64Gen *g, const IrInsn *insn)
         x64_ra_def_done(g, insn->out);
         return;
     }
+    if (op == IR_OP_FEXT) {
+        /* cvtss2sd into a cache register of its own (with AVX, upper bits from the source) */
+        X64Reg ra = x64_ra_use(g, a);
+        X64Reg r = x64_ra_def(g, insn->out, X64_NOREG);
+        int ka = fp_operand(g, 4, a, ra, -1, -1);
+        int kr = fp_cache_slot(g, ka, -1, -1);
+
+        if (x64_host.avx) {
+            x64_vsse_rrr(b, X64_SSE_CVT, 4, kr, ka, ka);
+        } else {
+            x64_sse_rr(b, X64_SSE_CVT, 4, kr, ka);
+        }
+        x64_movq_rx(b, 8, r, kr);
+        fp_cache_set(g, kr, insn->out);
+        x64_ra_def_done(g, insn->out);
+        return;
+    }
     if (op == IR_OP_FCMPH) {
         /* (u)comis sets ZF/PF/CF and clears OF/SF/AF: the EFLAGS image is the flags and 0x45. */
         X64Reg ra = x64_ra_use(g, a);

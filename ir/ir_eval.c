@@ -155,6 +155,9 @@ uint64_t ir_eval_pure(const IrInsn *insn, const uint64_t *in)
     case IR_OP_FCMP:
         r = ir_eval_fcmp(t, a, b);
         break;
+    case IR_OP_FEXT:
+        r = ir_eval_fext((uint32_t)in[0]);
+        break;
     case IR_OP_FADDH:
     case IR_OP_FSUBH:
     case IR_OP_FMULH:

@@ -46,22 +46,16 @@ static IrTemp ppc_gen_d_to_s(PpcDisas *ctx, IrTemp d)
 }
 
 /*
- * The same inline, by moving bits, for every single but a denormal (which needs
- * normalizing): sign, exponent rebiased by 1023 - 127 (0x7ff for infinities and NaNs,
- * 0 for zeros), fraction << 29.  A denormal branches to slow (-1: none allowed).
+ * The same inline for every single but a NaN: FEXT (the host's cvtss2sd, exact for
+ * zeros, denormals, normals and infinities).  A NaN, which must stay signalling if it
+ * is, branches to slow.
  */
 static IrTemp ppc_gen_s_to_d_inline(PpcDisas *ctx, IrTemp s, uint32_t slow)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp mag = ir_extu32(blk, ir_and(blk, s, ppc_const(ctx, 0x7fffffffu)));
-    IrTemp bias, d;
 
-    ir_brcond(blk, IR_COND_LTU, ir_sub(blk, mag, ppc_c64(ctx, 1)), ppc_c64(ctx, 0x7fffffu), slow);
-    bias = ir_select(blk, IR_COND_GEU, mag, ppc_c64(ctx, 0x7f800000u), ppc_c64(ctx, UINT64_C(0x7000000000000000)),
-                     ppc_c64(ctx, UINT64_C(0x3800000000000000)));
-    bias = ir_select(blk, IR_COND_EQ, mag, ppc_c64(ctx, 0), ppc_c64(ctx, 0), bias);
-    d = ir_add(blk, ir_shl(blk, mag, ppc_c64(ctx, 29)), bias);
-    return ir_or(blk, d, ir_shl(blk, ir_extu32(blk, ir_and(blk, s, ppc_const(ctx, 0x80000000u))), ppc_c64(ctx, 32)));
+    ir_brcond(blk, IR_COND_GTU, ir_and(blk, s, ppc_const(ctx, 0x7fffffffu)), ppc_const(ctx, 0x7f800000u), slow);
+    return ir_fext(blk, s);
 }
 
 /* --- Loads and stores (Book I 4.6.2-4.6.3) --- */
@@ -92,7 +86,7 @@ static bool ppc_gen_fload(PpcDisas *ctx, const PpcArgs *a, bool inline_ok)
     return true;
 }
 
-/* lfs of a denormal: the whole instruction again from the state before it, by the helper. */
+/* lfs of a NaN: the whole instruction again from the state before it, by the helper. */
 static void ppc_gen_fload_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 {
     (void)opc;

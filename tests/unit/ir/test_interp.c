@@ -110,6 +110,20 @@ START_TEST(test_interp_fp_ops)
     ck_assert_uint_eq(fp_eval(IR_OP_FCMP, IR_I32, 0x80000001u, 0x80000002u), 4);
     ck_assert_uint_eq(fp_eval(IR_OP_FCMP, IR_I32, 0x7f800000u, 0x7f800000u), 2);
     ck_assert_uint_eq(fp_eval(IR_OP_FCMP, IR_I32, 0x7fc00000u, 0x3f800000u), 1);
+    /* FEXT: exact, the smallest and largest denormals normalized, a signalling NaN quieted. */
+    IrInsn fext = { .op = IR_OP_FEXT, .type = IR_I64, .nin = 1 };
+    uint64_t fin[1] = { 0x3fc00000u };
+    ck_assert_uint_eq(ir_eval_pure(&fext, fin), 0x3ff8000000000000ull);
+    fin[0] = 0x80000001u;
+    ck_assert_uint_eq(ir_eval_pure(&fext, fin), 0xb6a0000000000000ull);
+    fin[0] = 0x007fffffu;
+    ck_assert_uint_eq(ir_eval_pure(&fext, fin), 0x380fffffc0000000ull);
+    fin[0] = 0xff800000u;
+    ck_assert_uint_eq(ir_eval_pure(&fext, fin), 0xfff0000000000000ull);
+    fin[0] = 0x7f800001u;
+    ck_assert_uint_eq(ir_eval_pure(&fext, fin), 0x7ff8000020000000ull);
+    fin[0] = 0x80000000u;
+    ck_assert_uint_eq(ir_eval_pure(&fext, fin), 0x8000000000000000ull);
     /* Overflow and division by zero give infinities; flags stay out of MXCSR. */
     uint32_t before, after;
     __asm__ volatile("stmxcsr %0" : "=m"(before));

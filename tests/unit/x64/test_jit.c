@@ -309,6 +309,21 @@ START_TEST(test_fp_edges)
             }
         }
     }
+    /* FEXT of each single (denormals, both NaN kinds), from a register and a constant. */
+    for (unsigned i = 0; i < G_N_ELEMENTS(s); i++) {
+        for (unsigned form = 0; form < 2; form++) {
+            g_autoptr(IrBlock) blk = ir_block_new();
+            ir_insn_start(blk, 0x1000, 4);
+            IrTemp a = ir_const(blk, IR_I32, s[i]);
+            if (form == 0) {
+                ir_set(blk, SLOT(5), a);
+                a = ir_get(blk, IR_I32, SLOT(5));
+            }
+            ir_set(blk, SLOT(7), ir_fext(blk, a));
+            ir_goto_block(blk, 0x2000);
+            check_both(blk, r);
+        }
+    }
     x64_host = saved;
 }
 END_TEST
