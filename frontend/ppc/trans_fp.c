@@ -411,17 +411,28 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     IrTemp exp_off = ir_sub(blk, ir_trunc(blk, ir_shr(blk, r, ppc_c64(ctx, 31))), ppc_const(ctx, 2u << 21));
     IrTemp exp_lim = ppc_const(ctx, (0x7ffu - 2) << 21);
     if (!ctx->fp_mode_ok) {
-        /*
-         * And RN = 0 with XX set, tested in the same branch: one branch to the slow
-         * path's label lets the JIT enter it with the registers as they are, two make
-         * it store every guest register it holds before the first.
-         */
-        IrTemp mode_bad = ir_setcond(blk, IR_COND_NE, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)),
-                                                             ppc_const(ctx, PPC_FPSCR_XX | 3)),
-                                     ppc_const(ctx, PPC_FPSCR_XX));
-        IrTemp exp_bad = ir_setcond(blk, IR_COND_GEU, exp_off, exp_lim);
+        IrTemp mode = ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)), ppc_const(ctx, PPC_FPSCR_XX | 3));
 
-        ir_brcond(blk, IR_COND_NE, ir_or(blk, mode_bad, exp_bad), ppc_const(ctx, 0), slow);
+        if (ctx->n_fp_slow < PPC_MAX_FP_SLOW) {
+            /*
+             * And RN = 0 with XX set, tested by a branch to a second copy of the slow
+             * path: a label with one branch to it lets the JIT enter it with the
+             * registers as they are (two branches to one label make it store every guest
+             * register it holds before the first), and two branches are shorter than
+             * the two tests or-ed into one.
+             */
+            uint32_t mode_slow = ir_label_new(blk);
+
+            ppc_defer_fp_slow(ctx, a, opc, ctx->fp_slow[ctx->n_fp_slow - 1].gen, mode_slow);
+            ctx->fp_slow[ctx->n_fp_slow - 1].prev = prev;
+            ir_brcond(blk, IR_COND_NE, mode, ppc_const(ctx, PPC_FPSCR_XX), mode_slow);
+            ir_brcond(blk, IR_COND_GEU, exp_off, exp_lim, slow);
+        } else {
+            IrTemp mode_bad = ir_setcond(blk, IR_COND_NE, mode, ppc_const(ctx, PPC_FPSCR_XX));
+            IrTemp exp_bad = ir_setcond(blk, IR_COND_GEU, exp_off, exp_lim);
+
+            ir_brcond(blk, IR_COND_NE, ir_or(blk, mode_bad, exp_bad), ppc_const(ctx, 0), slow);
+        }
         ctx->fp_mode_ok = true;
     } else {
         ir_brcond(blk, IR_COND_GEU, exp_off, exp_lim, slow);
