@@ -161,6 +161,7 @@ void x64_cmov(X64Buf *b, X64Cond cc, unsigned sz, X64Reg dst, X64Reg src);
 typedef enum X64SseOp {
     X64_SSE_SQRT = 0x51, X64_SSE_ADD = 0x58, X64_SSE_MUL = 0x59, X64_SSE_SUB = 0x5c,
     X64_SSE_DIV = 0x5e,
+    X64_SSE_CVT = 0x5a,     /* sz 4: cvtss2sd, sz 8: cvtsd2ss */
 } X64SseOp;
 void x64_movq_xr(X64Buf *b, unsigned sz, int xmm, X64Reg src);     /* movd (4) / movq (8) */
 void x64_movq_rx(X64Buf *b, unsigned sz, X64Reg dst, int xmm);

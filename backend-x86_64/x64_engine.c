@@ -307,6 +307,8 @@ static bool jit_host_pc_to_guest(ExecCtx *x, uintptr_t host_pc, const void *host
             const TbPcMap *m = &tb->pcmap[i];
             const ucontext_t *uc = host_context;
             cpu->pc = tb->pc + (GuestAddr)(int64_t)(int32_t)m->guest_offset;
+            /* Tracing: exec_run() counts this block's instructions only up to the fault. */
+            exec_thread.counted_tb = tb->insn_offsets != NULL ? tb : NULL;
             for (uint32_t k = 0; k < m->n_dirty && uc != NULL; k++) {
                 const TbDirtySlot *d = &tb->dirty[m->dirty_start + k];
                 uint64_t v = (uint64_t)uc->uc_mcontext.gregs[greg_of[d->reg]];

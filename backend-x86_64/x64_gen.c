@@ -1703,6 +1703,8 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
     case IR_OP_FDIV:
     case IR_OP_FSQRT:
     case IR_OP_FMA:
+    case IR_OP_FCMP:
+    case IR_OP_FEXT:
         if (try_fold(g, insn)) {
             break;
         }
@@ -1746,7 +1748,7 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
         case IR_OP_SETCOND: gen_setcond(g, insn); break;
         case IR_OP_SELECT: gen_select(g, insn); break;
         case IR_OP_FADD: case IR_OP_FSUB: case IR_OP_FMUL: case IR_OP_FDIV: case IR_OP_FSQRT:
-        case IR_OP_FMA:
+        case IR_OP_FMA: case IR_OP_FCMP: case IR_OP_FEXT:
             x64_gen_fp(g, insn);
             break;
         default: g_assert_not_reached();

@@ -220,18 +220,51 @@ void x64_gen_fp(X64Gen *g, const IrInsn *insn)
         x64_ra_def_done(g, insn->out);
         return;
     }
-    if (op == IR_OP_FCMPH) {
-        /* (u)comis sets ZF/PF/CF and clears OF/SF/AF: the EFLAGS image is the flags and 0x45. */
+    if (op == IR_OP_FEXT) {
+        /* cvtss2sd into a cache register of its own (with AVX, upper bits from the source) */
+        X64Reg ra = x64_ra_use(g, a);
+        X64Reg r = x64_ra_def(g, insn->out, X64_NOREG);
+        int ka = fp_operand(g, 4, a, ra, -1, -1);
+        int kr = fp_cache_slot(g, ka, -1, -1);
+
+        if (x64_host.avx) {
+            x64_vsse_rrr(b, X64_SSE_CVT, 4, kr, ka, ka);
+        } else {
+            x64_sse_rr(b, X64_SSE_CVT, 4, kr, ka);
+        }
+        x64_movq_rx(b, 8, r, kr);
+        fp_cache_set(g, kr, insn->out);
+        x64_ra_def_done(g, insn->out);
+        return;
+    }
+    if (op == IR_OP_FCMP || op == IR_OP_FCMPH) {
         X64Reg ra = x64_ra_use(g, a);
         X64Reg rb = x64_ra_use(g, insn->in[1]);
         X64Reg r = x64_ra_def(g, insn->out, X64_NOREG);
         int ka = fp_operand(g, sz, a, ra, -1, -1);
         int kb = fp_operand(g, sz, insn->in[1], rb, ka, -1);
 
-        x64_comis(b, sz, insn->imm[0] != 0, ka, kb);
-        x64_pushfq(b);
-        x64_pop(b, r);
-        x64_alu_ri(b, X64_AND, 4, r, 0x45);
+        x64_comis(b, sz, op == IR_OP_FCMPH && insn->imm[0] != 0, ka, kb);
+        if (op == IR_OP_FCMPH) {
+            /* (u)comis sets ZF/PF/CF and clears OF/SF/AF: the EFLAGS image is the flags and 0x45. */
+            x64_pushfq(b);
+            x64_pop(b, r);
+            x64_alu_ri(b, X64_AND, 4, r, 0x45);
+        } else {
+            /*
+             * FCMP, from ucomis's CF (less), ZF (equal), all of CF, ZF and PF (unordered):
+             * the one-hot value by moves of constants (flags untouched) and cmovs, PF last.
+             */
+            static const struct { X64Cond cc; uint32_t v; } steps[] = {
+                { X64_CC_B, 8 }, { X64_CC_E, 2 }, { X64_CC_P, 1 },
+            };
+
+            x64_mov_ri(b, 4, r, 4);
+            for (unsigned i = 0; i < G_N_ELEMENTS(steps); i++) {
+                x64_mov_ri(b, 4, X64_SCRATCH, steps[i].v);
+                x64_cmov(b, steps[i].cc, 4, r, X64_SCRATCH);
+            }
+        }
         x64_ra_def_done(g, insn->out);
         return;
     }

@@ -39,6 +39,7 @@ static void interp_run(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, TbBlock **from, u
         if (x->count_insns) {
             cpu->insns_executed += tb->guest_insns;
         }
+        exec_thread.counted_tb = tb->insn_offsets != NULL ? tb : NULL;   /* tracing only */
         interp_running = true;
         ir_interp_run(tb->ir, cpu, &env, &e);
         interp_running = false;

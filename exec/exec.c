@@ -172,6 +172,7 @@ static void free_blocks(ExecCtx *x)
         }
         ir_block_free(tb->ir);
         g_free(tb->trace_text);
+        g_free(tb->insn_offsets);
         g_free(tb->pcmap);
         if (tb->incoming != NULL) {
             g_array_unref(tb->incoming);
@@ -665,6 +666,33 @@ const IrBlock *exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *b
 }
 
 /*
+ * TbBlock.insn_offsets of a block lifted straight-line (tracing): the pcs of its INSN_STARTs in first
+ * appearance (slow paths after the last exit lift instructions again), NULL for one
+ * instruction, whose faults count right as they are.
+ */
+static uint32_t *insn_offsets_of(const IrBlock *blk)
+{
+    if (blk->guest_insns < 2) {
+        return NULL;
+    }
+    uint32_t *offs = g_new(uint32_t, blk->guest_insns);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < blk->n_insns && n < blk->guest_insns; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        if (insn->op == IR_OP_INSN_START) {
+            uint32_t off = (uint32_t)((uint64_t)insn->imm[0] - blk->guest_pc);
+            if (n == 0 || off > offs[n - 1]) {
+                offs[n++] = off;
+            }
+        }
+    }
+    while (n < blk->guest_insns) {
+        offs[n++] = UINT32_MAX;         /* never a fault pc: counts as before */
+    }
+    return offs;
+}
+
+/*
  * Make the block at pc: lift, optimize and emit it -- or, for a cold block (tiering on,
  * and nothing that needs every block compiled), only record it: its runs lift it
  * (exec_lift_cold).  Called with x->lock held; returns with it held.
@@ -709,6 +737,7 @@ static TbBlock *translate_locked_fp(ExecCtx *x, GuestCpu *cpu, const TbKey *key,
     blk = x->spare_ir != NULL ? x->spare_ir : ir_block_new();
     x->spare_ir = NULL;
     lift_locked(x, cpu, key, blk, shown, traced);
+    uint32_t *insn_offsets = x->trace_any && !x->opts.trace_whole_blocks ? insn_offsets_of(blk) : NULL;
     if (!x->opts.no_opt) {
         ir_optimize(blk);
         if (shown && (x->opts.trace & EXEC_TRACE_IR)) {
@@ -724,6 +753,7 @@ static TbBlock *translate_locked_fp(ExecCtx *x, GuestCpu *cpu, const TbKey *key,
     tb->code_page2 = blk->code_page2;
     tb->valid = true;
     tb->traced = traced;
+    tb->insn_offsets = insn_offsets;
     tb->generation = x->generation;
     tb->n_exits = blk->n_exits;
     for (uint32_t i = 0; i < blk->n_insns; i++) {
@@ -1013,6 +1043,8 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
             __atomic_fetch_add(&x->stats.blocks_executed, 1, __ATOMIC_RELAXED);
         }
         cpu->exit_kind = GUEST_EXIT_NONE;
+        /* Untraced blocks chain: engines say which one faulted (interp loop, JIT fault map). */
+        exec_thread.counted_tb = tb->traced && tb->insn_offsets != NULL ? tb : NULL;
         from = NULL;
         from_generation = __atomic_load_n(&x->generation, __ATOMIC_RELAXED);
         if (tb->tier == TB_TIER_COLD) {
@@ -1034,6 +1066,34 @@ static void run_blocks(ExecCtx *x, GuestCpu *cpu, uint8_t *snap)
             continue;
         }
         if (cpu->exit_kind != GUEST_EXIT_NONE) {
+            return;
+        }
+    }
+}
+
+/*
+ * A traced block counts all its instructions when entered; when one of them faults or
+ * makes a system call, only those up to it have run, and the trace's step counter (the
+ * signal line, the handler's instructions) must say so, as with one instruction per block.
+ */
+static void count_to_fault(GuestCpu *cpu, const TbBlock *tb)
+{
+    switch (cpu->exit_kind) {
+    case GUEST_EXIT_SYSCALL:
+    case GUEST_EXIT_ILLEGAL:
+    case GUEST_EXIT_BREAKPOINT:
+    case GUEST_EXIT_MEM_FAULT:
+    case GUEST_EXIT_MISALIGNED:
+    case GUEST_EXIT_EXCEPTION:
+    case GUEST_EXIT_FPE:
+        break;
+    default:
+        return;
+    }
+    uint64_t off = cpu->pc - tb->pc;
+    for (uint32_t i = 0; i + 1 < tb->guest_insns; i++) {
+        if (tb->insn_offsets[i] == off) {
+            cpu->insns_executed -= tb->guest_insns - (i + 1);
             return;
         }
     }
@@ -1078,6 +1138,10 @@ void exec_run(ExecCtx *x, GuestCpu *cpu)
     }
     /* Here after a normal exit, or after a fault handler or raising helper unwound. */
     exec_thread.unwind = NULL;
+    if (exec_thread.counted_tb != NULL) {
+        count_to_fault(cpu, exec_thread.counted_tb);
+        exec_thread.counted_tb = NULL;
+    }
     if (x->arch->host_fp_sync != NULL) {
         x->arch->host_fp_sync(cpu);
     }

@@ -315,6 +315,11 @@ typedef struct ExecThread {
     /* MXCSR when guest code last stopped (has_mxcsr): exec_run() puts it back (see there). */
     uint32_t guest_mxcsr;
     bool has_mxcsr;
+    /*
+     * While tracing, the block that may have faulted (TbBlock.insn_offsets): the traced block
+     * the exec loop entered, the one the interpreter runs, the one a host fault hit.
+     */
+    const struct TbBlock *counted_tb;
 } ExecThread;
 extern __thread ExecThread exec_thread;
 

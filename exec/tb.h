@@ -95,6 +95,12 @@ struct TbBlock {
     uint64_t cold_at;           /* at this offset (both under ExecCtx.lock) */
     uint64_t generation;        /* cache generation it was made in */
     char *trace_text;           /* traced insn blocks: "<word> <disassembly> <sym>", made once */
+    /*
+     * Straight-line blocks of several instructions (tracing): each instruction's pc minus
+     * TbBlock.pc in program order, so that a fault inside the block counts only the
+     * instructions up to the faulting one (exec_run; the trace's step counter).
+     */
+    uint32_t *insn_offsets;
 
     IrBlock *ir;                /* interpreter: the optimized IR; JIT and cold blocks: NULL */
     uint32_t host_size;

@@ -321,7 +321,9 @@ void ir_interp_run(const IrBlock *blk, void *cpu, const IrInterpEnv *env, IrInte
         case IR_OP_FMUL:
         case IR_OP_FDIV:
         case IR_OP_FSQRT:
-        case IR_OP_FMA: {
+        case IR_OP_FMA:
+        case IR_OP_FCMP:
+        case IR_OP_FEXT: {
             uint64_t in[IR_MAX_IN];
             for (unsigned k = 0; k < insn->nin; k++) {
                 in[k] = v[insn->in[k]];

@@ -308,6 +308,8 @@ static inline IrTemp ir_fsqrt(IrBlock *blk, IrTemp a) { return ir_unop(blk, IR_O
 /* FADDH..FSQRTH: the FP ops in the host's MXCSR (ir_ops.def). */
 static inline bool ir_op_is_fp_host(IrOpcode op) { return op >= IR_OP_FADDH && op <= IR_OP_FCMPH; }
 IrTemp ir_fma(IrBlock *blk, IrTemp a, IrTemp b, IrTemp c);     /* a * b + c, one rounding */
+IrTemp ir_fext(IrBlock *blk, IrTemp a);              /* binary32 (i32) -> binary64 (i64) */
+IrTemp ir_fcmp(IrBlock *blk, IrTemp a, IrTemp b);     /* one-hot: 8 <, 4 >, 2 ==, 1 unordered */
 IrTemp ir_fcmph(IrBlock *blk, IrTemp a, IrTemp b, bool signaling);   /* (u)comis flags, ir_ops.def */
 IrTemp ir_sext(IrBlock *blk, IrTemp a, unsigned bits);
 IrTemp ir_zext(IrBlock *blk, IrTemp a, unsigned bits);
@@ -384,6 +386,10 @@ uint64_t ir_eval_fp(const IrInsn *insn, uint64_t a, uint64_t b, uint64_t c);
 uint64_t ir_eval_fp_noenv(const IrInsn *insn, uint64_t a, uint64_t b, uint64_t c);
 /* FADDH..FCMPH (b not for FSQRTH): the host's SSE instruction in the current MXCSR, flags left there. */
 uint64_t ir_eval_fp_host(const IrInsn *insn, uint64_t a, uint64_t b);
+/* FCMP of a and b (i32: binary32, i64: binary64): 8, 4, 2 or 1; raises nothing. */
+uint64_t ir_eval_fcmp(IrType type, uint64_t a, uint64_t b);
+/* FEXT of a binary32: the binary64 of the same value (a NaN quieted); raises nothing. */
+uint64_t ir_eval_fext(uint32_t a);
 uint64_t ir_truncate(IrType type, uint64_t v);
 
 #endif

@@ -122,6 +122,19 @@ IrTemp ir_fma(IrBlock *blk, IrTemp a, IrTemp b, IrTemp c)
     return emit_out(blk, IR_OP_FMA, ir_temp_type(blk, a), 3, in, 0, 0);
 }
 
+IrTemp ir_fext(IrBlock *blk, IrTemp a)
+{
+    g_assert(ir_temp_type(blk, a) == IR_I32);
+    return emit_out(blk, IR_OP_FEXT, IR_I64, 1, &a, 0, 0);
+}
+
+IrTemp ir_fcmp(IrBlock *blk, IrTemp a, IrTemp b)
+{
+    IrTemp in[2] = { a, b };
+
+    return emit_out(blk, IR_OP_FCMP, ir_temp_type(blk, a), 2, in, 0, 0);
+}
+
 IrTemp ir_fcmph(IrBlock *blk, IrTemp a, IrTemp b, bool signaling)
 {
     IrTemp in[2] = { a, b };

@@ -152,6 +152,12 @@ uint64_t ir_eval_pure(const IrInsn *insn, const uint64_t *in)
     case IR_OP_FMA:
         r = ir_eval_fp(insn, a, b, ir_truncate(t, in[2]));
         break;
+    case IR_OP_FCMP:
+        r = ir_eval_fcmp(t, a, b);
+        break;
+    case IR_OP_FEXT:
+        r = ir_eval_fext((uint32_t)in[0]);
+        break;
     case IR_OP_FADDH:
     case IR_OP_FSUBH:
     case IR_OP_FMULH:

@@ -203,3 +203,48 @@ uint64_t ir_eval_fp_host(const IrInsn *insn, uint64_t a, uint64_t b)
     }
     return eval_host_d((IrOpcode)insn->op, a, b);
 }
+
+/* FCMP: by integer compares of the bit patterns, so no host flag is raised. */
+uint64_t ir_eval_fcmp(IrType type, uint64_t a, uint64_t b)
+{
+    unsigned bits = type == IR_I32 ? 32 : 64;
+    uint64_t sign = UINT64_C(1) << (bits - 1);
+    uint64_t mag = sign - 1;
+    uint64_t inf = type == IR_I32 ? UINT64_C(0x7f800000) : UINT64_C(0x7ff0000000000000);
+    uint64_t ma = a & mag, mb = b & mag;
+    int64_t ka, kb;
+
+    if (ma > inf || mb > inf) {
+        return 1;
+    }
+    /* order keys: the magnitude, negated when the sign is set (+0 and -0 both 0) */
+    ka = (a & sign) ? -(int64_t)ma : (int64_t)ma;
+    kb = (b & sign) ? -(int64_t)mb : (int64_t)mb;
+    return ka < kb ? 8 : ka > kb ? 4 : 2;
+}
+
+/* FEXT: by moving bits (a denormal normalized), so no host flag is raised. */
+uint64_t ir_eval_fext(uint32_t a)
+{
+    uint64_t sign = (uint64_t)(a >> 31) << 63;
+    uint32_t exp = (a >> 23) & 0xff, frac = a & 0x7fffffu;
+    int dexp;
+
+    if (exp == 0xff) {
+        /* infinity, or a NaN with the quiet bit set */
+        return sign | UINT64_C(0x7ff0000000000000) | (uint64_t)frac << 29 | (frac ? UINT64_C(0x0008000000000000) : 0);
+    }
+    if (exp == 0) {
+        int shift;
+
+        if (frac == 0) {
+            return sign;
+        }
+        shift = __builtin_clz(frac) - 8;        /* brings the leading one to bit 23 */
+        frac = (frac << shift) & 0x7fffffu;
+        dexp = 1023 - 126 - shift;
+    } else {
+        dexp = (int)exp - 127 + 1023;
+    }
+    return sign | (uint64_t)dexp << 52 | (uint64_t)frac << 29;
+}

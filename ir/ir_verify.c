@@ -75,6 +75,11 @@ bool ir_verify(const IrBlock *blk, GError **error)
                 FAIL("insn %u (%s): needs i32 -> i64", i, info->name);
             }
             break;
+        case IR_OP_FEXT:
+            if (insn->type != IR_I64 || ir_temp_type(blk, insn->in[0]) != IR_I32) {
+                FAIL("insn %u (fext): needs i32 -> i64", i);
+            }
+            break;
         case IR_OP_TRUNC:
             if (insn->type != IR_I32 || ir_temp_type(blk, insn->in[0]) != IR_I64) {
                 FAIL("insn %u (trunc): needs i64 -> i32", i);
@@ -195,6 +200,7 @@ bool ir_verify(const IrBlock *blk, GError **error)
         case IR_OP_FDIV:
         case IR_OP_FSQRT:
         case IR_OP_FMA:
+        case IR_OP_FCMP:
         case IR_OP_FADDH:
         case IR_OP_FSUBH:
         case IR_OP_FMULH:

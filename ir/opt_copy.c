@@ -137,6 +137,8 @@ void ir_copy_insn(IrBlock *blk, IrCopyState *cs, IrInsn *insn)
     case IR_OP_FDIV:
     case IR_OP_FSQRT:
     case IR_OP_FMA:
+    case IR_OP_FCMP:
+    case IR_OP_FEXT:
     case IR_OP_FADDH:
     case IR_OP_FSUBH:
     case IR_OP_FMULH:

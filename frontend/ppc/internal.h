@@ -318,6 +318,7 @@ void ppc_set32(PpcDisas *ctx, uint32_t off, IrTemp v);
 
 /* CR0 from a 32-bit result: LT/GT/EQ of the signed value compared with 0, SO from XER. */
 void ppc_gen_cr0(PpcDisas *ctx, IrTemp result);
+void ppc_gen_cr0_nonneg(PpcDisas *ctx, IrTemp result);     /* result < 2^31 known */
 /* CR field f = LT/GT/EQ of a against b (signed or unsigned) | XER.SO. */
 void ppc_gen_compare(PpcDisas *ctx, int f, IrTemp a, IrTemp b, bool is_signed);
 /* Jump to label when CR bit bi (0..31) equals want; fused with a compare just before. */

@@ -69,6 +69,17 @@ void ppc_set_fpr(PpcDisas *ctx, int r, IrTemp v)
 
 /* --- CR and XER idioms (Book I 2.3.1, 3.3.8) --- */
 
+/* CR field f = lt_gt_eq | SO, remembered as the compare of a and b for fused branches. */
+static void ppc_set_compare(PpcDisas *ctx, int f, IrTemp lt_gt_eq, IrTemp a, IrTemp b, bool is_signed)
+{
+    ppc_set32(ctx, PPC_OFF_CR(f), ir_or(ctx->blk, lt_gt_eq, ppc_get32(ctx, PPC_OFF(xer_so))));
+    ctx->cmp.valid = true;
+    ctx->cmp.field = f;
+    ctx->cmp.a = a;
+    ctx->cmp.b = b;
+    ctx->cmp.is_signed = is_signed;
+}
+
 void ppc_gen_compare(PpcDisas *ctx, int f, IrTemp a, IrTemp b, bool is_signed)
 {
     IrBlock *blk = ctx->blk;
@@ -76,12 +87,7 @@ void ppc_gen_compare(PpcDisas *ctx, int f, IrTemp a, IrTemp b, bool is_signed)
                                 ir_select(blk, is_signed ? IR_COND_GT : IR_COND_GTU, a, b,
                                           ppc_const(ctx, PPC_CR_GT), ppc_const(ctx, PPC_CR_EQ)));
 
-    ppc_set32(ctx, PPC_OFF_CR(f), ir_or(blk, lt_gt_eq, ppc_get32(ctx, PPC_OFF(xer_so))));
-    ctx->cmp.valid = true;
-    ctx->cmp.field = f;
-    ctx->cmp.a = a;
-    ctx->cmp.b = b;
-    ctx->cmp.is_signed = is_signed;
+    ppc_set_compare(ctx, f, lt_gt_eq, a, b, is_signed);
 }
 
 /*
@@ -128,6 +134,20 @@ IrTemp ppc_gen_crbit_select(PpcDisas *ctx, int bi, IrTemp if_set, IrTemp if_clea
 void ppc_gen_cr0(PpcDisas *ctx, IrTemp result)
 {
     ppc_gen_compare(ctx, 0, result, ppc_const(ctx, 0), true);
+}
+
+/*
+ * CR0 of a result whose sign bit is known clear (andi., andis. of a mask below 2^31):
+ * never LT, so GT or EQ by one test; as an unsigned compare with 0 it is the same
+ * field, which is what a fused branch gets (LT: x <u 0, never).
+ */
+void ppc_gen_cr0_nonneg(PpcDisas *ctx, IrTemp result)
+{
+    IrTemp zero = ppc_const(ctx, 0);
+
+    ppc_set_compare(ctx, 0, ir_select(ctx->blk, IR_COND_NE, result, zero, ppc_const(ctx, PPC_CR_GT),
+                                      ppc_const(ctx, PPC_CR_EQ)),
+                    result, zero, false);
 }
 
 /* CR bit b (0 = CR0[LT]) lives in cr[b / 4] at bit 3 - b % 4. */

@@ -46,22 +46,16 @@ static IrTemp ppc_gen_d_to_s(PpcDisas *ctx, IrTemp d)
 }
 
 /*
- * The same inline, by moving bits, for every single but a denormal (which needs
- * normalizing): sign, exponent rebiased by 1023 - 127 (0x7ff for infinities and NaNs,
- * 0 for zeros), fraction << 29.  A denormal branches to slow (-1: none allowed).
+ * The same inline for every single but a NaN: FEXT (the host's cvtss2sd, exact for
+ * zeros, denormals, normals and infinities).  A NaN, which must stay signalling if it
+ * is, branches to slow.
  */
 static IrTemp ppc_gen_s_to_d_inline(PpcDisas *ctx, IrTemp s, uint32_t slow)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp mag = ir_extu32(blk, ir_and(blk, s, ppc_const(ctx, 0x7fffffffu)));
-    IrTemp bias, d;
 
-    ir_brcond(blk, IR_COND_LTU, ir_sub(blk, mag, ppc_c64(ctx, 1)), ppc_c64(ctx, 0x7fffffu), slow);
-    bias = ir_select(blk, IR_COND_GEU, mag, ppc_c64(ctx, 0x7f800000u), ppc_c64(ctx, UINT64_C(0x7000000000000000)),
-                     ppc_c64(ctx, UINT64_C(0x3800000000000000)));
-    bias = ir_select(blk, IR_COND_EQ, mag, ppc_c64(ctx, 0), ppc_c64(ctx, 0), bias);
-    d = ir_add(blk, ir_shl(blk, mag, ppc_c64(ctx, 29)), bias);
-    return ir_or(blk, d, ir_shl(blk, ir_extu32(blk, ir_and(blk, s, ppc_const(ctx, 0x80000000u))), ppc_c64(ctx, 32)));
+    ir_brcond(blk, IR_COND_GTU, ir_and(blk, s, ppc_const(ctx, 0x7fffffffu)), ppc_const(ctx, 0x7f800000u), slow);
+    return ir_fext(blk, s);
 }
 
 /* --- Loads and stores (Book I 4.6.2-4.6.3) --- */
@@ -92,7 +86,7 @@ static bool ppc_gen_fload(PpcDisas *ctx, const PpcArgs *a, bool inline_ok)
     return true;
 }
 
-/* lfs of a denormal: the whole instruction again from the state before it, by the helper. */
+/* lfs of a NaN: the whole instruction again from the state before it, by the helper. */
 static void ppc_gen_fload_slow(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
 {
     (void)opc;
@@ -181,7 +175,6 @@ bool ppc_trans_fmove(PpcDisas *ctx, const PpcArgs *a)
  * RN/XX test is made once per block: only mtfsf*, mtfsb* and mcrfs change them.
  */
 #define PPC_SIGN64 (UINT64_C(1) << 63)
-#define PPC_EXP_INF64 UINT64_C(0x7ff0000000000000)
 
 /* The helper computing frT (and FPSCR) of an A-form instruction. */
 static void ppc_gen_fp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
@@ -418,17 +411,28 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     IrTemp exp_off = ir_sub(blk, ir_trunc(blk, ir_shr(blk, r, ppc_c64(ctx, 31))), ppc_const(ctx, 2u << 21));
     IrTemp exp_lim = ppc_const(ctx, (0x7ffu - 2) << 21);
     if (!ctx->fp_mode_ok) {
-        /*
-         * And RN = 0 with XX set, tested in the same branch: one branch to the slow
-         * path's label lets the JIT enter it with the registers as they are, two make
-         * it store every guest register it holds before the first.
-         */
-        IrTemp mode_bad = ir_setcond(blk, IR_COND_NE, ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)),
-                                                             ppc_const(ctx, PPC_FPSCR_XX | 3)),
-                                     ppc_const(ctx, PPC_FPSCR_XX));
-        IrTemp exp_bad = ir_setcond(blk, IR_COND_GEU, exp_off, exp_lim);
+        IrTemp mode = ir_and(blk, ppc_get32(ctx, PPC_OFF(fpscr)), ppc_const(ctx, PPC_FPSCR_XX | 3));
 
-        ir_brcond(blk, IR_COND_NE, ir_or(blk, mode_bad, exp_bad), ppc_const(ctx, 0), slow);
+        if (ctx->n_fp_slow < PPC_MAX_FP_SLOW) {
+            /*
+             * And RN = 0 with XX set, tested by a branch to a second copy of the slow
+             * path: a label with one branch to it lets the JIT enter it with the
+             * registers as they are (two branches to one label make it store every guest
+             * register it holds before the first), and two branches are shorter than
+             * the two tests or-ed into one.
+             */
+            uint32_t mode_slow = ir_label_new(blk);
+
+            ppc_defer_fp_slow(ctx, a, opc, ctx->fp_slow[ctx->n_fp_slow - 1].gen, mode_slow);
+            ctx->fp_slow[ctx->n_fp_slow - 1].prev = prev;
+            ir_brcond(blk, IR_COND_NE, mode, ppc_const(ctx, PPC_FPSCR_XX), mode_slow);
+            ir_brcond(blk, IR_COND_GEU, exp_off, exp_lim, slow);
+        } else {
+            IrTemp mode_bad = ir_setcond(blk, IR_COND_NE, mode, ppc_const(ctx, PPC_FPSCR_XX));
+            IrTemp exp_bad = ir_setcond(blk, IR_COND_GEU, exp_off, exp_lim);
+
+            ir_brcond(blk, IR_COND_NE, ir_or(blk, mode_bad, exp_bad), ppc_const(ctx, 0), slow);
+        }
         ctx->fp_mode_ok = true;
     } else {
         ir_brcond(blk, IR_COND_GEU, exp_off, exp_lim, slow);
@@ -527,14 +531,6 @@ static void ppc_gen_fcmp_helper(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     ppc_set32(ctx, PPC_OFF_CR(a->crfd), c);
 }
 
-/* v as a signed integer that orders like the double it holds, from mag = v without its sign (+0 and -0 both 0); not for NaNs. */
-static IrTemp ppc_fp_order_key(PpcDisas *ctx, IrTemp v, IrTemp mag)
-{
-    IrBlock *blk = ctx->blk;
-
-    return ir_select(blk, IR_COND_LT, v, ppc_c64(ctx, 0), ir_neg(blk, mag), mag);
-}
-
 /*
  * Is the lazy record's PPC_FP_LAZY_FPRF bit known clear here, because an inline fcmp
  * cleared it and nothing since can have set it (no label, no helper call, no store to
@@ -561,14 +557,15 @@ static bool ppc_fcmp_lazy_known(const PpcDisas *ctx)
 
 /*
  * Without NaN operands a compare raises nothing: the CR field and FPSCR[FPCC] are
- * FL/FG/FE from an integer compare of order keys.  A NaN operand (FU, VXSNAN, VXVC)
- * takes the deferred slow path.  FR, FI and FPRF's C are not touched, so a pending
- * lazy operation stays pending for them (PPC_FP_LAZY_FPRF becomes PPC_FP_LAZY_C).
+ * FL/FG/FE, which is what FCMP gives (one-hot 8/4/2, PowerPC's own order).  Its FU (1, a
+ * NaN operand: FU, VXSNAN, VXVC) takes the deferred slow path.  FR, FI and FPRF's C
+ * are not touched, so a pending lazy operation stays pending for them
+ * (PPC_FP_LAZY_FPRF becomes PPC_FP_LAZY_C).
  */
 bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp x, y, ax, ay, mag_mask, inf, kx, ky, c, fpscr, lazy;
+    IrTemp c, fpscr, lazy;
     bool lazy_known;
     uint32_t slow;
 
@@ -579,24 +576,9 @@ bool ppc_trans_fcmp(PpcDisas *ctx, const PpcArgs *a)
     lazy_known = ppc_fcmp_lazy_known(ctx);
     slow = ir_label_new(blk);
     ppc_defer_fp_slow(ctx, a, a->param, ppc_gen_fcmp_helper, slow);
-    x = ppc_get_fpr(ctx, a->ra);
-    y = ppc_get_fpr(ctx, a->rb);
-    mag_mask = ppc_c64(ctx, ~PPC_SIGN64);
-    inf = ppc_c64(ctx, PPC_EXP_INF64);
-    ax = ir_and(blk, x, mag_mask);
-    ay = ir_and(blk, y, mag_mask);
-    /*
-     * One branch for both NaN tests: a label with a single branch to it takes the
-     * branch's register state whole, so the JIT stores nothing on the way in; two
-     * branches to it make it store every guest register it holds first.
-     */
-    ir_brcond(blk, IR_COND_NE,
-              ir_or(blk, ir_setcond(blk, IR_COND_GTU, ax, inf), ir_setcond(blk, IR_COND_GTU, ay, inf)),
-              ppc_c64(ctx, 0), slow);
-    kx = ppc_fp_order_key(ctx, x, ax);
-    ky = ppc_fp_order_key(ctx, y, ay);
-    c = ir_trunc(blk, ir_select(blk, IR_COND_LT, kx, ky, ppc_c64(ctx, 8),
-                                ir_select(blk, IR_COND_GT, kx, ky, ppc_c64(ctx, 4), ppc_c64(ctx, 2))));
+    c = ir_fcmp(blk, ppc_get_fpr(ctx, a->ra), ppc_get_fpr(ctx, a->rb));
+    ir_brcond(blk, IR_COND_TSTNE, c, ppc_c64(ctx, 1), slow);
+    c = ir_trunc(blk, c);
     fpscr = ppc_get32(ctx, PPC_OFF(fpscr));
     ppc_set32(ctx, PPC_OFF(fpscr), ir_or(blk, ir_and(blk, fpscr, ppc_const(ctx, ~PPC_FPSCR_FPCC)),
                                          ir_shl(blk, c, ppc_const(ctx, PPC_FPSCR_FPRF_SHIFT))));

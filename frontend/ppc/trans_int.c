@@ -236,7 +236,9 @@ bool ppc_trans_logic_imm(PpcDisas *ctx, const PpcArgs *a)
     IrTemp r = ppc_logic(ctx->blk, (PpcLogic)(a->param & 0xff), ppc_get_gpr(ctx, a->rt), ppc_const(ctx, imm));
 
     ppc_set_gpr(ctx, a->ra, r);
-    if (a->param & 0x200) {
+    if ((a->param & 0x200) && (imm & 0x80000000u) == 0) {
+        ppc_gen_cr0_nonneg(ctx, r);      /* an and with a mask without the sign bit */
+    } else if (a->param & 0x200) {
         ppc_gen_cr0(ctx, r);
     }
     return true;

@@ -123,6 +123,52 @@ def trace_round_two(tracediff, static):
                 check(tag + ": only crash", all("<crash+0x" in l for l in insns), insns[:3])
                 check(tag + ": state on entry", lines[0].startswith("state pc=" + hex(syms["crash"])), lines[:1])
 
+    # Block and exec traces run several instructions per block: the signal line still has
+    # the step of the faulting instruction, as in the one-instruction-per-block insn trace.
+    def signal_line(extra, engine):
+        tf = os.path.join(WORK, f"crash-step-{engine}.txt")
+        run([MIMIC, "run", f"--engine={engine}", "--seed=1", *extra, f"--trace-file={tf}", crash])
+        lines = read_lines(tf)
+        return lines[-2] if len(lines) >= 2 else "", lines
+    for engine in ("interp", "jit"):
+        want, insn_lines = signal_line(["--trace=insn"], engine)
+        fault_step = next((l.split()[-1] for l in reversed(insn_lines) if l.startswith(f"insn {hex(fault_pc)} ")), "")
+        check(f"crash step {engine}: insn trace's signal step is the faulting insn's",
+              want.startswith("signal SIGSEGV") and want.split()[-1] == fault_step, (want, fault_step))
+        # Outside a range blocks chain and run whole: the faulting one is found all the same.
+        for item in ("block", "exec", "insn --trace-range=main", "mem --trace-range=record"):
+            got, lines = signal_line(f"--trace={item}".split(), engine)
+            blocks = [l for l in lines if l.startswith("block ")]
+            check(f"crash step {engine} {item}: same signal line as the insn trace", got == want, (got, want))
+            if item == "block":
+                # The faulting block runs on past the fault: the test shows the fix at work.
+                n = int(blocks[-1].split()[2]) if blocks else 0
+                start = int(blocks[-1].split()[-1][1:]) if blocks else 0
+                check(f"crash step {engine}: faulting block has instructions after the fault",
+                      start + n - 1 > int(fault_step[1:] or 0), blocks[-1:])
+
+    # Faults a handler survives: every block line's step is its first instruction's step in
+    # the insn trace, also after the handlers (the faulting blocks counted only up to the fault).
+    caught_src = ("#include <setjmp.h>\n#include <signal.h>\n#include <stdio.h>\nstatic sigjmp_buf env;\n"
+                  "volatile int *bad = (int *)0x10; volatile int sink;\n"
+                  "static void on_segv(int s) { (void)s; siglongjmp(env, 1); }\n"
+                  "__attribute__((noinline)) int touch(int x) { sink = x; return *bad + x * 3; }\n"
+                  "int main(void) { signal(SIGSEGV, on_segv); int n = 0;\n"
+                  "  for (int i = 0; i < 3; i++) if (sigsetjmp(env, 1) == 0) n += touch(i); else n++;\n"
+                  "  printf(\"%d\\n\", n); return 0; }\n")
+    caught = compile_guest("caught-static", caught_src, ["-static", "-O2"])
+    for engine in ("interp", "jit"):
+        steps = {}
+        for item in ("insn", "block"):
+            tf = os.path.join(WORK, f"caught-{item}-{engine}.txt")
+            r = run([MIMIC, "run", f"--engine={engine}", "--seed=1", f"--trace={item}", f"--trace-file={tf}", caught])
+            check(f"caught {item} {engine}: runs to the end", r.returncode == 0 and r.stdout == "3\n", repr(r))
+            steps[item] = [(l.split()[1], l.split()[-1]) for l in read_lines(tf) if l.startswith(item + " ")]
+        insn_steps = set(steps["insn"])
+        wrong = [b for b in steps["block"] if b not in insn_steps]
+        check(f"caught {engine}: block steps are their first instruction's", steps["block"] and not wrong,
+              wrong[:3])
+
     # The ring rebuilds the whole run exactly as the full trace shows it (pcs, words, steps).
     tl = os.path.join(WORK, "last-all.txt")
     tf = os.path.join(WORK, "full-all.txt")

@@ -172,6 +172,86 @@ static uint32_t compares_after_op(int which, double m0, double two, double three
     return (uint32_t)u;
 }
 
+/*
+ * fcmpu over every pair of signed zeros, denormals, normals, infinities and quiet and
+ * signalling NaNs: CR6 and FPSCR[FPCC] must be the order worked out here on the bit
+ * patterns (FL 8, FG 4, FE 2, FU 1; -0 = +0).  And a loop branching on < and == of
+ * the same pairs, NaNs (the compare's slow path) on some trips.
+ */
+static const uint64_t cmp_vals[] = {
+    UINT64_C(0xfff0000000000000), UINT64_C(0xbff0000000000000), UINT64_C(0x8000000000000001),
+    UINT64_C(0x8000000000000000), 0, 1, UINT64_C(0x000fffffffffffff), UINT64_C(0x3ff0000000000000),
+    UINT64_C(0x3ff0000000000001), UINT64_C(0x7fefffffffffffff), UINT64_C(0x7ff0000000000000),
+    UINT64_C(0x7ff8000000000000), UINT64_C(0xfff4000000000001),
+};
+#define N_CMP_VALS (sizeof(cmp_vals) / sizeof(cmp_vals[0]))
+
+static unsigned cmp_ref(uint64_t a, uint64_t b)
+{
+    uint64_t ma = a & ~(UINT64_C(1) << 63), mb = b & ~(UINT64_C(1) << 63);
+    int64_t ka, kb;
+
+    if (ma > UINT64_C(0x7ff0000000000000) || mb > UINT64_C(0x7ff0000000000000)) {
+        return 1;
+    }
+    ka = (a >> 63) ? -(int64_t)ma : (int64_t)ma;
+    kb = (b >> 63) ? -(int64_t)mb : (int64_t)mb;
+    return ka < kb ? 8 : ka > kb ? 4 : 2;
+}
+
+static int fcmp_pairs_wrong(void)
+{
+    int wrong = 0;
+
+    for (unsigned i = 0; i < N_CMP_VALS; i++) {
+        for (unsigned j = 0; j < N_CMP_VALS; j++) {
+            double a, b, f;
+            uint32_t cr;
+            uint64_t fpscr;
+
+            memcpy(&a, &cmp_vals[i], 8);
+            memcpy(&b, &cmp_vals[j], 8);
+            __asm__ volatile("mtfsfi 4,0\n fcmpu 6,%2,%3\n mfcr %0\n mffs %1"
+                             : "=r"(cr), "=&f"(f) : "f"(a), "f"(b) : "cr6");
+            memcpy(&fpscr, &f, 8);
+            if (((cr >> 4) & 0xf) != cmp_ref(cmp_vals[i], cmp_vals[j]) ||
+                ((fpscr >> 12) & 0xf) != cmp_ref(cmp_vals[i], cmp_vals[j])) {
+                wrong++;
+            }
+        }
+    }
+    __asm__ volatile("mtfsf 0xff,%0" : : "f"(0.0));       /* the NaNs' sticky VXSNAN, VXVC and FX */
+    return wrong;
+}
+
+/* sum over the pairs of (a < b) * 1 + (a == b) * 100, from branches, against the reference */
+static int fcmp_branch_loop_ok(void)
+{
+    static volatile double x[N_CMP_VALS * N_CMP_VALS], y[N_CMP_VALS * N_CMP_VALS];
+    int got = 0, want = 0;
+
+    for (unsigned i = 0; i < N_CMP_VALS * N_CMP_VALS; i++) {
+        uint64_t a = cmp_vals[i / N_CMP_VALS], b = cmp_vals[i % N_CMP_VALS];
+        double da, db;
+
+        memcpy(&da, &a, 8);
+        memcpy(&db, &b, 8);
+        x[i] = da;
+        y[i] = db;
+        want += cmp_ref(a, b) == 8 ? 1 : cmp_ref(a, b) == 2 ? 100 : 0;
+    }
+    for (unsigned i = 0; i < N_CMP_VALS * N_CMP_VALS; i++) {
+        double a = x[i], b = y[i];
+
+        if (a < b) {
+            got += 1;
+        } else if (a == b) {
+            got += 100;
+        }
+    }
+    return got == want;
+}
+
 int main(void)
 {
     uint64_t fpscr;
@@ -200,6 +280,9 @@ int main(void)
         CHECK_EQ((fpscr >> 17) & 3, 0);
         CHECK_EQ(gc_f64_bits(sum_denormal_singles()), gc_f64_bits(30.0));
         CHECK_EQ(count_below_one(), 18);
+        gc_group("compares");
+        CHECK_EQ(fcmp_pairs_wrong(), 0);
+        CHECK_EQ(fcmp_branch_loop_ok(), 1);
     }
     return gc_finish();
 }

@@ -209,6 +209,48 @@ static void test_compare(void)
     CHECK_EQ(c & 0xf000000fu, 0x10000008u);
 }
 
+/*
+ * andi./andis.: CR0 is the signed compare of the result with 0 and SO.  A mask without
+ * the sign bit never gives LT; andis. with 0x8000 and up can.  The fields read by mfcr
+ * and by blt/bgt/beq right after, with SO clear and set.
+ */
+static uint32_t and_rec_field(uint32_t x, int shifted, uint32_t *branches)
+{
+    uint32_t c, br = 0;
+
+    if (shifted) {
+        __asm__ volatile("andis. 9,%2,0x8010\n\tmfcr %0\n\t"
+                         "bge 1f\n\tori %1,%1,1\n1:\tble 2f\n\tori %1,%1,2\n2:\tbne 3f\n\tori %1,%1,4\n3:"
+                         : "=&r"(c), "+r"(br) : "r"(x) : "r9", "cr0");
+    } else {
+        __asm__ volatile("andi. 9,%2,0x7f01\n\tmfcr %0\n\t"
+                         "bge 1f\n\tori %1,%1,1\n1:\tble 2f\n\tori %1,%1,2\n2:\tbne 3f\n\tori %1,%1,4\n3:"
+                         : "=&r"(c), "+r"(br) : "r"(x) : "r9", "cr0");
+    }
+    *branches = br;
+    return c >> 28;
+}
+
+static void test_and_record(void)
+{
+    static const struct { uint32_t x; int shifted; uint32_t field; } cases[] = {
+        { 0x00000000u, 0, 0x2 }, { 0xffff80feu, 0, 0x2 }, { 0x00000001u, 0, 0x4 }, { 0xffffffffu, 0, 0x4 },
+        { 0x00007f00u, 0, 0x4 }, { 0x00000000u, 1, 0x2 }, { 0x7fefffffu, 1, 0x2 }, { 0x00100000u, 1, 0x4 },
+        { 0x80000000u, 1, 0x8 }, { 0xffffffffu, 1, 0x8 },
+    };
+    gc_group("and record");
+    for (int so = 0; so < 2; so++) {
+        for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            uint32_t br, want = cases[i].field;
+
+            set_xer(so ? XER_SO : 0);
+            CHECK_EQ(and_rec_field(cases[i].x, cases[i].shifted, &br), want | (so ? 1u : 0u));
+            CHECK_EQ(br, (want & 8 ? 1u : 0u) | (want & 4 ? 2u : 0u) | (want & 2 ? 4u : 0u));
+        }
+    }
+    set_xer(0);
+}
+
 static void test_rotate(void)
 {
     uint32_t r;
@@ -317,6 +359,7 @@ int main(void)
     test_carry_sweep();
     test_overflow();
     test_compare();
+    test_and_record();
     test_rotate();
     test_shift_counts();
     test_muldiv();

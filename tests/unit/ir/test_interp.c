@@ -100,6 +100,30 @@ START_TEST(test_interp_fp_ops)
                       0x7ff8000000000003ull);
     ck_assert_uint_eq(fp_eval3(IR_OP_FMA, IR_I64, 0x7ff0000000000000ull, 0, 0x3ff0000000000000ull),
                       0xfff8000000000000ull);
+    /* FCMP, one-hot: 8 less, 4 greater, 2 equal (-0 = +0), 1 unordered (any NaN, even with itself). */
+    ck_assert_uint_eq(fp_eval(IR_OP_FCMP, IR_I64, 0xbff0000000000000ull, 0x8000000000000000ull), 8);
+    ck_assert_uint_eq(fp_eval(IR_OP_FCMP, IR_I64, 0x4000000000000000ull, 0x3ff0000000000000ull), 4);
+    ck_assert_uint_eq(fp_eval(IR_OP_FCMP, IR_I64, 0x8000000000000000ull, 0), 2);
+    ck_assert_uint_eq(fp_eval(IR_OP_FCMP, IR_I64, 0xfff0000000000000ull, 0xffefffffffffffffull), 8);
+    ck_assert_uint_eq(fp_eval(IR_OP_FCMP, IR_I64, 0x7ff0000000000001ull, 0x7ff0000000000001ull), 1);
+    ck_assert_uint_eq(fp_eval(IR_OP_FCMP, IR_I64, 0, 0xfff8000000000000ull), 1);
+    ck_assert_uint_eq(fp_eval(IR_OP_FCMP, IR_I32, 0x80000001u, 0x80000002u), 4);
+    ck_assert_uint_eq(fp_eval(IR_OP_FCMP, IR_I32, 0x7f800000u, 0x7f800000u), 2);
+    ck_assert_uint_eq(fp_eval(IR_OP_FCMP, IR_I32, 0x7fc00000u, 0x3f800000u), 1);
+    /* FEXT: exact, the smallest and largest denormals normalized, a signalling NaN quieted. */
+    IrInsn fext = { .op = IR_OP_FEXT, .type = IR_I64, .nin = 1 };
+    uint64_t fin[1] = { 0x3fc00000u };
+    ck_assert_uint_eq(ir_eval_pure(&fext, fin), 0x3ff8000000000000ull);
+    fin[0] = 0x80000001u;
+    ck_assert_uint_eq(ir_eval_pure(&fext, fin), 0xb6a0000000000000ull);
+    fin[0] = 0x007fffffu;
+    ck_assert_uint_eq(ir_eval_pure(&fext, fin), 0x380fffffc0000000ull);
+    fin[0] = 0xff800000u;
+    ck_assert_uint_eq(ir_eval_pure(&fext, fin), 0xfff0000000000000ull);
+    fin[0] = 0x7f800001u;
+    ck_assert_uint_eq(ir_eval_pure(&fext, fin), 0x7ff8000020000000ull);
+    fin[0] = 0x80000000u;
+    ck_assert_uint_eq(ir_eval_pure(&fext, fin), 0x8000000000000000ull);
     /* Overflow and division by zero give infinities; flags stay out of MXCSR. */
     uint32_t before, after;
     __asm__ volatile("stmxcsr %0" : "=m"(before));

@@ -254,11 +254,12 @@ START_TEST(test_div_edges)
 END_TEST
 
 static const IrOpcode fp_ops[] = { IR_OP_FADD, IR_OP_FSUB, IR_OP_FMUL, IR_OP_FDIV, IR_OP_FSQRT,
-                                   IR_OP_FMA };
+                                   IR_OP_FMA, IR_OP_FCMP };
 
 /*
  * The FP ops on zeros, subnormals, infinities, quiet and signalling NaNs of both signs,
- * as registers and as constants: the JIT must give ir_eval_fp's bits, NaNs included.
+ * as registers and as constants: the JIT must give ir_eval_fp's bits, NaNs included, and
+ * FCMP ir_eval_fcmp's order (-0 = +0, unordered with a NaN of either kind).
  * Loop 1 repeats it as on a host without FMA3 (FMA through the C fallback).
  */
 START_TEST(test_fp_edges)
@@ -306,6 +307,21 @@ START_TEST(test_fp_edges)
                     }
                 }
             }
+        }
+    }
+    /* FEXT of each single (denormals, both NaN kinds), from a register and a constant. */
+    for (unsigned i = 0; i < G_N_ELEMENTS(s); i++) {
+        for (unsigned form = 0; form < 2; form++) {
+            g_autoptr(IrBlock) blk = ir_block_new();
+            ir_insn_start(blk, 0x1000, 4);
+            IrTemp a = ir_const(blk, IR_I32, s[i]);
+            if (form == 0) {
+                ir_set(blk, SLOT(5), a);
+                a = ir_get(blk, IR_I32, SLOT(5));
+            }
+            ir_set(blk, SLOT(7), ir_fext(blk, a));
+            ir_goto_block(blk, 0x2000);
+            check_both(blk, r);
         }
     }
     x64_host = saved;
