@@ -416,10 +416,7 @@ static unsigned x86_tail_len(X86Disas *ctx, uint64_t target, bool other_page)
     return 0;
 }
 
-/*
- * The jmp case (x86_trans_jmp_rel): sets next_pc to the target and starts a run there;
- * returns false to lift the jmp as an exit.
- */
+/* Lifting goes on at target, n instructions of a new run that may be lifted already. */
 static void x86_tail_start(X86Disas *ctx, uint64_t target, unsigned n)
 {
     ctx->runs[ctx->n_runs].start = ctx->run_start;
@@ -430,6 +427,10 @@ static void x86_tail_start(X86Disas *ctx, uint64_t target, unsigned n)
     ctx->tail_left = n;
 }
 
+/*
+ * The jmp case (x86_trans_jmp_rel): sets next_pc to the target and starts a run there;
+ * returns false to lift the jmp as an exit.
+ */
 bool x86_jmp_tail(X86Disas *ctx, uint64_t target)
 {
     unsigned n = x86_tail_len(ctx, target, false);
@@ -554,8 +555,8 @@ void x86_lift_block(GuestLiftCtx *lctx)
             continue;
         }
         /* Where lifting stops, the path falling through (if any) exits to pc. */
-        if (blk->guest_insns > 0 &&
-            (blk->guest_insns >= max || ((pc & X86_PAGE_MASK) != page && ctx.tail_left == 0) || pc == lctx->stop_pc)) {
+        bool off_page = (pc & X86_PAGE_MASK) != page && ctx.tail_left == 0;
+        if (blk->guest_insns > 0 && (blk->guest_insns >= max || off_page || pc == lctx->stop_pc)) {
             if (reachable) {
                 x86_gen_goto(&ctx, pc);
             }
