@@ -13,7 +13,8 @@
  */
 #include <stdint.h>
 #include <stdio.h>
-#include <string.h>
+#include <stdbool.h>
+#include "fp_bits.h"
 #include "guest_check.h"
 
 #define FPSCR_FX 0x80000000u
@@ -41,60 +42,26 @@ static const uint64_t vals[] = {
 };
 #define NV (sizeof(vals) / sizeof(vals[0]))
 
-static double d_of(uint64_t u)
-{
-    double d;
-    memcpy(&d, &u, 8);
-    return d;
-}
-
-static uint64_t u_of(double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, 8);
-    return u;
-}
-
 static int is_nan(uint64_t u)
 {
     return (u & 0x7fffffffffffffffull) > 0x7ff0000000000000ull;
 }
 
-/* op 0: fnmadd, 1: fnmsub; *fpscr after it (low word of mffs) */
-static uint64_t run_fnm(int op, double mode, double a, double c, double b, uint32_t *fpscr)
-{
-    double r, f;
-    if (op == 0) {
-        __asm__ volatile("mtfsf 255,%2\n"
-                         "fnmadd %0,%3,%4,%5\n"
-                         "mffs %1\n"
-                         : "=&d"(r), "=&d"(f) : "d"(mode), "d"(a), "d"(c), "d"(b));
-    } else {
-        __asm__ volatile("mtfsf 255,%2\n"
-                         "fnmsub %0,%3,%4,%5\n"
-                         "mffs %1\n"
-                         : "=&d"(r), "=&d"(f) : "d"(mode), "d"(a), "d"(c), "d"(b));
-    }
-    *fpscr = (uint32_t)u_of(f);
-    return u_of(r);
-}
+/* FPSCR set to mode, then insn frT,a,c,b and the instructions in post; *fpscr after them */
+#define FP_RUN(insn, post)                                                                  \
+    __asm__ volatile("mtfsf 255,%2\n" insn " %0,%3,%4,%5\n" post "mffs %1\n"             \
+                     : "=&d"(r), "=&d"(f) : "d"(mode), "d"(a), "d"(c), "d"(b))
 
-/* the same by fmadd/fmsub, then fneg (which changes no FPSCR bit) */
-static uint64_t run_fm_neg(int op, double mode, double a, double c, double b, uint32_t *fpscr)
+/* op 0: fnmadd, 1: fnmsub; by_fneg: fmadd/fmsub, then fneg (which changes no FPSCR bit) */
+static uint64_t run_op(int op, bool by_fneg, double mode, double a, double c, double b, uint32_t *fpscr)
 {
     double r, f;
-    if (op == 0) {
-        __asm__ volatile("mtfsf 255,%2\n"
-                         "fmadd %0,%3,%4,%5\n"
-                         "fneg %0,%0\n"
-                         "mffs %1\n"
-                         : "=&d"(r), "=&d"(f) : "d"(mode), "d"(a), "d"(c), "d"(b));
-    } else {
-        __asm__ volatile("mtfsf 255,%2\n"
-                         "fmsub %0,%3,%4,%5\n"
-                         "fneg %0,%0\n"
-                         "mffs %1\n"
-                         : "=&d"(r), "=&d"(f) : "d"(mode), "d"(a), "d"(c), "d"(b));
+
+    switch (op * 2 + by_fneg) {
+    case 0: FP_RUN("fnmadd", ""); break;
+    case 1: FP_RUN("fmadd", "fneg %0,%0\n"); break;
+    case 2: FP_RUN("fnmsub", ""); break;
+    default: FP_RUN("fmsub", "fneg %0,%0\n"); break;
     }
     *fpscr = (uint32_t)u_of(f);
     return u_of(r);
@@ -103,7 +70,6 @@ static uint64_t run_fm_neg(int op, double mode, double a, double c, double b, ui
 static void test_table(void)
 {
     static const uint32_t modes[] = { 0, FPSCR_FX | FPSCR_XX };      /* FX too: QEMU sets it again */
-    static const double zero_mode = 0.0;
 
     gc_group("table");
     for (unsigned m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
@@ -115,8 +81,8 @@ static void test_table(void)
                 for (unsigned j = 0; j < NV; j++) {
                     for (unsigned k = 0; k < NV; k++) {
                         uint32_t f1, f2;
-                        uint64_t r1 = run_fnm(op, mode, d_of(vals[i]), d_of(vals[j]), d_of(vals[k]), &f1);
-                        uint64_t r2 = run_fm_neg(op, mode, d_of(vals[i]), d_of(vals[j]), d_of(vals[k]), &f2);
+                        uint64_t r1 = run_op(op, false, mode, d_of(vals[i]), d_of(vals[j]), d_of(vals[k]), &f1);
+                        uint64_t r2 = run_op(op, true, mode, d_of(vals[i]), d_of(vals[j]), d_of(vals[k]), &f2);
 
                         sum = sum * 1000003u + r1;
                         sum = sum * 1000003u + (f1 & ~FPSCR_FR);
@@ -137,7 +103,7 @@ static void test_table(void)
                    (unsigned long long)sum);
         }
     }
-    __asm__ volatile("mtfsf 255,%0" : : "d"(zero_mode));
+    set_fpscr(0);
 }
 
 /*
@@ -146,17 +112,17 @@ static void test_table(void)
  */
 static void test_zero(void)
 {
-    double mode_rn = d_of(FPSCR_XX), mode_rm = d_of(FPSCR_XX | 3), zero_mode = 0.0;
+    double mode_rn = d_of(FPSCR_XX), mode_rm = d_of(FPSCR_XX | 3);
     uint32_t f;
 
     gc_group("zero");
-    CHECK_EQ(run_fnm(1, mode_rn, 3.0, 2.0, 6.0, &f), 0x8000000000000000ull);
+    CHECK_EQ(run_op(1, false, mode_rn, 3.0, 2.0, 6.0, &f), 0x8000000000000000ull);
     CHECK_EQ(f & FPSCR_FPRF, 0x12000);                  /* -0 */
-    CHECK_EQ(run_fnm(0, mode_rn, 3.0, 2.0, -6.0, &f), 0x8000000000000000ull);
-    CHECK_EQ(run_fnm(0, mode_rn, -3.0, 2.0, 6.0, &f), 0x8000000000000000ull);
-    CHECK_EQ(run_fnm(1, mode_rm, 3.0, 2.0, 6.0, &f), 0x0000000000000000ull);
+    CHECK_EQ(run_op(0, false, mode_rn, 3.0, 2.0, -6.0, &f), 0x8000000000000000ull);
+    CHECK_EQ(run_op(0, false, mode_rn, -3.0, 2.0, 6.0, &f), 0x8000000000000000ull);
+    CHECK_EQ(run_op(1, false, mode_rm, 3.0, 2.0, 6.0, &f), 0x0000000000000000ull);
     CHECK_EQ(f & FPSCR_FPRF, 0x02000);                  /* +0 */
-    __asm__ volatile("mtfsf 255,%0" : : "d"(zero_mode));
+    set_fpscr(0);
 }
 
 /*
@@ -167,7 +133,7 @@ static void test_zero(void)
  */
 static void test_chain(void)
 {
-    double mode = d_of(FPSCR_XX), zero_mode = 0.0;
+    double mode = d_of(FPSCR_XX);
     double x = 2.0, g = 0.7, h = 0.35, r1, r2, t1, t2, e1, e2;
 
     gc_group("chain");
@@ -189,7 +155,7 @@ static void test_chain(void)
                      "fmadd %1,%0,%0,%0\n"
                      "fneg %1,%1\n"
                      : "=&d"(r2), "=&d"(e2), "=&d"(t2) : "d"(x), "d"(g), "d"(h), "d"(mode));
-    __asm__ volatile("mtfsf 255,%0" : : "d"(zero_mode));
+    set_fpscr(0);
     CHECK_EQ(u_of(r1), u_of(r2));
     CHECK_EQ(u_of(e1), u_of(e2));
     CHECK_EQ(u_of(t1), u_of(t2));
