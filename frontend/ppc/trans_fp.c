@@ -378,8 +378,22 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
     ctx->fp_slow[ctx->n_fp_slow - 1].prev = prev;
 
     if (opc & PPC_FP_FMA) {
+        IrTemp sign = ppc_c64(ctx, PPC_SIGN64);
+
         uses_c = true;
-        r = ir_fma(blk, fa, fc, (opc & PPC_FMA_NEG_C) ? ir_xor(blk, fb, ppc_c64(ctx, PPC_SIGN64)) : fb);
+        if (opc & PPC_FMA_NEG_R) {
+            /*
+             * fnmadd, fnmsub: -(a*c + b) as (-a)*c - b, -(a*c - b) as (-a)*c + b.  Rounding
+             * to nearest is symmetric, so the two round to values of opposite sign alike;
+             * they differ only for an exact zero (+0 against -0) and a NaN's sign, which
+             * the fast path below leaves to the slow path.  frA is the one negated: the
+             * multiplicand, off the chain when frC is the value just computed (glibc's
+             * sqrt), where negating the result was one more step on it.
+             */
+            r = ir_fma(blk, ir_xor(blk, fa, sign), fc, (opc & PPC_FMA_NEG_C) ? fb : ir_xor(blk, fb, sign));
+        } else {
+            r = ir_fma(blk, fa, fc, (opc & PPC_FMA_NEG_C) ? ir_xor(blk, fb, sign) : fb);
+        }
     } else {
         switch (PPC_FP_OP(opc)) {
         case PPC_FP_ADD:
@@ -438,9 +452,6 @@ static void ppc_gen_fp_fast(PpcDisas *ctx, const PpcArgs *a, uint32_t opc)
         ir_brcond(blk, IR_COND_GEU, exp_off, exp_lim, slow);
     }
 
-    if ((opc & PPC_FP_FMA) && (opc & PPC_FMA_NEG_R)) {
-        r = ir_xor(blk, r, ppc_c64(ctx, PPC_SIGN64));
-    }
     ppc_set_fpr(ctx, a->rt, r);
     /* FR, FI and FPRF (the class of r) all pending */
     {
