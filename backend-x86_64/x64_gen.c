@@ -894,6 +894,8 @@ static bool is_self_exit(const X64Gen *g, const IrInsn *insn)
 
 /* Slots carried before the fault-dead ones (carry_written) may add more. */
 #define CARRIED_MAIN 6
+/* Loops up to this many IR instructions carry those too. */
+#define CARRY_EXTRA_MAX_INSNS 64
 
 /*
  * Carry the slots the loop writes, up to `max` carried in all: with `only_fault_dead`,
@@ -988,7 +990,13 @@ static void plan_self_loop(X64Gen *g)
      * of them every trip, though the next trip overwrites it first.  Carried, they stay in
      * registers and only the exits (side-exit stubs, the poll's stub) store them.
      */
-    for (unsigned pass = 0; pass < 2; pass++) {
+    /*
+     * Then slots only a fault can see at the head, in a short loop only: a longer one needs
+     * the registers for its values (measured: PowerPC's hashing and intloop loops ran more
+     * host instructions with them carried).
+     */
+    bool small = loop_end < CARRY_EXTRA_MAX_INSNS;
+    for (unsigned pass = 0; pass < (small ? 2u : 1u); pass++) {
         carry_written(g, loop_end, pass == 0 ? CARRIED_MAIN : G_N_ELEMENTS(g->carried_off), pass == 1);
     }
     /*
