@@ -793,7 +793,7 @@ static void gen_set(X64Gen *g, const IrInsn *insn)
         return;
     }
     /* r already caches another slot: give this one its own register if one is free. */
-    X64Reg f = x64_ra_alloc_nospill(g);
+    X64Reg f = x64_ra_alloc_home(g, v);
     if (f == X64_NOREG) {
         x64_mov_mr(&g->buf, size, x64_mem(X64_CPU_REG, off), r);
         return;
@@ -892,6 +892,42 @@ static bool is_self_exit(const X64Gen *g, const IrInsn *insn)
     return insn != NULL && insn->op == IR_OP_GOTO_BLOCK && (uint64_t)insn->imm[0] == g->blk->guest_pc;
 }
 
+/* Slots carried before the fault-dead ones (carry_written) may add more. */
+#define CARRIED_MAIN 6
+/* Loops up to this many IR instructions carry those too. */
+#define CARRY_EXTRA_MAX_INSNS 64
+
+/*
+ * Carry the slots the loop writes, up to `max` carried in all: with `only_fault_dead`,
+ * only those whose value at the loop's head nothing but a fault can see before the loop
+ * overwrites them (IrBlock.entry_dead_nofault): the back edge would store them every trip,
+ * carried they stay in registers and are overwritten soon, freeing their registers.
+ */
+static void carry_written(X64Gen *g, uint32_t loop_end, unsigned max, bool only_fault_dead)
+{
+    const IrBlock *blk = g->blk;
+    for (uint32_t i = 0; i <= loop_end && g->n_carried < max; i++) {
+        const IrInsn *insn = &blk->insns[i];
+        if (insn->op != IR_OP_SET) {
+            continue;
+        }
+        int32_t off = (int32_t)insn->imm[0];
+        uint8_t size = (uint8_t)x64_tsz((IrType)insn->type);
+        /* A slot dead at the start is not stored at the back edge anyway (x64_loop_writeback). */
+        bool skip = ir_entry_dead(blk, (uint32_t)off, size) ||
+                    (only_fault_dead && !ir_entry_dead_nofault(blk, (uint32_t)off, size));
+        for (unsigned k = 0; k < g->n_carried && !skip; k++) {
+            /* A slot written with two widths (or overlapping another) stays uncarried. */
+            skip = g->carried_off[k] < off + size && off < g->carried_off[k] + g->carried_size[k];
+        }
+        if (!skip) {
+            g->carried_off[g->n_carried] = off;
+            g->carried_size[g->n_carried] = size;
+            g->n_carried++;
+        }
+    }
+}
+
 static void plan_self_loop(X64Gen *g)
 {
     const IrBlock *blk = g->blk;
@@ -927,7 +963,7 @@ static void plan_self_loop(X64Gen *g)
     /* Carry the first slots the loop reads before writing them. */
     int32_t set_off[32];
     unsigned n_set = 0;
-    for (uint32_t i = 0; i <= loop_end && g->n_carried < G_N_ELEMENTS(g->carried_off); i++) {
+    for (uint32_t i = 0; i <= loop_end && g->n_carried < CARRIED_MAIN; i++) {
         const IrInsn *insn = &blk->insns[i];
         if (insn->op == IR_OP_SET && n_set < G_N_ELEMENTS(set_off)) {
             set_off[n_set++] = (int32_t)insn->imm[0];
@@ -954,23 +990,26 @@ static void plan_self_loop(X64Gen *g)
      * of them every trip, though the next trip overwrites it first.  Carried, they stay in
      * registers and only the exits (side-exit stubs, the poll's stub) store them.
      */
-    for (uint32_t i = 0; i <= loop_end && g->n_carried < G_N_ELEMENTS(g->carried_off); i++) {
+    /*
+     * Then slots only a fault can see at the head, in a short loop only: a longer one needs
+     * the registers for its values (measured: PowerPC's hashing and intloop loops ran more
+     * host instructions with them carried).
+     */
+    bool small = loop_end < CARRY_EXTRA_MAX_INSNS;
+    for (unsigned pass = 0; pass < (small ? 2u : 1u); pass++) {
+        carry_written(g, loop_end, pass == 0 ? CARRIED_MAIN : G_N_ELEMENTS(g->carried_off), pass == 1);
+    }
+    /*
+     * A value the loop stores to a carried slot is best computed in that slot's register
+     * (x64_ra_alloc_home): the back edge then has nothing to move.
+     */
+    for (uint32_t i = 0; i <= loop_end; i++) {
         const IrInsn *insn = &blk->insns[i];
-        if (insn->op != IR_OP_SET) {
-            continue;
-        }
-        int32_t off = (int32_t)insn->imm[0];
-        uint8_t size = (uint8_t)x64_tsz((IrType)insn->type);
-        /* A slot dead at the start is not stored at the back edge anyway (x64_loop_writeback). */
-        bool skip = ir_entry_dead(blk, (uint32_t)off, size);
-        for (unsigned k = 0; k < g->n_carried && !skip; k++) {
-            /* A slot written with two widths (or overlapping another) stays uncarried. */
-            skip = g->carried_off[k] < off + size && off < g->carried_off[k] + g->carried_size[k];
-        }
-        if (!skip) {
-            g->carried_off[g->n_carried] = off;
-            g->carried_size[g->n_carried] = size;
-            g->n_carried++;
+        for (unsigned k = 0; insn->op == IR_OP_SET && k < g->n_carried; k++) {
+            if (g->carried_off[k] == (int32_t)insn->imm[0] &&
+                g->carried_size[k] == x64_tsz((IrType)insn->type)) {
+                g->temps[insn->in[0]].home = (int8_t)carried_reg(k);
+            }
         }
     }
 }
@@ -1192,7 +1231,7 @@ static void analyze(X64Gen *g)
         g->temps = g_renew(X64TempInfo, g->temps, g->temps_cap);
     }
     for (uint32_t t = 0; t < blk->n_temps; t++) {
-        g->temps[t] = (X64TempInfo){ .reg = -1, .frame = -1 };
+        g->temps[t] = (X64TempInfo){ .reg = -1, .home = -1, .frame = -1 };
     }
     uint32_t nl = MAX(blk->n_labels, 1u);
     if (g->labels_cap < nl) {

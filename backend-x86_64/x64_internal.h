@@ -41,6 +41,7 @@ typedef X64ExitInfo (*X64EnterFn)(GuestCpu *cpu, uint8_t *mem_base, const uint8_
 
 typedef struct X64TempInfo {
     int8_t reg;                 /* host register holding the value, or -1 */
+    int8_t home;                /* self loop: carried register of a slot it is SET to, or -1 */
     bool global;                /* used outside its defining region, or multi-def: has a home slot */
     bool is_const;              /* single-def CONST already seen: use cval, no register needed */
     bool in_frame;              /* frame slot `frame` holds the current value */
@@ -192,8 +193,8 @@ typedef struct X64Gen {
     unsigned zf_size;
     uint32_t zf_end;
     unsigned n_carried;
-    int32_t carried_off[6];
-    uint8_t carried_size[6];
+    int32_t carried_off[9];
+    uint8_t carried_size[9];
     uint8_t *epilogue;
     /*
      * FP values kept in xmm registers (x64_gen_fp.c): the temp each of xmm3..xmm15
@@ -232,6 +233,7 @@ void x64_ra_begin_block(X64Gen *g);
 void x64_ra_begin_insn(X64Gen *g);
 X64Reg x64_ra_alloc(X64Gen *g);             /* a free register, locked, owned by nobody */
 X64Reg x64_ra_alloc_nospill(X64Gen *g);     /* same, or X64_NOREG instead of evicting */
+X64Reg x64_ra_alloc_home(X64Gen *g, IrTemp t);  /* same, t's home first (X64TempInfo.home) */
 void x64_ra_lock(X64Gen *g, X64Reg r);
 X64Reg x64_ra_use(X64Gen *g, IrTemp t);     /* t's value in a locked register */
 bool x64_ra_reusable(X64Gen *g, IrTemp t);  /* t's register may become the output's */

@@ -136,6 +136,17 @@ X64Reg x64_ra_alloc_nospill(X64Gen *g)
     return X64_NOREG;
 }
 
+/* A free register for t: its self loop home (X64TempInfo.home) when that is free. */
+X64Reg x64_ra_alloc_home(X64Gen *g, IrTemp t)
+{
+    int8_t h = g->temps[t].home;
+    if (h >= 0 && reg_is_free(g, (X64Reg)h)) {
+        x64_ra_lock(g, (X64Reg)h);
+        return (X64Reg)h;
+    }
+    return x64_ra_alloc_nospill(g);
+}
+
 /* Cost of evicting r (lower is cheaper). */
 static unsigned evict_cost(X64Gen *g, X64Reg r)
 {
@@ -278,7 +289,10 @@ X64Reg x64_ra_def(X64Gen *g, IrTemp t, X64Reg reuse)
         if (ti->reg >= 0) {
             x64_ra_unmap(g, ti->reg);    /* redefinition of a multi-def temp */
         }
-        r = x64_ra_alloc(g);
+        r = ti->home >= 0 ? x64_ra_alloc_home(g, t) : X64_NOREG;
+        if (r == X64_NOREG) {
+            r = x64_ra_alloc(g);
+        }
     }
     x64_ra_map(g, r, t);
     ti->is_const = false;

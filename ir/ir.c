@@ -143,6 +143,7 @@ void ir_block_reset(IrBlock *blk)
     blk->cur_pc = 0;
     blk->narrow_slots = 0;
     blk->n_entry_dead = 0;
+    blk->n_entry_dead_nofault = 0;
     blk->n_label_pos = 0;
 }
 

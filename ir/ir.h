@@ -236,6 +236,14 @@ typedef struct IrBlock {
     uint32_t n_entry_dead;
     IrSlotRange entry_dead[IR_ENTRY_DEAD_MAX];
     /*
+     * The same with fault points not counted as observers: ranges whose value at the start
+     * only a fault can see before they are written.  The JIT's self loops carry such a slot
+     * in a register (a fault stores it from there, TbDirtySlot) rather than store it at
+     * every back edge.  Includes entry_dead's ranges.
+     */
+    uint32_t n_entry_dead_nofault;
+    IrSlotRange entry_dead_nofault[IR_ENTRY_DEAD_MAX];
+    /*
      * Per-temp work arrays of the optimizer passes (ir_block_scratch), kept with the block
      * so that a block reused for the next translation (ir_block_reset) allocates nothing.
      */
@@ -369,6 +377,8 @@ void ir_opt_dce(IrBlock *blk);           /* dead temps and pure ops */
 void ir_opt_dead_set(IrBlock *blk);      /* guest-state stores overwritten before any read or exit */
 /* Does [offset, offset + size) lie inside one of blk->entry_dead's ranges? */
 bool ir_entry_dead(const IrBlock *blk, uint32_t offset, uint32_t size);
+/* Does it lie inside one of blk->entry_dead_nofault's ranges? */
+bool ir_entry_dead_nofault(const IrBlock *blk, uint32_t offset, uint32_t size);
 void ir_opt_zext(IrBlock *blk);          /* zero extensions of values already zero-extended */
 void ir_opt_compact(IrBlock *blk);       /* drop removed instructions (op NOP markers) */
 void ir_optimize(IrBlock *blk);          /* all passes in order */

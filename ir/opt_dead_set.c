@@ -58,7 +58,12 @@ static void meet_label(SlotList *dead, const Slot *at, uint32_t known_len)
     }
 }
 
-void ir_opt_dead_set(IrBlock *blk)
+/*
+ * The backward walk.  With `faults` an instruction that can fault observes every slot
+ * and dead SETs become NOPs; without, nothing is changed and only the slots dead at the
+ * start are found (IrBlock.entry_dead_nofault).  Returns those slots (in scratch 0).
+ */
+static SlotList dead_walk(IrBlock *blk, bool faults)
 {
     SlotList list = { ir_block_scratch(blk, 0, (blk->n_insns + 1) * sizeof(Slot)), 0 };
     SlotList *dead = &list;
@@ -73,6 +78,9 @@ void ir_opt_dead_set(IrBlock *blk)
 
         if (insn->op == IR_OP_SET) {
             if (covered(dead, (uint32_t)insn->imm[0], size)) {
+                if (!faults) {
+                    continue;
+                }
                 insn->op = IR_OP_NOP;
                 insn->nin = 0;
             } else {
@@ -104,17 +112,32 @@ void ir_opt_dead_set(IrBlock *blk)
             } else {
                 meet_label(dead, at + (size_t)l * DEAD_AT_LABEL_MAX, at_len[l]);
             }
-        } else if (info->flags & (IR_F_ENDS_BLOCK | IR_F_LABEL | IR_F_BRANCH | IR_F_CAN_FAULT)) {
+        } else if (info->flags & (IR_F_ENDS_BLOCK | IR_F_LABEL | IR_F_BRANCH | (faults ? IR_F_CAN_FAULT : 0))) {
             dead->len = 0;
         }
     }
+    return list;
+}
+
+void ir_opt_dead_set(IrBlock *blk)
+{
+    SlotList dead = dead_walk(blk, false);
+    blk->n_entry_dead_nofault = MIN(dead.len, IR_ENTRY_DEAD_MAX);
+    memcpy(blk->entry_dead_nofault, dead.v, blk->n_entry_dead_nofault * sizeof(Slot));
     /* What is left is dead at the block's start: a self loop's back edge need not store it. */
-    blk->n_entry_dead = MIN(dead->len, IR_ENTRY_DEAD_MAX);
-    memcpy(blk->entry_dead, dead->v, blk->n_entry_dead * sizeof(Slot));
+    dead = dead_walk(blk, true);
+    blk->n_entry_dead = MIN(dead.len, IR_ENTRY_DEAD_MAX);
+    memcpy(blk->entry_dead, dead.v, blk->n_entry_dead * sizeof(Slot));
 }
 
 bool ir_entry_dead(const IrBlock *blk, uint32_t offset, uint32_t size)
 {
     SlotList list = { (Slot *)blk->entry_dead, blk->n_entry_dead };
+    return covered(&list, offset, size);
+}
+
+bool ir_entry_dead_nofault(const IrBlock *blk, uint32_t offset, uint32_t size)
+{
+    SlotList list = { (Slot *)blk->entry_dead_nofault, blk->n_entry_dead_nofault };
     return covered(&list, offset, size);
 }
