@@ -1596,8 +1596,10 @@ static void plan_narrow(X64Gen *g)
         } else {
             low_only = ((insn->op == IR_OP_ZEXT || insn->op == IR_OP_SEXT) && insn->imm[0] <= 32) ||
                        insn->op == IR_OP_TRUNC;
-            g->temps[insn->out].low_only = (insn->op == IR_OP_SHR || insn->op == IR_OP_SAR) &&
-                                           narrow_shift_candidate(g, insn) && !wide[insn->out];
+            if (insn->out != IR_TEMP_NONE) {
+                g->temps[insn->out].low_only = (insn->op == IR_OP_SHR || insn->op == IR_OP_SAR) &&
+                                               narrow_shift_candidate(g, insn) && !wide[insn->out];
+            }
         }
         for (unsigned k = 0; k < insn->nin && !low_only; k++) {
             if (insn->in[k] != IR_TEMP_NONE) {

@@ -771,6 +771,7 @@ static TbBlock *translate_locked_fp(ExecCtx *x, GuestCpu *cpu, const TbKey *key,
         TbBlock *other = g_hash_table_lookup(x->blocks, key);
         if (other != NULL) {
             x->spare_ir = blk;
+            g_free(tb->insn_offsets);
             g_free(tb);
             return other;
         }

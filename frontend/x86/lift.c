@@ -416,14 +416,20 @@ static unsigned x86_tail_len(X86Disas *ctx, uint64_t target, bool other_page)
     return 0;
 }
 
-/* Lifting goes on at target, n instructions of a new run that may be lifted already. */
-static void x86_tail_start(X86Disas *ctx, uint64_t target, unsigned n)
+/* The run lifted so far ends here; lifting goes on at pc (x86_tail_len made room for two runs). */
+static void x86_new_run(X86Disas *ctx, uint64_t pc)
 {
     ctx->runs[ctx->n_runs].start = ctx->run_start;
     ctx->runs[ctx->n_runs].end = ctx->next_pc;
     ctx->n_runs++;
-    ctx->run_start = target;
-    ctx->next_pc = target;
+    ctx->run_start = pc;
+    ctx->next_pc = pc;
+}
+
+/* Lifting goes on at target, n instructions of a new run that may be lifted already. */
+static void x86_tail_start(X86Disas *ctx, uint64_t target, unsigned n)
+{
+    x86_new_run(ctx, target);
     ctx->tail_left = n;
 }
 
@@ -465,11 +471,7 @@ bool x86_call_inline(X86Disas *ctx, uint64_t target)
 
 void x86_inline_return(X86Disas *ctx)
 {
-    ctx->runs[ctx->n_runs].start = ctx->run_start;
-    ctx->runs[ctx->n_runs].end = ctx->next_pc;
-    ctx->n_runs++;
-    ctx->run_start = ctx->inline_ret;
-    ctx->next_pc = ctx->inline_ret;
+    x86_new_run(ctx, ctx->inline_ret);
     ctx->inline_ret = 0;
 }
 
