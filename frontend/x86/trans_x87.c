@@ -135,6 +135,7 @@ bool x86_trans_x87(X86Disas *ctx, const X86Insn *in)
     if (x86_x87_try_seg(ctx, in)) {
         return true;
     }
+    x86_x87_guess(ctx, in);
     if (in->mod == 3) {
         unsigned m = in->modrm - 0xc0;
 
