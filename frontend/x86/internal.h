@@ -440,7 +440,7 @@ bool x86_x87_fast_run(X86Cpu *cpu, const X86X87Fast *f, uint64_t info, uint64_t 
  * other than a compare, ftst or fxam.
  */
 typedef struct X86X87Spec {
-    void *stub;                 /* uint64_t (X86Cpu *, uint64_t ea): rflags after an fcomi */
+    void *stub;                 /* called through helper_x86_x87_spec: rdi cpu, rdx ea -> rflags (fcomi) */
     uint8_t need_valid, need_empty;     /* physical registers */
     bool writes_flags;
 } X86X87Spec;

@@ -249,11 +249,48 @@ static void x86_fast_emit2(X86FastCode *c, uint8_t a, uint8_t b)
     x86_fast_emit(c, (const uint8_t[]){ a, b }, 2);
 }
 
+/* The registers an instruction writes, bit i for st(i) before any push (a push's new ST(0) aside). */
+static unsigned x86_fast_writes(const X86Insn *in)
+{
+    unsigned op = in->opcode, r = (in->modrm >> 3) & 7, m = in->modrm - 0xc0u, i = m & 7;
+
+    if (in->mod != 3) {         /* arithmetic writes st(0); compares, loads and stores do not */
+        return (op == 0xd8 || op == 0xda || op == 0xdc || op == 0xde) && r != 2 && r != 3 ? 1u : 0u;
+    }
+    switch (op) {
+    case 0xd8:
+        return r == 2 || r == 3 ? 0u : 1u;
+    case 0xd9:
+        if (r == 0) {
+            return 0;                                   /* fld st(i) */
+        }
+        if (r == 1) {
+            return 1u | 1u << i;                        /* fxch */
+        }
+        if (m == 0x10 || m == 0x24 || m == 0x25 || (m >= 0x28 && m <= 0x2e)) {
+            return 0;                                   /* fnop, ftst, fxam, constants */
+        }
+        return 1;                                       /* fchs ... fcos, fprem(1), fscale */
+    case 0xda:
+    case 0xdb:
+        return r <= 3 ? 1u : 0u;                        /* fcmov; fucompp, fcomi, fucomi */
+    case 0xdc:
+        return 1u << i;
+    case 0xdd:
+        return r == 2 || r == 3 ? 1u << i : 0u;         /* fst, fstp st(i); fucom(p) */
+    case 0xde:
+        return m == 0x19 ? 0u : 1u << i;                /* fcompp; arithmetic and pop */
+    default:
+        return 0;                                       /* fucomip, fcomip */
+    }
+}
+
 /* The stack shape of a run: what x86_x87_fast_plan and x86_x87_spec_plan both build on. */
 typedef struct X86FastShape {
     int top_at[X86_X87_SEG_MAX];        /* position of ST(0) after instruction k's push */
     int last_pop[16];                   /* position p + 8: the instruction that pops it last */
     int lo, hi, cur;                    /* positions touched; TOP's position after the run */
+    uint16_t written;                   /* position p + 8: some instruction writes it */
     int last_w, last_save;              /* the last instruction writing C1; the last copy-out */
     bool reads_flags, writes_flags;
     unsigned cc;                        /* X86_FAST_CC_* of the whole run */
@@ -315,8 +352,14 @@ static bool x86_fast_shape(const X86Insn *const *x87, unsigned n, X86FastShape *
             s->lo = MIN(s->lo, s->cur + o.idx[j]);
             s->hi = MAX(s->hi, s->cur + o.idx[j]);
         }
+        for (unsigned i = 0, w = x86_fast_writes(x87[k]); i < 8; i++) {
+            if (w >> i & 1) {
+                s->written |= (uint16_t)(1u << (s->cur + (int)i + 8));
+            }
+        }
         if (o.push) {
             s->cur--;
+            s->written |= (uint16_t)(1u << (s->cur + 8));
             s->lo = MIN(s->lo, s->cur);
             s->hi = MAX(s->hi, s->cur);
         }
@@ -523,6 +566,19 @@ static void x86_spec_move(X86FastCode *c, unsigned from, unsigned to)
     x86_spec_rm(c, "\x66\x89", 2, X86_SPEC_RAX, X86_SPEC_ST(to) + 8, 0, 0);     /* mov [to+8], ax */
 }
 
+/*
+ * helper_x86_x87_spec (helpers.def): the call goes on to the stub (rsi) with the CPU in
+ * rdi and the data address in rdx as they are -- a trampoline rather than a descriptor
+ * per stub, so both engines call every stub through the one helper.
+ */
+__asm__(".text\n"
+        ".globl helper_x86_x87_spec\n"
+        ".type helper_x86_x87_spec, @function\n"
+        "helper_x86_x87_spec:\n\t"
+        "jmp *%rsi\n"
+        ".size helper_x86_x87_spec, . - helper_x86_x87_spec\n"
+        ".previous\n");
+
 bool x86_x87_spec_plan(const X86Insn *const *x87, unsigned n, unsigned top, bool fcw_default, uint32_t fip,
                        bool last_mem, X86X87Spec *sp)
 {
@@ -540,6 +596,18 @@ bool x86_x87_spec_plan(const X86Insn *const *x87, unsigned n, unsigned top, bool
     keep = 0x7f | (s.cc == X86_FAST_CC_KEEP ? 0x4500 : 0) | (s.last_w < 0 ? 0x200 : 0);
     host = 0x7f | (s.cc == X86_FAST_CC_SET ? 0x4500 : 0) | (s.last_w >= 0 && !captured ? 0x200 : 0);
 
+    /* The pointers of the last instruction, as x86_x87_commit sets them (FOP only with ES). */
+    x86_spec_rm(&c, "\xc7", 1, 0, X86_SPEC_FIP, fip, 4);                        /* mov dword [fip], pc */
+    x86_spec_rm(&c, "\x0f\xb7", 2, X86_SPEC_RAX, (unsigned)offsetof(X86Cpu, cs), 0, 0);
+    x86_spec_rm(&c, "\x66\x89", 2, X86_SPEC_RAX, X86_SPEC_FCS, 0, 0);           /* fcs = cs */
+    if (last_mem) {
+        x86_spec_rm(&c, "\x89", 1, X86_SPEC_RDX, X86_SPEC_FDP, 0, 0);           /* mov [fdp], edx */
+        x86_spec_rm(&c, "\x0f\xb7", 2, X86_SPEC_RAX, (unsigned)offsetof(X86Cpu, ds), 0, 0);
+        x86_spec_rm(&c, "\x66\x89", 2, X86_SPEC_RAX, X86_SPEC_FDS, 0, 0);       /* fds = ds */
+    } else {
+        x86_spec_rm(&c, "\xc7", 1, 0, X86_SPEC_FDP, 0, 4);                      /* mov dword [fdp], 0 */
+        x86_spec_rm(&c, "\x66\xc7", 2, 0, X86_SPEC_FDS, 0, 2);                  /* mov word [fds], 0 */
+    }
     /* The host's control word saved, the guest's loaded (its exceptions are all masked). */
     if (!fcw_default) {
         x86_fast_emit(&c, (const uint8_t[]){ 0xd9, 0x7c, 0x24, 0xe0 }, 4);     /* fnstcw [rsp-32] */
@@ -576,6 +644,11 @@ bool x86_x87_spec_plan(const X86Insn *const *x87, unsigned n, unsigned top, bool
         /* Registers that end empty keep what they held when popped the last time. */
         for (int p = s.lo; p < s.cur; p++) {
             if (s.last_pop[p + 8] != (int)k) {
+                continue;
+            }
+            if (s.hi - s.top_at[k] < 7) {                                       /* a free register */
+                x86_fast_emit2(&c, 0xd9, (uint8_t)(0xc0 + p - s.top_at[k]));     /* fld st(p) */
+                x86_spec_rm(&c, "\xdb", 1, 7, X86_SPEC_ST((unsigned)(p - s.cur) & 7), 0, 0);   /* fstp tbyte */
                 continue;
             }
             if (p != s.top_at[k]) {
@@ -615,17 +688,24 @@ bool x86_x87_spec_plan(const X86Insn *const *x87, unsigned n, unsigned top, bool
     x86_fast_emit(&c, (const uint8_t[]){ 0x0d }, 1);                            /* or eax, TOP << 11 */
     x86_fast_emit(&c, (const uint8_t *)&(uint32_t){ ((top + (unsigned)s.cur) & 7) << 11 }, 4);
     x86_spec_rm(&c, "\x66\x89", 2, X86_SPEC_RAX, X86_SPEC_FSW, 0, 0);           /* mov [fsw], ax */
+    /* Back to the image: registers written, and all of them when TOP moved; the rest dropped. */
     for (int p = s.cur; p <= s.hi; p++) {
-        x86_spec_rm(&c, "\xdb", 1, 7, X86_SPEC_ST((unsigned)(p - s.cur) & 7), 0, 0);       /* fstp tbyte */
+        if (s.cur != 0 || (s.written >> (p + 8) & 1)) {
+            x86_spec_rm(&c, "\xdb", 1, 7, X86_SPEC_ST((unsigned)(p - s.cur) & 7), 0, 0);   /* fstp tbyte */
+        } else {
+            x86_fast_emit2(&c, 0xdd, 0xd8);                                     /* fstp st(0) */
+        }
     }
     if (!fcw_default) {
         x86_fast_emit(&c, (const uint8_t[]){ 0xd9, 0x6c, 0x24, 0xe0 }, 4);     /* fldcw [rsp-32] */
     }
-    /* Tags of the registers the run touched: empty below the new TOP, else by contents. */
+    /* Tags of the registers the run popped (empty) or wrote (by contents); the rest keep theirs. */
     for (int p = s.lo; p <= s.hi; p++) {
         unsigned phys = (top + (unsigned)p) & 7;
 
-        touched |= 3u << 2 * phys;
+        if (p < s.cur || (s.written >> (p + 8) & 1)) {
+            touched |= 3u << 2 * phys;
+        }
         empty |= p < s.cur ? 3u << 2 * phys : 0;
     }
     x86_spec_rm(&c, "\x0f\xb7", 2, X86_SPEC_RDX, X86_SPEC_FTW, 0, 0);           /* movzx edx, word [ftw] */
@@ -636,21 +716,11 @@ bool x86_x87_spec_plan(const X86Insn *const *x87, unsigned n, unsigned top, bool
         x86_fast_emit(&c, (const uint8_t *)&(uint32_t){ empty }, 4);
     }
     for (int p = s.cur; p <= s.hi; p++) {
-        x86_spec_tag(&c, X86_SPEC_ST((unsigned)(p - s.cur) & 7), (top + (unsigned)p) & 7);
+        if (s.written >> (p + 8) & 1) {
+            x86_spec_tag(&c, X86_SPEC_ST((unsigned)(p - s.cur) & 7), (top + (unsigned)p) & 7);
+        }
     }
     x86_spec_rm(&c, "\x66\x89", 2, X86_SPEC_RDX, X86_SPEC_FTW, 0, 0);           /* mov [ftw], dx */
-    /* The pointers of the last instruction, as x86_x87_commit sets them (FOP only with ES). */
-    x86_spec_rm(&c, "\xc7", 1, 0, X86_SPEC_FIP, fip, 4);                        /* mov dword [fip], pc */
-    x86_spec_rm(&c, "\x0f\xb7", 2, X86_SPEC_RAX, (unsigned)offsetof(X86Cpu, cs), 0, 0);
-    x86_spec_rm(&c, "\x66\x89", 2, X86_SPEC_RAX, X86_SPEC_FCS, 0, 0);           /* fcs = cs */
-    if (last_mem) {
-        x86_spec_rm(&c, "\x89", 1, X86_RSI, X86_SPEC_FDP, 0, 0);                /* mov [fdp], esi */
-        x86_spec_rm(&c, "\x0f\xb7", 2, X86_SPEC_RAX, (unsigned)offsetof(X86Cpu, ds), 0, 0);
-        x86_spec_rm(&c, "\x66\x89", 2, X86_SPEC_RAX, X86_SPEC_FDS, 0, 0);       /* fds = ds */
-    } else {
-        x86_spec_rm(&c, "\xc7", 1, 0, X86_SPEC_FDP, 0, 4);                      /* mov dword [fdp], 0 */
-        x86_spec_rm(&c, "\x66\xc7", 2, 0, X86_SPEC_FDS, 0, 2);                  /* mov word [fds], 0 */
-    }
     if (s.writes_flags) {
         x86_fast_emit(&c, (const uint8_t[]){ 0x4c, 0x89, 0xc0 }, 3);           /* mov rax, r8 */
     }

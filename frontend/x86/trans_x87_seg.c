@@ -312,33 +312,6 @@ void x86_x87_guess(X86Disas *ctx, const X86Insn *in)
     }
 }
 
-/* The call descriptor of a specialised stub: interned, never freed, like the stubs. */
-static const IrHelper *x86_x87_spec_helper(void *stub)
-{
-    static GMutex lock;
-    static GHashTable *helpers;
-    IrHelper *h;
-
-    g_mutex_lock(&lock);
-    if (!helpers) {
-        helpers = g_hash_table_new(g_direct_hash, g_direct_equal);
-    }
-    h = g_hash_table_lookup(helpers, stub);
-    if (!h) {
-        h = g_new0(IrHelper, 1);
-        h->name = "x86_x87_spec";
-        h->fn = stub;
-        h->flags = IR_CALL_READS_STATE | IR_CALL_WRITES_STATE;
-        h->ret = IR_HT_I64;
-        h->nargs = 2;
-        h->args[0] = IR_HT_CPU;
-        h->args[1] = IR_HT_I64;
-        g_hash_table_insert(helpers, stub, h);
-    }
-    g_mutex_unlock(&lock);
-    return h;
-}
-
 /*
  * The guard of a specialised run: TOP as expected, no #MF pending, the control word
  * (0x37f, or every exception masked), the registers read valid and those pushed into
@@ -549,7 +522,8 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
         slow = ir_label_new(blk);
         done = ir_label_new(blk);
         x86_x87_spec_guard(ctx, &spec, (unsigned)top, fcw_default, slow);
-        r = ir_call(blk, x86_x87_spec_helper(spec.stub), 1, (IrTemp[]){ ea_last ? ea_last : x86_const(ctx, 0) });
+        r = ir_call2(blk, &ir_helper_x86_x87_spec, x86_const(ctx, (uint64_t)(uintptr_t)spec.stub),
+                     ea_last ? ea_last : x86_const(ctx, 0));
         if (spec.writes_flags) {
             ir_set(blk, flags_slot, ir_and(blk, r, x86_const(ctx, X86_ARITH_FLAGS)));
         }
