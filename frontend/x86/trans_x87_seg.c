@@ -347,7 +347,7 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     X86Insn ins[X86_SEG_INSNS_MAX];
     bool is_x87[X86_SEG_INSNS_MAX];
     uint64_t pcs[X86_SEG_INSNS_MAX + 1];
-    IrTemp ea_last = IR_TEMP_NONE;
+    IrTemp ea_last = IR_TEMP_NONE, probed = IR_TEMP_NONE;     /* the first store's address */
     uint8_t code[X86_STUB_CODE_MAX];
     X86X87Seg seg;
     unsigned n = 1, nx87 = 1, ncode = 0, last = 0;
@@ -498,8 +498,18 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
             unsigned size = seg.insn[k].info & X86_X87_MSIZE;
 
             ea_last = x86_gen_ea(ctx);
-            if (seg.insn[k].info & X86_X87_STORE) {
+            if ((seg.insn[k].info & X86_X87_STORE) && probed != IR_TEMP_NONE) {
+                /* Not again for a store within the page the run's first store probed. */
+                uint32_t skip = ir_label_new(blk);
+                IrTemp last = ir_add(blk, ea_last, x86_const(ctx, size - 1));
+                IrTemp apart = ir_or(blk, ir_xor(blk, ea_last, probed), ir_xor(blk, last, probed));
+
+                ir_brcond(blk, IR_COND_EQ, ir_and(blk, apart, x86_const(ctx, X86_PAGE_MASK)), x86_const(ctx, 0), skip);
                 x86_x87_probe_store(ctx, size);
+                ir_label(blk, skip);
+            } else if (seg.insn[k].info & X86_X87_STORE) {
+                x86_x87_probe_store(ctx, size);
+                probed = ea_last;
             } else {
                 x86_x87_copy_at(ctx, size, false, 16 * k);
             }

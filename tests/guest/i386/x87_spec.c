@@ -9,7 +9,8 @@
  *           C3/C2/C1/C0 and exception flags preset: the status word, EFLAGS, the tag word,
  *           all eight FNSAVE registers (empty ones keep what was popped), FIP and FDP
  *   fault   the multiply-add body storing to a read-only page once the block exists: the
- *           handler makes it writable and the run starts again from the state before it
+ *           handler makes it writable and the run starts again from the state before it;
+ *           a run storing to two pages, the second read-only (its store is probed apart)
  *   signal  the multiply-add body in a loop while a timer's handler does x87 work of its
  *           own (the signal frame keeps the loop's stack)
  */
@@ -22,7 +23,8 @@
 #include <sys/time.h>
 
 /* Bodies: operands at (%eax); each reads ST(0) and ST(1) as the caller left them. */
-extern char body_mac[], body_push[], body_pop[], body_pop2[], body_fcomi[], body_fxam[], body_cc[], body_mov[];
+extern char body_mac[], body_push[], body_pop[], body_pop2[], body_fcomi[], body_fxam[], body_cc[], body_mov[],
+    body_two_pages[];
 __asm__(".text\n"
         "body_mac:\n\t"             /* one push and one pop: the matmul inner loop */
         "fldl (%eax)\n\t"
@@ -71,6 +73,14 @@ __asm__(".text\n"
         "fmulp %st, %st(2)\n\t"
         "fstpl 40(%edx)\n\t"
         "fstpl 48(%edx)\n\t"
+        "ret\n"
+        "body_two_pages:\n\t"     /* changes ST(1), stores to the end of a page and the next one */
+        "fld %st(0)\n\t"
+        "fmul %st(2), %st\n\t"
+        "fmul %st, %st(1)\n\t"
+        "fstl 4088(%eax)\n\t"
+        "fstl 4080(%eax)\n\t"
+        "fstpl 4096(%eax)\n\t"
         "ret\n"
         ".previous\n");
 
@@ -183,6 +193,7 @@ static void test_fault(void)
 {
     struct sigaction sa;
     double ok[8] = { 0.5, 0.25 };
+    char *two;
 
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = segv_handler;
@@ -198,6 +209,21 @@ static void test_fault(void)
     hits = 0;
     run_case("fault", body_mac, 1, 3, 0x37f, 0, (double *)ro_page);
     printf("fault hits %d result %a\n", hits, ((double *)ro_page)[1]);
+
+    /* Two pages, the second read-only: the first page's stores wait for the fault. */
+    two = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    for (unsigned i = 0; i < 3; i++) {
+        run_case("two-warm", body_two_pages, 0, 3, 0x37f, 0, (double *)two);
+    }
+    for (unsigned ro = 0; ro < 2; ro++) {
+        memset(two, 0, 8192);
+        ro_page = two + 4096 * (1 - ro);
+        mprotect(ro_page, 4096, PROT_READ);
+        hits = 0;
+        run_case("two", body_two_pages, 0, 3, 0x37f, 0, (double *)two);
+        printf("two hits %d %a %a %a\n", hits, *(double *)(two + 4080), *(double *)(two + 4088),
+               *(double *)(two + 4096));
+    }
     signal(SIGSEGV, SIG_DFL);
 }
 
