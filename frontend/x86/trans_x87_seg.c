@@ -513,7 +513,6 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
             } else {
                 x86_x87_copy_at(ctx, size, false, 16 * k);
             }
-            ir_set(blk, X86_OFF_FPU_SCRATCH(X86_X87_SEG_EA / 8 + k), ea_last);
             eas[i] = ea_last;
         }
         seg.n++;
@@ -539,6 +538,15 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
         }
         ir_br(blk, done);
         ir_label(blk, slow);
+    }
+    /* The data addresses for a replay (x86_x87_seg_replay), on this path only. */
+    for (unsigned i = 0, k = 0; i < n; i++) {
+        if (is_x87[i]) {
+            if (eas[i] != IR_TEMP_NONE) {
+                ir_set(blk, X86_OFF_FPU_SCRATCH(X86_X87_SEG_EA / 8 + k), eas[i]);
+            }
+            k++;
+        }
     }
     args[0] = x86_const(ctx, (uint64_t)(uintptr_t)x86_x87_seg_intern(&seg));
     args[1] = ea_last ? ea_last : x86_const(ctx, 0);
