@@ -436,7 +436,10 @@ bool x86_x87_fast_run(X86Cpu *cpu, const X86X87Fast *f, uint64_t info, uint64_t 
  * constant of the stub.  The lifter guards it (TOP, no pending #MF, every exception
  * masked -- the control word exactly 0x37f, the host's, with fcw_default -- and the tags
  * of the physical registers it needs valid or empty); helper_x86_x87_seg is the way
- * when that fails.  Not for runs with fcmov or an instruction that writes C3/C2/C0
+ * when that fails.  The stub ORs the host's exception flags into the guest's without
+ * clearing them first: they are a subset of the guest's whenever it runs (every stub
+ * either ends in fnsave, which clears them, or ORs them into the guest's, and
+ * x86_x87_drop_host clears them where C code changes the guest's).  Not for runs with fcmov or an instruction that writes C3/C2/C0
  * other than a compare, ftst or fxam.
  */
 typedef struct X86X87Spec {
@@ -444,6 +447,12 @@ typedef struct X86X87Spec {
     uint8_t need_valid, need_empty;     /* physical registers */
     bool writes_flags;
 } X86X87Spec;
+/*
+ * Clear the host's x87 exception flags (mxcsr.c): where C code replaces the guest's status
+ * word inside exec_run (fxrstor), and as exec_run returns, so that the host's flags are
+ * always among the guest's when a specialised stub runs.
+ */
+void x86_x87_drop_host(void);
 bool x86_x87_spec_plan(const X86Insn *const *x87, unsigned n, unsigned top, bool fcw_default, uint32_t fip,
                        bool last_mem, X86X87Spec *sp);
 /* How an x87 instruction moves TOP (pushes -1, pops +1), INT_MIN if not by a fixed amount. */

@@ -613,16 +613,9 @@ bool x86_x87_spec_plan(const X86Insn *const *x87, unsigned n, unsigned top, bool
         x86_fast_emit(&c, (const uint8_t[]){ 0xd9, 0x7c, 0x24, 0xe0 }, 4);     /* fnstcw [rsp-32] */
         x86_spec_rm(&c, "\xd9", 1, 5, X86_SPEC_FCW, 0, 0);                      /* fldcw [fcw] */
     }
-    /* The host's exception flags cleared unless the guest has all of them already. */
-    x86_fast_emit2(&c, 0xdf, 0xe0);                                             /* fnstsw ax */
-    x86_spec_rm(&c, "\x0f\xb7", 2, X86_SPEC_RCX, X86_SPEC_FSW, 0, 0);           /* movzx ecx, word [fsw] */
-    x86_fast_emit2(&c, 0xf7, 0xd1);                                             /* not ecx */
-    x86_fast_emit(&c, (const uint8_t[]){ 0x83, 0xe1, 0x7f }, 3);               /* and ecx, 0x7f */
-    x86_fast_emit2(&c, 0x85, 0xc8);                                             /* test eax, ecx */
-    x86_fast_emit2(&c, 0x74, 0x02);                                             /* jz over */
-    x86_fast_emit2(&c, 0xdb, 0xe2);                                             /* fnclex */
+    /* The host's exception flags are among the guest's already (x86_x87_drop_host): no fnclex. */
     for (int p = s.hi; p >= 0; p--) {
-        x86_spec_rm(&c, "\xdb", 1, 5, X86_SPEC_ST(p), 0, 0);                    /* over: fld tbyte [ST(p)] */
+        x86_spec_rm(&c, "\xdb", 1, 5, X86_SPEC_ST(p), 0, 0);                    /* fld tbyte [ST(p)] */
     }
     /*
      * Entries the run does not touch turn with TOP: position p (hi < p < lo + 8) goes from

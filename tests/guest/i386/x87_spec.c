@@ -13,6 +13,8 @@
  *           a run storing to two pages, the second read-only (its store is probed apart)
  *   signal  the multiply-add body in a loop while a timer's handler does x87 work of its
  *           own (the signal frame keeps the loop's stack)
+ *   clear   a run that raises PE, fxrstor of an image without flags, an exact run: the
+ *           flags stay clear (the stubs leave theirs in the host's x87)
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -279,10 +281,34 @@ static void test_signal(void)
     printf("\n");
 }
 
+static void test_clear(void)
+{
+    static uint8_t fx[512] __attribute__((aligned(16)));
+    double out[2];
+    uint16_t sw2;
+
+    __asm__ volatile("fninit\n\t"
+                     "fxsave %[fx]\n\t"
+                     "fldpi\n\t"
+                     "fld1\n\t"
+                     "fdiv %%st(1), %%st\n\t"       /* PE */
+                     "fstpl %[o0]\n\t"
+                     "fstp %%st(0)\n\t"
+                     "fxrstor %[fx]\n\t"            /* no flags */
+                     "fld1\n\t"
+                     "fadd %%st(0), %%st\n\t"       /* exact */
+                     "fstpl %[o1]\n\t"
+                     "fnstsw %[s2]\n\t"
+                     "fninit"
+                     : [o0] "=m"(out[0]), [o1] "=m"(out[1]), [s2] "=m"(sw2), [fx] "+m"(fx));
+    printf("clear %a %a sw %04x\n", out[0], out[1], sw2);
+}
+
 int main(void)
 {
     test_cases();
     test_fault();
     test_signal();
+    test_clear();
     return 0;
 }
