@@ -412,22 +412,27 @@ static void x86_x87_spec_guard(X86Disas *ctx, const X86X87Spec *sp, unsigned top
 {
     IrBlock *blk = ctx->blk;
     uint32_t fpu = (uint32_t)offsetof(X86Cpu, fpu);
-    uint64_t mask = (fcw_default ? 0xffffu : 0x3fu) | (UINT64_C(0x3880) << 32);
-    uint64_t want = (fcw_default ? 0x37fu : 0x3fu) | ((uint64_t)top << 43);
     uint64_t tags = 0, empty = 0;
     IrTemp w, t;
 
+    /*
+     * One 32-bit load per word, as the specialised stubs store them (trans_x87_fast.c): a
+     * wider load spanning two of their stores would wait for both to reach the cache.
+     */
     G_STATIC_ASSERT(offsetof(X86FpuState, fsw) == 4 && offsetof(X86FpuState, ftw) == 8);
-    w = ir_get(blk, IR_I64, fpu);
-    ir_brcond(blk, IR_COND_NE, ir_and(blk, w, x86_const(ctx, mask)), x86_const(ctx, want), slow);
+    w = ir_get(blk, IR_I32, fpu);
+    ir_brcond(blk, IR_COND_NE, ir_and(blk, w, ir_const_i32(blk, fcw_default ? 0xffffu : 0x3fu)),
+              ir_const_i32(blk, fcw_default ? 0x37fu : 0x3fu), slow);
+    w = ir_get(blk, IR_I32, fpu + 4);
+    ir_brcond(blk, IR_COND_NE, ir_and(blk, w, ir_const_i32(blk, 0x3880u)), ir_const_i32(blk, top << 11), slow);
     for (unsigned r = 0; r < 8; r++) {
         tags |= ((sp->need_valid | sp->need_empty) >> r & 1) << 2 * r;
         empty |= (sp->need_empty >> r & 1) << 2 * r;
     }
     /* Tag 3 (empty) is the only one with both bits set. */
-    t = ir_get(blk, IR_I64, fpu + (uint32_t)offsetof(X86FpuState, ftw));
-    t = ir_and(blk, ir_and(blk, t, ir_shr(blk, t, x86_const(ctx, 1))), x86_const(ctx, tags));
-    ir_brcond(blk, IR_COND_NE, t, x86_const(ctx, empty), slow);
+    t = ir_get(blk, IR_I32, fpu + (uint32_t)offsetof(X86FpuState, ftw));
+    t = ir_and(blk, ir_and(blk, t, ir_shr(blk, t, ir_const_i32(blk, 1))), ir_const_i32(blk, (uint32_t)tags));
+    ir_brcond(blk, IR_COND_NE, t, ir_const_i32(blk, (uint32_t)empty), slow);
 }
 
 bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
