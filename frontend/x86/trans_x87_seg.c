@@ -20,7 +20,14 @@
  * (x86_seg_int_move; compilers put address loads between x87 instructions) whose
  * destination no instruction before them in the run reads: nothing in a run then
  * writes a register the run reads before, so running it again from its start
- * recomputes the same values.
+ * recomputes the same values.  An add/sub of an immediate to a register, or lea r,
+ * [r + disp], at the address width (x86_seg_sinkable; compilers step a pointer between
+ * x87 instructions) may sit in a run too, sunk: the memory operands after it are
+ * rebased on the register's value before it plus the step (x86_seg_rebase), and the
+ * instruction itself -- register and lazy flags -- is lifted after the run's stores
+ * (x86_x87_seg_sunk), so the register is unchanged until the run is done.  Nothing
+ * else in the run may write that register, nor read it but in an address, and no
+ * fcmov (which would read the step's flags) may follow it.
  *
  * Precision kept:
  *   - loads are read and stores probed (x86_x87_probe_store) before the stub, all
