@@ -667,9 +667,14 @@ bool x86_x87_spec_plan(const X86Insn *const *x87, unsigned n, unsigned top, bool
     }
     /* The status word: flags ORed, C3/C2/C0 and C1 from the guest or the host, the new TOP. */
     x86_fast_emit2(&c, 0xdf, 0xe0);                                             /* fnstsw ax */
-    x86_spec_rm(&c, "\x0f\xb7", 2, X86_SPEC_RCX, X86_SPEC_FSW, 0, 0);           /* movzx ecx, word [fsw] */
-    x86_fast_emit2(&c, 0x81, 0xe1);                                             /* and ecx, keep */
-    x86_fast_emit(&c, (const uint8_t *)&(uint32_t){ keep }, 4);
+    /*
+     * The status and tag words are read and written as 32-bit words (with their pads), the
+     * width the guard of the next run loads them at: a load wider than the store before it
+     * would wait for that store to reach the cache.
+     */
+    x86_spec_rm(&c, "\x8b", 1, X86_SPEC_RCX, X86_SPEC_FSW, 0, 0);               /* mov ecx, [fsw] */
+    x86_fast_emit2(&c, 0x81, 0xe1);                                             /* and ecx, keep | pad */
+    x86_fast_emit(&c, (const uint8_t *)&(uint32_t){ keep | 0xffff0000u }, 4);
     x86_fast_emit(&c, (const uint8_t[]){ 0x25 }, 1);                            /* and eax, host */
     x86_fast_emit(&c, (const uint8_t *)&(uint32_t){ host }, 4);
     x86_fast_emit2(&c, 0x09, 0xc8);                                             /* or eax, ecx */
@@ -680,7 +685,7 @@ bool x86_x87_spec_plan(const X86Insn *const *x87, unsigned n, unsigned top, bool
     }
     x86_fast_emit(&c, (const uint8_t[]){ 0x0d }, 1);                            /* or eax, TOP << 11 */
     x86_fast_emit(&c, (const uint8_t *)&(uint32_t){ ((top + (unsigned)s.cur) & 7) << 11 }, 4);
-    x86_spec_rm(&c, "\x66\x89", 2, X86_SPEC_RAX, X86_SPEC_FSW, 0, 0);           /* mov [fsw], ax */
+    x86_spec_rm(&c, "\x89", 1, X86_SPEC_RAX, X86_SPEC_FSW, 0, 0);               /* mov [fsw], eax */
     /* Back to the image: registers written, and all of them when TOP moved; the rest dropped. */
     for (int p = s.cur; p <= s.hi; p++) {
         if (s.cur != 0 || (s.written >> (p + 8) & 1)) {
@@ -701,9 +706,9 @@ bool x86_x87_spec_plan(const X86Insn *const *x87, unsigned n, unsigned top, bool
         }
         empty |= p < s.cur ? 3u << 2 * phys : 0;
     }
-    x86_spec_rm(&c, "\x0f\xb7", 2, X86_SPEC_RDX, X86_SPEC_FTW, 0, 0);           /* movzx edx, word [ftw] */
-    x86_fast_emit2(&c, 0x81, 0xe2);                                             /* and edx, ~touched */
-    x86_fast_emit(&c, (const uint8_t *)&(uint32_t){ ~touched & 0xffff }, 4);
+    x86_spec_rm(&c, "\x8b", 1, X86_SPEC_RDX, X86_SPEC_FTW, 0, 0);               /* mov edx, [ftw] */
+    x86_fast_emit2(&c, 0x81, 0xe2);                                             /* and edx, ~touched (pad kept) */
+    x86_fast_emit(&c, (const uint8_t *)&(uint32_t){ ~touched }, 4);
     if (empty) {
         x86_fast_emit2(&c, 0x81, 0xca);                                         /* or edx, empty */
         x86_fast_emit(&c, (const uint8_t *)&(uint32_t){ empty }, 4);
@@ -713,7 +718,7 @@ bool x86_x87_spec_plan(const X86Insn *const *x87, unsigned n, unsigned top, bool
             x86_spec_tag(&c, X86_SPEC_ST((unsigned)(p - s.cur) & 7), (top + (unsigned)p) & 7);
         }
     }
-    x86_spec_rm(&c, "\x66\x89", 2, X86_SPEC_RDX, X86_SPEC_FTW, 0, 0);           /* mov [ftw], dx */
+    x86_spec_rm(&c, "\x89", 1, X86_SPEC_RDX, X86_SPEC_FTW, 0, 0);               /* mov [ftw], edx */
     if (s.writes_flags) {
         x86_fast_emit(&c, (const uint8_t[]){ 0x4c, 0x89, 0xc0 }, 3);           /* mov rax, r8 */
     }

@@ -20,7 +20,14 @@
  * (x86_seg_int_move; compilers put address loads between x87 instructions) whose
  * destination no instruction before them in the run reads: nothing in a run then
  * writes a register the run reads before, so running it again from its start
- * recomputes the same values.
+ * recomputes the same values.  An add/sub of an immediate to a register, or lea r,
+ * [r + disp], at the address width (x86_seg_sinkable; compilers step a pointer between
+ * x87 instructions) may sit in a run too, sunk: the memory operands after it are
+ * rebased on the register's value before it plus the step (x86_seg_rebase), and the
+ * instruction itself -- register and lazy flags -- is lifted after the run's stores
+ * (x86_x87_seg_sunk), so the register is unchanged until the run is done.  Nothing
+ * else in the run may write that register, nor read it but in an address, and no
+ * fcmov (which would read the step's flags) may follow it.
  *
  * Precision kept:
  *   - loads are read and stores probed (x86_x87_probe_store) before the stub, all
@@ -182,6 +189,53 @@ static bool x86_seg_int_move(const X86Insn *in, uint32_t *reads, uint32_t *write
     }
 }
 
+/*
+ * An address-register step that a run may sink (see x86_x87_try_seg): add or sub of an
+ * immediate to a register, or lea r, [r + disp], at the width of an address (32 bits in
+ * i386, 64 in long mode, so that the register's old value plus the step wraps as the
+ * addresses do).  Sets the register and the step.
+ */
+static bool x86_seg_sinkable(const X86Disas *ctx, const X86Insn *in, unsigned *reg, int64_t *step)
+{
+    unsigned width = ctx->mode64 ? 8 : 4;
+
+    if (in->map != X86_MAP_1 || in->p66 || in->lock || in->rep || in->repne || in->opsz != width) {
+        return false;
+    }
+    if (in->desc->trans == x86_trans_alu) {
+        unsigned op = in->desc->param & 7, form = in->desc->param & 0x30;
+
+        if ((op != X86_ALU_ADD && op != X86_ALU_SUB) || (form == X86_ALU_EI && in->mod != 3) ||
+            (form != X86_ALU_EI && form != X86_ALU_AI)) {
+            return false;
+        }
+        *reg = form == X86_ALU_AI ? X86_RAX : in->rm;
+        *step = op == X86_ALU_ADD ? in->imm : -in->imm;
+        return true;
+    }
+    if (in->opcode == 0x8d && in->mod != 3 && !in->addr16 && !in->rip_rel && in->index < 0 && in->base == in->reg &&
+        in->adsz == width) {
+        *reg = in->reg;
+        *step = in->disp;
+        return true;
+    }
+    return false;
+}
+
+/* A memory operand written in terms of the registers' values before the sunk steps. */
+static void x86_seg_rebase(X86Insn *in, uint32_t sunk, const int64_t *step)
+{
+    if (in->mod == 3 || in->rip_rel || in->addr16) {
+        return;
+    }
+    if (in->base >= 0 && (sunk >> in->base & 1)) {
+        in->disp = (int64_t)((uint64_t)in->disp + (uint64_t)step[in->base]);
+    }
+    if (in->index >= 0 && (sunk >> in->index & 1)) {
+        in->disp = (int64_t)((uint64_t)in->disp + ((uint64_t)step[in->index] << in->scale));
+    }
+}
+
 /* The stub encoding of in with its memory operand (if any) at frame offset disp. */
 static unsigned x86_x87_seg_encode(const X86Insn *in, unsigned disp, uint8_t *b)
 {
@@ -266,6 +320,50 @@ static void x86_x87_seg_stores(X86Disas *ctx, const X86Insn *ins, unsigned n, co
     }
 }
 
+/*
+ * The run's sunk steps (add/sub/lea of an address register), in program order, after its
+ * stores; with resume only those before the instruction that takes #MF, on a path that
+ * leaves the block, so the lazy flags known after it are those before the run.
+ */
+static void x86_x87_seg_sunk(X86Disas *ctx, const X86Insn *ins, unsigned n, const bool *is_sunk, const uint64_t *pcs,
+                             IrTemp resume)
+{
+    IrBlock *blk = ctx->blk;
+    uint32_t cc_op = ctx->cc_op;
+    IrTemp cc_dst = ctx->cc_dst, cc_src = ctx->cc_src, cc_src2 = ctx->cc_src2;
+    bool cc_pending = ctx->cc_pending;
+
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t skip = 0;
+        bool done;
+
+        if (!is_sunk[i]) {
+            continue;
+        }
+        ctx->in = &ins[i];
+        ctx->ea = IR_TEMP_NONE;
+        ctx->pc = pcs[i];
+        ctx->next_pc = pcs[i + 1];
+        if (resume != IR_TEMP_NONE) {
+            skip = ir_label_new(blk);
+            ir_brcond(blk, IR_COND_LEU, resume, x86_const(ctx, pcs[i]), skip);
+        }
+        done = ins[i].desc->trans(ctx, &ins[i]);
+        g_assert(done && !ctx->end_block);
+        if (resume != IR_TEMP_NONE) {
+            x86_cc_flush(ctx);
+            ir_label(blk, skip);
+        }
+    }
+    if (resume != IR_TEMP_NONE) {
+        ctx->cc_op = cc_op;
+        ctx->cc_dst = cc_dst;
+        ctx->cc_src = cc_src;
+        ctx->cc_src2 = cc_src2;
+        ctx->cc_pending = cc_pending;
+    }
+}
+
 static void x86_x87_guess_init(X86Disas *ctx)
 {
     if (!ctx->x87_guessed) {
@@ -321,22 +419,27 @@ static void x86_x87_spec_guard(X86Disas *ctx, const X86X87Spec *sp, unsigned top
 {
     IrBlock *blk = ctx->blk;
     uint32_t fpu = (uint32_t)offsetof(X86Cpu, fpu);
-    uint64_t mask = (fcw_default ? 0xffffu : 0x3fu) | (UINT64_C(0x3880) << 32);
-    uint64_t want = (fcw_default ? 0x37fu : 0x3fu) | ((uint64_t)top << 43);
     uint64_t tags = 0, empty = 0;
     IrTemp w, t;
 
+    /*
+     * One 32-bit load per word, as the specialised stubs store them (trans_x87_fast.c): a
+     * wider load spanning two of their stores would wait for both to reach the cache.
+     */
     G_STATIC_ASSERT(offsetof(X86FpuState, fsw) == 4 && offsetof(X86FpuState, ftw) == 8);
-    w = ir_get(blk, IR_I64, fpu);
-    ir_brcond(blk, IR_COND_NE, ir_and(blk, w, x86_const(ctx, mask)), x86_const(ctx, want), slow);
+    w = ir_get(blk, IR_I32, fpu);
+    ir_brcond(blk, IR_COND_NE, ir_and(blk, w, ir_const_i32(blk, fcw_default ? 0xffffu : 0x3fu)),
+              ir_const_i32(blk, fcw_default ? 0x37fu : 0x3fu), slow);
+    w = ir_get(blk, IR_I32, fpu + 4);
+    ir_brcond(blk, IR_COND_NE, ir_and(blk, w, ir_const_i32(blk, 0x3880u)), ir_const_i32(blk, top << 11), slow);
     for (unsigned r = 0; r < 8; r++) {
         tags |= ((sp->need_valid | sp->need_empty) >> r & 1) << 2 * r;
         empty |= (sp->need_empty >> r & 1) << 2 * r;
     }
     /* Tag 3 (empty) is the only one with both bits set. */
-    t = ir_get(blk, IR_I64, fpu + (uint32_t)offsetof(X86FpuState, ftw));
-    t = ir_and(blk, ir_and(blk, t, ir_shr(blk, t, x86_const(ctx, 1))), x86_const(ctx, tags));
-    ir_brcond(blk, IR_COND_NE, t, x86_const(ctx, empty), slow);
+    t = ir_get(blk, IR_I32, fpu + (uint32_t)offsetof(X86FpuState, ftw));
+    t = ir_and(blk, ir_and(blk, t, ir_shr(blk, t, ir_const_i32(blk, 1))), ir_const_i32(blk, (uint32_t)tags));
+    ir_brcond(blk, IR_COND_NE, t, ir_const_i32(blk, (uint32_t)empty), slow);
 }
 
 bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
@@ -345,7 +448,9 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     IrBlock *blk = ctx->blk;
     unsigned max = lctx->max_insns ? lctx->max_insns : X86_DEFAULT_MAX_INSNS;
     X86Insn ins[X86_SEG_INSNS_MAX];
-    bool is_x87[X86_SEG_INSNS_MAX];
+    bool is_x87[X86_SEG_INSNS_MAX], is_sunk[X86_SEG_INSNS_MAX];
+    int64_t step[16];
+    uint32_t sunk = 0, moved = 0;       /* registers with a sunk step; written by moves */
     uint64_t pcs[X86_SEG_INSNS_MAX + 1];
     IrTemp ea_last = IR_TEMP_NONE, probed = IR_TEMP_NONE;     /* the first store's address */
     uint8_t code[X86_STUB_CODE_MAX];
@@ -369,6 +474,7 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     }
     ins[0] = *in;
     is_x87[0] = true;
+    is_sunk[0] = false;
     pcs[0] = ctx->pc;
     pcs[1] = ctx->next_pc;
     if (in->mod != 3) {
@@ -383,6 +489,7 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
         uint64_t pc = pcs[n];
         uint8_t b[16] = { 0 };
         uint32_t r, w;
+        int64_t d;
         unsigned len;
 
         if ((pc & X86_PAGE_MASK) != (blk->guest_pc & X86_PAGE_MASK) || pc == lctx->stop_pc ||
@@ -394,7 +501,13 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
             break;
         }
         pcs[n + 1] = ctx->mode64 ? pc + len : (uint32_t)(pc + len);
+        is_sunk[n] = false;
+        x86_seg_rebase(&ins[n], sunk, step);
         kind = x86_x87_seg_kind(&ins[n]);
+        if (kind != X86_SEG_NO && sunk && ins[n].mod == 3 && (ins[n].opcode == 0xda || ins[n].opcode == 0xdb) &&
+            ((ins[n].modrm >> 3) & 7) <= 3) {
+            break;                      /* an fcmov would read a sunk step's flags */
+        }
         if (kind != X86_SEG_NO && ins[n].mod != 3) {
             /*
              * Stores are written after the stub and loads read before it: a load that
@@ -423,10 +536,23 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
             }
             continue;
         }
-        /* A move whose destination nothing before it in the run (itself included) reads. */
-        if (!x86_seg_int_move(&ins[n], &r, &w) || ((reads | r) & w)) {
+        if (x86_seg_sinkable(ctx, &ins[n], &r, &d) && r < 16 && !((sunk | moved) >> r & 1)) {
+            /* Sunk: lifted after the run's stores (the register no other instruction of it writes). */
+            step[r] = d;
+            sunk |= 1u << r;
+            is_x87[n] = false;
+            is_sunk[n++] = true;
+            continue;
+        }
+        /*
+         * A move whose destination nothing before it in the run (itself included) reads,
+         * nor a sunk step's register, and that reads such a register only in an address.
+         */
+        if (!x86_seg_int_move(&ins[n], &r, &w) || ((reads | r) & w) || (w & sunk) ||
+            ((ins[n].mod == 3 || ins[n].opcode == 0x89) && (r & sunk))) {
             break;
         }
+        moved |= w;
         if (ins[n].mod != 3 && ins[n].opcode == 0x8b) {
             bool clash = false;         /* it loads in place, before the stub writes the stores */
 
@@ -478,6 +604,9 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
         ctx->ea = IR_TEMP_NONE;
         ctx->pc = pcs[i];
         ctx->next_pc = pcs[i + 1];
+        if (is_sunk[i]) {
+            continue;                   /* after the stores (x86_x87_seg_sunk) */
+        }
         if (!is_x87[i]) {
             bool done = ii->desc->trans(ctx, ii);
 
@@ -560,6 +689,7 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     ir_brcond(blk, IR_COND_EQ, ir_and(blk, ret, x86_const(ctx, X86_SEG_RESUME)), x86_const(ctx, 0), ok);
     resume = ir_and(blk, ret, x86_const(ctx, ~X86_SEG_RESUME));
     x86_x87_seg_stores(ctx, ins, n, is_x87, pcs, eas, &seg, resume);
+    x86_x87_seg_sunk(ctx, ins, n, is_sunk, pcs, resume);
     x86_gen_goto_ptr(ctx, resume);
     ir_label(blk, ok);
     if (spec.stub) {
@@ -573,6 +703,7 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     }
 
     x86_x87_seg_stores(ctx, ins, n, is_x87, pcs, eas, &seg, IR_TEMP_NONE);
+    x86_x87_seg_sunk(ctx, ins, n, is_sunk, pcs, IR_TEMP_NONE);
     kind = x86_x87_seg_kind(&ins[n - 1]);
     if (kind == X86_SEG_LAST) {
         x86_cc_set_flags(ctx, ret);     /* fcomi, fucomi */

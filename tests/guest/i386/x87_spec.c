@@ -15,9 +15,18 @@
  *           own (the signal frame keeps the loop's stack)
  *   clear   a run that raises PE, fxrstor of an image without flags, an exact run: the
  *           flags stay clear (the stubs leave theirs in the host's x87)
+ * The step bodies have an add, sub or lea of an address register inside the run (which
+ * mimic sinks after the run's stores): later operands through it (base and index), a
+ * lea reading it, a move reading it (which ends the run), an fucomip after it; the
+ * registers and EFLAGS (pushf, setc, adc) after the body are printed.  They also run in
+ * "fault" (the store after the add faults: the add must not be applied twice), in
+ * "step-signal" (a loop walking an array through such an add under a timer) and in
+ * "mf-step" (an unmasked PE after the add: at the #MF the add before it is done, the
+ * store before it written, the sub after it not yet).
  */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <ucontext.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,7 +35,7 @@
 
 /* Bodies: operands at (%eax); each reads ST(0) and ST(1) as the caller left them. */
 extern char body_mac[], body_push[], body_pop[], body_pop2[], body_fcomi[], body_fxam[], body_cc[], body_mov[],
-    body_two_pages[];
+    body_two_pages[], body_step1[], body_step2[], body_step3[], body_step4[], body_step5[];
 __asm__(".text\n"
         "body_mac:\n\t"             /* one push and one pop: the matmul inner loop */
         "fldl (%eax)\n\t"
@@ -84,6 +93,55 @@ __asm__(".text\n"
         "fstl 4080(%eax)\n\t"
         "fstpl 4096(%eax)\n\t"
         "ret\n"
+        "body_step1:\n\t"          /* add mid-run; a lea and later operands through it */
+        "fldl (%eax)\n\t"
+        "add $8, %eax\n\t"
+        "fmul %st(1), %st\n\t"
+        "lea 8(%eax), %edx\n\t"
+        "faddl (%eax)\n\t"
+        "fldl (%edx)\n\t"
+        "fmulp %st, %st(1)\n\t"
+        "fstpl 16(%eax)\n\t"
+        "ret\n"
+        "body_step2:\n\t"          /* add eax, imm32 (05) and sub of another register; fucomip last */
+        "mov %eax, %ecx\n\t"
+        "mov %eax, %edx\n\t"
+        "fldl (%eax)\n\t"
+        "add $0x1000, %eax\n\t"
+        "sub $-8, %ecx\n\t"
+        "fmull (%ecx)\n\t"
+        "fadd %st(1), %st\n\t"
+        "fstl -0x1000+32(%eax)\n\t"
+        "fucomip %st(1), %st\n\t"
+        "ret\n"
+        "body_step3:\n\t"          /* lea of the register itself, add with a carry; setc, adc after */
+        "mov %eax, %edx\n\t"
+        "fldl (%eax)\n\t"
+        "lea 16(%eax), %eax\n\t"
+        "add $-8, %edx\n\t"
+        "fmul %st(1), %st\n\t"
+        "faddl 16(%edx)\n\t"
+        "fstpl 8(%eax)\n\t"
+        "setc %cl\n\t"
+        "adc $0, %ecx\n\t"
+        "ret\n"
+        "body_step4:\n\t"          /* a move reads the stepped register: the run ends before it */
+        "mov %eax, %edx\n\t"
+        "fldl (%eax)\n\t"
+        "sub $8, %eax\n\t"
+        "fmul %st(1), %st\n\t"
+        "mov %eax, %ecx\n\t"
+        "fstpl 16(%ecx)\n\t"
+        "ret\n"
+        "body_step5:\n\t"          /* the stepped register as an index */
+        "mov %eax, %edx\n\t"
+        "mov $2, %ecx\n\t"
+        "fldl (%eax)\n\t"
+        "add $1, %ecx\n\t"
+        "fmul %st(1), %st\n\t"
+        "faddl (%eax,%ecx,8)\n\t"
+        "fstpl -8(%eax,%ecx,8)\n\t"
+        "ret\n"
         ".previous\n");
 
 /*
@@ -97,6 +155,8 @@ static const struct {
 } bodies[] = {
     { "mac", body_mac, 1 }, { "push", body_push, 0 }, { "pop", body_pop, 1 }, { "pop2", body_pop2, 0 },
     { "fcomi", body_fcomi, 0 }, { "fxam", body_fxam, 0 }, { "cc", body_cc, 1 }, { "mov", body_mov, 1 },
+    { "step1", body_step1, 3 }, { "step2", body_step2, 2 }, { "step3", body_step3, 3 }, { "step4", body_step4, 3 },
+    { "step5", body_step5, 3 },
 };
 
 static const double pushed[9] = { 0, 1.0 / 3.0, -2.5, 7.25, 1e300, -0.0, 3.0, 1e-310, 0.1 };
@@ -111,11 +171,14 @@ static void print_bytes(const char *what, const void *p, unsigned n)
     }
 }
 
+/* The EFLAGS bits printed: fewer where an add's result is a stack or mmap'ed address. */
+static uint32_t efl_mask = 0x8d5;
+
 /* depth registers pushed, control word cw, sw ORed into the status word, then body. */
 static void run_case(const char *name, char *body, int show_fdp, unsigned depth, uint16_t cw, uint16_t sw, double *mem)
 {
     uint8_t env[28], img[108];
-    uint32_t efl, fip, fdp;
+    uint32_t efl, fip, fdp, ra, rc, rd;
     uint16_t w;
 
     const double *vals = pushed;
@@ -137,9 +200,12 @@ static void run_case(const char *name, char *body, int show_fdp, unsigned depth,
                      "call *%[b]\n\t"
                      "pushf\n\t"
                      "pop %[efl]\n\t"
+                     "mov %%eax, %[ra]\n\t"
+                     "mov %%ecx, %[rc]\n\t"
+                     "mov %%edx, %[rd]\n\t"
                      "fnsave (%[i])\n\t"
                      "fninit"
-                     : [efl] "=&r"(efl)
+                     : [efl] "=&r"(efl), [ra] "=m"(ra), [rc] "=m"(rc), [rd] "=m"(rd)
                      : [d] "m"(depth), [v] "m"(vals), [e] "r"(env), [sw] "m"(sw), [cw] "m"(cw), [m] "m"(mem),
                        [b] "m"(body), [i] "r"(img)
                      : "eax", "ecx", "edx", "memory", "cc");
@@ -147,9 +213,13 @@ static void run_case(const char *name, char *body, int show_fdp, unsigned depth,
     memcpy(&fip, img + 12, 4);
     memcpy(&fdp, img + 20, 4);
     printf("%s d%u cw %04x in %04x: sw %04x fl %03x tw %02x%02x fip +%u", name, depth, cw, sw, w,
-           (unsigned)(efl & 0x8d5), img[9], img[8], (unsigned)(fip - (uint32_t)(uintptr_t)body));
-    if (show_fdp) {
+           (unsigned)(efl & efl_mask), img[9], img[8], (unsigned)(fip - (uint32_t)(uintptr_t)body));
+    if (show_fdp & 1) {
         printf(" fdp +%d", (int)(fdp - (uint32_t)(uintptr_t)mem));
+    }
+    if (show_fdp & 2) {         /* eax and edx relative to mem, ecx as is unless step2's */
+        printf(" eax +%d ecx %d edx +%d", (int)(ra - (uint32_t)(uintptr_t)mem),
+               (int)(rc - (body == body_step2 || body == body_step4 ? (uint32_t)(uintptr_t)mem : 0)), (int)(rd - (uint32_t)(uintptr_t)mem));
     }
     print_bytes(" st ", img + 28, 80);
     printf("\n");
@@ -173,7 +243,11 @@ static void test_cases(void)
                 /* Operands whose results are zero, infinite, NaN or denormal in some cases: every tag. */
                 static const double first[5] = { 1.0 / 7.0, 0.0, __builtin_inf(), __builtin_nan(""), -0.0 };
                 static const double second[4] = { 1e308, -0.0, 0.0, 1e-320 };
-                double mem[8] = { first[(b + d) % 5], second[(c + d) % 4], -1.0 / 3.0, 5.5, 2.0, -0.5, 1e-300, 3.0 };
+                /* Static: the step bodies' flags depend on the address (the same on the host). */
+                static double mem[8] __attribute__((aligned(64)));
+                const double init[8] = { first[(b + d) % 5], second[(c + d) % 4], -1.0 / 3.0, 5.5, 2.0, -0.5, 1e-300, 3.0 };
+
+                memcpy(mem, init, sizeof(mem));
 
                 run_case(bodies[b].name, bodies[b].code, bodies[b].fdp, depths[d], cws[c], sws[(b + c + d) % 6], mem);
                 for (unsigned i = 0; i < 8; i++) {
@@ -217,6 +291,19 @@ static void test_fault(void)
     hits = 0;
     run_case("fault", body_mac, 1, 3, 0x37f, 0, (double *)ro_page);
     printf("fault hits %d result %a\n", hits, ((double *)ro_page)[1]);
+
+    /* The store after a sunk add faults: the add is done once. */
+    efl_mask = 0;               /* the add's flags depend on the stack's address */
+    for (unsigned i = 0; i < 3; i++) {
+        run_case("fault-step-warm", body_step1, 3, 3, 0x37f, 0, ok);
+    }
+    ((double *)ro_page)[2] = 2.0;
+    mprotect(ro_page, 4096, PROT_READ);
+    hits = 0;
+    efl_mask = 0x855;
+    run_case("fault-step", body_step1, 3, 3, 0x37f, 0, (double *)ro_page);
+    efl_mask = 0x8d5;
+    printf("fault-step hits %d result %a\n", hits, ((double *)ro_page)[3]);
 
     /* Two pages, the second read-only: the first page's stores wait for the fault. */
     two = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -281,6 +368,125 @@ static void test_signal(void)
     printf("\n");
 }
 
+/* A loop walking an array through a sunk add, under a timer. */
+static void test_step_signal(void)
+{
+    struct itimerval it = { .it_interval = { 0, 200 }, .it_value = { 0, 200 } };
+    static double arr[1025];
+    static const double k = 0.0625;
+    uint8_t img[108];
+    double sum = 0;
+
+    for (unsigned i = 0; i < 1025; i++) {
+        arr[i] = 1.0 / (i + 1);
+    }
+    alarms = 0;
+    signal(SIGALRM, alarm_handler);
+    setitimer(ITIMER_REAL, &it, NULL);
+    for (unsigned round = 0; round < 3000; round++) {
+        unsigned n = 1024;
+
+        __asm__ volatile("fninit\n\t"
+                         "fldl %[k]\n\t"
+                         "mov %[a], %%eax\n"
+                         "1: fldl (%%eax)\n\t"
+                         "add $8, %%eax\n\t"
+                         "fmul %%st(1), %%st\n\t"
+                         "faddl (%%eax)\n\t"
+                         "fstpl (%%eax)\n\t"
+                         "dec %[n]\n\t"
+                         "jnz 1b\n\t"
+                         "fnsave %[i]\n\t"
+                         "fninit"
+                         : [n] "+r"(n), [i] "=m"(img)
+                         : [k] "m"(k), [a] "r"(arr)
+                         : "eax", "memory", "cc");
+    }
+    memset(&it, 0, sizeof(it));
+    setitimer(ITIMER_REAL, &it, NULL);
+    for (unsigned i = 0; i < 1025; i++) {
+        sum += arr[i] * (i + 1);
+    }
+    printf("step-signal sum %a last %a handler ran %s\n", sum, arr[1024], alarms > 0 ? "yes" : "no");
+    print_bytes("step-signal sw ", img + 4, 2);
+    print_bytes(" tw ", img + 8, 2);
+    print_bytes(" st ", img + 28, 80);
+    printf("\n");
+}
+
+/* An unmasked PE after a sunk add: the frame at the #MF. */
+extern const char mfs_at[];
+static volatile int mf_hits, mf_eip_ok;
+static volatile int32_t mf_eax, mf_ecx;
+static volatile double mf_stored[2];
+static double mf_mem[8];
+
+static void mf_step_handler(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    struct _libc_fpstate *fp = uc->uc_mcontext.fpregs;
+
+    (void)sig;
+    (void)si;
+    mf_hits++;
+    mf_eax = (int32_t)(uc->uc_mcontext.gregs[REG_EAX] - (uint32_t)(uintptr_t)mf_mem);
+    mf_ecx = (int32_t)(uc->uc_mcontext.gregs[REG_ECX] - (uint32_t)(uintptr_t)mf_mem);
+    mf_eip_ok = (uint32_t)uc->uc_mcontext.gregs[REG_EIP] == (uint32_t)(uintptr_t)mfs_at;
+    mf_stored[0] = mf_mem[4];
+    mf_stored[1] = mf_mem[2];
+    fp->cw |= 0x3f;                 /* mask everything and clear the flags: the fstl runs again */
+    fp->sw &= ~0x80ffu;
+}
+
+static void test_mf_step(void)
+{
+    struct sigaction sa;
+    uint16_t cw = 0x035f, sw;       /* PE unmasked */
+    int32_t eax, ecx;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = mf_step_handler;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGFPE, &sa, NULL);
+    for (unsigned round = 0; round < 3; round++) {
+        memset(mf_mem, 0, sizeof(mf_mem));
+        mf_mem[0] = 1.0;
+        mf_mem[1] = 3.0;
+        mf_hits = 0;
+        __asm__ volatile("fninit\n\t"
+                         "fldcw %[cw]\n\t"
+                         "mov %[m], %%eax\n\t"
+                         "mov %%eax, %%ecx\n\t"
+                         "fldl (%%eax)\n\t"
+                         "add $8, %%eax\n\t"
+                         "fldl (%%eax)\n\t"
+                         "fstl 24(%%eax)\n\t"
+                         "fdivr %%st(1), %%st\n\t"    /* 1 / 3: PE, unmasked */
+                         ".globl mfs_at\n"
+                         "mfs_at:\n\t"
+                         "fstl 8(%%eax)\n\t"          /* #MF here */
+                         "sub $8, %%ecx\n\t"
+                         "fstpl 16(%%ecx)\n\t"
+                         "fstpl 32(%%eax)\n\t"
+                         "sub %[m], %%eax\n\t"
+                         "sub %[m], %%ecx\n\t"
+                         "mov %%eax, %[ea]\n\t"
+                         "mov %%ecx, %[ec]\n\t"
+                         "fnstsw %[sw]\n\t"
+                         "fninit"
+                         : [ea] "=m"(eax), [ec] "=m"(ecx), [sw] "=m"(sw)
+                         : [cw] "m"(cw), [m] "r"(mf_mem)
+                         : "eax", "ecx", "memory", "cc");
+        printf("mf-step hits %d eax +%d ecx +%d eip at fstl %d stored %a %a; after eax +%d ecx %+d sw %04x:", mf_hits,
+               mf_eax, mf_ecx, mf_eip_ok, mf_stored[0], mf_stored[1], eax, ecx, sw);
+        for (unsigned i = 0; i < 6; i++) {
+            printf(" %a", mf_mem[i]);
+        }
+        printf("\n");
+    }
+    signal(SIGFPE, SIG_DFL);
+}
+
 static void test_clear(void)
 {
     static uint8_t fx[512] __attribute__((aligned(16)));
@@ -309,6 +515,8 @@ int main(void)
     test_cases();
     test_fault();
     test_signal();
+    test_step_signal();
+    test_mf_step();
     test_clear();
     return 0;
 }
