@@ -371,6 +371,27 @@ static uint64_t x86_end_run(X86Disas *ctx, uint64_t pc)
 }
 
 /*
+ * Decode the instruction at pc for a look-ahead scan (x86_tail_len, x86_call_branchy,
+ * x86_loop_rest_len): its length, or 0 when it cannot be fetched, is not one we know,
+ * uses 16-bit addresses or does not lie wholly on page.
+ */
+static unsigned x86_scan_insn(X86Disas *ctx, uint64_t pc, uint64_t page, X86Insn *in)
+{
+    GuestLiftCtx *lctx = ctx->lctx;
+    uint8_t b[15];
+    unsigned len;
+
+    if ((pc & X86_PAGE_MASK) != page || !lctx->fetch(lctx->fetch_opaque, pc, b, 15)) {
+        return 0;
+    }
+    len = x86_decode(b, 15, ctx->mode64, pc, in);
+    if (len == 0 || in->addr16 || ((pc + len - 1) & X86_PAGE_MASK) != page) {
+        return 0;
+    }
+    return len;
+}
+
+/*
  * A function's return sequence ("L: add $n, %esp; pop...; ret", shared by several paths
  * and often lifted already by the one that falls into it) reached by a jmp, or by a jcc
  * whose target lifting did not reach, is lifted again there: the path leaves by its own
@@ -402,15 +423,10 @@ static unsigned x86_tail_len(X86Disas *ctx, uint64_t target, bool other_page)
         }
     }
     for (unsigned n = 0; n < X86_TAIL_MAX; n++) {
-        uint8_t b[15];
         X86Insn in;
-        unsigned len;
+        unsigned len = x86_scan_insn(ctx, pc, tpage, &in);
 
-        if ((pc & X86_PAGE_MASK) != tpage || !lctx->fetch(lctx->fetch_opaque, pc, b, 15)) {
-            return 0;
-        }
-        len = x86_decode(b, 15, ctx->mode64, pc, &in);
-        if (len == 0 || in.addr16 || ((pc + len - 1) & X86_PAGE_MASK) != tpage) {
+        if (len == 0) {
             return 0;
         }
         if (in.desc->trans == x86_trans_ret) {
@@ -482,15 +498,10 @@ static bool x86_call_branchy(X86Disas *ctx, uint64_t target, uint64_t ret)
         return false;
     }
     for (unsigned n = 0;; n++) {
-        uint8_t b[15];
         X86Insn in;
-        unsigned len;
+        unsigned len = n < X86_CALLEE_MAX ? x86_scan_insn(ctx, pc, page, &in) : 0;
 
-        if (n == X86_CALLEE_MAX || (pc & X86_PAGE_MASK) != page || !lctx->fetch(lctx->fetch_opaque, pc, b, 15)) {
-            return false;
-        }
-        len = x86_decode(b, 15, ctx->mode64, pc, &in);
-        if (len == 0 || in.addr16 || ((pc + len - 1) & X86_PAGE_MASK) != page) {
+        if (len == 0) {
             return false;
         }
         if (in.desc->trans == x86_trans_ret) {
@@ -548,15 +559,10 @@ static unsigned x86_loop_rest_len(X86Disas *ctx, uint64_t pc)
         return 0;
     }
     for (unsigned n = 0; n < X86_LOOP_REST_MAX; n++) {
-        uint8_t b[15];
         X86Insn in;
-        unsigned len;
+        unsigned len = x86_scan_insn(ctx, pc, page, &in);
 
-        if ((pc & X86_PAGE_MASK) != page || !lctx->fetch(lctx->fetch_opaque, pc, b, 15)) {
-            return 0;
-        }
-        len = x86_decode(b, 15, ctx->mode64, pc, &in);
-        if (len == 0 || in.addr16 || ((pc + len - 1) & X86_PAGE_MASK) != page) {
+        if (len == 0) {
             return 0;
         }
         if ((in.desc->trans == x86_trans_jcc || in.desc->trans == x86_trans_jmp_rel) &&
