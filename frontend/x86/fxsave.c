@@ -178,4 +178,5 @@ void helper_x86_fxrstor(void *opaque, uint64_t rexw, uint64_t ea)
         guest_cpu_exit(&cpu->common, GUEST_EXIT_EXCEPTION, 13, 0);
     }
     x86_mxcsr_drop_host();      /* the image's flags replace the pending ones */
+    x86_x87_drop_host();        /* and the host's x87 ones may not be the image's (x86_x87_spec_plan) */
 }

@@ -154,6 +154,13 @@ typedef struct X86Disas {
     bool sse_mxcsr_ok;
     uint64_t block_pc;          /* the block's first instruction */
     /*
+     * The x87 TOP and control word expected where lifting is (trans_x87_seg.c): taken from
+     * the CPU when the first x87 instruction is lifted, then followed through the block;
+     * -1 when unknown.  A guess only: the code built on it tests it.
+     */
+    bool x87_guessed;
+    int x87_top, x87_fcw;
+    /*
      * The #GP of misaligned 16-byte accesses, placed after the block's last instruction
      * (x86_sse_check_align): their labels, instructions and lengths.
      */
@@ -168,6 +175,8 @@ typedef struct X86Disas {
         uint64_t pc;
         uint32_t label;
         uint32_t cc_op;         /* the flags' kind in the slots on the taken edge */
+        bool x87_guessed;       /* the x87 guess on the taken edge (X86Disas.x87_top) */
+        int x87_top, x87_fcw;
     } fwd[X86_MAX_FWD];
     /*
      * The straight runs of code lifted so far ([start, end) each; lift.c resumes at
@@ -426,6 +435,36 @@ typedef struct X86X87Fast {
 void x86_x87_fast_plan(const X86Insn *const *x87, unsigned n, X86X87Fast *f);
 /* Run it if the guest's state allows (false: run the full stub); the last one's info and address. */
 bool x86_x87_fast_run(X86Cpu *cpu, const X86X87Fast *f, uint64_t info, uint64_t ea, uint64_t *flags);
+/*
+ * A run's fast form specialised on the guest's TOP and control word at translation time
+ * (trans_x87_fast.c): a stub called with the CPU (and the last memory operand's address)
+ * that works on X86Cpu.fpu in place -- everything x86_x87_fast_run works out in C is a
+ * constant of the stub.  The lifter guards it (TOP, no pending #MF, every exception
+ * masked -- the control word exactly 0x37f, the host's, with fcw_default -- and the tags
+ * of the physical registers it needs valid or empty); helper_x86_x87_seg is the way
+ * when that fails.  The stub ORs the host's exception flags into the guest's without
+ * clearing them first: they are a subset of the guest's whenever it runs (every stub
+ * either ends in fnsave, which clears them, or ORs them into the guest's, and
+ * x86_x87_drop_host clears them where C code changes the guest's).  Not for runs with fcmov or an instruction that writes C3/C2/C0
+ * other than a compare, ftst or fxam.
+ */
+typedef struct X86X87Spec {
+    void *stub;                 /* called through helper_x86_x87_spec: rdi cpu, rdx ea -> rflags (fcomi) */
+    uint8_t need_valid, need_empty;     /* physical registers */
+    bool writes_flags;
+} X86X87Spec;
+/*
+ * Clear the host's x87 exception flags (mxcsr.c): where C code replaces the guest's status
+ * word inside exec_run (fxrstor), and as exec_run returns, so that the host's flags are
+ * always among the guest's when a specialised stub runs.
+ */
+void x86_x87_drop_host(void);
+bool x86_x87_spec_plan(const X86Insn *const *x87, unsigned n, unsigned top, bool fcw_default, uint32_t fip,
+                       bool last_mem, X86X87Spec *sp);
+/* How an x87 instruction moves TOP (pushes -1, pops +1), INT_MIN if not by a fixed amount. */
+int x86_x87_stack_effect(const X86Insn *in);
+/* Follow the guest's TOP and control word through an x87 instruction lifted alone. */
+void x86_x87_guess(X86Disas *ctx, const X86Insn *in);
 /* The FNSAVE tag of an 80-bit register from its contents: valid 0, zero 1 or special 2 (fxsave.c). */
 unsigned x86_fpu_tag_of(const uint8_t *r);
 /*

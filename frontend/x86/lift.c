@@ -613,6 +613,11 @@ static void x86_place_fwd(X86Disas *ctx, uint64_t pc, bool reachable)
             }
             ir_label(ctx->blk, ctx->fwd[i].label);
             common = placed || reachable ? (common == ctx->fwd[i].cc_op ? common : X86_CC_DYNAMIC) : ctx->fwd[i].cc_op;
+            if (!placed && !reachable) {
+                ctx->x87_guessed = ctx->fwd[i].x87_guessed;     /* the x87 guess of the first path */
+                ctx->x87_top = ctx->fwd[i].x87_top;
+                ctx->x87_fcw = ctx->fwd[i].x87_fcw;
+            }
             placed = true;
         } else {
             ctx->fwd[n++] = ctx->fwd[i];

@@ -50,9 +50,16 @@ void x86_mxcsr_drop_host(void)
     }
 }
 
+void x86_x87_drop_host(void)
+{
+    __asm__ volatile("fnclex");
+}
+
+/* Also the host's x87 exception flags: the guest's have them (x86_x87_spec_plan), and C code may clear those. */
 void x86_host_fp_sync(GuestCpu *cpu)
 {
     x86_mxcsr_gather((X86Cpu *)cpu);
+    x86_x87_drop_host();
 }
 
 /* STMXCSR: the flags gathered first. */

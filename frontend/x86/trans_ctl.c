@@ -78,6 +78,9 @@ bool x86_trans_jcc(X86Disas *ctx, const X86Insn *in)
         ctx->fwd[ctx->n_fwd].pc = target;
         ctx->fwd[ctx->n_fwd].label = taken;
         ctx->fwd[ctx->n_fwd].cc_op = ctx->cc_op;
+        ctx->fwd[ctx->n_fwd].x87_guessed = ctx->x87_guessed;
+        ctx->fwd[ctx->n_fwd].x87_top = ctx->x87_top;
+        ctx->fwd[ctx->n_fwd].x87_fcw = ctx->x87_fcw;
         ctx->n_fwd++;
         return true;
     }

@@ -95,17 +95,24 @@ void x86_x87_copy_at(X86Disas *ctx, unsigned size, bool store, unsigned base)
 
 /*
  * Before an x87/MMX instruction that stores size bytes changes the x87 state: make the
- * destination fault now if it is going to (its first and last byte, which covers both
- * pages of an image that crosses one), with atomic ORs of 0 that leave memory as it is.
+ * destination fault now if it is going to, with atomic ORs of 0 that leave memory as it
+ * is -- of its first byte, and of its last one when that is on the next page (an image
+ * that crosses one; the two probes cost some 20 cycles each).
  */
 void x86_x87_probe_store(X86Disas *ctx, unsigned size)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp ea = x86_gen_ea(ctx);
+    IrTemp ea = x86_gen_ea(ctx), last;
+    uint32_t same_page;
 
     ir_atomic_rmw(blk, IR_ATOMIC_OR, IR_MEM_8, ea, x86_const(ctx, 0));
     if (size > 1) {
-        ir_atomic_rmw(blk, IR_ATOMIC_OR, IR_MEM_8, ir_add(blk, ea, x86_const(ctx, size - 1)), x86_const(ctx, 0));
+        same_page = ir_label_new(blk);
+        last = ir_add(blk, ea, x86_const(ctx, size - 1));
+        ir_brcond(blk, IR_COND_EQ, ir_and(blk, ir_xor(blk, ea, last), x86_const(ctx, X86_PAGE_MASK)),
+                  x86_const(ctx, 0), same_page);
+        ir_atomic_rmw(blk, IR_ATOMIC_OR, IR_MEM_8, last, x86_const(ctx, 0));
+        ir_label(blk, same_page);
     }
 }
 
@@ -135,6 +142,7 @@ bool x86_trans_x87(X86Disas *ctx, const X86Insn *in)
     if (x86_x87_try_seg(ctx, in)) {
         return true;
     }
+    x86_x87_guess(ctx, in);
     if (in->mod == 3) {
         unsigned m = in->modrm - 0xc0;
 

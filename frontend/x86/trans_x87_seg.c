@@ -38,6 +38,7 @@
  *   - FIP/FDP/FOP come out as after the run's last instruction.
  * A traced block (GuestLiftCtx.straight_line) or single-stepping lifts one at a time.
  */
+#include <limits.h>
 #include <string.h>
 
 #include "frontend/x86/internal.h"
@@ -265,6 +266,79 @@ static void x86_x87_seg_stores(X86Disas *ctx, const X86Insn *ins, unsigned n, co
     }
 }
 
+static void x86_x87_guess_init(X86Disas *ctx)
+{
+    if (!ctx->x87_guessed) {
+        const X86FpuState *f = &((const X86Cpu *)ctx->lctx->cpu)->fpu;
+
+        ctx->x87_guessed = true;
+        ctx->x87_top = (f->fsw >> 11) & 7;
+        ctx->x87_fcw = f->fcw;
+    }
+}
+
+static void x86_x87_guess_move(X86Disas *ctx, int delta)
+{
+    if (delta == INT_MIN) {
+        ctx->x87_top = -1;
+    } else if (ctx->x87_top >= 0) {
+        ctx->x87_top = (ctx->x87_top + delta) & 7;
+    }
+}
+
+void x86_x87_guess(X86Disas *ctx, const X86Insn *in)
+{
+    unsigned op = in->opcode, r = (in->modrm >> 3) & 7;
+
+    x86_x87_guess_init(ctx);
+    if (in->mod == 3) {
+        if (op == 0xdb && in->modrm == 0xe3) {
+            ctx->x87_top = 0;                           /* fninit */
+            ctx->x87_fcw = 0x37f;
+        } else if (!(op == 0xdb && in->modrm == 0xe2) && !(op == 0xdf && in->modrm == 0xe0)) {
+            x86_x87_guess_move(ctx, x86_x87_stack_effect(in));     /* not fnclex, fnstsw ax */
+        }
+        return;
+    }
+    if (op == 0xdd && r == 6) {
+        ctx->x87_top = 0;                               /* fnsave */
+        ctx->x87_fcw = 0x37f;
+    } else if ((op == 0xd9 && r == 4) || (op == 0xdd && r == 4)) {
+        ctx->x87_top = ctx->x87_fcw = -1;               /* fldenv, frstor */
+    } else if (op == 0xd9 && (r == 5 || r == 6)) {
+        ctx->x87_fcw = -1;                              /* fldcw, fnstenv */
+    } else if (!(op == 0xd9 && r == 7) && !(op == 0xdd && r == 7)) {
+        x86_x87_guess_move(ctx, x86_x87_stack_effect(in));         /* not fnstcw, fnstsw */
+    }
+}
+
+/*
+ * The guard of a specialised run: TOP as expected, no #MF pending, the control word
+ * (0x37f, or every exception masked), the registers read valid and those pushed into
+ * empty.  Branches to slow otherwise.
+ */
+static void x86_x87_spec_guard(X86Disas *ctx, const X86X87Spec *sp, unsigned top, bool fcw_default, uint32_t slow)
+{
+    IrBlock *blk = ctx->blk;
+    uint32_t fpu = (uint32_t)offsetof(X86Cpu, fpu);
+    uint64_t mask = (fcw_default ? 0xffffu : 0x3fu) | (UINT64_C(0x3880) << 32);
+    uint64_t want = (fcw_default ? 0x37fu : 0x3fu) | ((uint64_t)top << 43);
+    uint64_t tags = 0, empty = 0;
+    IrTemp w, t;
+
+    G_STATIC_ASSERT(offsetof(X86FpuState, fsw) == 4 && offsetof(X86FpuState, ftw) == 8);
+    w = ir_get(blk, IR_I64, fpu);
+    ir_brcond(blk, IR_COND_NE, ir_and(blk, w, x86_const(ctx, mask)), x86_const(ctx, want), slow);
+    for (unsigned r = 0; r < 8; r++) {
+        tags |= ((sp->need_valid | sp->need_empty) >> r & 1) << 2 * r;
+        empty |= (sp->need_empty >> r & 1) << 2 * r;
+    }
+    /* Tag 3 (empty) is the only one with both bits set. */
+    t = ir_get(blk, IR_I64, fpu + (uint32_t)offsetof(X86FpuState, ftw));
+    t = ir_and(blk, ir_and(blk, t, ir_shr(blk, t, x86_const(ctx, 1))), x86_const(ctx, tags));
+    ir_brcond(blk, IR_COND_NE, t, x86_const(ctx, empty), slow);
+}
+
 bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
 {
     GuestLiftCtx *lctx = ctx->lctx;
@@ -273,7 +347,7 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     X86Insn ins[X86_SEG_INSNS_MAX];
     bool is_x87[X86_SEG_INSNS_MAX];
     uint64_t pcs[X86_SEG_INSNS_MAX + 1];
-    IrTemp ea_last = IR_TEMP_NONE;
+    IrTemp ea_last = IR_TEMP_NONE, probed = IR_TEMP_NONE;     /* the first store's address */
     uint8_t code[X86_STUB_CODE_MAX];
     X86X87Seg seg;
     unsigned n = 1, nx87 = 1, ncode = 0, last = 0;
@@ -285,8 +359,10 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     IrTemp eas[X86_SEG_INSNS_MAX];
     unsigned nstores = 0;
     IrTemp args[2], ret, resume;
-    uint32_t ok;
-    bool store;
+    uint32_t ok, slow = 0, done = 0, flags_slot;
+    X86X87Spec spec = { .stub = NULL };
+    bool store, fcw_default = false;
+    int top;
 
     if (kind != X86_SEG_JOIN || lctx->straight_line || max <= 1) {
         return false;
@@ -377,6 +453,14 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     if (nx87 == 1 && !fast.stub) {
         return false;       /* alone, the single stub is as good */
     }
+    /* The form for the TOP and control word the guest is expected to have here. */
+    x86_x87_guess_init(ctx);
+    top = ctx->x87_top;
+    if (top >= 0 && (ctx->x87_fcw < 0 || (ctx->x87_fcw & 0x3f) == 0x3f)) {
+        fcw_default = ctx->x87_fcw == 0x37f;
+        x86_x87_spec_plan(x87, nx87, (unsigned)top, fcw_default, (uint32_t)pcs[last], ins[last].mod != 3, &spec);
+    }
+    x86_x87_guess_move(ctx, fast.stub ? fast.final : INT_MIN);
 
     /*
      * In program order: moves as they are, x87 operands read and stores probed at each
@@ -414,18 +498,56 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
             unsigned size = seg.insn[k].info & X86_X87_MSIZE;
 
             ea_last = x86_gen_ea(ctx);
-            if (seg.insn[k].info & X86_X87_STORE) {
+            if ((seg.insn[k].info & X86_X87_STORE) && probed != IR_TEMP_NONE) {
+                /* Not again for a store within the page the run's first store probed. */
+                uint32_t skip = ir_label_new(blk);
+                IrTemp last = ir_add(blk, ea_last, x86_const(ctx, size - 1));
+                IrTemp apart = ir_or(blk, ir_xor(blk, ea_last, probed), ir_xor(blk, last, probed));
+
+                ir_brcond(blk, IR_COND_EQ, ir_and(blk, apart, x86_const(ctx, X86_PAGE_MASK)), x86_const(ctx, 0), skip);
                 x86_x87_probe_store(ctx, size);
+                ir_label(blk, skip);
+            } else if (seg.insn[k].info & X86_X87_STORE) {
+                x86_x87_probe_store(ctx, size);
+                probed = ea_last;
             } else {
                 x86_x87_copy_at(ctx, size, false, 16 * k);
             }
-            ir_set(blk, X86_OFF_FPU_SCRATCH(X86_X87_SEG_EA / 8 + k), ea_last);
             eas[i] = ea_last;
         }
         seg.n++;
     }
     seg.fused = x86_host_stub(X86_STUB_X87, code, ncode);
 
+    /*
+     * The specialised form behind its guard; the general helper when the guess was wrong.
+     * An fcomi's flags come through a scratch slot no instruction of the run uses (its
+     * register form has no data address).
+     */
+    flags_slot = X86_OFF_FPU_SCRATCH(X86_X87_SEG_EA / 8 + nx87 - 1);
+    if (spec.stub) {
+        IrTemp r;
+
+        slow = ir_label_new(blk);
+        done = ir_label_new(blk);
+        x86_x87_spec_guard(ctx, &spec, (unsigned)top, fcw_default, slow);
+        r = ir_call2(blk, &ir_helper_x86_x87_spec, x86_const(ctx, (uint64_t)(uintptr_t)spec.stub),
+                     ea_last ? ea_last : x86_const(ctx, 0));
+        if (spec.writes_flags) {
+            ir_set(blk, flags_slot, ir_and(blk, r, x86_const(ctx, X86_ARITH_FLAGS)));
+        }
+        ir_br(blk, done);
+        ir_label(blk, slow);
+    }
+    /* The data addresses for a replay (x86_x87_seg_replay), on this path only. */
+    for (unsigned i = 0, k = 0; i < n; i++) {
+        if (is_x87[i]) {
+            if (eas[i] != IR_TEMP_NONE) {
+                ir_set(blk, X86_OFF_FPU_SCRATCH(X86_X87_SEG_EA / 8 + k), eas[i]);
+            }
+            k++;
+        }
+    }
     args[0] = x86_const(ctx, (uint64_t)(uintptr_t)x86_x87_seg_intern(&seg));
     args[1] = ea_last ? ea_last : x86_const(ctx, 0);
     ret = ir_call(blk, &ir_helper_x86_x87_seg, 2, args);
@@ -440,6 +562,15 @@ bool x86_x87_try_seg(X86Disas *ctx, const X86Insn *in)
     x86_x87_seg_stores(ctx, ins, n, is_x87, pcs, eas, &seg, resume);
     x86_gen_goto_ptr(ctx, resume);
     ir_label(blk, ok);
+    if (spec.stub) {
+        if (spec.writes_flags) {
+            ir_set(blk, flags_slot, ret);
+        }
+        ir_label(blk, done);
+        if (spec.writes_flags) {
+            ret = ir_get(blk, IR_I64, flags_slot);
+        }
+    }
 
     x86_x87_seg_stores(ctx, ins, n, is_x87, pcs, eas, &seg, IR_TEMP_NONE);
     kind = x86_x87_seg_kind(&ins[n - 1]);
