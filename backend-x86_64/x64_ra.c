@@ -268,10 +268,57 @@ X64Reg x64_ra_use(X64Gen *g, IrTemp t)
     return r;
 }
 
+/* Instructions slot_dies_next looks ahead for the SET that kills a slot. */
+#define SLOT_DIES_LOOKAHEAD 12
+
+/* A pure operation that cannot fault, touch memory or state, call or branch. */
+static bool quiet_op(const IrInsn *insn)
+{
+    uint32_t f = ir_op_info[insn->op].flags;
+    return (f & IR_F_PURE) && insn->op != IR_OP_CALL &&
+           !(f & (IR_F_MEMORY | IR_F_CAN_FAULT | IR_F_READS_STATE | IR_F_WRITES_STATE | IR_F_ENDS_BLOCK |
+                  IR_F_LABEL | IR_F_BRANCH));
+}
+
+/*
+ * r caches a slot whose value dies before anything can see it: the current instruction
+ * and those up to a SET of that whole slot are quiet (quiet_op, or a GET or SET of other
+ * slots), as in "t = shr u, 1; t2 = xor t, v; set t2, slot" (a self loop's step of a
+ * guest register, u its old value dying here).  The current instruction may then
+ * compute its result in r, dropping the slot without a store: this keeps the register's
+ * value in the register that carries it round the loop, with no move at the back edge.
+ */
+static bool slot_dies_next(const X64Gen *g, X64Reg r)
+{
+    const IrBlock *blk = g->blk;
+    const X64RegInfo *ri = &g->regs[r];
+    if (g->cur == 0 || g->cur > blk->n_insns || !quiet_op(&blk->insns[g->cur - 1])) {
+        return false;
+    }
+    for (uint32_t k = g->cur; k < blk->n_insns && k < g->cur + SLOT_DIES_LOOKAHEAD; k++) {
+        const IrInsn *x = &blk->insns[k];
+        if (x->op == IR_OP_INSN_START) {
+            continue;
+        }
+        if (x->op == IR_OP_GET || x->op == IR_OP_SET) {
+            int32_t off = (int32_t)x->imm[0];
+            unsigned size = x64_tsz((IrType)x->type);
+            if (off < ri->slot + ri->slot_size && ri->slot < off + (int32_t)size) {
+                return x->op == IR_OP_SET && off == ri->slot && size == ri->slot_size;
+            }
+            continue;
+        }
+        if (!quiet_op(x)) {
+            return false;
+        }
+    }
+    return false;
+}
+
 bool x64_ra_reusable(X64Gen *g, IrTemp t)
 {
     X64TempInfo *ti = &g->temps[t];
-    if (ti->reg < 0 || g->regs[ti->reg].slot >= 0) {
+    if (ti->reg < 0 || (g->regs[ti->reg].slot >= 0 && !slot_dies_next(g, (X64Reg)ti->reg))) {
         return false;
     }
     return ti->last_use <= g->cur || ti->is_const;
@@ -283,6 +330,11 @@ X64Reg x64_ra_def(X64Gen *g, IrTemp t, X64Reg reuse)
     X64Reg r;
     if (reuse != X64_NOREG) {
         x64_ra_unmap(g, reuse);
+        if (g->regs[reuse].slot >= 0) {
+            g_assert(slot_dies_next(g, reuse));
+            g->regs[reuse].slot = -1;
+            g->regs[reuse].dirty = false;
+        }
         r = reuse;
         x64_ra_lock(g, r);
     } else {

@@ -118,7 +118,7 @@ void x86_for_each_row(void (*fn)(const X86OpDesc *d, X86Map map, unsigned op, in
 
 #define X86_MAX_FWD 8           /* pending jcc targets per block */
 #define X86_MAX_GP 16           /* misaligned-access #GPs placed after a block's end */
-#define X86_MAX_RUNS 8          /* straight runs of guest code lifted into one block */
+#define X86_MAX_RUNS 24         /* straight runs of guest code lifted into one block */
 #define X86_TAIL_MAX 8          /* instructions of a return sequence a jmp may lift again */
 
 typedef struct X86Disas {
@@ -200,11 +200,17 @@ typedef struct X86Disas {
      * lifting at inline_ret, the call's return address, when that is what it pops.
      */
     uint64_t inline_ret;
+    /*
+     * A call to a short function with branches (x86_call_inline) lifts its paths in place
+     * too: every ret in [callee_start, callee_end) goes on lifting at callee_ret when that
+     * is what it pops, and lifting resumes at the function's pending jcc targets first.
+     */
+    uint64_t callee_start, callee_end, callee_ret;
 } X86Disas;
 
 bool x86_jmp_tail(X86Disas *ctx, uint64_t target);
 bool x86_call_inline(X86Disas *ctx, uint64_t target);
-void x86_inline_return(X86Disas *ctx);
+void x86_inline_return(X86Disas *ctx, uint64_t ret);
 
 /* Every trans_ function; defined in trans_<group>.c. */
 #define X86_TRANS(name) bool x86_trans_##name(X86Disas *ctx, const X86Insn *in);

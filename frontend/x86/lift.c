@@ -24,6 +24,9 @@
 
 #define X86_RESUME_SPAN 64
 #define X86_RESUME_BACK_SPAN 128
+#define X86_CALLEE_MAX 32       /* instructions from a branchy callee's entry to its first ret */
+#define X86_CALLEE_SPAN 512     /* bytes from its entry that hold its rets */
+#define X86_LOOP_REST_MAX 16    /* instructions after such a call that a later path lifts again */
 
 /* --- Values --- */
 
@@ -322,13 +325,17 @@ static uint64_t x86_end_run(X86Disas *ctx, uint64_t pc)
 {
     uint64_t next = 0, back = 0;
 
+    uint64_t callee_next = 0;
+
     ctx->inline_ret = 0;
     if (ctx->n_runs == X86_MAX_RUNS) {
         return 0;
     }
-    ctx->runs[ctx->n_runs].start = ctx->run_start;
-    ctx->runs[ctx->n_runs].end = pc;
-    ctx->n_runs++;
+    if (pc != ctx->run_start) {
+        ctx->runs[ctx->n_runs].start = ctx->run_start;
+        ctx->runs[ctx->n_runs].end = pc;
+        ctx->n_runs++;
+    }
     if (ctx->n_runs == X86_MAX_RUNS) {
         return 0;
     }
@@ -345,8 +352,11 @@ static uint64_t x86_end_run(X86Disas *ctx, uint64_t pc)
             (t & X86_PAGE_MASK) == (ctx->block_pc & X86_PAGE_MASK) && t > back) {
             back = t;
         }
+        if (t >= ctx->callee_start && t < ctx->callee_end && (callee_next == 0 || t < callee_next)) {
+            callee_next = t;
+        }
     }
-    next = next != 0 ? next : back;
+    next = next != 0 ? next : callee_next != 0 ? callee_next : back;
     /* Nothing else to lift: a pending target that is a return sequence (x86_tail_len). */
     for (unsigned i = 0; i < ctx->n_fwd && next == 0; i++) {
         unsigned n = x86_tail_len(ctx, ctx->fwd[i].pc, false);
@@ -358,6 +368,27 @@ static uint64_t x86_end_run(X86Disas *ctx, uint64_t pc)
     }
     ctx->run_start = next;
     return next;
+}
+
+/*
+ * Decode the instruction at pc for a look-ahead scan (x86_tail_len, x86_call_branchy,
+ * x86_loop_rest_len): its length, or 0 when it cannot be fetched, is not one we know,
+ * uses 16-bit addresses or does not lie wholly on page.
+ */
+static unsigned x86_scan_insn(X86Disas *ctx, uint64_t pc, uint64_t page, X86Insn *in)
+{
+    GuestLiftCtx *lctx = ctx->lctx;
+    uint8_t b[15];
+    unsigned len;
+
+    if ((pc & X86_PAGE_MASK) != page || !lctx->fetch(lctx->fetch_opaque, pc, b, 15)) {
+        return 0;
+    }
+    len = x86_decode(b, 15, ctx->mode64, pc, in);
+    if (len == 0 || in->addr16 || ((pc + len - 1) & X86_PAGE_MASK) != page) {
+        return 0;
+    }
+    return len;
 }
 
 /*
@@ -392,15 +423,10 @@ static unsigned x86_tail_len(X86Disas *ctx, uint64_t target, bool other_page)
         }
     }
     for (unsigned n = 0; n < X86_TAIL_MAX; n++) {
-        uint8_t b[15];
         X86Insn in;
-        unsigned len;
+        unsigned len = x86_scan_insn(ctx, pc, tpage, &in);
 
-        if ((pc & X86_PAGE_MASK) != tpage || !lctx->fetch(lctx->fetch_opaque, pc, b, 15)) {
-            return 0;
-        }
-        len = x86_decode(b, 15, ctx->mode64, pc, &in);
-        if (len == 0 || in.addr16 || ((pc + len - 1) & X86_PAGE_MASK) != tpage) {
+        if (len == 0) {
             return 0;
         }
         if (in.desc->trans == x86_trans_ret) {
@@ -449,6 +475,53 @@ bool x86_jmp_tail(X86Disas *ctx, uint64_t target)
 }
 
 /*
+ * A call to a short function with branches on the block's page (a libgcc helper such as
+ * __umoddi3 called from a loop): its paths are lifted in place, so the loop stays one
+ * block that the JIT keeps in registers instead of leaving it twice a trip (the call,
+ * then the ret through the jump cache).  Only when the path that falls through from the
+ * entry reaches a ret within X86_CALLEE_MAX instructions, with nothing but jcc on the
+ * way, only one such function per block, and not while breakpoints or trace ranges are
+ * set (as x86_tail_len).  Its rets are those in [target, target + X86_CALLEE_SPAN) on
+ * the page: each compares what it pops with ret (x86_trans_ret); lifting resumes at the
+ * function's pending jcc targets before the caller's backward ones (x86_end_run).
+ */
+static bool x86_call_branchy(X86Disas *ctx, uint64_t target, uint64_t ret)
+{
+    GuestLiftCtx *lctx = ctx->lctx;
+    uint64_t pc = target, page = target & X86_PAGE_MASK;
+    unsigned max = lctx->max_insns ? lctx->max_insns : X86_DEFAULT_MAX_INSNS;
+
+    if (!ctx->fwd_ok || lctx->no_code_before_pc || ctx->tail_left > 0 || ctx->callee_ret != 0 ||
+        ctx->inline_ret != 0 || target == ctx->block_pc || page != (ctx->block_pc & X86_PAGE_MASK) ||
+        x86_in_runs(ctx, target) || ctx->n_runs + 8 >= X86_MAX_RUNS ||
+        ctx->blk->guest_insns + 2 * X86_CALLEE_MAX >= max) {
+        return false;
+    }
+    for (unsigned n = 0;; n++) {
+        X86Insn in;
+        unsigned len = n < X86_CALLEE_MAX ? x86_scan_insn(ctx, pc, page, &in) : 0;
+
+        if (len == 0) {
+            return false;
+        }
+        if (in.desc->trans == x86_trans_ret) {
+            break;
+        }
+        if (in.desc->trans == x86_trans_jmp_rel || in.desc->trans == x86_trans_jmp_rm ||
+            in.desc->trans == x86_trans_call_rel || in.desc->trans == x86_trans_call_rm ||
+            in.desc->trans == x86_trans_loop) {
+            return false;
+        }
+        pc += len;
+    }
+    ctx->callee_start = target;
+    ctx->callee_end = MIN(target + X86_CALLEE_SPAN, page + ~X86_PAGE_MASK + 1);
+    ctx->callee_ret = ret;
+    x86_new_run(ctx, target);
+    return true;
+}
+
+/*
  * The call case (x86_trans_call_rel, after the push): the callee's instructions follow,
  * and its ret (x86_trans_ret) compares what it pops with the call's return address: the
  * same goes on lifting there (x86_inline_return), any other leaves as a ret does.
@@ -459,7 +532,7 @@ bool x86_call_inline(X86Disas *ctx, uint64_t target)
     unsigned n = x86_tail_len(ctx, target, true);
 
     if (n == 0) {
-        return false;
+        return x86_call_branchy(ctx, target, ctx->mode64 ? ret : (uint32_t)ret);
     }
     if ((target & X86_PAGE_MASK) != (ctx->block_pc & X86_PAGE_MASK)) {
         ctx->blk->code_page2 = target & X86_PAGE_MASK;
@@ -469,9 +542,55 @@ bool x86_call_inline(X86Disas *ctx, uint64_t target)
     return true;
 }
 
-void x86_inline_return(X86Disas *ctx)
+/*
+ * The code a branchy callee's later paths return to was lifted already, by its first
+ * path: when it is a short straight run back to the block's start (the rest of a loop's
+ * body after the call), it is lifted again on this path, so that the path goes round the
+ * self loop too instead of exiting to a block of that code.  Returns its length in
+ * instructions (the last one the jmp or jcc to the block's start), or 0.
+ */
+static unsigned x86_loop_rest_len(X86Disas *ctx, uint64_t pc)
 {
-    x86_new_run(ctx, ctx->inline_ret);
+    GuestLiftCtx *lctx = ctx->lctx;
+    uint64_t page = ctx->block_pc & X86_PAGE_MASK;
+    unsigned max = lctx->max_insns ? lctx->max_insns : X86_DEFAULT_MAX_INSNS;
+
+    if (ctx->n_runs + 2 >= X86_MAX_RUNS || ctx->blk->guest_insns + X86_LOOP_REST_MAX >= max) {
+        return 0;
+    }
+    for (unsigned n = 0; n < X86_LOOP_REST_MAX; n++) {
+        X86Insn in;
+        unsigned len = x86_scan_insn(ctx, pc, page, &in);
+
+        if (len == 0) {
+            return 0;
+        }
+        if ((in.desc->trans == x86_trans_jcc || in.desc->trans == x86_trans_jmp_rel) &&
+            (ctx->mode64 || in.opsz != 2)) {
+            uint64_t target = pc + len + (uint64_t)in.imm;
+
+            target = ctx->mode64 ? target : (uint32_t)target;
+            return target == ctx->block_pc ? n + 1 : 0;
+        }
+        if (in.desc->trans == x86_trans_ret || in.desc->trans == x86_trans_jmp_rm ||
+            in.desc->trans == x86_trans_call_rel || in.desc->trans == x86_trans_call_rm ||
+            in.desc->trans == x86_trans_loop) {
+            return 0;
+        }
+        pc += len;
+    }
+    return 0;
+}
+
+void x86_inline_return(X86Disas *ctx, uint64_t ret)
+{
+    unsigned n = ret != ctx->block_pc && x86_in_runs(ctx, ret) ? x86_loop_rest_len(ctx, ret) : 0;
+
+    if (n != 0) {
+        x86_tail_start(ctx, ret, n);
+    } else {
+        x86_new_run(ctx, ret);
+    }
     ctx->inline_ret = 0;
 }
 

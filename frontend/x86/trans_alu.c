@@ -22,6 +22,16 @@ static IrTemp x86_imm(X86Disas *ctx, unsigned size)
     return x86_const(ctx, (uint64_t)ctx->in->imm & x86_size_mask(size));
 }
 
+/*
+ * A 32-bit sum or difference zero-extended once, for both its readers: the register
+ * write (which zero-extends it again, a no-op ir_opt_zext drops) and the flags (the
+ * carry of a following adc/sbb compares it): one value for the JIT, not two copies.
+ */
+static IrTemp x86_alu_wrap(X86Disas *ctx, unsigned size, IrTemp r)
+{
+    return size == 4 ? ir_zext(ctx->blk, r, 32) : r;
+}
+
 /* a op b with its flags; op is X86_ALU_*. */
 static IrTemp x86_alu_compute(X86Disas *ctx, unsigned op, unsigned size, IrTemp a, IrTemp b)
 {
@@ -30,23 +40,26 @@ static IrTemp x86_alu_compute(X86Disas *ctx, unsigned op, unsigned size, IrTemp 
 
     switch (op) {
     case X86_ALU_ADD:
-        r = ir_add(blk, a, b);
+        r = x86_alu_wrap(ctx, size, ir_add(blk, a, b));
         x86_cc_set(ctx, X86_CCK_ADD, size, r, b, a);
         return r;
     case X86_ALU_ADC:
         /* The carry right before its add: the JIT adds a compare's carry with adc (try_fuse_carry). */
         r = ir_add(blk, a, b);
         c = x86_gen_flag(ctx, X86_CF);
-        r = ir_add(blk, r, c);
+        r = x86_alu_wrap(ctx, size, ir_add(blk, r, c));
         x86_cc_set(ctx, X86_CCK_ADC, size, r, b, a);
         return r;
     case X86_ALU_SBB:
         r = ir_sub(blk, a, b);
         c = x86_gen_flag(ctx, X86_CF);
-        r = ir_sub(blk, r, c);
+        r = x86_alu_wrap(ctx, size, ir_sub(blk, r, c));
         x86_cc_set(ctx, X86_CCK_SBB, size, r, b, a);
         return r;
     case X86_ALU_SUB:
+        r = x86_alu_wrap(ctx, size, ir_sub(blk, a, b));
+        x86_cc_set(ctx, X86_CCK_SUB, size, r, b, a);
+        return r;
     case X86_ALU_CMP:
         r = ir_sub(blk, a, b);
         x86_cc_set(ctx, X86_CCK_SUB, size, r, b, a);

@@ -144,14 +144,18 @@ bool x86_trans_ret(X86Disas *ctx, const X86Insn *in)
         x86_set_reg(ctx, X86_RSP, ss, ir_add(ctx->blk, x86_get_reg(ctx, X86_RSP, ss),
                                              x86_const(ctx, (uint16_t)in->imm)));
     }
-    if (ctx->inline_ret != 0 && ctx->tail_left == 0) {
+    uint64_t ret = ctx->inline_ret;
+    if (ret == 0 && ctx->pc >= ctx->callee_start && ctx->pc < ctx->callee_end) {
+        ret = ctx->callee_ret;
+    }
+    if (ret != 0 && ctx->tail_left == 0) {
         /* The ret of a callee lifted in place: on at the return address if it is that. */
         uint32_t ok = ir_label_new(ctx->blk);
 
-        ir_brcond(ctx->blk, IR_COND_EQ, t, x86_const(ctx, ctx->inline_ret), ok);
+        ir_brcond(ctx->blk, IR_COND_EQ, t, x86_const(ctx, ret), ok);
         x86_gen_goto_ptr(ctx, t);
         ir_label(ctx->blk, ok);
-        x86_inline_return(ctx);
+        x86_inline_return(ctx, ret);
         return true;
     }
     x86_gen_goto_ptr(ctx, t);
