@@ -577,7 +577,9 @@ static void gen_hostld8(X64Gen *g, const IrInsn *insn)
     X64Reg ra = x64_ra_use(g, a);
     X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? ra : X64_NOREG);
 
-    x64_mov_rr(&g->buf, x64_tsz(insn->type), r, ra);
+    if (r != ra || insn->type == IR_I32) {
+        x64_mov_rr(&g->buf, x64_tsz(insn->type), r, ra);
+    }
     x64_mov_ri(&g->buf, 8, X64_SCRATCH, (uint64_t)insn->imm[0]);
     x64_movzx_rm(&g->buf, r, x64_mem_idx(X64_SCRATCH, r, 0, 0), 1);
     x64_ra_def_done(g, insn->out);
