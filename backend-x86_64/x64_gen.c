@@ -570,6 +570,21 @@ static void gen_extract(X64Gen *g, const IrInsn *insn)
     x64_ra_def_done(g, insn->out);
 }
 
+/* movzx out, byte [table + index]: the index (zero-extended if i32) in out, the table in scratch. */
+static void gen_hostld8(X64Gen *g, const IrInsn *insn)
+{
+    IrTemp a = insn->in[0];
+    X64Reg ra = x64_ra_use(g, a);
+    X64Reg r = x64_ra_def(g, insn->out, x64_ra_reusable(g, a) ? ra : X64_NOREG);
+
+    if (r != ra || insn->type == IR_I32) {
+        x64_mov_rr(&g->buf, x64_tsz(insn->type), r, ra);
+    }
+    x64_mov_ri(&g->buf, 8, X64_SCRATCH, (uint64_t)insn->imm[0]);
+    x64_movzx_rm(&g->buf, r, x64_mem_idx(X64_SCRATCH, r, 0, 0), 1);
+    x64_ra_def_done(g, insn->out);
+}
+
 static void gen_deposit(X64Gen *g, const IrInsn *insn)
 {
     unsigned sz = x64_tsz(insn->type), w = sz * 8;
@@ -1817,6 +1832,9 @@ static void gen_insn(X64Gen *g, const IrInsn *insn)
         break;
     case IR_OP_FENCE:
         x64_mfence(&g->buf);
+        break;
+    case IR_OP_HOSTLD8:
+        gen_hostld8(g, insn);
         break;
     case IR_OP_CALL:
         x64_gen_call(g, insn);

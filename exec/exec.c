@@ -583,6 +583,11 @@ static void lift_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, IrBlock *bl
     }
     ctx.no_code_before_pc = x->debug.breakpoints != NULL || x->trace_ranges != NULL;
     ctx.other_page_ok = !system_mode(x);
+    if (!system_mode(x) && x->mem.page_prot != NULL) {
+        ctx.page_prot = x->mem.page_prot;
+        ctx.page_prot_write = x->mem.page_prot_write;
+        ctx.page_prot_bits = x->mem.addr_bits;
+    }
     if (stepping || x->debug.watching) {
         ctx.max_insns = 1;
     }

@@ -99,6 +99,14 @@ typedef struct ExecMemModel {
      * physical address, mode bits).  NULL in user mode.
      */
     const IrMemHelpers *mem_helpers;
+    /*
+     * User mode, optional: the guest's page protections, one byte per 4 KiB guest page below
+     * 2^addr_bits, that page_prot_write is set in when the page is mapped writable; kept
+     * current by the platform for as long as the ExecCtx lives.  Lifters get it through
+     * GuestLiftCtx.page_prot (NULL: no table).
+     */
+    const uint8_t *page_prot;
+    uint8_t page_prot_write;
 } ExecMemModel;
 
 /*

@@ -202,6 +202,16 @@ typedef struct GuestLiftCtx {
      * IrBlock.code_page2 (user mode: the page map is by virtual address).
      */
     bool other_page_ok;
+    /*
+     * User mode, or NULL: the guest's page protections, one byte per 4 KiB page for every
+     * address below 2^page_prot_bits, read with plain (relaxed) loads by generated code
+     * (IR_OP_HOSTLD8); a page's byte has page_prot_write set while the guest may write it.
+     * Another thread's mprotect can change a byte right after it was read: a test of it is
+     * a hint that a store will not fault, never a promise.
+     */
+    const uint8_t *page_prot;
+    uint8_t page_prot_write;
+    unsigned page_prot_bits;
     /* Copy len bytes of guest code at addr; false if that memory is not executable. */
     bool (*fetch)(void *opaque, GuestAddr addr, void *buf, unsigned len);
     void *fetch_opaque;

@@ -391,6 +391,14 @@ void ir_interp_run(const IrBlock *blk, void *cpu, const IrInterpEnv *env, IrInte
         case IR_OP_FENCE:
             __atomic_thread_fence(__ATOMIC_SEQ_CST);
             break;
+        case IR_OP_HOSTLD8: {
+            uint64_t index = v[insn->in[0]];
+            if (t == IR_I32) {
+                index = (uint32_t)index;
+            }
+            v[insn->out] = __atomic_load_n((const uint8_t *)(uintptr_t)insn->imm[0] + index, __ATOMIC_RELAXED);
+            break;
+        }
         case IR_OP_CALL: {
             const IrHelper *h = (const IrHelper *)(uintptr_t)insn->imm[0];
             uint64_t r = call_helper(h, cpu, v, insn);

@@ -335,6 +335,8 @@ void ir_store(IrBlock *blk, IrMemOp mop, IrTemp addr, IrTemp val);
 IrTemp ir_atomic_rmw(IrBlock *blk, IrAtomicOp aop, IrMemOp mop, IrTemp addr, IrTemp val);
 IrTemp ir_cmpxchg(IrBlock *blk, IrMemOp mop, IrTemp addr, IrTemp expected, IrTemp newval);
 void ir_fence(IrBlock *blk);
+/* The byte at host address table + index (IR_OP_HOSTLD8), of index's type. */
+IrTemp ir_hostld8(IrBlock *blk, const uint8_t *table, IrTemp index);
 
 /* Call a helper; args are its non-CPU arguments in order.  Returns IR_TEMP_NONE for void. */
 IrTemp ir_call(IrBlock *blk, const IrHelper *h, unsigned nargs, const IrTemp *args);

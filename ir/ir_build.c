@@ -226,6 +226,11 @@ void ir_fence(IrBlock *blk)
     ir_emit(blk, IR_OP_FENCE, IR_I64, IR_TEMP_NONE, 0, NULL);
 }
 
+IrTemp ir_hostld8(IrBlock *blk, const uint8_t *table, IrTemp index)
+{
+    return emit_out(blk, IR_OP_HOSTLD8, ir_temp_type(blk, index), 1, &index, (uint64_t)(uintptr_t)table, 0);
+}
+
 IrTemp ir_call(IrBlock *blk, const IrHelper *h, unsigned nargs, const IrTemp *args)
 {
     IrTemp out = IR_TEMP_NONE;

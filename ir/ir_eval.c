@@ -172,6 +172,7 @@ uint64_t ir_eval_pure(const IrInsn *insn, const uint64_t *in)
     case IR_OP_ATOMIC_RMW:
     case IR_OP_CMPXCHG:
     case IR_OP_FENCE:
+    case IR_OP_HOSTLD8:
     case IR_OP_CALL:
     case IR_OP_INSN_START:
     case IR_OP_LABEL:

@@ -208,6 +208,7 @@ bool ir_verify(const IrBlock *blk, GError **error)
         case IR_OP_FSQRTH:
         case IR_OP_FCMPH:
         case IR_OP_FENCE:
+        case IR_OP_HOSTLD8:
         case IR_OP_INSN_START:
         case IR_OP_GOTO_PTR:
         case IR_OP_GOTO_RET:

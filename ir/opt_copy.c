@@ -153,6 +153,7 @@ void ir_copy_insn(IrBlock *blk, IrCopyState *cs, IrInsn *insn)
     case IR_OP_ATOMIC_RMW:
     case IR_OP_CMPXCHG:
     case IR_OP_FENCE:
+    case IR_OP_HOSTLD8:
     case IR_OP_INSN_START:
     case IR_OP_BR:
     case IR_OP_BRCOND:

@@ -93,27 +93,73 @@ void x86_x87_copy_at(X86Disas *ctx, unsigned size, bool store, unsigned base)
     }
 }
 
-/*
- * Before an x87/MMX instruction that stores size bytes changes the x87 state: make the
- * destination fault now if it is going to, with atomic ORs of 0 that leave memory as it
- * is -- of its first byte, and of its last one when that is on the next page (an image
- * that crosses one; the two probes cost some 20 cycles each).
- */
-void x86_x87_probe_store(X86Disas *ctx, unsigned size)
+/* The locked probes: atomic ORs of 0 that leave memory as it is, of ea and of last if on another page. */
+static void probe_locked(X86Disas *ctx, IrTemp ea, IrTemp last)
 {
     IrBlock *blk = ctx->blk;
-    IrTemp ea = x86_gen_ea(ctx), last;
     uint32_t same_page;
 
     ir_atomic_rmw(blk, IR_ATOMIC_OR, IR_MEM_8, ea, x86_const(ctx, 0));
-    if (size > 1) {
+    if (last != IR_TEMP_NONE) {
         same_page = ir_label_new(blk);
-        last = ir_add(blk, ea, x86_const(ctx, size - 1));
         ir_brcond(blk, IR_COND_EQ, ir_and(blk, ir_xor(blk, ea, last), x86_const(ctx, X86_PAGE_MASK)),
                   x86_const(ctx, 0), same_page);
         ir_atomic_rmw(blk, IR_ATOMIC_OR, IR_MEM_8, last, x86_const(ctx, 0));
         ir_label(blk, same_page);
     }
+}
+
+/* Branch to label slow unless the page protection table says a's page is mapped writable. */
+static void probe_table(X86Disas *ctx, IrTemp a, uint32_t slow)
+{
+    const GuestLiftCtx *lctx = ctx->lctx;
+    IrBlock *blk = ctx->blk;
+    IrTemp index;
+
+    if (!ctx->mode64 && lctx->page_prot_bits >= 32) {
+        index = ir_extract(blk, a, 12, 20);             /* a 32-bit address is inside the table */
+    } else {
+        ir_brcond(blk, IR_COND_NE, ir_shr(blk, a, x86_const(ctx, lctx->page_prot_bits)), x86_const(ctx, 0), slow);
+        index = ir_shr(blk, a, x86_const(ctx, 12));
+    }
+    ir_brcond(blk, IR_COND_EQ, ir_and(blk, ir_hostld8(blk, lctx->page_prot, index),
+                                      x86_const(ctx, lctx->page_prot_write)), x86_const(ctx, 0), slow);
+}
+
+/*
+ * Before an x87/MMX instruction that stores size bytes changes the x87 state: make the
+ * destination fault now if it is going to.  Where the platform keeps a table of the guest's
+ * page protections (user mode), a plain load of the bytes of the first and the last byte's
+ * pages that says both are writable is enough; otherwise (unmapped, read-only, no table, or
+ * traced accesses, whose output keeps showing the probes) atomic ORs of 0 that leave memory
+ * as it is -- of the first byte, and of the last one when that is on the next page (some 20
+ * cycles each, a `lock` that drains the store buffer) -- fault the way the store would.
+ * Another thread's mprotect between the table's load and the stub's store can still make the
+ * store fault after the x87 state changed; the locked probe leaves the same window open.
+ * A code page (read-only on the host while blocks from it exist) is writable in the table:
+ * the stub's store then takes the host fault that any guest store there takes.
+ */
+void x86_x87_probe_store(X86Disas *ctx, unsigned size)
+{
+    IrBlock *blk = ctx->blk;
+    IrTemp ea = x86_gen_ea(ctx);
+    IrTemp last = size > 1 ? ir_add(blk, ea, x86_const(ctx, size - 1)) : IR_TEMP_NONE;
+    uint32_t slow, done;
+
+    if (ctx->lctx->page_prot == NULL || blk->trace_mem_helper != NULL) {
+        probe_locked(ctx, ea, last);
+        return;
+    }
+    slow = ir_label_new(blk);
+    done = ir_label_new(blk);
+    probe_table(ctx, ea, slow);
+    if (last != IR_TEMP_NONE) {
+        probe_table(ctx, last, slow);
+    }
+    ir_br(blk, done);
+    ir_label(blk, slow);
+    probe_locked(ctx, ea, last);
+    ir_label(blk, done);
 }
 
 IrTemp x86_x87_call(X86Disas *ctx, X86StubKind kind, const uint8_t *code, unsigned n, uint64_t info, IrTemp ea)

@@ -473,7 +473,8 @@ int user_run(const char *path, int argc, char **argv, char **envp, const UserOpt
     cpu->mem_base = p->mem.base;
     abi->start(cpu, exe.interp ? interp.entry : exe.entry, sp);
 
-    ExecMemModel mem = { .base = p->mem.base, .addr_bits = p->mem.addr_bits, .guard_size = USER_GUARD_SIZE };
+    ExecMemModel mem = { .base = p->mem.base, .addr_bits = p->mem.addr_bits, .guard_size = USER_GUARD_SIZE,
+                         .page_prot = p->mem.page_prot, .page_prot_write = PROT_WRITE };
     ExecPlatform platform = {
         .opaque = p,
         .fetch = user_fetch,

@@ -35,7 +35,7 @@
 
 /* Bodies: operands at (%eax); each reads ST(0) and ST(1) as the caller left them. */
 extern char body_mac[], body_push[], body_pop[], body_pop2[], body_fcomi[], body_fxam[], body_cc[], body_mov[],
-    body_two_pages[], body_step1[], body_step2[], body_step3[], body_step4[], body_step5[];
+    body_two_pages[], body_cross[], body_step1[], body_step2[], body_step3[], body_step4[], body_step5[];
 __asm__(".text\n"
         "body_mac:\n\t"             /* one push and one pop: the matmul inner loop */
         "fldl (%eax)\n\t"
@@ -92,6 +92,11 @@ __asm__(".text\n"
         "fstl 4088(%eax)\n\t"
         "fstl 4080(%eax)\n\t"
         "fstpl 4096(%eax)\n\t"
+        "ret\n"
+        "body_cross:\n\t"         /* one store across a page's end */
+        "fld %st(0)\n\t"
+        "fmul %st(2), %st\n\t"
+        "fstpl 4092(%eax)\n\t"
         "ret\n"
         "body_step1:\n\t"          /* add mid-run; a lea and later operands through it */
         "fldl (%eax)\n\t"
@@ -261,13 +266,18 @@ static void test_cases(void)
 
 static char *ro_page;
 static volatile int hits;
+static volatile int fault_page_only;
 
 static void segv_handler(int sig, siginfo_t *si, void *uc)
 {
     (void)sig;
     (void)uc;
     hits++;
-    printf("fault at page+%ld\n", (long)((char *)si->si_addr - ro_page));
+    if (fault_page_only) {      /* a store across pages: where in the page the CPU reports varies */
+        printf("fault in page %d\n", (char *)si->si_addr >= ro_page && (char *)si->si_addr < ro_page + 4096);
+    } else {
+        printf("fault at page+%ld\n", (long)((char *)si->si_addr - ro_page));
+    }
     mprotect(ro_page, 4096, PROT_READ | PROT_WRITE);
 }
 
@@ -319,6 +329,41 @@ static void test_fault(void)
         printf("two hits %d %a %a %a\n", hits, *(double *)(two + 4080), *(double *)(two + 4088),
                *(double *)(two + 4096));
     }
+
+    /*
+     * Pages a run has stored to, made read-only or inaccessible after it ran: the store
+     * faults before the x87 state changes, whatever the run saw of the page before.
+     */
+    for (unsigned prot = 0; prot < 2; prot++) {
+        ro_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        for (unsigned i = 0; i < 3; i++) {
+            run_case("reprotect-warm", body_pop, 1, 3, 0x37f, 0, (double *)ro_page);
+        }
+        ((double *)ro_page)[2] = 0.125;
+        mprotect(ro_page, 4096, prot ? PROT_NONE : PROT_READ);
+        hits = 0;
+        run_case("reprotect", body_pop, 1, 3, 0x37f, 0, (double *)ro_page);
+        printf("reprotect %u hits %d result %a\n", prot, hits, ((double *)ro_page)[2]);
+        munmap(ro_page, 4096);
+    }
+
+    /* One store across two pages, the second (then the first) made read-only after runs. */
+    two = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    fault_page_only = 1;
+    for (unsigned ro = 0; ro < 2; ro++) {
+        for (unsigned i = 0; i < 3; i++) {
+            run_case("cross-warm", body_cross, 1, 3, 0x37f, 0, (double *)two);
+        }
+        memset(two, 0, 8192);
+        ro_page = two + 4096 * (1 - ro);
+        mprotect(ro_page, 4096, ro ? PROT_READ : PROT_NONE);
+        hits = 0;
+        run_case("cross", body_cross, 1, 3, 0x37f, 0, (double *)two);
+        printf("cross hits %d", hits);
+        print_bytes(" ", (const uint8_t *)two + 4088, 16);
+        printf("\n");
+    }
+    fault_page_only = 0;
     signal(SIGSEGV, SIG_DFL);
 }
 

@@ -1021,13 +1021,16 @@ static IrTemp rnd_addr(Gen *g, IrMemOp mop)
     return a;
 }
 
+/* HOSTLD8's table: every byte different from its index. */
+static uint8_t hostld_table[256];
+
 static void gen_op(Gen *g)
 {
     IrBlock *blk = g->blk;
     GRand *r = g->r;
     IrType t = g_rand_boolean(r) ? IR_I64 : IR_I32;
     unsigned w = t == IR_I64 ? 64 : 32;
-    switch (g_rand_int_range(r, 0, 22)) {
+    switch (g_rand_int_range(r, 0, 23)) {
     case 0:
     case 1:
         add(g, ir_get(blk, t, SLOT(g_rand_int_range(r, 0, NSLOTS)) + (t == IR_I32 && g_rand_boolean(r) ? 4 : 0)));
@@ -1110,6 +1113,15 @@ static void gen_op(Gen *g)
         IrMemOp mop = rnd_mop(g, t);
         IrTemp a = rnd_addr(g, mop);
         add(g, ir_atomic_rmw(blk, (IrAtomicOp)g_rand_int_range(r, 0, IR_ATOMIC_COUNT), mop, a, pick(g, t)));
+        break;
+    }
+    case 22: {
+        /* An index below 256; as i32, sometimes a truncation that may leave high bits set on the host. */
+        IrTemp idx = ir_and(blk, pick(g, IR_I64), ir_const_i64(blk, 255));
+        if (t == IR_I32) {
+            idx = ir_trunc(blk, g_rand_boolean(r) ? ir_or(blk, idx, ir_const_i64(blk, 0xabcd00000000ull)) : idx);
+        }
+        add(g, ir_hostld8(blk, hostld_table, idx));
         break;
     }
     }
@@ -1204,6 +1216,9 @@ static IrBlock *gen_block(GRand *r, unsigned nops, bool with_branches)
 static void random_round(unsigned seed, bool optimize, bool features)
 {
     g_autoptr(GRand) r = g_rand_new_with_seed(seed);
+    for (unsigned i = 0; i < sizeof(hostld_table); i++) {
+        hostld_table[i] = (uint8_t)(i * 37 + 11);
+    }
     if (!features) {
         x64_host = (X64Features){ 0 };
     }
