@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "exec/exec.h"
+#include "ir/host_fp.h"
 
 __thread ExecThread exec_thread;
 
@@ -615,22 +616,6 @@ static void lift_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, IrBlock *bl
     }
 }
 
-/* MXCSR around code that must not change the host FP flags (translate_locked says why). */
-static inline uint32_t host_fp_save(void)
-{
-    uint32_t m;
-
-    __asm__ volatile("stmxcsr %0" : "=m"(m));
-    return m;
-}
-
-static inline void host_fp_restore(uint32_t m)
-{
-    if (host_fp_save() != m) {
-        __asm__ volatile("ldmxcsr %0" : : "m"(m));
-    }
-}
-
 /*
  * The IR for one interpreted run of cold block tb (exec/tier.c): its record in this thread's
  * ring, else lifted into blk (the thread's own) and stored.  Takes x->lock: lifters and their
@@ -647,7 +632,7 @@ const IrBlock *exec_lift_cold(ExecCtx *x, GuestCpu *cpu, TbBlock *tb, IrBlock *b
     } else {
         /* Timed only for --stats: a clock read is a noticeable part of lifting a small block. */
         uint64_t t0 = x->opts.stats ? exec_now_ns() : 0;
-        /* Host FP flags kept, see translate_locked: a lifter's caches are GLib hash tables too. */
+        /* Host FP flags kept (ir/host_fp.h): a lifter's caches are GLib hash tables too. */
         uint32_t fp = host_fp_save();
 
         lift_locked(x, cpu, &tb->key, blk, false, false);
@@ -798,13 +783,7 @@ static TbBlock *translate_locked_fp(ExecCtx *x, GuestCpu *cpu, const TbKey *key,
     return tb;
 }
 
-/*
- * Translation runs between two guest instructions, and guests may keep their FP exception
- * flags in the host's SSE flags (RISC-V: frontend/riscv/fpu.c keeps fflags in MXCSR
- * between its helpers), so it must leave MXCSR as it found it.  Not all of it does: GLib's
- * hash tables raise inexact when they grow.  So MXCSR is saved and put back around it
- * (not with fesetexceptflag, which also copies the x87 flags into MXCSR).
- */
+/* Translation runs between two guest instructions: MXCSR kept (ir/host_fp.h says why). */
 static TbBlock *translate_locked(ExecCtx *x, GuestCpu *cpu, const TbKey *key, TbTier tier)
 {
     uint32_t fp = host_fp_save();

@@ -7,6 +7,7 @@
 #include <ffi.h>
 #include <string.h>
 
+#include "ir/host_fp.h"
 #include "ir/interp.h"
 
 /* --- libffi call descriptors, one per helper, built on first use --- */
@@ -40,12 +41,16 @@ static HelperCif *helper_cif(const IrHelper *h)
     }
     hc = g_hash_table_lookup(cif_table, h);
     if (hc == NULL) {
+        /* A helper's first call comes between two guest instructions: MXCSR kept (host_fp.h). */
+        uint32_t fp = host_fp_save();
+
         hc = g_new0(HelperCif, 1);
         for (unsigned i = 0; i < h->nargs; i++) {
             hc->args[i] = ffi_type_of(h->args[i]);
         }
         g_assert(ffi_prep_cif(&hc->cif, FFI_DEFAULT_ABI, h->nargs, ffi_type_of(h->ret), hc->args) == FFI_OK);
         g_hash_table_insert(cif_table, (gpointer)h, hc);
+        host_fp_restore(fp);
     }
     G_UNLOCK(cif_lock);
     return hc;
